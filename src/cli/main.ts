@@ -1,0 +1,50 @@
+/**
+ * numakit command line. Each command lives in src/cli/commands/<name>.ts and exports a yargs
+ * CommandModule; this file only wires them and maps errors to exit codes:
+ *   0 ok, 1 findings (validation errors, failed expectations), 2 bad usage or unreadable input.
+ */
+import yargs from "yargs";
+import { NumakitError } from "../errors.js";
+import { commands } from "./commands/index.js";
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName("numakit")
+    .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
+    .strict()
+    .demandCommand(1, "Name a command (see --help).")
+    .recommendCommands()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg: string | null, err: Error | undefined) => {
+      if (err !== undefined) throw err;
+      usageError = msg ?? "bad usage";
+    })
+    .exitProcess(false);
+  for (const c of commands) {
+    parser.command({
+      command: c.command,
+      describe: c.describe,
+      builder: c.builder,
+      handler: async (args: Record<string, unknown>) => { exitCode = await c.run(args); },
+    });
+  }
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof NumakitError) {
+      process.stderr.write(`numakit: ${err.oneLine()}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  if (usageError !== undefined) {
+    process.stderr.write(`numakit: ${usageError}\n`);
+    return 2;
+  }
+  return exitCode;
+}
+

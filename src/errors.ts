@@ -1,0 +1,64 @@
+/**
+ * Typed errors. Library code throws these; the CLI turns them into one line and an exit code.
+ * Nothing else should escape to the user as a stack trace.
+ */
+
+/** Where in the input a problem sits: file, table (signature) and byte offset within the table. */
+export interface Location {
+  file?: string;
+  table?: string;
+  offset?: number;
+  /** 1-based line in a text source (acpidump text, scenario file). */
+  line?: number;
+}
+
+export function formatLocation(loc: Location): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
+  if (loc.table !== undefined) parts.push(loc.table);
+  if (loc.offset !== undefined) parts.push(`offset 0x${loc.offset.toString(16).toUpperCase()}`);
+  return parts.join(": ");
+}
+
+export class NumakitError extends Error {
+  /** Stable machine-readable code, e.g. "E_INPUT_UNREADABLE". */
+  readonly code: string;
+  readonly location: Location;
+  /** The CLI exit code this error maps to. */
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, location: Location = {}, exitCode = 2, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.location = location;
+    this.exitCode = exitCode;
+  }
+
+  /** One line: "<file>: <table>: offset 0x..: message". */
+  oneLine(): string {
+    const where = formatLocation(this.location);
+    return where === "" ? this.message : `${where}: ${this.message}`;
+  }
+}
+
+/** The input cannot be read or is not something numakit understands (exit 2). */
+export class InputError extends NumakitError {
+  constructor(code: string, message: string, location: Location = {}, options?: { cause?: unknown }) {
+    super(code, message, location, 2, options);
+  }
+}
+
+/** A table's bytes cannot be decoded at all (exit 2 when nothing usable remains). */
+export class DecodeError extends NumakitError {
+  constructor(code: string, message: string, location: Location = {}, options?: { cause?: unknown }) {
+    super(code, message, location, 2, options);
+  }
+}
+
+/** Bad command-line usage or a bad scenario/config file (exit 2). */
+export class UsageError extends NumakitError {
+  constructor(message: string, location: Location = {}, code = "E_USAGE") {
+    super(code, message, location, 2);
+  }
+}
