@@ -33,6 +33,7 @@ interface ArraySegment { kind: "array"; field: FieldSpec }
 type Plan = (Segment | ArraySegment)[];
 
 const plans = new WeakMap<StructSpec, Plan>();
+const NO_BYTES = new Uint8Array(0);
 
 function u24(b: Uint8Array): number {
   return (b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16);
@@ -76,6 +77,16 @@ function planFor(spec: StructSpec): Plan {
   return plan;
 }
 
+/**
+ * The values of a struct made of fixed-size fields only (a subtable header), read in one parser
+ * call without the bookkeeping of decodeStruct. The caller guarantees the bytes are present.
+ */
+export function peekFixed(spec: StructSpec, table: Uint8Array, offset: number): FieldValues {
+  const [seg, ...rest] = planFor(spec);
+  if (seg?.kind !== "fixed" || rest.length > 0) throw new Error(`${spec.id} is not a fixed-size struct`);
+  return seg.parser.parse(table.subarray(offset, offset + seg.size)) as FieldValues;
+}
+
 function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigint {
   switch (kind) {
     case "u8": return view.getUint8(at);
@@ -93,7 +104,8 @@ function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigi
 export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number, size: number): DecodedStruct {
   const avail = Math.max(0, Math.min(size, table.length - offset));
   const bytes = table.subarray(offset, offset + avail);
-  const values: FieldValues = {};
+  let values: FieldValues = {};
+  let fresh = true;
   const offsets: Record<string, number> = {};
   const missing: string[] = [];
   const clamped: string[] = [];
@@ -107,7 +119,10 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
     if (seg.kind === "fixed") {
       const left = avail - pos;
       if (left >= seg.size) {
-        Object.assign(values, seg.parser.parse(bytes.subarray(pos, pos + seg.size)) as FieldValues);
+        const parsed = seg.parser.parse(bytes.subarray(pos, pos + seg.size)) as FieldValues;
+        // The first run's parse result becomes the values object (no copy); later runs add to it.
+        if (fresh) values = parsed; else Object.assign(values, parsed);
+        fresh = false;
         let at = pos;
         for (const f of seg.fields) { offsets[f.key] = offset + at; at += f.size; }
         pos += seg.size;
@@ -138,11 +153,14 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
       const out: number[] = new Array<number>(n);
       for (let i = 0; i < n; i++) out[i] = Number(readScalar(view, pos + i * scalarSize[elem], elem));
       values[f.key] = out;
+      fresh = false;
       offsets[f.key] = offset + pos;
       pos += n * scalarSize[elem];
     }
   }
-  return { spec, offset, size: avail, values, offsets, extra: Uint8Array.from(bytes.subarray(pos)), missing, clamped };
+  // Most structs have no extra bytes: share one empty array instead of allocating one per struct.
+  const extra = pos < avail ? Uint8Array.from(bytes.subarray(pos)) : NO_BYTES;
+  return { spec, offset, size: avail, values, offsets, extra, missing, clamped };
 }
 
 function writeScalar(view: DataView, at: number, kind: ScalarKind, v: number | bigint): void {
