@@ -3,7 +3,7 @@
  * Every byte the decoder saw is in the model, so encode(decode(b)) === b for any input, including
  * broken ones; `buildTable` makes a fresh, consistent table (lengths and checksum computed).
  */
-import { encodeStruct, encodedSize } from "./spec/codec.js";
+import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from "./spec/codec.js";
 import type { FieldValues, StructSpec } from "./spec/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
@@ -16,14 +16,21 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Exact bytes of a decoded table (stored length and checksum kept as they were). */
+/** Exact bytes of a decoded table (stored length and checksum kept as they were), written into one buffer. */
 export function encodeTable(t: DecodedTable): Uint8Array {
-  const parts: Uint8Array[] = [encodeStruct(headerSpec, t.header.values, t.header.extra)];
-  if (t.fixed !== undefined) parts.push(encodeStruct(t.fixed.spec, t.fixed.values, t.fixed.extra));
-  parts.push(t.gap);
-  for (const s of t.subtables) parts.push(encodeStruct(s.spec, s.values, s.extra));
-  parts.push(t.trailing, t.excess);
-  return concat(parts);
+  const structs: DecodedStruct[] = [t.header, ...(t.fixed === undefined ? [] : [t.fixed])];
+  let size = t.gap.length + t.trailing.length + t.excess.length;
+  for (const s of [...structs, ...t.subtables]) size += encodedSize(s.spec, s.values, s.extra);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const s of structs) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  out.set(t.gap, pos);
+  pos += t.gap.length;
+  for (const s of t.subtables) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  out.set(t.trailing, pos);
+  out.set(t.excess, pos + t.trailing.length);
+  return out;
 }
 
 export interface SubtableModel {

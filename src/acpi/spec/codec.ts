@@ -78,13 +78,20 @@ function planFor(spec: StructSpec): Plan {
 }
 
 /**
- * The values of a struct made of fixed-size fields only (a subtable header), read in one parser
- * call without the bookkeeping of decodeStruct. The caller guarantees the bytes are present.
+ * The integer fields of a small struct (a subtable header), read directly: the walker peeks at every
+ * subtable's type and length, and a binary-parser call per peek cost a third of the decoding time.
+ * The caller guarantees the bytes are present.
  */
 export function peekFixed(spec: StructSpec, table: Uint8Array, offset: number): FieldValues {
-  const [seg, ...rest] = planFor(spec);
-  if (seg?.kind !== "fixed" || rest.length > 0) throw new Error(`${spec.id} is not a fixed-size struct`);
-  return seg.parser.parse(table.subarray(offset, offset + seg.size)) as FieldValues;
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const out: FieldValues = {};
+  let at = offset;
+  for (const f of spec.fields) {
+    if (f.kind === "ascii" || f.kind === "bytes" || f.kind === "array") throw new Error(`${spec.id}: ${f.key} is not an integer field`);
+    out[f.key] = readScalar(view, at, f.kind);
+    at += f.size;
+  }
+  return out;
 }
 
 function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigint {
@@ -190,8 +197,16 @@ export function encodedSize(spec: StructSpec, values: Readonly<FieldValues>, ext
  */
 export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): Uint8Array {
   const out = new Uint8Array(encodedSize(spec, values, extra));
-  const view = new DataView(out.buffer);
-  let pos = 0;
+  encodeStructInto(new DataView(out.buffer), 0, spec, values, extra);
+  return out;
+}
+
+/**
+ * encodeStruct into an existing buffer at `pos` (whole tables are written into one buffer);
+ * returns the position after the struct. The buffer must hold `encodedSize` bytes from `pos`.
+ */
+export function encodeStructInto(view: DataView, pos: number, spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): number {
+  const out = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   for (const f of spec.fields) {
     const v = values[f.key];
     if (v === undefined) break;
@@ -210,6 +225,6 @@ export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, ex
       pos += f.size;
     }
   }
-  if (extra !== undefined) out.set(extra, pos);
-  return out;
+  if (extra !== undefined) { out.set(extra, pos); pos += extra.length; }
+  return pos;
 }
