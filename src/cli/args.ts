@@ -9,9 +9,20 @@ export function formatOf(args: Record<string, unknown>): Format {
   return f;
 }
 
+/**
+ * yargs-parser drops a lone "-" (it reads it as an empty short-option group), so main() swaps it for
+ * this placeholder before parsing and sourcesOf() swaps it back.
+ */
+export const STDIN_PLACEHOLDER = "\u0000stdin";
+
+/** The "-" argument survives yargs only as STDIN_PLACEHOLDER (see there). */
+export function protectStdinArg(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === "-" ? STDIN_PLACEHOLDER : a));
+}
+
 export function sourcesOf(args: Record<string, unknown>): string[] {
   const s = args["source"];
-  return Array.isArray(s) ? s.map(String) : [];
+  return Array.isArray(s) ? s.map((x) => (x === STDIN_PLACEHOLDER ? "-" : String(x))) : [];
 }
 
 /** "--table SRAT,slit --table HMAT" -> ["SRAT", "SLIT", "HMAT"]. */

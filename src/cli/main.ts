@@ -5,12 +5,13 @@
  */
 import yargs from "yargs";
 import { NumakitError } from "../errors.js";
+import { protectStdinArg } from "./args.js";
 import { commands } from "./commands/index.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   let usageError: string | undefined;
-  const parser = yargs(argv)
+  const parser = yargs(protectStdinArg(argv))
     .scriptName("numakit")
     .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
     .strict()
