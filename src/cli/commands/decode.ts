@@ -1,4 +1,5 @@
-import { readTables } from "../../acpi/index.js";
+import { readTables, SYSFS_TABLES } from "../../acpi/index.js";
+import { InputError } from "../../errors.js";
 import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
@@ -18,14 +19,23 @@ export const decode: Command = {
   run: async (args) => {
     const format = formatOf(args);
     const only = tableFilterOf(args);
-    const { tables, diagnostics } = await readTables(sourcesOf(args));
+    const sources = sourcesOf(args);
+    const { tables, diagnostics } = await readTables(sources);
+    if (tables.length === 0) {
+      // A directory with nothing but skipped files: unusable input, like a file that is not a table.
+      throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES });
+    }
     const chosen = only === undefined ? tables : tables.filter((t) => only.includes(t.signature.toUpperCase()));
     if (format === "json") {
       await write(`${toJson({ tables: chosen.map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`);
     } else {
       for (const [i, t] of chosen.entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`);
-      if (chosen.length === 0) process.stderr.write(`numakit: no ${only?.join("/") ?? ""} table in the sources\n`);
       for (const d of diagnostics) process.stderr.write(`numakit: ${d.message}\n`);
+    }
+    if (chosen.length === 0) {
+      // The sources have tables, but not the ones asked for: a failed expectation (exit 1), not bad input.
+      process.stderr.write(`numakit: no ${(only ?? []).join("/")} table in the sources (they have ${[...new Set(tables.map((t) => t.signature))].join(", ")})\n`);
+      return 1;
     }
     return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;
   },
