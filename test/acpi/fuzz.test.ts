@@ -62,9 +62,18 @@ describe("acpi: robustness fuzzing", function () {
     const numa = targets.filter(isNuma);
     const other = targets.filter((t) => !isNuma(t));
     // Mostly the NUMA tables (their walk is what can go wrong); the rest are header + raw body.
-    const pick = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...numa) }, { weight: 1, arbitrary: fc.constantFrom(...other) });
-    const arb = pick.chain((t) => fc.tuple(fc.constant(t), fc.array(mutationArb(t), { minLength: 1, maxLength: 3 }), fc.nat({ max: 31 })));
-    fc.assert(fc.property(arb, ([t, muts, r]) => { checkTable(mutate(t, muts), t.table.signature, r === 0); }), { numRuns: runs(50_000) });
+    // Targets are drawn by index so a counterexample stays short; a failure names the corpus file.
+    const index = (list: Target[]): fc.Arbitrary<number> => fc.nat({ max: list.length - 1 }).map((i) => targets.indexOf(list[i] as Target));
+    const arb = fc.oneof({ weight: 9, arbitrary: index(numa) }, { weight: 1, arbitrary: index(other) })
+      .chain((i) => fc.tuple(fc.constant(i), fc.array(mutationArb(targets[i] as Target), { minLength: 1, maxLength: 3 }), fc.nat({ max: 31 })));
+    fc.assert(fc.property(arb, ([i, muts, r]) => {
+      const t = targets[i] as Target;
+      try {
+        checkTable(mutate(t, muts), t.table.signature, r === 0);
+      } catch (err) {
+        throw new Error(`${t.table.file} ${t.table.signature}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }), { numRuns: runs(50_000) });
     cases += runs(50_000);
   });
 
