@@ -63,11 +63,12 @@ function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined 
 }
 
 export function decodeTable(raw: RawTable): DecodedTable {
-  const sink = new DiagnosticSink({ table: raw.signature, source: describeProvenance(raw.source) });
   const all = raw.bytes;
   const header = decodeStruct(headerSpec, all, 0, HEADER_SIZE);
   const hv = header.values as Partial<TableHeader>;
   const signature = hv.signature ?? raw.signature;
+  // Diagnostics name the signature in the bytes; the source's name is only a fallback for stubs.
+  const sink = new DiagnosticSink({ table: signature, source: describeProvenance(raw.source) });
   const declared = hv.tableLength;
 
   let tableLen = all.length;
