@@ -11,8 +11,11 @@ import type { Decl, Namespace, NsNode } from "./namespace.js";
 import { AmlParser } from "./parser.js";
 import { NotStatic, type AmlValue, type ObjectValue } from "./value.js";
 
-/** Buffers larger than this are not materialised (a lying BufferSize must not allocate). */
-export const MAX_STATIC_BUFFER = 1 << 20;
+/**
+ * A BufferSize beyond both its initializer and this many bytes is not materialised: a lying size
+ * must not allocate (real _SLI buffers are 2·N bytes for N <= 256 localities or so).
+ */
+export const MAX_STATIC_BUFFER = 4096;
 const MAX_ALIAS_HOPS = 8;
 
 const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
@@ -25,7 +28,7 @@ export function constantOf(e: Expr): AmlValue | NotStatic {
     case "buf": {
       if (e.size.t !== "int") return new NotStatic(`buffer size is computed (${describe(e.size)})`);
       const declared = e.size.v;
-      if (declared > BigInt(MAX_STATIC_BUFFER)) return new NotStatic(`buffer size ${declared} is too large to materialise`);
+      if (declared > BigInt(Math.max(MAX_STATIC_BUFFER, e.bytes.length))) return new NotStatic(`buffer size ${declared} is larger than numakit materialises (${MAX_STATIC_BUFFER} bytes)`);
       // §19.6.10: a BufferSize larger than the initializer zero-fills; a smaller one is raised to fit.
       const out = new Uint8Array(Math.max(Number(declared), e.bytes.length));
       out.set(e.bytes);

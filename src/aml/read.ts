@@ -3,6 +3,7 @@
  * order given) into one namespace, and reports every Device/Processor with its identity and
  * locality, every _PXM/_SLI declaration, per-table counts and the diagnostics.
  */
+import { describeProvenance, type Provenance } from "../acpi/raw.js";
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
 import { DeviceReader, DEVICE_KINDS, toPxm, toSli, type NamespaceDevice } from "./devices.js";
 import { StaticEvaluator } from "./evaluate.js";
@@ -12,19 +13,20 @@ import { AmlParser } from "./parser.js";
 import { checkSli, type SliDistances } from "./sli.js";
 import { mapStatic, type ObjectValue } from "./value.js";
 
-/** One raw table. Structurally compatible with the table sources' output. */
+/** One raw table: a `RawTable` from src/acpi/sources fits; other signatures are ignored. */
 export interface AmlTableInput {
   signature: string;
   bytes: Uint8Array;
   /** Label for results ("SSDT2"); by default DSDT, and SSDT or SSDT1..n when there are several. */
   label?: string;
-  /** Where it came from (file, or file:line for text dumps), copied into diagnostics. */
-  source?: string;
+  /** Where it came from; copied into diagnostics as "file" or "file:line". */
+  source?: Provenance;
 }
 
 export interface TableSummary {
   label: string;
   signature: string;
+  /** "file" or "file:line" of the table's header in a text dump. */
   source?: string;
   length: number;
   revision: number;
@@ -91,9 +93,10 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
   };
   const summaries: TableSummary[] = [];
   for (const { t, label } of labelTables(tables)) {
-    const sink = sinkFor(label, t.source);
+    const source = t.source === undefined ? undefined : describeProvenance(t.source);
+    const sink = sinkFor(label, source);
     const summary: TableSummary = { label, signature: t.signature, length: t.bytes.length, revision: t.bytes[8] ?? 0, pxmObjects: 0, sliObjects: 0, devices: 0 };
-    if (t.source !== undefined) summary.source = t.source;
+    if (source !== undefined) summary.source = source;
     summaries.push(summary);
     if (t.bytes.length < 36) { sink.error("AML_TABLE_SHORT", `${t.bytes.length} bytes: shorter than the 36-byte table header`); continue; }
     const declared = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength).getUint32(4, true);
