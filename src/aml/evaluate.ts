@@ -64,6 +64,16 @@ export function describe(e: Expr): string {
   }
 }
 
+/** Why `Return (e)` needs evaluation, in words. */
+function describeReturn(e: Expr): string {
+  switch (e.t) {
+    case "name": return `returns ${formatNamePath(e.path)}, whose value is known only at run time`;
+    case "call": return `returns the result of method ${formatNamePath(e.path)}`;
+    case "op": return `returns a value computed at run time (${e.op})`;
+    default: return describe(e);
+  }
+}
+
 /** Evaluates objects of one namespace; caches per declaration so each is parsed once. */
 export class StaticEvaluator {
   private readonly cache = new Map<Decl, ObjectValue<AmlValue>>();
@@ -140,7 +150,8 @@ export class StaticEvaluator {
       const [arg] = firstStmt.args;
       if (arg === undefined) return new NotStatic("Return without a value");
       const v = constantOf(arg);
-      return v instanceof NotStatic ? new NotStatic(`method ${v.reason}`) : v;
+      if (!(v instanceof NotStatic) || arg.t === "pkg" || arg.t === "buf") return v;
+      return new NotStatic(describeReturn(arg));
     }
     if (firstStmt.t === "call") return new NotStatic(`method body calls ${formatNamePath(firstStmt.path)} before returning`);
     if (firstStmt.t === "block") return new NotStatic(`method body ${describe(firstStmt)}`);
