@@ -76,3 +76,16 @@ export function encodeTable(body: number[], signature = "DSDT", revision = 2): U
   bytes[9] = (0x100 - sum) & 0xff;
   return bytes;
 }
+
+// Raw building blocks for hand-written AML in tests.
+export const seg = (s: string): number[] => ascii(s.padEnd(4, "_"));
+export const pkgOp = (opcode: number[], ...body: number[][]): number[] => withPkg(opcode, body.flat());
+export const amlName = (s: string, data: number[]): number[] => [0x08, ...seg(s), ...data];
+export const amlMethod = (s: string, flags: number, ...body: number[][]): number[] => pkgOp([0x14], seg(s), [flags], ...body);
+export const amlDevice = (s: string, ...body: number[][]): number[] => pkgOp([0x5b, 0x82], seg(s), ...body);
+export const amlScope = (path: number[], ...body: number[][]): number[] => pkgOp([0x10], path, ...body);
+export const amlIf = (pred: number[], ...body: number[][]): number[] => pkgOp([0xa0], pred, ...body);
+export const amlElse = (...body: number[][]): number[] => pkgOp([0xa1], ...body);
+export const amlReturn = (v: number[]): number[] => [0xa4, ...v];
+export const amlString = (s: string): number[] => [0x0d, ...ascii(s), 0];
+export const amlBuffer = (size: number[], data: number[]): number[] => pkgOp([0x11], size, data);
