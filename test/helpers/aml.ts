@@ -21,6 +21,11 @@ export function withTmp<T>(f: (dir: string) => T): T {
   try { return f(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
+export async function withTmpAsync<T>(f: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "numakit-aml-"));
+  try { return await f(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
 /** Compile test/fixtures/aml/<name>.asl with iasl into a temp dir; returns the AML bytes. */
 export function compileFixture(name: string): Uint8Array {
   return withTmp((dir) => {
