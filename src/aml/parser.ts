@@ -95,12 +95,18 @@ export class AmlParser {
 
   private u8(): number { this.need(1); return this.bytes[this.pos++] ?? 0; }
 
+  /** A little-endian integer of n = 1, 2, 4 or 8 bytes (numbers first: BigInt per byte is slow). */
   private uint(n: number): bigint {
     this.need(n);
-    let v = 0n;
-    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.bytes[this.pos + i] ?? 0);
+    const b = this.bytes;
+    const p = this.pos;
     this.pos += n;
-    return v;
+    const lo = ((b[p] ?? 0) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16)) + (b[p + 3] ?? 0) * 0x1000000;
+    if (n === 1) return BigInt(b[p] ?? 0);
+    if (n === 2) return BigInt((b[p] ?? 0) | ((b[p + 1] ?? 0) << 8));
+    if (n === 4) return BigInt(lo);
+    const hi = ((b[p + 4] ?? 0) | ((b[p + 5] ?? 0) << 8) | ((b[p + 6] ?? 0) << 16)) + (b[p + 7] ?? 0) * 0x1000000;
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   private nameString(): NamePath {
