@@ -2,6 +2,7 @@
  * The parsed form of AML expressions and statements. The parser keeps just enough structure for
  * the static evaluator to tell a constant from something that needs an interpreter.
  */
+/* c8 ignore start -- types only: nothing to execute */
 import type { NamePath } from "./encoding.js";
 import type { ObjectKind } from "./opcodes.js";
 
@@ -22,3 +23,4 @@ export type Expr =
   | { t: "decl"; kind: ObjectKind; off: number }
   /** Any other opcode: Add, Store, Return, DerefOf, Revision, Debug, ... */
   | { t: "op"; op: string; args: Expr[]; off: number };
+/* c8 ignore stop */

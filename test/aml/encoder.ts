@@ -17,7 +17,7 @@ export type GenObj =
   | { kind: "Name"; seg: string; value: GenValue }
   | { kind: "Method"; seg: string; argCount: number; ret: GenValue };
 
-const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+const ascii = (s: string): number[] => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
 
 function le(v: bigint, n: number): number[] {
   const out: number[] = [];

@@ -17,7 +17,7 @@ describe("aml: fuzzing with mutated real tables", function () {
       try {
         runCase(mutate(base.bytes, seed), base.signature, stats);
       } catch (e) {
-        throw new Error(`seed ${seed} on ${base.source.file}: ${String(e)}`);
+        throw new Error(`seed ${seed} on ${base.source.file}: ${String(e)}`, { cause: e });
       }
     }
     expect(stats.cases).to.equal(10_000);

@@ -13,7 +13,7 @@ import { encodeObj, encodeTable, type GenObj, type GenValue } from "./encoder.js
 
 const lead = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_";
 const rest = `${lead}0123456789`;
-const segArb = fc.tuple(fc.constantFrom(...lead), fc.string({ unit: fc.constantFrom(...rest), minLength: 3, maxLength: 3 })).map(([a, b]) => a + b);
+const segArb = fc.tuple(fc.constantFrom(...lead.split("")), fc.string({ unit: fc.constantFrom(...rest.split("")), minLength: 3, maxLength: 3 })).map(([a, b]) => a + b);
 
 const valueArb: fc.Arbitrary<GenValue> = fc.letrec<{ v: GenValue }>((tie) => ({
   v: fc.oneof(

@@ -32,7 +32,7 @@ describe("aml: PkgLength", () => {
 });
 
 describe("aml: NameString", () => {
-  const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+  const ascii = (s: string): number[] => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
   it("reads root, parent, dual, multi and null names (§20.2.2)", () => {
     expect(readNameString(bytes(0x5c, ...ascii("_SB_")), 0, 5).path).to.deep.equal({ absolute: true, parents: 0, segments: ["_SB_"] });
     expect(readNameString(bytes(0x5e, 0x5e, 0x2e, ...ascii("PCI0S00_")), 0, 11).path).to.deep.equal({ absolute: false, parents: 2, segments: ["PCI0", "S00_"] });
@@ -58,7 +58,7 @@ describe("aml: EISA IDs", () => {
     expect(decodeEisaId(encodeEisaId("ACP0004"))).to.equal("ACP0004");
   });
   it("round-trips any valid ID and rejects non-IDs", () => {
-    const letter = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    const letter = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ".split(""));
     fc.assert(fc.property(letter, letter, letter, fc.integer({ min: 0, max: 0xffff }), (a, b, c, n) => {
       const id = `${a}${b}${c}${n.toString(16).toUpperCase().padStart(4, "0")}`;
       expect(decodeEisaId(encodeEisaId(id))).to.equal(id);

@@ -46,7 +46,7 @@ export function disassemble(bytes: Uint8Array, dir: string, name: string): strin
 
 export interface CorpusSet { name: string; tables: RawTable[] }
 
-/** Every corpus source with DSDT/SSDTs: oracle/NN/tables, real/NAME.txt, and this host's sysfs tables if readable. */
+/** Every corpus source with DSDT/SSDTs: oracle/NN/tables, real/NAME.txt, samples/4node, and this host's sysfs tables if readable. */
 export async function corpusAmlSets(): Promise<CorpusSet[]> {
   const sets: CorpusSet[] = [];
   const add = async (name: string, src: string): Promise<void> => {
@@ -59,6 +59,8 @@ export async function corpusAmlSets(): Promise<CorpusSet[]> {
     await add(`oracle/${d}`, join(sharedSamples, "oracle", d, "tables"));
   }
   for (const f of readdirSync(join(sharedSamples, "real")).sort()) await add(`real/${f}`, join(sharedSamples, "real", f));
+  // The project's own sample host (samples/4node has a DSDT compiled from samples/src/4node-dsdt.asl).
+  await add("samples/4node", join(repoRoot, "samples", "4node"));
   try {
     accessSync("/sys/firmware/acpi/tables/DSDT", constants.R_OK);
     await add("host", "/sys/firmware/acpi/tables");
