@@ -1,0 +1,52 @@
+/**
+ * Step-op registry of the scenario runner. Each op (`"op": "populate_physmap"`, …) has a parser
+ * that turns the step's JSON into a typed step (throwing UsageError naming the step on bad input)
+ * and a runner that executes it against the simulated host. Other layers (the toolstack:
+ * `hvm_build`, `vm_start`) register their own ops with `registerStepOp` from their module.
+ */
+import type { Hypervisor } from "../hypervisor/index.js";
+
+/** What every parsed step carries; `expect` is checked by the runner, not by the op. */
+export interface BaseStep {
+  op: string;
+  /** 0-based index in the scenario's steps array (for messages). */
+  index: number;
+  expect?: StepExpect;
+}
+
+/** `"expect": {"rc": -22, …}`: rc and/or fields of the result that must match (deep equality). */
+export interface StepExpect {
+  rc?: number;
+  [field: string]: unknown;
+}
+
+export interface StepOutcome {
+  rc: number;
+  result?: Record<string, unknown>;
+}
+
+/** Shared state of one scenario run. Extension ops may keep their own state under their own key. */
+export interface StepContext {
+  hv: Hypervisor;
+  state: Map<string, unknown>;
+}
+
+export interface StepOp<S extends BaseStep = BaseStep> {
+  /** `json` is the step object (already known to be an object with this op); `where` names the step for errors. */
+  parse: (json: Record<string, unknown>, index: number, where: string) => S;
+  run: (ctx: StepContext, step: S) => StepOutcome;
+}
+
+const registry = new Map<string, StepOp>();
+
+export function registerStepOp<S extends BaseStep>(name: string, op: StepOp<S>): void {
+  registry.set(name, op as unknown as StepOp);
+}
+
+export function getStepOp(name: string): StepOp | undefined {
+  return registry.get(name);
+}
+
+export function stepOpNames(): string[] {
+  return [...registry.keys()].sort();
+}
