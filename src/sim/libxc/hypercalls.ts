@@ -8,17 +8,9 @@
  * every populate_physmap call takes and drops `heap_lock`.
  */
 
-export const EPERM = 1;
-export const ENOENT = 2;
-export const ESRCH = 3;
-export const E2BIG = 7;
-export const ENOMEM = 12;
-export const EBUSY = 16;
-export const EEXIST = 17;
-export const EINVAL = 22;
-export const ERANGE = 34;
+export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH } from "../hypervisor/errno.js";
+/** Not produced by the simulated hypervisor; what a Xen without node claims answers (xen.md §5.3 step 9). */
 export const ENOSYS = 38;
-export const EOPNOTSUPP = 95;
 
 /** XEN_INVALID_NODE_DIST (~0U): numainfo's value for NUMA_NO_DISTANCE. */
 export const XEN_INVALID_NODE_DIST = 0xffffffff;
@@ -62,8 +54,6 @@ export interface DomainInfo {
   pagesByNode: number[];
   /** d->node_affinity. */
   nodeAffinity: number[];
-  /** Per vCPU hard and soft affinity (CPU ids). */
-  vcpuAffinity: { hard: number[]; soft: number[] }[];
 }
 
 export interface HypervisorPort {

@@ -266,7 +266,14 @@ export function totals(vms: VmOutcome[]): VmStartTotals {
  * Prepare a VM start: returns the per-VM build generators (to be interleaved) and a function that
  * collects the outcome once they are done. The serialized phase of the claim flows runs here.
  */
-export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): { builds: Build<void>[]; collect: () => VmStartResult } {
+export interface PreparedVmStart {
+  builds: Build<void>[];
+  /** Planned node(s) per VM so far (final for the claim flows before any build runs). */
+  planned: () => number[][];
+  collect: () => VmStartResult;
+}
+
+export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
   const xch = xc_interface_open(hv);
   const cpuToNode = xc_cputopoinfo(xch);
   const distances = xc_numainfo(xch).distances;
@@ -302,6 +309,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): { buil
   }
   return {
     builds,
+    planned: () => ctxs.map((c) => c.planned),
     collect: () => {
       const vms = ctxs.map((ctx) => snapshots.get(ctx) ?? outcome(xch, ctx));
       return { vms, totals: totals(vms) };
