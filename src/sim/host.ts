@@ -172,6 +172,8 @@ export function validateHostSpec(spec: HostSpec, loc: Location = {}): void {
       cpus.add(c);
     }
   });
+  // NR_NODE_MEMBLKS: Xen keeps at most 2 × MAX_NUMNODES memory blocks.
+  if (all.length > 2 * MAX_NUMNODES) throw new UsageError(`host: more than ${2 * MAX_NUMNODES} memory ranges`, loc, "E_SIM_HOST");
   all.sort((a, b) => a.r.baseMfn - b.r.baseMfn);
   for (let k = 1; k < all.length; k++) {
     const p = all[k - 1];

@@ -11,11 +11,12 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const ERANGE = 34;
+export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
 
 const names: Record<number, string> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [ESRCH]: "ESRCH", [E2BIG]: "E2BIG", [ENOMEM]: "ENOMEM",
-  [EBUSY]: "EBUSY", [EEXIST]: "EEXIST", [EINVAL]: "EINVAL", [ERANGE]: "ERANGE", [EOPNOTSUPP]: "EOPNOTSUPP",
+  [EBUSY]: "EBUSY", [EEXIST]: "EEXIST", [EINVAL]: "EINVAL", [ERANGE]: "ERANGE", [ENOSYS]: "ENOSYS", [EOPNOTSUPP]: "EOPNOTSUPP",
 };
 
 /** "-22 (EINVAL)" for reports; "0" for success. */

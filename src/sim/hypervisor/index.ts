@@ -3,3 +3,4 @@ export { Hypervisor, createHost, xenConfig } from "./hypervisor.js";
 export type * from "./types.js";
 export * as errno from "./errno.js";
 export { rcName } from "./errno.js";
+export { checkInvariants, type InvariantOptions } from "./invariants.js";

@@ -5,6 +5,7 @@
  * `hvm_build`, `vm_start`) register their own ops with `registerStepOp` from their module.
  */
 import type { Hypervisor } from "../hypervisor/index.js";
+import type { FieldReader } from "./fields.js";
 
 /** What every parsed step carries; `expect` is checked by the runner, not by the op. */
 export interface BaseStep {
@@ -32,8 +33,12 @@ export interface StepContext {
 }
 
 export interface StepOp<S extends BaseStep = BaseStep> {
-  /** `json` is the step object (already known to be an object with this op); `where` names the step for errors. */
-  parse: (json: Record<string, unknown>, index: number, where: string) => S;
+  /**
+   * Turn the step's JSON into a typed step. `f.json` is the step object; `f.where` names the step
+   * ("step 3 (populate_physmap)") and `f.fail(msg)` / the readers throw a one-line UsageError.
+   * The returned step must carry `op` and `index` (use `base(f, index)`); `expect` is filled in by the runner.
+   */
+  parse: (f: FieldReader, index: number) => S;
   run: (ctx: StepContext, step: S) => StepOutcome;
 }
 
