@@ -3,7 +3,7 @@
  *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
  *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus"}], "paging_pool"?}
  */
-import { UsageError } from "../../errors.js";
+import { FieldReader } from "../scenario/fields.js";
 import { registerStepOp, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
 import { EINVAL } from "../libxc/hypercalls.js";
 import { hypervisorPort } from "../libxc/port.js";
@@ -18,32 +18,25 @@ import { formatVmStart } from "./report.js";
 const MAX_MEM_MIB = 64 * 1024 * 1024;
 const MAX_VMS = 100_000;
 const MAX_VCPUS = 4096;
+const MAX_NODE_ID = 0xfe;
 
-function fail(where: string, msg: string): never {
-  throw new UsageError(`${where}: ${msg}`, {}, "E_SIM_STEP");
+function positive(f: FieldReader, v: unknown, what: string, max: number): number {
+  const n = f.checkUint(v, what, max);
+  if (n === 0) f.fail(`${what} must be at least 1`);
+  return n;
 }
 
-function keys(json: Record<string, unknown>, allowed: string[], where: string): void {
-  for (const k of Object.keys(json)) if (!allowed.includes(k)) fail(where, `unknown field "${k}"`);
+function objectAt(f: FieldReader, v: unknown, what: string, keys: readonly string[]): FieldReader {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) f.fail(`${what} must be an object`);
+  const r = new FieldReader(v as Record<string, unknown>, `${f.where}: ${what}`, f.loc);
+  for (const k of Object.keys(r.json)) if (!keys.includes(k)) r.fail(`unknown field "${k}"`);
+  return r;
 }
 
-function int(v: unknown, where: string, field: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) fail(where, `${field} must be an integer in ${min}..${max}`);
-  return v;
-}
-
-function optInt(v: unknown, where: string, field: string, min: number, max: number): number | undefined {
-  return v === undefined ? undefined : int(v, where, field, min, max);
-}
-
-function obj(v: unknown, where: string, field: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(where, `${field} must be an object`);
-  return v as Record<string, unknown>;
-}
-
-function arr(v: unknown, where: string, field: string, max: number): unknown[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > max) fail(where, `${field} must be a non-empty array of at most ${max} entries`);
-  return v as unknown[];
+function nonEmpty(f: FieldReader, key: string, max: number): unknown[] {
+  const a = f.array(key);
+  if (a.length === 0 || a.length > max) f.fail(`${key} must have 1..${max} entries`);
+  return a;
 }
 
 /** One libxc handle per scenario run, so extent counts accumulate per domain across steps. */
@@ -59,31 +52,25 @@ export interface HvmBuildStep extends BaseStep {
 }
 
 export const hvmBuildOp: StepOp<HvmBuildStep> = {
-  parse(json, index, where) {
-    keys(json, ["op", "expect", "domid", "mem_mib", "target_mib", "mmio_mib", "claim", "pnode", "vnuma"], where);
-    const cfg: HvmBuildConfig = { domid: int(json["domid"], where, "domid", 0, 0x7fef), mem_mib: int(json["mem_mib"], where, "mem_mib", 1, MAX_MEM_MIB) };
-    const target = optInt(json["target_mib"], where, "target_mib", 1, MAX_MEM_MIB);
-    if (target !== undefined) cfg.target_mib = target;
-    const mmio = optInt(json["mmio_mib"], where, "mmio_mib", 0, 4095);
+  parse(f, index) {
+    f.only(["domid", "mem_mib", "target_mib", "mmio_mib", "claim", "pnode", "vnuma"]);
+    const cfg: HvmBuildConfig = { domid: f.uint("domid", 0x7fef), mem_mib: positive(f, f.json["mem_mib"], "mem_mib", MAX_MEM_MIB) };
+    if (f.json["target_mib"] !== undefined) cfg.target_mib = positive(f, f.json["target_mib"], "target_mib", MAX_MEM_MIB);
+    const mmio = f.optUint("mmio_mib", 4095);
     if (mmio !== undefined) cfg.mmio_mib = mmio;
-    if (json["claim"] !== undefined) {
-      if (typeof json["claim"] !== "boolean") fail(where, "claim must be true or false");
-      cfg.claim = json["claim"];
-    }
-    const pnode = optInt(json["pnode"], where, "pnode", 0, 0xfe);
+    const claim = f.optBool("claim");
+    if (claim !== undefined) cfg.claim = claim;
+    const pnode = f.optUint("pnode", MAX_NODE_ID);
     if (pnode !== undefined) cfg.pnode = pnode;
-    if (json["vnuma"] !== undefined) {
-      if (pnode !== undefined) fail(where, "give pnode or vnuma, not both");
-      cfg.vnuma = arr(json["vnuma"], where, "vnuma", 64).map((v, i) => {
-        const o = obj(v, where, `vnuma[${i}]`);
-        keys(o, ["mem_mib", "pnode"], `${where}: vnuma[${i}]`);
-        return { mem_mib: int(o["mem_mib"], where, `vnuma[${i}].mem_mib`, 1, MAX_MEM_MIB), pnode: int(o["pnode"], where, `vnuma[${i}].pnode`, 0, 0xfe) };
+    if (f.json["vnuma"] !== undefined) {
+      if (pnode !== undefined) f.fail("give pnode or vnuma, not both");
+      cfg.vnuma = nonEmpty(f, "vnuma", 64).map((v, i) => {
+        const r = objectAt(f, v, `vnuma[${i}]`, ["mem_mib", "pnode"]);
+        return { mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), pnode: r.uint("pnode", MAX_NODE_ID) };
       });
     }
-    try { hvmLayout(cfg); } catch (e) { if (e instanceof LayoutError) fail(where, e.message); throw e; }
-    const step: HvmBuildStep = { op: "hvm_build", index, cfg };
-    if (json["expect"] !== undefined) step.expect = obj(json["expect"], where, "expect");
-    return step;
+    try { hvmLayout(cfg); } catch (e) { if (e instanceof LayoutError) f.fail(e.message); throw e; }
+    return { op: "hvm_build", index, cfg };
   },
   run(ctx, step): StepOutcome {
     const xch = xchOf(ctx);
@@ -107,28 +94,23 @@ export interface VmStartStep extends BaseStep {
   pagingPool: boolean;
 }
 
-export const vmStartOp: StepOp<VmStartStep> & { text: (o: StepOutcome) => string[] } = {
-  parse(json, index, where) {
-    keys(json, ["op", "expect", "flow", "policy", "seed", "vms", "paging_pool"], where);
-    const flow = json["flow"];
-    if (typeof flow !== "string" || !(FLOWS as readonly string[]).includes(flow)) fail(where, `flow must be one of ${FLOWS.map((f) => `"${f}"`).join(", ")}`);
-    const policy = json["policy"] ?? "xenopsd";
-    if (typeof policy !== "string" || !(POLICIES as readonly string[]).includes(policy)) fail(where, `policy must be one of ${POLICIES.map((p) => `"${p}"`).join(", ")}`);
-    const seed = int(json["seed"] ?? 0, where, "seed", 0, 2 ** 32 - 1);
+export const vmStartOp: StepOp<VmStartStep> = {
+  parse(f, index) {
+    f.only(["flow", "policy", "seed", "vms", "paging_pool"]);
+    const flow = f.json["flow"];
+    if (typeof flow !== "string" || !(FLOWS as readonly string[]).includes(flow)) f.fail(`flow must be one of ${FLOWS.map((x) => `"${x}"`).join(", ")}`);
+    const policy = f.json["policy"] ?? "xenopsd";
+    if (typeof policy !== "string" || !(POLICIES as readonly string[]).includes(policy)) f.fail(`policy must be one of ${POLICIES.map((x) => `"${x}"`).join(", ")}`);
+    const seed = f.optUint("seed") ?? 0;
     const names = new Set<string>();
-    const vms = arr(json["vms"], where, "vms", MAX_VMS).map((v, i): VmSpec => {
-      const o = obj(v, where, `vms[${i}]`);
-      keys(o, ["name", "mem_mib", "vcpus"], `${where}: vms[${i}]`);
-      const name = o["name"] ?? `vm${i}`;
-      if (typeof name !== "string" || name === "" || names.has(name)) fail(where, `vms[${i}].name must be a unique non-empty string`);
+    const vms = nonEmpty(f, "vms", MAX_VMS).map((v, i): VmSpec => {
+      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus"]);
+      const name = r.json["name"] ?? `vm${i}`;
+      if (typeof name !== "string" || name === "" || names.has(name)) r.fail("name must be a unique non-empty string");
       names.add(name);
-      return { name, mem_mib: int(o["mem_mib"], where, `vms[${i}].mem_mib`, 1, MAX_MEM_MIB), vcpus: int(o["vcpus"] ?? 1, where, `vms[${i}].vcpus`, 1, MAX_VCPUS) };
+      return { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
     });
-    const pp = json["paging_pool"] ?? true;
-    if (typeof pp !== "boolean") fail(where, "paging_pool must be true or false");
-    const step: VmStartStep = { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: pp };
-    if (json["expect"] !== undefined) step.expect = obj(json["expect"], where, "expect");
-    return step;
+    return { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
   },
   run(ctx, step): StepOutcome {
     const r = vmStart(hypervisorPort(ctx.hv), { flow: step.flow, policy: step.policy, seed: step.seed, vms: step.vms, pagingPool: step.pagingPool });
@@ -137,5 +119,8 @@ export const vmStartOp: StepOp<VmStartStep> & { text: (o: StepOutcome) => string
   text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number }),
 };
 
-registerStepOp("hvm_build", hvmBuildOp);
-registerStepOp("vm_start", vmStartOp);
+/** Called from src/sim/scenario/ops/index.ts so that `numakit sim` knows the toolstack ops. */
+export function registerToolstackOps(): void {
+  registerStepOp("hvm_build", hvmBuildOp);
+  registerStepOp("vm_start", vmStartOp);
+}
