@@ -202,8 +202,12 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
     yield* place(view, ctx, policy, true);
     return;
   }
-  // Seed plan: read free memory, decide, then create the domain on the chosen node.
-  const memory = ctx.mem.build_claim_pages * PAGE_SIZE;
+  // Seed plan: read free memory, decide, then create the domain on the chosen node. The node must
+  // also hold what the node-bound createdomain allocates there (struct domain, vCPUs, paging
+  // pool), so the plan asks for the claim plus xenopsd's per-domain overhead; planning for the
+  // claim alone lets the domain's own structures eat the room its claim needs (found by the
+  // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
+  const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * 1024 * 1024;
   const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, true, memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool))) return;

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { HypervisorPort } from "../../../src/sim/libxc/hypercalls.js";
 import { runScheduled } from "../../../src/sim/xenopsd/scheduler.js";
 import { prepareVmStart, type Flow, type VmSpec } from "../../../src/sim/xenopsd/vm_start.js";
-import { FakeXen } from "../../helpers/fake-xen.js";
+import { simHost } from "../../helpers/sim-host.js";
 
 interface HostArb { nodeMib: number[]; cpus: number }
 
@@ -28,9 +28,7 @@ function fits(h: HostArb, vms: VmSpec[]): boolean {
 }
 
 function makeHost(h: HostArb): HypervisorPort {
-  const n = h.nodeMib.length;
-  const d = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : 20)));
-  return new FakeXen(h.nodeMib.map((m) => m * 256), h.cpus, d);
+  return simHost(h.nodeMib, h.cpus, "v4");
 }
 
 /** Run one VM start with the builds interleaved by fast-check; true iff every VM is 100% local. */

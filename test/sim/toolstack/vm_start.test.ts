@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { vmStart, type VmStartOptions } from "../../../src/sim/xenopsd/vm_start.js";
 import { formatVmStart } from "../../../src/sim/toolstack/report.js";
-import { FakeXen } from "../../helpers/fake-xen.js";
+import { simHost } from "../../helpers/sim-host.js";
 
-const GiB_PAGES = 262144;
-const two = (gib = 64, claims = true) => new FakeXen([gib * GiB_PAGES, gib * GiB_PAGES], 8, [[10, 20], [20, 10]], claims);
+const two = (gib = 64, claims = true) => simHost([gib * 1024, gib * 1024], 8, claims ? "v4" : "none");
 const three40 = (flow: VmStartOptions["flow"], seed = 1): VmStartOptions => ({
   flow, policy: "xenopsd", seed, vms: [1, 2, 3].map((i) => ({ name: `vm${i}`, mem_mib: 40 * 1024, vcpus: 4 })),
 });
