@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { UsageError } from "../../../src/errors.js";
 import { parseScenario, runScenario, scenarioHost } from "../../../src/sim/scenario/scenario.js";
@@ -81,6 +82,11 @@ describe("sim/toolstack scenario ops", () => {
         expect(() => parseScenario({ host: host2([64, 64]), steps: [step] })).to.throw(UsageError, re);
       });
     }
+  });
+
+  it("sample hvm-build-1tib.json: every pinned expectation holds (1 TiB on one node, vNUMA 5.5 GiB)", () => {
+    const scn = parseScenario(JSON.parse(readFileSync("samples/scenarios/hvm-build-1tib.json", "utf8")));
+    expect(runScenario(scn, scenarioHost(scn, undefined)).failures).to.deep.equal([]);
   });
 
   it("numakit sim: the 4node sample prints the per-VM table; --format json carries the result", async () => {
