@@ -1,5 +1,6 @@
 /** Unit tests of the simulator's building blocks: ExtentSet, the invariant checker itself. */
 import { expect } from "chai";
+import fc from "fast-check";
 import { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { boot, domain } from "./helpers.js";
@@ -35,6 +36,37 @@ describe("sim internals", () => {
     s.add(200, 8);
     expect(s.drain()).to.deep.equal([[95, 110], [115, 130], [200, 208]]);
     expect(s.total).to.equal(0);
+  });
+
+  it("ExtentSet matches a per-page model across block splits (property)", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 })), { maxLength: 1500 }), (ops) => {
+      const s = new ExtentSet();
+      const model = new Set<number>();
+      for (const [add, at, n] of ops) {
+        const pages = Array.from({ length: n }, (_, k) => at + k);
+        if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
+        if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
+      }
+      const flat: number[] = [];
+      let prevEnd = -1;
+      for (const [a, b] of s.runs()) {
+        expect(a).to.be.greaterThan(prevEnd); // disjoint and never adjacent (coalesced)
+        prevEnd = b;
+        for (let x = a; x < b; x++) flat.push(x);
+      }
+      expect(flat).to.deep.equal([...model].sort((x, y) => x - y));
+      expect(s.total).to.equal(model.size);
+    }), { numRuns: 30 });
+  });
+
+  it("ExtentSet splits into blocks when fragmented to many runs and merges back", () => {
+    const s = new ExtentSet();
+    s.add(0, 1 << 16);
+    for (let i = 0; i < 1 << 16; i += 2) s.remove(i, 1);
+    expect(s.intervals).to.equal(1 << 15);
+    expect(s.highestAligned(0)).to.equal((1 << 16) - 1);
+    for (let i = 0; i < 1 << 16; i += 2) s.add(i, 1);
+    expect([...s.runs()]).to.deep.equal([[0, 1 << 16]]);
   });
 
   it("the invariant checker reports each kind of corruption", () => {
