@@ -171,7 +171,7 @@ describe("sim domains (xen.md §3)", () => {
   });
 
   it("paging pool: grows and shrinks with shadow_set_allocation; PV has none", () => {
-    const hv = boot([[1024, 1], [1024, 1]]);
+    const hv = boot([[64, 1], [64, 1]]);
     const d = domain(hv);
     const pv = domain(hv, { hap: false });
     expect(hv.shadow_set_allocation({ domid: d, mb: 4 }).rc).to.equal(0);

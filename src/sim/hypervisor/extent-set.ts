@@ -7,6 +7,8 @@
  * badly fragmented set (every other 4 KiB page freed: half a million runs) updates in
  * O(log n + BLOCK) instead of shifting one huge array.
  */
+import { pow2 } from "./bits.js";
+
 const BLOCK = 256;
 
 interface Block {
@@ -140,7 +142,7 @@ export class ExtentSet {
 
   /** Start of the highest 2^order-aligned block wholly in the set, or undefined. */
   highestAligned(order: number): number | undefined {
-    const size = 2 ** order;
+    const size = pow2(order);
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const blk = this.blocks[b];
       if (blk === undefined) continue;
