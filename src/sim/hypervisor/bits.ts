@@ -19,14 +19,17 @@ export function ffsl(x: number): number {
   return 32 + ffsl(Math.floor(x / TWO32));
 }
 
-/** 2^order. */
+/** 2^0 … 2^63: `2 ** n` with a variable exponent is a Math.pow call, far slower on the hot path. */
+const POW2 = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+/** 2^order (order 0..63). */
 export function pow2(order: number): number {
-  return 2 ** order;
+  return POW2[order] ?? 2 ** order;
 }
 
 /** Whether bit `order` of x is set (i.e. x & (1 << order)). */
 export function bitSet(x: number, order: number): boolean {
-  return Math.floor(x / 2 ** order) % 2 === 1;
+  return Math.floor(x / pow2(order)) % 2 === 1;
 }
 
 /** x rounded down to a multiple of 2^order. */

@@ -37,6 +37,9 @@ export class Domain {
   readonly claims: number[];
   node_claims = 0;
   node_affinity: readonly number[] = NODE_MASK_ALL;
+  /** Cache of online ∩ node_affinity (valid while `maskOf` is the current node_affinity array). */
+  mask: readonly number[] = [];
+  maskOf: readonly number[] | undefined;
   auto_node_affinity = true;
   /** The struct is zeroed at allocation, so the first allocation cycles from node 0. */
   last_alloc_node = 0;

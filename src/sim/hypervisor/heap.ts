@@ -183,10 +183,10 @@ export class Heap {
   getFreeBuddy(
     zoneLo: number, zoneHi: number, order: number,
     f: { reqNode: number; exact: boolean; useUnscrubbed: boolean },
-    nodemask: number[], start: number, nodeOk: (node: number) => boolean,
+    nodemask: readonly number[], start: number, nodeOk: (node: number) => boolean,
   ): Buddy | undefined {
     const request = pow2(order);
-    let mask = nodemask;
+    let mask: readonly number[] = nodemask;
     let node = start;
     let first = node;
     let retry = false;

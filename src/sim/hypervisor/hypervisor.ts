@@ -451,7 +451,7 @@ export class Hypervisor {
       outstanding_pages: d.outstanding_pages,
       node_claims: byNode((n) => (d.claim_node === n ? d.outstanding_pages : (d.claims[n] ?? 0))),
       nr_vcpus: d.vcpus.length,
-      node_affinity: [...d.node_affinity].filter((n) => n < this.host.nodes.length || !d.auto_node_affinity),
+      node_affinity: [...d.node_affinity],
       auto_node_affinity: d.auto_node_affinity,
       last_alloc_node: d.last_alloc_node,
       creation_finished: d.creation_finished,

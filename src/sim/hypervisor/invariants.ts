@@ -10,6 +10,8 @@ import { pow2 } from "./bits.js";
 export interface InvariantOptions {
   /** Also require per-node claims ≤ node free (claim sets guarantee it; XS-v4 does not). */
   nodeClaimsBounded?: boolean;
+  /** Require outstanding_claims ≤ total_avail_pages (default true; XS-v4 can break it, see §2.3). */
+  hostClaimsBounded?: boolean;
 }
 
 export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): string[] {
@@ -83,7 +85,7 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
     if (opts.nodeClaimsBounded === true && claimed > nh.availPages) bad.push(`node ${n}: claims ${claimed} > free ${nh.availPages}`);
   });
   if (claims.outstanding !== sumOutstanding) bad.push(`outstanding_claims ${claims.outstanding} != Σ d->outstanding_pages ${sumOutstanding}`);
-  if (claims.outstanding > heap.totalAvail) bad.push(`outstanding_claims ${claims.outstanding} > total_avail_pages ${heap.totalAvail}`);
+  if (opts.hostClaimsBounded !== false && claims.outstanding > heap.totalAvail) bad.push(`outstanding_claims ${claims.outstanding} > total_avail_pages ${heap.totalAvail}`);
   if (claims.outstanding < 0) bad.push(`negative outstanding_claims ${claims.outstanding}`);
 
   extents.sort((a, b) => a[0] - b[0]);

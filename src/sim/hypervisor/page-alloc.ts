@@ -32,6 +32,8 @@ export function memflags(f: Partial<Memflags> = {}): Memflags {
   };
 }
 
+const always = (): boolean => true;
+
 export class PageAllocator {
   readonly heap: Heap;
   readonly claims: Claims;
@@ -80,18 +82,23 @@ export class PageAllocator {
     if (!this.claims.hostAllows(d, request, mf.noRefcount)) return undefined;
     // get_free_buddy(): nodemask = online ∩ d->node_affinity; start = requested node, else the
     // affine node after last_alloc_node (cycle_node), else the executing pCPU's node.
-    let mask = this.heap.online;
+    let mask: readonly number[] = this.heap.online;
     if (d !== undefined) {
-      const aff = d.node_affinity;
-      const m = mask.filter((n) => aff.includes(n));
-      if (m.length > 0) mask = m;
+      if (d.maskOf !== d.node_affinity) {
+        const aff = d.node_affinity;
+        const m = mask.filter((n) => aff.includes(n));
+        // An empty intersection is a caller bug in Xen (ASSERT_UNREACHABLE); keep all online nodes.
+        d.mask = m.length > 0 ? m : mask;
+        d.maskOf = aff;
+      }
+      mask = d.mask;
     }
     let start = mf.node;
     if (start === NUMA_NO_NODE) {
       start = d === undefined ? NUMA_NO_NODE : (mask.find((n) => n > d.last_alloc_node) ?? mask[0] ?? NUMA_NO_NODE);
       if (start === NUMA_NO_NODE) start = this.cpuToNode(cpu);
     }
-    const nodeOk = (node: number): boolean => this.claims.nodeAllows(d, node, request, mf.noRefcount);
+    const nodeOk = this.config.nodeClaims === "none" ? always : (node: number): boolean => this.claims.nodeAllows(d, node, request, mf.noRefcount);
     const f = { reqNode: mf.node, exact: mf.exact, useUnscrubbed: mf.noScrub };
     // Two passes: clean buddies first; only then accept dirty ones (scrubbed after allocation).
     let pg = this.heap.getFreeBuddy(zoneLo, zoneHi, order, f, mask, start, nodeOk);

@@ -6,9 +6,11 @@
  */
 
 /** `"4.18"`: claims consumed when tot_pages grows and refilled on free; `"current"`: consumed in alloc_heap_pages, never refilled. */
-export type XenVersion = "4.18" | "current";
+export const XEN_VERSIONS = ["4.18", "current"] as const;
+export type XenVersion = (typeof XEN_VERSIONS)[number];
 /** Which NUMA node-claim design is present (none is merged upstream as of X c447b7308b13). */
-export type NodeClaimsVariant = "none" | "v4" | "claim-sets";
+export const NODE_CLAIMS_VARIANTS = ["none", "v4", "claim-sets"] as const;
+export type NodeClaimsVariant = (typeof NODE_CLAIMS_VARIANTS)[number];
 
 export interface XenConfig {
   version: XenVersion;

@@ -6,7 +6,7 @@
  */
 import { UsageError, type Location } from "../../errors.js";
 import { hostSpecFromCompact, hostSpecFromSource, type HostSpec } from "../host.js";
-import { createHost, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
+import { createHost, NODE_CLAIMS_VARIANTS, XEN_VERSIONS, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
 import { FieldReader, type Json } from "./fields.js";
 import { getStepOp, stepOpNames, type BaseStep, type StepContext } from "./registry.js";
 import { registerAllStepOps } from "./ops/index.js";
@@ -48,11 +48,13 @@ function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
   const out: Partial<XenConfig> = {};
   for (const [k, val] of Object.entries(v)) {
     if (k === "version") {
-      if (val !== "4.18" && val !== "current") fail('xen.version must be "4.18" or "current"');
-      out.version = val;
+      const ver = XEN_VERSIONS.find((x) => x === val);
+      if (ver === undefined) return fail('xen.version must be "4.18" or "current"');
+      out.version = ver;
     } else if (k === "nodeClaims") {
-      if (val !== "none" && val !== "v4" && val !== "claim-sets") fail('xen.nodeClaims must be "none", "v4" or "claim-sets"');
-      out.nodeClaims = val;
+      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val);
+      if (nc === undefined) return fail('xen.nodeClaims must be "none", "v4" or "claim-sets"');
+      out.nodeClaims = nc;
     } else if (k === "populateNoScrubDuringBuild") {
       if (typeof val !== "boolean") fail("xen.populateNoScrubDuringBuild must be true or false");
       out.populateNoScrubDuringBuild = val;
