@@ -93,6 +93,9 @@ describe("acpi: diagnostic codes", () => {
     const lying = patch(slit, { 36: 0xff, 37: 0xff, 38: 0xff, 39: 0xff, 40: 0xff, 41: 0xff, 42: 0xff, 43: 0xff });
     const d = decode(lying);
     expect(d.codes).to.deep.equal(["error:ARRAY_EXCEEDS_TABLE@44"]);
+    // JSON: a count beyond 2^53 is a "0x..." string, and the bytes present still show, as one partial row.
+    const j = tableJson(decodeTable({ signature: "SLIT", bytes: lying, source: { file: "x" } }));
+    expect([j["localityCount"], j["entries"]]).to.deep.equal(["0xFFFFFFFFFFFFFFFF", [[10, 20, 20, 10]]]);
   });
 
   it("reserved fields and bits: RESERVED_NONZERO, RESERVED_BITS_SET", () => {
