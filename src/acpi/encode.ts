@@ -52,9 +52,19 @@ function sum8(b: Uint8Array): number {
   return s;
 }
 
+/**
+ * A model for a fresh table must give every field: encodeStruct stops at the first absent one (that
+ * is how truncated structs re-encode), which would silently build a short structure.
+ */
+function complete(spec: StructSpec, values: Readonly<FieldValues>, what: string): FieldValues {
+  const absent = spec.fields.filter((f) => values[f.key] === undefined).map((f) => f.key);
+  if (absent.length > 0) throw new Error(`buildTable: ${what} (${spec.name}) has no value for ${absent.join(", ")}`);
+  return values;
+}
+
 /** Lay out a fresh table from a model: subtable lengths, table length and checksum are computed. */
 export function buildTable(def: TableDef, model: TableModel): Uint8Array {
-  const fixed = encodeStruct(def.fixed, model.fixed);
+  const fixed = encodeStruct(def.fixed, complete(def.fixed, model.fixed, def.signature));
   const subs: Uint8Array[] = [];
   const layout = def.subtables;
   let gap = new Uint8Array(0);
@@ -68,13 +78,13 @@ export function buildTable(def: TableDef, model: TableModel): Uint8Array {
       if (spec === undefined) throw new Error(`no spec for ${def.signature} subtable type ${s.type ?? 0}`);
       const values: FieldValues = { ...s.values, [lengthKey]: 0 };
       if (typeKey !== undefined) values[typeKey] = s.type ?? 0;
-      values[lengthKey] = encodedSize(spec, values);
+      values[lengthKey] = encodedSize(spec, complete(spec, values, `${def.signature} subtable ${String(subs.length)}`));
       subs.push(encodeStruct(spec, values));
     }
   }
   const body = concat([fixed, gap, ...subs]);
   const header: FieldValues = { ...model.header, signature: def.signature, tableLength: HEADER_SIZE + body.length, checksum: 0 };
-  const bytes = concat([encodeStruct(headerSpec, header), body]);
+  const bytes = concat([encodeStruct(headerSpec, complete(headerSpec, header, def.signature)), body]);
   bytes[9] = (0x100 - sum8(bytes)) & 0xff;
   return bytes;
 }
