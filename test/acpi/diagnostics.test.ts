@@ -104,6 +104,23 @@ describe("acpi: diagnostic codes", () => {
     expect(decode(patch(srat(), { 92: 0x81 })).codes).to.deep.equal(["warning:RESERVED_BITS_SET@92"]);
   });
 
+  it("HMAT revision 1 type 0 has the ACPI 6.2 layout (address range, three flag bits); revision 2 reserves them", () => {
+    const range = { type: 0, values: { reserved: 0, flags: 0b111, reserved1: 0, processorProximityDomain: 0, memoryProximityDomain: 1, reserved2: 0,
+      physicalAddressRangeBase: 0x100000000n, physicalAddressRangeSize: 0x80000000n } };
+    const rev1 = buildTable(def("HMAT"), { header: { ...header, revision: 1 }, fixed: { reserved: 0 }, subtables: [range] });
+    const t = decodeTable({ signature: "HMAT", bytes: rev1, source: { file: "x" } });
+    expect(t.diagnostics).to.deep.equal([]);
+    expect(t.subtables[0]?.spec.name).to.equal("Memory Subsystem Address Range");
+    expect(t.subtables[0]?.values).to.include({ physicalAddressRangeBase: 0x100000000n, memoryProximityDomain: 1 });
+    // The same bytes as revision 2: the range and flag bits 1-2 are reserved there.
+    expect(decode(patch(rev1, { 8: 2 })).codes).to.deep.equal(["warning:RESERVED_BITS_SET@48", "warning:RESERVED_NONZERO@64", "warning:RESERVED_NONZERO@72"]);
+  });
+
+  it("buildTable refuses a model with a field missing (it would build a short structure)", () => {
+    expect(() => buildTable(def("SRAT"), { header, fixed: { tableRevision: 1, reserved: 0n }, subtables: [{ type: 1, values: { proximityDomain: 1 } }] }))
+      .to.throw(/SRAT subtable 0 \(Memory Affinity\) has no value for reserved1, baseAddress/);
+  });
+
   it("MADT GICC: 76- and 80-byte entries of older ACPI revisions are not short", () => {
     const gicc = { type: 0x0b, values: Object.fromEntries(def("APIC").subtables?.spec(0x0b, { revision: 6 })?.fields.filter((f) => f.role === undefined).map((f) => [f.key, f.kind === "u64" ? 0n : 0]) ?? []) };
     const madt = buildTable(def("APIC"), { header, fixed: { localApicAddress: 0, flags: 0 }, subtables: [gicc] });

@@ -62,22 +62,25 @@ export function knownTypes(def: TableDef): number[] {
   return Array.from({ length: 256 }, (_, t) => t).filter((t) => layout.spec(t, { revision: 3 }) !== undefined);
 }
 
-/** A random valid model of `def`. MSCT: structures start at Proximity Offset, at or after the fixed fields. */
+/** A random valid model of `def`. Subtables follow the header's revision (HMAT revision 1 has its own type 0). MSCT: structures start at Proximity Offset, at or after the fixed fields. */
 export function tableModelArb(def: TableDef, maxSubtables = 8): fc.Arbitrary<TableModel> {
   const layout = def.subtables;
   const roleKeys = new Set(layout?.header.fields.filter((f) => f.role !== undefined).map((f) => f.key) ?? []);
-  const subArb: fc.Arbitrary<SubtableModel> = layout === undefined
+  const subArb = (revision: number): fc.Arbitrary<SubtableModel> => layout === undefined
     ? fc.constant({ values: {} })
     : fc.constantFrom(...knownTypes(def)).chain((type) => {
-      const spec = layout.spec(type, { revision: 3 });
+      const spec = layout.spec(type, { revision });
       if (spec === undefined) throw new Error(`no spec for type ${String(type)}`);
       return valuesArb(spec, roleKeys).map((values) => ({ type, values }));
     });
   let fixedArb = valuesArb(def.fixed);
   if (def.signature === "MSCT") fixedArb = fixedArb.chain((f) => fc.integer({ min: 0, max: 8 }).map((gap) => ({ ...f, proximityOffset: 56 + gap })));
-  return fc.record({
-    header: headerArb(),
+  // Revisions 1-3 often (they select layouts), any byte sometimes.
+  const header = fc.tuple(headerArb(), fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 255 })))
+    .map(([hd, revision]) => ({ ...hd, revision }));
+  return header.chain((hd) => fc.record({
+    header: fc.constant(hd),
     fixed: fixedArb,
-    subtables: layout === undefined ? fc.constant([]) : fc.array(subArb, { maxLength: maxSubtables }),
-  });
+    subtables: layout === undefined ? fc.constant([]) : fc.array(subArb(hd.revision), { maxLength: maxSubtables }),
+  }));
 }
