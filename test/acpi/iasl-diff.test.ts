@@ -42,7 +42,7 @@ const annotated = new Set([...tableDefs.values()].flatMap((def) => {
 }));
 
 /** Flag bits iasl 20200925 prints no line for, by structure: defined after it, or (HMAT rev 1) before ACPI 6.3. */
-const newerBits: Record<string, string[]> = {
+const bitsIaslOmits: Record<string, string[]> = {
   "HMAT.0.rev1": ["Memory Proximity Domain Valid", "Reservation Hint"], // ACPI 6.2; iasl decodes every HMAT as 6.3
   "SRAT.1": ["Specific Purpose"], // SRAT memory flags bit 3 (not decoded by any iasl, see acpi.md §7.4)
   "SRAT.5": ["Architectural Transactions"], // ACPI 6.4 Generic Initiator flags bit 1
@@ -63,8 +63,8 @@ const ALLOWANCES: Allowance[] = [
     used: 0,
   },
   {
-    why: "flag bits defined after ACPICA 20200925 (see newerBits): numakit prints a line for them, iasl does not",
-    allows: (d) => d.kind === "ours-only" && d.ours?.field !== undefined && (newerBits[structId(d) ?? ""] ?? []).includes(d.ours.label),
+    why: "flag bits iasl 20200925 does not print (see bitsIaslOmits): numakit prints a line for them, iasl does not",
+    allows: (d) => d.kind === "ours-only" && d.ours?.field !== undefined && (bitsIaslOmits[structId(d) ?? ""] ?? []).includes(d.ours.label),
     used: 0,
   },
   {
