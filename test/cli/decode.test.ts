@@ -75,15 +75,18 @@ describe("cli: numakit decode", function () {
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.contain("Checksum : 6D     /* Incorrect checksum, should be 6C */");
     expect(bad.stdout).to.contain("**** ERROR TABLE_CHECKSUM at 0x009: checksum is 0x6D, should be 0x6C");
+    expectOneLineError(bad.stderr, "slit_badcsum.dat: SLIT: offset 0x9: TABLE_CHECKSUM: checksum is 0x6D, should be 0x6C");
     const over = await runCli(["decode", "--format", "json", join(S, "synthetic", "srat_overrun.dat")]);
     expect(over.code).to.equal(1);
     const diags = tablesOf(over.stdout)[0]?.["diagnostics"] as Obj[];
     expect(diags[0]).to.include({ code: "SUBTABLE_OVERRUN", severity: "error", table: "SRAT", offset: 64 });
+    expectOneLineError(over.stderr, "srat_overrun.dat: SRAT: offset 0x40: SUBTABLE_OVERRUN");
   });
 
-  it("exits 0 with warnings only", async () => {
+  it("exits 0 with warnings only (nothing on stderr)", async () => {
     const r = await runCli(["decode", join(S, "synthetic", "srat_unknown.dat")]);
     expect(r.code).to.equal(0);
+    expect(r.stderr).to.equal("");
     expect(r.stdout).to.contain("**** WARNING SUBTABLE_UNKNOWN_TYPE at 0x030");
   });
 

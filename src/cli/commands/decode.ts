@@ -1,5 +1,6 @@
 import { readTables, SYSFS_TABLES } from "../../acpi/index.js";
-import { InputError } from "../../errors.js";
+import { describeProvenance } from "../../acpi/raw.js";
+import { formatLocation, InputError } from "../../errors.js";
 import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
@@ -36,6 +37,14 @@ export const decode: Command = {
       // The sources have tables, but not the ones asked for: a failed expectation (exit 1), not bad input.
       process.stderr.write(`numakit: no ${(only ?? []).join("/")} table in the sources (they have ${[...new Set(tables.map((t) => t.signature))].join(", ")})\n`);
       return 1;
+    }
+    // Each error (the reason for exit 1) also goes to stderr as one line naming file, table and offset,
+    // so a script sees why without parsing the report.
+    for (const t of chosen) {
+      for (const d of t.diagnostics.filter((x) => x.severity === "error")) {
+        const where = formatLocation({ file: describeProvenance(t.source), table: t.signature, ...(d.offset === undefined ? {} : { offset: d.offset }) });
+        process.stderr.write(`numakit: ${where}: ${d.code}: ${d.message}\n`);
+      }
     }
     return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;
   },
