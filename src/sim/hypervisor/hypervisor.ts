@@ -109,19 +109,25 @@ export class Hypervisor {
       return err(ENOMEM);
     }
     this.doms.set(domid, d);
-    this.lastDomid = domid;
     return { rc: 0, domid };
   }
 
-  /** `domid_alloc()`: explicit ids must be free and below DOMID_FIRST_RESERVED; DOMID_ANY searches after the last one. */
+  /**
+   * `domid_alloc()` (xen/common/domid.c): an id below DOMID_FIRST_RESERVED must be free (else
+   * DOMID_INVALID → -EEXIST); anything else (DOMID_ANY) searches 1..0x7FEF after the last
+   * *searched* id, wrapping (0 stays reserved for the initial domain). Explicit ids do not move
+   * the search position.
+   */
   private domidAlloc(want: number | undefined): number {
-    if (want !== undefined) {
-      if (!Number.isInteger(want) || want < 0 || want >= DOMID_FIRST_RESERVED) return -EINVAL;
+    if (want !== undefined && Number.isInteger(want) && want >= 0 && want < DOMID_FIRST_RESERVED) {
       return this.doms.has(want) ? -EEXIST : want;
     }
     for (let k = 1; k < DOMID_FIRST_RESERVED; k++) {
       const id = ((this.lastDomid + k - 1) % (DOMID_FIRST_RESERVED - 1)) + 1;
-      if (!this.doms.has(id)) return id;
+      if (!this.doms.has(id)) {
+        this.lastDomid = id;
+        return id;
+      }
     }
     return -EEXIST;
   }
