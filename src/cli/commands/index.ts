@@ -1,5 +1,8 @@
 import type { Command } from "../command.js";
+import { decode } from "./decode.js";
+import { dump, extract } from "./dump.js";
+import { namespace } from "./namespace.js";
 import { simCommand } from "./sim.js";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [simCommand];
+export const commands: Command[] = [decode, dump, extract, namespace, simCommand];

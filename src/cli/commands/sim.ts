@@ -10,6 +10,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/scenario/scenario.js";
 import { rcName } from "../../sim/hypervisor/index.js";
+import { getStepOp } from "../../sim/scenario/registry.js";
 
 const MIB_PAGES = 256;
 
@@ -35,6 +36,8 @@ export function renderText(r: RunReport): string {
   const lines: string[] = [];
   r.steps.forEach((s, i) => {
     const res = s.result === undefined ? "" : Object.entries(s.result).map(([k, v]) => `${k}=${value(v)}`).join(" ");
+    const text = getStepOp(s.op)?.text;
+    if (text !== undefined) { lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc)}`, ...text(s).map((l) => `      ${l}`)); return; }
     lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc).padEnd(12)} ${res}`.trimEnd());
   });
   lines.push("final:");

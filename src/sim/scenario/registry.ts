@@ -40,6 +40,8 @@ export interface StepOp<S extends BaseStep = BaseStep> {
    */
   parse: (f: FieldReader, index: number) => S;
   run: (ctx: StepContext, step: S) => StepOutcome;
+  /** Optional text rendering of the op's outcome (e.g. vm_start's per-VM table), below its step line. */
+  text?: (outcome: StepOutcome) => string[];
 }
 
 const registry = new Map<string, StepOp>();

@@ -4,6 +4,7 @@
  * their own `register…Ops()` so that `numakit sim` knows them.
  */
 import { registerHypervisorOps } from "./hypervisor.js";
+import { registerToolstackOps } from "../../toolstack/ops.js";
 
 let done = false;
 
@@ -11,4 +12,5 @@ export function registerAllStepOps(): void {
   if (done) return;
   done = true;
   registerHypervisorOps();
+  registerToolstackOps();
 }

@@ -1,0 +1,203 @@
+/**
+ * The generic table walker. One function decodes every table: the common header, the table's
+ * fixed fields, then its subtables by their type and length, as described by a TableDef. It never
+ * throws on bad bytes: every defect becomes a Diagnostic, and every byte ends up in the model
+ * (fields, a subtable's `extra`, the table's `gap`/`trailing`/`excess`), so encoding is exact.
+ */
+import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
+import { decodeStruct, type DecodedStruct } from "./spec/codec.js";
+import type { StructSpec } from "./spec/types.js";
+import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
+import type { TableDef } from "./tables/def.js";
+import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { tableDefs } from "./tables/registry.js";
+import { validateReserved } from "./validate-fields.js";
+
+export interface DecodedSubtable extends DecodedStruct {
+  /** Subtable type (undefined for layouts without one, e.g. MSCT). */
+  type: number | undefined;
+  /** The length the subtable declares (may exceed `size` when it overruns the table). */
+  declaredLength: number;
+  /** False for a type the table definition does not know: only its header is decoded. */
+  known: boolean;
+}
+
+export interface DecodedTable {
+  signature: string;
+  source: Provenance;
+  def: TableDef | undefined;
+  header: DecodedStruct;
+  /** Table-specific fields after the header (undefined for tables numakit does not decode). */
+  fixed: DecodedStruct | undefined;
+  /** Bytes between the fixed fields and the first subtable (MSCT's Proximity Offset > 56). */
+  gap: Uint8Array;
+  subtables: DecodedSubtable[];
+  /** Bytes within the declared length that no structure claimed (padding, a too-short tail, a raw body). */
+  trailing: Uint8Array;
+  /** Bytes the source delivered beyond the declared length. */
+  excess: Uint8Array;
+  checksumValid: boolean;
+  /** The checksum byte that would make the table sum to zero. */
+  checksumExpected: number;
+  diagnostics: Diagnostic[];
+}
+
+export function headerOf(t: DecodedTable): Partial<TableHeader> {
+  return t.header.values;
+}
+
+const NO_HEADER_CHECKSUM = new Set(["FACS", "RSDP"]);
+
+function hex(n: number): string {
+  return `0x${n.toString(16).toUpperCase()}`;
+}
+
+function checksumOf(bytes: Uint8Array): number {
+  let sum = 0;
+  for (const b of bytes) sum = (sum + b) & 0xff;
+  return sum;
+}
+
+function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined {
+  return spec.fields.find((f) => f.role === role)?.key;
+}
+
+function staticLength(spec: StructSpec): number {
+  return spec.fields.reduce((n, f) => n + (f.kind === "array" ? 0 : f.size), 0);
+}
+
+export function decodeTable(raw: RawTable): DecodedTable {
+  const sink = new DiagnosticSink({ table: raw.signature, source: describeProvenance(raw.source) });
+  const all = raw.bytes;
+  const header = decodeStruct(headerSpec, all, 0, HEADER_SIZE);
+  const hv = header.values as Partial<TableHeader>;
+  const signature = hv.signature ?? raw.signature;
+  const declared = hv.tableLength;
+
+  let tableLen = all.length;
+  if (header.missing.length > 0) {
+    sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${HEADER_SIZE}-byte header`, 0);
+  } else if (declared !== undefined) {
+    if (declared < HEADER_SIZE) {
+      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, 4);
+    } else if (declared > all.length) {
+      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, 4);
+    } else {
+      if (declared < all.length) {
+        sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
+      }
+      tableLen = declared;
+    }
+  }
+  const table = all.subarray(0, tableLen);
+  const excess = Uint8Array.from(all.subarray(tableLen));
+
+  // ACPI 6.5 §5.2.6: all bytes of the table, checksum included, sum to zero (mod 256).
+  const sum = checksumOf(table);
+  const stored = hv.checksum ?? 0;
+  const checksumExpected = (stored - sum) & 0xff;
+  // FACS and RSDP have no header checksum (RSDP has its own layout); they are kept raw.
+  const checksumApplies = !NO_HEADER_CHECKSUM.has(signature);
+  const checksumValid = header.missing.length === 0 && (sum === 0 || !checksumApplies);
+  if (header.missing.length === 0 && !checksumValid) {
+    sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, 9);
+  }
+
+  const def = tableDefs.get(signature);
+  const result: DecodedTable = {
+    signature, source: raw.source, def, header, fixed: undefined, gap: new Uint8Array(0), subtables: [],
+    trailing: new Uint8Array(0), excess, checksumValid, checksumExpected, diagnostics: sink.items,
+  };
+  if (def === undefined || header.missing.length > 0) {
+    result.trailing = Uint8Array.from(table.subarray(Math.min(HEADER_SIZE, table.length)));
+    return result;
+  }
+
+  const fixedRaw = decodeStruct(def.fixed, table, HEADER_SIZE, table.length - HEADER_SIZE);
+  // Bytes after the fixed fields belong to the body (subtables or trailing), not to `fixed`.
+  let pos = HEADER_SIZE + fixedRaw.size - fixedRaw.extra.length;
+  const fixed: DecodedStruct = { ...fixedRaw, size: pos - HEADER_SIZE, extra: new Uint8Array(0) };
+  result.fixed = fixed;
+  reportStruct(fixed, sink, def.fixed.name, true);
+
+  if (def.subtables !== undefined && fixed.missing.length === 0) {
+    const start = def.subtables.start?.(fixed.values) ?? pos;
+    if (start < pos || start > table.length) {
+      sink.error("SUBTABLES_START_INVALID", `structures are said to start at ${hex(start)}, outside ${hex(pos)}..${hex(table.length)}`, HEADER_SIZE);
+    } else {
+      result.gap = Uint8Array.from(table.subarray(pos, start));
+      if (result.gap.length > 0) sink.warning("TABLE_GAP", `${result.gap.length} bytes between the fixed fields and the first structure`, pos);
+      pos = walkSubtables(result, table, start, hv.revision ?? 0, sink);
+    }
+  }
+  result.trailing = Uint8Array.from(table.subarray(pos));
+  if (result.trailing.length > 0 && (def.subtables === undefined || fixed.missing.length > 0)) {
+    sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, pos);
+  }
+  return result;
+}
+
+/** Diagnostics that the spec engine's result implies: truncation, clamped arrays, reserved fields. */
+function reportStruct(s: DecodedStruct, sink: DiagnosticSink, what: string, reportMissing: boolean): void {
+  if (reportMissing && s.missing.length > 0) {
+    sink.error("STRUCT_TRUNCATED", `${what} ends after ${s.size} bytes; missing ${s.missing.join(", ")}`, s.offset);
+  }
+  for (const key of s.clamped) {
+    sink.error("ARRAY_EXCEEDS_TABLE", `${what}: ${key} claims more entries than the bytes present`, s.offsets[key] ?? s.offset);
+  }
+  validateReserved(s, sink, what);
+}
+
+function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revision: number, sink: DiagnosticSink): number {
+  const layout = t.def?.subtables;
+  if (layout === undefined) return start;
+  const hdr = layout.header;
+  const hdrSize = staticLength(hdr);
+  const typeKey = roleKey(hdr, "type");
+  const lengthKey = roleKey(hdr, "length") ?? "length";
+  let pos = start;
+  // Linux's walker (lib/fw_table.c) stops when fewer than a header's bytes remain; so do we.
+  while (pos + hdrSize <= table.length) {
+    const head = decodeStruct(hdr, table, pos, hdrSize);
+    const declaredLength = head.values[lengthKey] as number;
+    const type = typeKey === undefined ? undefined : (head.values[typeKey] as number);
+    const typeText = type === undefined ? "structure" : `subtable type ${hex(type)}`;
+    if (declaredLength < hdrSize) {
+      sink.error(declaredLength === 0 ? "SUBTABLE_ZERO_LENGTH" : "SUBTABLE_LENGTH_TOO_SMALL",
+        `${typeText} at ${hex(pos)} has length ${declaredLength}; the walk stops here`, pos);
+      break;
+    }
+    const spec = layout.spec(type ?? 0, { revision });
+    const known = spec !== undefined;
+    const left = table.length - pos;
+    const size = Math.min(declaredLength, left);
+    const s = decodeStruct(spec ?? hdr, table, pos, size);
+    const sub: DecodedSubtable = { ...s, type, declaredLength, known };
+    t.subtables.push(sub);
+    const label = spec?.name ?? typeText;
+    if (!known) {
+      sink.warning("SUBTABLE_UNKNOWN_TYPE", `unknown ${typeText} (length ${declaredLength}) kept raw`, pos);
+    }
+    if (declaredLength > left) {
+      sink.error("SUBTABLE_OVERRUN", `${label} at ${hex(pos)} declares length ${declaredLength} but only ${left} bytes remain`, pos);
+      reportStruct(s, sink, label, false);
+      pos += size;
+      break;
+    }
+    if (known) {
+      const full = staticLength(spec);
+      const min = layout.minLength?.(type ?? 0, { revision }) || full;
+      if (declaredLength < min) {
+        sink.warning("SUBTABLE_SHORT", `${label} at ${hex(pos)} has length ${declaredLength}, expected ${full}`, pos);
+      } else if (declaredLength > full && !spec.fields.some((f) => f.kind === "array")) {
+        sink.info("SUBTABLE_LONG", `${label} at ${hex(pos)} has length ${declaredLength}, ${declaredLength - full} bytes more than known`, pos);
+      }
+      reportStruct(s, sink, label, false);
+    }
+    pos += declaredLength;
+  }
+  if (pos < table.length) {
+    sink.warning("TABLE_TRAILING_BYTES", `${table.length - pos} bytes after the last structure are not a structure`, pos);
+  }
+  return pos;
+}

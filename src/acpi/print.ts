@@ -1,0 +1,109 @@
+/**
+ * The text printer: one block per table in `iasl -d`'s layout ("[Off Dec Len]  Label : Value",
+ * flag bits on lines of their own), so `numakit decode` and iasl can be compared by eye and by
+ * test. Everything printed comes from the specs; nothing here knows a table's layout.
+ */
+import { describeProvenance } from "./raw.js";
+import type { DecodedTable, DecodedSubtable } from "./decode.js";
+import type { DecodedStruct } from "./spec/codec.js";
+import { bitValue, type FieldSpec, type FieldValue } from "./spec/types.js";
+import { otherTableNames } from "./tables/registry.js";
+
+const LABEL_WIDTH = 28;
+
+function hexPad(n: number | bigint, digits: number): string {
+  return n.toString(16).toUpperCase().padStart(digits, "0");
+}
+
+/** "[02Ch 0044   4]": hex offset (3+ digits), decimal offset (4+), length. */
+function prefix(offset: number, length: number): string {
+  return `[${hexPad(offset, 3)}h ${String(offset).padStart(4, "0")} ${String(length).padStart(3)}]`;
+}
+
+function line(offset: number, length: number, label: string, value: string): string {
+  return `${prefix(offset, length)} ${label.padStart(LABEL_WIDTH)} : ${value}`;
+}
+
+function hexBytes(b: Uint8Array | readonly number[]): string {
+  return Array.from(b, (x) => hexPad(x, 2)).join(" ");
+}
+
+function scalarText(f: FieldSpec, v: FieldValue): string {
+  if (typeof v === "string") return `"${v.replace(/\0/g, "")}"`;
+  if (v instanceof Uint8Array) return hexBytes(v);
+  if (Array.isArray(v)) return hexBytes(v);
+  const digits = f.kind === "u24" ? 6 : f.size * 2;
+  const name = f.names?.[Number(v)];
+  return name === undefined ? hexPad(v, digits) : `${hexPad(v, digits)} [${name}]`;
+}
+
+function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
+  for (const f of s.spec.fields) {
+    const v = s.values[f.key];
+    if (v === undefined) break;
+    const at = s.offsets[f.key] ?? s.offset;
+    if (f.kind === "array") {
+      // iasl prints one line per list element with the same label.
+      (v as number[]).forEach((x, i) => { out.push(line(at + i * f.size, f.size, f.label, hexPad(x, f.size * 2))); });
+      continue;
+    }
+    let text = scalarText(f, v);
+    if (f.role === "type" && typeName !== undefined) text = `${hexPad(v as number, f.size * 2)} [${typeName}]`;
+    out.push(line(at, f.size, f.label, text));
+    for (const b of f.bits ?? []) {
+      const bv = bitValue(v as number, b);
+      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? bv.toString(16).toUpperCase() : hexPad(bv, b.digits)}`);
+    }
+  }
+  if (s.extra.length > 0) out.push(`${prefix(s.offset + s.size - s.extra.length, s.extra.length)} ${"Unparsed bytes".padStart(LABEL_WIDTH)} : ${hexBytes(s.extra.subarray(0, 64))}${s.extra.length > 64 ? " ..." : ""}`);
+}
+
+/** SLIT rows as iasl prints them: "Locality   0 : 0A 15 ...", 16 bytes a line with " \" continuations. */
+function slitLines(t: DecodedTable, out: string[]): void {
+  const fixed = t.fixed;
+  if (fixed === undefined) return;
+  const n = fixed.values["localityCount"];
+  const entries = fixed.values["entries"];
+  out.push(line(36, 8, "Localities", hexPad(typeof n === "bigint" ? n : 0n, 16)));
+  if (!Array.isArray(entries) || typeof n !== "bigint" || n === 0n || n > BigInt(entries.length)) return;
+  const cols = Number(n);
+  for (let r = 0; r * cols < entries.length; r++) {
+    const row = entries.slice(r * cols, (r + 1) * cols);
+    const chunks: string[] = [];
+    for (let c = 0; c < row.length; c += 16) chunks.push(hexBytes(row.slice(c, c + 16)));
+    out.push(line(44 + r * cols, row.length, `Locality ${String(r).padStart(3)}`, chunks.join(" \\\n" + " ".repeat(LABEL_WIDTH + 19))));
+  }
+}
+
+export function subtableName(s: DecodedSubtable): string {
+  return s.known ? s.spec.name : "Unknown Subtable Type";
+}
+
+export function printTable(t: DecodedTable): string {
+  const out: string[] = [];
+  const name = t.def?.name ?? otherTableNames[t.signature] ?? "";
+  out.push(`/* ${t.signature} from ${describeProvenance(t.source)} */`);
+  const hv = t.header.values;
+  for (const f of t.header.spec.fields) {
+    const v = hv[f.key];
+    if (v === undefined) break;
+    let text = scalarText(f, v);
+    if (f.key === "signature" && name !== "") text = `${text}    [${name}]`;
+    if (f.key === "checksum" && !t.checksumValid) text = `${text}     /* Incorrect checksum, should be ${hexPad(t.checksumExpected, 2)} */`;
+    out.push(line(t.header.offsets[f.key] ?? 0, f.size, f.label, text));
+  }
+  if (t.signature === "SLIT") slitLines(t, out);
+  else if (t.fixed !== undefined) structLines(t.fixed, out);
+  if (t.gap.length > 0) out.push(`${"Gap".padStart(LABEL_WIDTH + 16)} : ${t.gap.length} bytes`);
+  for (const s of t.subtables) {
+    out.push("");
+    structLines(s, out, subtableName(s));
+  }
+  if (t.def === undefined && t.trailing.length > 0) out.push(`${"Body".padStart(LABEL_WIDTH + 16)} : ${t.trailing.length} bytes (not decoded)`);
+  else if (t.trailing.length > 0) out.push(`${"Trailing bytes".padStart(LABEL_WIDTH + 16)} : ${hexBytes(t.trailing.subarray(0, 32))}${t.trailing.length > 32 ? ` ... (${t.trailing.length} bytes)` : ""}`);
+  if (t.excess.length > 0) out.push(`${"Beyond length".padStart(LABEL_WIDTH + 16)} : ${t.excess.length} bytes`);
+  for (const d of t.diagnostics) {
+    out.push(`**** ${d.severity.toUpperCase()} ${d.code}${d.offset !== undefined ? ` at 0x${hexPad(d.offset, 3)}` : ""}: ${d.message}`);
+  }
+  return `${out.join("\n")}\n`;
+}

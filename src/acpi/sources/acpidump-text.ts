@@ -1,0 +1,97 @@
+/**
+ * Parser for `acpidump` text, in every variant seen in real dumps (../shared/reference/acpi.md §7.1-7.2):
+ * ACPICA's own format, fwts logs (8-digit addresses, 2-space indent, lower-case hex, tabs), mails with
+ * the ASCII column wrapped onto its own line or glued to the hex, `RSD PTR @`, `@ (nil)`, repeated
+ * signatures, junk lines around the dump, and iasl "Raw Table Data" blocks.
+ *
+ * Like acpixtract, only the 49 characters after an offset's colon are read as hex (16 bytes), so the
+ * ASCII column is never mistaken for data. Unlike acpixtract, a data line must start with a hex
+ * offset and a colon, so a wrapped ASCII line containing ": " cannot end a table early.
+ */
+import type { RawTable } from "../raw.js";
+
+const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
+const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
+const HEX_BYTE = /^[0-9A-Fa-f]{2}$/;
+
+export interface TextTable extends RawTable {
+  /** Offsets printed in the dump that did not match the bytes read so far (a damaged dump). */
+  offsetMismatches: number;
+}
+
+/** Does this text look like an acpidump (at least one table header followed by a data line)? */
+export function looksLikeAcpidump(text: string): boolean {
+  const lines = text.split(/\r?\n/, 2000);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (isHeader(line) && DATA.test(lines[i + 1] ?? "")) return true;
+    if (DATA.test(line) && /^\s+0+:/.test(line)) return true;
+  }
+  return false;
+}
+
+function isHeader(line: string): boolean {
+  const t = line.trimEnd();
+  return t.length > 0 && t.length < 49 && !/^\s/.test(t) && HEADER.test(t);
+}
+
+function headerSignature(line: string): string {
+  const sig = line.slice(0, 4);
+  return sig === "RSD " ? "RSDP" : sig;
+}
+
+/** Bytes of one data line: up to 16 two-digit hex tokens in the 49 characters after the colon. */
+function lineBytes(rest: string): number[] {
+  const out: number[] = [];
+  for (const tok of rest.slice(0, 49).split(/\s+/)) {
+    if (tok === "") continue;
+    if (!HEX_BYTE.test(tok) || out.length === 16) break;
+    out.push(parseInt(tok, 16));
+  }
+  return out;
+}
+
+export function parseAcpidumpText(text: string, file: string): TextTable[] {
+  const tables: TextTable[] = [];
+  const lines = text.split(/\r?\n/);
+  let cur: { sig: string | undefined; line: number; chunks: number[][]; count: number; mismatches: number } | undefined;
+  const finish = (): void => {
+    if (cur === undefined) return;
+    const bytes = new Uint8Array(cur.count);
+    let at = 0;
+    for (const c of cur.chunks) { bytes.set(c, at); at += c.length; }
+    const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
+    const signature = cur.sig ?? fromBytes ?? "????";
+    if (cur.sig !== undefined || bytes.length > 0) {
+      tables.push({ signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature }, offsetMismatches: cur.mismatches });
+    }
+    cur = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? "").replace(/\0/g, "");
+    if (isHeader(line)) {
+      finish();
+      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0, mismatches: 0 };
+      continue;
+    }
+    const m = DATA.exec(line);
+    if (m === null) {
+      // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
+      if (cur !== undefined && line.trim() === "" && cur.count > 0) finish();
+      continue;
+    }
+    const offset = parseInt(m[1] ?? "0", 16);
+    const data = lineBytes(m[2] ?? "");
+    if (data.length === 0) { finish(); continue; }
+    if (cur === undefined) {
+      // Data without a header (iasl "Raw Table Data" block): starts a table only at offset 0.
+      if (offset !== 0) continue;
+      cur = { sig: undefined, line: i + 1, chunks: [], count: 0, mismatches: 0 };
+    }
+    if (offset !== cur.count) cur.mismatches++;
+    cur.chunks.push(data);
+    cur.count += data.length;
+  }
+  finish();
+  return tables;
+}

@@ -1,0 +1,160 @@
+/**
+ * Sources: where table bytes come from. A SOURCE is a binary table file, a directory of them
+ * (sysfs layout with `dynamic/`, or `acpidump -b` output), an acpidump text file, or "-" for
+ * acpidump text on stdin. With no source, this host's /sys/firmware/acpi/tables is read.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
+import { InputError } from "../../errors.js";
+import type { RawTable } from "../raw.js";
+import { looksLikeAcpidump, parseAcpidumpText } from "./acpidump-text.js";
+
+export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
+/** Larger inputs are refused rather than read: the largest real dumps are a few MiB. */
+export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
+
+export interface LoadedSources {
+  tables: RawTable[];
+  /** Source-level findings (skipped files, damaged dump lines). */
+  diagnostics: Diagnostic[];
+}
+
+function errnoOf(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "code" in err ? String((err).code) : undefined;
+}
+
+function unreadable(path: string, err: unknown): InputError {
+  const code = errnoOf(err);
+  if (code === "EACCES" || code === "EPERM") {
+    return new InputError("E_INPUT_PERMISSION", "permission denied; ACPI tables are readable by root only: run as root (e.g. sudo numakit ...)", { file: path }, { cause: err });
+  }
+  if (code === "ENOENT") return new InputError("E_INPUT_MISSING", "no such file or directory", { file: path }, { cause: err });
+  const msg = err instanceof Error ? err.message : String(err);
+  return new InputError("E_INPUT_UNREADABLE", `cannot read: ${msg}`, { file: path }, { cause: err });
+}
+
+/** A plausible ACPI signature: four printable ASCII characters (real ones include "FFFF", "WD__"). */
+function plausibleSignature(b: Uint8Array): boolean {
+  if (b.length < 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const c = b[i] ?? 0;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+function isText(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 1 << 16);
+  for (let i = 0; i < n; i++) {
+    const c = b[i] ?? 0;
+    if (c !== 0 && c !== 9 && c !== 10 && c !== 13 && (c < 0x20 || c > 0x7e)) return false;
+  }
+  return true;
+}
+
+/** "ssdt2.dat" -> "SSDT", "SSDT2" -> "SSDT", "SRAT.numamem" -> "SRAT", "APIC" -> "APIC". */
+export function signatureFromName(name: string): string {
+  const stem = basename(name).split(".")[0] ?? "";
+  return stem.replace(/\d+$/, "").toUpperCase().slice(0, 4);
+}
+
+/** Decide what a file's bytes are and turn them into raw tables. */
+export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
+  if (bytes.length > 0 && isText(bytes)) {
+    const text = Buffer.from(bytes).toString("latin1");
+    if (looksLikeAcpidump(text)) {
+      const tables = parseAcpidumpText(text, file);
+      if (tables.length > 0) return tables.map(({ offsetMismatches: _m, ...t }) => t);
+    }
+    // Text that is not a dump; a 4-letter text file could still be a table, but text is the likelier intent.
+    if (!plausibleSignature(bytes) || bytes.length < 36) {
+      throw new InputError("E_INPUT_FORMAT", "neither an ACPI table nor acpidump text (no \"SIG @ 0x...\" header with hex lines)", { file });
+    }
+  }
+  if (bytes.length === 0 || (bytes.length < 4 && signatureFromName(file) !== "")) {
+    // An empty or stub table file (QEMU's test data has a 0-byte SLIT): decode reports it.
+    return [{ signature: signatureFromName(file) || "????", bytes, source: { file, name: basename(file) } }];
+  }
+  if (!plausibleSignature(bytes)) {
+    throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no ASCII signature at offset 0) nor acpidump text", { file, offset: 0 });
+  }
+  return [{ signature: String.fromCharCode(...bytes.subarray(0, 4)), bytes, source: { file, name: basename(file) } }];
+}
+
+async function readLimited(path: string): Promise<Uint8Array> {
+  let size: number;
+  try { size = (await stat(path)).size; } catch (err) { throw unreadable(path, err); }
+  if (size > MAX_SOURCE_BYTES) {
+    throw new InputError("E_INPUT_TOO_LARGE", `file is ${size} bytes; numakit reads at most ${MAX_SOURCE_BYTES} bytes per source`, { file: path });
+  }
+  try { return new Uint8Array(await readFile(path)); } catch (err) { throw unreadable(path, err); }
+}
+
+/** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order. */
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
+async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTable[]> {
+  let entries;
+  try { entries = await readdir(dir, { withFileTypes: true }); } catch (err) { throw unreadable(dir, err); }
+  const out: RawTable[] = [];
+  for (const e of [...entries].sort((a, b) => naturalCompare(a.name, b.name))) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      // sysfs: dynamic/ holds tables loaded at run time; data/ holds memory regions, not tables.
+      if (e.name === "dynamic") out.push(...await loadDirectory(path, sink));
+      continue;
+    }
+    if (!e.isFile()) continue;
+    if (e.name.startsWith(".") || /\.(dsl|asl|md|json)$/i.test(e.name)) continue;
+    try {
+      out.push(...tablesFromBytes(await readLimited(path), path));
+    } catch (err) {
+      if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
+        sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
+        continue;
+      }
+      throw err;
+    }
+  }
+  return out;
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > MAX_SOURCE_BYTES) throw new InputError("E_INPUT_TOO_LARGE", `standard input exceeds ${MAX_SOURCE_BYTES} bytes`, { file: "-" });
+    chunks.push(c);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Load every source, in order. No sources: this host's sysfs tables. */
+export async function loadSources(sources: readonly string[]): Promise<LoadedSources> {
+  const sink = new DiagnosticSink({ table: "source" });
+  const tables: RawTable[] = [];
+  if (sources.length === 0) {
+    try {
+      await stat(SYSFS_TABLES);
+    } catch (err) {
+      if (errnoOf(err) === "ENOENT") {
+        throw new InputError("E_INPUT_NO_SYSFS", "no ACPI tables here (not Linux with ACPI?); name a SOURCE: a table file, a directory, or acpidump text", { file: SYSFS_TABLES });
+      }
+      throw unreadable(SYSFS_TABLES, err);
+    }
+    tables.push(...await loadDirectory(SYSFS_TABLES, sink));
+    return { tables, diagnostics: sink.items };
+  }
+  for (const src of sources) {
+    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(), "<stdin>")); continue; }
+    let st;
+    try { st = await stat(src); } catch (err) { throw unreadable(src, err); }
+    if (st.isDirectory()) tables.push(...await loadDirectory(src, sink));
+    else tables.push(...tablesFromBytes(await readLimited(src), src));
+  }
+  return { tables, diagnostics: sink.items };
+}

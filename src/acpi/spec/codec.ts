@@ -1,0 +1,197 @@
+/**
+ * The generic engine that turns a `StructSpec` into a decoder and an encoder.
+ *
+ * Decoding: runs of fixed-size fields are compiled once into binary-parser parsers (cached per
+ * spec); variable-length arrays between them are read element by element with their count
+ * clamped to the bytes that exist, so a lying count can never allocate more than the input.
+ * A struct that is shorter than its spec (older revision, or a lying length) yields exactly the
+ * fields that fit, like ACPICA's "subtable terminates early"; the bytes after the last whole
+ * field are kept as `extra`, so encoding gives back the input byte for byte.
+ */
+import { Parser } from "binary-parser";
+import { scalarSize, type FieldSpec, type FieldValue, type FieldValues, type ScalarKind, type StructSpec } from "./types.js";
+
+export interface DecodedStruct {
+  spec: StructSpec;
+  /** Offset of the struct within its table. */
+  offset: number;
+  /** Bytes the struct occupies in the table (its declared length, clipped to the table). */
+  size: number;
+  values: FieldValues;
+  /** Absolute offsets of each decoded field, by key. */
+  offsets: Record<string, number>;
+  /** Bytes inside the struct after its last decoded field (newer revisions, padding, truncation). */
+  extra: Uint8Array;
+  /** Fields that did not fit in `size` (the struct "terminates early"). */
+  missing: string[];
+  /** Array fields whose count had to be clamped to the bytes available. */
+  clamped: string[];
+}
+
+interface Segment { kind: "fixed"; fields: FieldSpec[]; size: number; parser: Parser }
+interface ArraySegment { kind: "array"; field: FieldSpec }
+type Plan = (Segment | ArraySegment)[];
+
+const plans = new WeakMap<StructSpec, Plan>();
+
+function u24(b: Uint8Array): number {
+  return (b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16);
+}
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
+}
+
+function addField(p: Parser, f: FieldSpec): Parser {
+  switch (f.kind) {
+    case "u8": return p.uint8(f.key);
+    case "u16": return p.uint16le(f.key);
+    case "u32": return p.uint32le(f.key);
+    case "u64": return p.uint64le(f.key);
+    case "u24": return p.buffer(f.key, { length: 3, formatter: (b: unknown) => u24(b as Uint8Array) });
+    // latin1 by hand: TextDecoder("latin1") is windows-1252 and would not round-trip 0x80-0x9F.
+    case "ascii": return p.buffer(f.key, { length: f.size, formatter: (b: unknown) => latin1(b as Uint8Array) });
+    case "bytes": return p.buffer(f.key, { length: f.size, formatter: (b: unknown) => Uint8Array.from(b as Uint8Array) });
+    case "array": throw new Error(`array field ${f.key} in a fixed segment`);
+  }
+}
+
+function planFor(spec: StructSpec): Plan {
+  const cached = plans.get(spec);
+  if (cached !== undefined) return cached;
+  const plan: Plan = [];
+  let run: FieldSpec[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const parser = run.reduce((p, f) => addField(p, f), new Parser().endianness("little"));
+    plan.push({ kind: "fixed", fields: run, size: run.reduce((n, f) => n + f.size, 0), parser });
+    run = [];
+  };
+  for (const f of spec.fields) {
+    if (f.kind === "array") { flush(); plan.push({ kind: "array", field: f }); } else run.push(f);
+  }
+  flush();
+  plans.set(spec, plan);
+  return plan;
+}
+
+function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigint {
+  switch (kind) {
+    case "u8": return view.getUint8(at);
+    case "u16": return view.getUint16(at, true);
+    case "u24": return view.getUint8(at) | (view.getUint16(at + 1, true) << 8);
+    case "u32": return view.getUint32(at, true);
+    case "u64": return view.getBigUint64(at, true);
+  }
+}
+
+/**
+ * Decode `spec` from `table` at `offset`, using at most `size` bytes (callers clip `size` to the
+ * table). Never throws on short input.
+ */
+export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number, size: number): DecodedStruct {
+  const avail = Math.max(0, Math.min(size, table.length - offset));
+  const bytes = table.subarray(offset, offset + avail);
+  const values: FieldValues = {};
+  const offsets: Record<string, number> = {};
+  const missing: string[] = [];
+  const clamped: string[] = [];
+  let pos = 0;
+  let stopped = false;
+  for (const seg of planFor(spec)) {
+    if (stopped) {
+      for (const f of seg.kind === "fixed" ? seg.fields : [seg.field]) missing.push(f.key);
+      continue;
+    }
+    if (seg.kind === "fixed") {
+      const left = avail - pos;
+      if (left >= seg.size) {
+        Object.assign(values, seg.parser.parse(bytes.subarray(pos, pos + seg.size)) as FieldValues);
+        let at = pos;
+        for (const f of seg.fields) { offsets[f.key] = offset + at; at += f.size; }
+        pos += seg.size;
+      } else {
+        // Parse from a zero-padded copy, then keep only the fields that really fit.
+        const padded = new Uint8Array(seg.size);
+        padded.set(bytes.subarray(pos, avail));
+        const all = seg.parser.parse(padded) as FieldValues;
+        let at = pos;
+        for (const f of seg.fields) {
+          if (!stopped && at + f.size <= avail) {
+            values[f.key] = all[f.key] as FieldValue;
+            offsets[f.key] = offset + at;
+            at += f.size;
+          } else { stopped = true; missing.push(f.key); }
+        }
+        pos = at;
+        stopped = true;
+      }
+    } else {
+      const f = seg.field;
+      const elem = f.element ?? "u8";
+      const want = Math.max(0, Math.floor(f.count?.(values) ?? 0));
+      const fit = Math.floor((avail - pos) / scalarSize[elem]);
+      const n = Math.min(want, fit);
+      if (n < want) { clamped.push(f.key); stopped = true; }
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const out: number[] = new Array<number>(n);
+      for (let i = 0; i < n; i++) out[i] = Number(readScalar(view, pos + i * scalarSize[elem], elem));
+      values[f.key] = out;
+      offsets[f.key] = offset + pos;
+      pos += n * scalarSize[elem];
+    }
+  }
+  return { spec, offset, size: avail, values, offsets, extra: Uint8Array.from(bytes.subarray(pos)), missing, clamped };
+}
+
+function writeScalar(view: DataView, at: number, kind: ScalarKind, v: number | bigint): void {
+  switch (kind) {
+    case "u8": view.setUint8(at, Number(v) & 0xff); break;
+    case "u16": view.setUint16(at, Number(v) & 0xffff, true); break;
+    case "u24": view.setUint8(at, Number(v) & 0xff); view.setUint16(at + 1, (Number(v) >>> 8) & 0xffff, true); break;
+    case "u32": view.setUint32(at, Number(v) >>> 0, true); break;
+    case "u64": view.setBigUint64(at, BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(v)), true); break;
+  }
+}
+
+/** Byte size `encodeStruct` will produce for these values. */
+export function encodedSize(spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): number {
+  let n = 0;
+  for (const f of spec.fields) {
+    const v = values[f.key];
+    if (v === undefined) break; // a truncated struct: fields after the first missing one are absent
+    n += f.kind === "array" ? (v as number[]).length * f.size : f.size;
+  }
+  return n + (extra?.length ?? 0);
+}
+
+/**
+ * Encode the fields present in `values` (in spec order, stopping at the first absent one, as a
+ * truncated struct decodes), followed by `extra`.
+ */
+export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(encodedSize(spec, values, extra));
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const f of spec.fields) {
+    const v = values[f.key];
+    if (v === undefined) break;
+    if (f.kind === "array") {
+      const elem = f.element ?? "u8";
+      for (const x of v as number[]) { writeScalar(view, pos, elem, x); pos += scalarSize[elem]; }
+    } else if (f.kind === "ascii") {
+      const s = v as string;
+      for (let i = 0; i < f.size; i++) out[pos + i] = i < s.length ? s.charCodeAt(i) & 0xff : 0;
+      pos += f.size;
+    } else if (f.kind === "bytes") {
+      out.set((v as Uint8Array).subarray(0, f.size), pos);
+      pos += f.size;
+    } else {
+      writeScalar(view, pos, f.kind, v as number | bigint);
+      pos += f.size;
+    }
+  }
+  if (extra !== undefined) out.set(extra, pos);
+  return out;
+}

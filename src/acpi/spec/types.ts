@@ -1,0 +1,110 @@
+/**
+ * Declarative structure descriptions, in the spirit of ACPICA's dmtbinfo tables: one `StructSpec`
+ * per ACPI structure drives decoding (binary-parser), encoding, the iasl-style printer and
+ * reserved-field validation. No table layout is written down anywhere else.
+ */
+
+export type ScalarKind = "u8" | "u16" | "u24" | "u32" | "u64";
+export type FieldKind = ScalarKind | "ascii" | "bytes" | "array";
+
+/** A bit range inside an integer field, printed on its own line below the field as iasl does. */
+export interface BitSpec {
+  key: string;
+  label: string;
+  shift: number;
+  /** Width in bits; 1-bit fields become booleans in JSON. */
+  width: number;
+  /** Minimum hex digits when printed (iasl prints e.g. "Cache Line Size : 0008"). */
+  digits?: number;
+}
+
+export interface FieldSpec {
+  /** iasl's label, e.g. "Proximity Domain" (printer, and the JSON key derives from it). */
+  label: string;
+  /** JSON / model key: ACPICA's label in lowerCamelCase unless overridden. */
+  key: string;
+  kind: FieldKind;
+  /** Size in bytes (for arrays: the size of one element). */
+  size: number;
+  /** For "array": element kind and how many elements, computed from earlier fields of the struct. */
+  element?: ScalarKind;
+  count?: (values: Readonly<FieldValues>) => number;
+  /** Decoded bit fields ("Flags (decoded below)"). */
+  bits?: BitSpec[];
+  /** Bits of this integer that must be zero (validated; reported with `reservedCode`). */
+  reservedMask?: number;
+  /** The whole field is reserved and must be zero. */
+  reserved?: boolean;
+  /** Structural role: the subtable type or length field. */
+  role?: "type" | "length";
+  /** A 64-bit count, not an address or length: JSON prints a number (while it is exact). */
+  jsonNumber?: boolean;
+  /** Names for enumerated values, printed after the value: "01 [PCI]". */
+  names?: Readonly<Record<number, string>>;
+}
+
+export interface StructSpec {
+  /** Stable id, e.g. "SRAT.1". */
+  id: string;
+  /** iasl's name of the structure, e.g. "Memory Affinity". */
+  name: string;
+  fields: readonly FieldSpec[];
+}
+
+/** A decoded field value. Integers up to 32 bits are numbers; 64-bit ones are bigints. */
+export type FieldValue = number | bigint | string | Uint8Array | number[];
+export type FieldValues = Record<string, FieldValue>;
+
+export const scalarSize: Record<ScalarKind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, u64: 8 };
+
+/** "Proximity Domain Low(8)" -> "proximityDomainLow8"; "SMBIOS Handle #" -> "smbiosHandle". */
+export function labelToKey(label: string): string {
+  const words = label.replace(/\(decoded below\)/g, "").replace(/#/g, "").split(/[^A-Za-z0-9]+/).filter((w) => w !== "");
+  return words.map((w, i) => {
+    const lower = w.toLowerCase();
+    return i === 0 ? lower : lower.charAt(0).toUpperCase() + lower.slice(1);
+  }).join("");
+}
+
+type FieldOpts = Partial<Omit<FieldSpec, "label" | "kind" | "size">>;
+
+function scalar(kind: ScalarKind) {
+  return (label: string, opts: FieldOpts = {}): FieldSpec => ({ label, key: opts.key ?? labelToKey(label), kind, size: scalarSize[kind], ...opts });
+}
+
+/** Field constructors: `u32("Proximity Domain")`, `flags32("Flags", [bit(0, "Enabled")])`, ... */
+export const u8 = scalar("u8");
+export const u16 = scalar("u16");
+export const u24 = scalar("u24");
+export const u32 = scalar("u32");
+export const u64 = scalar("u64");
+export const ascii = (label: string, size: number, opts: FieldOpts = {}): FieldSpec =>
+  ({ label, key: opts.key ?? labelToKey(label), kind: "ascii", size, ...opts });
+export const bytes = (label: string, size: number, opts: FieldOpts = {}): FieldSpec =>
+  ({ label, key: opts.key ?? labelToKey(label), kind: "bytes", size, ...opts });
+export const reserved = (kind: ScalarKind, label: string): FieldSpec => scalar(kind)(label, { reserved: true });
+export const array = (label: string, element: ScalarKind, count: (v: Readonly<FieldValues>) => number, opts: FieldOpts = {}): FieldSpec =>
+  ({ label, key: opts.key ?? labelToKey(label), kind: "array", size: scalarSize[element], element, count, ...opts });
+
+/** A flags field: label gets iasl's "(decoded below)"; `reservedMask` defaults to every undefined bit. */
+export function flags(kind: ScalarKind, label: string, bitSpecs: BitSpec[], opts: FieldOpts & { reservedMask?: number } = {}): FieldSpec {
+  const width = scalarSize[kind] * 8;
+  const all = width >= 32 ? 0xffffffff : (1 << width) - 1;
+  const defined = bitSpecs.reduce((m, b) => (m | (((1 << b.width) - 1) << b.shift)) >>> 0, 0);
+  return {
+    label: `${label} (decoded below)`, key: opts.key ?? labelToKey(label), kind, size: scalarSize[kind], bits: bitSpecs,
+    reservedMask: opts.reservedMask ?? ((all & ~defined) >>> 0), ...opts,
+  };
+}
+export const bit = (shift: number, label: string, width = 1, digits?: number): BitSpec =>
+  digits === undefined ? { key: labelToKey(label), label, shift, width } : { key: labelToKey(label), label, shift, width, digits };
+
+/** Static byte size of a struct (arrays count 0: their size depends on the data). */
+export function staticSize(spec: StructSpec): number {
+  return spec.fields.reduce((n, f) => n + (f.kind === "array" ? 0 : f.size), 0);
+}
+
+/** Read one bit field out of an integer field value. */
+export function bitValue(value: number, b: BitSpec): number {
+  return b.width >= 32 ? value >>> 0 : (value >>> b.shift) & ((2 ** b.width) - 1);
+}

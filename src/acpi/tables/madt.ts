@@ -1,0 +1,99 @@
+/**
+ * MADT, Multiple APIC Description Table (signature "APIC"; ACPI 6.5 §5.2.12). Every
+ * processor-bearing type is described (Local APIC, x2APIC, GICC, LoongArch CORE_PIC, RISC-V
+ * RINTC) plus the common interrupt-controller types; anything else is kept raw by the walker.
+ */
+import { bit, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../spec/types.js";
+import { struct, subtable, type TableDef } from "./def.js";
+
+export const madtSubtableHeader = struct("APIC.header", "MADT subtable header", [
+  u8("Subtable Type", { key: "type", role: "type" }),
+  u8("Length", { role: "length" }),
+]);
+const h = madtSubtableHeader;
+
+export const MADT_TYPE = { localApic: 0, localX2apic: 9, gicc: 0x0b, corePic: 0x11, rintc: 0x18 } as const;
+
+const intiFlags = flags("u16", "Flags", [bit(0, "Polarity", 2), bit(2, "Trigger Mode", 2)]);
+const lapicFlags = [bit(0, "Processor Enabled"), bit(1, "Runtime Online Capable")];
+
+export const madtSubtables: Record<number, StructSpec> = {
+  0x00: subtable(h, "APIC.0", "Processor Local APIC", [
+    u8("Processor ID"), u8("Local Apic ID"), flags("u32", "Flags", lapicFlags),
+  ]),
+  0x01: subtable(h, "APIC.1", "I/O APIC", [
+    u8("I/O Apic ID"), reserved("u8", "Reserved"), u32("Address"), u32("Interrupt"),
+  ]),
+  0x02: subtable(h, "APIC.2", "Interrupt Source Override", [
+    u8("Bus"), u8("Source"), u32("Interrupt"), intiFlags,
+  ]),
+  0x03: subtable(h, "APIC.3", "NMI Source", [intiFlags, u32("Interrupt")]),
+  0x04: subtable(h, "APIC.4", "Local APIC NMI", [u8("Processor ID"), intiFlags, u8("Interrupt Input LINT")]),
+  0x05: subtable(h, "APIC.5", "Local APIC Address Override", [reserved("u16", "Reserved"), u64("APIC Address")]),
+  0x09: subtable(h, "APIC.9", "Processor Local x2APIC", [
+    reserved("u16", "Reserved"), u32("Processor x2Apic ID", { key: "x2apicId" }),
+    flags("u32", "Flags", lapicFlags), u32("Processor UID"),
+  ]),
+  0x0a: subtable(h, "APIC.10", "Local x2APIC NMI", [
+    intiFlags, u32("Processor UID"), u8("Interrupt Input LINT"), reserved("u24", "Reserved"),
+  ]),
+  0x0b: subtable(h, "APIC.11", "Generic Interrupt Controller", [
+    reserved("u16", "Reserved"),
+    u32("CPU Interface Number"),
+    u32("Processor UID"),
+    flags("u32", "Flags", [
+      bit(0, "Processor Enabled"), bit(1, "Performance Interrupt Trigger Mode"), bit(2, "Virtual GIC Interrupt Trigger Mode"),
+      bit(3, "Online Capable"), bit(4, "GICR non-coherent"),
+    ]),
+    u32("Parking Protocol Version"),
+    u32("Performance Interrupt"),
+    u64("Parked Address"),
+    u64("Base Address"),
+    u64("Virtual GIC Base Address"),
+    u64("Hypervisor GIC Base Address"),
+    u32("Virtual GIC Interrupt"),
+    u64("Redistributor Base Address"),
+    u64("ARM MPIDR"),
+    u8("Efficiency Class"),
+    reserved("u8", "Reserved"),
+    u16("SPE Overflow Interrupt"),
+    // MADT revision 6 (ACPI 6.5) appends the TRBE interrupt; older GICC entries are 80 bytes.
+    u16("TRBE Interrupt"),
+  ]),
+  0x0c: subtable(h, "APIC.12", "Generic Interrupt Distributor", [
+    reserved("u16", "Reserved"), u32("Local GIC Hardware ID"), u64("Base Address"), u32("Interrupt Base"),
+    u8("Version"), reserved("u24", "Reserved"),
+  ]),
+  0x0d: subtable(h, "APIC.13", "Generic MSI Frame", [
+    reserved("u16", "Reserved"), u32("MSI Frame ID"), u64("Base Address"),
+    flags("u32", "Flags", [bit(0, "Select SPI")]), u16("SPI Count"), u16("SPI Base"),
+  ]),
+  0x0e: subtable(h, "APIC.14", "Generic Interrupt Redistributor", [
+    reserved("u16", "Reserved"), u64("Base Address"), u32("Length", { key: "regionLength" }),
+  ]),
+  0x0f: subtable(h, "APIC.15", "Generic Interrupt Translator", [
+    reserved("u16", "Reserved"), u32("Translation ID"), u64("Base Address"), reserved("u32", "Reserved"),
+  ]),
+  0x11: subtable(h, "APIC.17", "LoongArch CORE PIC", [
+    u8("Version"), u32("Processor ID"), u32("Core ID"), flags("u32", "Flags", [bit(0, "Enabled")]),
+  ]),
+  0x18: subtable(h, "APIC.24", "RISC-V Interrupt Controller", [
+    u8("Version"), reserved("u8", "Reserved"),
+    flags("u32", "Flags", [bit(0, "Processor Enabled"), bit(1, "Online Capable")]),
+    u64("Hart ID"), u32("Processor UID"), u32("External Interrupt Controller ID"), u64("IMSIC Base"), u32("IMSIC Size"),
+  ]),
+};
+
+/** Oldest lengths of structures that grew: GICC was 76 bytes in ACPI 5.1 and 80 in 6.0-6.4. */
+const oldestLength: Record<number, number> = { 0x0b: 76 };
+
+export const madt: TableDef = {
+  signature: "APIC",
+  name: "Multiple APIC Description Table (MADT)",
+  fixed: struct("APIC.fixed", "MADT", [u32("Local Apic Address"), flags("u32", "Flags", [bit(0, "PC-AT Compatibility")])]),
+  subtables: {
+    header: h,
+    spec: (type) => madtSubtables[type],
+    minLength: (type) => oldestLength[type] ?? 0,
+  },
+};

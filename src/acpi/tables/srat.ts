@@ -1,0 +1,101 @@
+/**
+ * SRAT, System Resource Affinity Table (ACPI 6.5 §5.2.16; layouts: ../../../../shared/reference/acpi.md §2).
+ * Labels follow ACPICA's disassembler (dmtbinfo3.c) so `numakit decode` lines up with `iasl -d`.
+ */
+import { bit, bytes, flags, reserved, u24, u32, u64, u8, type FieldValues, type StructSpec } from "../spec/types.js";
+import { struct, subtable, type TableDef } from "./def.js";
+
+const enabled = [bit(0, "Enabled")];
+
+export const sratSubtableHeader = struct("SRAT.header", "SRAT subtable header", [
+  u8("Subtable Type", { key: "type", role: "type" }),
+  u8("Length", { role: "length" }),
+]);
+const h = sratSubtableHeader;
+
+export const SRAT_TYPE = { cpuApic: 0, memory: 1, cpuX2apic: 2, gicc: 3, gicIts: 4, genericInitiator: 5, genericPort: 6, rintc: 7 } as const;
+
+const deviceHandleTypes = { 0: "ACPI", 1: "PCI" } as const;
+
+function genericAffinity(type: number, name: string): StructSpec {
+  return subtable(h, `SRAT.${type}`, name, [
+    reserved("u8", "Reserved1"),
+    u8("Device Handle Type", { names: deviceHandleTypes, reservedMask: 0xfe }),
+    u32("Proximity Domain"),
+    bytes("Device Handle", 16),
+    flags("u32", "Flags", [bit(0, "Enabled"), bit(1, "Architectural Transactions")]),
+    reserved("u32", "Reserved2"),
+  ]);
+}
+
+export const sratSubtables: Record<number, StructSpec> = {
+  0: subtable(h, "SRAT.0", "Processor Local APIC/SAPIC Affinity", [
+    u8("Proximity Domain Low(8)"),
+    u8("Apic ID"),
+    flags("u32", "Flags", enabled),
+    u8("Local Sapic EID"),
+    u24("Proximity Domain High(24)"),
+    u32("Clock Domain"),
+  ]),
+  1: subtable(h, "SRAT.1", "Memory Affinity", [
+    u32("Proximity Domain"),
+    reserved("u16", "Reserved1"),
+    u64("Base Address"),
+    u64("Address Length"),
+    reserved("u32", "Reserved2"),
+    // Bit 3 "Specific Purpose" is ACPI 6.6 (fwts allows it since 2026-02); bits 4..31 are reserved.
+    flags("u32", "Flags", [bit(0, "Enabled"), bit(1, "Hot Pluggable"), bit(2, "Non-Volatile"), bit(3, "Specific Purpose")]),
+    reserved("u64", "Reserved3"),
+  ]),
+  2: subtable(h, "SRAT.2", "Processor Local x2APIC Affinity", [
+    reserved("u16", "Reserved1"),
+    u32("Proximity Domain"),
+    u32("Apic ID", { key: "x2apicId" }),
+    flags("u32", "Flags", enabled),
+    u32("Clock Domain"),
+    reserved("u32", "Reserved2"),
+  ]),
+  3: subtable(h, "SRAT.3", "GICC Affinity", [
+    u32("Proximity Domain"),
+    u32("Acpi Processor UID"),
+    flags("u32", "Flags", enabled),
+    u32("Clock Domain"),
+  ]),
+  4: subtable(h, "SRAT.4", "GIC ITS Affinity", [
+    u32("Proximity Domain"),
+    reserved("u16", "Reserved"),
+    u32("ITS ID"),
+  ]),
+  5: genericAffinity(5, "Generic Initiator Affinity"),
+  6: genericAffinity(6, "Generic Port Affinity"),
+  7: subtable(h, "SRAT.7", "RINTC Affinity", [
+    reserved("u16", "Reserved"),
+    u32("Proximity Domain"),
+    u32("Acpi Processor UID"),
+    flags("u32", "Flags", enabled),
+    u32("Clock Domain"),
+  ]),
+};
+
+/**
+ * SRAT type 0 splits its proximity domain into bits 7:0 and 31:8; the high part only exists from
+ * SRAT revision 2 (ACPI 3.0). Linux (acpi_numa_processor_affinity_init) ORs it in only when
+ * revision >= 2, so revision-1 tables with garbage there still map to the low byte.
+ */
+export function sratCpuProximityDomain(values: Readonly<FieldValues>, revision: number): number {
+  const low = values["proximityDomainLow8"] as number;
+  const high = revision >= 2 ? ((values["proximityDomainHigh24"] as number | undefined) ?? 0) : 0;
+  return (low | (high << 8)) >>> 0;
+}
+
+function sratDerived(type: number, values: Readonly<FieldValues>, ctx: { revision: number }): Record<string, number> {
+  return type === 0 && values["proximityDomainLow8"] !== undefined ? { proximityDomain: sratCpuProximityDomain(values, ctx.revision) } : {};
+}
+
+export const srat: TableDef = {
+  signature: "SRAT",
+  name: "System Resource Affinity Table",
+  fixed: struct("SRAT.fixed", "SRAT", [u32("Table Revision"), reserved("u64", "Reserved")]),
+  subtables: { header: h, spec: (type) => sratSubtables[type], derived: sratDerived },
+};
+
