@@ -7,13 +7,16 @@ import { HAP_INITIAL_POOL_PAGES, XEN_INVALID } from "../../src/sim/hypervisor/hy
 import { assertInvariants, boot, domain, GiB, placeEach } from "./helpers.js";
 
 describe("sim domains (xen.md §3)", () => {
-  it("domid: DOMID_ANY counts up from the last one, explicit ids must be free and below 0x7FF0", () => {
+  it("domid: explicit ids below 0x7FF0 must be free; DOMID_ANY searches after the last searched id", () => {
     const hv = boot([[1024, 2]]);
     expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(1);
+    expect(hv.createdomain({ max_vcpus: 1, domid: 2 }).domid).to.equal(2);
+    expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(3);
     expect(hv.createdomain({ max_vcpus: 1, domid: 10 }).domid).to.equal(10);
-    expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(11);
+    expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(4);
     expect(hv.createdomain({ max_vcpus: 1, domid: 10 }).rc).to.equal(-EEXIST);
-    expect(hv.createdomain({ max_vcpus: 1, domid: 0x7ff0 }).rc).to.equal(-EINVAL);
+    expect(hv.createdomain({ max_vcpus: 1, domid: 0 }).domid).to.equal(0);
+    expect(hv.createdomain({ max_vcpus: 1, domid: 0x7ff5 }).domid).to.equal(5);
     expect(hv.createdomain({ max_vcpus: 0 }).rc).to.equal(-EINVAL);
     expect(hv.createdomain({ max_vcpus: 1, cpu: 99 }).rc).to.equal(-EINVAL);
     expect(hv.createdomain({ max_vcpus: 1, caller: 1 }).rc).to.equal(-EPERM);

@@ -180,6 +180,42 @@ describe("sim scenarios", () => {
       expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524032 }]);
     });
 
+    it("runs every sample and every op end to end", async () => {
+      for (const f of ["claims.json", "seed-node-bound.json"]) {
+        const r = await runCli(["sim", join(samples, f)]);
+        expect(r.code, f).to.equal(0);
+        expect(r.stdout).to.contain("expectations: all met");
+      }
+      const all = file("all.json", {
+        host: { nodes: [{ mem_mib: 64, cpus: 1 }, { mem_mib: 64, cpus: 1 }] },
+        xen: { version: "4.18" },
+        steps: [
+          { op: "createdomain", max_vcpus: 2, vcpus: false },
+          { op: "max_vcpus", domid: 1, max: 2 },
+          { op: "max_mem", domid: 1, max_memkb: 65536 },
+          { op: "claim_pages", domid: 1, nr_pages: 2000 },
+          { op: "populate_physmap", domid: 1, nr_extents: 2, extent_order: 9, mem_flags: { node: 1, exact: true } },
+          { op: "decrease_reservation", domid: 1, nr_extents: 1, extent_order: 9, expect: { done: 1 } },
+          { op: "getdomaininfo", domid: 1, expect: { outstanding_pages: 2000 - 512 } },
+          { op: "vcpu_setaffinity", domid: 1, vcpu: 0, hard: [0], soft: "all" },
+          { op: "setnodeaffinity", domid: 1, nodes: [1] },
+          { op: "shadow_set_allocation", domid: 1, mb: 2 },
+          { op: "unpausedomain", domid: 1 },
+          { op: "page_offline", mfn: 100, expect: { status: "offlined" } },
+          { op: "page_online", mfn: 100 },
+          { op: "claim_memory", domid: 1, claims: [{ pages: 1, node: 0 }], expect: { rc: -38 } },
+          { op: "claim_memory_get", domid: 1, expect: { rc: -95 } },
+          { op: "destroydomain", domid: 1 },
+          { op: "idle_scrub" },
+          { op: "physinfo", expect: { outstanding_pages: 0 } },
+          { op: "numainfo" },
+        ],
+      });
+      const r = await runCli(["sim", all, "--format", "json"]);
+      expect(r.stderr).to.equal("");
+      expect(r.code).to.equal(0);
+    });
+
     it("exit 1 on a failed expectation, 2 on a bad file, one line each", async () => {
       const failed = await runCli(["sim", file("f.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { rc: -1 } }] })]);
       expect(failed.code).to.equal(1);

@@ -223,6 +223,29 @@ export class Claims {
     return 0;
   }
 
+  /**
+   * Claim sets: after a free page was offlined, recall node claims on that node (domains in list
+   * order) until claimed_pages[node] ≤ node_avail, then host-wide claims until
+   * outstanding_claims ≤ total_avail. X and XS-v4 do nothing (§1.8, §7.2.11).
+   */
+  recallAfterOffline(node: number, domains: readonly Domain[]): void {
+    if (this.config.nodeClaims !== "claim-sets") return;
+    for (const d of domains) {
+      const excess = (this.nodeClaimed[node] ?? 0) - this.heap.nodeAvail(node);
+      if (excess <= 0) break;
+      const c = Math.min(d.claims[node] ?? 0, excess);
+      d.claims[node] = (d.claims[node] ?? 0) - c;
+      d.node_claims -= c;
+      this.nodeClaimed[node] = (this.nodeClaimed[node] ?? 0) - c;
+      this.take(d, c);
+    }
+    for (const d of domains) {
+      const excess = this.outstanding - this.heap.totalAvail;
+      if (excess <= 0) break;
+      this.take(d, Math.min(d.outstanding_pages - d.node_claims, excess));
+    }
+  }
+
   /** Claim sets GET: entry 0 = host-wide remainder, then each node with a non-zero claim. */
   claimEntries(d: Domain): ClaimEntry[] {
     const out: ClaimEntry[] = [{ node: "host", pages: d.outstanding_pages - d.node_claims }];

@@ -9,7 +9,7 @@
  * boot population, idle scrubbing); the claim gates and accounting that wrap it live in
  * page-alloc.ts, as in Xen's alloc_heap_pages().
  */
-import { flsl, ffsl, pow2, bitSet } from "./bits.js";
+import { flsl, ffsl, pow2, bitSet, alignDown } from "./bits.js";
 import type { HostSpec } from "../host.js";
 
 /** x86: 2 × PAGETABLE_ORDER (1 GiB). */
@@ -298,6 +298,82 @@ export class Heap {
       o++;
     }
     this.addScrub({ mfn: head, order: o, node, zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
+    // mark_page_free() saw pages marked "offlining" while in use: now they leave the heap.
+    if (this.pending.size > 0) {
+      for (const p of [...this.pending]) {
+        if (p >= mfn && p < mfn + n) { this.pending.delete(p); this.reserveOfflinedPage(p, node); }
+      }
+    }
+  }
+
+  /** Offlined pages (XEN_SYSCTL_page_offline_op), and in-use pages waiting to be offlined when freed. */
+  readonly offlined = new Map<number, number>();
+  readonly pending = new Set<number>();
+  /** Called after a page left the free counters by offlining (claim sets repair their invariants here). */
+  onOfflined: (node: number) => void = () => undefined;
+
+  /** The free buddy containing mfn, if the page is free. */
+  private freeBuddyOf(mfn: number): Buddy | undefined {
+    for (let o = 0; o <= MAX_ORDER; o++) {
+      const b = this.free.get(alignDown(mfn, o));
+      if (b !== undefined && b.order === o) return b;
+    }
+    return undefined;
+  }
+
+  /**
+   * `offline_page()`: a free page is taken out of its buddy at once (`reserve_offlined_page`:
+   * the rest of the buddy goes back as aligned pieces, without merging beyond it; counters −1, claims
+   * untouched); a page in use is marked and offlined when freed ("pending").
+   */
+  offlinePage(mfn: number, node: number): "offlined" | "pending" {
+    if (this.offlined.has(mfn)) return "offlined";
+    if (this.freeBuddyOf(mfn) === undefined) { this.pending.add(mfn); return "pending"; }
+    this.reserveOfflinedPage(mfn, node);
+    return "offlined";
+  }
+
+  /** `online_page()`: an offlined page returns to the heap (clean); a pending one is simply unmarked. */
+  onlinePage(mfn: number): boolean {
+    if (this.pending.delete(mfn)) return true;
+    const node = this.offlined.get(mfn);
+    if (node === undefined) return false;
+    this.offlined.delete(mfn);
+    this.freeHeapPages(mfn, 0, node, false);
+    return true;
+  }
+
+  private reserveOfflinedPage(mfn: number, node: number): void {
+    const b = this.freeBuddyOf(mfn);
+    const nh = this.nodes[node];
+    if (b === undefined || nh === undefined) return;
+    this.unlink(b);
+    const end = b.mfn + pow2(b.order);
+    const dirtyFrom = b.firstDirty === INVALID_DIRTY_IDX ? Infinity : b.mfn + b.firstDirty;
+    const pieces = (s: number, e: number): void => {
+      for (let at = s; at < e;) {
+        let o = Math.min(flsl(e - at) - 1, at === 0 ? MAX_ORDER : ffsl(at) - 1);
+        o = Math.min(o, MAX_ORDER);
+        const size = pow2(o);
+        const fd = dirtyFrom < at + size ? Math.max(0, dirtyFrom - at) : INVALID_DIRTY_IDX;
+        this.addScrub({ mfn: at, order: o, node, zone: b.zone, firstDirty: fd, prev: undefined, next: undefined, list: undefined }, nh);
+        at += size;
+      }
+    };
+    pieces(b.mfn, mfn);
+    pieces(mfn + 1, end);
+    nh.avail[b.zone] = (nh.avail[b.zone] ?? 0) - 1;
+    nh.availPages -= 1;
+    this.totalAvail -= 1;
+    this.offlined.set(mfn, node);
+    this.onOfflined(node);
+  }
+
+  /** Offlined pages of a node. */
+  offlinedOn(node: number): number {
+    let n = 0;
+    for (const v of this.offlined.values()) if (v === node) n++;
+    return n;
   }
 
   /**

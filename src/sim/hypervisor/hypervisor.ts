@@ -43,6 +43,9 @@ export class Hypervisor {
 
   constructor(readonly host: HostSpec, readonly config: XenConfig) {
     this.alloc = new PageAllocator(host, config);
+    this.alloc.heap.onOfflined = (node) => {
+      this.alloc.claims.recallAfterOffline(node, [...this.doms.keys()].sort((x, y) => x - y).flatMap((id) => this.doms.get(id) ?? []));
+    };
     this.onlineCpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
     this.nrCpus = this.onlineCpus.length;
   }
@@ -106,19 +109,25 @@ export class Hypervisor {
       return err(ENOMEM);
     }
     this.doms.set(domid, d);
-    this.lastDomid = domid;
     return { rc: 0, domid };
   }
 
-  /** `domid_alloc()`: explicit ids must be free and below DOMID_FIRST_RESERVED; DOMID_ANY searches after the last one. */
+  /**
+   * `domid_alloc()` (xen/common/domid.c): an id below DOMID_FIRST_RESERVED must be free (else
+   * DOMID_INVALID → -EEXIST); anything else (DOMID_ANY) searches 1..0x7FEF after the last
+   * *searched* id, wrapping (0 stays reserved for the initial domain). Explicit ids do not move
+   * the search position.
+   */
   private domidAlloc(want: number | undefined): number {
-    if (want !== undefined) {
-      if (!Number.isInteger(want) || want < 0 || want >= DOMID_FIRST_RESERVED) return -EINVAL;
+    if (want !== undefined && Number.isInteger(want) && want >= 0 && want < DOMID_FIRST_RESERVED) {
       return this.doms.has(want) ? -EEXIST : want;
     }
     for (let k = 1; k < DOMID_FIRST_RESERVED; k++) {
       const id = ((this.lastDomid + k - 1) % (DOMID_FIRST_RESERVED - 1)) + 1;
-      if (!this.doms.has(id)) return id;
+      if (!this.doms.has(id)) {
+        this.lastDomid = id;
+        return id;
+      }
     }
     return -EEXIST;
   }
@@ -394,6 +403,32 @@ export class Hypervisor {
   }
 
   // ---- sysctl / queries ---------------------------------------------------------------------
+
+  /** Node of a RAM page, or undefined for MFNs outside every range (and MFN 0, never in the heap). */
+  private mfnNode(mfn: number): number | undefined {
+    if (mfn === 0) return undefined;
+    return this.host.nodes.find((n) => n.ranges.some((r) => r.baseMfn <= mfn && mfn < r.baseMfn + r.pages))?.id;
+  }
+
+  /**
+   * XEN_SYSCTL_page_offline_op / PAGE_OFFLINE (`offline_page()`): a free page leaves the heap now,
+   * an allocated one when it is freed ("pending"). Claims are untouched in X and XS-v4, so
+   * outstanding_claims may exceed free memory afterwards; claim sets recall claims (§7.2.11).
+   */
+  page_offline(a: { mfn: number; caller?: number }): HypercallResult & { status?: "offlined" | "pending" } {
+    if (!this.privileged(a.caller)) return err(EPERM);
+    const node = this.mfnNode(a.mfn);
+    if (node === undefined) return err(EINVAL);
+    return { rc: 0, status: this.alloc.heap.offlinePage(a.mfn, node) };
+  }
+
+  /** PAGE_ONLINE (`online_page()`): an offlined page returns to the heap. */
+  page_online(a: { mfn: number; caller?: number }): HypercallResult {
+    if (!this.privileged(a.caller)) return err(EPERM);
+    if (this.mfnNode(a.mfn) === undefined) return err(EINVAL);
+    this.alloc.heap.onlinePage(a.mfn);
+    return ok;
+  }
 
   /** XEN_SYSCTL_physinfo: free_pages includes claimed and dirty pages; scrub_pages is always 0. */
   physinfo(): PhysInfo {

@@ -77,8 +77,9 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
 
   heap.nodes.forEach((nh, n) => {
     if (nh === undefined) return;
-    const acc = nh.availPages + (usedByNode[n] ?? 0) + nh.reserved;
-    if (acc !== nh.present) bad.push(`node ${n}: free ${nh.availPages} + owned ${usedByNode[n] ?? 0} + reserved ${nh.reserved} != present ${nh.present}`);
+    const off = heap.offlinedOn(n);
+    const acc = nh.availPages + (usedByNode[n] ?? 0) + nh.reserved + off;
+    if (acc !== nh.present) bad.push(`node ${n}: free ${nh.availPages} + owned ${usedByNode[n] ?? 0} + reserved ${nh.reserved} + offlined ${off} != present ${nh.present}`);
     const claimed = claims.nodeClaimed[n] ?? 0;
     if (claimed !== (nodeClaimSum[n] ?? 0)) bad.push(`node ${n}: claimed ${claimed} != Σ domain node claims ${nodeClaimSum[n] ?? 0}`);
     if (claimed < 0) bad.push(`node ${n}: negative node claims ${claimed}`);
@@ -88,6 +89,7 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
   if (opts.hostClaimsBounded !== false && claims.outstanding > heap.totalAvail) bad.push(`outstanding_claims ${claims.outstanding} > total_avail_pages ${heap.totalAvail}`);
   if (claims.outstanding < 0) bad.push(`negative outstanding_claims ${claims.outstanding}`);
 
+  for (const [mfn, node] of heap.offlined) extents.push([mfn, mfn + 1, `offlined(node ${node})`]);
   extents.sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < extents.length; i++) {
     const p = extents[i - 1];

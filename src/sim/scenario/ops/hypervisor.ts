@@ -154,6 +154,12 @@ export function registerHypervisorOps(): void {
   op<Record<string, never>>("physinfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.physinfo() } }));
   op<Record<string, never>>("numainfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.numainfo() } }));
 
+  op<{ mfn: number; caller?: number }>("page_offline", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => {
+    const r = hv.page_offline(a);
+    return r.status === undefined ? { rc: r.rc } : { rc: r.rc, result: { status: r.status } };
+  });
+  op<{ mfn: number; caller?: number }>("page_online", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => rcOnly(hv.page_online(a)));
+
   op<{ node?: number }>("idle_scrub", ["node"], (f) => {
     const node = f.optUint("node", MAX_NODE_ID);
     return node === undefined ? {} : { node };
