@@ -22,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg: string | null, err: Error | undefined) => {
       // Throwing stops yargs before it runs the handler: a missing required option must not run the command.
       if (err !== undefined) throw err;
-      throw new UsageError(`${msg ?? "bad usage"} (see numakit --help)`);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): errors are one line.
+      throw new UsageError(`${(msg ?? "bad usage").replace(/\s*\n\s*/g, " ")} (see numakit --help)`);
     })
     .exitProcess(false);
   for (const c of commands) {
