@@ -1,5 +1,7 @@
 import type { Command } from "../command.js";
 import { decode } from "./decode.js";
+import { topology } from "./topology.js";
+import { validate } from "./validate.js";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [decode];
+export const commands: Command[] = [decode, topology, validate];
