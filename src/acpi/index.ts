@@ -17,3 +17,4 @@ export async function readTables(sources: readonly string[]): Promise<{ tables: 
   const loaded = await loadSources(sources);
   return { tables: loaded.tables.map(decodeTable), diagnostics: loaded.diagnostics };
 }
+export { formatAcpidump, formatAcpidumpTable } from "./sources/acpidump-writer.js";

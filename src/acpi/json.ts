@@ -48,6 +48,11 @@ function diagnosticJson(d: Diagnostic): { [k: string]: Json } {
   return o;
 }
 
+function revisionOf(t: DecodedTable): number {
+  const r = t.header.values["revision"];
+  return typeof r === "number" ? r : 0;
+}
+
 export function tableJson(t: DecodedTable): { [k: string]: Json } {
   const source: { [k: string]: Json } = { file: t.source.file };
   if (t.source.line !== undefined) source["line"] = t.source.line;
@@ -77,6 +82,7 @@ export function tableJson(t: DecodedTable): { [k: string]: Json } {
       j["name"] = subtableName(s);
       structJson(s, j);
       j["length"] = s.declaredLength;
+      if (s.known) Object.assign(j, t.def?.subtables?.derived?.(s.type ?? 0, s.values, { revision: revisionOf(t) }));
       if (!s.known) j["raw"] = Array.from(s.extra);
       if (!s.known) delete j["unparsedBytes"];
       return j;

@@ -17,6 +17,11 @@ export interface SubtableLayout {
    * the spec's full static size; structures that grew over ACPI revisions declare their oldest size.
    */
   minLength?: (type: number, ctx: { revision: number }) => number;
+  /**
+   * Values derived from a subtable's fields that users want spelled out (JSON only; never encoded),
+   * e.g. SRAT type 0's proximity domain assembled from its two halves by table revision.
+   */
+  derived?: (type: number, values: Readonly<FieldValues>, ctx: { revision: number }) => Record<string, number>;
 }
 
 export interface TableDef {

@@ -2,7 +2,7 @@
  * SRAT, System Resource Affinity Table (ACPI 6.5 §5.2.16; layouts: ../../../../shared/reference/acpi.md §2).
  * Labels follow ACPICA's disassembler (dmtbinfo3.c) so `numakit decode` lines up with `iasl -d`.
  */
-import { bit, bytes, flags, reserved, u24, u32, u64, u8, type StructSpec } from "../spec/types.js";
+import { bit, bytes, flags, reserved, u24, u32, u64, u8, type FieldValues, type StructSpec } from "../spec/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 const enabled = [bit(0, "Enabled")];
@@ -77,10 +77,25 @@ export const sratSubtables: Record<number, StructSpec> = {
   ]),
 };
 
+/**
+ * SRAT type 0 splits its proximity domain into bits 7:0 and 31:8; the high part only exists from
+ * SRAT revision 2 (ACPI 3.0). Linux (acpi_numa_processor_affinity_init) ORs it in only when
+ * revision >= 2, so revision-1 tables with garbage there still map to the low byte.
+ */
+export function sratCpuProximityDomain(values: Readonly<FieldValues>, revision: number): number {
+  const low = values["proximityDomainLow8"] as number;
+  const high = revision >= 2 ? ((values["proximityDomainHigh24"] as number | undefined) ?? 0) : 0;
+  return (low | (high << 8)) >>> 0;
+}
+
+function sratDerived(type: number, values: Readonly<FieldValues>, ctx: { revision: number }): Record<string, number> {
+  return type === 0 && values["proximityDomainLow8"] !== undefined ? { proximityDomain: sratCpuProximityDomain(values, ctx.revision) } : {};
+}
+
 export const srat: TableDef = {
   signature: "SRAT",
   name: "System Resource Affinity Table",
   fixed: struct("SRAT.fixed", "SRAT", [u32("Table Revision"), reserved("u64", "Reserved")]),
-  subtables: { header: h, spec: (type) => sratSubtables[type] },
+  subtables: { header: h, spec: (type) => sratSubtables[type], derived: sratDerived },
 };
 

@@ -1,7 +1,8 @@
 import type { Command } from "../command.js";
 import { decode } from "./decode.js";
+import { dump, extract } from "./dump.js";
 import { topology } from "./topology.js";
 import { validate } from "./validate.js";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [decode, topology, validate];
+export const commands: Command[] = [decode, dump, extract, topology, validate];
