@@ -19,6 +19,28 @@ export function formatBytes(n: bigint): string {
   return `${whole}${tenth === 0n ? "" : `.${tenth}`} ${units[u] ?? "B"}`;
 }
 
+/** Runs of CPUs whose id, UID and Linux number all step by one print as one line. */
+function cpuLines(cpus: readonly Cpu[]): string[] {
+  const out: string[] = [];
+  let run: Cpu[] = [];
+  const step = (a: number | undefined, b: number | undefined): boolean => (a === undefined ? b === undefined : b === a + 1);
+  const flush = (): void => {
+    const first = run[0];
+    const last = run[run.length - 1];
+    if (first !== undefined && last !== undefined) {
+      out.push(run.length < 3 ? run.map(cpuLine).join("\n") : `${cpuLine(first)}  ..  ${cpuLine(last)}  (${run.length} CPUs)`);
+    }
+    run = [];
+  };
+  for (const c of cpus) {
+    const prev = run[run.length - 1];
+    if (prev !== undefined && !(prev.kind === c.kind && prev.madt === c.madt && step(prev.id, c.id) && step(prev.uid, c.uid) && step(prev.linuxCpu, c.linuxCpu))) flush();
+    run.push(c);
+  }
+  flush();
+  return out.flatMap((l) => l.split("\n"));
+}
+
 function cpuLine(c: Cpu): string {
   const id = c.kind === "gicc" || c.kind === "rintc" ? `uid ${c.id}` : `${hex(c.id, 2)}`;
   const uid = c.uid === undefined || c.kind === "gicc" || c.kind === "rintc" ? "" : ` uid ${c.uid}`;
@@ -54,7 +76,7 @@ function nodeTree(n: TopologyNode): string[] {
   const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
   return [
     head,
-    ...section("cpus", n.cpus.map(cpuLine)),
+    ...section("cpus", cpuLines(n.cpus)),
     ...section("memory", n.memory.map(memoryLine)),
     ...section("devices", n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${d.inheritedFrom === undefined ? "" : `  _PXM from ${d.inheritedFrom}`}`)),
     ...section("initiators", n.initiators.map(initiatorLine)),
