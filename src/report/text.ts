@@ -42,7 +42,7 @@ function cpuLines(cpus: readonly Cpu[]): string[] {
 }
 
 function cpuLine(c: Cpu): string {
-  const id = c.kind === "gicc" || c.kind === "rintc" ? `uid ${c.id}` : `${hex(c.id, 2)}`;
+  const id = c.kind === "gicc" || c.kind === "rintc" ? `uid ${c.id}` : hex(c.id, 2);
   const uid = c.uid === undefined || c.kind === "gicc" || c.kind === "rintc" ? "" : ` uid ${c.uid}`;
   const linux = c.linuxCpu === undefined ? "" : `  cpu ${c.linuxCpu}`;
   const state = c.madt === "enabled" ? "" : `  (MADT: ${c.madt})`;

@@ -41,19 +41,21 @@ export function buildDistances(pxms: readonly number[], slit: SlitView | undefin
   if (slit !== undefined && reason === undefined) {
     const count = Number(slit.localities);
     pxms.forEach((pi, i) => {
+      const row = matrix[i] ?? [];
       pxms.forEach((pj, j) => {
-        if (pi < count && pj < count) matrix[i]![j] = slit.entries[pi * count + pj] ?? matrix[i]![j]!;
+        const v = pi < count && pj < count ? slit.entries[pi * count + pj] : undefined;
+        if (v !== undefined) row[j] = v;
       });
     });
     return { matrix, source: "SLIT" };
   }
   let source: DistanceSource = "default";
   for (const s of sli) {
-    const i = pxms.indexOf(s.pxm);
-    if (i < 0) continue;
+    const row = matrix[pxms.indexOf(s.pxm)];
+    if (row === undefined) continue;
     pxms.forEach((pj, j) => {
       const v = s.row[pj];
-      if (v !== undefined) { matrix[i]![j] = v; source = "_SLI"; }
+      if (v !== undefined) { row[j] = v; source = "_SLI"; }
     });
   }
   return { matrix, source, reason: reason ?? "the SLIT is not used" };

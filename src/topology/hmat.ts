@@ -90,7 +90,9 @@ function localityPairs(l: HmatLocality, revision: number, into: Map<string, Hmat
   if (key === undefined) return;
   const hierarchy = l.flags & 0xf;
   const t = l.targetProximityDomainList.length;
-  l.initiatorProximityDomainList.forEach((ipxm, i) => {
+  // Only initiators whose row of entries is present (the engine clamps lying counts to the bytes).
+  const rows = t === 0 ? 0 : Math.ceil(l.entries.length / t);
+  l.initiatorProximityDomainList.slice(0, rows).forEach((ipxm, i) => {
     l.targetProximityDomainList.forEach((tpxm, j) => {
       const raw = l.entries[i * t + j];
       if (raw === undefined) return;

@@ -30,7 +30,9 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
   let reserved = 0;
   let unreachable = 0;
   const asymmetric: string[] = [];
-  for (let i = 0; i < count; i++) {
+  // Only rows whose bytes are present: a lying count (up to 0xFFFF) must not cost N² steps.
+  const rows = count === 0 ? 0 : Math.min(count, Math.floor(v.entries.length / count));
+  for (let i = 0; i < rows; i++) {
     for (let j = 0; j < count; j++) {
       const x = cell(i, j);
       if (x === undefined) continue;

@@ -76,3 +76,9 @@ export function hostTables(h: HostSpec): DecodedTable[] {
   if (h.slit !== undefined) out.push(slitTable(h.slit));
   return out;
 }
+
+/** The value, or a test failure when it is missing (instead of a non-null assertion). */
+export function must<T>(v: T | undefined, what = "value"): T {
+  if (v === undefined) throw new Error(`${what} is missing`);
+  return v;
+}

@@ -3,7 +3,7 @@ import { buildTopology } from "../../src/topology/build.js";
 import { hmatNormalize } from "../../src/topology/hmat.js";
 import { PxmNodeMap } from "../../src/topology/numbering.js";
 import { buildDistances, slitRejection } from "../../src/topology/distances.js";
-import { hmatTable, hostTables, madtTable, msctTable, slitTable, sratTable } from "../helpers/numa-tables.js";
+import { hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
 
 const GiB = 1n << 30n;
 
@@ -134,7 +134,7 @@ describe("OS verdicts", () => {
 
   it("bad entry lengths make both reject the SRAT", () => {
     const t = buildTopology([sratTable(3, [{ type: 1, values: { proximityDomain: 0, baseAddress: 0n, addressLength: GiB, flags: 1 } }])].map((x) => {
-      x.subtables[0]!.declaredLength = 36;
+      must(x.subtables[0]).declaredLength = 36;
       return x;
     }));
     expect(t.verdicts.linux.sratRejected).to.match(/length 36, expected at least 40/);

@@ -3,7 +3,7 @@ import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { CATALOGUE } from "../../src/validate/catalogue.js";
 import type { DecodedTable } from "../../src/acpi/index.js";
-import { hmatTable, hostTables, madtTable, msctTable, slitTable, sratTable } from "../helpers/numa-tables.js";
+import { hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
 
 const GiB = 1n << 30n;
 const codes = (tables: DecodedTable[]): string[] => validate(tables, buildTopology(tables)).diagnostics.map((d) => d.code);
@@ -57,9 +57,10 @@ describe("validation catalogue", () => {
       { type: 1, values: { proximityDomain: 0x1ff, baseAddress: 0n, addressLength: GiB, flags: 1 } },
       { type: 5, values: { deviceHandleType: 1, proximityDomain: 300, deviceHandle: handle, flags: 1 } },
     ]);
-    srat.fixed!.values["tableRevision"] = 2;
-    srat.subtables[0]!.declaredLength = 17;
-    srat.subtables.push({ ...srat.subtables[0]!, type: 9 });
+    must(srat.fixed).values["tableRevision"] = 2;
+    const first = must(srat.subtables[0]);
+    first.declaredLength = 17;
+    srat.subtables.push({ ...first, type: 9 });
     expect(codes([srat])).to.include.members(["SRAT_TABLE_REVISION_FIELD", "SRAT_BAD_STRUCTURE_LENGTH", "SRAT_INVALID_TYPE", "SRAT_REV1_HIGH_PXM", "SRAT_DEVICE_HANDLE_RESERVED", "SRAT_PXM_ABOVE_255", "LINUX_SRAT_BAD_LENGTH"]);
   });
 
@@ -70,13 +71,13 @@ describe("validation catalogue", () => {
         { type: 1, values: { dataType: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: 1, targetProximityDomainsCount: 1, initiatorProximityDomainList: [0], targetProximityDomainList: [8], entries: [5] } },
         { type: 2, values: { memoryProximityDomain: 9, cacheAttributes: 0x00401111, addressMode: 1 } },
       ])];
-    tables[2]!.subtables[1]!.declaredLength = 44;
+    must(must(tables[2]).subtables[1]).declaredLength = 44;
     expect(codes(tables)).to.include.members(["HMAT_REVISION", "HMAT_PXM_NOT_IN_SRAT", "HMAT_BAD_STRUCTURE_LENGTH", "HMAT_NOT_USED", "HMAT_ADDRESS_MODE"]);
   });
 
   it("MSCT: offset, ranges, SRAT PXMs above the maximum", () => {
     const m = msctTable({ maxProximityDomains: 0, maxClockDomains: 0 }, [{ domainRangeStart: 2, domainRangeEnd: 1 }]);
-    (m.fixed!.values as Record<string, unknown>)["proximityOffset"] = 0x30;
+    must(m.fixed).values["proximityOffset"] = 0x30;
     expect(codes([...hostTables({ cpus: [{ pxm: 3, apic: 0 }], memory: [] }), m])).to.include.members(["MSCT_BAD_PROXIMITY_OFFSET", "MSCT_DOMAIN_RANGE", "MSCT_SRAT_PXM_ABOVE_MAX"]);
   });
 
@@ -89,5 +90,15 @@ describe("validation catalogue", () => {
 
   it("no SRAT is an info finding", () => {
     expect(codes([madtTable([])])).to.deep.equal(["SRAT_MISSING"]);
+  });
+});
+
+describe("validation stays bounded", () => {
+  it("a SLIT claiming 65535 localities in a few bytes is checked quickly", () => {
+    const s = slitTable([[10, 20], [20, 10]]);
+    must(s.fixed).values["localityCount"] = 0xffffn;
+    const t0 = Date.now();
+    expect(codes([s])).to.include("SLIT_TOO_MANY_LOCALITIES");
+    expect(Date.now() - t0).to.be.below(2000);
   });
 });

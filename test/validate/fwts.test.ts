@@ -64,7 +64,7 @@ describe("fwts vectors: numakit reports at least fwts's findings", () => {
   });
 
   it("every fwts check named in the map is in the catalogue", () => {
-    const covered = new Set(Object.values(CATALOGUE).flatMap((c) => ("fwts" in c ? [...c.fwts] : [])));
+    const covered = new Set<string>(Object.values(CATALOGUE).flatMap((c) => ("fwts" in c ? [...c.fwts] : [])));
     for (const f of Object.keys(FWTS_TO_NUMAKIT)) expect(covered.has(f), f).to.equal(true);
   });
 });
