@@ -39,9 +39,15 @@ describe("numakit dump / extract", () => {
     }
   });
 
-  it("extract without --out is a usage error (exit 2)", async () => {
-    const r = await runCli(["extract", join(repoRoot, "samples", "4node")]);
-    expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/out/);
+  it("extract without --out is a usage error (exit 2) and writes nothing", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "numakit-noout-"));
+    try {
+      const r = await runCli(["extract", join(repoRoot, "samples", "4node")], { cwd });
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/out/);
+      expect(readdirSync(cwd)).to.deep.equal([]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

@@ -4,12 +4,11 @@
  *   0 ok, 1 findings (validation errors, failed expectations), 2 bad usage or unreadable input.
  */
 import yargs from "yargs";
-import { NumakitError } from "../errors.js";
+import { NumakitError, UsageError } from "../errors.js";
 import { commands } from "./commands/index.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName("numakit")
     .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
@@ -20,8 +19,9 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg: string | null, err: Error | undefined) => {
+      // Throwing stops yargs before it runs the handler: a missing required option must not run the command.
       if (err !== undefined) throw err;
-      usageError = msg ?? "bad usage";
+      throw new UsageError(`${msg ?? "bad usage"} (see numakit --help)`);
     })
     .exitProcess(false);
   for (const c of commands) {
@@ -40,10 +40,6 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     throw err;
-  }
-  if (usageError !== undefined) {
-    process.stderr.write(`numakit: ${usageError}\n`);
-    return 2;
   }
   return exitCode;
 }

@@ -1,0 +1,77 @@
+/**
+ * `numakit sim SCENARIO.json [--host SOURCE] [--format text|json]`: run a Xen NUMA memory scenario
+ * on the simulated hypervisor. Exit 0 when every `expect` holds, 1 when one fails, 2 for a bad
+ * scenario file (one line naming the step) or an unreadable input.
+ */
+import { readFile } from "node:fs/promises";
+import type { Argv } from "yargs";
+import type { Command } from "../command.js";
+import { InputError, UsageError } from "../../errors.js";
+import { toJson, write } from "../output.js";
+import { parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/scenario/scenario.js";
+import { rcName } from "../../sim/hypervisor/index.js";
+import { getStepOp } from "../../sim/scenario/registry.js";
+
+const MIB_PAGES = 256;
+
+export async function loadScenarioFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new InputError("E_INPUT_UNREADABLE", `cannot read scenario: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`not valid JSON: ${(e as Error).message}`, { file }, "E_SIM_SCENARIO");
+  }
+}
+
+function value(v: unknown): string {
+  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+}
+
+export function renderText(r: RunReport): string {
+  const lines: string[] = [];
+  r.steps.forEach((s, i) => {
+    const res = s.result === undefined ? "" : Object.entries(s.result).map(([k, v]) => `${k}=${value(v)}`).join(" ");
+    const text = getStepOp(s.op)?.text;
+    if (text !== undefined) { lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc)}`, ...text(s).map((l) => `      ${l}`)); return; }
+    lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc).padEnd(12)} ${res}`.trimEnd());
+  });
+  lines.push("final:");
+  for (const n of r.final.nodes) {
+    const claimed = n.claimedPages === undefined ? "" : `, claimed ${n.claimedPages} pages`;
+    lines.push(`  node ${n.id}: free ${n.freePages} pages (${(n.freePages / MIB_PAGES).toFixed(1)} MiB)${claimed}`);
+  }
+  for (const d of r.final.domains) {
+    const by = Object.entries(d.pagesByNode).map(([k, v]) => `${k}:${v}`).join(" ") || "-";
+    lines.push(`  dom ${d.domid}: tot_pages ${d.totPages}, outstanding ${d.outstandingPages}, pages by node ${by}`);
+  }
+  if (r.failures.length === 0) lines.push("expectations: all met");
+  else lines.push(`expectations: ${r.failures.length} FAILED`, ...r.failures.map((f) => `  ${f}`));
+  return `${lines.join("\n")}\n`;
+}
+
+export const simCommand: Command = {
+  command: "sim <scenario>",
+  describe: "Run a Xen NUMA memory scenario (JSON) on the simulated hypervisor",
+  builder: (y: Argv) => y
+    .positional("scenario", { type: "string", describe: "scenario file (JSON)", demandOption: true })
+    .option("host", { type: "string", describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
+    .option("format", { choices: ["text", "json"] as const, default: "text", describe: "output format" }),
+  run: async (args) => {
+    const file = String(args["scenario"]);
+    const scn = parseScenario(await loadScenarioFile(file), { file });
+    const host = typeof args["host"] === "string" ? args["host"] : undefined;
+    const report = runScenario(scn, scenarioHost(scn, host, { file }));
+    if (args["format"] === "json") await write(`${toJson(report)}\n`);
+    else await write(renderText(report));
+    if (report.failures.length > 0) {
+      for (const f of report.failures) process.stderr.write(`numakit: ${file}: ${f}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * `struct domain` / `struct vcpu` as far as memory placement is concerned
+ * (xen/include/xen/sched.h), plus the bookkeeping the simulator needs to give memory back:
+ * the MFN runs a domain owns, per node, as coalesced extent sets.
+ */
+import { ExtentSet } from "./extent-set.js";
+import { MAX_NUMNODES } from "../host.js";
+import { NUMA_NO_NODE } from "./heap.js";
+
+/** `NODE_MASK_ALL`: every node id below MAX_NUMNODES. */
+export const NODE_MASK_ALL: readonly number[] = Array.from({ length: MAX_NUMNODES }, (_, i) => i);
+
+export interface Vcpu {
+  id: number;
+  /** Hard / soft affinity: pCPU ids, or undefined for "all CPUs" (the default for a domU). */
+  hard: number[] | undefined;
+  soft: number[] | undefined;
+  /** Node the struct vcpu page came from. */
+  structNode: number;
+  structMfn: number;
+}
+
+/** A page Xen allocated for the domain's own structures (struct domain, struct vcpu). */
+export interface XenPage {
+  mfn: number;
+  node: number;
+}
+
+export class Domain {
+  tot_pages = 0;
+  max_pages = 0;
+  /** Host-wide plus node claims (claim sets), or the one claim (legacy / XS-v4). */
+  outstanding_pages = 0;
+  /** XS-v4: the node of the claim, NUMA_NO_NODE for a host-wide claim. */
+  claim_node = NUMA_NO_NODE;
+  /** Claim sets: d->claims[node]; its sum is `node_claims`. */
+  readonly claims: number[];
+  node_claims = 0;
+  node_affinity: readonly number[] = NODE_MASK_ALL;
+  /** Cache of online ∩ node_affinity (valid while `maskOf` is the current node_affinity array). */
+  mask: readonly number[] = [];
+  maskOf: readonly number[] | undefined;
+  auto_node_affinity = true;
+  /** The struct is zeroed at allocation, so the first allocation cycles from node 0. */
+  last_alloc_node = 0;
+  is_dying = false;
+  creation_finished = false;
+  readonly vcpus: Vcpu[] = [];
+  /** Domain (refcounted) memory, per node. */
+  readonly pages: ExtentSet[];
+  /** Paging (HAP p2m) pool pages, per node (MEMF_no_owner: not in tot_pages). */
+  readonly pool: ExtentSet[];
+  /** struct domain page (index 0) and struct vcpu pages (xenheap, d == NULL allocations). */
+  readonly xenPages: XenPage[] = [];
+
+  constructor(
+    readonly domid: number,
+    readonly max_vcpus: number,
+    readonly hap: boolean,
+    nrNodes: number,
+    /** Seed plan: the node this domain was created for (node-bound createdomain), if any. */
+    readonly homeNode: number | undefined,
+  ) {
+    this.claims = new Array<number>(nrNodes).fill(0);
+    this.pages = Array.from({ length: nrNodes }, () => new ExtentSet());
+    this.pool = Array.from({ length: nrNodes }, () => new ExtentSet());
+  }
+
+  get poolPages(): number {
+    return this.pool.reduce((s, p) => s + p.total, 0);
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * Xen's buddy heap (xen/common/page_alloc.c): per node and zone, free lists of naturally aligned
+ * power-of-two blocks ("buddies") for orders 0..MAX_ORDER, the `avail[node][zone]`,
+ * `node_avail_pages[node]` and `total_avail_pages` counters, and the dirty (need-scrub) state
+ * that drives the clean-first preference. Everything is per buddy (extent), never per page:
+ * a buddy is one record in a doubly linked list plus one entry in a head-MFN map for merging.
+ *
+ * This module is the mechanism only (get_free_buddy, splitting, free_heap_pages with merging,
+ * boot population, idle scrubbing); the claim gates and accounting that wrap it live in
+ * page-alloc.ts, as in Xen's alloc_heap_pages().
+ */
+import { flsl, ffsl, pow2, bitSet, alignDown } from "./bits.js";
+import type { HostSpec } from "../host.js";
+
+/** x86: 2 × PAGETABLE_ORDER (1 GiB). */
+export const MAX_ORDER = 18;
+/** `PADDR_BITS - PAGE_SHIFT + 1` on x86. */
+export const NR_ZONES = 41;
+/** Zone 0 is MEMZONE_XEN (only with a separate xenheap; never used on x86). */
+export const MEMZONE_XEN = 0;
+export const NUMA_NO_NODE = 0xff;
+/** `first_dirty` value of a clean buddy. */
+export const INVALID_DIRTY_IDX = -1;
+
+/** Zone of an MFN: its bit length (`page_to_zone` = `flsl(mfn)`, at least 1). */
+export function mfnZone(mfn: number): number {
+  return Math.max(1, flsl(mfn));
+}
+
+/** `bits_to_zone(b)`. */
+export function bitsToZone(bits: number): number {
+  return bits < 12 + 1 ? 1 : bits - 12;
+}
+
+export interface Buddy {
+  mfn: number;
+  order: number;
+  node: number;
+  zone: number;
+  /** Index of the first page needing scrub, or INVALID_DIRTY_IDX (Xen's `u.free.first_dirty`). */
+  firstDirty: number;
+  prev: Buddy | undefined;
+  next: Buddy | undefined;
+  list: FreeList | undefined;
+}
+
+/** `heap(node, zone, order)`: Xen's page_list, head = first. */
+export class FreeList {
+  head: Buddy | undefined;
+  tail: Buddy | undefined;
+  size = 0;
+
+  addHead(b: Buddy): void {
+    b.list = this;
+    b.prev = undefined;
+    b.next = this.head;
+    if (this.head) this.head.prev = b; else this.tail = b;
+    this.head = b;
+    this.size++;
+  }
+  addTail(b: Buddy): void {
+    b.list = this;
+    b.next = undefined;
+    b.prev = this.tail;
+    if (this.tail) this.tail.next = b; else this.head = b;
+    this.tail = b;
+    this.size++;
+  }
+  remove(b: Buddy): void {
+    if (b.prev) b.prev.next = b.next; else this.head = b.next;
+    if (b.next) b.next.prev = b.prev; else this.tail = b.prev;
+    b.prev = b.next = b.list = undefined;
+    this.size--;
+  }
+}
+
+/** Per-node heap state (`_heap[node]`, `avail[node]`). */
+export interface NodeHeap {
+  /** Lists indexed by zone * (MAX_ORDER + 1) + order, created on first use. */
+  lists: (FreeList | undefined)[];
+  /** `avail[node][zone]`. */
+  avail: number[];
+  /** `node_avail_pages[node]`. */
+  availPages: number;
+  /** `node_need_scrub[node]`: free pages still marked dirty (upper bound per buddy, see freeHeapPages). */
+  needScrub: number;
+  /** Present RAM pages of the node (boot). */
+  present: number;
+  /** Present pages never given to the allocator (MFN 0). */
+  reserved: number;
+}
+
+/** A block handed out by the allocator. */
+export interface Block {
+  mfn: number;
+  order: number;
+  node: number;
+  /** Whether the block contained unscrubbed pages when it was taken. */
+  dirty: boolean;
+}
+
+export class Heap {
+  /** undefined for nodes without memory (`avail[node]` NULL). */
+  readonly nodes: (NodeHeap | undefined)[];
+  /** `node_online_map`: nodes with memory or CPUs, ascending. */
+  readonly online: number[];
+  totalAvail = 0;
+  /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). */
+  private readonly free = new Map<number, Buddy>();
+
+  constructor(spec: HostSpec) {
+    this.nodes = spec.nodes.map((n) => (n.ranges.length === 0 ? undefined : {
+      lists: [], avail: new Array<number>(NR_ZONES).fill(0), availPages: 0, needScrub: 0, present: 0, reserved: 0,
+    }));
+    this.online = spec.nodes.filter((n) => n.ranges.length > 0 || n.cpus.length > 0).map((n) => n.id);
+    // end_boot_allocator(): the first boot region on CPU0's node first, then all remaining
+    // regions in reverse order (list order shapes which buddy a later allocation takes).
+    const cpu0Node = spec.nodes.find((n) => n.cpus.includes(0))?.id ?? 0;
+    const regions = spec.nodes.flatMap((n) => n.ranges.map((r) => ({ node: n.id, r })))
+      .sort((a, b) => a.r.baseMfn - b.r.baseMfn);
+    const firstIdx = regions.findIndex((x) => x.node === cpu0Node);
+    const feed = firstIdx < 0 ? [] : regions.splice(firstIdx, 1);
+    feed.push(...regions.reverse());
+    for (const { node, r } of feed) {
+      const nh = this.nodes[node];
+      if (nh === undefined) continue;
+      nh.present += r.pages;
+      this.initHeapPages(r.baseMfn, r.pages, node);
+    }
+    // The host starts booted and idle: bootscrub=idle has scrubbed all free memory.
+  }
+
+  /**
+   * `init_heap_pages()` / `_init_heap_pages()`: MFN 0 is kept out of the allocator (a buddy holding
+   * it could merge across zones); the run is fed as maximal aligned power-of-two chunks.
+   */
+  private initHeapPages(start: number, pages: number, node: number): void {
+    let s = start;
+    const e = start + pages;
+    const nh = this.nodes[node];
+    if (s === 0) {
+      s = 1;
+      if (nh !== undefined) nh.reserved += 1;
+    }
+    while (s < e) {
+      let inc = Math.min(MAX_ORDER, flsl(e - s) - 1);
+      if (s !== 0) inc = Math.min(inc, ffsl(s) - 1);
+      this.freeHeapPages(s, inc, node, false);
+      s += pow2(inc);
+    }
+  }
+
+  private list(nh: NodeHeap, zone: number, order: number): FreeList {
+    const k = zone * (MAX_ORDER + 1) + order;
+    let l = nh.lists[k];
+    if (l === undefined) { l = new FreeList(); nh.lists[k] = l; }
+    return l;
+  }
+
+  /** `page_list_add_scrub()`: dirty buddies go to the tail, clean ones to the head. */
+  private addScrub(b: Buddy, nh: NodeHeap): void {
+    const l = this.list(nh, b.zone, b.order);
+    if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
+    this.free.set(b.mfn, b);
+  }
+
+  private unlink(b: Buddy): void {
+    b.list?.remove(b);
+    this.free.delete(b.mfn);
+  }
+
+  /** Free pages of a node (`node_avail_pages`); 0 for memory-less nodes. */
+  nodeAvail(node: number): number {
+    return this.nodes[node]?.availPages ?? 0;
+  }
+
+  /**
+   * One scan of `get_free_buddy()` over the node order Xen uses (see there). `nodemask` is
+   * `node_online_map ∩ d->node_affinity` (or online for d == NULL); `start` the first node.
+   * `nodeOk(node)` is a claim variant's per-node check (XS-v4 `node_allocatable_request`,
+   * claim sets' usable-memory check); nodes failing it are skipped like empty ones.
+   */
+  getFreeBuddy(
+    zoneLo: number, zoneHi: number, order: number,
+    f: { reqNode: number; exact: boolean; useUnscrubbed: boolean },
+    nodemask: readonly number[], start: number, nodeOk: (node: number) => boolean,
+  ): Buddy | undefined {
+    const request = pow2(order);
+    let mask: readonly number[] = nodemask;
+    let node = start;
+    let first = node;
+    let retry = false;
+    for (;;) {
+      const nh = this.nodes[node];
+      if (nh !== undefined && nodeOk(node)) {
+        for (let zone = zoneHi; zone >= zoneLo; zone--) {
+          if ((nh.avail[zone] ?? 0) < request) continue;
+          // Smallest order that can satisfy the request.
+          for (let j = order; j <= MAX_ORDER; j++) {
+            const l = nh.lists[zone * (MAX_ORDER + 1) + j];
+            const pg = l?.head;
+            if (l === undefined || pg === undefined) continue;
+            if (pg.firstDirty === INVALID_DIRTY_IDX) return pg;
+            // Single dirty pages are taken anyway (scrubbing one page is quick); larger dirty
+            // buddies only in the MEMF_no_scrub pass. Rejected ones rotate to the tail.
+            if (order === 0 || f.useUnscrubbed) return pg;
+            l.remove(pg);
+            l.addTail(pg);
+          }
+        }
+      }
+      if (f.exact && f.reqNode !== NUMA_NO_NODE) return undefined;
+      // Pick next node.
+      if (!mask.includes(node)) {
+        // The very first node may be caller-specified and outside the nodemask.
+        const fn = mask[0];
+        if (fn !== undefined) { first = node = fn; continue; }
+      } else {
+        node = mask.find((n) => n > node) ?? mask[0] ?? node;
+      }
+      if (node === first) {
+        // All of nodemask tried: fall back to the other online nodes (not for exact requests).
+        if (f.exact || retry) return undefined;
+        retry = true;
+        mask = this.online.filter((n) => !mask.includes(n));
+        const fn = mask[0];
+        if (fn === undefined) return undefined;
+        first = node = fn;
+      }
+    }
+  }
+
+  /**
+   * Take `pg` off the free lists and split it down to `order` (alloc_heap_pages step 5): each
+   * halving returns the LOWER half to the free lists and keeps the upper one (`pg += 1 << order`),
+   * so the caller gets the highest-addressed 2^order block of the buddy.
+   */
+  take(pg: Buddy, order: number): Block {
+    const nh = this.nodes[pg.node];
+    if (nh === undefined) throw new Error("heap: buddy on a node without heap");
+    this.unlink(pg);
+    let mfn = pg.mfn;
+    let buddyOrder = pg.order;
+    let firstDirty = pg.firstDirty;
+    while (buddyOrder !== order) {
+      buddyOrder--;
+      const half = pow2(buddyOrder);
+      const low: Buddy = {
+        mfn, order: buddyOrder, node: pg.node, zone: pg.zone,
+        firstDirty: firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX,
+        prev: undefined, next: undefined, list: undefined,
+      };
+      this.addScrub(low, nh);
+      mfn += half;
+      if (firstDirty !== INVALID_DIRTY_IDX) firstDirty = firstDirty >= half ? firstDirty - half : 0;
+    }
+    const request = pow2(order);
+    nh.avail[pg.zone] = (nh.avail[pg.zone] ?? 0) - request;
+    nh.availPages -= request;
+    this.totalAvail -= request;
+    const dirty = firstDirty !== INVALID_DIRTY_IDX;
+    if (dirty) nh.needScrub = Math.max(0, nh.needScrub - (request - firstDirty));
+    return { mfn, order, node: pg.node, dirty };
+  }
+
+  /**
+   * `free_heap_pages(pg, order, need_scrub)`: counters up, then merge with the predecessor or
+   * successor buddy while it is free, of exactly this order and on the same node; the merged
+   * buddy is dirty if either part was.
+   */
+  freeHeapPages(mfn: number, order: number, node: number, needScrub: boolean): void {
+    const nh = this.nodes[node];
+    if (nh === undefined) throw new Error(`heap: free on node ${node} without memory`);
+    const zone = mfnZone(mfn);
+    const n = pow2(order);
+    nh.avail[zone] = (nh.avail[zone] ?? 0) + n;
+    nh.availPages += n;
+    this.totalAvail += n;
+    let firstDirty = INVALID_DIRTY_IDX;
+    if (needScrub) { nh.needScrub += n; firstDirty = 0; }
+    let head = mfn;
+    let o = order;
+    while (o < MAX_ORDER) {
+      const mask = pow2(o);
+      if (bitSet(head, o)) {
+        const pred = this.free.get(head - mask);
+        if (pred === undefined || pred.order !== o || pred.node !== node) break;
+        this.unlink(pred);
+        if (pred.firstDirty === INVALID_DIRTY_IDX && firstDirty !== INVALID_DIRTY_IDX) firstDirty = mask + firstDirty;
+        else firstDirty = pred.firstDirty;
+        head -= mask;
+      } else {
+        const succ = this.free.get(head + mask);
+        if (succ === undefined || succ.order !== o || succ.node !== node) break;
+        if (firstDirty === INVALID_DIRTY_IDX && succ.firstDirty !== INVALID_DIRTY_IDX) firstDirty = mask + succ.firstDirty;
+        this.unlink(succ);
+      }
+      o++;
+    }
+    this.addScrub({ mfn: head, order: o, node, zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
+    // mark_page_free() saw pages marked "offlining" while in use: now they leave the heap.
+    if (this.pending.size > 0) {
+      for (const p of [...this.pending]) {
+        if (p >= mfn && p < mfn + n) { this.pending.delete(p); this.reserveOfflinedPage(p, node); }
+      }
+    }
+  }
+
+  /** Offlined pages (XEN_SYSCTL_page_offline_op), and in-use pages waiting to be offlined when freed. */
+  readonly offlined = new Map<number, number>();
+  readonly pending = new Set<number>();
+  /** Called after a page left the free counters by offlining (claim sets repair their invariants here). */
+  onOfflined: (node: number) => void = () => undefined;
+
+  /** The free buddy containing mfn, if the page is free. */
+  private freeBuddyOf(mfn: number): Buddy | undefined {
+    for (let o = 0; o <= MAX_ORDER; o++) {
+      const b = this.free.get(alignDown(mfn, o));
+      if (b !== undefined && b.order === o) return b;
+    }
+    return undefined;
+  }
+
+  /**
+   * `offline_page()`: a free page is taken out of its buddy at once (`reserve_offlined_page`:
+   * the rest of the buddy goes back as aligned pieces, without merging beyond it; counters −1, claims
+   * untouched); a page in use is marked and offlined when freed ("pending").
+   */
+  offlinePage(mfn: number, node: number): "offlined" | "pending" {
+    if (this.offlined.has(mfn)) return "offlined";
+    if (this.freeBuddyOf(mfn) === undefined) { this.pending.add(mfn); return "pending"; }
+    this.reserveOfflinedPage(mfn, node);
+    return "offlined";
+  }
+
+  /** `online_page()`: an offlined page returns to the heap (clean); a pending one is simply unmarked. */
+  onlinePage(mfn: number): boolean {
+    if (this.pending.delete(mfn)) return true;
+    const node = this.offlined.get(mfn);
+    if (node === undefined) return false;
+    this.offlined.delete(mfn);
+    this.freeHeapPages(mfn, 0, node, false);
+    return true;
+  }
+
+  private reserveOfflinedPage(mfn: number, node: number): void {
+    const b = this.freeBuddyOf(mfn);
+    const nh = this.nodes[node];
+    if (b === undefined || nh === undefined) return;
+    this.unlink(b);
+    const end = b.mfn + pow2(b.order);
+    const dirtyFrom = b.firstDirty === INVALID_DIRTY_IDX ? Infinity : b.mfn + b.firstDirty;
+    const pieces = (s: number, e: number): void => {
+      for (let at = s; at < e;) {
+        let o = Math.min(flsl(e - at) - 1, at === 0 ? MAX_ORDER : ffsl(at) - 1);
+        o = Math.min(o, MAX_ORDER);
+        const size = pow2(o);
+        const fd = dirtyFrom < at + size ? Math.max(0, dirtyFrom - at) : INVALID_DIRTY_IDX;
+        this.addScrub({ mfn: at, order: o, node, zone: b.zone, firstDirty: fd, prev: undefined, next: undefined, list: undefined }, nh);
+        at += size;
+      }
+    };
+    pieces(b.mfn, mfn);
+    pieces(mfn + 1, end);
+    nh.avail[b.zone] = (nh.avail[b.zone] ?? 0) - 1;
+    nh.availPages -= 1;
+    this.totalAvail -= 1;
+    this.offlined.set(mfn, node);
+    this.onOfflined(node);
+  }
+
+  /** Offlined pages of a node. */
+  offlinedOn(node: number): number {
+    let n = 0;
+    for (const v of this.offlined.values()) if (v === node) n++;
+    return n;
+  }
+
+  /**
+   * Idle-CPU scrubbing (`scrub_free_pages()`), run to completion: every dirty free buddy (of `node`,
+   * or all nodes) becomes clean and moves to the head of its list.
+   */
+  scrub(node?: number): number {
+    let pages = 0;
+    this.nodes.forEach((nh, id) => {
+      if (nh === undefined || (node !== undefined && id !== node)) return;
+      for (const l of nh.lists) {
+        if (l === undefined) continue;
+        // Unscrubbed buddies are always at the end of the list.
+        while (l.tail !== undefined && l.tail.firstDirty !== INVALID_DIRTY_IDX) {
+          const b = l.tail;
+          l.remove(b);
+          pages += pow2(b.order) - b.firstDirty;
+          b.firstDirty = INVALID_DIRTY_IDX;
+          l.addHead(b);
+        }
+      }
+      nh.needScrub = 0;
+    });
+    return pages;
+  }
+
+  /** Every free buddy (for invariant checks and tests). */
+  *buddies(): Generator<Buddy> {
+    yield* this.free.values();
+  }
+
+  /** Number of free buddies (the heap's memory footprint is proportional to this). */
+  get buddyCount(): number {
+    return this.free.size;
+  }
+}

@@ -1,0 +1,524 @@
+/**
+ * The simulated Xen hypervisor at hypercall level. Each public method is one hypercall (named
+ * after Xen's domctl/memop/sysctl) and returns `rc` = 0 or Xen's negative errno, with the checks
+ * in Xen's order. The contract is documented in docs/sim.md; references are to
+ * ../shared/reference/xen.md and the Xen functions named in the comments.
+ */
+import { UsageError } from "../../errors.js";
+import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, PAGE_SIZE, type HostSpec } from "../host.js";
+import { Domain, NODE_MASK_ALL } from "./domain.js";
+import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "./errno.js";
+import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
+import { memflags, PageAllocator } from "./page-alloc.js";
+import { pow2 } from "./bits.js";
+import type {
+  ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
+  DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
+  NumaInfo, PhysInfo, PopulatePhysmapArgs, ShadowAllocationArgs, VcpuAffinityArgs, XenConfig,
+} from "./types.js";
+
+/** `DOMID_FIRST_RESERVED`. */
+export const DOMID_FIRST_RESERVED = 0x7ff0;
+/** HAP paging pool pages allocated by `hap_enable()` at domain creation. */
+export const HAP_INITIAL_POOL_PAGES = 256;
+/** `XEN_INVALID_MEM_SZ` / `XEN_INVALID_NODE_DIST` (~0U). */
+export const XEN_INVALID = 0xffffffff;
+/** x86 `HVM_MAX_VCPUS` and PV `MAX_VIRT_CPUS` limits for max_vcpus. */
+const HVM_MAX_VCPUS = 128;
+const PV_MAX_VCPUS = 8192;
+/** memop-max-order defaults (xen/common/memory.c): domU 9, control domain 18. */
+const DOMU_MAX_ORDER = 9;
+const CTLDOM_MAX_ORDER = 18;
+const UINT_MAX = 0xffffffff;
+
+const ok: HypercallResult = { rc: 0 };
+const err = (e: number): HypercallResult => ({ rc: -e });
+
+export class Hypervisor {
+  readonly alloc: PageAllocator;
+  private readonly doms = new Map<number, Domain>();
+  private lastDomid = 0;
+  private readonly nrCpus: number;
+  private readonly onlineCpus: number[];
+
+  constructor(readonly host: HostSpec, readonly config: XenConfig) {
+    this.alloc = new PageAllocator(host, config);
+    this.alloc.heap.onOfflined = (node) => {
+      this.alloc.claims.recallAfterOffline(node, [...this.doms.keys()].sort((x, y) => x - y).flatMap((id) => this.doms.get(id) ?? []));
+    };
+    this.onlineCpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
+    this.nrCpus = this.onlineCpus.length;
+  }
+
+  /** The caller is the control domain (domid 0) unless given. */
+  private privileged(caller: number | undefined): boolean {
+    return caller === undefined || caller === 0;
+  }
+
+  /** A domain for a domctl: generic domctl checks (privilege, then unknown domain → -ESRCH). */
+  private domctlTarget(domid: number, caller: number | undefined): Domain | number {
+    if (!this.privileged(caller)) return -EPERM;
+    return this.doms.get(domid) ?? -ESRCH;
+  }
+
+  private nodeOnline(node: number): boolean {
+    return node < MAX_NUMNODES && this.alloc.heap.online.includes(node);
+  }
+
+  /** Domain lookup for tests and other layers (the live struct; do not mutate). */
+  domain(domid: number): Domain | undefined {
+    return this.doms.get(domid);
+  }
+
+  // ---- domctl -----------------------------------------------------------------------------
+
+  /**
+   * XEN_DOMCTL_createdomain (`domain_create()`): domid, struct domain (one xenheap page,
+   * d == NULL to the allocator, from the executing pCPU's node), node affinity = all / auto,
+   * then `hap_enable()`'s 256-page paging pool (`MEMF_no_owner`: affinity and last_alloc_node
+   * apply, no tot_pages, no claim). Any allocation failure → -ENOMEM and nothing is left behind.
+   *
+   * Seed plan (`node` given, xen.md §3.7): struct domain, vCPU structs and the pool use
+   * MEMF_node(node) WITHOUT MEMF_exact_node, and node affinity is preset to {node} (manual).
+   * Fallback chosen: non-exact, like every other node-hinted Xen-internal allocation (and the
+   * XS PoC cdc5de4fc1 for vCPU structs): a full node must degrade locality, not fail the domain
+   * for want of a few pages when the host has memory. Affinity {node} makes the fallback order
+   * node first, then the other online nodes ascending (get_free_buddy).
+   */
+  createdomain(a: CreateDomainArgs): CreateDomainResult {
+    if (!this.privileged(a.caller)) return err(EPERM);
+    const hap = a.hap ?? true;
+    const limit = hap ? HVM_MAX_VCPUS : PV_MAX_VCPUS;
+    if (!Number.isInteger(a.max_vcpus) || a.max_vcpus < 1 || a.max_vcpus > limit) return err(EINVAL);
+    const cpu = a.cpu ?? 0;
+    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    if (a.node !== undefined && !this.nodeOnline(a.node)) return err(ENOENT);
+    const domid = this.domidAlloc(a.domid);
+    if (domid < 0) return { rc: domid };
+    const node = a.node ?? NUMA_NO_NODE;
+    const structPage = this.alloc.allocXenheapPage(node, cpu);
+    if (structPage === undefined) return err(ENOMEM);
+    const d = new Domain(domid, a.max_vcpus, hap, this.host.nodes.length, a.node);
+    d.xenPages.push({ mfn: structPage.mfn, node: structPage.node });
+    if (a.node !== undefined) {
+      d.node_affinity = [a.node];
+      d.auto_node_affinity = false;
+    }
+    if (hap && this.growPool(d, HAP_INITIAL_POOL_PAGES, cpu) !== 0) {
+      this.teardown(d);
+      return err(ENOMEM);
+    }
+    this.doms.set(domid, d);
+    return { rc: 0, domid };
+  }
+
+  /**
+   * `domid_alloc()` (xen/common/domid.c): an id below DOMID_FIRST_RESERVED must be free (else
+   * DOMID_INVALID → -EEXIST); anything else (DOMID_ANY) searches 1..0x7FEF after the last
+   * *searched* id, wrapping (0 stays reserved for the initial domain). Explicit ids do not move
+   * the search position.
+   */
+  private domidAlloc(want: number | undefined): number {
+    if (want !== undefined && Number.isInteger(want) && want >= 0 && want < DOMID_FIRST_RESERVED) {
+      return this.doms.has(want) ? -EEXIST : want;
+    }
+    for (let k = 1; k < DOMID_FIRST_RESERVED; k++) {
+      const id = ((this.lastDomid + k - 1) % (DOMID_FIRST_RESERVED - 1)) + 1;
+      if (!this.doms.has(id)) {
+        this.lastDomid = id;
+        return id;
+      }
+    }
+    return -EEXIST;
+  }
+
+  /**
+   * XEN_DOMCTL_max_vcpus: must equal the creation-time max_vcpus; each vCPU's struct vcpu is one
+   * xenheap page from the calling pCPU's node (d == NULL; seed plan: MEMF_node(home node)); then
+   * `domain_update_node_affinity()`.
+   */
+  max_vcpus(a: MaxVcpusArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    if (a.max !== d.max_vcpus) return err(EINVAL);
+    const cpu = a.cpu ?? 0;
+    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    for (let i = d.vcpus.length; i < a.max; i++) {
+      const pg = this.alloc.allocXenheapPage(d.homeNode ?? NUMA_NO_NODE, cpu);
+      if (pg === undefined) return err(ENOMEM);
+      d.xenPages.push({ mfn: pg.mfn, node: pg.node });
+      d.vcpus.push({ id: i, hard: undefined, soft: undefined, structNode: pg.node, structMfn: pg.mfn });
+    }
+    this.updateNodeAffinity(d);
+    return ok;
+  }
+
+  /**
+   * `domain_update_node_aff()` (xen/common/sched/core.c): with automatic affinity, the nodes of
+   * (∪ soft ∩ ∪ hard ∩ online), or of (∪ hard ∩ online) if that is empty. Memory-only nodes have
+   * no CPUs and so never enter it. No-op before vCPU0 exists.
+   */
+  private updateNodeAffinity(d: Domain): void {
+    if (d.vcpus.length === 0 || !d.auto_node_affinity) return;
+    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): Set<number> => {
+      const s = new Set<number>();
+      for (const v of d.vcpus) for (const c of pick(v) ?? this.onlineCpus) s.add(c);
+      return s;
+    };
+    const hard = new Set([...union((v) => v.hard)].filter((c) => this.onlineCpus.includes(c)));
+    const soft = [...union((v) => v.soft)].filter((c) => hard.has(c));
+    const chosen = soft.length > 0 ? soft : [...hard];
+    d.node_affinity = [...new Set(chosen.map((c) => this.alloc.cpuToNode(c)))].sort((x, y) => x - y);
+  }
+
+  /** XEN_DOMCTL_setvcpuaffinity: vcpu ≥ max_vcpus → -EINVAL; not created → -ESRCH; hard ∩ online = ∅ → -EINVAL. */
+  vcpu_setaffinity(a: VcpuAffinityArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    if (a.vcpu < 0 || a.vcpu >= d.max_vcpus) return err(EINVAL);
+    const v = d.vcpus[a.vcpu];
+    if (v === undefined) return err(ESRCH);
+    const set = (s: CpuSet | undefined): number[] | undefined => (s === undefined || s === "all" ? undefined : [...s]);
+    if (a.hard !== undefined) {
+      const hard = set(a.hard);
+      if (hard !== undefined && !hard.some((c) => this.onlineCpus.includes(c))) return err(EINVAL);
+      v.hard = hard;
+    }
+    if (a.soft !== undefined) v.soft = set(a.soft);
+    this.updateNodeAffinity(d);
+    return ok;
+  }
+
+  /**
+   * XEN_DOMCTL_setnodeaffinity (`domain_set_node_affinity()`): a mask not intersecting the online
+   * nodes → -EINVAL; the full mask switches back to automatic affinity (recomputed only if vCPUs
+   * exist — before that the previous mask stays); any other mask is set as is (manual).
+   */
+  setnodeaffinity(a: NodeAffinityArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    const mask = a.nodes === "all" ? NODE_MASK_ALL : [...new Set(a.nodes)].sort((x, y) => x - y);
+    if (mask.some((n) => !Number.isInteger(n) || n < 0 || n >= MAX_NUMNODES)) return err(EINVAL);
+    if (!mask.some((n) => this.nodeOnline(n))) return err(EINVAL);
+    if (mask.length === MAX_NUMNODES) {
+      d.auto_node_affinity = true;
+      this.updateNodeAffinity(d);
+    } else {
+      d.auto_node_affinity = false;
+      d.node_affinity = mask;
+    }
+    return ok;
+  }
+
+  /** XEN_DOMCTL_max_mem: max_pages = min(max_memkb >> 2, UINT_MAX), no check against tot_pages. */
+  max_mem(a: MaxMemArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    d.max_pages = Math.min(Math.floor(a.max_memkb / 4), UINT_MAX);
+    return ok;
+  }
+
+  /** XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION: grow (order-0 MEMF_no_owner pages) or shrink the paging pool. */
+  shadow_set_allocation(a: ShadowAllocationArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    if (!d.hap || a.mb < 0) return err(EINVAL);
+    const target = a.mb * 256;
+    if (target > d.poolPages) return { rc: this.growPool(d, target - d.poolPages, 0) };
+    for (let excess = d.poolPages - target; excess > 0; excess--) {
+      const node = this.highestNode(d.pool, 0);
+      const mfn = node === undefined ? undefined : d.pool[node]?.highestAligned(0);
+      if (node === undefined || mfn === undefined) break;
+      d.pool[node]?.remove(mfn, 1);
+      this.alloc.freeXenPages(mfn, 0, node);
+    }
+    return ok;
+  }
+
+  /** `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page. */
+  private growPool(d: Domain, pages: number, cpu: number): number {
+    const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
+    for (let i = 0; i < pages; i++) {
+      if (this.alloc.allocDomheapPages(d, 0, mf, cpu) === undefined) return -ENOMEM;
+    }
+    return 0;
+  }
+
+  /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
+  unpausedomain(a: DomidArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    d.creation_finished = true;
+    return ok;
+  }
+
+  /**
+   * XEN_DOMCTL_destroydomain (`domain_kill()`): the claim is released first, then all memory goes
+   * back: domain pages dirty (d->is_dying), the paging pool and xenheap pages dirty as well.
+   */
+  destroydomain(a: DomidArgs): HypercallResult {
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    this.teardown(d);
+    this.doms.delete(d.domid);
+    return ok;
+  }
+
+  private teardown(d: Domain): void {
+    d.is_dying = true;
+    this.alloc.claims.release(d);
+    d.pages.forEach((set, node) => {
+      for (const [s, e] of set.drain()) {
+        this.alloc.forEachAlignedBlock(s, e, (mfn, order) => {
+          this.alloc.claims.adjustTotPages(d, -pow2(order));
+          this.alloc.heap.freeHeapPages(mfn, order, node, true);
+        });
+      }
+    });
+    d.pool.forEach((set, node) => {
+      for (const [s, e] of set.drain()) this.alloc.forEachAlignedBlock(s, e, (mfn, order) => { this.alloc.freeXenPages(mfn, order, node); });
+    });
+    for (const p of d.xenPages.splice(0)) this.alloc.freeXenPages(p.mfn, 0, p.node);
+  }
+
+  // ---- claims -----------------------------------------------------------------------------
+
+  /**
+   * XENMEM_claim_pages: unknown domid → -EINVAL (not ESRCH), then XSM (unprivileged → -EPERM),
+   * dying → -EINVAL (claim sets: -ESRCH), then `domain_set_outstanding_pages()`.
+   */
+  claim_pages(a: ClaimPagesArgs): HypercallResult {
+    const d = this.doms.get(a.domid);
+    if (d === undefined) return err(EINVAL);
+    if (!this.privileged(a.caller)) return err(EPERM);
+    if (d.is_dying) return err(this.config.nodeClaims === "claim-sets" ? ESRCH : EINVAL);
+    return { rc: this.alloc.claims.setOutstandingPages(d, a.nr_pages) };
+  }
+
+  /**
+   * XEN_DOMCTL_claim_memory. XS-v4: exactly one entry; node "host" (or the 255 quirk) is
+   * XEN_DOMCTL_CLAIM_MEMORY_NO_NODE. Claim sets: a whole set with replacement semantics.
+   * Without a node-claim variant the domctl does not exist (-ENOSYS).
+   */
+  claim_memory(a: ClaimMemoryArgs): HypercallResult {
+    if (this.config.nodeClaims === "none") return err(ENOSYS);
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d };
+    const claims = this.alloc.claims;
+    if (this.config.nodeClaims === "v4") {
+      const e = a.claims[0];
+      if (a.claims.length !== 1 || e === undefined || d.is_dying) return err(EINVAL);
+      // Node 255 equals NUMA_NO_NODE after the comparison and is treated as host-wide.
+      const node = e.node === "host" || e.node === NUMA_NO_NODE ? NUMA_NO_NODE : e.node;
+      return { rc: claims.claimMemoryV4(d, e.pages, node) };
+    }
+    if (a.claims.length === 0) return err(EINVAL);
+    if (a.claims.length > MAX_NUMNODES + 1) return err(E2BIG);
+    if (d.is_dying) return err(ESRCH);
+    return { rc: claims.setClaimEntries(d, a.claims) };
+  }
+
+  /** Claim sets XEN_DOMCTL_CLAIM_MEMORY_GET (other variants: -EOPNOTSUPP). */
+  claim_memory_get(a: DomidArgs): ClaimMemoryGetResult {
+    if (this.config.nodeClaims !== "claim-sets") return { rc: -EOPNOTSUPP, claims: [] };
+    const d = this.domctlTarget(a.domid, a.caller);
+    if (typeof d === "number") return { rc: d, claims: [] };
+    return { rc: 0, claims: this.alloc.claims.claimEntries(d) };
+  }
+
+  // ---- memory ops -------------------------------------------------------------------------
+
+  /** `max_order()` of the calling domain (memop-max-order defaults). */
+  private maxOrder(caller: number | undefined): number {
+    return Math.min(this.privileged(caller) ? CTLDOM_MAX_ORDER : DOMU_MAX_ORDER, MAX_ORDER);
+  }
+
+  /**
+   * XENMEM_populate_physmap. Rejections return 0 extents done (Xen returns `start_extent`, not an
+   * errno): unknown domain, a caller that is neither privileged nor the target, extent_order above
+   * the caller's max order, and `propagate_node()` failures (privileged: node ≥ MAX_NUMNODES;
+   * unprivileged: an exact request — an unprivileged node hint is silently ignored). Each extent
+   * is one `alloc_domheap_pages()`; the first failure ends the call with a short count.
+   */
+  populate_physmap(a: PopulatePhysmapArgs): CountResult {
+    const none = { rc: 0, done: 0 };
+    const d = this.doms.get(a.domid);
+    if (d === undefined) return none;
+    if (!this.privileged(a.caller) && a.caller !== a.domid) return none;
+    if (a.extent_order > this.maxOrder(a.caller)) return none;
+    const mf = memflags();
+    const f = a.mem_flags ?? {};
+    if (f.node !== undefined) {
+      if (this.privileged(a.caller)) {
+        if (f.node >= MAX_NUMNODES) return none;
+        mf.node = f.node;
+        mf.exact = f.exact ?? false;
+      } else if (f.exact === true) {
+        return none;
+      }
+    }
+    // X 83a784a15b: during domain build dirty buddies are acceptable in the first pass.
+    if (this.config.populateNoScrubDuringBuild && !d.creation_finished) {
+      mf.noScrub = true;
+      mf.keepScrub = true;
+    }
+    let done = 0;
+    while (done < a.nr_extents && this.alloc.allocDomheapPages(d, a.extent_order, mf) !== undefined) done++;
+    return { rc: 0, done };
+  }
+
+  /**
+   * XENMEM_decrease_reservation. The simulator has no p2m, so the guest's choice of GFNs is
+   * modelled as "highest-MFN memory first" (on `node` if given); every extent must be wholly
+   * owned by the domain, else the call stops with a short count (as Xen does for an unpopulated GFN).
+   */
+  decrease_reservation(a: DecreaseReservationArgs): CountResult {
+    const d = this.doms.get(a.domid);
+    if (d === undefined || (!this.privileged(a.caller) && a.caller !== a.domid)) return { rc: 0, done: 0 };
+    if (a.extent_order > this.maxOrder(a.caller)) return { rc: 0, done: 0 };
+    let done = 0;
+    for (; done < a.nr_extents; done++) {
+      const node = a.node ?? this.highestNode(d.pages, a.extent_order);
+      const mfn = node === undefined ? undefined : d.pages[node]?.highestAligned(a.extent_order);
+      if (node === undefined || mfn === undefined) break;
+      this.alloc.freeDomainPages(d, mfn, a.extent_order, node);
+    }
+    return { rc: 0, done };
+  }
+
+  /** The node whose set holds the highest 2^order-aligned owned block. */
+  private highestNode(sets: Domain["pages"], order: number): number | undefined {
+    let best: number | undefined;
+    let bestMfn = -1;
+    sets.forEach((s, n) => {
+      const m = s.highestAligned(order);
+      if (m !== undefined && m > bestMfn) { bestMfn = m; best = n; }
+    });
+    return best;
+  }
+
+  /** Background scrubbing by idle pCPUs, run to completion (not a hypercall). Returns pages scrubbed. */
+  idle_scrub(node?: number): number {
+    return this.alloc.heap.scrub(node);
+  }
+
+  // ---- sysctl / queries ---------------------------------------------------------------------
+
+  /** Node of a RAM page, or undefined for MFNs outside every range (and MFN 0, never in the heap). */
+  private mfnNode(mfn: number): number | undefined {
+    if (mfn === 0) return undefined;
+    return this.host.nodes.find((n) => n.ranges.some((r) => r.baseMfn <= mfn && mfn < r.baseMfn + r.pages))?.id;
+  }
+
+  /**
+   * XEN_SYSCTL_page_offline_op / PAGE_OFFLINE (`offline_page()`): a free page leaves the heap now,
+   * an allocated one when it is freed ("pending"). Claims are untouched in X and XS-v4, so
+   * outstanding_claims may exceed free memory afterwards; claim sets recall claims (§7.2.11).
+   */
+  page_offline(a: { mfn: number; caller?: number }): HypercallResult & { status?: "offlined" | "pending" } {
+    if (!this.privileged(a.caller)) return err(EPERM);
+    const node = this.mfnNode(a.mfn);
+    if (node === undefined) return err(EINVAL);
+    return { rc: 0, status: this.alloc.heap.offlinePage(a.mfn, node) };
+  }
+
+  /** PAGE_ONLINE (`online_page()`): an offlined page returns to the heap. */
+  page_online(a: { mfn: number; caller?: number }): HypercallResult {
+    if (!this.privileged(a.caller)) return err(EPERM);
+    if (this.mfnNode(a.mfn) === undefined) return err(EINVAL);
+    this.alloc.heap.onlinePage(a.mfn);
+    return ok;
+  }
+
+  /** XEN_SYSCTL_physinfo: free_pages includes claimed and dirty pages; scrub_pages is always 0. */
+  physinfo(): PhysInfo {
+    const ends = this.host.nodes.flatMap((n) => n.ranges.map((r) => r.baseMfn + r.pages));
+    return {
+      nr_cpus: this.nrCpus,
+      nr_nodes: this.alloc.heap.online.length,
+      max_node_id: MAX_NUMNODES - 1,
+      total_pages: this.host.nodes.reduce((s, n) => s + nodePresentPages(n), 0),
+      free_pages: this.alloc.heap.totalAvail,
+      scrub_pages: 0,
+      outstanding_pages: this.alloc.claims.outstanding,
+      max_mfn: Math.max(0, ...ends) - 1,
+    };
+  }
+
+  /**
+   * XEN_SYSCTL_numainfo up to the last online node: memsize = spanned bytes (holes included),
+   * memfree = free bytes incl. claimed/dirty; offline nodes and NUMA_NO_DISTANCE report ~0U.
+   * `claimed` is XS `numa_meminfo`'s per-node claim (0 without node claims).
+   */
+  numainfo(): NumaInfo {
+    const online = this.alloc.heap.online;
+    const count = (online[online.length - 1] ?? -1) + 1;
+    const nodes = Array.from({ length: count }, (_, i) => {
+      const n = this.host.nodes[i];
+      const on = online.includes(i) && n !== undefined;
+      const distances = Array.from({ length: count }, (_, j) => {
+        const dist = this.host.distances[i]?.[j] ?? XEN_INVALID;
+        return dist === 0xff ? XEN_INVALID : dist;
+      });
+      return {
+        memsize: on ? nodeSpannedPages(n) * PAGE_SIZE : XEN_INVALID,
+        memfree: on ? this.alloc.heap.nodeAvail(i) * PAGE_SIZE : XEN_INVALID,
+        claimed: on ? (this.alloc.claims.nodeClaimed[i] ?? 0) * PAGE_SIZE : 0,
+        distances,
+      };
+    });
+    return { nodes };
+  }
+
+  /** XEN_DOMCTL_getdomaininfo plus placement details; undefined for an unknown domid. */
+  getdomaininfo(domid: number): DomainInfo | undefined {
+    const d = this.doms.get(domid);
+    if (d === undefined) return undefined;
+    const byNode = (f: (n: number) => number): Record<number, number> => {
+      const out: Record<number, number> = {};
+      for (let n = 0; n < this.host.nodes.length; n++) { const v = f(n); if (v > 0) out[n] = v; }
+      return out;
+    };
+    return {
+      domid,
+      tot_pages: d.tot_pages,
+      max_pages: d.max_pages,
+      outstanding_pages: d.outstanding_pages,
+      node_claims: byNode((n) => (d.claim_node === n ? d.outstanding_pages : (d.claims[n] ?? 0))),
+      nr_vcpus: d.vcpus.length,
+      node_affinity: [...d.node_affinity],
+      auto_node_affinity: d.auto_node_affinity,
+      last_alloc_node: d.last_alloc_node,
+      creation_finished: d.creation_finished,
+      pages_by_node: byNode((n) => d.pages[n]?.total ?? 0),
+      xen_pages_by_node: byNode((n) => (d.pool[n]?.total ?? 0) + d.xenPages.filter((p) => p.node === n).length),
+      struct_domain_node: d.xenPages[0]?.node ?? NUMA_NO_NODE,
+      vcpu_struct_nodes: d.vcpus.map((v) => v.structNode),
+      paging_pool_pages: d.poolPages,
+    };
+  }
+
+  /** Every domain, ascending domid. */
+  domains(): DomainInfo[] {
+    return [...this.doms.keys()].sort((x, y) => x - y).flatMap((id) => this.getdomaininfo(id) ?? []);
+  }
+}
+
+/** Default options per version: see XenConfig. Node-claim variants exist only on 4.20+ code. */
+export function xenConfig(partial: Partial<XenConfig> = {}): XenConfig {
+  const version = partial.version ?? "current";
+  return {
+    version,
+    nodeClaims: partial.nodeClaims ?? "none",
+    populateNoScrubDuringBuild: partial.populateNoScrubDuringBuild ?? version === "current",
+  };
+}
+
+/** Boot a simulated host: every RAM page of the spec is free (and scrubbed) in the per-node heaps. */
+export function createHost(spec: HostSpec, config: Partial<XenConfig> = {}): Hypervisor {
+  const c = xenConfig(config);
+  if (c.version === "4.18" && c.nodeClaims !== "none") {
+    throw new UsageError(`xen.nodeClaims "${c.nodeClaims}" needs xen.version "current" (node claims are 4.20+ patches)`);
+  }
+  return new Hypervisor(spec, c);
+}

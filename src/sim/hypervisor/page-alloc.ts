@@ -1,0 +1,191 @@
+/**
+ * The allocator entry points of xen/common/page_alloc.c on top of the buddy heap:
+ * `alloc_heap_pages()` (claim gate, two-pass clean-first buddy search, split, counters, claim
+ * consumption, last_alloc_node), `alloc_domheap_pages()` (DMA-zone first attempt, MEMF_no_owner,
+ * `assign_pages()` with Xen's tot_pages/max_pages errors), the xenheap wrappers (d == NULL) and
+ * the matching frees with Xen's scrub rules.
+ */
+import { Heap, NUMA_NO_NODE, MEMZONE_XEN, NR_ZONES, MAX_ORDER, bitsToZone, type Block } from "./heap.js";
+import { Claims } from "./claims.js";
+import type { Domain } from "./domain.js";
+import { cpuToNode, type HostSpec, nodeSpannedPages, PAGE_SHIFT } from "../host.js";
+import { flsl, pow2 } from "./bits.js";
+import { E2BIG, EINVAL, EPERM } from "./errno.js";
+import type { XenConfig } from "./types.js";
+
+/** Internal `memflags` (xen/include/xen/mm.h), as fields. */
+export interface Memflags {
+  /** MEMF_node(n); NUMA_NO_NODE when none. */
+  node: number;
+  exact: boolean;
+  noScrub: boolean;
+  keepScrub: boolean;
+  noRefcount: boolean;
+  noOwner: boolean;
+  noDma: boolean;
+}
+
+export function memflags(f: Partial<Memflags> = {}): Memflags {
+  return {
+    node: f.node ?? NUMA_NO_NODE, exact: f.exact ?? false, noScrub: f.noScrub ?? false, keepScrub: f.keepScrub ?? false,
+    noRefcount: f.noRefcount ?? false, noOwner: f.noOwner ?? false, noDma: f.noDma ?? false,
+  };
+}
+
+const always = (): boolean => true;
+
+export class PageAllocator {
+  readonly heap: Heap;
+  readonly claims: Claims;
+  /** `dma_bitsize` (0 = no DMA zone: single-node hosts). */
+  readonly dmaBitsize: number;
+  private readonly cpuNode: (number | undefined)[];
+  /** errno of the last failed assign_pages() (for tests and step results). */
+  lastAssignError = 0;
+
+  constructor(readonly spec: HostSpec, readonly config: XenConfig) {
+    this.heap = new Heap(spec);
+    this.claims = new Claims(this.heap, config, spec.nodes.length);
+    this.cpuNode = cpuToNode(spec);
+    this.dmaBitsize = this.heap.online.length > 1 ? this.archGetDmaBitsize() : 0;
+  }
+
+  /**
+   * x86 `arch_get_dma_bitsize()` (only when more than one node is online, `arch_want_default_dmazone`):
+   * the first node with memory starting below 4 GiB; a quarter of its span, capped at 32 bits.
+   */
+  private archGetDmaBitsize(): number {
+    for (const id of this.heap.online) {
+      const n = this.spec.nodes[id];
+      const first = n?.ranges[0];
+      if (n === undefined || first === undefined) continue;
+      if (first.baseMfn < pow2(32 - PAGE_SHIFT)) {
+        return Math.min(flsl(first.baseMfn + Math.floor(nodeSpannedPages(n) / 4) - 1) + PAGE_SHIFT, 32);
+      }
+    }
+    // Xen panics ("No node with memory below 4Gb"); the simulator just has no DMA zone then.
+    return 0;
+  }
+
+  /** `cpu_to_node()`; unknown CPUs map to node 0 as in `init_cpu_to_node`. */
+  cpuToNode(cpu: number): number {
+    return this.cpuNode[cpu] ?? 0;
+  }
+
+  /**
+   * `alloc_heap_pages(zone_lo, zone_hi, order, memflags, d)`. `cpu` is the pCPU executing the
+   * code: the start node when there is neither a requested node nor a domain affinity.
+   */
+  allocHeapPages(zoneLo: number, zoneHi: number, order: number, mf: Memflags, d: Domain | undefined, cpu: number): Block | undefined {
+    if (order > MAX_ORDER) return undefined;
+    const request = pow2(order);
+    if (!this.claims.hostAllows(d, request, mf.noRefcount)) return undefined;
+    // get_free_buddy(): nodemask = online ∩ d->node_affinity; start = requested node, else the
+    // affine node after last_alloc_node (cycle_node), else the executing pCPU's node.
+    let mask: readonly number[] = this.heap.online;
+    if (d !== undefined) {
+      if (d.maskOf !== d.node_affinity) {
+        const aff = d.node_affinity;
+        const m = mask.filter((n) => aff.includes(n));
+        // An empty intersection is a caller bug in Xen (ASSERT_UNREACHABLE); keep all online nodes.
+        d.mask = m.length > 0 ? m : mask;
+        d.maskOf = aff;
+      }
+      mask = d.mask;
+    }
+    let start = mf.node;
+    if (start === NUMA_NO_NODE) {
+      start = d === undefined ? NUMA_NO_NODE : (mask.find((n) => n > d.last_alloc_node) ?? mask[0] ?? NUMA_NO_NODE);
+      if (start === NUMA_NO_NODE) start = this.cpuToNode(cpu);
+    }
+    const nodeOk = this.config.nodeClaims === "none" ? always : (node: number): boolean => this.claims.nodeAllows(d, node, request, mf.noRefcount);
+    const f = { reqNode: mf.node, exact: mf.exact, useUnscrubbed: mf.noScrub };
+    // Two passes: clean buddies first; only then accept dirty ones (scrubbed after allocation).
+    let pg = this.heap.getFreeBuddy(zoneLo, zoneHi, order, f, mask, start, nodeOk);
+    if (pg === undefined && !mf.noScrub) {
+      pg = this.heap.getFreeBuddy(zoneLo, zoneHi, order, { ...f, useUnscrubbed: true }, mask, start, nodeOk);
+    }
+    if (pg === undefined) return undefined;
+    const block = this.heap.take(pg, order);
+    if (d !== undefined && !mf.noRefcount) this.claims.consumeAtAlloc(d, request, block.node);
+    if (d !== undefined) d.last_alloc_node = block.node;
+    return block;
+  }
+
+  /**
+   * `alloc_domheap_pages(d, order, memflags)`: zones above the DMA zone first, then all zones
+   * (unless MEMF_no_dma); each attempt is a full alloc_heap_pages (claim gate included). Pages for
+   * a domain without MEMF_no_owner are then assigned (`assign_pages`); on failure they are freed
+   * (dirty only if MEMF_no_scrub left them unscrubbed) and the consumed claim is lost.
+   */
+  allocDomheapPages(d: Domain | undefined, order: number, flags: Memflags, cpu = 0): Block | undefined {
+    const mf = flags.noOwner ? { ...flags, noRefcount: true } : flags;
+    const zoneHi = Math.min(bitsToZone(64 + PAGE_SHIFT), NR_ZONES - 1);
+    let block: Block | undefined;
+    const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
+    if (this.dmaBitsize !== 0) {
+      const dmaZone = bitsToZone(this.dmaBitsize);
+      if (dmaZone < zoneHi) block = this.allocHeapPages(dmaZone + 1, zoneHi, order, mf, d, cpu);
+    }
+    if (block === undefined && !noDma) block = this.allocHeapPages(MEMZONE_XEN + 1, zoneHi, order, mf, d, cpu);
+    if (block === undefined) return undefined;
+    if (d !== undefined && !mf.noOwner) {
+      const rc = this.assignPages(d, block, mf);
+      if (rc !== 0) {
+        this.lastAssignError = rc;
+        this.heap.freeHeapPages(block.mfn, block.order, block.node, mf.noScrub);
+        return undefined;
+      }
+    } else if (d !== undefined) {
+      d.pool[block.node]?.add(block.mfn, pow2(order));
+    }
+    return block;
+  }
+
+  /** `assign_pages()`: dying → -EINVAL; tot > max → -EPERM; nr > max - tot → -E2BIG. */
+  private assignPages(d: Domain, block: Block, mf: Memflags): number {
+    const nr = pow2(block.order);
+    if (d.is_dying) return -EINVAL;
+    if (!mf.noRefcount) {
+      if (d.tot_pages > d.max_pages) return -EPERM;
+      if (nr > d.max_pages - d.tot_pages) return -E2BIG;
+      this.claims.adjustTotPages(d, nr);
+    }
+    d.pages[block.node]?.add(block.mfn, nr);
+    return 0;
+  }
+
+  /**
+   * `free_domheap_pages()` for a domain's own memory: tot_pages down (in 4.18 this refills an
+   * active claim), pages scrubbed later only if the domain is dying.
+   */
+  freeDomainPages(d: Domain, mfn: number, order: number, node: number): void {
+    d.pages[node]?.remove(mfn, pow2(order));
+    this.claims.adjustTotPages(d, -pow2(order));
+    this.heap.freeHeapPages(mfn, order, node, d.is_dying);
+  }
+
+  /** Anonymous pages (paging pool, MEMF_no_owner) and xenheap pages are always freed dirty. */
+  freeXenPages(mfn: number, order: number, node: number): void {
+    this.heap.freeHeapPages(mfn, order, node, true);
+  }
+
+  /**
+   * Give back an arbitrary run [start, end) of pages on `node` as maximal aligned power-of-two
+   * blocks (the merge result equals Xen's page-by-page put_page in relinquish_memory()).
+   */
+  forEachAlignedBlock(start: number, end: number, fn: (mfn: number, order: number) => void): void {
+    let s = start;
+    while (s < end) {
+      let o = Math.min(MAX_ORDER, flsl(end - s) - 1);
+      while (o > 0 && s % pow2(o) !== 0) o--;
+      fn(s, o);
+      s += pow2(o);
+    }
+  }
+
+  /** `alloc_xenheap_pages(0, …)` → `alloc_domheap_pages(NULL, 0, memflags | MEMF_no_scrub)`. */
+  allocXenheapPage(node: number, cpu: number): Block | undefined {
+    return this.allocDomheapPages(undefined, 0, memflags({ node, noScrub: true }), cpu);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The narrow hypercall surface the toolstack layer needs from the simulated hypervisor.
+ *
+ * Every method is one hypercall (one atomic step of the hypervisor, taken under its locks) and
+ * returns Xen's convention: 0 or a negative errno (`-22` = -EINVAL). The toolstack code never
+ * touches hypervisor state except through this port, so the interleaving of concurrent builds
+ * (src/sim/xenopsd/scheduler.ts) happens exactly at hypercall granularity, as in real Xen where
+ * every populate_physmap call takes and drops `heap_lock`.
+ */
+
+export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH } from "../hypervisor/errno.js";
+/** Not produced by the simulated hypervisor; what a Xen without node claims answers (xen.md §5.3 step 9). */
+export const ENOSYS = 38;
+
+/** XEN_INVALID_NODE_DIST (~0U): numainfo's value for NUMA_NO_DISTANCE. */
+export const XEN_INVALID_NODE_DIST = 0xffffffff;
+
+/** One entry of a node claim: `node` is a node id or "host" (XEN_DOMCTL_CLAIM_MEMORY_NO_NODE / _HOST). */
+export interface MemoryClaim {
+  pages: number;
+  node: number | "host";
+}
+
+export interface NumaInfoNode {
+  /** node_spanned_pages × 4 KiB in Xen; here in pages. */
+  memsizePages: number;
+  /** avail_node_heap_pages (free incl. claimed and dirty), pages. */
+  memfreePages: number;
+  /** Per-node claimed pages (XS XEN_SYSCTL_numa_meminfo); 0 where the variant has none. */
+  claimedPages: number;
+}
+
+export interface NumaInfo {
+  nodes: NumaInfoNode[];
+  /** distances[i][j] as XEN_SYSCTL_numainfo reports them (XEN_INVALID_NODE_DIST when unknown). */
+  distances: number[][];
+}
+
+export interface PhysInfo {
+  totalPages: number;
+  freePages: number;
+  outstandingPages: number;
+  nrCpus: number;
+  nrNodes: number;
+}
+
+export interface DomainInfo {
+  domid: number;
+  totPages: number;
+  maxPages: number;
+  outstandingPages: number;
+  maxVcpus: number;
+  /** Guest (refcounted) pages per node: XS XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES / debug key 'u'. */
+  pagesByNode: number[];
+  /** d->node_affinity. */
+  nodeAffinity: number[];
+}
+
+export interface HypervisorPort {
+  /** XEN_DOMCTL_createdomain; `node` = the seed's node-bound create. */
+  createdomain(req: { domid?: number; max_vcpus: number; node?: number }): { rc: number; domid: number };
+  /** XEN_DOMCTL_max_vcpus: creates the vCPUs (auto node affinity = nodes of their CPUs). */
+  max_vcpus(domid: number, max: number): number;
+  /** XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION: paging pool of `mb` MiB. */
+  shadow_allocation(domid: number, mb: number): number;
+  /** XEN_DOMCTL_max_mem. */
+  max_mem(domid: number, max_memkb: number): number;
+  /** XENMEM_claim_pages (absolute target; 0 releases). */
+  claim_pages(domid: number, nr_pages: number): number;
+  /** XEN_DOMCTL_claim_memory (node claims; variant selected by the hypervisor's configuration). */
+  claim_memory(domid: number, claims: MemoryClaim[]): number;
+  /**
+   * XENMEM_populate_physmap: `mem_flags` is the public bit field (memflags.ts). Returns the number
+   * of extents done (`rc` < 0 only when the memop is rejected before any extent).
+   */
+  populate_physmap(domid: number, nr_extents: number, extent_order: number, mem_flags: number): { rc: number; done: number };
+  /** XEN_DOMCTL_setvcpuaffinity. */
+  vcpu_setaffinity(domid: number, vcpu: number, aff: { hard?: number[]; soft?: number[] }): number;
+  /** XEN_DOMCTL_setnodeaffinity. */
+  setnodeaffinity(domid: number, nodes: number[] | "all"): number;
+  destroydomain(domid: number): number;
+  physinfo(): PhysInfo;
+  numainfo(): NumaInfo;
+  /** XEN_SYSCTL_cputopoinfo: node of every CPU. */
+  cpu_to_node(): number[];
+  getdomaininfo(domid: number): DomainInfo | undefined;
+  /** All live domains (libxl's placement counts their vCPUs per node). */
+  domids(): number[];
+}

@@ -1,0 +1,70 @@
+/**
+ * The toolstack's hypercall port (hypercalls.ts) implemented on the simulated hypervisor
+ * (src/sim/hypervisor). Only representation changes happen here: public mem_flags bits → the
+ * hypervisor's {node, exact}, bytes → pages, per-node records → arrays. No policy.
+ */
+import type { Hypervisor } from "../hypervisor/index.js";
+import { cpuToNode } from "../host.js";
+import { EINVAL, XEN_INVALID_NODE_DIST, type DomainInfo, type HypervisorPort, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+import { decodeMemFlags } from "./memflags.js";
+
+const PAGE = 4096;
+/** NUMA_NO_DISTANCE as the hypervisor's numainfo may carry it. */
+const NUMA_NO_DISTANCE = 0xff;
+
+function byNode(rec: Record<number, number>, nodes: number): number[] {
+  return Array.from({ length: nodes }, (_, n) => rec[n] ?? 0);
+}
+
+export function hypervisorPort(hv: Hypervisor): HypervisorPort {
+  const nodes = hv.host.nodes.length;
+  return {
+    createdomain(req) {
+      const r = hv.createdomain(req.node === undefined ? { max_vcpus: req.max_vcpus } : { max_vcpus: req.max_vcpus, node: req.node });
+      return { rc: r.rc, domid: r.domid ?? -1 };
+    },
+    max_vcpus: (domid, max) => hv.max_vcpus({ domid, max }).rc,
+    shadow_allocation: (domid, mb) => hv.shadow_set_allocation({ domid, mb }).rc,
+    max_mem: (domid, max_memkb) => hv.max_mem({ domid, max_memkb }).rc,
+    claim_pages: (domid, nr_pages) => hv.claim_pages({ domid, nr_pages }).rc,
+    claim_memory: (domid, claims) => hv.claim_memory({ domid, claims }).rc,
+    populate_physmap(domid, nr_extents, extent_order, mem_flags) {
+      const f = decodeMemFlags(mem_flags);
+      // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
+      if (f.vnode) return { rc: -EINVAL, done: 0 };
+      const flags: { node?: number; exact?: boolean } = {};
+      if (f.node !== undefined) flags.node = f.node;
+      if (f.exact) flags.exact = true;
+      return hv.populate_physmap({ domid, nr_extents, extent_order, mem_flags: flags });
+    },
+    vcpu_setaffinity(domid, vcpu, aff) {
+      const a: { domid: number; vcpu: number; hard?: number[]; soft?: number[] } = { domid, vcpu };
+      if (aff.hard !== undefined) a.hard = aff.hard;
+      if (aff.soft !== undefined) a.soft = aff.soft;
+      return hv.vcpu_setaffinity(a).rc;
+    },
+    setnodeaffinity: (domid, n) => hv.setnodeaffinity({ domid, nodes: n }).rc,
+    destroydomain: (domid) => hv.destroydomain({ domid }).rc,
+    physinfo(): PhysInfo {
+      const p = hv.physinfo();
+      return { totalPages: p.total_pages, freePages: p.free_pages, outstandingPages: p.outstanding_pages, nrCpus: p.nr_cpus, nrNodes: p.nr_nodes };
+    },
+    numainfo(): NumaInfo {
+      const info = hv.numainfo();
+      return {
+        nodes: info.nodes.map((n) => ({ memsizePages: n.memsize / PAGE, memfreePages: n.memfree / PAGE, claimedPages: n.claimed / PAGE })),
+        distances: info.nodes.map((n) => n.distances.map((d) => (d === NUMA_NO_DISTANCE ? XEN_INVALID_NODE_DIST : d))),
+      };
+    },
+    cpu_to_node: () => cpuToNode(hv.host).map((n) => n ?? 0),
+    getdomaininfo(domid): DomainInfo | undefined {
+      const d = hv.getdomaininfo(domid);
+      if (d === undefined) return undefined;
+      return {
+        domid: d.domid, totPages: d.tot_pages, maxPages: d.max_pages, outstandingPages: d.outstanding_pages,
+        maxVcpus: d.nr_vcpus, pagesByNode: byNode(d.pages_by_node, nodes), nodeAffinity: d.node_affinity,
+      };
+    },
+    domids: () => hv.domains().map((d) => d.domid),
+  };
+}

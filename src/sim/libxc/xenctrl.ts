@@ -1,0 +1,121 @@
+/**
+ * libxc (tools/libs/ctrl, tools/include/xenctrl.h) over the simulated hypervisor: the same function
+ * names and the same return convention (0 / extents done on success, -1 with `errno` on failure),
+ * so xenguest and the toolstacks above read like their C and OCaml originals.
+ */
+import { EBUSY, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+
+/** Populated extents per order, per domain: instrumentation (what `xl debug-keys u` cannot tell). */
+export interface ExtentCounts {
+  order0: number;
+  order9: number;
+  order18: number;
+}
+
+/** `xc_interface *xch`: the handle every libxc call takes. */
+export class XcInterface {
+  /** errno of the last failing call. */
+  errno = 0;
+  private readonly extents = new Map<number, ExtentCounts>();
+  constructor(readonly hv: HypervisorPort) {}
+
+  /** Extents this handle populated for `domid` (successful extents only). */
+  extentCounts(domid: number): ExtentCounts {
+    let c = this.extents.get(domid);
+    if (c === undefined) { c = { order0: 0, order9: 0, order18: 0 }; this.extents.set(domid, c); }
+    return c;
+  }
+
+  /** Map a hypercall rc to libxc's convention. */
+  rc(rc: number): number {
+    if (rc >= 0) return rc;
+    this.errno = -rc;
+    return -1;
+  }
+}
+
+export function xc_interface_open(hv: HypervisorPort): XcInterface {
+  return new XcInterface(hv);
+}
+
+/** xc_domain_create; returns the domid, or -1 with errno. */
+export function xc_domain_create(xch: XcInterface, req: { domid?: number; max_vcpus: number; node?: number }): number {
+  const r = xch.hv.createdomain(req);
+  return r.rc < 0 ? xch.rc(r.rc) : r.domid;
+}
+
+export function xc_domain_max_vcpus(xch: XcInterface, domid: number, max: number): number {
+  return xch.rc(xch.hv.max_vcpus(domid, max));
+}
+
+/** xc_shadow_control(XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION). */
+export function xc_shadow_allocation_set(xch: XcInterface, domid: number, mb: number): number {
+  return xch.rc(xch.hv.shadow_allocation(domid, mb));
+}
+
+export function xc_domain_setmaxmem(xch: XcInterface, domid: number, max_memkb: number): number {
+  return xch.rc(xch.hv.max_mem(domid, max_memkb));
+}
+
+export function xc_domain_claim_pages(xch: XcInterface, domid: number, nr_pages: number): number {
+  return xch.rc(xch.hv.claim_pages(domid, nr_pages));
+}
+
+export function xc_domain_claim_memory(xch: XcInterface, domid: number, claims: MemoryClaim[]): number {
+  return xch.rc(xch.hv.claim_memory(domid, claims));
+}
+
+function count(xch: XcInterface, domid: number, order: number, done: number): void {
+  const c = xch.extentCounts(domid);
+  if (order === 0) c.order0 += done;
+  else if (order === 9) c.order9 += done;
+  else if (order === 18) c.order18 += done;
+}
+
+/**
+ * xc_domain_populate_physmap: the number of extents done (a short count is not an error);
+ * -1 with errno when the memop itself fails.
+ */
+export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number): number {
+  const r = xch.hv.populate_physmap(domid, nr_extents, extent_order, mem_flags);
+  count(xch, domid, extent_order, r.done);
+  return r.rc < 0 ? xch.rc(r.rc) : r.done;
+}
+
+/**
+ * xc_domain_populate_physmap_exact: all or error. A short count returns -1 with errno EBUSY; the
+ * extents that were done stay populated (tools/libs/ctrl/xc_domain.c).
+ */
+export function xc_domain_populate_physmap_exact(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number): number {
+  const done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags);
+  if (done === nr_extents) return 0;
+  if (done >= 0) xch.errno = EBUSY;
+  return -1;
+}
+
+/** xc_domain_node_setaffinity: `nodes` = "all" sets the full mask (back to auto affinity). */
+export function xc_domain_node_setaffinity(xch: XcInterface, domid: number, nodes: number[] | "all"): number {
+  return xch.rc(xch.hv.setnodeaffinity(domid, nodes));
+}
+
+/** xc_vcpu_setaffinity with XEN_VCPUAFFINITY_HARD and/or _SOFT. */
+export function xc_vcpu_setaffinity(xch: XcInterface, domid: number, vcpu: number, aff: { hard?: number[]; soft?: number[] }): number {
+  return xch.rc(xch.hv.vcpu_setaffinity(domid, vcpu, aff));
+}
+
+export function xc_domain_destroy(xch: XcInterface, domid: number): number {
+  return xch.rc(xch.hv.destroydomain(domid));
+}
+
+export function xc_physinfo(xch: XcInterface): PhysInfo {
+  return xch.hv.physinfo();
+}
+
+export function xc_numainfo(xch: XcInterface): NumaInfo {
+  return xch.hv.numainfo();
+}
+
+/** xc_cputopoinfo reduced to the node of each CPU. */
+export function xc_cputopoinfo(xch: XcInterface): number[] {
+  return xch.hv.cpu_to_node();
+}

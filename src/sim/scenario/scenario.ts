@@ -1,0 +1,166 @@
+/**
+ * Scenario files: `{"host": {...compact spec...} | {"source": "path"}, "xen": {"version", "nodeClaims"},
+ * "steps": [...]}`. Parsing validates everything up front (every step through its op's parser) so
+ * a bad file fails with one line naming the step before anything runs; running executes the steps
+ * against a freshly booted host and checks each step's `expect`.
+ */
+import { UsageError, type Location } from "../../errors.js";
+import { hostSpecFromCompact, hostSpecFromSource, type HostSpec } from "../host.js";
+import { createHost, NODE_CLAIMS_VARIANTS, XEN_VERSIONS, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
+import { FieldReader, type Json } from "./fields.js";
+import { getStepOp, stepOpNames, type BaseStep, type StepContext } from "./registry.js";
+import { registerAllStepOps } from "./ops/index.js";
+
+export interface Scenario {
+  /** The host, or a source to decode (`{"source": path}`) when no spec is inline. */
+  host: HostSpec | { source: string } | undefined;
+  xen: Partial<XenConfig>;
+  steps: BaseStep[];
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function parseScenario(json: unknown, loc: Location = {}): Scenario {
+  registerAllStepOps();
+  const fail = (msg: string): never => { throw new UsageError(msg, loc, "E_SIM_SCENARIO"); };
+  if (!isObject(json)) return fail("scenario must be a JSON object");
+  for (const k of Object.keys(json)) if (!["host", "xen", "steps", "description"].includes(k)) fail(`scenario: unknown field "${k}"`);
+  let host: Scenario["host"];
+  const hj = json["host"];
+  if (isObject(hj) && "source" in hj) {
+    if (typeof hj["source"] !== "string" || Object.keys(hj).length !== 1) fail('host: {"source": "path"} takes one string');
+    host = { source: hj["source"] as string };
+  } else if (hj !== undefined) {
+    host = hostSpecFromCompact(hj, loc);
+  }
+  const xen = parseXen(json["xen"], fail);
+  const sj = json["steps"];
+  if (!Array.isArray(sj)) return fail("scenario: steps must be an array");
+  const steps = sj.map((s: unknown, index) => parseStep(s, index, loc));
+  return { host, xen, steps };
+}
+
+function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
+  if (v === undefined) return {};
+  if (!isObject(v)) return fail("xen must be an object");
+  const out: Partial<XenConfig> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (k === "version") {
+      const ver = XEN_VERSIONS.find((x) => x === val);
+      if (ver === undefined) return fail('xen.version must be "4.18" or "current"');
+      out.version = ver;
+    } else if (k === "nodeClaims") {
+      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val);
+      if (nc === undefined) return fail('xen.nodeClaims must be "none", "v4" or "claim-sets"');
+      out.nodeClaims = nc;
+    } else if (k === "populateNoScrubDuringBuild") {
+      if (typeof val !== "boolean") fail("xen.populateNoScrubDuringBuild must be true or false");
+      out.populateNoScrubDuringBuild = val;
+    } else {
+      fail(`xen: unknown field "${k}"`);
+    }
+  }
+  if (out.version === "4.18" && out.nodeClaims !== undefined && out.nodeClaims !== "none") {
+    fail(`xen.nodeClaims "${out.nodeClaims}" needs xen.version "current" (node claims are patches on 4.20+)`);
+  }
+  return out;
+}
+
+function parseStep(s: unknown, index: number, loc: Location): BaseStep {
+  if (!isObject(s)) throw new UsageError(`step ${index}: must be an object with "op"`, loc, "E_SIM_SCENARIO");
+  const name = s["op"];
+  if (typeof name !== "string") throw new UsageError(`step ${index}: missing "op"`, loc, "E_SIM_SCENARIO");
+  const op = getStepOp(name);
+  const f: FieldReader = new FieldReader(s, `step ${index} (${name})`, loc);
+  if (op === undefined) f.fail(`unknown op (known: ${stepOpNames().join(", ")})`);
+  const step = op.parse(f, index);
+  const ex = s["expect"];
+  if (ex !== undefined) {
+    if (!isObject(ex)) f.fail("expect must be an object");
+    if (ex["rc"] !== undefined && (typeof ex["rc"] !== "number" || !Number.isInteger(ex["rc"]))) f.fail("expect.rc must be an integer");
+    step.expect = ex;
+  }
+  return step;
+}
+
+export interface StepReport {
+  op: string;
+  rc: number;
+  result?: Record<string, unknown>;
+}
+
+export interface FinalState {
+  nodes: { id: number; freePages: number; claimedPages?: number }[];
+  domains: { domid: number; totPages: number; outstandingPages: number; pagesByNode: Record<string, number> }[];
+}
+
+export interface RunReport {
+  steps: StepReport[];
+  final: FinalState;
+  /** One message per failed expectation ("step 3 (populate_physmap): expected rc -22, got 0"). */
+  failures: string[];
+}
+
+/** Resolve the scenario's host (`hostOverride` = `--host SOURCE`). */
+export function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}): HostSpec {
+  if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, loc);
+  if (scn.host === undefined) throw new UsageError("scenario has no host (give \"host\" or --host SOURCE)", loc, "E_SIM_SCENARIO");
+  if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc);
+  return scn.host;
+}
+
+export function runScenario(scn: Scenario, spec: HostSpec): RunReport {
+  const hv = createHost(spec, scn.xen);
+  const ctx: StepContext = { hv, state: new Map() };
+  const steps: StepReport[] = [];
+  const failures: string[] = [];
+  for (const step of scn.steps) {
+    const op = getStepOp(step.op);
+    if (op === undefined) throw new Error(`step op ${step.op} vanished`);
+    const out = op.run(ctx, step);
+    const rep: StepReport = { op: step.op, rc: out.rc };
+    if (out.result !== undefined) rep.result = out.result;
+    steps.push(rep);
+    if (step.expect !== undefined) failures.push(...checkExpect(step, out.rc, out.result));
+  }
+  return { steps, final: finalState(hv), failures };
+}
+
+function checkExpect(step: BaseStep, rc: number, result: Record<string, unknown> | undefined): string[] {
+  const where = `step ${step.index} (${step.op})`;
+  const out: string[] = [];
+  for (const [k, want] of Object.entries(step.expect ?? {})) {
+    const got = k === "rc" ? rc : result?.[k];
+    if (!deepEqual(got, want)) out.push(`${where}: expected ${k} ${JSON.stringify(want)}, got ${got === undefined ? "nothing" : JSON.stringify(got)}`);
+  }
+  return out;
+}
+
+/** Deep equality for JSON values; objects in `want` may omit keys of `got` (partial match). */
+function deepEqual(got: unknown, want: unknown): boolean {
+  if (Array.isArray(want)) {
+    return Array.isArray(got) && got.length === want.length && want.every((w, i) => deepEqual(got[i], w));
+  }
+  if (isObject(want)) {
+    return isObject(got) && Object.entries(want).every(([k, w]) => deepEqual(got[k], w));
+  }
+  return got === want;
+}
+
+export function finalState(hv: Hypervisor): FinalState {
+  const nodeClaims = hv.config.nodeClaims !== "none";
+  const nodes = hv.alloc.heap.online.map((id) => {
+    const n: FinalState["nodes"][number] = { id, freePages: hv.alloc.heap.nodeAvail(id) };
+    if (nodeClaims) n.claimedPages = hv.alloc.claims.nodeClaimed[id] ?? 0;
+    return n;
+  });
+  const domains = hv.domains().map((d) => ({
+    domid: d.domid,
+    totPages: d.tot_pages,
+    outstandingPages: d.outstanding_pages,
+    pagesByNode: Object.fromEntries(Object.entries(d.pages_by_node).map(([k, v]) => [k, v])),
+  }));
+  return { nodes, domains };
+}

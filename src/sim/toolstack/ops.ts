@@ -1,0 +1,126 @@
+/**
+ * Scenario step ops of the toolstack layer, registered with the runner's step-op registry:
+ *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
+ *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus"}], "paging_pool"?}
+ */
+import { FieldReader } from "../scenario/fields.js";
+import { registerStepOp, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
+import { EINVAL } from "../libxc/hypercalls.js";
+import { hypervisorPort } from "../libxc/port.js";
+import { xc_interface_open, type XcInterface } from "../libxc/xenctrl.js";
+import { hvm_build } from "../xenguest/hvm_build.js";
+import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
+import { runToEnd } from "../xenopsd/scheduler.js";
+import { FLOWS, POLICIES, vmStart, type Flow, type Policy, type VmSpec, type VmStartResult } from "../xenopsd/vm_start.js";
+import { formatVmStart } from "./report.js";
+
+/** Largest guest a step may ask for: 64 TiB (keeps every PFN exact and every loop bounded). */
+const MAX_MEM_MIB = 64 * 1024 * 1024;
+const MAX_VMS = 100_000;
+const MAX_VCPUS = 4096;
+const MAX_NODE_ID = 0xfe;
+
+function positive(f: FieldReader, v: unknown, what: string, max: number): number {
+  const n = f.checkUint(v, what, max);
+  if (n === 0) f.fail(`${what} must be at least 1`);
+  return n;
+}
+
+function objectAt(f: FieldReader, v: unknown, what: string, keys: readonly string[]): FieldReader {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) f.fail(`${what} must be an object`);
+  const r = new FieldReader(v as Record<string, unknown>, `${f.where}: ${what}`, f.loc);
+  for (const k of Object.keys(r.json)) if (!keys.includes(k)) r.fail(`unknown field "${k}"`);
+  return r;
+}
+
+function nonEmpty(f: FieldReader, key: string, max: number): unknown[] {
+  const a = f.array(key);
+  if (a.length === 0 || a.length > max) f.fail(`${key} must have 1..${max} entries`);
+  return a;
+}
+
+/** One libxc handle per scenario run, so extent counts accumulate per domain across steps. */
+function xchOf(ctx: StepContext): XcInterface {
+  const key = "toolstack.xch";
+  let x = ctx.state.get(key) as XcInterface | undefined;
+  if (x === undefined) { x = xc_interface_open(hypervisorPort(ctx.hv)); ctx.state.set(key, x); }
+  return x;
+}
+
+export interface HvmBuildStep extends BaseStep {
+  cfg: HvmBuildConfig;
+}
+
+export const hvmBuildOp: StepOp<HvmBuildStep> = {
+  parse(f, index) {
+    f.only(["domid", "mem_mib", "target_mib", "mmio_mib", "claim", "pnode", "vnuma"]);
+    const cfg: HvmBuildConfig = { domid: f.uint("domid", 0x7fef), mem_mib: positive(f, f.json["mem_mib"], "mem_mib", MAX_MEM_MIB) };
+    if (f.json["target_mib"] !== undefined) cfg.target_mib = positive(f, f.json["target_mib"], "target_mib", MAX_MEM_MIB);
+    const mmio = f.optUint("mmio_mib", 4095);
+    if (mmio !== undefined) cfg.mmio_mib = mmio;
+    const claim = f.optBool("claim");
+    if (claim !== undefined) cfg.claim = claim;
+    const pnode = f.optUint("pnode", MAX_NODE_ID);
+    if (pnode !== undefined) cfg.pnode = pnode;
+    if (f.json["vnuma"] !== undefined) {
+      if (pnode !== undefined) f.fail("give pnode or vnuma, not both");
+      cfg.vnuma = nonEmpty(f, "vnuma", 64).map((v, i) => {
+        const r = objectAt(f, v, `vnuma[${i}]`, ["mem_mib", "pnode"]);
+        return { mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), pnode: r.uint("pnode", MAX_NODE_ID) };
+      });
+    }
+    try { hvmLayout(cfg); } catch (e) { if (e instanceof LayoutError) f.fail(e.message); throw e; }
+    return { op: "hvm_build", index, cfg };
+  },
+  run(ctx, step): StepOutcome {
+    const xch = xchOf(ctx);
+    xch.errno = 0;
+    const r = runToEnd(hvm_build(xch, step.cfg));
+    const info = xch.hv.getdomaininfo(step.cfg.domid);
+    const pagesByNode: Record<string, number> = {};
+    info?.pagesByNode.forEach((p, n) => { if (p > 0) pagesByNode[String(n)] = p; });
+    const result: Record<string, unknown> = { extents: r.extents, pagesByNode, ok: r.ok };
+    if (r.error !== undefined) result["error"] = r.error;
+    // meminit_hvm returns -1 with errno; the step reports that errno negated, as a hypercall would.
+    return { rc: r.ok ? 0 : -(xch.errno === 0 ? EINVAL : xch.errno), result };
+  },
+};
+
+export interface VmStartStep extends BaseStep {
+  flow: Flow;
+  policy: Policy;
+  seed: number;
+  vms: VmSpec[];
+  pagingPool: boolean;
+}
+
+export const vmStartOp: StepOp<VmStartStep> = {
+  parse(f, index) {
+    f.only(["flow", "policy", "seed", "vms", "paging_pool"]);
+    const flow = f.json["flow"];
+    if (typeof flow !== "string" || !(FLOWS as readonly string[]).includes(flow)) f.fail(`flow must be one of ${FLOWS.map((x) => `"${x}"`).join(", ")}`);
+    const policy = f.json["policy"] ?? "xenopsd";
+    if (typeof policy !== "string" || !(POLICIES as readonly string[]).includes(policy)) f.fail(`policy must be one of ${POLICIES.map((x) => `"${x}"`).join(", ")}`);
+    const seed = f.optUint("seed") ?? 0;
+    const names = new Set<string>();
+    const vms = nonEmpty(f, "vms", MAX_VMS).map((v, i): VmSpec => {
+      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus"]);
+      const name = r.json["name"] ?? `vm${i}`;
+      if (typeof name !== "string" || name === "" || names.has(name)) r.fail("name must be a unique non-empty string");
+      names.add(name);
+      return { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
+    });
+    return { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
+  },
+  run(ctx, step): StepOutcome {
+    const r = vmStart(hypervisorPort(ctx.hv), { flow: step.flow, policy: step.policy, seed: step.seed, vms: step.vms, pagingPool: step.pagingPool });
+    return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...r } };
+  },
+  text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number }),
+};
+
+/** Called from src/sim/scenario/ops/index.ts so that `numakit sim` knows the toolstack ops. */
+export function registerToolstackOps(): void {
+  registerStepOp("hvm_build", hvmBuildOp);
+  registerStepOp("vm_start", vmStartOp);
+}

@@ -1,0 +1,186 @@
+/**
+ * xenguest's HVM memory population: `meminit_hvm()` (tools/libs/guest/xg_dom_x86.c) and the special
+ * pages `alloc_magic_pages_hvm()` allocates after it. Written as a generator that yields a label
+ * before every hypercall, so a scheduler can interleave concurrent builds at exactly the points
+ * where real builds interleave (each populate_physmap is one locked hypervisor operation).
+ */
+import {
+  xc_domain_claim_pages,
+  xc_domain_populate_physmap,
+  xc_domain_populate_physmap_exact,
+  type XcInterface,
+} from "../libxc/xenctrl.js";
+import { XC_NUMA_NO_NODE, XENMEMF_exact_node, XENMEMF_populate_on_demand } from "../libxc/memflags.js";
+import { FOUR_GIB, PAGE_SHIFT, type VmemRange, type XcDomImage } from "./layout.js";
+
+export const SUPERPAGE_2MB_SHIFT = 9;
+export const SUPERPAGE_2MB_NR_PFNS = 1 << SUPERPAGE_2MB_SHIFT;
+export const SUPERPAGE_1GB_SHIFT = 18;
+export const SUPERPAGE_1GB_NR_PFNS = 1 << SUPERPAGE_1GB_SHIFT;
+/** X86_HVM_NR_SPECIAL_PAGES and, with a device model, NR_IOREQ_SERVER_PAGES (xg_dom_x86.c). */
+export const X86_HVM_NR_SPECIAL_PAGES = 8;
+export const NR_IOREQ_SERVER_PAGES = 8;
+
+/** A build step: yields a label before each hypercall, returns the step's result. */
+export type Build<R> = Generator<string, R, void>;
+
+/** Run `fn` (one hypercall) after yielding `label` to the scheduler. */
+export function* hypercall<R>(label: string, fn: () => R): Build<R> {
+  yield label;
+  return fn();
+}
+
+export interface MeminitResult {
+  /** 0 or -1, as meminit_hvm returns. */
+  rc: number;
+  /** The "PHYSICAL MEMORY ALLOCATION" statistic Xen logs (4 KiB count includes the 0xC0 quirk). */
+  stat: { normal: number; superpages2M: number; superpages1G: number };
+  /** DOMPRINTF message of the failure, when rc = -1. */
+  error?: string;
+}
+
+/** check_mmio_hole(): does [start, start+size) intersect the MMIO hole? */
+function check_mmio_hole(start: number, size: number, mmio_start: number, mmio_size: number): boolean {
+  return !(start + size <= mmio_start || start >= mmio_start + mmio_size);
+}
+
+/** -cur & (n-1): distance from cur to the next multiple of n (0 if aligned). */
+function toBoundary(cur: number, n: number): number {
+  const r = cur % n;
+  return r === 0 ? 0 : n - r;
+}
+
+/**
+ * meminit_hvm(): steps 1-10 of xen.md §4.2. PFN arithmetic uses plain numbers: PFNs stay below
+ * 2^40, far inside a double's exact range, and `%` replaces C's masks.
+ */
+export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitResult> {
+  const domid = dom.guest_domid;
+  const stat = { normal: 0, superpages2M: 0, superpages1G: 0 };
+  const nr_pages = dom.total_pages;
+  const target_pages = dom.target_pages;
+  let memflags = 0;
+  let error: string | undefined;
+  if (nr_pages > target_pages) memflags |= XENMEMF_populate_on_demand;
+
+  let vmemranges: VmemRange[];
+  let vnode_to_pnode: number[];
+  body: {
+    if (dom.vmemranges.length === 0) {
+      // Dummy vnode: [0, lowmem_end) and [4G, highmem_end), vnode 0 → XC_NUMA_NO_NODE.
+      vmemranges = [{ start: 0, end: dom.lowmem_end, nid: 0 }];
+      if (dom.highmem_end > FOUR_GIB) vmemranges.push({ start: FOUR_GIB, end: dom.highmem_end, nid: 0 });
+      vnode_to_pnode = [dom.mem_pnode ?? XC_NUMA_NO_NODE];
+    } else {
+      if (nr_pages > target_pages) { error = "Cannot enable vNUMA and PoD at the same time"; break body; }
+      vmemranges = dom.vmemranges;
+      vnode_to_pnode = dom.vnode_to_pnode;
+    }
+    const total = vmemranges.reduce((s, r) => s + (r.end - r.start) / 2 ** PAGE_SHIFT, 0);
+    if (total !== nr_pages) { error = `vNUMA memory pages mismatch (0x${total.toString(16)} != 0x${nr_pages.toString(16)})`; break body; }
+
+    // Claim before set_pod_target, which allocates. The claim excludes the VGA hole.
+    if (dom.claim_enabled) {
+      const rc = yield* hypercall(`d${domid} claim_pages ${target_pages - dom.vga_hole_size}`,
+        () => xc_domain_claim_pages(xch, domid, target_pages - dom.vga_hole_size));
+      if (rc !== 0) { error = "Could not allocate memory for HVM guest as we cannot claim memory!"; break body; }
+    }
+    if ((memflags & XENMEMF_populate_on_demand) !== 0) {
+      // xc_domain_set_pod_target is outside the simulated hypercall surface.
+      error = "Could not set PoD target for HVM guest (populate-on-demand is not simulated)";
+      break body;
+    }
+
+    // PFNs 0x00..0x9F with the base memflags (no node, whatever the vNUMA layout says).
+    if (dom.device_model) {
+      const rc = yield* hypercall(`d${domid} populate 160 x order 0 (below VGA hole)`,
+        () => xc_domain_populate_physmap_exact(xch, domid, 0xa0, 0, memflags));
+      if (rc !== 0) { error = "Could not populate low memory (< 0xA0)."; break body; }
+    }
+
+    for (const range of vmemranges) {
+      let new_memflags = memflags;
+      const pnode = vnode_to_pnode[range.nid] ?? XC_NUMA_NO_NODE;
+      if (pnode !== XC_NUMA_NO_NODE) new_memflags |= XENMEMF_exact_node(pnode);
+      const end_pages = range.end / 2 ** PAGE_SHIFT;
+      let cur_pages: number;
+      // The range covering the VGA hole starts at 0xC0 (0x00..0x9F were done above); Xen's log
+      // statistic counts the 0xC0 PFNs as 4 KiB pages although 0x20 of them are the hole.
+      if (range.start === 0 && dom.device_model) { cur_pages = 0xc0; stat.normal += 0xc0; }
+      else cur_pages = range.start / 2 ** PAGE_SHIFT;
+
+      let rc = 0;
+      while (rc === 0 && end_pages > cur_pages) {
+        let count = Math.min(end_pages - cur_pages, SUPERPAGE_1GB_NR_PFNS);
+        const cur_pfn = cur_pages;
+        // Clip to the next 1 GiB boundary. (The "else" clip for counts > 1 GiB never fires.)
+        const to1g = toBoundary(cur_pfn, SUPERPAGE_1GB_NR_PFNS);
+        if (to1g !== 0 && count > to1g) count = to1g;
+
+        if (cur_pfn % SUPERPAGE_1GB_NR_PFNS === 0 && count % SUPERPAGE_1GB_NR_PFNS === 0 &&
+            !check_mmio_hole(cur_pfn * 2 ** PAGE_SHIFT, 2 ** 30, dom.mmio_start, dom.mmio_size)) {
+          const nr = count / SUPERPAGE_1GB_NR_PFNS;
+          const done = yield* hypercall(`d${domid} populate ${nr} x order 18`,
+            () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_1GB_SHIFT, new_memflags));
+          if (done > 0) {
+            stat.superpages1G += done;
+            cur_pages += done * SUPERPAGE_1GB_NR_PFNS;
+            count -= done * SUPERPAGE_1GB_NR_PFNS;
+          }
+        }
+
+        if (count !== 0) {
+          // At most 4 × 2 MiB per call; alignment is judged on cur_pfn, the value before the 1 GiB try.
+          count = Math.min(count, SUPERPAGE_2MB_NR_PFNS * 4);
+          const to2m = toBoundary(cur_pfn, SUPERPAGE_2MB_NR_PFNS);
+          if (to2m !== 0 && count > to2m) count = to2m;
+          else if (count % SUPERPAGE_2MB_NR_PFNS !== 0 && count > SUPERPAGE_2MB_NR_PFNS) {
+            count -= count % SUPERPAGE_2MB_NR_PFNS;
+          }
+          if (cur_pfn % SUPERPAGE_2MB_NR_PFNS === 0 && count % SUPERPAGE_2MB_NR_PFNS === 0) {
+            const nr = count / SUPERPAGE_2MB_NR_PFNS;
+            const done = yield* hypercall(`d${domid} populate ${nr} x order 9`,
+              () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_2MB_SHIFT, new_memflags));
+            if (done > 0) {
+              stat.superpages2M += done;
+              cur_pages += done * SUPERPAGE_2MB_NR_PFNS;
+              count -= done * SUPERPAGE_2MB_NR_PFNS;
+            }
+          }
+        }
+
+        // 4 KiB fallback, all-or-error; cur_pages advances even when it fails.
+        if (count !== 0) {
+          const n = count;
+          rc = yield* hypercall(`d${domid} populate ${n} x order 0`,
+            () => xc_domain_populate_physmap_exact(xch, domid, n, 0, new_memflags));
+          cur_pages += n;
+          stat.normal += n;
+        }
+      }
+      if (rc !== 0) { error = "Could not allocate memory for HVM guest."; break body; }
+    }
+  }
+
+  // Always: cancel whatever claim is left (also one xenopsd made), success or failure.
+  yield* hypercall(`d${domid} claim_pages 0`, () => xc_domain_claim_pages(xch, domid, 0));
+  const result: MeminitResult = { rc: error === undefined ? 0 : -1, stat };
+  if (error !== undefined) result.error = error;
+  return result;
+}
+
+/**
+ * alloc_magic_pages_hvm(): after meminit (claim already released), the special pages and, with a
+ * device model, the ioreq server pages, each as one exact order-0 populate with memflags 0 (so they
+ * follow the domain's node affinity, not the vNUMA layout).
+ */
+export function* alloc_magic_pages_hvm(xch: XcInterface, dom: XcDomImage): Build<number> {
+  const domid = dom.guest_domid;
+  let rc = yield* hypercall(`d${domid} populate ${X86_HVM_NR_SPECIAL_PAGES} x order 0 (special pages)`,
+    () => xc_domain_populate_physmap_exact(xch, domid, X86_HVM_NR_SPECIAL_PAGES, 0, 0));
+  if (rc === 0 && dom.device_model) {
+    rc = yield* hypercall(`d${domid} populate ${NR_IOREQ_SERVER_PAGES} x order 0 (ioreq server pages)`,
+      () => xc_domain_populate_physmap_exact(xch, domid, NR_IOREQ_SERVER_PAGES, 0, 0));
+  }
+  return rc;
+}

@@ -1,0 +1,62 @@
+/**
+ * Deterministic interleaving of concurrent builds. A build is a generator that yields a label
+ * before each hypercall (src/sim/xenguest/meminit_hvm.ts); advancing it once performs exactly one
+ * hypercall. The seeded scheduler picks which build advances next, so a seed names one
+ * interleaving and replays it exactly.
+ */
+import type { Build } from "../xenguest/meminit_hvm.js";
+
+/** mulberry32: small, fast, well-distributed 32-bit PRNG; enough to pick the next task. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Run every build to completion, one hypercall at a time, in an order drawn from `seed`. */
+export function interleave<R>(builds: Build<R>[], seed: number): R[] {
+  const rand = mulberry32(seed);
+  const results: (R | undefined)[] = builds.map(() => undefined);
+  const live: number[] = [];
+  // Prime every build up to its first hypercall label (nothing executes before the first yield).
+  builds.forEach((b, i) => {
+    const r = b.next();
+    if (r.done) results[i] = r.value; else live.push(i);
+  });
+  while (live.length > 0) {
+    const k = Math.floor(rand() * live.length);
+    const i = live[k] ?? 0;
+    const r = (builds[i] as Build<R>).next();
+    if (r.done) { results[i] = r.value; live.splice(k, 1); }
+  }
+  return results as R[];
+}
+
+/** Run a build to completion without interleaving. */
+export function runToEnd<R>(build: Build<R>): R {
+  for (;;) {
+    const r = build.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same, under fast-check's `fc.scheduler()`: each hypercall waits for its scheduled release,
+ * so fast-check explores (and shrinks) the order of hypercalls across builds.
+ */
+export interface SchedulerLike {
+  schedule<T>(task: Promise<T>, label?: string): Promise<T>;
+}
+export async function runScheduled<R>(build: Build<R>, s: SchedulerLike): Promise<R> {
+  let r = build.next();
+  while (!r.done) {
+    await s.schedule(Promise.resolve(), r.value);
+    r = build.next();
+  }
+  return r.value;
+}

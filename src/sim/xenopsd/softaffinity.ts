@@ -1,0 +1,45 @@
+/**
+ * Softaffinity.plan (ocaml/xenopsd/lib/softaffinity.ml): the first candidate node set that fits,
+ * widened to every later fitting candidate with the same average distance, then NUMA.choose.
+ */
+import type { NumaHierarchy, NumaRequest, NumaResource } from "./topology.js";
+
+export interface Plan {
+  nodes: number[];
+  cpus: number[];
+  memfree: number;
+}
+
+/** NUMARequest.shrink / plan_valid: fold the candidate's nodes into the request. */
+function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[]): Plan | undefined {
+  let memory = req.memory;
+  let vcpus = req.vcpus;
+  let cores = req.cores;
+  const cpus: number[] = [];
+  let memfree = 0;
+  for (const n of nodes) {
+    const r = resources[n];
+    if (r === undefined) return undefined;
+    memory = Math.max(0, memory - r.memfree);
+    vcpus = Math.max(0, vcpus - r.cpus.length);
+    cores = Math.max(0, cores - r.cores);
+    cpus.push(...r.cpus);
+    memfree += r.memfree;
+  }
+  if (memory > 0 || vcpus > 0 || cores > 0) return undefined;
+  return { nodes, cpus: cpus.sort((a, b) => a - b), memfree };
+}
+
+export function plan(host: NumaHierarchy, resources: NumaResource[], req: NumaRequest): Plan | undefined {
+  const options: { nodes: number[]; result: Plan }[] = [];
+  let first: number | undefined;
+  for (const c of host.candidates) {
+    const p = planValid(req, resources, c.nodes);
+    if (p === undefined) continue;
+    // take_same_distance: compares the average only, |Δ| < 1e-3.
+    if (first === undefined) first = c.avg;
+    else if (Math.abs(c.avg - first) >= 1e-3) break;
+    options.push({ nodes: c.nodes, result: p });
+  }
+  return host.choose(options)?.result;
+}

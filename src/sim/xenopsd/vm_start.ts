@@ -1,0 +1,329 @@
+/**
+ * Starting many VMs at once, three ways (xen.md §5.5):
+ *  - "legacy": every VM start runs on its own thread: create, build_pre with NUMA placement from
+ *    the free memory Xen reports (no claims), then xenguest populates. Builds interleave.
+ *  - "claim": the seed's flow. A serialized loop creates each domain and claims its memory on the
+ *    planned node (current xenopsd `numa_placement`), then all builds run in parallel and consume
+ *    their claims (xenguest gets `-mem_pnode N` → exact-node populate).
+ *  - "claim+node-create": the same, but the domain is created on the planned node (seed plan's
+ *    node-bound createdomain), so struct domain, vCPUs and the paging pool are local too.
+ * Concurrency is simulated: each build is a generator advanced one hypercall at a time by the
+ * seeded scheduler (scheduler.ts) or by fast-check's scheduler.
+ */
+import { ENOMEM, type HypervisorPort } from "../libxc/hypercalls.js";
+import {
+  xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy,
+  xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
+  xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
+} from "../libxc/xenctrl.js";
+import { hvm_build } from "../xenguest/hvm_build.js";
+import { hypercall, type Build } from "../xenguest/meminit_hvm.js";
+import { PAGE_SIZE } from "../xenguest/layout.js";
+import { libxl__get_numa_candidate } from "./libxl_numa.js";
+import { hvmMemory, type VmMemory } from "./memory.js";
+import { interleave, runToEnd } from "./scheduler.js";
+import { plan as softaffinityPlan } from "./softaffinity.js";
+import { NumaHierarchy } from "./topology.js";
+
+export type Flow = "legacy" | "claim" | "claim+node-create";
+export type Policy = "xenopsd" | "libxl";
+export const FLOWS: readonly Flow[] = ["legacy", "claim", "claim+node-create"];
+export const POLICIES: readonly Policy[] = ["xenopsd", "libxl"];
+
+export interface VmSpec {
+  name: string;
+  mem_mib: number;
+  vcpus: number;
+}
+
+export interface VmStartOptions {
+  flow: Flow;
+  policy: Policy;
+  seed: number;
+  vms: VmSpec[];
+  /** Resize the paging pool to xenopsd's shadow_mib in build_pre (default true). */
+  pagingPool?: boolean;
+}
+
+export interface VmOutcome {
+  name: string;
+  domid: number;
+  plannedNodes: number[];
+  pagesByNode: Record<string, number>;
+  /** Pages on the planned node(s) / all guest pages, in percent (0 when nothing was planned). */
+  localPercent: number;
+  extents: ExtentCounts;
+  started: boolean;
+  error?: string;
+}
+
+export interface VmStartTotals {
+  vms: number;
+  started: number;
+  failed: number;
+  /** VMs with every page on their planned node(s). */
+  fullyLocal: number;
+  totalPages: number;
+  localPages: number;
+  localPercent: number;
+  extents: ExtentCounts;
+}
+
+export interface VmStartResult {
+  vms: VmOutcome[];
+  totals: VmStartTotals;
+}
+
+/** Per-VM state carried from the serialized phase into the build. */
+interface VmCtx {
+  spec: VmSpec;
+  mem: VmMemory;
+  domid: number;
+  planned: number[];
+  /** Node claimed on: passed to xenguest as -mem_pnode. */
+  pnode?: number;
+  /** libxl policy: xl's claim_mode (host-wide claim inside meminit). */
+  buildClaims: boolean;
+  error?: string;
+}
+
+/** What the planners see of the host. */
+interface HostView {
+  xch: XcInterface;
+  numa: NumaHierarchy | undefined;
+  cpuToNode: number[];
+}
+
+function nodeCpus(view: HostView, nodes: number[]): number[] {
+  return view.cpuToNode.map((n, cpu) => (nodes.includes(n) ? cpu : -1)).filter((c) => c >= 0).sort((a, b) => a - b);
+}
+
+function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean): Build<boolean> {
+  const { xch } = view;
+  const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
+  if (node !== undefined) req.node = node;
+  const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
+  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; return false; }
+  ctx.domid = domid;
+  const steps: [string, () => number][] = [
+    ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * 1024)],
+    ["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)],
+  ];
+  if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
+  for (const [what, fn] of steps) {
+    const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
+    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; return false; }
+  }
+  return true;
+}
+
+/** Per-node memory xenopsd plans with: free − claimed (current code) or free only (legacy). */
+function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memoryBytes: number): number[] {
+  if (view.numa === undefined) return [];
+  const info = xc_numainfo(view.xch);
+  const numa = view.numa;
+  const resources = info.nodes.map((n, i) =>
+    numa.resource(i, Math.max(0, (n.memfreePages - (subtractClaims ? n.claimedPages : 0)) * PAGE_SIZE)));
+  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores: ctx.spec.vcpus });
+  return p?.nodes ?? [];
+}
+
+/** libxl: vcpus_on_node counts the vCPUs of every domain whose node affinity includes the node
+ * (hard affinity is all CPUs in these flows, so every vCPU's cpumap meets every node). */
+function libxlPlan(view: HostView, ctx: VmCtx): number[] {
+  const { xch } = view;
+  const info = xc_numainfo(xch);
+  const vcpusOnNode = info.nodes.map(() => 0);
+  for (const domid of xch.hv.domids()) {
+    if (domid === ctx.domid) continue;
+    const d = xch.hv.getdomaininfo(domid);
+    if (d === undefined) continue;
+    for (const n of d.nodeAffinity) vcpusOnNode[n] = (vcpusOnNode[n] ?? 0) + d.maxVcpus;
+  }
+  // libxl__domain_need_memory_calculate: target + shadow + LIBXL_HVM_EXTRA_MEMORY, rounded to 2 MiB.
+  const needKb = Math.ceil((ctx.spec.mem_mib * 1024 + ctx.mem.shadow_mib * 1024 + 2048) / 2048) * 2048;
+  const nodes = info.nodes.map((n, i) => ({ free_memkb: n.memfreePages * 4, cpus: nodeCpus(view, [i]) }));
+  return libxl__get_numa_candidate(nodes, needKb, ctx.spec.vcpus, vcpusOnNode)?.nodes ?? [];
+}
+
+function setSoftAffinity(view: HostView, ctx: VmCtx, nodes: number[]): void {
+  const cpus = nodeCpus(view, nodes);
+  for (let v = 0; v < ctx.spec.vcpus; v++) xc_vcpu_setaffinity(view.xch, ctx.domid, v, { soft: cpus });
+}
+
+/** The planner's decision applied to the domain: affinity (and, with claims, the claim). */
+function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], claims: boolean): void {
+  const { xch } = view;
+  ctx.planned = nodes;
+  const affinity = (): void => {
+    if (policy === "libxl") xc_domain_node_setaffinity(xch, ctx.domid, nodes);
+    setSoftAffinity(view, ctx, nodes);
+  };
+  if (!claims) { if (nodes.length > 0) affinity(); return; }
+  const node = nodes[0];
+  if (nodes.length === 1 && node !== undefined) {
+    // numa_placement: node claim first; ENOMEM → no affinity; other errors (node claims not
+    // supported) → affinity anyway. Only a successful claim becomes xenguest's -mem_pnode.
+    const rc = xc_domain_claim_memory(xch, ctx.domid, [{ pages: ctx.mem.build_claim_pages, node }]);
+    if (rc === 0) { affinity(); ctx.pnode = node; return; }
+    if (xch.errno !== ENOMEM) affinity();
+  }
+  // build_pre: no node claim → global claim of the same amount (CA-422187: always claim).
+  if (xc_domain_claim_pages(xch, ctx.domid, ctx.mem.build_claim_pages) !== 0 && xch.errno === ENOMEM) {
+    ctx.error = "Not_enough_memory (global claim failed with ENOMEM)";
+  }
+}
+
+/** Placement as one atomic step: xenopsd holds numa_mutex across read, plan and claim. */
+function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, preplanned?: number[]): Build<void> {
+  yield `${ctx.spec.name} numa_placement`;
+  const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * 1024 * 1024;
+  const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims, memory));
+  applyPlan(view, ctx, policy, nodes, claims);
+}
+
+function* build(view: HostView, ctx: VmCtx): Build<{ ok: boolean; extents: ExtentCounts }> {
+  const cfg: Parameters<typeof hvm_build>[1] = { domid: ctx.domid, mem_mib: ctx.spec.mem_mib, claim: ctx.buildClaims };
+  if (ctx.pnode !== undefined) cfg.pnode = ctx.pnode;
+  const r = yield* hvm_build(view.xch, cfg);
+  if (!r.ok) ctx.error = r.error ?? "build failed";
+  return { ok: r.ok, extents: r.extents };
+}
+
+function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
+  if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+  yield* place(view, ctx, policy, false);
+  if (ctx.error === undefined) yield* build(view, ctx);
+}
+
+function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate: boolean, pagingPool: boolean): Build<void> {
+  if (!nodeCreate) {
+    if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+    yield* place(view, ctx, policy, true);
+    return;
+  }
+  // Seed plan: read free memory, decide, then create the domain on the chosen node. The node must
+  // also hold what the node-bound createdomain allocates there (struct domain, vCPUs, paging
+  // pool), so the plan asks for the claim plus xenopsd's per-domain overhead; planning for the
+  // claim alone lets the domain's own structures eat the room its claim needs (found by the
+  // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
+  const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * 1024 * 1024;
+  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, true, memory);
+  const node = nodes.length === 1 ? nodes[0] : undefined;
+  if (!(yield* createDomain(view, ctx, node, pagingPool))) return;
+  yield* place(view, ctx, policy, true, nodes);
+}
+
+function outcome(xch: XcInterface, ctx: VmCtx): VmOutcome {
+  const info = ctx.domid >= 0 ? xch.hv.getdomaininfo(ctx.domid) : undefined;
+  const pagesByNode: Record<string, number> = {};
+  let total = 0;
+  let local = 0;
+  info?.pagesByNode.forEach((p, n) => {
+    if (p === 0) return;
+    pagesByNode[String(n)] = p;
+    total += p;
+    if (ctx.planned.includes(n)) local += p;
+  });
+  const o: VmOutcome = {
+    name: ctx.spec.name,
+    domid: ctx.domid,
+    plannedNodes: ctx.planned,
+    pagesByNode,
+    localPercent: total === 0 ? 0 : round2((100 * local) / total),
+    extents: ctx.domid >= 0 ? { ...xch.extentCounts(ctx.domid) } : { order0: 0, order9: 0, order18: 0 },
+    started: ctx.error === undefined,
+  };
+  if (ctx.error !== undefined) o.error = ctx.error;
+  return o;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export function totals(vms: VmOutcome[]): VmStartTotals {
+  const t: VmStartTotals = {
+    vms: vms.length, started: 0, failed: 0, fullyLocal: 0, totalPages: 0, localPages: 0, localPercent: 0,
+    extents: { order0: 0, order9: 0, order18: 0 },
+  };
+  for (const v of vms) {
+    if (v.started) t.started++; else t.failed++;
+    let total = 0;
+    let local = 0;
+    for (const [n, p] of Object.entries(v.pagesByNode)) {
+      total += p;
+      if (v.plannedNodes.includes(Number(n))) local += p;
+    }
+    if (v.started && total > 0 && local === total) t.fullyLocal++;
+    t.totalPages += total;
+    t.localPages += local;
+    t.extents.order0 += v.extents.order0;
+    t.extents.order9 += v.extents.order9;
+    t.extents.order18 += v.extents.order18;
+  }
+  t.localPercent = t.totalPages === 0 ? 0 : round2((100 * t.localPages) / t.totalPages);
+  return t;
+}
+
+/**
+ * Prepare a VM start: returns the per-VM build generators (to be interleaved) and a function that
+ * collects the outcome once they are done. The serialized phase of the claim flows runs here.
+ */
+export interface PreparedVmStart {
+  builds: Build<void>[];
+  /** Planned node(s) per VM so far (final for the claim flows before any build runs). */
+  planned: () => number[][];
+  collect: () => VmStartResult;
+}
+
+export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
+  const xch = xc_interface_open(hv);
+  const cpuToNode = xc_cputopoinfo(xch);
+  const distances = xc_numainfo(xch).distances;
+  // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
+  const view: HostView = { xch, numa: NumaHierarchy.make(distances, cpuToNode), cpuToNode };
+  const pagingPool = opts.pagingPool ?? true;
+  const ctxs: VmCtx[] = opts.vms.map((spec) => ({
+    spec, mem: hvmMemory(spec.mem_mib, spec.vcpus), domid: -1, planned: [],
+    buildClaims: opts.policy === "libxl" && opts.flow === "legacy",
+  }));
+  const teardown = function* (ctx: VmCtx): Build<void> {
+    // A failed start is cleaned up (xenopsd destroys the domain), returning its memory.
+    if (ctx.error !== undefined && ctx.domid >= 0) {
+      const domid = ctx.domid;
+      yield* hypercall(`${ctx.spec.name} destroydomain`, () => xc_domain_destroy(xch, domid));
+    }
+  };
+  let builds: Build<void>[];
+  const snapshots = new Map<VmCtx, VmOutcome>();
+  const withOutcome = function* (ctx: VmCtx, body: Build<void>): Build<void> {
+    yield* body;
+    snapshots.set(ctx, outcome(xch, ctx));
+    yield* teardown(ctx);
+  };
+  if (opts.flow === "legacy") {
+    builds = ctxs.map((ctx) => withOutcome(ctx, legacyStart(view, ctx, opts.policy, pagingPool)));
+  } else {
+    const nodeCreate = opts.flow === "claim+node-create";
+    for (const ctx of ctxs) runToEnd(serializedStart(view, ctx, opts.policy, nodeCreate, pagingPool));
+    builds = ctxs.map((ctx) => withOutcome(ctx, (function* () {
+      if (ctx.error === undefined) yield* build(view, ctx);
+    })()));
+  }
+  return {
+    builds,
+    planned: () => ctxs.map((c) => c.planned),
+    collect: () => {
+      const vms = ctxs.map((ctx) => snapshots.get(ctx) ?? outcome(xch, ctx));
+      return { vms, totals: totals(vms) };
+    },
+  };
+}
+
+/** vm_start with the seeded deterministic scheduler. */
+export function vmStart(hv: HypervisorPort, opts: VmStartOptions): VmStartResult {
+  const { builds, collect } = prepareVmStart(hv, opts);
+  interleave(builds, opts.seed);
+  return collect();
+}

@@ -1,0 +1,29 @@
+/**
+ * Fuzz: 10,000 mutated real DSDT/SSDTs (small ones, to stay fast) must each give a result or a
+ * typed error, quickly. `npm run fuzz:aml` runs many more cases over every corpus table.
+ */
+import { expect } from "chai";
+import { fuzzBases, mutate, runCase, type FuzzStats } from "./fuzz-core.js";
+
+describe("aml: fuzzing with mutated real tables", function () {
+  this.timeout(120_000);
+  it("10,000 mutated DSDT/SSDTs: a result or a typed error, never a crash or a hang", async () => {
+    const bases = await fuzzBases(12_000);
+    expect(bases.length).to.be.at.least(5);
+    const stats: FuzzStats = { cases: 0, diagnostics: 0, typedErrors: 0, maxMs: 0, totalMs: 0 };
+    for (let seed = 1; seed <= 10_000; seed++) {
+      const base = bases[seed % bases.length];
+      if (base === undefined) continue;
+      try {
+        runCase(mutate(base.bytes, seed), base.signature, stats);
+      } catch (e) {
+        throw new Error(`seed ${seed} on ${base.source.file}: ${String(e)}`, { cause: e });
+      }
+    }
+    expect(stats.cases).to.equal(10_000);
+    expect(stats.diagnostics).to.be.greaterThan(1000);
+    // No single case may take long: a hang or quadratic blow-up shows here.
+    expect(stats.maxMs).to.be.below(2000);
+    if (process.env["AML_FUZZ_REPORT"] === "1") process.stdout.write(`\n${JSON.stringify(stats)}\n`);
+  });
+});

@@ -1,0 +1,156 @@
+/** Parser and evaluator behaviour on hand-written AML: recovery, limits, static vs dynamic. */
+import { expect } from "chai";
+import { readNamespace, type NamespaceDevice, type NamespaceReport } from "../../src/aml/index.js";
+import { MAX_DEPTH } from "../../src/aml/parser.js";
+import {
+  amlBuffer, amlDevice, amlElse, amlIf, amlMethod, amlName, amlReturn, amlScope, amlString, encodeInt, encodeTable, pkgOp, seg,
+} from "./encoder.js";
+
+const read = (body: number[][], revision = 2, signature = "DSDT"): NamespaceReport =>
+  readNamespace([{ signature, bytes: encodeTable(body.flat(), signature, revision) }]);
+
+function dev(r: NamespaceReport, path: string): NamespaceDevice {
+  const d = r.devices.find((x) => x.path === path);
+  if (d === undefined) throw new Error(`no ${path} in ${r.devices.map((x) => x.path).join(" ")}`);
+  return d;
+}
+
+const codes = (r: NamespaceReport): string[] => r.diagnostics.map((d) => d.code);
+const reason = (v: { static: boolean } | undefined): string => (v !== undefined && "reason" in v ? String(v.reason) : "");
+const SB = [0x5c, ...seg("_SB")];
+
+describe("aml: parser recovery and limits", () => {
+  it("skips the rest of the enclosing object at an unknown opcode and carries on", () => {
+    const r = read([amlScope(SB,
+      amlDevice("DEV0", amlName("_PXM", encodeInt(1n)), [0x02, 0x03], amlName("_UID", encodeInt(5n))),
+      amlDevice("DEV1", amlName("_PXM", encodeInt(2n))))]);
+    expect(codes(r)).to.deep.equal(["AML_UNKNOWN_OPCODE"]);
+    expect(r.diagnostics[0]?.message).to.match(/unknown opcode 0x02; skipped the rest of the enclosing object/);
+    expect(dev(r, "\\_SB.DEV0").pxm).to.include({ value: 1 });
+    expect(dev(r, "\\_SB.DEV0").uid).to.equal(undefined);
+    expect(dev(r, "\\_SB.DEV1").pxm).to.include({ value: 2 });
+  });
+
+  it("reports unknown extended opcodes", () => {
+    const r = read([amlDevice("DEV0", [0x5b, 0x77])]);
+    expect(r.diagnostics[0]?.message).to.match(/0x5B 0x77/);
+  });
+
+  it("caps nesting depth without exhausting the stack", () => {
+    let body: number[] = amlName("_PXM", encodeInt(3n));
+    for (let i = 0; i < MAX_DEPTH + 10; i++) body = amlDevice(`D${(i % 1000).toString().padStart(3, "0")}`, body);
+    const r = read([body]);
+    expect(codes(r)).to.include("AML_TOO_DEEP");
+    expect(r.devices.length).to.be.greaterThan(100);
+  });
+
+  it("clamps a package that overruns its parent, with a warning", () => {
+    const inner = amlDevice("DEV1", amlName("_PXM", encodeInt(1n)));
+    inner[2] = 0x3f; // claim a longer package than DEV0 holds
+    const r = read([amlDevice("DEV0", inner)]);
+    expect(codes(r)).to.include("AML_PKG_OVERRUN");
+    expect(dev(r, "\\DEV0.DEV1").pxm).to.include({ value: 1 });
+  });
+
+  it("reports tables too short for a header and lying header lengths", () => {
+    expect(codes(readNamespace([{ signature: "DSDT", bytes: new Uint8Array(10) }]))).to.deep.equal(["AML_TABLE_SHORT"]);
+    const t = encodeTable(amlName("ABCD", encodeInt(1n)));
+    const short = t.slice();
+    short[4] = 8; short[5] = 0;
+    expect(codes(readNamespace([{ signature: "DSDT", bytes: short }]))).to.deep.equal(["AML_TABLE_LENGTH"]);
+    const long = t.slice();
+    long[4] = 200;
+    expect(codes(readNamespace([{ signature: "DSDT", bytes: long }]))).to.deep.equal(["AML_TABLE_TRUNCATED"]);
+    const padded = new Uint8Array([...t, 0xff, 0xff]);
+    expect(codes(readNamespace([{ signature: "DSDT", bytes: padded }]))).to.deep.equal([]);
+  });
+
+  it("parses Field lists, OperationRegions, Mutex/Event, Alias, External and Processor objects", () => {
+    const opRegion = [0x5b, 0x80, ...seg("GNVS"), 0x00, ...encodeInt(0x1000n), ...encodeInt(0x10n)];
+    const field = pkgOp([0x5b, 0x81], seg("GNVS"), [0x01], seg("PXMF"), [0x08], [0x00, 0x08], [0x01, 0x00, 0x00], [0x03, 0x00, 0x00, 0x00], seg("CLOD"), [0x08]);
+    const mutex = [0x5b, 0x01, ...seg("MUT0"), 0x00];
+    const event = [0x5b, 0x02, ...seg("EVT0")];
+    const external = [0x15, 0x5c, ...seg("EXTM"), 8, 2];
+    const processor = pkgOp([0x5b, 0x83], seg("CPU0"), [0x00, 0x10, 0x04, 0x00, 0x00, 0x06], amlName("_PXM", encodeInt(7n)));
+    const r = read([opRegion, field, mutex, event, external, processor,
+      amlDevice("DEV0", [0x06, ...seg("PXMF"), ...seg("_PXM")]),
+      amlDevice("DEV1", amlMethod("_PXM", 0, amlReturn([0x5c, ...seg("EXTM"), ...encodeInt(1n), ...encodeInt(2n)]))),
+      [0x15, 0x5c, 0x2e, ...seg("DEV2"), ...seg("_PXM"), 0, 0]]);
+    expect(codes(r)).to.deep.equal([]);
+    expect(r.namespace.lookup(r.namespace.root, { absolute: true, parents: 0, segments: ["CLOD"] })?.kind).to.equal("Field");
+    expect(r.namespace.lookup(r.namespace.root, { absolute: true, parents: 0, segments: ["MUT0"] })?.kind).to.equal("Mutex");
+    expect(dev(r, "\\CPU0")).to.deep.include({ kind: "Processor" });
+    expect(dev(r, "\\CPU0").pxm).to.include({ value: 7 });
+    expect(reason(dev(r, "\\DEV0").pxm)).to.match(/field unit/);
+    expect(reason(dev(r, "\\DEV1").pxm)).to.match(/result of method \\EXTM/);
+    const ext = r.objects.find((o) => o.path === "\\DEV2._PXM");
+    expect(ext).to.equal(undefined);
+  });
+});
+
+describe("aml: static vs dynamic values", () => {
+  const pxmOf = (body: number[][]): string => reason(dev(read([amlDevice("DEV0", ...body)]), "\\DEV0").pxm);
+
+  it("explains what makes a _PXM method dynamic", () => {
+    expect(pxmOf([amlMethod("_PXM", 0, amlReturn([0x60]))])).to.match(/Local0/);
+    expect(pxmOf([amlMethod("_PXM", 1, amlReturn([0x68]))])).to.match(/Arg0/);
+    expect(pxmOf([amlMethod("_PXM", 0, amlReturn([0x72, 0x01, 0x01, 0x00]))])).to.match(/computed at run time \(Add\)/);
+    expect(pxmOf([amlName("PX00", encodeInt(1n)), amlMethod("_PXM", 0, amlReturn(seg("PX00")))])).to.match(/returns PX00/);
+    expect(pxmOf([amlMethod("_PXM", 0, amlReturn([0x5b, 0x30]))])).to.match(/Revision/);
+    expect(pxmOf([amlMethod("_PXM", 0)])).to.match(/empty/);
+    expect(pxmOf([amlMethod("_PXM", 0, [0x70, 0x01, 0x60], amlReturn([0x60]))])).to.match(/runs Store/);
+    expect(pxmOf([amlMethod("_PXM", 0, [0x02])])).to.match(/malformed/);
+    expect(pxmOf([amlMethod("_PXM", 0, [0xa3], amlReturn(encodeInt(4n)))])).to.equal("");
+    expect(pxmOf([amlMethod("_PXM", 0, amlIf([0x01], amlReturn([0x01])))])).to.match(/branches on a condition \(If/);
+    expect(pxmOf([amlMethod("MPXM", 2, amlReturn([0x68])), amlMethod("_PXM", 0, [...seg("MPXM"), 0x01, 0x0a, 0x05], amlReturn([0x00]))])).to.match(/calls MPXM/);
+    expect(pxmOf([amlName("_PXM", amlString("one"))])).to.match(/string, not an Integer/);
+    expect(pxmOf([amlName("_PXM", encodeInt(0xffffffffffffffn))])).to.match(/too large/);
+  });
+
+  it("treats duplicate and If/Else declarations as dynamic, but each declaration on its own as static", () => {
+    const r = read([amlDevice("DEV0", amlIf([0x01], amlName("_PXM", encodeInt(1n))), amlElse(amlName("_PXM", encodeInt(2n))))]);
+    expect(reason(dev(r, "\\DEV0").pxm)).to.match(/declared 2 times/);
+    expect(r.objects.map((o) => [o.value.static, o.conditional !== undefined])).to.deep.equal([[true, true], [true, true]]);
+  });
+
+  it("follows Alias and reports External-only objects", () => {
+    const r = read([amlName("PX01", encodeInt(6n)), amlDevice("DEV0", [0x06, 0x5c, ...seg("PX01"), ...seg("_PXM")]),
+      amlDevice("DEV1", [0x06, ...seg("NONE"), ...seg("_PXM")]), amlDevice("DEV2", [0x15, ...seg("_PXM"), 1, 0])]);
+    expect(dev(r, "\\DEV0").pxm).to.include({ static: true, value: 6 });
+    expect(reason(dev(r, "\\DEV1").pxm)).to.match(/target is not found/);
+    expect(reason(dev(r, "\\DEV2").pxm)).to.match(/External/);
+  });
+
+  it("evaluates buffers, packages and Ones by the table's integer width", () => {
+    const r = read([amlDevice("DEV0", amlName("_HID", encodeInt(0x080ad041n)), amlName("_CID", pkgOp([0x12], [2], encodeInt(0x030ad041n), amlString("PNP0C02"))),
+      amlName("_UID", [0xff]), amlName("_SLI", amlBuffer(encodeInt(4n), [10, 20])), amlName("_PXM", encodeInt(0n)))], 1);
+    const d = dev(r, "\\DEV0");
+    expect(d.hid).to.include({ value: "PNP0A08" });
+    expect(d.cids).to.deep.include({ value: ["PNP0A03", "PNP0C02"] });
+    expect(d.uid).to.include({ value: 0xffffffff });
+    expect(d.sli).to.deep.include({ static: true, value: { bytes: [10, 20, 0, 0], localities: 2, row: [10, 20], column: [0, 0] } });
+    expect(codes(r)).to.deep.equal(["AML_SLI_DIAGONAL"]);
+  });
+
+  it("does not materialise lying buffer sizes, and reports computed sizes", () => {
+    const r = read([amlDevice("DEV0", amlName("_SLI", amlBuffer(encodeInt(0xffffffffn), [10, 10]))),
+      amlDevice("DEV1", amlName("_SLI", amlBuffer([0x60], [10, 10]))),
+      amlDevice("DEV2", amlName("_CID", pkgOp([0x13], [0x60], encodeInt(1n)))),
+      amlDevice("DEV3", amlName("_HID", encodeInt(0x12345678n)), amlName("_STA", amlString("x")), amlName("_SLI", encodeInt(1n)))]);
+    expect(reason(dev(r, "\\DEV0").sli)).to.match(/larger than numakit materialises/);
+    expect(reason(dev(r, "\\DEV1").sli)).to.match(/buffer size is computed/);
+    expect(reason(dev(r, "\\DEV2").cids)).to.match(/package size is computed/);
+    expect(reason(dev(r, "\\DEV3").hid)).to.match(/not a valid EISA ID/);
+    expect(reason(dev(r, "\\DEV3").sta)).to.match(/not an Integer/);
+    expect(reason(dev(r, "\\DEV3").sli)).to.match(/not a Buffer/);
+    expect(codes(r)).to.deep.equal(["AML_SLI_WITHOUT_PXM", "AML_SLI_WITHOUT_PXM", "AML_SLI_WITHOUT_PXM"]);
+  });
+
+  it("labels several SSDTs SSDT1..n and loads the DSDT first whatever the order", () => {
+    const ssdt = encodeTable(amlScope([0x5c, ...seg("DEV0")], amlName("_PXM", encodeInt(9n))), "SSDT");
+    const dsdt = encodeTable(amlDevice("DEV0", amlName("_ADR", encodeInt(0n))), "DSDT");
+    const r = readNamespace([{ signature: "SSDT", bytes: ssdt }, { signature: "DSDT", bytes: dsdt }, { signature: "SSDT", bytes: ssdt }, { signature: "SRAT", bytes: new Uint8Array(40) }]);
+    expect(r.tables.map((t) => t.label)).to.deep.equal(["DSDT", "SSDT1", "SSDT2"]);
+    expect(reason(dev(r, "\\DEV0").pxm)).to.match(/declared 2 times \(SSDT1 0x2B, SSDT2 0x2B\)/);
+  });
+});

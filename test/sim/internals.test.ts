@@ -1,0 +1,120 @@
+/** Unit tests of the simulator's building blocks: ExtentSet, the invariant checker itself. */
+import { expect } from "chai";
+import fc from "fast-check";
+import { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
+import { checkInvariants } from "../../src/sim/hypervisor/index.js";
+import { boot, domain } from "./helpers.js";
+
+describe("sim internals", () => {
+  it("ExtentSet coalesces, splits, finds aligned blocks and refuses double ownership", () => {
+    const s = new ExtentSet();
+    s.add(100, 10);
+    s.add(120, 10);
+    s.add(110, 10); // joins both neighbours
+    expect([...s.runs()]).to.deep.equal([[100, 130]]);
+    s.add(90, 10); // joins the previous start
+    s.add(130, 2); // joins the end
+    s.add(200, 8);
+    s.add(50, 4);
+    expect(s.intervals).to.equal(3);
+    expect(s.total).to.equal(10 + 10 + 10 + 10 + 2 + 8 + 4);
+    expect(() => { s.add(95, 1); }).to.throw("added twice");
+    expect(() => { s.add(198, 4); }).to.throw("added twice");
+    expect(s.has(100, 30)).to.equal(true);
+    expect(s.has(125, 10)).to.equal(false);
+    s.remove(110, 5); // split
+    s.remove(90, 5); // trim the start
+    s.remove(130, 2); // trim the end
+    s.remove(50, 4); // whole interval
+    expect([...s.runs()]).to.deep.equal([[95, 110], [115, 130], [200, 208]]);
+    expect(() => { s.remove(108, 5); }).to.throw("not owned");
+    expect(() => { s.remove(10, 1); }).to.throw("not owned");
+    expect(s.highestAligned(3)).to.equal(200);
+    expect(s.highestAligned(4)).to.equal(undefined);
+    s.remove(200, 8);
+    expect(s.highestAligned(2)).to.equal(124);
+    s.add(200, 8);
+    expect(s.drain()).to.deep.equal([[95, 110], [115, 130], [200, 208]]);
+    expect(s.total).to.equal(0);
+  });
+
+  it("ExtentSet matches a per-page model across block splits (property)", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 })), { maxLength: 1500 }), (ops) => {
+      const s = new ExtentSet();
+      const model = new Set<number>();
+      for (const [add, at, n] of ops) {
+        const pages = Array.from({ length: n }, (_, k) => at + k);
+        if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
+        if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
+      }
+      const flat: number[] = [];
+      let prevEnd = -1;
+      for (const [a, b] of s.runs()) {
+        expect(a).to.be.greaterThan(prevEnd); // disjoint and never adjacent (coalesced)
+        prevEnd = b;
+        for (let x = a; x < b; x++) flat.push(x);
+      }
+      expect(flat).to.deep.equal([...model].sort((x, y) => x - y));
+      expect(s.total).to.equal(model.size);
+    }), { numRuns: 30 });
+  });
+
+  it("ExtentSet splits into blocks when fragmented to many runs and merges back", () => {
+    const s = new ExtentSet();
+    s.add(0, 1 << 16);
+    for (let i = 0; i < 1 << 16; i += 2) s.remove(i, 1);
+    expect(s.intervals).to.equal(1 << 15);
+    expect(s.highestAligned(0)).to.equal((1 << 16) - 1);
+    for (let i = 0; i < 1 << 16; i += 2) s.add(i, 1);
+    expect([...s.runs()]).to.deep.equal([[0, 1 << 16]]);
+  });
+
+  it("the invariant checker reports each kind of corruption", () => {
+    const hv = boot([[64, 1], [64, 1]], { nodeClaims: "claim-sets" });
+    const d = domain(hv, { hap: true, maxPages: 100000 });
+    hv.populate_physmap({ domid: d, nr_extents: 4, extent_order: 4 });
+    expect(checkInvariants(hv)).to.deep.equal([]);
+    const dom = hv.domain(d);
+    const heap = hv.alloc.heap;
+    const claims = hv.alloc.claims;
+    const nh = heap.nodes[0];
+    if (dom === undefined || nh === undefined) throw new Error("setup");
+    const buddy = [...heap.buddies()].find((b) => b.order > 2 && b.node === 0);
+    if (buddy === undefined) throw new Error("setup");
+    // Ownership and counters.
+    dom.tot_pages += 2;
+    dom.pages[0]?.add(buddy.mfn, 1);
+    nh.availPages += 3;
+    heap.totalAvail += 5;
+    claims.outstanding = -1;
+    claims.nodeClaimed[1] = 5;
+    dom.outstanding_pages = -2;
+    dom.claims[0] = -1;
+    dom.node_claims = 7;
+    dom.node_affinity = [9];
+    buddy.zone += 1;
+    const bad = checkInvariants(hv, { nodeClaimsBounded: true }).join("\n");
+    for (const frag of [
+      "held twice", "tot_pages", "Σ avail[zone]", "free buddies hold", "total_avail_pages", "negative claim -2",
+      "negative claim -1 on node 0", "node claims 7 > outstanding", "node_affinity ∩ online is empty", "claimed 5 != Σ",
+      "outstanding_claims -1 != Σ", "negative outstanding_claims", "in zone", "present",
+    ]) expect(bad).to.contain(frag);
+    claims.outstanding = 10 ** 9;
+    claims.nodeClaimed[1] = 10 ** 9;
+    const more = checkInvariants(hv, { nodeClaimsBounded: true }).join("\n");
+    expect(more).to.contain("> total_avail_pages");
+    expect(more).to.contain("claims 1000000000 > free");
+    expect(checkInvariants(hv, { hostClaimsBounded: false }).join("\n")).to.not.contain("> total_avail_pages");
+  });
+
+  it("reports misaligned buddies and buddies outside their node", () => {
+    const hv = boot([[64, 1], [64, 1]]);
+    const b = [...hv.alloc.heap.buddies()].find((x) => x.order > 0 && x.node === 0);
+    if (b === undefined) throw new Error("setup");
+    b.mfn += 1;
+    b.node = 1;
+    const bad = checkInvariants(hv).join("\n");
+    expect(bad).to.contain("not naturally aligned");
+    expect(bad).to.contain("not inside one RAM range of node 1");
+  });
+});

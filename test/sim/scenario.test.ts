@@ -1,0 +1,243 @@
+/** The scenario runner and `numakit sim`: parsing, expectations, output, errors, extension ops. */
+import { expect } from "chai";
+import { readdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { runCli, repoRoot } from "../helpers/cli.js";
+import { parseScenario, runScenario, scenarioHost } from "../../src/sim/scenario/scenario.js";
+import { registerStepOp, stepOpNames } from "../../src/sim/scenario/registry.js";
+import { loadScenarioFile, renderText } from "../../src/cli/commands/sim.js";
+import { hostSpecFromCompact, hostSpecFromSource, type HostSpec } from "../../src/sim/host.js";
+import { UsageError } from "../../src/errors.js";
+import { createHost } from "../../src/sim/hypervisor/index.js";
+
+const samples = join(repoRoot, "samples", "scenarios");
+const host = { nodes: [{ mem_mib: 64, cpus: 1 }, { mem_mib: 64, cpus: 1 }] };
+
+function parseErr(json: unknown): string {
+  try {
+    parseScenario(json, { file: "s.json" });
+  } catch (e) {
+    expect(e).to.be.instanceOf(UsageError);
+    return (e as UsageError).oneLine();
+  }
+  throw new Error("expected a UsageError");
+}
+
+function run(steps: unknown[], xen: unknown = {}): ReturnType<typeof runScenario> {
+  const scn = parseScenario({ host, xen, steps });
+  return runScenario(scn, scenarioHost(scn, undefined));
+}
+
+describe("sim scenarios", () => {
+  it("every sample scenario meets its expectations", async () => {
+    const files = readdirSync(samples).filter((f) => f.endsWith(".json"));
+    expect(files.length).to.be.at.least(2);
+    for (const f of files) {
+      const scn = parseScenario(await loadScenarioFile(join(samples, f)), { file: f });
+      const r = runScenario(scn, scenarioHost(scn, undefined));
+      expect(r.failures, f).to.deep.equal([]);
+    }
+  });
+
+  it("runs steps and reports the final state", () => {
+    const r = run([
+      { op: "createdomain", max_vcpus: 1, expect: { rc: 0, domid: 1 } },
+      { op: "max_mem", domid: 1, max_memkb: 65536 },
+      { op: "claim_pages", domid: 1, nr_pages: 1000 },
+      { op: "populate_physmap", domid: 1, nr_extents: 2, extent_order: 9, mem_flags: { node: 1, exact: true }, expect: { done: 2 } },
+      { op: "decrease_reservation", domid: 1, nr_extents: 1, extent_order: 9, node: 1, expect: { done: 1 } },
+      { op: "vcpu_setaffinity", domid: 1, vcpu: 0, hard: "all", soft: [1] },
+      { op: "setnodeaffinity", domid: 1, nodes: "all" },
+      { op: "shadow_set_allocation", domid: 1, mb: 2 },
+      { op: "unpausedomain", domid: 1 },
+      { op: "max_vcpus", domid: 1, max: 1, cpu: 0 },
+      { op: "idle_scrub", node: 0 },
+      { op: "getdomaininfo", domid: 9, expect: { rc: -3 } },
+      { op: "physinfo", expect: { outstanding_pages: 0 } },
+    ]);
+    expect(r.failures).to.deep.equal([]);
+    expect(r.steps.map((s) => s.rc)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -3, 0]);
+    expect(r.final.domains).to.deep.equal([{ domid: 1, totPages: 512, outstandingPages: 0, pagesByNode: { 1: 512 } }]);
+    expect(r.final.nodes[0]).to.not.have.property("claimedPages");
+    const text = renderText(r);
+    expect(text).to.contain("  dom 1: tot_pages 512, outstanding 0, pages by node 1:512");
+    expect(text).to.contain("expectations: all met");
+  });
+
+  it("node-claim variants report claimed pages per node; claim ops parse", () => {
+    const r = run([
+      { op: "createdomain", max_vcpus: 1, hap: false, vcpus: false, domid: 5, node: 0, cpu: 1 },
+      { op: "max_mem", domid: 5, max_memkb: 65536 },
+      { op: "claim_memory", domid: 5, claims: [{ pages: 100, node: 0 }, { pages: 10, node: "host" }] },
+      { op: "claim_memory_get", domid: 5, expect: { claims: [{ node: "host", pages: 10 }, { node: 0, pages: 100 }] } },
+      { op: "destroydomain", domid: 5, caller: 0 },
+      { op: "numainfo", expect: { nodes: [{ claimed: 0 }, { claimed: 0 }] } },
+    ], { version: "current", nodeClaims: "claim-sets", populateNoScrubDuringBuild: false });
+    expect(r.failures).to.deep.equal([]);
+    expect(r.final.nodes[0]?.claimedPages).to.equal(0);
+  });
+
+  it("reports failed expectations with the step", () => {
+    const r = run([{ op: "createdomain", max_vcpus: 1, expect: { rc: -22, domid: 3 } }, { op: "physinfo", expect: { nosuch: 1 } }]);
+    expect(r.failures).to.deep.equal([
+      "step 0 (createdomain): expected rc -22, got 0",
+      "step 0 (createdomain): expected domid 3, got 1",
+      "step 1 (physinfo): expected nosuch 1, got nothing",
+    ]);
+    expect(renderText(r)).to.contain("expectations: 3 FAILED");
+  });
+
+  it("bad scenario files fail with one line naming the step", () => {
+    expect(parseErr([])).to.equal("s.json: scenario must be a JSON object");
+    expect(parseErr({ host, steps: [], extra: 1 })).to.contain('unknown field "extra"');
+    expect(parseErr({ host, steps: {} })).to.contain("steps must be an array");
+    expect(parseErr({ host, steps: [1] })).to.contain("step 0: must be an object");
+    expect(parseErr({ host, steps: [{}] })).to.contain('step 0: missing "op"');
+    expect(parseErr({ host, steps: [{ op: "frob" }] })).to.match(/step 0 \(frob\): unknown op \(known: .*populate_physmap/);
+    expect(parseErr({ host, steps: [{ op: "physinfo", expect: 3 }] })).to.contain("step 0 (physinfo): expect must be an object");
+    expect(parseErr({ host, steps: [{ op: "physinfo", expect: { rc: "x" } }] })).to.contain("expect.rc must be an integer");
+    expect(parseErr({ host, steps: [{ op: "physinfo", what: 1 }] })).to.contain('step 0 (physinfo): unknown field "what"');
+    expect(parseErr({ host, steps: [{ op: "max_mem", domid: 1 }] })).to.contain('step 0 (max_mem): missing "max_memkb"');
+    expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 2 ** 30, extent_order: 0 }] })).to.contain("nr_extents must be an integer in 0..16777216");
+    expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 0, mem_flags: { nod: 1 } }] })).to.contain('mem_flags: unknown field "nod"');
+    expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 0, mem_flags: 1 }] })).to.contain("mem_flags must be an object");
+    expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 0, mem_flags: { exact: 1 } }] })).to.contain("exact must be true or false");
+    expect(parseErr({ host, steps: [{ op: "claim_memory", domid: 1, claims: 1 }] })).to.contain("claims must be an array");
+    expect(parseErr({ host, steps: [{ op: "claim_memory", domid: 1, claims: [1] }] })).to.contain("claims[0] must be an object");
+    expect(parseErr({ host, steps: [{ op: "claim_memory", domid: 1, claims: [{ pages: 1, node: 0, x: 1 }] }] })).to.contain('claims[0]: unknown field "x"');
+    expect(parseErr({ host, steps: [{ op: "claim_memory", domid: 1, claims: [{ pages: 1, node: "all" }] }] })).to.contain('claims[0].node ("host" or a node id)');
+    expect(parseErr({ host, steps: [{ op: "setnodeaffinity", domid: 1 }] })).to.contain('missing "nodes"');
+    expect(parseErr({ host, steps: [{ op: "setnodeaffinity", domid: 1, nodes: "some" }] })).to.contain('nodes must be an array of integers or "all"');
+    expect(parseErr({ host, steps: [{ op: "vcpu_setaffinity", domid: 1, vcpu: 0, hard: [-1] }] })).to.contain("hard[] must be an integer");
+    expect(parseErr({ host, xen: [], steps: [] })).to.contain("xen must be an object");
+    expect(parseErr({ host, xen: { version: "4.19" }, steps: [] })).to.contain('xen.version must be "4.18" or "current"');
+    expect(parseErr({ host, xen: { nodeClaims: "v2" }, steps: [] })).to.contain("xen.nodeClaims must be");
+    expect(parseErr({ host, xen: { populateNoScrubDuringBuild: 1 }, steps: [] })).to.contain("must be true or false");
+    expect(parseErr({ host, xen: { foo: 1 }, steps: [] })).to.contain('xen: unknown field "foo"');
+    expect(parseErr({ host, xen: { version: "4.18", nodeClaims: "v4" }, steps: [] })).to.contain('needs xen.version "current"');
+    expect(parseErr({ host: { source: 1 }, steps: [] })).to.contain('{"source": "path"} takes one string');
+    expect(() => createHost(hostSpecFromCompact(host), { version: "4.18", nodeClaims: "v4" })).to.throw(UsageError);
+  });
+
+  it("validates the compact host spec", () => {
+    const err = (h: unknown): string => {
+      try { hostSpecFromCompact(h); } catch (e) { return (e as UsageError).message; }
+      return "";
+    };
+    expect(err(1)).to.equal("host must be an object");
+    expect(err({ nodes: [] })).to.contain("host.nodes must be an array of 1..64 nodes");
+    expect(err({ nodes: [1] })).to.contain("host.nodes[0] must be an object");
+    expect(err({ nodes: [{ mem_mib: 1, cpus: 1, gpus: 1 }] })).to.contain('unknown field "gpus"');
+    expect(err({ nodes: [{ mem_mib: 1.5, cpus: 1 }] })).to.contain("mem_mib must be an integer");
+    expect(err({ nodes: [{ mem_mib: 1, ranges: [], cpus: 1 }] })).to.contain("give mem_mib or ranges, not both");
+    expect(err({ nodes: [{ ranges: 1, cpus: 1 }] })).to.contain("ranges must be an array");
+    expect(err({ nodes: [{ ranges: [1], cpus: 1 }] })).to.contain("ranges[0] must be an object");
+    expect(err({ nodes: [{ ranges: [{ base: 0, length: 4096, x: 1 }], cpus: 1 }] })).to.contain('unknown field "x"');
+    expect(err({ nodes: [{ ranges: [{ base: "zz", length: 4096 }], cpus: 1 }] })).to.contain("base must be a byte count");
+    expect(err({ nodes: [{ ranges: [{ base: 100, length: 4096 }], cpus: 1 }] })).to.contain("multiple of 4096");
+    expect(err({ nodes: [{ ranges: [{ base: 0, length: "0x2000" }], cpus: 1 }, { ranges: [{ base: 4096, length: 4096 }], cpus: 1 }] })).to.contain("overlaps");
+    expect(err({ nodes: [{ ranges: [{ base: "0x10000000000000", length: 4096 }], cpus: 1 }] })).to.contain("52-bit");
+    expect(err({ nodes: [{ mem_mib: 1, cpus: 0 }] })).to.contain("at least one node needs CPUs");
+    expect(err({ nodes: [{ mem_mib: 0, cpus: 1 }] })).to.contain("no memory on any node");
+    expect(err({ nodes: [{ mem_mib: 1, cpus: 1 }], distances: [[10, 20]] })).to.contain("1x1 matrix");
+    expect(err({ nodes: [{ mem_mib: 1, cpus: 1 }], distances: [10] })).to.contain("1x1 matrix");
+    expect(err({ nodes: [{ mem_mib: 1, cpus: 1 }], distances: [[256]] })).to.contain("0..255");
+    expect(err({ nodes: [{ ranges: Array.from({ length: 129 }, (_, i) => ({ base: i * 8192, length: 4096 })), cpus: 1 }] })).to.contain("more than 128 memory ranges");
+    const spec: HostSpec = hostSpecFromCompact({ nodes: [{ mem_mib: 2, cpus: 2 }, { mem_mib: 2, cpus: 1 }] });
+    expect(spec.nodes.map((n) => n.cpus)).to.deep.equal([[0, 1], [2]]);
+    expect(spec.nodes[1]?.ranges).to.deep.equal([{ baseMfn: 512, pages: 512 }]);
+    expect(() => hostSpecFromSource("x.dsl")).to.throw("host sources need the topology builder");
+  });
+
+  it("other layers can register step ops that keep their own state", () => {
+    registerStepOp<{ op: string; index: number; n: number }>("test_counter", {
+      parse: (f, index) => { f.only(["n"]); return { op: "test_counter", index, n: f.uint("n") }; },
+      run: (ctx, step) => {
+        const c = ((ctx.state.get("counter") as number | undefined) ?? 0) + step.n;
+        ctx.state.set("counter", c);
+        return { rc: 0, result: { counter: c, free: ctx.hv.physinfo().free_pages } };
+      },
+    });
+    expect(stepOpNames()).to.include("test_counter");
+    const r = run([{ op: "test_counter", n: 2 }, { op: "test_counter", n: 3, expect: { counter: 5 } }]);
+    expect(r.failures).to.deep.equal([]);
+  });
+
+  describe("numakit sim (CLI)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "numakit-sim-"));
+    const file = (name: string, content: unknown): string => {
+      const p = join(dir, name);
+      writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
+      return p;
+    };
+
+    it("prints JSON with steps and final state, exit 0", async () => {
+      const r = await runCli(["sim", join(samples, "placement.json"), "--format", "json"]);
+      expect(r.code).to.equal(0);
+      const out = JSON.parse(r.stdout) as { steps: { op: string; rc: number; result?: { done?: number } }[]; final: { nodes: unknown[]; domains: unknown[] } };
+      expect(out.steps[2]).to.deep.equal({ op: "populate_physmap", rc: 0, result: { done: 160 } });
+      expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524032 }]);
+    });
+
+    it("runs every sample and every op end to end", async () => {
+      for (const f of ["claims.json", "seed-node-bound.json"]) {
+        const r = await runCli(["sim", join(samples, f)]);
+        expect(r.code, f).to.equal(0);
+        expect(r.stdout).to.contain("expectations: all met");
+      }
+      const all = file("all.json", {
+        host: { nodes: [{ mem_mib: 64, cpus: 1 }, { mem_mib: 64, cpus: 1 }] },
+        xen: { version: "4.18" },
+        steps: [
+          { op: "createdomain", max_vcpus: 2, vcpus: false },
+          { op: "max_vcpus", domid: 1, max: 2 },
+          { op: "max_mem", domid: 1, max_memkb: 65536 },
+          { op: "claim_pages", domid: 1, nr_pages: 2000 },
+          { op: "populate_physmap", domid: 1, nr_extents: 2, extent_order: 9, mem_flags: { node: 1, exact: true } },
+          { op: "decrease_reservation", domid: 1, nr_extents: 1, extent_order: 9, expect: { done: 1 } },
+          { op: "getdomaininfo", domid: 1, expect: { outstanding_pages: 2000 - 512 } },
+          { op: "vcpu_setaffinity", domid: 1, vcpu: 0, hard: [0], soft: "all" },
+          { op: "setnodeaffinity", domid: 1, nodes: [1] },
+          { op: "shadow_set_allocation", domid: 1, mb: 2 },
+          { op: "unpausedomain", domid: 1 },
+          { op: "page_offline", mfn: 100, expect: { status: "offlined" } },
+          { op: "page_online", mfn: 100 },
+          { op: "claim_memory", domid: 1, claims: [{ pages: 1, node: 0 }], expect: { rc: -38 } },
+          { op: "claim_memory_get", domid: 1, expect: { rc: -95 } },
+          { op: "destroydomain", domid: 1 },
+          { op: "idle_scrub" },
+          { op: "physinfo", expect: { outstanding_pages: 0 } },
+          { op: "numainfo" },
+        ],
+      });
+      const r = await runCli(["sim", all, "--format", "json"]);
+      expect(r.stderr).to.equal("");
+      expect(r.code).to.equal(0);
+    });
+
+    it("exit 1 on a failed expectation, 2 on a bad file, one line each", async () => {
+      const failed = await runCli(["sim", file("f.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { rc: -1 } }] })]);
+      expect(failed.code).to.equal(1);
+      expect(failed.stderr).to.contain("step 0 (createdomain): expected rc -1, got 0");
+      const bad = await runCli(["sim", file("b.json", { host, steps: [{ op: "populate_physmap", domid: 1 }] })]);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr.trim()).to.match(/^numakit: .*b\.json: step 0 \(populate_physmap\): missing "nr_extents"$/);
+      const notJson = await runCli(["sim", file("n.json", "{")]);
+      expect(notJson.code).to.equal(2);
+      expect(notJson.stderr).to.contain("not valid JSON");
+      const missing = await runCli(["sim", join(dir, "nope.json")]);
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.contain("cannot read scenario: ENOENT");
+      const noHost = await runCli(["sim", file("h.json", { steps: [] })]);
+      expect(noHost.code).to.equal(2);
+      expect(noHost.stderr).to.contain("scenario has no host");
+      const source = await runCli(["sim", file("s.json", { host: { source: "tables.dat" }, steps: [] })]);
+      expect(source.code).to.equal(2);
+      expect(source.stderr.trim()).to.match(/host sources need the topology builder$/);
+      const flag = await runCli(["sim", file("o.json", { host, steps: [] }), "--host", "x"]);
+      expect(flag.code).to.equal(2);
+      expect(flag.stderr).to.contain("host sources need the topology builder");
+    });
+  });
+});

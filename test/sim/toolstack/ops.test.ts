@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { expect } from "chai";
+import { UsageError } from "../../../src/errors.js";
+import { parseScenario, runScenario, scenarioHost } from "../../../src/sim/scenario/scenario.js";
+import { runCli } from "../../helpers/cli.js";
+
+const host2 = (mib: number[]) => ({ nodes: mib.map((m) => ({ mem_mib: m, cpus: 4 })) });
+
+function run(steps: unknown[], mib = [8192, 8192], nodeClaims = "v4") {
+  const scn = parseScenario({ host: host2(mib), xen: { version: "current", nodeClaims }, steps });
+  return runScenario(scn, scenarioHost(scn, undefined));
+}
+
+const create = [{ op: "createdomain", max_vcpus: 2 }, { op: "max_mem", domid: 1, max_memkb: 8 * 1024 * 1024 }];
+
+describe("sim/toolstack scenario ops", () => {
+  it("hvm_build: a 4096 MiB guest populates 480 × 4K, 1023 × 2M, 2 × 1G; pages = total − hole + 16 special", () => {
+    const r = run([...create, { op: "hvm_build", domid: 1, mem_mib: 4096, claim: true, expect: { rc: 0, ok: true, extents: { order0: 480, order9: 1023, order18: 2 } } }]);
+    expect(r.failures).to.deep.equal([]);
+    const res = r.steps[2]?.result as { pagesByNode: Record<string, number> };
+    expect(Object.values(res.pagesByNode).reduce((a, b) => a + b, 0)).to.equal(4096 * 256 - 0x20 + 16);
+    expect(r.final.domains[0]?.outstandingPages).to.equal(0);
+  });
+
+  describe("xen.md §7.2 #2: affinity {0}, 3 GiB free on node 0, a 4 GiB guest", () => {
+    // Node 0 has 4 GiB; a first domain takes 1 GiB of it exactly there.
+    const prefill = [
+      { op: "createdomain", max_vcpus: 1 }, { op: "max_mem", domid: 1, max_memkb: 2 * 1024 * 1024 },
+      { op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 18, mem_flags: { node: 0, exact: true }, expect: { rc: 0, done: 1 } },
+      { op: "createdomain", max_vcpus: 2 }, { op: "max_mem", domid: 2, max_memkb: 5 * 1024 * 1024 },
+      { op: "setnodeaffinity", domid: 2, nodes: [0] },
+    ];
+
+    it("non-exact: node 0 fills first, the rest falls back to node 1, the build succeeds", () => {
+      const r = run([...prefill, { op: "hvm_build", domid: 2, mem_mib: 4096, expect: { rc: 0, ok: true } }], [4096, 8192]);
+      expect(r.failures).to.deep.equal([]);
+      const by = (r.steps.at(-1)?.result as { pagesByNode: Record<string, number> }).pagesByNode;
+      // alloc_domheap_pages tries the zones above the DMA zone on every node before node 0's DMA
+      // zone, so node 0 contributes its non-DMA memory (~2 GiB here) and node 1 the rest.
+      expect(by["0"]).to.be.greaterThan(400_000);
+      expect(by["1"]).to.be.greaterThan(400_000);
+      expect((by["0"] ?? 0) + (by["1"] ?? 0)).to.equal(4096 * 256 - 0x20 + 16);
+    });
+
+    it("exact node 0: degrades 1G → 2M → 4K on node 0 and fails with EBUSY once node 0 is empty; claim released", () => {
+      const r = run([...prefill, { op: "hvm_build", domid: 2, mem_mib: 4096, pnode: 0, claim: true, expect: { ok: false } }], [4096, 8192], "none");
+      // xl-style host claim succeeds (8 GiB free on node 1), so the failure is the exact 4 KiB populate.
+      expect(r.failures).to.deep.equal([]);
+      const step = r.steps.at(-1);
+      expect(step?.rc).to.equal(-16);
+      expect((step?.result as { pagesByNode: Record<string, number> }).pagesByNode["1"]).to.equal(undefined);
+      expect(r.final.domains.find((d) => d.domid === 2)?.outstandingPages).to.equal(0);
+    });
+  });
+
+  it("vm_start: result keys per VM and totals", () => {
+    const r = run([{ op: "vm_start", flow: "claim", policy: "xenopsd", seed: 3, vms: [{ name: "a", mem_mib: 1024, vcpus: 2 }, { name: "b", mem_mib: 1024 }] }]);
+    const res = r.steps[0]?.result as { vms: Record<string, unknown>[]; totals: Record<string, unknown> };
+    expect(Object.keys(res.vms[0] ?? {})).to.deep.equal(["name", "domid", "plannedNodes", "pagesByNode", "localPercent", "extents", "started"]);
+    expect(res.vms.map((v) => v["plannedNodes"])).to.deep.equal([[0], [1]]);
+    expect(res.totals).to.deep.include({ vms: 2, started: 2, fullyLocal: 2, localPercent: 100 });
+  });
+
+  describe("bad steps: one line naming the step", () => {
+    const bad: [unknown, RegExp][] = [
+      [{ op: "hvm_build", domid: 1 }, /step 0 \(hvm_build\): mem_mib must be an integer/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 0 }, /mem_mib must be at least 1/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, bogus: 1 }, /unknown field "bogus"/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, pnode: 0, vnuma: [{ mem_mib: 64, pnode: 0 }] }, /pnode or vnuma/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, vnuma: [{ mem_mib: 32, pnode: 0 }] }, /vnuma memory 32 MiB != mem_mib 64/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, vnuma: [] }, /vnuma must have 1\.\.64 entries/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, vnuma: [{ mem_mib: 64, node: 0 }] }, /vnuma\[0\]: unknown field "node"/],
+      [{ op: "hvm_build", domid: 1, mem_mib: 64, vnuma: [7] }, /vnuma\[0\] must be an object/],
+      [{ op: "vm_start", flow: "fast", vms: [{ mem_mib: 1 }] }, /flow must be one of "legacy", "claim", "claim\+node-create"/],
+      [{ op: "vm_start", flow: "claim", policy: "xl", vms: [{ mem_mib: 1 }] }, /policy must be one of/],
+      [{ op: "vm_start", flow: "claim", vms: [] }, /vms must have 1\.\.100000 entries/],
+      [{ op: "vm_start", flow: "claim", vms: [{ name: "a", mem_mib: 1 }, { name: "a", mem_mib: 1 }] }, /vms\[1\]: name must be a unique/],
+      [{ op: "vm_start", flow: "claim", vms: [{ mem_mib: 1, vcpus: 0 }] }, /vcpus must be at least 1/],
+    ];
+    for (const [step, re] of bad) {
+      it(re.source, () => {
+        expect(() => parseScenario({ host: host2([64, 64]), steps: [step] })).to.throw(UsageError, re);
+      });
+    }
+  });
+
+  it("sample hvm-build-1tib.json: every pinned expectation holds (1 TiB on one node, vNUMA 5.5 GiB)", () => {
+    const scn = parseScenario(JSON.parse(readFileSync("samples/scenarios/hvm-build-1tib.json", "utf8")));
+    expect(runScenario(scn, scenarioHost(scn, undefined)).failures).to.deep.equal([]);
+  });
+
+  it("numakit sim: the 4node sample prints the per-VM table; --format json carries the result", async () => {
+    const text = await runCli(["sim", "samples/scenarios/vm-start-4node-claim.json"]);
+    expect(text.code).to.equal(0);
+    expect(text.stdout).to.match(/vm_start flow=claim policy=xenopsd seed=42\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +started\n/);
+    expect(text.stdout).to.match(/totals: 40\/40 started, 40 fully local, 100\.00% of 245758 MiB on planned nodes/);
+    const json = await runCli(["sim", "--format", "json", "samples/scenarios/vm-start-4node-legacy.json"]);
+    expect(json.code).to.equal(0);
+    const rep = JSON.parse(json.stdout) as { steps: { result: { totals: { localPercent: number; started: number } } }[] };
+    expect(rep.steps[0]?.result.totals.started).to.equal(40);
+    expect(rep.steps[0]?.result.totals.localPercent).to.be.below(100);
+  });
+});
