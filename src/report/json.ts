@@ -67,6 +67,7 @@ export function topologyJson(t: Topology, v: Validation): Record<string, unknown
       initiators: t.unplacedInitiators.map((i) => ({ ...initiatorJson(i), pxm: i.pxm })),
       devices: t.unplacedDevices,
     },
+    dynamicPxmDevices: t.dynamicPxmDevices,
     distances: t.distances,
     hmat: hmatJson(t),
     msct: t.msct === undefined ? null : { ...t.msct, maxPhysicalAddress: hex(t.msct.maxPhysicalAddress), domains: t.msct.domains.map((d) => ({ ...d, memoryCapacity: hex(d.memoryCapacity) })) },

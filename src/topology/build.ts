@@ -125,7 +125,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics];
   const topo: Topology = {
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
-    nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, distances,
+    nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
     verdicts: verdicts({ sratPresent: sratT !== undefined, linux, xen, slit, hmat }),
     diagnostics,
   };

@@ -11,7 +11,9 @@ export interface NamespaceLocality {
   devices: NodeDevice[];
   /** `_SLI` rows by the PXM of the device that returns them. */
   sli: SliRow[];
+  /** Devices whose `_PXM` is computed at run time (e.g. QEMU's memory slots: `Return (MPXM (…))`). */
+  dynamic: { path: string; hid?: string }[];
   diagnostics: Diagnostic[];
 }
 
-export const NO_NAMESPACE: NamespaceLocality = { devices: [], sli: [], diagnostics: [] };
+export const NO_NAMESPACE: NamespaceLocality = { devices: [], sli: [], dynamic: [], diagnostics: [] };

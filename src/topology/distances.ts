@@ -11,8 +11,8 @@ import type { SlitView } from "./views.js";
 export const LOCAL_DISTANCE = 10;
 export const REMOTE_DISTANCE = 20;
 
-/** `_SLI` of a locality: row[j] = distance from this PXM to PXM j (ACPI §6.2.15). */
-export interface SliRow { pxm: number; row: readonly number[] }
+/** `_SLI` of a locality (ACPI 6.5 §6.2.15): row[j] = distance from this PXM to PXM j, column[j] = from j to it. */
+export interface SliRow { pxm: number; row: readonly number[]; column?: readonly number[] }
 
 /** slit_valid(), plus the checks Linux does not make but without which it would read garbage. */
 export function slitRejection(slit: SlitView): string | undefined {
@@ -51,11 +51,15 @@ export function buildDistances(pxms: readonly number[], slit: SlitView | undefin
   }
   let source: DistanceSource = "default";
   for (const s of sli) {
-    const row = matrix[pxms.indexOf(s.pxm)];
+    const i = pxms.indexOf(s.pxm);
+    const row = matrix[i];
     if (row === undefined) continue;
     pxms.forEach((pj, j) => {
-      const v = s.row[pj];
-      if (v !== undefined) { row[j] = v; source = "_SLI"; }
+      const out = s.row[pj];
+      if (out !== undefined) { row[j] = out; source = "_SLI"; }
+      const into = s.column?.[pj];
+      const other = matrix[j];
+      if (into !== undefined && other !== undefined) { other[i] = into; source = "_SLI"; }
     });
   }
   return { matrix, source, reason: reason ?? "the SLIT is not used" };

@@ -128,6 +128,8 @@ export interface Topology {
   /** Initiators and devices whose PXM has no node. */
   unplacedInitiators: (Initiator & { pxm: number })[];
   unplacedDevices: NodeDevice[];
+  /** Devices whose `_PXM` only run-time AML can tell. */
+  dynamicPxmDevices: { path: string; hid?: string }[];
   distances: Distances;
   hmat?: HmatModel;
   msct?: MsctModel;

@@ -96,6 +96,12 @@ export const CATALOGUE = {
   XEN_MEMORY_OVERLAP: { severity: "error", origin: "xen", summary: "numa_fw_bad(): memory ranges overlap across nodes or hot-plug flags" },
   XEN_MEMORY_INTERLEAVE: { severity: "error", origin: "xen", summary: "numa_fw_bad(): node spans interleave" },
   XEN_MEMORY_OVERLAP_SAME_NODE: { severity: "warning", origin: "xen", summary: "ranges of one node overlap" },
+  MEMORY_HOTPLUG_PXM_RUNTIME: { severity: "info", origin: "numakit", summary: "hot-plugged memory takes its device's run-time _PXM, not necessarily the window's node" },
+  DEVICE_PXM_DYNAMIC: { severity: "info", origin: "numakit", summary: "a device computes _PXM at run time; it is not placed" },
+  AML_SLI_DIAGONAL: { severity: "warning", origin: "acpi", summary: "_SLI: the locality's own distance is not 10 (reported by the AML reader)" },
+  AML_SLI_TOO_SHORT: { severity: "warning", origin: "acpi", summary: "_SLI: the buffer does not reach the device's locality" },
+  AML_SLI_LENGTH: { severity: "warning", origin: "acpi", summary: "_SLI: length is not 2·max(N, i+1)" },
+  AML_SLI_WITHOUT_PXM: { severity: "warning", origin: "acpi", summary: "_SLI on a device without _PXM" },
   DEVICE_PXM_UNKNOWN: { severity: "warning", origin: "linux", summary: "a _PXM names a PXM with no node (NUMA_NO_NODE)" },
 } as const satisfies Record<string, CheckInfo>;
 

@@ -61,6 +61,16 @@ export function checkTopology(t: Topology, madt: DecodedTable | undefined, f: Fi
     if (hasCpu && n.memory.length === 0) f.add("NODE_MEMORYLESS", `node ${n.id} (PXM ${n.pxm}) has CPUs but no memory`, at);
     if (!hasCpu && n.memory.length > 0) f.add("NODE_CPULESS", `node ${n.id} (PXM ${n.pxm}) has memory but no CPUs`, at);
   }
+  // A hot-plug window belongs to one PXM in the SRAT, but each DIMM plugged into it takes the node
+  // its memory device's _PXM returns (QEMU: the window is the last node's, a DIMM asked for node 0
+  // lands on node 0). When that _PXM is computed at run time, the tables cannot say where it goes.
+  const slots = t.dynamicPxmDevices.filter((d) => d.hid === "PNP0C80");
+  for (const n of slots.length === 0 ? [] : t.nodes) {
+    const window = n.memory.find((r) => r.hotPluggable);
+    if (window !== undefined) {
+      f.add("MEMORY_HOTPLUG_PXM_RUNTIME", `node ${n.id}'s hot-plug range ${show(window)} may receive memory on other nodes: ${slots.length} memory device(s) (${slots.slice(0, 3).map((d) => d.path).join(", ")}${slots.length > 3 ? ", …" : ""}) compute _PXM at run time`, window.at);
+    }
+  }
   for (const d of t.unplacedDevices) {
     f.add("DEVICE_PXM_UNKNOWN", `${d.path} has _PXM ${d.pxm}, which no SRAT entry names: Linux gives it NUMA_NO_NODE`, { table: "DSDT" });
   }

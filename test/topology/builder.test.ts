@@ -93,7 +93,7 @@ describe("topology builder", () => {
 
   it("places devices by _PXM and keeps unknown PXMs apart", () => {
     const t = buildTopology(hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [] }), {
-      namespace: { devices: [{ path: "\\_SB.PCI0", pxm: 0 }, { path: "\\_SB.MEM9", pxm: 9 }], sli: [], diagnostics: [] },
+      namespace: { devices: [{ path: "\\_SB.PCI0", pxm: 0 }, { path: "\\_SB.MEM9", pxm: 9 }], sli: [], dynamic: [], diagnostics: [] },
     });
     expect(t.nodes[0]?.devices.map((d) => d.path)).to.deep.equal(["\\_SB.PCI0"]);
     expect(t.unplacedDevices.map((d) => d.path)).to.deep.equal(["\\_SB.MEM9"]);

@@ -84,7 +84,7 @@ describe("validation catalogue", () => {
   it("MADT duplicates and CPUs without SRAT entries; devices with unknown PXMs", () => {
     const tables = [sratTable(3, [{ type: 0, values: { proximityDomainLow8: 0, apicId: 0, flags: 1 } }]),
       madtTable([{ type: 0, values: { processorId: 0, localApicId: 0, flags: 1 } }, { type: 0, values: { processorId: 1, localApicId: 0, flags: 1 } }, { type: 0, values: { processorId: 2, localApicId: 5, flags: 1 } }])];
-    const t = buildTopology(tables, { namespace: { devices: [{ path: "\\_SB.X", pxm: 4 }], sli: [], diagnostics: [] } });
+    const t = buildTopology(tables, { namespace: { devices: [{ path: "\\_SB.X", pxm: 4 }], sli: [], dynamic: [], diagnostics: [] } });
     expect(validate(tables, t).diagnostics.map((d) => d.code)).to.include.members(["MADT_DUPLICATE_CPU", "MADT_CPU_NOT_IN_SRAT", "DEVICE_PXM_UNKNOWN"]);
   });
 
