@@ -71,6 +71,12 @@ function section(title: string, lines: readonly string[], indent = "    "): stri
   return lines.length === 0 ? [] : [`  ${title}:`, ...lines.map((l) => `${indent}${l}`)];
 }
 
+/** Firmware lists a Processor object per possible CPU; the text report shows the first few. */
+const MAX_DEVICE_LINES = 8;
+function limited(lines: readonly string[]): string[] {
+  return lines.length <= MAX_DEVICE_LINES ? [...lines] : [...lines.slice(0, MAX_DEVICE_LINES), `… and ${lines.length - MAX_DEVICE_LINES} more (--format json lists all)`];
+}
+
 function nodeTree(n: TopologyNode): string[] {
   const hot = n.memoryBytesWithHotplug - n.memoryBytes;
   const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
@@ -78,7 +84,7 @@ function nodeTree(n: TopologyNode): string[] {
     head,
     ...section("cpus", cpuLines(n.cpus)),
     ...section("memory", n.memory.map(memoryLine)),
-    ...section("devices", n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${d.inheritedFrom === undefined ? "" : `  _PXM from ${d.inheritedFrom}`}`)),
+    ...section("devices", limited(n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}`))),
     ...section("initiators", n.initiators.map(initiatorLine)),
     ...section("GIC ITS", n.itsIds.length === 0 ? [] : [n.itsIds.join(", ")]),
   ];

@@ -47,13 +47,11 @@ export interface Initiator {
   at: EntryLocation;
 }
 
-/** A namespace device placed in a proximity domain by `_PXM` (see ./devices.ts). */
+/** A namespace device placed in a proximity domain by its own static `_PXM` (see ./devices.ts). */
 export interface NodeDevice {
   path: string;
   hid?: string;
   pxm: number;
-  /** The ancestor whose _PXM applies, when inherited. */
-  inheritedFrom?: string;
 }
 
 export interface TopologyNode {

@@ -43,7 +43,7 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
       if (i < j && y !== undefined && x !== y) asymmetric.push(`[${i}][${j}]=${x} vs [${j}][${i}]=${y}`);
     }
   }
-  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${reserved} entries use reserved values (0..9)`, at);
+  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${reserved} entr${reserved === 1 ? "y uses" : "ies use"} reserved values (0..9)`, at);
   if (unreachable > 0) f.add("SLIT_UNREACHABLE", `${unreachable} entries are 255 (unreachable)`, at);
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
