@@ -22,20 +22,29 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const devices: NodeDevice[] = [];
   const sli: SliRow[] = [];
   const dynamic: NamespaceLocality["dynamic"] = [];
+  let firstDynamic: { table: string; offset: number; reason: string } | undefined;
   const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
   for (const d of ns.devices) {
     const p = d.pxm;
     if (p === undefined || p.inheritedFrom !== undefined) continue;
     if (!p.static) {
-      const where = describeProvenance(blocks[0]?.source ?? { file: "" });
       dynamic.push(d.hid?.static === true ? { path: d.path, hid: d.hid.value } : { path: d.path });
-      diagnostics.push({ code: "DEVICE_PXM_DYNAMIC", severity: "info", table: p.table, offset: p.offset, message: `${d.path} computes _PXM at run time (${p.reason}); numakit does not place it`, source: where });
+      firstDynamic ??= { table: p.table, offset: p.offset, reason: p.reason };
       continue;
     }
     const dev: NodeDevice = { path: d.path, pxm: p.value };
     if (d.hid?.static === true) dev.hid = d.hid.value;
     devices.push(dev);
     if (d.sli?.static === true) sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column });
+  }
+  // One finding for all of them: firmware often computes _PXM for every CPU object (X10DAi: 195).
+  if (firstDynamic !== undefined) {
+    const names = dynamic.slice(0, 4).map((d) => d.path).join(", ");
+    diagnostics.push({
+      code: "DEVICE_PXM_DYNAMIC", severity: "info", table: firstDynamic.table, offset: firstDynamic.offset,
+      message: `${dynamic.length} device(s) compute _PXM at run time (${names}${dynamic.length > 4 ? ", …" : ""}; first: ${firstDynamic.reason}); numakit does not place them`,
+      source: describeProvenance(blocks[0]?.source ?? { file: "" }),
+    });
   }
   return { devices, sli, dynamic, diagnostics };
 }

@@ -97,7 +97,7 @@ export const CATALOGUE = {
   XEN_MEMORY_INTERLEAVE: { severity: "error", origin: "xen", summary: "numa_fw_bad(): node spans interleave" },
   XEN_MEMORY_OVERLAP_SAME_NODE: { severity: "warning", origin: "xen", summary: "ranges of one node overlap" },
   MEMORY_HOTPLUG_PXM_RUNTIME: { severity: "info", origin: "numakit", summary: "hot-plugged memory takes its device's run-time _PXM, not necessarily the window's node" },
-  DEVICE_PXM_DYNAMIC: { severity: "info", origin: "numakit", summary: "a device computes _PXM at run time; it is not placed" },
+  DEVICE_PXM_DYNAMIC: { severity: "info", origin: "numakit", summary: "devices compute _PXM at run time; they are not placed (one finding for all)" },
   AML_SLI_DIAGONAL: { severity: "warning", origin: "acpi", summary: "_SLI: the locality's own distance is not 10 (reported by the AML reader)" },
   AML_SLI_TOO_SHORT: { severity: "warning", origin: "acpi", summary: "_SLI: the buffer does not reach the device's locality" },
   AML_SLI_LENGTH: { severity: "warning", origin: "acpi", summary: "_SLI: length is not 2·max(N, i+1)" },
