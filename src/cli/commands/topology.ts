@@ -2,6 +2,7 @@ import { NUMBERINGS, type Numbering } from "../../topology/numbering.js";
 import { analyseSources } from "../../topology/load.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
+import { hwlocXml } from "../../report/hwloc-xml.js";
 import { UsageError } from "../../errors.js";
 import { formatOf, sourcesOf } from "../args.js";
 import type { Command } from "../command.js";
@@ -18,13 +19,16 @@ export const topology: Command = {
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
   builder: (y) => y
     .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("format", { alias: "f", choices: ["text", "json"], default: "text", describe: "output format" })
+    .option("format", { alias: "f", choices: ["text", "json", "hwloc-xml"], default: "text", describe: "output format (hwloc-xml: hwloc v2 XML for lstopo -i / hwloc-calc -i)" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
-    .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain"),
+    .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
+    .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux"),
   run: async (args) => {
-    const format = formatOf(args);
+    const hwloc = args["format"] === "hwloc-xml";
+    const format = hwloc ? "text" : formatOf(args);
     const { topology: t, validation } = await analyseSources(sourcesOf(args), { numbering: numberingOf(args) });
+    if (hwloc) { await write(hwlocXml(t)); return 0; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation));
     return 0;
   },
