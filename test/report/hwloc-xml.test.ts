@@ -176,6 +176,10 @@ describe("hwloc XML export", () => {
       const v = hwlocView(buildTopology(tables));
       expect(v.memattrs.find((m) => m.name === "Latency")?.values).to.deep.equal([{ target: 0, initiator: 0, value: 80 }, { target: 1, initiator: 0, value: 120 }]);
       expect(Object.fromEntries(v.notes)["NumakitMemattrs"]).to.match(/2 pair\(s\) whose initiator has no CPU left out/);
+      // A revision Linux does not know: it ignores the whole HMAT, and so does the export.
+      const rev3 = hwlocView(buildTopology([...tables.slice(0, -1), hmatTable(3, [])]));
+      expect(rev3.memattrs).to.deep.equal([]);
+      expect(Object.fromEntries(rev3.notes)["NumakitMemattrs"]).to.match(/^not exported: Linux ignores the HMAT \(unknown revision 3/);
     });
   });
 
