@@ -3,7 +3,7 @@ import { analyseSources } from "../../topology/load.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { UsageError } from "../../errors.js";
-import { formatOf, sourcesOf } from "../args.js";
+import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
@@ -16,9 +16,7 @@ export function numberingOf(args: Record<string, unknown>): Numbering {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("format", { alias: "f", choices: ["text", "json"], default: "text", describe: "output format" })
+  builder: (y) => withFormat(withSources(y))
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain"),
