@@ -1,5 +1,23 @@
-/** Shared option parsing for commands that read ACPI sources. */
+/** Shared options of the commands that read ACPI sources: declared once, parsed once. */
+import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
+
+const SOURCE_HELP = "table binary, directory (sysfs / acpidump -b), acpidump text, or - (default: /sys/firmware/acpi/tables)";
+
+/** The SOURCE.. positional every table-reading command takes. */
+export function withSources(y: Argv): Argv {
+  return y.positional("source", { type: "string", array: true, describe: SOURCE_HELP });
+}
+
+/** --format text|json (plus any extra formats a command offers). */
+export function withFormat(y: Argv, extra: readonly string[] = []): Argv {
+  return y.option("format", { alias: "f", choices: ["text", "json", ...extra], default: "text", describe: "output format" });
+}
+
+/** --table SIG[,SIG..] */
+export function withTableFilter(y: Argv): Argv {
+  return y.option("table", { alias: "t", type: "string", array: true, describe: "only these signatures, e.g. --table SRAT,SLIT" });
+}
 
 export type Format = "text" | "json";
 

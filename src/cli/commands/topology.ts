@@ -4,7 +4,7 @@ import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { hwlocXml } from "../../report/hwloc-xml.js";
 import { UsageError } from "../../errors.js";
-import { formatOf, sourcesOf } from "../args.js";
+import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
@@ -17,9 +17,7 @@ export function numberingOf(args: Record<string, unknown>): Numbering {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("format", { alias: "f", choices: ["text", "json", "hwloc-xml"], default: "text", describe: "output format (hwloc-xml: hwloc v2 XML for lstopo -i / hwloc-calc -i)" })
+  builder: (y) => withFormat(withSources(y), ["hwloc-xml"])
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")

@@ -2,16 +2,14 @@ import { analyseSources } from "../../topology/load.js";
 import { validationJson } from "../../report/json.js";
 import { validationText } from "../../report/text.js";
 import { hasErrors, hasWarnings } from "../../diagnostics.js";
-import { formatOf, sourcesOf } from "../args.js";
+import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
 export const validate: Command = {
   command: "validate [source..]",
   describe: "Check SRAT/SLIT/HMAT/MSCT/MADT (fwts's checks, Linux's and Xen's conditions, cross-table rules) and say what Linux and Xen will use. Exit 1 on errors (--strict: on warnings too)",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("format", { alias: "f", choices: ["text", "json"], default: "text", describe: "output format" })
+  builder: (y) => withFormat(withSources(y))
     .option("strict", { type: "boolean", default: false, describe: "exit 1 on warnings as well as errors" })
     .example("$0 validate dump.txt", "findings and verdicts for an acpidump text file"),
   run: async (args) => {
