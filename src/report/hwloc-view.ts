@@ -3,6 +3,9 @@
  * export (./hwloc-xml.ts renders it). hwloc never reads ACPI; on Linux it reads sysfs
  * (hwloc/topology-linux.c `look_sysfsnode()`), so every choice here follows what Linux puts there:
  *
+ * Acceptance (SRAT, SLIT, HMAT) always follows Linux, hwloc's platform; `--numbering` only changes
+ * the node ids (os_index).
+ *
  * - Nodes: the topology's nodes, under its numbering, that are online at boot: with a CPU present
  *   at boot, memory present at boot, or a generic initiator (N_GENERIC_INITIATOR). A node with only
  *   disabled CPUs or hot-plug windows has no `node/nodeN` until something is plugged in. When Linux
@@ -16,10 +19,11 @@
  *   two nodes or more, as "NUMALatency" with kind FROM_OS|VALUE_LATENCY.
  * - Memory attributes: the HMAT's memory-level (hierarchy 0) values, only when Linux uses the HMAT.
  *   Linux turns an access latency/bandwidth into equal read and write values
- *   (`hmat_update_target_access()`); hwloc sets ReadLatency, WriteLatency (and bandwidths) from those and the main attribute to
- *   their integer average (`read_node_local_memattrs()`). Unlike sysfs, which holds only the best
- *   initiator per target, every initiator→target pair is exported: that is the point of reading the
- *   HMAT itself. An initiator is named by its cpuset, so initiators without PUs are left out.
+ *   (`hmat_update_target_access()`); hwloc sets ReadLatency/WriteLatency (and the bandwidths)
+ *   from those, and the main attribute to their integer average (`read_node_local_memattrs()`,
+ *   hwloc 2.9 topology-linux.c; it leaves it unset when one of the two is missing). Unlike
+ *   sysfs, which holds only the best initiator per target, every initiator→target pair is
+ *   exported: that is the point of reading the HMAT itself. An initiator is named by its cpuset, so initiators without PUs are left out.
  * - CPU-less nodes: hwloc places them by their HMAT initiators, else by distance
  *   (`read_node_initiators()`, `fixup_cpuless_node_locality_from_distances()`), else at Machine
  *   level. Here: the attached initiator of the HMAT memory structure (which Linux makes the only
