@@ -52,7 +52,7 @@ interface Obj {
   children: Obj[];
 }
 
-/** The object tree, gp_index in document order (Machine = 1, as hwloc numbers it). */
+/** The object tree; gp_index values are unique, Machine = 1 as in hwloc's own exports. */
 function buildTree(v: HwlocView): { root: Obj; numa: Map<number, Obj>; cpusetOf: Map<number, number[]> } {
   let gp = 0;
   const obj = (type: ObjType, cpuset: number[], extra: Partial<Obj> = {}): Obj => ({ type, gp: ++gp, cpuset, nodeset: [], infos: [], memory: [], children: [], ...extra });
