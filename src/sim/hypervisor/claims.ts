@@ -85,6 +85,65 @@ export class Claims {
   }
 
   /**
+   * For the bulk path (bulk-alloc.ts): over how many consecutive identical allocations of
+   * `request` pages the checks above stay true with the same consumption each time.
+   * `hostCalls`: calls the host gate lets through; `landCalls(node)`: calls that may land on
+   * `node` (its node check holding, its consumption modelled by consumeBulk; 0 = not modelled).
+   * Without a claim to consume, unclaimed memory shrinks by `request` per call (host-wide, and on
+   * the node used). While a claim covers the request, each call consumes exactly `request` from
+   * it, so host-wide and the claim node's unclaimed memory stay constant. undefined: a call could
+   * take a branch this does not model (then the allocator goes one call at a time).
+   */
+  bulkBudget(d: Domain | undefined, request: number, noRefcount: boolean): { hostCalls: number; landCalls: (node: number) => number } | undefined {
+    const per = (free: number): number => Math.max(0, Math.floor(free / request));
+    const nodeFree = (n: number): number => per(this.nodeUnclaimed(n));
+    if (d === undefined || noRefcount || d.outstanding_pages === 0) {
+      if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
+      return { hostCalls: per(this.unclaimed), landCalls: this.config.nodeClaims === "none" ? () => Infinity : nodeFree };
+    }
+    const calls = Math.floor(d.outstanding_pages / request);
+    // Calls i = 0.. with request <= free + claim - i·request (XS-v4's relaxed checks).
+    const within = (free: number, claim: number): number =>
+      (free >= request ? calls : Math.min(calls, Math.max(0, Math.floor((free + claim - request) / request) + 1)));
+    switch (this.config.nodeClaims) {
+      case "none":
+        return { hostCalls: calls, landCalls: () => Infinity };
+      case "v4": {
+        const cn = d.claim_node;
+        const land = (n: number): number => (cn === NUMA_NO_NODE ? nodeFree(n) : n === cn ? within(this.nodeUnclaimed(n), d.outstanding_pages) : 0);
+        return { hostCalls: within(this.unclaimed, d.outstanding_pages), landCalls: land };
+      }
+      case "claim-sets": {
+        if (d.node_claims === 0) return { hostCalls: calls, landCalls: nodeFree };
+        // Redemption from the allocation's node only, while its claim covers each request.
+        const land = (n: number): number => {
+          const own = d.claims[n] ?? 0;
+          return Math.min(Math.floor(own / request), Math.max(0, Math.floor((this.nodeUnclaimed(n) + own - request) / request) + 1));
+        };
+        return { hostCalls: calls, landCalls: land };
+      }
+    }
+  }
+
+  /** The claim consumption of `calls` allocations per node, as budgeted by bulkBudget (current Xen: at allocation). */
+  consumeBulk(d: Domain | undefined, request: number, noRefcount: boolean, calls: ReadonlyMap<number, number>): void {
+    if (d === undefined || noRefcount || d.outstanding_pages === 0 || this.config.version === "4.18") return;
+    let total = 0;
+    for (const c of calls.values()) total += c * request;
+    this.take(d, total);
+    if (this.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
+      this.nodeClaimed[d.claim_node] = (this.nodeClaimed[d.claim_node] ?? 0) - total;
+      if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
+    } else if (this.config.nodeClaims === "claim-sets" && d.node_claims > 0) {
+      for (const [n, c] of calls) {
+        d.claims[n] = (d.claims[n] ?? 0) - c * request;
+        d.node_claims -= c * request;
+        this.nodeClaimed[n] = (this.nodeClaimed[n] ?? 0) - c * request;
+      }
+    }
+  }
+
+  /**
    * `domain_adjust_tot_pages()`. In 4.18 it also moves the claim: consumed on growth by
    * min(claim, pages), and — while a claim is active — refilled by the pages freed.
    */

@@ -9,7 +9,7 @@ import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, PAGE_SIZE, type HostS
 import { Domain, NODE_MASK_ALL } from "./domain.js";
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "./errno.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
-import { memflags, PageAllocator } from "./page-alloc.js";
+import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { pow2 } from "./bits.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
@@ -225,23 +225,21 @@ export class Hypervisor {
     if (!d.hap || a.mb < 0) return err(EINVAL);
     const target = a.mb * 256;
     if (target > d.poolPages) return { rc: this.growPool(d, target - d.poolPages, 0) };
-    for (let excess = d.poolPages - target; excess > 0; excess--) {
-      const node = this.highestNode(d.pool, 0);
-      const mfn = node === undefined ? undefined : d.pool[node]?.highestAligned(0);
-      if (node === undefined || mfn === undefined) break;
-      d.pool[node]?.remove(mfn, 1);
-      this.alloc.freeXenPages(mfn, 0, node);
+    // Shrinking frees the highest pool pages, one page at a time in Xen (freed dirty).
+    for (const r of highestBlocks(d.pool, 0, d.poolPages - target)) {
+      d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
+      this.alloc.freeRunDescending(r.lo, r.hi, r.node, true, 0);
     }
     return ok;
   }
 
-  /** `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page. */
+  /**
+   * `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page in Xen,
+   * here all of them through the bulk path (same result, cost per buddy).
+   */
   private growPool(d: Domain, pages: number, cpu: number): number {
     const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
-    for (let i = 0; i < pages; i++) {
-      if (this.alloc.allocDomheapPages(d, 0, mf, cpu) === undefined) return -ENOMEM;
-    }
-    return 0;
+    return this.alloc.allocDomheapPagesBulk(d, 0, mf, pages, cpu) === pages ? 0 : -ENOMEM;
   }
 
   /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
@@ -362,9 +360,8 @@ export class Hypervisor {
       mf.noScrub = true;
       mf.keepScrub = true;
     }
-    let done = 0;
-    while (done < a.nr_extents && this.alloc.allocDomheapPages(d, a.extent_order, mf) !== undefined) done++;
-    return { rc: 0, done };
+    // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
+    return { rc: 0, done: this.alloc.allocDomheapPagesBulk(d, a.extent_order, mf, a.nr_extents) };
   }
 
   /**
@@ -376,25 +373,15 @@ export class Hypervisor {
     const d = this.doms.get(a.domid);
     if (d === undefined || (!this.privileged(a.caller) && a.caller !== a.domid)) return { rc: 0, done: 0 };
     if (a.extent_order > this.maxOrder(a.caller)) return { rc: 0, done: 0 };
+    // Extent by extent in Xen (guest_remove_page → free_domheap_pages); here run by run.
     let done = 0;
-    for (; done < a.nr_extents; done++) {
-      const node = a.node ?? this.highestNode(d.pages, a.extent_order);
-      const mfn = node === undefined ? undefined : d.pages[node]?.highestAligned(a.extent_order);
-      if (node === undefined || mfn === undefined) break;
-      this.alloc.freeDomainPages(d, mfn, a.extent_order, node);
+    for (const r of highestBlocks(d.pages, a.extent_order, a.nr_extents, a.node)) {
+      d.pages[r.node]?.remove(r.lo, r.hi - r.lo);
+      this.alloc.claims.adjustTotPages(d, -(r.hi - r.lo));
+      this.alloc.freeRunDescending(r.lo, r.hi, r.node, d.is_dying, a.extent_order);
+      done += (r.hi - r.lo) / pow2(a.extent_order);
     }
     return { rc: 0, done };
-  }
-
-  /** The node whose set holds the highest 2^order-aligned owned block. */
-  private highestNode(sets: Domain["pages"], order: number): number | undefined {
-    let best: number | undefined;
-    let bestMfn = -1;
-    sets.forEach((s, n) => {
-      const m = s.highestAligned(order);
-      if (m !== undefined && m > bestMfn) { bestMfn = m; best = n; }
-    });
-    return best;
   }
 
   /** Background scrubbing by idle pCPUs, run to completion (not a hypercall). Returns pages scrubbed. */
