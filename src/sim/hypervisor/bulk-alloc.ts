@@ -38,7 +38,8 @@ export function allocDomheapPagesBulk(
 ): number {
   let done = 0;
   while (done < n) {
-    const t = stretch(pa, d, order, mf, n - done, cpu, sink);
+    // A single call gains nothing from the batch machinery.
+    const t = n - done > 1 ? stretch(pa, d, order, mf, n - done, cpu, sink) : 0;
     if (t > 0) { done += t; continue; }
     const b = pa.allocDomheapPages(d, order, mf, cpu);
     if (b === undefined) break;
@@ -64,8 +65,53 @@ function scanOrder(online: readonly number[], mask: readonly number[], start: nu
   const i = mask.indexOf(start);
   if (i < 0) seq.push(...mask);
   else for (let k = 1; k < mask.length; k++) seq.push(mask[(i + k) % mask.length] ?? start);
-  if (!mf.exact) seq.push(...online.filter((x) => !mask.includes(x)));
+  if (!mf.exact) for (const x of online) if (!mask.includes(x)) seq.push(x);
   return seq;
+}
+
+/** The calls being batched (plain data: this runs once per populate call, keep it cheap). */
+interface Stretch {
+  pa: PageAllocator;
+  d: Domain | undefined;
+  order: number;
+  mf: Memflags;
+  range: [number, number];
+  takeDirty: boolean;
+  /** Per node id: what the next call landing there takes (filled on first use). */
+  states: (NodeState | undefined)[];
+}
+
+function nodeState(st: Stretch, node: number): NodeState {
+  let s = st.states[node];
+  if (s === undefined) {
+    const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
+    s = ok ? st.pa.heap.nextRun(node, st.range[0], st.range[1], st.order, st.takeDirty) : "fail";
+    st.states[node] = s;
+  }
+  return s;
+}
+
+/** Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on. */
+function landingCycle(st: Stretch, cpu: number): number[] {
+  const { pa, d, mf } = st;
+  const mask = pa.nodemask(d);
+  const start = pa.startNode(mask, mf, d, cpu);
+  const online = pa.heap.online;
+  if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
+    // Round-robin: each call starts after the node the previous one used.
+    const i0 = mask.indexOf(start);
+    const cycle: number[] = [];
+    for (let k = 0; k < mask.length; k++) {
+      const x = mask[(i0 + k) % mask.length] ?? start;
+      if (nodeState(st, x) !== "fail") cycle.push(x);
+    }
+    if (cycle.length > 0 || mf.exact) return cycle;
+    // Nothing in the nodemask: every call falls back to the same first other node.
+    for (const x of online) if (!mask.includes(x) && nodeState(st, x) !== "fail") return [x];
+    return [];
+  }
+  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(st, x) !== "fail") return [x];
+  return [];
 }
 
 /**
@@ -85,53 +131,32 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
 
-  const takeDirty = order === 0 || mf.noScrub;
-  const states = new Map<number, NodeState>();
-  const state = (node: number): NodeState => {
-    let s = states.get(node);
-    if (s === undefined) {
-      s = pa.claims.nodeAllows(d, node, request, mf.noRefcount) ? heap.nextRun(node, range[0], range[1], order, takeDirty) : "fail";
-      states.set(node, s);
-    }
-    return s;
-  };
-  const mask = pa.nodemask(d);
-  const start = pa.startNode(mask, mf, d, cpu);
-  const online = heap.online;
-  let cycle: number[];
-  if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
-    // Round-robin: each call starts after the node the previous one used.
-    const i0 = mask.indexOf(start);
-    cycle = mask.map((_, k) => mask[(i0 + k) % mask.length] ?? start).filter((x) => state(x) !== "fail");
-    if (cycle.length === 0 && !mf.exact) {
-      // Nothing in the nodemask: every call falls back to the same first other node.
-      const w = online.find((x) => !mask.includes(x) && state(x) !== "fail");
-      if (w !== undefined) cycle = [w];
-    }
-  } else {
-    const first = scanOrder(online, mask, start, mf).find((x) => state(x) !== "fail");
-    cycle = first === undefined ? [] : [first];
-  }
+  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, states: [] };
+  const cycle = landingCycle(st, cpu);
   const m = cycle.length;
   if (m === 0) return 0;
-  cycle.forEach((node, i) => {
-    const s = state(node);
-    const cap = typeof s === "string" ? 0 : Math.min((s.top - s.base) / request, budget.landCalls(node));
+  const runs: HeapRun[] = [];
+  for (let i = 0; i < m; i++) {
+    const node = cycle[i] ?? 0;
+    const s = nodeState(st, node);
+    if (typeof s === "string") { calls = Math.min(calls, i); break; }
+    runs.push(s);
     // Node i serves calls i, i+m, …: its cap-th next call (index i + cap·m) is the first it cannot.
+    const cap = Math.min((s.top - s.base) / request, pa.claims.landCalls(budget, d, request, node));
     calls = Math.min(calls, i + cap * m);
-  });
+  }
   if (calls <= 0) return 0;
 
   const perNode = new Map<number, number>();
-  cycle.forEach((node, i) => {
-    const s = state(node);
-    if (i >= calls || typeof s === "string") return;
+  for (let i = 0; i < m && i < calls; i++) {
+    const s = runs[i];
+    if (s === undefined) break;
     const k = Math.ceil((calls - i) / m);
     const lo = heap.consumeRun(s, order, k);
-    perNode.set(node, k);
-    if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[node]?.add(lo, s.top - lo);
-    sink?.(node, lo, s.top);
-  });
+    perNode.set(s.node, k);
+    if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
+    sink?.(s.node, lo, s.top);
+  }
   pa.claims.consumeBulk(d, request, mf.noRefcount, perNode);
   if (d !== undefined) {
     if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);

@@ -13,6 +13,12 @@ import { NUMA_NO_NODE, type Heap } from "./heap.js";
 import { MAX_NUMNODES } from "../host.js";
 import type { ClaimEntry, XenConfig } from "./types.js";
 
+/** See Claims.bulkBudget / landCalls. */
+export interface BulkBudget {
+  hostCalls: number;
+  land: "any" | "unclaimed" | "claim-node" | "node-claim";
+}
+
 export class Claims {
   /** `outstanding_claims`: Σ d->outstanding_pages. */
   outstanding = 0;
@@ -87,42 +93,59 @@ export class Claims {
   /**
    * For the bulk path (bulk-alloc.ts): over how many consecutive identical allocations of
    * `request` pages the checks above stay true with the same consumption each time.
-   * `hostCalls`: calls the host gate lets through; `landCalls(node)`: calls that may land on
-   * `node` (its node check holding, its consumption modelled by consumeBulk; 0 = not modelled).
-   * Without a claim to consume, unclaimed memory shrinks by `request` per call (host-wide, and on
-   * the node used). While a claim covers the request, each call consumes exactly `request` from
-   * it, so host-wide and the claim node's unclaimed memory stay constant. undefined: a call could
-   * take a branch this does not model (then the allocator goes one call at a time).
+   * `hostCalls`: calls the host gate lets through; `land` says how many may land on a node (see
+   * landCalls). Without a claim to consume, unclaimed memory shrinks by `request` per call
+   * (host-wide, and on the node used). While a claim covers the request, each call consumes
+   * exactly `request` from it, so host-wide and the claim node's unclaimed memory stay constant.
+   * undefined: a call could take a branch this does not model (the allocator then goes one call
+   * at a time).
    */
-  bulkBudget(d: Domain | undefined, request: number, noRefcount: boolean): { hostCalls: number; landCalls: (node: number) => number } | undefined {
-    const per = (free: number): number => Math.max(0, Math.floor(free / request));
-    const nodeFree = (n: number): number => per(this.nodeUnclaimed(n));
+  bulkBudget(d: Domain | undefined, request: number, noRefcount: boolean): BulkBudget | undefined {
     if (d === undefined || noRefcount || d.outstanding_pages === 0) {
       if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
-      return { hostCalls: per(this.unclaimed), landCalls: this.config.nodeClaims === "none" ? () => Infinity : nodeFree };
+      return { hostCalls: this.callsWithin(this.unclaimed, 0, request, Infinity), land: this.config.nodeClaims === "none" ? "any" : "unclaimed" };
     }
     const calls = Math.floor(d.outstanding_pages / request);
-    // Calls i = 0.. with request <= free + claim - i·request (XS-v4's relaxed checks).
-    const within = (free: number, claim: number): number =>
-      (free >= request ? calls : Math.min(calls, Math.max(0, Math.floor((free + claim - request) / request) + 1)));
     switch (this.config.nodeClaims) {
       case "none":
-        return { hostCalls: calls, landCalls: () => Infinity };
-      case "v4": {
-        const cn = d.claim_node;
-        const land = (n: number): number => (cn === NUMA_NO_NODE ? nodeFree(n) : n === cn ? within(this.nodeUnclaimed(n), d.outstanding_pages) : 0);
-        return { hostCalls: within(this.unclaimed, d.outstanding_pages), landCalls: land };
-      }
-      case "claim-sets": {
-        if (d.node_claims === 0) return { hostCalls: calls, landCalls: nodeFree };
-        // Redemption from the allocation's node only, while its claim covers each request.
-        const land = (n: number): number => {
-          const own = d.claims[n] ?? 0;
-          return Math.min(Math.floor(own / request), Math.max(0, Math.floor((this.nodeUnclaimed(n) + own - request) / request) + 1));
+        return { hostCalls: calls, land: "any" };
+      case "v4":
+        return {
+          hostCalls: this.callsWithin(this.unclaimed, d.outstanding_pages, request, calls),
+          land: d.claim_node === NUMA_NO_NODE ? "unclaimed" : "claim-node",
         };
-        return { hostCalls: calls, landCalls: land };
+      case "claim-sets":
+        // Claim sets redeem from the allocation's node first: modelled while that claim covers it.
+        return { hostCalls: calls, land: d.node_claims === 0 ? "unclaimed" : "node-claim" };
+    }
+  }
+
+  /** How many of the calls budgeted by bulkBudget may land on `node` (0: not modelled there). */
+  landCalls(b: BulkBudget, d: Domain | undefined, request: number, node: number): number {
+    const free = this.nodeUnclaimed(node);
+    switch (b.land) {
+      case "any":
+        return Infinity;
+      case "unclaimed":
+        return this.callsWithin(free, 0, request, Infinity);
+      case "claim-node":
+        return d === undefined || node !== d.claim_node ? 0 : this.callsWithin(free, d.outstanding_pages, request, Math.floor(d.outstanding_pages / request));
+      case "node-claim": {
+        const own = d?.claims[node] ?? 0;
+        return this.callsWithin(free + own, 0, request, Math.floor(own / request));
       }
     }
+  }
+
+  /**
+   * Calls i = 0, 1, … (at most `max`) for which `request <= free - i·request` (nothing consumed:
+   * free memory shrinks) or, with a claim consumed by `request` per call, `free >= request` or
+   * `request <= free + claim - i·request` (XS-v4's relaxed checks).
+   */
+  private callsWithin(free: number, claim: number, request: number, max: number): number {
+    if (claim === 0) return Math.min(max, Math.max(0, Math.floor(free / request)));
+    if (free >= request) return max;
+    return Math.min(max, Math.max(0, Math.floor((free + claim - request) / request) + 1));
   }
 
   /** The claim consumption of `calls` allocations per node, as budgeted by bulkBudget (current Xen: at allocation). */

@@ -190,7 +190,11 @@ export class Heap {
 
   /** Whether some node has `request` free pages in one zone of [zoneLo, zoneHi] (else get_free_buddy looks at no list). */
   anyAvail(zoneLo: number, zoneHi: number, request: number): boolean {
-    return this.nodes.some((nh) => nh !== undefined && nh.avail.some((v, z) => z >= zoneLo && z <= zoneHi && v >= request));
+    for (const nh of this.nodes) {
+      if (nh === undefined) continue;
+      for (let z = zoneHi; z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
+    }
+    return false;
   }
 
   /**

@@ -40,6 +40,7 @@ export class Hypervisor {
   private lastDomid = 0;
   private readonly nrCpus: number;
   private readonly onlineCpus: number[];
+  private readonly onlineCpuSet: ReadonlySet<number>;
 
   constructor(readonly host: HostSpec, readonly config: XenConfig) {
     this.alloc = new PageAllocator(host, config);
@@ -48,6 +49,7 @@ export class Hypervisor {
     };
     this.onlineCpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
     this.nrCpus = this.onlineCpus.length;
+    this.onlineCpuSet = new Set(this.onlineCpus);
   }
 
   /** The caller is the control domain (domid 0) unless given. */
@@ -91,7 +93,7 @@ export class Hypervisor {
     const limit = hap ? HVM_MAX_VCPUS : PV_MAX_VCPUS;
     if (!Number.isInteger(a.max_vcpus) || a.max_vcpus < 1 || a.max_vcpus > limit) return err(EINVAL);
     const cpu = a.cpu ?? 0;
-    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    if (!this.onlineCpuSet.has(cpu)) return err(EINVAL);
     if (a.node !== undefined && !this.nodeOnline(a.node)) return err(ENOENT);
     const domid = this.domidAlloc(a.domid);
     if (domid < 0) return { rc: domid };
@@ -142,7 +144,7 @@ export class Hypervisor {
     if (typeof d === "number") return { rc: d };
     if (a.max !== d.max_vcpus) return err(EINVAL);
     const cpu = a.cpu ?? 0;
-    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    if (!this.onlineCpuSet.has(cpu)) return err(EINVAL);
     for (let i = d.vcpus.length; i < a.max; i++) {
       const pg = this.alloc.allocXenheapPage(d.homeNode ?? NUMA_NO_NODE, cpu);
       if (pg === undefined) return err(ENOMEM);
@@ -160,12 +162,16 @@ export class Hypervisor {
    */
   private updateNodeAffinity(d: Domain): void {
     if (d.vcpus.length === 0 || !d.auto_node_affinity) return;
-    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): Set<number> => {
+    // A vCPU without a mask ("all") makes the union every online CPU: no need to build it
+    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs).
+    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): ReadonlySet<number> => {
+      if (d.vcpus.some((v) => pick(v) === undefined)) return this.onlineCpuSet;
       const s = new Set<number>();
-      for (const v of d.vcpus) for (const c of pick(v) ?? this.onlineCpus) s.add(c);
+      for (const v of d.vcpus) for (const c of pick(v) ?? []) s.add(c);
       return s;
     };
-    const hard = new Set([...union((v) => v.hard)].filter((c) => this.onlineCpus.includes(c)));
+    const hardUnion = union((v) => v.hard);
+    const hard = hardUnion === this.onlineCpuSet ? hardUnion : new Set([...hardUnion].filter((c) => this.onlineCpuSet.has(c)));
     const soft = [...union((v) => v.soft)].filter((c) => hard.has(c));
     const chosen = soft.length > 0 ? soft : [...hard];
     d.node_affinity = [...new Set(chosen.map((c) => this.alloc.cpuToNode(c)))].sort((x, y) => x - y);
@@ -181,7 +187,7 @@ export class Hypervisor {
     const set = (s: CpuSet | undefined): number[] | undefined => (s === undefined || s === "all" ? undefined : [...s]);
     if (a.hard !== undefined) {
       const hard = set(a.hard);
-      if (hard !== undefined && !hard.some((c) => this.onlineCpus.includes(c))) return err(EINVAL);
+      if (hard !== undefined && !hard.some((c) => this.onlineCpuSet.has(c))) return err(EINVAL);
       v.hard = hard;
     }
     if (a.soft !== undefined) v.soft = set(a.soft);
