@@ -16,7 +16,7 @@ import { highestBlocks, memflags, type Memflags } from "../../src/sim/hypervisor
 import { NUMA_NO_NODE, type FreeList } from "../../src/sim/hypervisor/heap.js";
 import type { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
 import { pow2 } from "../../src/sim/hypervisor/bits.js";
-import type { HostSpec } from "../../src/sim/host.js";
+import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
 
 // ---- random hosts ----------------------------------------------------------------------------
 
@@ -240,5 +240,26 @@ describe("sim bulk paths: identical to one call at a time", () => {
       b.hv.shadow_set_allocation({ domid: id, mb: f.mb });
       expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));
     }));
+  });
+
+  it("cost follows buddies, not pages: a 1 TiB guest's 8 GiB pool and 1 M order-0 extents on 8 × 1.5 TiB", () => {
+    const hv = createHost(hostSpecFromCompact({ nodes: Array.from({ length: 8 }, () => ({ mem_mib: 1536 * 1024, cpus: 4 })) }), { version: "current", nodeClaims: "v4" });
+    // Count the calls that go the one-call way (each is one get_free_buddy + take).
+    let single = 0;
+    const one = hv.alloc.allocDomheapPages.bind(hv.alloc);
+    hv.alloc.allocDomheapPages = (...args) => { single++; return one(...args); };
+    const domid = hv.createdomain({ max_vcpus: 4 }).domid ?? -1;
+    hv.max_vcpus({ domid, max: 4 });
+    hv.max_mem({ domid, max_memkb: 8 * 1024 * 1024 });
+    expect(hv.shadow_set_allocation({ domid, mb: 8192 }).rc).to.equal(0);
+    // Round-robin over the automatic affinity (every node): 2 M pages, 256 K per node.
+    const info = hv.getdomaininfo(domid);
+    expect(info?.paging_pool_pages).to.equal(8192 * 256);
+    for (let n = 0; n < 8; n++) expect(hv.domain(domid)?.pool[n]?.total).to.equal(8192 * 32);
+    expect(hv.populate_physmap({ domid, nr_extents: 1 << 20, extent_order: 0, mem_flags: { node: 5, exact: true } }).done).to.equal(1 << 20);
+    expect(hv.decrease_reservation({ domid, nr_extents: 1 << 20, extent_order: 0 }).done).to.equal(1 << 20);
+    expect(hv.shadow_set_allocation({ domid, mb: 0 }).rc).to.equal(0);
+    expect(single).to.be.below(50);
+    expect(hv.physinfo().free_pages).to.equal(hv.physinfo().total_pages - 1 - 1 - 4);
   });
 });
