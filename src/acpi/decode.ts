@@ -5,8 +5,8 @@
  * (fields, a subtable's `extra`, the table's `gap`/`trailing`/`excess`), so encoding is exact.
  */
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
-import { decodeStruct, type DecodedStruct } from "./spec/codec.js";
-import type { StructSpec } from "./spec/types.js";
+import { decodeStruct, peekFixed, type DecodedStruct } from "./spec/codec.js";
+import { staticSize, type StructSpec } from "./spec/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
 import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
@@ -62,16 +62,13 @@ function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined 
   return spec.fields.find((f) => f.role === role)?.key;
 }
 
-function staticLength(spec: StructSpec): number {
-  return spec.fields.reduce((n, f) => n + (f.kind === "array" ? 0 : f.size), 0);
-}
-
 export function decodeTable(raw: RawTable): DecodedTable {
-  const sink = new DiagnosticSink({ table: raw.signature, source: describeProvenance(raw.source) });
   const all = raw.bytes;
   const header = decodeStruct(headerSpec, all, 0, HEADER_SIZE);
   const hv = header.values as Partial<TableHeader>;
   const signature = hv.signature ?? raw.signature;
+  // Diagnostics name the signature in the bytes; the source's name is only a fallback for stubs.
+  const sink = new DiagnosticSink({ table: signature, source: describeProvenance(raw.source) });
   const declared = hv.tableLength;
 
   let tableLen = all.length;
@@ -152,15 +149,15 @@ function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revisi
   const layout = t.def?.subtables;
   if (layout === undefined) return start;
   const hdr = layout.header;
-  const hdrSize = staticLength(hdr);
+  const hdrSize = staticSize(hdr);
   const typeKey = roleKey(hdr, "type");
   const lengthKey = roleKey(hdr, "length") ?? "length";
   let pos = start;
   // Linux's walker (lib/fw_table.c) stops when fewer than a header's bytes remain; so do we.
   while (pos + hdrSize <= table.length) {
-    const head = decodeStruct(hdr, table, pos, hdrSize);
-    const declaredLength = head.values[lengthKey] as number;
-    const type = typeKey === undefined ? undefined : (head.values[typeKey] as number);
+    const head = peekFixed(hdr, table, pos);
+    const declaredLength = head[lengthKey] as number;
+    const type = typeKey === undefined ? undefined : (head[typeKey] as number);
     const typeText = type === undefined ? "structure" : `subtable type ${hex(type)}`;
     if (declaredLength < hdrSize) {
       sink.error(declaredLength === 0 ? "SUBTABLE_ZERO_LENGTH" : "SUBTABLE_LENGTH_TOO_SMALL",
@@ -172,7 +169,8 @@ function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revisi
     const left = table.length - pos;
     const size = Math.min(declaredLength, left);
     const s = decodeStruct(spec ?? hdr, table, pos, size);
-    const sub: DecodedSubtable = { ...s, type, declaredLength, known };
+    // Extend the fresh struct in place (a spread copy per subtable dominated decoding time).
+    const sub: DecodedSubtable = Object.assign(s, { type, declaredLength, known });
     t.subtables.push(sub);
     const label = spec?.name ?? typeText;
     if (!known) {
@@ -185,7 +183,7 @@ function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revisi
       break;
     }
     if (known) {
-      const full = staticLength(spec);
+      const full = staticSize(spec);
       const min = layout.minLength?.(type ?? 0, { revision }) || full;
       if (declaredLength < min) {
         sink.warning("SUBTABLE_SHORT", `${label} at ${hex(pos)} has length ${declaredLength}, expected ${full}`, pos);

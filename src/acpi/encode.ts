@@ -3,7 +3,7 @@
  * Every byte the decoder saw is in the model, so encode(decode(b)) === b for any input, including
  * broken ones; `buildTable` makes a fresh, consistent table (lengths and checksum computed).
  */
-import { encodeStruct, encodedSize } from "./spec/codec.js";
+import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from "./spec/codec.js";
 import type { FieldValues, StructSpec } from "./spec/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
@@ -16,14 +16,21 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Exact bytes of a decoded table (stored length and checksum kept as they were). */
+/** Exact bytes of a decoded table (stored length and checksum kept as they were), written into one buffer. */
 export function encodeTable(t: DecodedTable): Uint8Array {
-  const parts: Uint8Array[] = [encodeStruct(headerSpec, t.header.values, t.header.extra)];
-  if (t.fixed !== undefined) parts.push(encodeStruct(t.fixed.spec, t.fixed.values, t.fixed.extra));
-  parts.push(t.gap);
-  for (const s of t.subtables) parts.push(encodeStruct(s.spec, s.values, s.extra));
-  parts.push(t.trailing, t.excess);
-  return concat(parts);
+  const structs: DecodedStruct[] = [t.header, ...(t.fixed === undefined ? [] : [t.fixed])];
+  let size = t.gap.length + t.trailing.length + t.excess.length;
+  for (const s of [...structs, ...t.subtables]) size += encodedSize(s.spec, s.values, s.extra);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const s of structs) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  out.set(t.gap, pos);
+  pos += t.gap.length;
+  for (const s of t.subtables) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  out.set(t.trailing, pos);
+  out.set(t.excess, pos + t.trailing.length);
+  return out;
 }
 
 export interface SubtableModel {
@@ -45,9 +52,19 @@ function sum8(b: Uint8Array): number {
   return s;
 }
 
+/**
+ * A model for a fresh table must give every field: encodeStruct stops at the first absent one (that
+ * is how truncated structs re-encode), which would silently build a short structure.
+ */
+function complete(spec: StructSpec, values: Readonly<FieldValues>, what: string): FieldValues {
+  const absent = spec.fields.filter((f) => values[f.key] === undefined).map((f) => f.key);
+  if (absent.length > 0) throw new Error(`buildTable: ${what} (${spec.name}) has no value for ${absent.join(", ")}`);
+  return values;
+}
+
 /** Lay out a fresh table from a model: subtable lengths, table length and checksum are computed. */
 export function buildTable(def: TableDef, model: TableModel): Uint8Array {
-  const fixed = encodeStruct(def.fixed, model.fixed);
+  const fixed = encodeStruct(def.fixed, complete(def.fixed, model.fixed, def.signature));
   const subs: Uint8Array[] = [];
   const layout = def.subtables;
   let gap = new Uint8Array(0);
@@ -61,13 +78,13 @@ export function buildTable(def: TableDef, model: TableModel): Uint8Array {
       if (spec === undefined) throw new Error(`no spec for ${def.signature} subtable type ${s.type ?? 0}`);
       const values: FieldValues = { ...s.values, [lengthKey]: 0 };
       if (typeKey !== undefined) values[typeKey] = s.type ?? 0;
-      values[lengthKey] = encodedSize(spec, values);
+      values[lengthKey] = encodedSize(spec, complete(spec, values, `${def.signature} subtable ${String(subs.length)}`));
       subs.push(encodeStruct(spec, values));
     }
   }
   const body = concat([fixed, gap, ...subs]);
   const header: FieldValues = { ...model.header, signature: def.signature, tableLength: HEADER_SIZE + body.length, checksum: 0 };
-  const bytes = concat([encodeStruct(headerSpec, header), body]);
+  const bytes = concat([encodeStruct(headerSpec, complete(headerSpec, header, def.signature)), body]);
   bytes[9] = (0x100 - sum8(bytes)) & 0xff;
   return bytes;
 }

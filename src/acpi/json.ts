@@ -68,7 +68,8 @@ export function tableJson(t: DecodedTable): { [k: string]: Json } {
   if (t.signature === "SLIT" && Array.isArray(o["entries"])) {
     // The flat matrix becomes rows; a partial last row (a truncated table) stays partial.
     const flat = o["entries"] as number[];
-    const n = typeof o["localityCount"] === "number" ? o["localityCount"] : 0;
+    // A count beyond 2^53 is printed as "0x..."; the bytes present then form one partial row, not none.
+    const n = typeof o["localityCount"] === "number" ? o["localityCount"] : flat.length;
     const rows: number[][] = [];
     for (let r = 0; n > 0 && r * n < flat.length; r++) rows.push(flat.slice(r * n, (r + 1) * n));
     o["entries"] = rows;

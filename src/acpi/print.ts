@@ -28,8 +28,17 @@ function hexBytes(b: Uint8Array | readonly number[]): string {
   return Array.from(b, (x) => hexPad(x, 2)).join(" ");
 }
 
+/**
+ * A name field as iasl prints it (ACPICA AcpiUtCheckAndRepairAscii): up to the first NUL, with
+ * non-printable bytes shown as spaces, so no control character reaches the terminal.
+ */
+function asciiText(v: string): string {
+  const end = v.indexOf("\0");
+  return (end < 0 ? v : v.slice(0, end)).replace(/[^\x20-\x7e]/g, " ");
+}
+
 function scalarText(f: FieldSpec, v: FieldValue): string {
-  if (typeof v === "string") return `"${v.replace(/\0/g, "")}"`;
+  if (typeof v === "string") return `"${asciiText(v)}"`;
   if (v instanceof Uint8Array) return hexBytes(v);
   if (Array.isArray(v)) return hexBytes(v);
   const digits = f.kind === "u24" ? 6 : f.size * 2;

@@ -1,5 +1,23 @@
-/** Shared option parsing for commands that read ACPI sources. */
+/** Shared options of the commands that read ACPI sources: declared once, parsed once. */
+import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
+
+const SOURCE_HELP = "table binary, directory (sysfs / acpidump -b), acpidump text, or - (default: /sys/firmware/acpi/tables)";
+
+/** The SOURCE.. positional every table-reading command takes. */
+export function withSources(y: Argv): Argv {
+  return y.positional("source", { type: "string", array: true, describe: SOURCE_HELP });
+}
+
+/** --format text|json (plus any extra formats a command offers). */
+export function withFormat(y: Argv, extra: readonly string[] = []): Argv {
+  return y.option("format", { alias: "f", choices: ["text", "json", ...extra], default: "text", describe: "output format" });
+}
+
+/** --table SIG[,SIG..] */
+export function withTableFilter(y: Argv): Argv {
+  return y.option("table", { alias: "t", type: "string", array: true, describe: "only these signatures, e.g. --table SRAT,SLIT" });
+}
 
 export type Format = "text" | "json";
 
@@ -9,9 +27,20 @@ export function formatOf(args: Record<string, unknown>): Format {
   return f;
 }
 
+/**
+ * yargs-parser drops a lone "-" (it reads it as an empty short-option group), so main() swaps it for
+ * this placeholder before parsing and sourcesOf() swaps it back.
+ */
+export const STDIN_PLACEHOLDER = "\u0000stdin";
+
+/** The "-" argument survives yargs only as STDIN_PLACEHOLDER (see there). */
+export function protectStdinArg(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === "-" ? STDIN_PLACEHOLDER : a));
+}
+
 export function sourcesOf(args: Record<string, unknown>): string[] {
   const s = args["source"];
-  return Array.isArray(s) ? s.map(String) : [];
+  return Array.isArray(s) ? s.map((x) => (x === STDIN_PLACEHOLDER ? "-" : String(x))) : [];
 }
 
 /** "--table SRAT,slit --table HMAT" -> ["SRAT", "SLIT", "HMAT"]. */

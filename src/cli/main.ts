@@ -5,11 +5,12 @@
  */
 import yargs from "yargs";
 import { NumakitError, UsageError } from "../errors.js";
+import { protectStdinArg } from "./args.js";
 import { commands } from "./commands/index.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const parser = yargs(argv)
+  const parser = yargs(protectStdinArg(argv))
     .scriptName("numakit")
     .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
     .strict()
@@ -21,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg: string | null, err: Error | undefined) => {
       // Throwing stops yargs before it runs the handler: a missing required option must not run the command.
       if (err !== undefined) throw err;
-      throw new UsageError(`${msg ?? "bad usage"} (see numakit --help)`);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): errors are one line.
+      throw new UsageError(`${(msg ?? "bad usage").replace(/\s*\n\s*/g, " ")} (see numakit --help)`);
     })
     .exitProcess(false);
   for (const c of commands) {

@@ -4,14 +4,45 @@
  */
 import type { Writable } from "node:stream";
 
+/** Streams whose reader went away (EPIPE), and streams that have the permanent error guard. */
+const closed = new WeakSet<Writable>();
+const guarded = new WeakSet<Writable>();
+
+function isEpipe(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "code" in err && err.code === "EPIPE";
+}
+
+/**
+ * A reader that stops early (`numakit decode ... | head -1`) is not an error: later writes are
+ * dropped quietly. The guard stays installed because the stream can emit EPIPE after a write's
+ * callback has run, and an 'error' event without a listener would crash with a stack trace.
+ */
+function guard(stream: Writable): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on("error", (err: unknown) => { if (isEpipe(err)) closed.add(stream); });
+}
+
 /** Write text and resolve once the stream has accepted it (honours backpressure). */
 export function write(text: string, stream: Writable = process.stdout): Promise<void> {
+  guard(stream);
+  if (closed.has(stream)) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onError = (err: unknown): void => { reject(err instanceof Error ? err : new Error(String(err))); };
-    stream.once("error", onError);
-    const ok = stream.write(text, () => { stream.off("error", onError); });
-    if (ok) { resolve(); return; }
-    stream.once("drain", () => { resolve(); });
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (err === undefined || err === null || isEpipe(err)) {
+        if (isEpipe(err)) closed.add(stream);
+        resolve();
+      } else {
+        reject(err instanceof Error ? err : new Error("write failed"));
+      }
+    };
+    const ok = stream.write(text, (err) => { if (err !== undefined && err !== null) settle(err); });
+    if (ok) { settle(); return; }
+    stream.once("drain", () => { settle(); });
+    // A closed pipe never drains: the write callback reports EPIPE instead.
   });
 }
 

@@ -1,8 +1,7 @@
 /**
  * The simulator's view of a host: NUMA nodes with their RAM (as MFN ranges of 4 KiB pages), the
  * CPUs on each node, and the node distance matrix. This is deliberately small: the compact JSON
- * host spec of a scenario converts into it, and so will a decoded ACPI `Topology` (issue 4) once
- * the topology builder exists (see `hostSpecFromSource`).
+ * host spec of a scenario converts into it, and so does a decoded ACPI `Topology` (host-source.ts).
  *
  * Xen's own limits apply here because they shape what the hypervisor layer may assume:
  * node ids are `nodeid_t` (uint8) below MAX_NUMNODES (64, `CONFIG_NR_NUMA_NODES` default),
@@ -186,10 +185,3 @@ export function validateHostSpec(spec: HostSpec, loc: Location = {}): void {
   if (all.length === 0) throw new UsageError("host: no memory on any node", loc, "E_SIM_HOST");
 }
 
-/**
- * `"host": {"source": "path"}` / `--host SOURCE`: a host decoded from ACPI tables. This is the seam
- * where a decoded Topology converts into a HostSpec; it needs the topology builder (issue 4).
- */
-export function hostSpecFromSource(source: string, loc: Location = {}): HostSpec {
-  throw new UsageError(`host source "${source}": host sources need the topology builder`, loc, "E_SIM_HOST_SOURCE");
-}

@@ -11,6 +11,7 @@ import { NumakitError } from "../../src/errors.js";
 import { StaticEvaluator } from "../../src/aml/evaluate.js";
 import { readNamespace } from "../../src/aml/index.js";
 import { sharedSamples } from "../helpers/cli.js";
+import { mulberry32 } from "../../src/util/prng.js";
 
 /** Corpus DSDT/SSDTs up to `maxBytes` long, from QEMU tables and three real dumps. */
 export async function fuzzBases(maxBytes: number): Promise<RawTable[]> {
@@ -22,17 +23,8 @@ export async function fuzzBases(maxBytes: number): Promise<RawTable[]> {
   return tables.filter((t) => (t.signature === "DSDT" || t.signature === "SSDT") && t.bytes.length <= maxBytes);
 }
 
-/** mulberry32: a tiny seeded PRNG so a failing case is reproducible from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A tiny seeded PRNG so a failing case is reproducible from its seed. */
+export const rng = mulberry32;
 
 /** Bytes that steer the parser into interesting paths: opcodes with PkgLength, prefixes, ends. */
 const INTERESTING = [0x00, 0x01, 0xff, 0x5b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x08, 0x06, 0x15, 0x2e, 0x2f, 0x5c, 0x5e, 0x0d, 0x0e, 0xa0, 0xa1, 0xa2, 0xa4, 0x82, 0x83, 0x80, 0x81, 0x86, 0x87, 0x40, 0x7f, 0x80, 0xbf, 0xc0, 0xff];

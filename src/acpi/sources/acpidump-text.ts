@@ -12,7 +12,6 @@ import type { RawTable } from "../raw.js";
 
 const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
 const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
-const HEX_BYTE = /^[0-9A-Fa-f]{2}$/;
 
 export interface TextTable extends RawTable {
   /** Offsets printed in the dump that did not match the bytes read so far (a damaged dump). */
@@ -40,13 +39,36 @@ function headerSignature(line: string): string {
   return sig === "RSD " ? "RSDP" : sig;
 }
 
-/** Bytes of one data line: up to 16 two-digit hex tokens in the 49 characters after the colon. */
-function lineBytes(rest: string): number[] {
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
+}
+
+/** JavaScript's \s within latin1: tab, LF, VT, FF, CR, space, NBSP. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/**
+ * Bytes of one data line: up to 16 two-digit hex tokens in the 49 characters after the colon; the
+ * first other token ends the data. A hand-written scanner: this loop is most of the time spent
+ * reading a dump (a split/regex/parseInt version ran at a third of the speed).
+ */
+export function lineBytes(rest: string): number[] {
   const out: number[] = [];
-  for (const tok of rest.slice(0, 49).split(/\s+/)) {
-    if (tok === "") continue;
-    if (!HEX_BYTE.test(tok) || out.length === 16) break;
-    out.push(parseInt(tok, 16));
+  const end = Math.min(rest.length, 49);
+  let i = 0;
+  while (out.length < 16) {
+    while (i < end && isSpace(rest.charCodeAt(i))) i++;
+    if (i >= end) break;
+    let j = i;
+    while (j < end && !isSpace(rest.charCodeAt(j))) j++;
+    const hi = hexDigit(rest.charCodeAt(i));
+    const lo = hexDigit(rest.charCodeAt(i + 1));
+    if (j - i !== 2 || hi < 0 || lo < 0) break;
+    out.push(hi * 16 + lo);
+    i = j;
   }
   return out;
 }

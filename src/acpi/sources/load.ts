@@ -44,6 +44,30 @@ function plausibleSignature(b: Uint8Array): boolean {
   return true;
 }
 
+function selfConsistentLength(b: Uint8Array): boolean {
+  if (b.length < 36) return false;
+  const declared = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(4, true);
+  return declared >= 36 && declared <= b.length;
+}
+
+/** A byte no text file (ASCII or UTF-8) contains: a C0 control other than tab, LF, CR. */
+function hasControlByte(b: Uint8Array): boolean {
+  for (const c of b) if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) return true;
+  return false;
+}
+
+/**
+ * Could these bytes be a binary table? A printable signature, and a header that is binary (a real
+ * table's Length has a 0x00 byte unless it exceeds 16 MiB) or self-consistent (Length within
+ * 36..file size). So a README, a log or a UTF-8 text never decodes as a table with a garbage
+ * length, while truncated and damaged tables still do (their header still has binary bytes).
+ */
+function looksLikeTable(b: Uint8Array): boolean {
+  if (!plausibleSignature(b)) return false;
+  if (b.length < 36) return hasControlByte(b.subarray(4));
+  return hasControlByte(b.subarray(4, 36)) || selfConsistentLength(b);
+}
+
 function isText(b: Uint8Array): boolean {
   const n = Math.min(b.length, 1 << 16);
   for (let i = 0; i < n; i++) {
@@ -67,8 +91,7 @@ export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
       const tables = parseAcpidumpText(text, file);
       if (tables.length > 0) return tables.map(({ offsetMismatches: _m, ...t }) => t);
     }
-    // Text that is not a dump; a 4-letter text file could still be a table, but text is the likelier intent.
-    if (!plausibleSignature(bytes) || bytes.length < 36) {
+    if (!looksLikeTable(bytes)) {
       throw new InputError("E_INPUT_FORMAT", "neither an ACPI table nor acpidump text (no \"SIG @ 0x...\" header with hex lines)", { file });
     }
   }
@@ -76,8 +99,8 @@ export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
     // An empty or stub table file (QEMU's test data has a 0-byte SLIT): decode reports it.
     return [{ signature: signatureFromName(file) || "????", bytes, source: { file, name: basename(file) } }];
   }
-  if (!plausibleSignature(bytes)) {
-    throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no ASCII signature at offset 0) nor acpidump text", { file, offset: 0 });
+  if (!looksLikeTable(bytes)) {
+    throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no ASCII signature and plausible header at offset 0) nor acpidump text", { file, offset: 0 });
   }
   return [{ signature: String.fromCharCode(...bytes.subarray(0, 4)), bytes, source: { file, name: basename(file) } }];
 }

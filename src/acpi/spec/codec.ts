@@ -33,6 +33,7 @@ interface ArraySegment { kind: "array"; field: FieldSpec }
 type Plan = (Segment | ArraySegment)[];
 
 const plans = new WeakMap<StructSpec, Plan>();
+const NO_BYTES = new Uint8Array(0);
 
 function u24(b: Uint8Array): number {
   return (b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16);
@@ -76,6 +77,23 @@ function planFor(spec: StructSpec): Plan {
   return plan;
 }
 
+/**
+ * The integer fields of a small struct (a subtable header), read directly: the walker peeks at every
+ * subtable's type and length, and a binary-parser call per peek cost a third of the decoding time.
+ * The caller guarantees the bytes are present.
+ */
+export function peekFixed(spec: StructSpec, table: Uint8Array, offset: number): FieldValues {
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const out: FieldValues = {};
+  let at = offset;
+  for (const f of spec.fields) {
+    if (f.kind === "ascii" || f.kind === "bytes" || f.kind === "array") throw new Error(`${spec.id}: ${f.key} is not an integer field`);
+    out[f.key] = readScalar(view, at, f.kind);
+    at += f.size;
+  }
+  return out;
+}
+
 function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigint {
   switch (kind) {
     case "u8": return view.getUint8(at);
@@ -93,7 +111,8 @@ function readScalar(view: DataView, at: number, kind: ScalarKind): number | bigi
 export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number, size: number): DecodedStruct {
   const avail = Math.max(0, Math.min(size, table.length - offset));
   const bytes = table.subarray(offset, offset + avail);
-  const values: FieldValues = {};
+  let values: FieldValues = {};
+  let fresh = true;
   const offsets: Record<string, number> = {};
   const missing: string[] = [];
   const clamped: string[] = [];
@@ -107,7 +126,10 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
     if (seg.kind === "fixed") {
       const left = avail - pos;
       if (left >= seg.size) {
-        Object.assign(values, seg.parser.parse(bytes.subarray(pos, pos + seg.size)) as FieldValues);
+        const parsed = seg.parser.parse(bytes.subarray(pos, pos + seg.size)) as FieldValues;
+        // The first run's parse result becomes the values object (no copy); later runs add to it.
+        if (fresh) values = parsed; else Object.assign(values, parsed);
+        fresh = false;
         let at = pos;
         for (const f of seg.fields) { offsets[f.key] = offset + at; at += f.size; }
         pos += seg.size;
@@ -138,11 +160,14 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
       const out: number[] = new Array<number>(n);
       for (let i = 0; i < n; i++) out[i] = Number(readScalar(view, pos + i * scalarSize[elem], elem));
       values[f.key] = out;
+      fresh = false;
       offsets[f.key] = offset + pos;
       pos += n * scalarSize[elem];
     }
   }
-  return { spec, offset, size: avail, values, offsets, extra: Uint8Array.from(bytes.subarray(pos)), missing, clamped };
+  // Most structs have no extra bytes: share one empty array instead of allocating one per struct.
+  const extra = pos < avail ? Uint8Array.from(bytes.subarray(pos)) : NO_BYTES;
+  return { spec, offset, size: avail, values, offsets, extra, missing, clamped };
 }
 
 function writeScalar(view: DataView, at: number, kind: ScalarKind, v: number | bigint): void {
@@ -172,8 +197,16 @@ export function encodedSize(spec: StructSpec, values: Readonly<FieldValues>, ext
  */
 export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): Uint8Array {
   const out = new Uint8Array(encodedSize(spec, values, extra));
-  const view = new DataView(out.buffer);
-  let pos = 0;
+  encodeStructInto(new DataView(out.buffer), 0, spec, values, extra);
+  return out;
+}
+
+/**
+ * encodeStruct into an existing buffer at `pos` (whole tables are written into one buffer);
+ * returns the position after the struct. The buffer must hold `encodedSize` bytes from `pos`.
+ */
+export function encodeStructInto(view: DataView, pos: number, spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): number {
+  const out = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   for (const f of spec.fields) {
     const v = values[f.key];
     if (v === undefined) break;
@@ -192,6 +225,6 @@ export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, ex
       pos += f.size;
     }
   }
-  if (extra !== undefined) out.set(extra, pos);
-  return out;
+  if (extra !== undefined) { out.set(extra, pos); pos += extra.length; }
+  return pos;
 }

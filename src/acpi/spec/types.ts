@@ -99,9 +99,16 @@ export function flags(kind: ScalarKind, label: string, bitSpecs: BitSpec[], opts
 export const bit = (shift: number, label: string, width = 1, digits?: number): BitSpec =>
   digits === undefined ? { key: labelToKey(label), label, shift, width } : { key: labelToKey(label), label, shift, width, digits };
 
-/** Static byte size of a struct (arrays count 0: their size depends on the data). */
+const staticSizes = new WeakMap<StructSpec, number>();
+
+/** Static byte size of a struct (arrays count 0: their size depends on the data). Cached: the walker asks per subtable. */
 export function staticSize(spec: StructSpec): number {
-  return spec.fields.reduce((n, f) => n + (f.kind === "array" ? 0 : f.size), 0);
+  let n = staticSizes.get(spec);
+  if (n === undefined) {
+    n = spec.fields.reduce((sum, f) => sum + (f.kind === "array" ? 0 : f.size), 0);
+    staticSizes.set(spec, n);
+  }
+  return n;
 }
 
 /** Read one bit field out of an integer field value. */

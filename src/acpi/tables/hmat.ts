@@ -55,9 +55,25 @@ export const hmatSubtables: Record<number, StructSpec> = {
   ]),
 };
 
+/**
+ * HMAT revision 1 (ACPI 6.2) type 0, "Memory Subsystem Address Range": ACPI 6.3 (revision 2) turned
+ * its address range and flag bits 1-2 into reserved fields. Same size and offsets; labels from
+ * ACPICA's pre-6.3 dmtbinfo. Linux (drivers/acpi/numa/hmat.c, hmat_parse_proximity_domain) also
+ * reads these flags by revision.
+ */
+export const hmatRev1Type0 = subtable(h, "HMAT.0.rev1", "Memory Subsystem Address Range", [
+  flags("u16", "Flags", [bit(0, "Processor Proximity Domain Valid"), bit(1, "Memory Proximity Domain Valid"), bit(2, "Reservation Hint")]),
+  reserved("u16", "Reserved1"),
+  u32("Processor Proximity Domain"),
+  u32("Memory Proximity Domain"),
+  reserved("u32", "Reserved2"),
+  u64("Physical Address Range Base"),
+  u64("Physical Address Range Size"),
+]);
+
 export const hmat: TableDef = {
   signature: "HMAT",
   name: "Heterogeneous Memory Attributes Table",
   fixed: struct("HMAT.fixed", "HMAT", [reserved("u32", "Reserved")]),
-  subtables: { header: h, spec: (type) => hmatSubtables[type] },
+  subtables: { header: h, spec: (type, { revision }) => (type === 0 && revision === 1 ? hmatRev1Type0 : hmatSubtables[type]) },
 };

@@ -1,31 +1,47 @@
-import { readTables } from "../../acpi/index.js";
+import { readTables, SYSFS_TABLES } from "../../acpi/index.js";
+import { describeProvenance } from "../../acpi/raw.js";
+import { formatLocation, InputError } from "../../errors.js";
 import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
-import { formatOf, sourcesOf, tableFilterOf } from "../args.js";
+import { formatOf, sourcesOf, tableFilterOf, withFormat, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
 export const decode: Command = {
   command: "decode [source..]",
   describe: "Decode ACPI tables field by field (iasl -d layout, or JSON). SOURCE: table file, directory, acpidump text, or - (default: /sys/firmware/acpi/tables)",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("table", { alias: "t", type: "string", array: true, describe: "only these signatures, e.g. --table SRAT,SLIT" })
-    .option("format", { alias: "f", choices: ["text", "json"], default: "text", describe: "output format" })
+  builder: (y) => withFormat(withTableFilter(withSources(y)))
     .example("$0 decode dump.txt --table SRAT,SLIT", "decode two tables of an acpidump text file")
     .example("sudo $0 decode --format json", "this host's tables as JSON"),
   run: async (args) => {
     const format = formatOf(args);
     const only = tableFilterOf(args);
-    const { tables, diagnostics } = await readTables(sourcesOf(args));
+    const sources = sourcesOf(args);
+    const { tables, diagnostics } = await readTables(sources);
+    if (tables.length === 0) {
+      // A directory with nothing but skipped files: unusable input, like a file that is not a table.
+      throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES });
+    }
     const chosen = only === undefined ? tables : tables.filter((t) => only.includes(t.signature.toUpperCase()));
     if (format === "json") {
       await write(`${toJson({ tables: chosen.map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`);
     } else {
       for (const [i, t] of chosen.entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`);
-      if (chosen.length === 0) process.stderr.write(`numakit: no ${only?.join("/") ?? ""} table in the sources\n`);
       for (const d of diagnostics) process.stderr.write(`numakit: ${d.message}\n`);
+    }
+    if (chosen.length === 0) {
+      // The sources have tables, but not the ones asked for: a failed expectation (exit 1), not bad input.
+      process.stderr.write(`numakit: no ${(only ?? []).join("/")} table in the sources (they have ${[...new Set(tables.map((t) => t.signature))].join(", ")})\n`);
+      return 1;
+    }
+    // Each error (the reason for exit 1) also goes to stderr as one line naming file, table and offset,
+    // so a script sees why without parsing the report.
+    for (const t of chosen) {
+      for (const d of t.diagnostics.filter((x) => x.severity === "error")) {
+        const where = formatLocation({ file: describeProvenance(t.source), table: t.signature, ...(d.offset === undefined ? {} : { offset: d.offset }) });
+        process.stderr.write(`numakit: ${where}: ${d.code}: ${d.message}\n`);
+      }
     }
     return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;
   },

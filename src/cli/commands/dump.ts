@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadSources } from "../../acpi/index.js";
 import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
 import { InputError } from "../../errors.js";
-import { sourcesOf, tableFilterOf } from "../args.js";
+import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
 import { write } from "../output.js";
 
@@ -16,9 +16,7 @@ function selected(args: Record<string, unknown>, tables: { signature: string }[]
 export const dump: Command = {
   command: "dump [source..]",
   describe: "Print tables as acpidump text (from binaries, directories, other dumps, or this host)",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory, acpidump text, or -" })
-    .option("table", { alias: "t", type: "string", array: true, describe: "only these signatures" })
+  builder: (y) => withTableFilter(withSources(y))
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
   run: async (args) => {
     const { tables } = await loadSources(sourcesOf(args));
@@ -34,10 +32,8 @@ export const dump: Command = {
 export const extract: Command = {
   command: "extract [source..]",
   describe: "Write each table as a binary file named as in /sys/firmware/acpi/tables (like acpixtract -a)",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "acpidump text, table binaries or directories" })
+  builder: (y) => withTableFilter(withSources(y))
     .option("out", { alias: "o", type: "string", demandOption: true, describe: "directory to write into (created)" })
-    .option("table", { alias: "t", type: "string", array: true, describe: "only these signatures" })
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),
   run: async (args) => {
     const out = String(args["out"]);

@@ -4,7 +4,7 @@ import { readNamespace } from "../../aml/index.js";
 import { printNamespace, selectDevices } from "../../aml/print.js";
 import { formatLocation, InputError } from "../../errors.js";
 import { hasErrors } from "../../diagnostics.js";
-import { formatOf, sourcesOf } from "../args.js";
+import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
@@ -19,9 +19,7 @@ function slitLocalities(tables: readonly { signature: string; bytes: Uint8Array 
 export const namespace: Command = {
   command: "namespace [source..]",
   describe: "List devices with _PXM/_SLI (or every device) from the DSDT/SSDT AML: ids, proximity, distances, static or dynamic",
-  builder: (y) => y
-    .positional("source", { type: "string", array: true, describe: "table binary, directory (sysfs / acpidump -b), acpidump text, or -" })
-    .option("format", { alias: "f", choices: ["text", "json"], default: "text", describe: "output format" })
+  builder: (y) => withFormat(withSources(y))
     .option("all", { alias: "a", type: "boolean", default: false, describe: "list every Device and Processor, not only those with _PXM/_SLI" })
     .example("$0 namespace dump.txt", "devices with _PXM or _SLI in an acpidump text file")
     .example("sudo $0 namespace --all --format json", "every device of this host's namespace as JSON"),

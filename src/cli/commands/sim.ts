@@ -65,7 +65,7 @@ export const simCommand: Command = {
     const file = String(args["scenario"]);
     const scn = parseScenario(await loadScenarioFile(file), { file });
     const host = typeof args["host"] === "string" ? args["host"] : undefined;
-    const report = runScenario(scn, scenarioHost(scn, host, { file }));
+    const report = runScenario(scn, await scenarioHost(scn, host, { file }));
     if (args["format"] === "json") await write(`${toJson(report)}\n`);
     else await write(renderText(report));
     if (report.failures.length > 0) {

@@ -5,7 +5,8 @@
  * against a freshly booted host and checks each step's `expect`.
  */
 import { UsageError, type Location } from "../../errors.js";
-import { hostSpecFromCompact, hostSpecFromSource, type HostSpec } from "../host.js";
+import { hostSpecFromCompact, type HostSpec } from "../host.js";
+import { hostSpecFromSource } from "../host-source.js";
 import { createHost, NODE_CLAIMS_VARIANTS, XEN_VERSIONS, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
 import { FieldReader, type Json } from "./fields.js";
 import { getStepOp, stepOpNames, type BaseStep, type StepContext } from "./registry.js";
@@ -103,11 +104,18 @@ export interface RunReport {
   failures: string[];
 }
 
+/** The scenario's own inline host (compact spec); library callers without ACPI sources use this. */
+export function inlineHost(scn: Scenario, loc: Location = {}): HostSpec {
+  if (scn.host === undefined || "source" in scn.host) throw new UsageError("scenario has no inline host", loc, "E_SIM_SCENARIO");
+  return scn.host;
+}
+
 /** Resolve the scenario's host (`hostOverride` = `--host SOURCE`). */
-export function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}): HostSpec {
+export async function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}): Promise<HostSpec> {
   if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, loc);
   if (scn.host === undefined) throw new UsageError("scenario has no host (give \"host\" or --host SOURCE)", loc, "E_SIM_SCENARIO");
-  if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc);
+  // A source named in the scenario file is relative to that file.
+  if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc, loc.file);
   return scn.host;
 }
 

@@ -5,18 +5,9 @@
  * interleaving and replays it exactly.
  */
 import type { Build } from "../xenguest/meminit_hvm.js";
+import { mulberry32 } from "../../util/prng.js";
 
-/** mulberry32: small, fast, well-distributed 32-bit PRNG; enough to pick the next task. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Run every build to completion, one hypercall at a time, in an order drawn from `seed`. */
 export function interleave<R>(builds: Build<R>[], seed: number): R[] {

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { UsageError } from "../../../src/errors.js";
-import { parseScenario, runScenario, scenarioHost } from "../../../src/sim/scenario/scenario.js";
+import { inlineHost, parseScenario, runScenario } from "../../../src/sim/scenario/scenario.js";
 import { runCli } from "../../helpers/cli.js";
 
 const host2 = (mib: number[]) => ({ nodes: mib.map((m) => ({ mem_mib: m, cpus: 4 })) });
 
 function run(steps: unknown[], mib = [8192, 8192], nodeClaims = "v4") {
   const scn = parseScenario({ host: host2(mib), xen: { version: "current", nodeClaims }, steps });
-  return runScenario(scn, scenarioHost(scn, undefined));
+  return runScenario(scn, inlineHost(scn));
 }
 
 const create = [{ op: "createdomain", max_vcpus: 2 }, { op: "max_mem", domid: 1, max_memkb: 8 * 1024 * 1024 }];
@@ -86,7 +86,7 @@ describe("sim/toolstack scenario ops", () => {
 
   it("sample hvm-build-1tib.json: every pinned expectation holds (1 TiB on one node, vNUMA 5.5 GiB)", () => {
     const scn = parseScenario(JSON.parse(readFileSync("samples/scenarios/hvm-build-1tib.json", "utf8")));
-    expect(runScenario(scn, scenarioHost(scn, undefined)).failures).to.deep.equal([]);
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
   });
 
   it("numakit sim: the 4node sample prints the per-VM table; --format json carries the result", async () => {

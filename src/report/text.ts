@@ -1,0 +1,178 @@
+/** The text report: the numactl block, then a per-node tree, distances, HMAT, MSCT, findings, verdicts. */
+import type { Diagnostic } from "../diagnostics.js";
+import { formatLocation } from "../errors.js";
+import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
+import type { Cpu, DeviceHandle, Initiator, MemoryRange, Topology, TopologyNode } from "../topology/model.js";
+import type { Validation } from "../validate/index.js";
+import { numactlBlock, rangeList } from "./numactl.js";
+
+const hex = (n: bigint | number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
+
+/** 1536 → "1.5 KiB"; exact powers print without decimals. */
+export function formatBytes(n: bigint): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let u = 0;
+  let scale = 1n;
+  while (u < units.length - 1 && n >= scale * 1024n) { scale *= 1024n; u++; }
+  const whole = n / scale;
+  const tenth = ((n % scale) * 10n) / scale;
+  return `${whole}${tenth === 0n ? "" : `.${tenth}`} ${units[u] ?? "B"}`;
+}
+
+/** Runs of CPUs whose id, UID and Linux number all step by one print as one line. */
+function cpuLines(cpus: readonly Cpu[]): string[] {
+  const out: string[] = [];
+  let run: Cpu[] = [];
+  const step = (a: number | undefined, b: number | undefined): boolean => (a === undefined ? b === undefined : b === a + 1);
+  const flush = (): void => {
+    const first = run[0];
+    const last = run[run.length - 1];
+    if (first !== undefined && last !== undefined) {
+      out.push(run.length < 3 ? run.map(cpuLine).join("\n") : `${cpuLine(first)}  ..  ${cpuLine(last)}  (${run.length} CPUs)`);
+    }
+    run = [];
+  };
+  for (const c of cpus) {
+    const prev = run[run.length - 1];
+    if (prev !== undefined && !(prev.kind === c.kind && prev.madt === c.madt && step(prev.id, c.id) && step(prev.uid, c.uid) && step(prev.linuxCpu, c.linuxCpu))) flush();
+    run.push(c);
+  }
+  flush();
+  return out.flatMap((l) => l.split("\n"));
+}
+
+function cpuLine(c: Cpu): string {
+  const id = c.kind === "gicc" || c.kind === "rintc" ? `uid ${c.id}` : hex(c.id, 2);
+  const uid = c.uid === undefined || c.kind === "gicc" || c.kind === "rintc" ? "" : ` uid ${c.uid}`;
+  const linux = c.linuxCpu === undefined ? "" : `  cpu ${c.linuxCpu}`;
+  const state = c.madt === "enabled" ? "" : `  (MADT: ${c.madt})`;
+  return `${c.kind} ${id}${uid}${linux}${state}`;
+}
+
+function memoryLine(r: MemoryRange): string {
+  const flags = [r.hotPluggable ? "hot-pluggable" : "", r.nonVolatile ? "non-volatile" : "", r.specificPurpose ? "specific-purpose" : ""].filter((x) => x !== "");
+  const span = r.length === 0n ? `${hex(r.base, 16)} (empty)` : `${hex(r.base, 16)}-${hex(r.base + r.length - 1n, 16)}`;
+  return `${span}  ${formatBytes(r.length)}${flags.length > 0 ? `  ${flags.join(", ")}` : ""}`;
+}
+
+export function handleText(h: DeviceHandle): string {
+  switch (h.type) {
+    case "acpi": return `ACPI ${h.hid} uid ${h.uid}`;
+    case "pci": return `PCI ${h.segment.toString(16).padStart(4, "0")}:${h.bus.toString(16).padStart(2, "0")}:${h.device.toString(16).padStart(2, "0")}.${h.function}`;
+    case "reserved": return `handle type ${h.value} (reserved)`;
+  }
+}
+
+function initiatorLine(i: Initiator): string {
+  return `${i.kind} ${handleText(i.handle)}${i.architecturalTransactions ? "  architectural transactions" : ""}`;
+}
+
+function section(title: string, lines: readonly string[], indent = "    "): string[] {
+  return lines.length === 0 ? [] : [`  ${title}:`, ...lines.map((l) => `${indent}${l}`)];
+}
+
+/** Firmware lists a Processor object per possible CPU; the text report shows the first few. */
+const MAX_DEVICE_LINES = 8;
+function limited(lines: readonly string[]): string[] {
+  return lines.length <= MAX_DEVICE_LINES ? [...lines] : [...lines.slice(0, MAX_DEVICE_LINES), `… and ${lines.length - MAX_DEVICE_LINES} more (--format json lists all)`];
+}
+
+function nodeTree(n: TopologyNode): string[] {
+  const hot = n.memoryBytesWithHotplug - n.memoryBytes;
+  const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
+  return [
+    head,
+    ...section("cpus", cpuLines(n.cpus)),
+    ...section("memory", n.memory.map(memoryLine)),
+    ...section("devices", limited(n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}`))),
+    ...section("initiators", n.initiators.map(initiatorLine)),
+    ...section("GIC ITS", n.itsIds.length === 0 ? [] : [n.itsIds.join(", ")]),
+  ];
+}
+
+const DATA_LABEL: Record<(typeof HMAT_DATA_KEYS)[number], string> = {
+  accessLatencyNs: "access latency", readLatencyNs: "read latency", writeLatencyNs: "write latency",
+  accessBandwidthMBps: "access bandwidth", readBandwidthMBps: "read bandwidth", writeBandwidthMBps: "write bandwidth",
+};
+
+function pairLine(p: HmatPair): string {
+  const who = (node: number | undefined, pxm: number): string => (node === undefined ? `PXM ${pxm}` : `node ${node}`);
+  const vals = HMAT_DATA_KEYS.flatMap((k) => {
+    const v = p.values[k];
+    return v === undefined ? [] : [`${DATA_LABEL[k]} ${v} ${k.endsWith("Ns") ? "ns" : "MB/s"}`];
+  });
+  const level = p.hierarchy === 0 ? "" : ` [cache level ${p.hierarchy}]`;
+  return `${who(p.initiator, p.initiatorPxm)} -> ${who(p.target, p.targetPxm)}${level}: ${vals.length > 0 ? vals.join(", ") : "no data"}`;
+}
+
+function hmatText(t: Topology): string[] {
+  const h = t.hmat;
+  if (h === undefined) return [];
+  const caches = h.caches.map((c) => `${c.node === undefined ? `PXM ${c.memoryPxm}` : `node ${c.node}`}: level ${c.level} of ${c.totalLevels}, ${formatBytes(c.size)}, ${c.associativity}, ${c.writePolicy}, ${c.lineSize}-byte lines`);
+  return [
+    "",
+    `HMAT (revision ${h.revision}; Linux ${h.linuxUses ? "uses it" : `ignores it: ${h.linuxReason ?? ""}`}):`,
+    ...h.pairs.map((p) => `  ${pairLine(p)}`),
+    ...(caches.length > 0 ? ["  memory-side caches:", ...caches.map((c) => `    ${c}`)] : []),
+  ];
+}
+
+function distancesText(t: Topology): string[] {
+  const d = t.distances;
+  const src = d.source === "SLIT" ? "from the SLIT" : d.source === "_SLI" ? `from _SLI (${d.reason ?? ""})` : `default 10/20: ${d.reason ?? ""}`;
+  return ["", `distances: ${src}`];
+}
+
+export function diagnosticLine(d: Diagnostic): string {
+  const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
+  return `${d.severity.padEnd(7)} ${d.code}  ${where}: ${d.message}`;
+}
+
+function unplacedText(t: Topology): string[] {
+  const lines = [
+    ...t.unplacedCpus.map((c) => `MADT CPU without SRAT entry: ${cpuLine(c)}`),
+    ...t.unplacedInitiators.map((i) => `initiator on PXM ${i.pxm} (no node): ${initiatorLine(i)}`),
+    ...t.unplacedDevices.map((d) => `device on PXM ${d.pxm} (no node): ${d.path}`),
+  ];
+  return lines.length === 0 ? [] : ["", "not placed:", ...lines.map((l) => `  ${l}`)];
+}
+
+export function verdictLines(t: Topology): string[] {
+  return [`  ${t.verdicts.linux.sentence}`, `  ${t.verdicts.xen.sentence}`];
+}
+
+export function findingsText(v: Validation, all: boolean): string[] {
+  const shown = all ? v.diagnostics : v.diagnostics.filter((d) => d.severity !== "info");
+  const { error, warning, info } = v.counts;
+  return [
+    `findings: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info`,
+    ...shown.map((d) => `  ${diagnosticLine(d)}`),
+  ];
+}
+
+export function topologyText(t: Topology, v: Validation): string {
+  const lines = [
+    numactlBlock(t).slice(0, -1),
+    "(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables)",
+    "",
+    `numbering: ${t.numbering}; PXM -> node: ${t.pxmMap.entries().map(([p, n]) => `${p}->${n}`).join(" ") || "(none)"}`,
+    `tables: ${t.tables.join(" ") || "(none)"}${t.sratRevision === undefined ? "" : `; SRAT revision ${t.sratRevision}`}`,
+    "",
+    ...t.nodes.flatMap((n) => [...nodeTree(n), ""]),
+    `nodes with CPUs: ${rangeList(t.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id)) || "none"}; with memory: ${rangeList(t.nodes.filter((n) => n.memory.length > 0).map((n) => n.id)) || "none"}`,
+    ...distancesText(t),
+    ...hmatText(t),
+    ...(t.msct === undefined ? [] : ["", `MSCT: up to ${t.msct.maxProximityDomains} proximity domains, ${t.msct.maxClockDomains} clock domains, max address ${hex(t.msct.maxPhysicalAddress)}`]),
+    ...unplacedText(t),
+    "",
+    ...findingsText(v, false),
+    "",
+    "verdicts:",
+    ...verdictLines(t),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export function validationText(t: Topology, v: Validation): string {
+  return `${[...findingsText(v, true), "", "verdicts:", ...verdictLines(t)].join("\n")}\n`;
+}

@@ -1,0 +1,136 @@
+/**
+ * The builder: decoded tables (+ the namespace's `_PXM`/`_SLI`) → Topology. It walks the SRAT
+ * the way Linux and Xen do (./srat-walk.ts), numbers nodes by the chosen policy, places CPUs
+ * (cross-checked with the MADT), memory ranges, initiators and devices, and attaches distances,
+ * HMAT attributes and MSCT limits, each with its provenance.
+ */
+import type { DecodedTable } from "../acpi/index.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { cpuOf, MadtIndex, unmatchedMadtCpus } from "./cpus.js";
+import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
+import { buildDistances } from "./distances.js";
+import { buildHmat } from "./hmat.js";
+import { DEFAULT_LIMITS, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
+import { PxmNodeMap, type Numbering } from "./numbering.js";
+import { entryPxm, isEnabled, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
+import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "./views.js";
+import { verdicts } from "./verdicts.js";
+
+export interface BuildOptions {
+  numbering?: Numbering;
+  namespace?: NamespaceLocality;
+  limits?: Partial<OsLimits>;
+}
+
+/** The first table with a signature (firmware sometimes ships two; the OS uses the first). */
+export function firstTable(tables: readonly DecodedTable[], signature: string): DecodedTable | undefined {
+  return tables.find((t) => t.signature === signature);
+}
+
+function deviceHandle(e: SratGeneric): DeviceHandle {
+  const h = e.deviceHandle;
+  if (e.deviceHandleType === 0) {
+    let hid = "";
+    for (const c of h.subarray(0, 8)) if (c !== 0) hid += String.fromCharCode(c);
+    return { type: "acpi", hid, uid: ((h[8] ?? 0) | ((h[9] ?? 0) << 8) | ((h[10] ?? 0) << 16) | ((h[11] ?? 0) << 24)) >>> 0 };
+  }
+  if (e.deviceHandleType === 1) {
+    // Segment u16, then bus, then devfn (ACPI 6.5 Table 5.65; not the Linux bus<<8|devfn form).
+    const devfn = h[3] ?? 0;
+    return { type: "pci", segment: (h[0] ?? 0) | ((h[1] ?? 0) << 8), bus: h[2] ?? 0, device: devfn >> 3, function: devfn & 7 };
+  }
+  return { type: "reserved", value: e.deviceHandleType };
+}
+
+/** PXMs in the order the chosen policy numbers them: the OS's walk, then any PXM it skipped. */
+function numberingOrder(policy: Numbering, linux: SratWalk, xen: SratWalk, all: readonly number[]): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  const primary = policy === "xen" ? xen.order : linux.order;
+  for (const p of [...primary, ...all]) if (!seen.has(p)) { seen.add(p); out.push(p); }
+  return policy === "pxm" ? out.sort((a, b) => a - b) : out;
+}
+
+export function buildTopology(tables: readonly DecodedTable[], opts: BuildOptions = {}): Topology {
+  const numbering = opts.numbering ?? "linux";
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const ns = opts.namespace ?? NO_NAMESPACE;
+  const sratT = firstTable(tables, "SRAT");
+  const madtT = firstTable(tables, "APIC");
+  const slitT = firstTable(tables, "SLIT");
+  const hmatT = firstTable(tables, "HMAT");
+  const msctT = firstTable(tables, "MSCT");
+  const revision = sratT === undefined ? 0 : revisionOf(sratT);
+  const entries: SratEntry[] = sratT === undefined ? [] : sratEntries(sratT);
+
+  const linux = walkLinux(entries, revision, limits.linuxMaxNumnodes);
+  const xen = walkXen(entries, revision, limits.xenMaxNumnodes);
+  // Every PXM an enabled entry names, in table order, so no firmware fact is lost to a policy.
+  const allPxms = entries.filter(isEnabled).map((e) => entryPxm(e, revision));
+  const pxmMap = PxmNodeMap.fromOrder(numbering, numberingOrder(numbering, linux, xen, allPxms));
+
+  const nodes = new Map<number, TopologyNode>();
+  for (const [pxm, id] of pxmMap.entries()) {
+    nodes.set(id, { id, pxm, cpus: [], memory: [], memoryBytes: 0n, memoryBytesWithHotplug: 0n, devices: [], initiators: [], itsIds: [] });
+  }
+  const nodeFor = (pxm: number): TopologyNode | undefined => {
+    const id = pxmMap.nodeOf(pxm);
+    return id === undefined ? undefined : nodes.get(id);
+  };
+
+  const madt = new MadtIndex(madtT === undefined ? [] : madtCpus(madtT));
+  const unplacedInitiators: Topology["unplacedInitiators"] = [];
+  for (const e of entries) {
+    if (!isEnabled(e)) continue;
+    const pxm = entryPxm(e, revision);
+    const node = nodeFor(pxm);
+    if (e.type === 1) {
+      const r = { base: e.baseAddress, length: e.addressLength, hotPluggable: (e.flags & 2) !== 0, nonVolatile: (e.flags & 4) !== 0, specificPurpose: (e.flags & 8) !== 0, at: e.at };
+      node?.memory.push(r);
+    } else if (e.type === 4) {
+      node?.itsIds.push(e.itsId);
+    } else if (e.type === 5 || e.type === 6) {
+      const ini: Initiator = { kind: e.type === 5 ? "generic-initiator" : "generic-port", handle: deviceHandle(e), architecturalTransactions: (e.flags & 2) !== 0, at: e.at };
+      if (node === undefined) unplacedInitiators.push({ ...ini, pxm }); else node.initiators.push(ini);
+    } else {
+      const cpu = cpuOf(e, madt);
+      if (cpu !== undefined) node?.cpus.push(cpu);
+    }
+  }
+  for (const n of nodes.values()) {
+    n.memory.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+    for (const r of n.memory) {
+      n.memoryBytesWithHotplug += r.length;
+      if (!r.hotPluggable) n.memoryBytes += r.length;
+    }
+  }
+  const unplacedDevices = ns.devices.filter((d) => {
+    const node = nodeFor(d.pxm);
+    node?.devices.push(d);
+    return node === undefined;
+  });
+
+  const ordered = [...nodes.values()].sort((a, b) => a.id - b.id);
+  const slit = slitT === undefined ? undefined : slitView(slitT);
+  const distances = buildDistances(ordered.map((n) => n.pxm), slit, ns.sli);
+  const memoryPxms = new Set(entries.filter((e) => e.type === 1 && isEnabled(e)).map((e) => entryPxm(e, revision)));
+  const hmat = hmatT === undefined ? undefined
+    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), sratT !== undefined && linux.rejected === undefined);
+  const msctV = msctT === undefined ? undefined : msctView(msctT);
+  const msct: MsctModel | undefined = msctV === undefined ? undefined : {
+    maxProximityDomains: msctV.maxProximityDomains + 1, maxClockDomains: msctV.maxClockDomains + 1, maxPhysicalAddress: msctV.maxPhysicalAddress,
+    domains: msctV.domains.map((d) => ({ start: d.domainRangeStart, end: d.domainRangeEnd, processorCapacity: d.processorCapacity, memoryCapacity: d.memoryCapacity })),
+  };
+
+  const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics];
+  const topo: Topology = {
+    numbering, tables: [...new Set(tables.map((t) => t.signature))],
+    nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
+    verdicts: verdicts({ sratPresent: sratT !== undefined, linux, xen, slit, hmat }),
+    diagnostics,
+  };
+  if (sratT !== undefined) topo.sratRevision = revision;
+  if (hmat !== undefined) topo.hmat = hmat;
+  if (msct !== undefined) topo.msct = msct;
+  return topo;
+}

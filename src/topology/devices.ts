@@ -1,0 +1,19 @@
+/**
+ * The namespace's contribution: devices placed by `_PXM` and `_SLI` distance rows. The topology
+ * depends only on this small interface; ./namespace.ts adapts the AML reader to it.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import type { SliRow } from "./distances.js";
+import type { NodeDevice } from "./model.js";
+
+export interface NamespaceLocality {
+  /** Devices with an own or inherited `_PXM` (only those that declare one are worth listing). */
+  devices: NodeDevice[];
+  /** `_SLI` rows by the PXM of the device that returns them. */
+  sli: SliRow[];
+  /** Devices whose `_PXM` is computed at run time (e.g. QEMU's memory slots: `Return (MPXM (…))`). */
+  dynamic: { path: string; hid?: string }[];
+  diagnostics: Diagnostic[];
+}
+
+export const NO_NAMESPACE: NamespaceLocality = { devices: [], sli: [], dynamic: [], diagnostics: [] };

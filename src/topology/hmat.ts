@@ -1,0 +1,158 @@
+/**
+ * HMAT, normalised as Linux does (drivers/acpi/numa/hmat.c): latencies in ns and bandwidths in
+ * MB/s for every initiator→target pair, memory-side caches, and whether Linux uses the table.
+ */
+import type { EntryLocation, HmatCache, HmatEntry, HmatLocality, HmatMemoryAttributes } from "./views.js";
+
+export const HMAT_DATA_KEYS = ["accessLatencyNs", "readLatencyNs", "writeLatencyNs", "accessBandwidthMBps", "readBandwidthMBps", "writeBandwidthMBps"] as const;
+export type HmatDataKey = (typeof HMAT_DATA_KEYS)[number];
+
+export interface HmatPair {
+  initiatorPxm: number;
+  targetPxm: number;
+  /** Node ids under the topology's numbering (absent when the PXM has no node). */
+  initiator?: number;
+  target?: number;
+  /** Memory hierarchy: 0 memory, 1..3 memory-side cache level (revision 2 meaning). */
+  hierarchy: number;
+  values: Partial<Record<HmatDataKey, number>>;
+}
+
+export interface HmatCacheInfo {
+  memoryPxm: number;
+  node?: number;
+  size: bigint;
+  totalLevels: number;
+  level: number;
+  associativity: string;
+  writePolicy: string;
+  lineSize: number;
+  addressMode: number;
+  smbiosHandles: number[];
+  at: EntryLocation;
+}
+
+export interface HmatMemoryInfo {
+  memoryPxm: number;
+  node?: number;
+  /** The attached initiator, when flags bit 0 says the field is valid. */
+  initiatorPxm?: number;
+  initiator?: number;
+  at: EntryLocation;
+}
+
+export interface HmatModel {
+  revision: number;
+  memory: HmatMemoryInfo[];
+  pairs: HmatPair[];
+  caches: HmatCacheInfo[];
+  /** Linux's verdict: it ignores the whole HMAT when one structure is invalid. */
+  linuxUses: boolean;
+  linuxReason?: string;
+}
+
+/**
+ * hmat_normalize(): 0 and 0xFFFF mean "no data"; a product above u32 is dropped; revision 1 is in
+ * 10-unit steps for both kinds; revision 2 latencies are picoseconds → ns (rounded up),
+ * bandwidths already MB/s. Returns undefined for "no data".
+ */
+export function hmatNormalize(entry: number, base: bigint, dataType: number, revision: number): number | undefined {
+  if (entry === 0 || entry === 0xffff) return undefined;
+  if (base > 0xffffffffn / BigInt(entry)) return undefined;
+  let value = Number(BigInt(entry) * base);
+  if (revision === 1) {
+    if (value < 10) return undefined;
+    value = Math.ceil(value / 10);
+  } else if (revision === 2 && dataType <= 2) {
+    value = Math.ceil(value / 1000);
+  }
+  return value;
+}
+
+const ASSOCIATIVITY: Record<number, string> = { 0: "none", 1: "direct-mapped", 2: "complex" };
+const WRITE_POLICY: Record<number, string> = { 0: "none", 1: "write-back", 2: "write-through" };
+
+function cacheInfo(c: HmatCache): HmatCacheInfo {
+  const a = c.cacheAttributes >>> 0;
+  const assoc = (a >>> 8) & 0xf;
+  const policy = (a >>> 12) & 0xf;
+  return {
+    memoryPxm: c.memoryProximityDomain, size: c.memorySideCacheSize,
+    totalLevels: a & 0xf, level: (a >>> 4) & 0xf,
+    associativity: ASSOCIATIVITY[assoc] ?? `reserved (${assoc})`,
+    writePolicy: WRITE_POLICY[policy] ?? `reserved (${policy})`,
+    lineSize: (a >>> 16) & 0xffff, addressMode: c.addressMode, smbiosHandles: c.smbiosHandles, at: c.at,
+  };
+}
+
+function localityPairs(l: HmatLocality, revision: number, into: Map<string, HmatPair>): void {
+  const key = HMAT_DATA_KEYS[l.dataType];
+  if (key === undefined) return;
+  const hierarchy = l.flags & 0xf;
+  const t = l.targetProximityDomainList.length;
+  // Only initiators whose row of entries is present (the engine clamps lying counts to the bytes).
+  const rows = t === 0 ? 0 : Math.ceil(l.entries.length / t);
+  l.initiatorProximityDomainList.slice(0, rows).forEach((ipxm, i) => {
+    l.targetProximityDomainList.forEach((tpxm, j) => {
+      const raw = l.entries[i * t + j];
+      if (raw === undefined) return;
+      const v = hmatNormalize(raw, l.entryBaseUnit, l.dataType, revision);
+      const k = `${hierarchy}:${ipxm}:${tpxm}`;
+      let p = into.get(k);
+      if (p === undefined) { p = { initiatorPxm: ipxm, targetPxm: tpxm, hierarchy, values: {} }; into.set(k, p); }
+      if (v !== undefined) p.values[key] = v;
+    });
+  });
+}
+
+/** Linux's acceptance of one structure (hmat_parse_proximity_domain / _locality / _cache). */
+function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<number>, hasNode: (pxm: number) => boolean): string | undefined {
+  if (e.type === 0) {
+    if (e.declaredLength !== 40) return `Memory Proximity Domain Attributes at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, not 40`;
+    const memoryValid = revision > 1 || (e.flags & 2) !== 0;
+    if (memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
+    if ((e.flags & 1) !== 0 && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
+  } else if (e.type === 1) {
+    const need = 32 + 4 * (e.initiatorProximityDomainsCount + e.targetProximityDomainsCount) + 2 * e.initiatorProximityDomainsCount * e.targetProximityDomainsCount;
+    if (e.declaredLength < need) return `locality structure at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, needs ${need}`;
+  }
+  return undefined;
+}
+
+export function buildHmat(entries: readonly HmatEntry[], revision: number, memoryPxms: ReadonlySet<number>, nodeOf: (pxm: number) => number | undefined, sratUsable: boolean): HmatModel {
+  const pairs = new Map<string, HmatPair>();
+  const memory: HmatMemoryInfo[] = [];
+  const caches: HmatCacheInfo[] = [];
+  let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
+  if (!sratUsable) linuxReason ??= "Linux does not use the SRAT, and HMAT needs it";
+  for (const e of entries) {
+    linuxReason ??= linuxRejects(e, revision, memoryPxms, (p) => nodeOf(p) !== undefined);
+    if (e.type === 0) memory.push(memoryInfo(e, nodeOf));
+    else if (e.type === 1) localityPairs(e, revision, pairs);
+    else caches.push(withNode(cacheInfo(e), nodeOf(e.memoryProximityDomain)));
+  }
+  const model: HmatModel = {
+    revision, memory, caches, linuxUses: linuxReason === undefined,
+    pairs: [...pairs.values()].map((p) => {
+      const i = nodeOf(p.initiatorPxm);
+      const t = nodeOf(p.targetPxm);
+      return { ...(i === undefined ? {} : { initiator: i }), ...(t === undefined ? {} : { target: t }), ...p };
+    }),
+  };
+  if (linuxReason !== undefined) model.linuxReason = linuxReason;
+  return model;
+}
+
+function withNode<T extends object>(x: T, node: number | undefined): T & { node?: number } {
+  return node === undefined ? x : { ...x, node };
+}
+
+function memoryInfo(e: HmatMemoryAttributes, nodeOf: (pxm: number) => number | undefined): HmatMemoryInfo {
+  const m: HmatMemoryInfo = withNode({ memoryPxm: e.memoryProximityDomain, at: e.at }, nodeOf(e.memoryProximityDomain));
+  if ((e.flags & 1) !== 0) {
+    m.initiatorPxm = e.attachedInitiatorProximityDomain;
+    const n = nodeOf(e.attachedInitiatorProximityDomain);
+    if (n !== undefined) m.initiator = n;
+  }
+  return m;
+}

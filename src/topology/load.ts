@@ -1,0 +1,23 @@
+/** Sources → decoded tables → topology + validation: what both CLI commands (and library users) need. */
+import { readTables, type DecodedTable } from "../acpi/index.js";
+import { InputError } from "../errors.js";
+import { validate, type Validation } from "../validate/index.js";
+import { buildTopology, type BuildOptions } from "./build.js";
+import type { Topology } from "./model.js";
+import { namespaceLocality } from "./namespace.js";
+
+export interface Analysis { tables: DecodedTable[]; topology: Topology; validation: Validation }
+
+export function analyse(tables: readonly DecodedTable[], opts: BuildOptions = {}, sourceDiagnostics: Validation["diagnostics"] = []): Analysis {
+  const namespace = opts.namespace ?? namespaceLocality(tables);
+  const topology = buildTopology(tables, { ...opts, namespace });
+  return { tables: [...tables], topology, validation: validate(tables, topology, sourceDiagnostics) };
+}
+
+export async function analyseSources(sources: readonly string[], opts: BuildOptions = {}): Promise<Analysis> {
+  const { tables, diagnostics } = await readTables(sources);
+  if (tables.length === 0) {
+    throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found in the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
+  }
+  return analyse(tables, opts, diagnostics);
+}

@@ -1,0 +1,137 @@
+/**
+ * The topology model: what the tables say, numbered the way an OS numbers it, with provenance
+ * (which table entry each fact came from). Reports are pure functions of this value.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import type { HmatModel } from "./hmat.js";
+import type { Numbering, PxmNodeMap } from "./numbering.js";
+import type { EntryLocation } from "./views.js";
+
+export type CpuKind = "apic" | "x2apic" | "gicc" | "rintc" | "loongarch";
+/** How the MADT lists the CPU: usable now, can be brought online later, unusable, or not listed. */
+export type MadtState = "enabled" | "online-capable" | "disabled" | "absent";
+
+export interface Cpu {
+  kind: CpuKind;
+  /** APIC / x2APIC / LoongArch core id, or the ACPI processor UID (GICC, RINTC). */
+  id: number;
+  /** ACPI processor UID from the matching MADT entry. */
+  uid?: number;
+  /** Present at boot: the MADT entry is enabled. */
+  enabled: boolean;
+  madt: MadtState;
+  /** The logical CPU number Linux gives it at boot (enabled MADT entries in table order). */
+  linuxCpu?: number;
+  at: EntryLocation;
+}
+
+export interface MemoryRange {
+  base: bigint;
+  length: bigint;
+  hotPluggable: boolean;
+  nonVolatile: boolean;
+  /** ACPI 6.6 Specific-Purpose bit (EFI_MEMORY_SP). */
+  specificPurpose: boolean;
+  at: EntryLocation;
+}
+
+export type DeviceHandle =
+  | { type: "acpi"; hid: string; uid: number }
+  | { type: "pci"; segment: number; bus: number; device: number; function: number }
+  | { type: "reserved"; value: number };
+
+export interface Initiator {
+  kind: "generic-initiator" | "generic-port";
+  handle: DeviceHandle;
+  architecturalTransactions: boolean;
+  at: EntryLocation;
+}
+
+/** A namespace device placed in a proximity domain by its own static `_PXM` (see ./devices.ts). */
+export interface NodeDevice {
+  path: string;
+  hid?: string;
+  pxm: number;
+}
+
+export interface TopologyNode {
+  id: number;
+  pxm: number;
+  cpus: Cpu[];
+  /** Enabled SRAT memory ranges, sorted by base. */
+  memory: MemoryRange[];
+  /** Bytes in ranges present at boot (hot-plug windows excluded). */
+  memoryBytes: bigint;
+  /** Bytes in all ranges, hot-plug windows included. */
+  memoryBytesWithHotplug: bigint;
+  devices: NodeDevice[];
+  initiators: Initiator[];
+  /** GIC ITS ids SRAT type 4 places here (arm64). */
+  itsIds: number[];
+}
+
+export type DistanceSource = "SLIT" | "_SLI" | "default";
+
+export interface Distances {
+  /** matrix[i][j]: distance from the i-th to the j-th node of `Topology.nodes`. */
+  matrix: number[][];
+  source: DistanceSource;
+  /** Why the SLIT was not used, when `source` is not "SLIT". */
+  reason?: string;
+}
+
+export interface MsctModel {
+  /** Decoded maxima (the table stores maximum − 1). */
+  maxProximityDomains: number;
+  maxClockDomains: number;
+  maxPhysicalAddress: bigint;
+  domains: { start: number; end: number; processorCapacity: number; memoryCapacity: bigint }[];
+}
+
+/** What one OS makes of the tables (Linux 6.x x86/arm64, or Xen x86). */
+export interface OsVerdict {
+  os: "linux" | "xen";
+  /** Nodes the OS will use: 1 when it falls back to a single (fake/dummy) node. */
+  nodes: number;
+  usesSrat: boolean;
+  usesSlit: boolean;
+  /** Why the SRAT is rejected (bad_srat / numa_fw_bad), when it is. */
+  sratRejected?: string;
+  /** Why the SLIT is not used, when it is not. */
+  slitRejected?: string;
+  /** Linux only: whether the HMAT is used, and why not. */
+  usesHmat?: boolean;
+  hmatRejected?: string;
+  sentence: string;
+}
+
+export interface OsLimits {
+  /** Linux MAX_NUMNODES (1 << CONFIG_NODES_SHIFT; distro kernels use 10 → 1024). */
+  linuxMaxNumnodes: number;
+  /** Xen MAX_NUMNODES (CONFIG_NR_NUMA_NODES, default 64). */
+  xenMaxNumnodes: number;
+}
+
+export const DEFAULT_LIMITS: OsLimits = { linuxMaxNumnodes: 1024, xenMaxNumnodes: 64 };
+
+export interface Topology {
+  numbering: Numbering;
+  /** Signatures of the tables that were present (first of each). */
+  tables: string[];
+  sratRevision?: number;
+  nodes: TopologyNode[];
+  pxmMap: PxmNodeMap;
+  /** MADT CPUs with no SRAT entry (the OS guesses their node). */
+  unplacedCpus: Cpu[];
+  /** Initiators and devices whose PXM has no node. */
+  unplacedInitiators: (Initiator & { pxm: number })[];
+  unplacedDevices: NodeDevice[];
+  /** Devices whose `_PXM` only run-time AML can tell. */
+  dynamicPxmDevices: { path: string; hid?: string }[];
+  distances: Distances;
+  hmat?: HmatModel;
+  msct?: MsctModel;
+  verdicts: { linux: OsVerdict; xen: OsVerdict };
+  /** Findings made while building (what the OS would log); the validator adds the rest. */
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,50 @@
+/**
+ * Adapter from the AML namespace reader (src/aml, `readNamespace`) to NamespaceLocality: devices
+ * with their own static `_PXM`, `_SLI` rows and columns, and the `_SLI` findings. A dynamic `_PXM`
+ * (computed at run time) is reported, never guessed (docs/aml.md).
+ */
+import { encodeTable, type DecodedTable } from "../acpi/index.js";
+import { describeProvenance } from "../acpi/raw.js";
+import { readNamespace } from "../aml/index.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
+import type { SliRow } from "./distances.js";
+import type { NodeDevice } from "./model.js";
+import { slitView } from "./views.js";
+
+export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLocality {
+  const blocks = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
+  if (blocks.length === 0) return NO_NAMESPACE;
+  const slit = tables.find((t) => t.signature === "SLIT");
+  const localities = slit === undefined ? undefined : slitView(slit)?.localities;
+  const opts = localities !== undefined && localities <= 0xffffn ? { slitLocalities: Number(localities) } : {};
+  const ns = readNamespace(blocks.map((t) => ({ signature: t.signature, bytes: encodeTable(t), source: t.source })), opts);
+  const devices: NodeDevice[] = [];
+  const sli: SliRow[] = [];
+  const dynamic: NamespaceLocality["dynamic"] = [];
+  let firstDynamic: { table: string; offset: number; reason: string } | undefined;
+  const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
+  for (const d of ns.devices) {
+    const p = d.pxm;
+    if (p === undefined || p.inheritedFrom !== undefined) continue;
+    if (!p.static) {
+      dynamic.push(d.hid?.static === true ? { path: d.path, hid: d.hid.value } : { path: d.path });
+      firstDynamic ??= { table: p.table, offset: p.offset, reason: p.reason };
+      continue;
+    }
+    const dev: NodeDevice = { path: d.path, pxm: p.value };
+    if (d.hid?.static === true) dev.hid = d.hid.value;
+    devices.push(dev);
+    if (d.sli?.static === true) sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column });
+  }
+  // One finding for all of them: firmware often computes _PXM for every CPU object (X10DAi: 195).
+  if (firstDynamic !== undefined) {
+    const names = dynamic.slice(0, 4).map((d) => d.path).join(", ");
+    diagnostics.push({
+      code: "DEVICE_PXM_DYNAMIC", severity: "info", table: firstDynamic.table, offset: firstDynamic.offset,
+      message: `${dynamic.length} device(s) compute _PXM at run time (${names}${dynamic.length > 4 ? ", …" : ""}; first: ${firstDynamic.reason}); numakit does not place them`,
+      source: describeProvenance(blocks[0]?.source ?? { file: "" }),
+    });
+  }
+  return { devices, sli, dynamic, diagnostics };
+}

@@ -1,0 +1,17 @@
+/** A collector that stamps each finding with its catalogue severity and a location. */
+import type { Diagnostic } from "../diagnostics.js";
+import type { EntryLocation } from "../topology/views.js";
+import { CATALOGUE, type CheckCode } from "./catalogue.js";
+
+export class Findings {
+  readonly items: Diagnostic[] = [];
+
+  add(code: CheckCode, message: string, at: EntryLocation | { table: string; source?: string }): void {
+    const d: Diagnostic = { code, severity: CATALOGUE[code].severity, table: at.table, message };
+    if ("offset" in at) d.offset = at.offset;
+    if (at.source !== undefined) d.source = at.source;
+    this.items.push(d);
+  }
+}
+
+export const hex = (n: number | bigint, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;

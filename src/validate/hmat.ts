@@ -1,0 +1,39 @@
+/** HMAT checks: fwts `hmat` plus Linux's acceptance rules (drivers/acpi/numa/hmat.c). */
+import type { DecodedTable } from "../acpi/index.js";
+import type { HmatModel } from "../topology/hmat.js";
+import { hmatEntries, locationOf, revisionOf } from "../topology/views.js";
+import { Findings, hex } from "./findings.js";
+
+export function checkHmat(t: DecodedTable, f: Findings, model: HmatModel | undefined, sratPxms: ReadonlySet<number>, memoryPxms: ReadonlySet<number>): void {
+  const revision = revisionOf(t);
+  if (revision !== 1 && revision !== 2) f.add("HMAT_REVISION", `HMAT revision ${revision}: Linux accepts only 1 and 2 ("acpi/hmat: Ignoring: Unknown revision")`, locationOf(t, 8));
+  for (const s of t.subtables) {
+    if (s.type !== undefined && s.type > 2) f.add("HMAT_INVALID_TYPE", `structure type ${s.type} at ${hex(s.offset)} is not 0..2`, locationOf(t, s.offset));
+  }
+  for (const e of hmatEntries(t)) {
+    if (e.type === 0) {
+      if (e.declaredLength !== 40) f.add("HMAT_BAD_STRUCTURE_LENGTH", `Memory Proximity Domain Attributes has length ${e.declaredLength}, expected 40`, e.at);
+      if (sratPxms.size > 0 && !memoryPxms.has(e.memoryProximityDomain)) f.add("HMAT_PXM_NOT_IN_SRAT", `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`, e.at);
+      if ((e.flags & 1) !== 0 && sratPxms.size > 0 && !sratPxms.has(e.attachedInitiatorProximityDomain)) f.add("HMAT_PXM_NOT_IN_SRAT", `attached initiator proximity domain ${e.attachedInitiatorProximityDomain} is not in the SRAT`, e.at);
+    } else if (e.type === 1) {
+      const s = e.initiatorProximityDomainsCount;
+      const n = e.targetProximityDomainsCount;
+      const need = 32 + 4 * (s + n) + 2 * s * n;
+      if (e.declaredLength !== need) f.add("HMAT_BAD_STRUCTURE_LENGTH", `locality structure with ${s} initiators and ${n} targets has length ${e.declaredLength}, expected ${need}`, e.at);
+      if (e.dataType > 5) f.add("HMAT_DATA_TYPE_INVALID", `locality data type is ${hex(e.dataType)}, must be 0..5`, e.at);
+      if (e.entryBaseUnit === 0n) f.add("HMAT_BASE_UNIT_ZERO", "locality Entry Base Unit must be non-zero", e.at);
+      if (e.minimumTransferSize !== 0) f.add("HMAT_MIN_TRANSFER_SIZE", `Minimum Transfer Size is ${e.minimumTransferSize} (ACPI 6.4; fwts still treats offset 10 as reserved)`, e.at);
+      const unknown = [...new Set([...e.initiatorProximityDomainList, ...e.targetProximityDomainList])].filter((p) => !sratPxms.has(p));
+      if (unknown.length > 0 && sratPxms.size > 0) f.add("HMAT_PXM_NOT_IN_SRAT", `locality lists proximity domain(s) ${unknown.join(", ")} that the SRAT does not have`, e.at);
+    } else {
+      const need = 32 + 2 * e.smbiosHandleCount;
+      if (e.declaredLength !== need) f.add("HMAT_BAD_STRUCTURE_LENGTH", `cache structure with ${e.smbiosHandleCount} SMBIOS handles has length ${e.declaredLength}, expected ${need}`, e.at);
+      const a = e.cacheAttributes >>> 0;
+      const bad = (a & 0xf) > 3 || ((a >>> 4) & 0xf) > 3 || ((a >>> 8) & 0xf) > 2 || ((a >>> 12) & 0xf) > 2;
+      if (bad) f.add("HMAT_CACHE_ATTRIBUTES_INVALID", `cache attributes ${hex(a, 8)} use reserved values (levels ≤ 3, level ≤ 3, associativity ≤ 2, write policy ≤ 2)`, e.at);
+      if (e.addressMode !== 0) f.add("HMAT_ADDRESS_MODE", `Address Mode is ${e.addressMode}${e.addressMode > 1 ? " (reserved: 0 unknown, 1 extended-linear)" : " (extended-linear)"}; fwts treats these bytes as reserved`, e.at);
+      if (sratPxms.size > 0 && !memoryPxms.has(e.memoryProximityDomain)) f.add("HMAT_PXM_NOT_IN_SRAT", `cache for memory proximity domain ${e.memoryProximityDomain}, which has no enabled SRAT memory range`, e.at);
+    }
+  }
+  if (model !== undefined && !model.linuxUses) f.add("HMAT_NOT_USED", `Linux ignores the HMAT: ${model.linuxReason ?? ""}`, locationOf(t, 0));
+}

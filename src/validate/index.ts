@@ -1,0 +1,52 @@
+/**
+ * `validate(tables, topology)`: the full finding list for the NUMA tables: the decoder's
+ * field-level findings, fwts's table checks, the OS walks' findings (Linux, Xen) and the
+ * cross-table checks, sorted by severity then table and offset; plus the verdicts.
+ */
+import type { DecodedTable } from "../acpi/index.js";
+import { severityRank, type Diagnostic } from "../diagnostics.js";
+import { firstTable } from "../topology/build.js";
+import type { Topology } from "../topology/model.js";
+import { entryPxm, isEnabled } from "../topology/srat-walk.js";
+import { revisionOf, sratEntries } from "../topology/views.js";
+import { checkTopology } from "./cross.js";
+import { Findings } from "./findings.js";
+import { checkHmat } from "./hmat.js";
+import { checkMsct } from "./msct.js";
+import { checkSlit } from "./slit.js";
+import { checkSrat } from "./srat.js";
+
+/** The tables whose decode findings belong in a topology validation. */
+export const NUMA_TABLES: readonly string[] = ["SRAT", "SLIT", "HMAT", "APIC", "MSCT"];
+
+export interface Validation {
+  diagnostics: Diagnostic[];
+  counts: Record<Diagnostic["severity"], number>;
+}
+
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => severityRank[b.severity] - severityRank[a.severity]
+    || a.table.localeCompare(b.table) || (a.offset ?? -1) - (b.offset ?? -1) || a.code.localeCompare(b.code));
+}
+
+export function validate(tables: readonly DecodedTable[], topology: Topology, extra: readonly Diagnostic[] = []): Validation {
+  const f = new Findings();
+  const srat = firstTable(tables, "SRAT");
+  const revision = srat === undefined ? 0 : revisionOf(srat);
+  const enabled = srat === undefined ? [] : sratEntries(srat).filter(isEnabled);
+  const sratPxms = new Set(enabled.map((e) => entryPxm(e, revision)));
+  const memoryPxms = new Set(enabled.filter((e) => e.type === 1).map((e) => entryPxm(e, revision)));
+  if (srat !== undefined) checkSrat(srat, f);
+  const slit = firstTable(tables, "SLIT");
+  if (slit !== undefined) checkSlit(slit, f, sratPxms);
+  const hmat = firstTable(tables, "HMAT");
+  if (hmat !== undefined) checkHmat(hmat, f, topology.hmat, sratPxms, memoryPxms);
+  const msct = firstTable(tables, "MSCT");
+  if (msct !== undefined) checkMsct(msct, f, sratPxms);
+  checkTopology(topology, firstTable(tables, "APIC"), f);
+  const decoded = tables.filter((t) => NUMA_TABLES.includes(t.signature)).flatMap((t) => t.diagnostics);
+  const diagnostics = sortDiagnostics([...extra, ...decoded, ...topology.diagnostics, ...f.items]);
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return { diagnostics, counts };
+}

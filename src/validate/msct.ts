@@ -1,0 +1,24 @@
+/** MSCT checks: fwts `msct` plus the domain ranges against the SRAT. */
+import type { DecodedTable } from "../acpi/index.js";
+import { msctView } from "../topology/views.js";
+import { Findings } from "./findings.js";
+
+const DOMAIN_SIZE = 22;
+
+export function checkMsct(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
+  const v = msctView(t);
+  if (v === undefined) return;
+  if (v.proximityOffset < 0x38) f.add("MSCT_BAD_PROXIMITY_OFFSET", `Proximity Offset is 0x${v.proximityOffset.toString(16)}, must be at least 0x38`, v.at);
+  const maxPd = v.maxProximityDomains + 1; // stored as (maximum - 1)
+  if (v.tableLength > v.proximityOffset + DOMAIN_SIZE * maxPd) {
+    f.add("MSCT_BAD_TABLE_LENGTH", `table length ${v.tableLength} is larger than ${v.proximityOffset} + ${DOMAIN_SIZE} × ${maxPd} domains allow`, v.at);
+  }
+  if (v.domains.length > maxPd) f.add("MSCT_TOO_MANY_DOMAINS", `maximum number of proximity domains is ${maxPd}, but there are ${v.domains.length} domain structures`, v.at);
+  for (const d of v.domains) {
+    if (d.domainRangeStart > d.domainRangeEnd || d.domainRangeEnd >= maxPd) {
+      f.add("MSCT_DOMAIN_RANGE", `domain range ${d.domainRangeStart}..${d.domainRangeEnd} runs backwards or beyond the maximum ${maxPd - 1}`, d.at);
+    }
+  }
+  const above = [...sratPxms].filter((p) => p >= maxPd);
+  if (above.length > 0) f.add("MSCT_SRAT_PXM_ABOVE_MAX", `SRAT PXM ${above.join(", ")} exceed the MSCT maximum of ${maxPd} domains`, v.at);
+}

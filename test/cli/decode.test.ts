@@ -1,0 +1,178 @@
+/**
+ * `numakit decode` as a user runs it (a child process through test/helpers/cli.ts): text and JSON
+ * contract, --table, exit codes 0/1/2 with one-line errors, stdin, directory sources, and a pipe
+ * that closes early.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
+
+const S = sharedSamples;
+const q35 = join(S, "qemu", "x86", "q35");
+const r820 = join(S, "real", "dell-poweredge-r820-E5985CCBA349.txt");
+
+type Obj = Record<string, unknown>;
+const tablesOf = (stdout: string): Obj[] => (JSON.parse(stdout) as { tables: Obj[] }).tables;
+
+function expectOneLineError(stderr: string, ...parts: string[]): void {
+  const lines = stderr.trim().split("\n");
+  expect(lines, stderr).to.have.length(1);
+  expect(lines[0]).to.match(/^numakit: /);
+  for (const p of parts) expect(lines[0]).to.contain(p);
+  expect(stderr).to.not.match(/\n\s+at /);
+}
+
+describe("cli: numakit decode", function () {
+  this.timeout(60_000);
+  let tmp = "";
+  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-cli-")); });
+  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+  it("prints iasl-style text for every table of an acpidump text file (exit 0)", async () => {
+    const r = await runCli(["decode", r820, "--table", "SRAT,SLIT"]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/^\/\* SRAT from .*dell-poweredge-r820-E5985CCBA349\.txt:\d+ \*\/$/m);
+    expect(r.stdout).to.contain('[000h 0000   4]                    Signature : "SLIT"    [System Locality Information Table]');
+    expect(r.stdout).to.contain("[024h 0036   8]                   Localities : 0000000000000005");
+    expect(r.stdout).to.match(/\[\w+h \d+ {3}1\] {16}Subtable Type : 01 \[Memory Affinity\]/);
+    expect(r.stdout).to.contain("                                     Enabled : 1");
+    expect(r.stdout.match(/^\/\* /gm)).to.have.length(2);
+  });
+
+  it("emits the JSON contract", async () => {
+    const r = await runCli(["decode", "--format", "json", join(q35, "SRAT.memhp"), join(q35, "SLIT.memhp"), join(q35, "APIC.xapic"), join(q35, "HMAT.acpihmat")]);
+    expect(r.code).to.equal(0);
+    const [srat, slit, madt, hmat] = tablesOf(r.stdout) as [Obj, Obj, Obj, Obj];
+    expect(srat).to.include.keys("signature", "source", "header", "checksumValid", "tableRevision", "subtables", "diagnostics");
+    expect(srat["signature"]).to.equal("SRAT");
+    expect(srat["source"]).to.deep.equal({ file: join(q35, "SRAT.memhp"), name: "SRAT.memhp" });
+    expect(srat["header"]).to.include({ signature: "SRAT", tableLength: 264, revision: 1, oemId: "BOCHS ", oemTableId: "BXPC    " });
+    expect(srat["checksumValid"]).to.equal(true);
+    const subs = srat["subtables"] as Obj[];
+    expect(subs[0]).to.deep.include({ type: 0, length: 16, offset: 48, proximityDomainLow8: 0, apicId: 0, flags: { value: 1, enabled: true } });
+    const mem = subs.find((s) => s["type"] === 1 && s["proximityDomain"] === 1 && s["flags"] !== undefined && (s["flags"] as Obj)["hotPluggable"] === true);
+    expect(mem).to.deep.include({ baseAddress: "0x100000000", addressLength: "0xF8000000", flags: { value: 3, enabled: true, hotPluggable: true, nonVolatile: false, specificPurpose: false } });
+    expect(slit).to.deep.include({ localityCount: 2, entries: [[10, 21], [21, 10]] });
+    const x2 = (madt["subtables"] as Obj[]).find((s) => s["type"] === 9);
+    expect(x2).to.include.keys("x2apicId", "processorUid", "flags");
+    expect(x2?.["x2apicId"]).to.be.a("number");
+    const lat = (hmat["subtables"] as Obj[]).find((s) => s["type"] === 1);
+    expect(lat).to.deep.include({ dataType: 0, dataTypeName: "Access Latency", entryBaseUnit: 1000 });
+    expect(lat?.["entries"]).to.include(65534);
+  });
+
+  it("selects tables with --table (case-insensitive, repeatable, comma lists)", async () => {
+    const r = await runCli(["decode", r820, "--format", "json", "--table", "slit", "-t", "APIC,SRAT"]);
+    expect(r.code).to.equal(0);
+    expect(tablesOf(r.stdout).map((t) => t["signature"])).to.deep.equal(["APIC", "SLIT", "SRAT"]);
+  });
+
+  it("exits 1 for a table with errors: a bad checksum, an overrun", async () => {
+    const bad = await runCli(["decode", join(S, "synthetic", "slit_badcsum.dat")]);
+    expect(bad.code).to.equal(1);
+    expect(bad.stdout).to.contain("Checksum : 6D     /* Incorrect checksum, should be 6C */");
+    expect(bad.stdout).to.contain("**** ERROR TABLE_CHECKSUM at 0x009: checksum is 0x6D, should be 0x6C");
+    expectOneLineError(bad.stderr, "slit_badcsum.dat: SLIT: offset 0x9: TABLE_CHECKSUM: checksum is 0x6D, should be 0x6C");
+    const over = await runCli(["decode", "--format", "json", join(S, "synthetic", "srat_overrun.dat")]);
+    expect(over.code).to.equal(1);
+    const diags = tablesOf(over.stdout)[0]?.["diagnostics"] as Obj[];
+    expect(diags[0]).to.include({ code: "SUBTABLE_OVERRUN", severity: "error", table: "SRAT", offset: 64 });
+    expectOneLineError(over.stderr, "srat_overrun.dat: SRAT: offset 0x40: SUBTABLE_OVERRUN");
+  });
+
+  it("exits 0 with warnings only (nothing on stderr)", async () => {
+    const r = await runCli(["decode", join(S, "synthetic", "srat_unknown.dat")]);
+    expect(r.code).to.equal(0);
+    expect(r.stderr).to.equal("");
+    expect(r.stdout).to.contain("**** WARNING SUBTABLE_UNKNOWN_TYPE at 0x030");
+  });
+
+  it("exits 2 with one line naming the file: missing file, non-table file, bad options", async () => {
+    const missing = await runCli(["decode", join(tmp, "nope.dat")]);
+    expect(missing.code).to.equal(2);
+    expectOneLineError(missing.stderr, "nope.dat", "no such file");
+    const readme = await runCli(["decode", join(S, "SOURCES.md")]);
+    expect(readme.code).to.equal(2);
+    expectOneLineError(readme.stderr, "SOURCES.md", "neither an ACPI table");
+    const garbage = join(tmp, "garbage.bin");
+    writeFileSync(garbage, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]));
+    const elf = await runCli(["decode", garbage]);
+    expect(elf.code).to.equal(2);
+    expectOneLineError(elf.stderr, "garbage.bin", "offset 0x0");
+    const fmt = await runCli(["decode", "--format", "xml", r820]);
+    expect(fmt.code).to.equal(2);
+    expectOneLineError(fmt.stderr, "xml");
+    const sig = await runCli(["decode", "--table", "SRATS", r820]);
+    expect(sig.code).to.equal(2);
+    expectOneLineError(sig.stderr, "SRATS");
+    const unknown = await runCli(["decode", "--frobnicate", r820]);
+    expect(unknown.code).to.equal(2);
+    expectOneLineError(unknown.stderr, "frobnicate");
+  });
+
+  it("exits 2 for a directory without tables, 1 when --table matches nothing", async () => {
+    const empty = join(tmp, "empty");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "notes.txt"), "nothing here\n");
+    const none = await runCli(["decode", empty]);
+    expect(none.code).to.equal(2);
+    expect(none.stderr).to.contain("no ACPI tables found");
+    const absent = await runCli(["decode", r820, "--table", "HMAT"]);
+    expect(absent.code).to.equal(1);
+    expect(absent.stdout).to.equal("");
+    expect(absent.stderr).to.match(/no HMAT table in the sources \(they have .*SRAT/);
+  });
+
+  it("reads acpidump text from stdin with -", async () => {
+    const r = await runCli(["decode", "-", "--table", "SLIT", "--format", "json"], { input: readFileSync(join(S, "fwts", "slit-acpidump-0001.log"), "latin1") });
+    expect(r.code).to.equal(0);
+    const [slit] = tablesOf(r.stdout);
+    expect(slit?.["source"]).to.deep.equal({ file: "<stdin>", line: 26, name: "SLIT" });
+    expect(slit?.["localityCount"]).to.equal(8);
+  });
+
+  it("reads directories: sysfs layout with dynamic/ (data/ ignored), and acpidump -b names", async () => {
+    const sysfs = join(tmp, "sysfs");
+    mkdirSync(join(sysfs, "dynamic"), { recursive: true });
+    mkdirSync(join(sysfs, "data"));
+    copyFileSync(join(q35, "SRAT.memhp"), join(sysfs, "SRAT"));
+    copyFileSync(join(q35, "SLIT.memhp"), join(sysfs, "SLIT"));
+    copyFileSync(join(q35, "APIC"), join(sysfs, "APIC"));
+    const ssdt = join(S, "oracle", "01-two-nodes", "tables", "HPET");
+    copyFileSync(ssdt, join(sysfs, "dynamic", "HPET2"));
+    writeFileSync(join(sysfs, "data", "BERT"), Buffer.alloc(64, 0xff));
+    const r = await runCli(["decode", sysfs, "--format", "json"]);
+    expect(r.code).to.equal(0);
+    expect(tablesOf(r.stdout).map((t) => [t["signature"], (t["source"] as Obj)["name"]])).to.deep.equal([
+      ["APIC", "APIC"], ["HPET", "HPET2"], ["SLIT", "SLIT"], ["SRAT", "SRAT"],
+    ]);
+    const dashB = join(tmp, "acpidump-b");
+    mkdirSync(dashB);
+    copyFileSync(join(q35, "SRAT.memhp"), join(dashB, "srat.dat"));
+    copyFileSync(join(S, "synthetic", "srat_unknown.dat"), join(dashB, "srat2.dat"));
+    copyFileSync(join(q35, "SLIT.memhp"), join(dashB, "slit.dat"));
+    writeFileSync(join(dashB, "srat.dsl"), "/* iasl output is skipped */\n");
+    const b = await runCli(["decode", dashB, "--table", "SRAT", "--format", "json"]);
+    expect(b.code).to.equal(0);
+    expect(tablesOf(b.stdout).map((t) => (t["source"] as Obj)["name"])).to.deep.equal(["srat.dat", "srat2.dat"]);
+  });
+
+  it("stops quietly when the reader closes the pipe early (| head -1)", async () => {
+    const big = join(S, "real", "supermicro-x10dai-4A64A6094FE3.txt");
+    const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "cli", "run.ts"), "decode", big], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: "" } });
+      let first = "";
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+      child.stdout.setEncoding("utf8").once("data", (d: string) => { first = d.split("\n")[0] ?? ""; child.stdout.destroy(); });
+      child.on("error", reject);
+      child.on("close", (code) => { resolve({ code, stderr, first }); });
+    });
+    expect(r.first).to.match(/^\/\* \w{4} from /);
+    expect(r.stderr).to.equal("");
+    expect(r.code).to.equal(0);
+  });
+});

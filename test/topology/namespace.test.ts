@@ -1,0 +1,43 @@
+import { expect } from "chai";
+import { join } from "node:path";
+import { decodeTable, readTables } from "../../src/acpi/index.js";
+import { analyse } from "../../src/topology/load.js";
+import { namespaceLocality } from "../../src/topology/namespace.js";
+import { repoRoot } from "../helpers/cli.js";
+import { compileFixture, haveIasl } from "../helpers/aml.js";
+import { hostTables } from "../helpers/numa-tables.js";
+import { oracleDir } from "./oracle.js";
+
+const GiB = 1n << 30n;
+
+describe("topology + AML namespace (_PXM, _SLI)", () => {
+  it("samples/4node: root bridges and the memory device land on their _PXM's node", async () => {
+    const { tables } = await readTables([join(repoRoot, "samples", "4node")]);
+    const t = analyse(tables).topology;
+    expect(t.nodes.map((n) => n.devices.map((d) => d.path))).to.deep.equal([
+      ["\\_SB.PCI0", "\\_SB.CPU0"], ["\\_SB.PCI1"], ["\\_SB.PCI2"], ["\\_SB.PCI3", "\\_SB.MEM3"],
+    ]);
+    expect(t.nodes[3]?.devices[1]?.hid).to.equal("PNP0C80");
+  });
+
+  it("07-hotplug-maxmem: the DIMM slots' _PXM is computed at run time, and the report says so", async () => {
+    const { tables } = await readTables([join(oracleDir, "07-hotplug-maxmem", "tables")]);
+    const { topology, validation } = analyse(tables);
+    expect(topology.dynamicPxmDevices.map((d) => d.path)).to.deep.equal(["\\_SB.MHPC.MP00", "\\_SB.MHPC.MP01", "\\_SB.MHPC.MP02", "\\_SB.MHPC.MP03"]);
+    const codes = validation.diagnostics.map((d) => d.code);
+    expect(codes.filter((c) => c === "DEVICE_PXM_DYNAMIC").length).to.equal(1);
+    expect(codes).to.include("MEMORY_HOTPLUG_PXM_RUNTIME");
+  });
+
+  (haveIasl() ? it : it.skip)("_SLI rows and columns fill distances when there is no SLIT", () => {
+    const dsdt = decodeTable({ signature: "DSDT", bytes: compileFixture("dsdt-numa"), source: { file: "dsdt-numa.aml" } });
+    const ns = namespaceLocality([dsdt]);
+    expect(ns.sli.map((s) => s.pxm)).to.deep.equal([4, 2]);
+    const host = hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 2, base: 0n, length: GiB }, { pxm: 4, base: GiB, length: GiB }] });
+    const t = analyse([...host, dsdt]).topology;
+    expect(t.distances.source).to.equal("_SLI");
+    // PXM 4 (MEM1): row = column = 17 21 14 23 10; PXM 2 (MEM2): row = column = 20 16 10 12 (no entry for PXM 4).
+    expect(t.nodes.map((n) => n.pxm)).to.deep.equal([0, 2, 4]);
+    expect(t.distances.matrix).to.deep.equal([[10, 20, 17], [20, 10, 14], [17, 14, 10]]);
+  });
+});
