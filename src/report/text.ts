@@ -84,7 +84,7 @@ function nodeTree(n: TopologyNode): string[] {
     head,
     ...section("cpus", cpuLines(n.cpus)),
     ...section("memory", n.memory.map(memoryLine)),
-    ...section("devices", limited(n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}`))),
+    ...section("devices", limited(n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${d.inheritedFrom === undefined ? "" : `, _PXM of ${d.inheritedFrom}`}`))),
     ...section("initiators", n.initiators.map(initiatorLine)),
     ...section("GIC ITS", n.itsIds.length === 0 ? [] : [n.itsIds.join(", ")]),
   ];

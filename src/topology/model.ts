@@ -52,6 +52,8 @@ export interface NodeDevice {
   path: string;
   hid?: string;
   pxm: number;
+  /** The ancestor whose `_PXM` the device inherits (ACPI 6.5 §6.2.14; Linux acpi_get_pxm walks up). */
+  inheritedFrom?: string;
 }
 
 export interface TopologyNode {

@@ -1,6 +1,6 @@
 /**
  * Adapter from the AML namespace reader (src/aml, `readNamespace`) to NamespaceLocality: devices
- * with their own static `_PXM`, `_SLI` rows and columns, and the `_SLI` findings. A dynamic `_PXM`
+ * with a static `_PXM` of their own or inherited from an ancestor, `_SLI` rows and columns, and the `_SLI` findings. A dynamic `_PXM`
  * (computed at run time) is reported, never guessed (docs/aml.md).
  */
 import { encodeTable, type DecodedTable } from "../acpi/index.js";
@@ -26,7 +26,16 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
   for (const d of ns.devices) {
     const p = d.pxm;
-    if (p === undefined || p.inheritedFrom !== undefined) continue;
+    if (p === undefined) continue;
+    if (p.inheritedFrom !== undefined) {
+      // A child of a placed device (a NIC or GPU below a root bridge) lives on its ancestor's node.
+      if (p.static) {
+        const dev: NodeDevice = { path: d.path, pxm: p.value, inheritedFrom: p.inheritedFrom };
+        if (d.hid?.static === true) dev.hid = d.hid.value;
+        devices.push(dev);
+      }
+      continue;
+    }
     if (!p.static) {
       dynamic.push(d.hid?.static === true ? { path: d.path, hid: d.hid.value } : { path: d.path });
       firstDynamic ??= { table: p.table, offset: p.offset, reason: p.reason };

@@ -11,13 +11,16 @@ import { oracleDir } from "./oracle.js";
 const GiB = 1n << 30n;
 
 describe("topology + AML namespace (_PXM, _SLI)", () => {
-  it("samples/4node: root bridges and the memory device land on their _PXM's node", async () => {
+  it("samples/4node: root bridges, the memory device and the bridges' children land on their _PXM's node", async () => {
     const { tables } = await readTables([join(repoRoot, "samples", "4node")]);
     const t = analyse(tables).topology;
     expect(t.nodes.map((n) => n.devices.map((d) => d.path))).to.deep.equal([
-      ["\\_SB.PCI0", "\\_SB.CPU0"], ["\\_SB.PCI1"], ["\\_SB.PCI2"], ["\\_SB.PCI3", "\\_SB.MEM3"],
+      ["\\_SB.PCI0", "\\_SB.PCI0.GPU0", "\\_SB.CPU0"], ["\\_SB.PCI1", "\\_SB.PCI1.NIC0"], ["\\_SB.PCI2"], ["\\_SB.PCI3", "\\_SB.MEM3"],
     ]);
     expect(t.nodes[3]?.devices[1]?.hid).to.equal("PNP0C80");
+    // The GPU has no _PXM of its own: it inherits its root bridge's (ACPI 6.5 §6.2.14).
+    expect(t.nodes[0]?.devices[1]?.inheritedFrom).to.equal("\\_SB.PCI0");
+    expect(t.nodes[0]?.devices[0]?.inheritedFrom).to.equal(undefined);
   });
 
   it("07-hotplug-maxmem: the DIMM slots' _PXM is computed at run time, and the report says so", async () => {

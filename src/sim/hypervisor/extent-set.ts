@@ -161,6 +161,15 @@ export class ExtentSet {
     for (const blk of this.blocks) for (let i = 0; i < blk.starts.length; i++) yield [blk.starts[i] ?? 0, blk.ends[i] ?? 0];
   }
 
+  /** The intervals, descending. */
+  *runsDescending(): Generator<[number, number]> {
+    for (let b = this.blocks.length - 1; b >= 0; b--) {
+      const blk = this.blocks[b];
+      if (blk === undefined) continue;
+      for (let i = blk.starts.length - 1; i >= 0; i--) yield [blk.starts[i] ?? 0, blk.ends[i] ?? 0];
+    }
+  }
+
   /** Remove and return every interval, ascending (teardown). */
   drain(): [number, number][] {
     const out = [...this.runs()];

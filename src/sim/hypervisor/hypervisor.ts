@@ -9,7 +9,7 @@ import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, PAGE_SIZE, type HostS
 import { Domain, NODE_MASK_ALL } from "./domain.js";
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "./errno.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
-import { memflags, PageAllocator } from "./page-alloc.js";
+import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { pow2 } from "./bits.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
@@ -40,6 +40,7 @@ export class Hypervisor {
   private lastDomid = 0;
   private readonly nrCpus: number;
   private readonly onlineCpus: number[];
+  private readonly onlineCpuSet: ReadonlySet<number>;
 
   constructor(readonly host: HostSpec, readonly config: XenConfig) {
     this.alloc = new PageAllocator(host, config);
@@ -48,6 +49,7 @@ export class Hypervisor {
     };
     this.onlineCpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a - b);
     this.nrCpus = this.onlineCpus.length;
+    this.onlineCpuSet = new Set(this.onlineCpus);
   }
 
   /** The caller is the control domain (domid 0) unless given. */
@@ -91,7 +93,7 @@ export class Hypervisor {
     const limit = hap ? HVM_MAX_VCPUS : PV_MAX_VCPUS;
     if (!Number.isInteger(a.max_vcpus) || a.max_vcpus < 1 || a.max_vcpus > limit) return err(EINVAL);
     const cpu = a.cpu ?? 0;
-    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    if (!this.onlineCpuSet.has(cpu)) return err(EINVAL);
     if (a.node !== undefined && !this.nodeOnline(a.node)) return err(ENOENT);
     const domid = this.domidAlloc(a.domid);
     if (domid < 0) return { rc: domid };
@@ -142,7 +144,7 @@ export class Hypervisor {
     if (typeof d === "number") return { rc: d };
     if (a.max !== d.max_vcpus) return err(EINVAL);
     const cpu = a.cpu ?? 0;
-    if (!this.onlineCpus.includes(cpu)) return err(EINVAL);
+    if (!this.onlineCpuSet.has(cpu)) return err(EINVAL);
     for (let i = d.vcpus.length; i < a.max; i++) {
       const pg = this.alloc.allocXenheapPage(d.homeNode ?? NUMA_NO_NODE, cpu);
       if (pg === undefined) return err(ENOMEM);
@@ -160,12 +162,16 @@ export class Hypervisor {
    */
   private updateNodeAffinity(d: Domain): void {
     if (d.vcpus.length === 0 || !d.auto_node_affinity) return;
-    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): Set<number> => {
+    // A vCPU without a mask ("all") makes the union every online CPU: no need to build it
+    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs).
+    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): ReadonlySet<number> => {
+      if (d.vcpus.some((v) => pick(v) === undefined)) return this.onlineCpuSet;
       const s = new Set<number>();
-      for (const v of d.vcpus) for (const c of pick(v) ?? this.onlineCpus) s.add(c);
+      for (const v of d.vcpus) for (const c of pick(v) ?? []) s.add(c);
       return s;
     };
-    const hard = new Set([...union((v) => v.hard)].filter((c) => this.onlineCpus.includes(c)));
+    const hardUnion = union((v) => v.hard);
+    const hard = hardUnion === this.onlineCpuSet ? hardUnion : new Set([...hardUnion].filter((c) => this.onlineCpuSet.has(c)));
     const soft = [...union((v) => v.soft)].filter((c) => hard.has(c));
     const chosen = soft.length > 0 ? soft : [...hard];
     d.node_affinity = [...new Set(chosen.map((c) => this.alloc.cpuToNode(c)))].sort((x, y) => x - y);
@@ -181,7 +187,7 @@ export class Hypervisor {
     const set = (s: CpuSet | undefined): number[] | undefined => (s === undefined || s === "all" ? undefined : [...s]);
     if (a.hard !== undefined) {
       const hard = set(a.hard);
-      if (hard !== undefined && !hard.some((c) => this.onlineCpus.includes(c))) return err(EINVAL);
+      if (hard !== undefined && !hard.some((c) => this.onlineCpuSet.has(c))) return err(EINVAL);
       v.hard = hard;
     }
     if (a.soft !== undefined) v.soft = set(a.soft);
@@ -225,23 +231,21 @@ export class Hypervisor {
     if (!d.hap || a.mb < 0) return err(EINVAL);
     const target = a.mb * 256;
     if (target > d.poolPages) return { rc: this.growPool(d, target - d.poolPages, 0) };
-    for (let excess = d.poolPages - target; excess > 0; excess--) {
-      const node = this.highestNode(d.pool, 0);
-      const mfn = node === undefined ? undefined : d.pool[node]?.highestAligned(0);
-      if (node === undefined || mfn === undefined) break;
-      d.pool[node]?.remove(mfn, 1);
-      this.alloc.freeXenPages(mfn, 0, node);
+    // Shrinking frees the highest pool pages, one page at a time in Xen (freed dirty).
+    for (const r of highestBlocks(d.pool, 0, d.poolPages - target)) {
+      d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
+      this.alloc.freeRunDescending(r.lo, r.hi, r.node, true, 0);
     }
     return ok;
   }
 
-  /** `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page. */
+  /**
+   * `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page in Xen,
+   * here all of them through the bulk path (same result, cost per buddy).
+   */
   private growPool(d: Domain, pages: number, cpu: number): number {
     const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
-    for (let i = 0; i < pages; i++) {
-      if (this.alloc.allocDomheapPages(d, 0, mf, cpu) === undefined) return -ENOMEM;
-    }
-    return 0;
+    return this.alloc.allocDomheapPagesBulk(d, 0, mf, pages, cpu) === pages ? 0 : -ENOMEM;
   }
 
   /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
@@ -362,9 +366,8 @@ export class Hypervisor {
       mf.noScrub = true;
       mf.keepScrub = true;
     }
-    let done = 0;
-    while (done < a.nr_extents && this.alloc.allocDomheapPages(d, a.extent_order, mf) !== undefined) done++;
-    return { rc: 0, done };
+    // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
+    return { rc: 0, done: this.alloc.allocDomheapPagesBulk(d, a.extent_order, mf, a.nr_extents) };
   }
 
   /**
@@ -376,25 +379,15 @@ export class Hypervisor {
     const d = this.doms.get(a.domid);
     if (d === undefined || (!this.privileged(a.caller) && a.caller !== a.domid)) return { rc: 0, done: 0 };
     if (a.extent_order > this.maxOrder(a.caller)) return { rc: 0, done: 0 };
+    // Extent by extent in Xen (guest_remove_page → free_domheap_pages); here run by run.
     let done = 0;
-    for (; done < a.nr_extents; done++) {
-      const node = a.node ?? this.highestNode(d.pages, a.extent_order);
-      const mfn = node === undefined ? undefined : d.pages[node]?.highestAligned(a.extent_order);
-      if (node === undefined || mfn === undefined) break;
-      this.alloc.freeDomainPages(d, mfn, a.extent_order, node);
+    for (const r of highestBlocks(d.pages, a.extent_order, a.nr_extents, a.node)) {
+      d.pages[r.node]?.remove(r.lo, r.hi - r.lo);
+      this.alloc.claims.adjustTotPages(d, -(r.hi - r.lo));
+      this.alloc.freeRunDescending(r.lo, r.hi, r.node, d.is_dying, a.extent_order);
+      done += (r.hi - r.lo) / pow2(a.extent_order);
     }
     return { rc: 0, done };
-  }
-
-  /** The node whose set holds the highest 2^order-aligned owned block. */
-  private highestNode(sets: Domain["pages"], order: number): number | undefined {
-    let best: number | undefined;
-    let bestMfn = -1;
-    sets.forEach((s, n) => {
-      const m = s.highestAligned(order);
-      if (m !== undefined && m > bestMfn) { bestMfn = m; best = n; }
-    });
-    return best;
   }
 
   /** Background scrubbing by idle pCPUs, run to completion (not a hypercall). Returns pages scrubbed. */

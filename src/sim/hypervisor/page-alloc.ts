@@ -10,6 +10,8 @@ import { Claims } from "./claims.js";
 import type { Domain } from "./domain.js";
 import { cpuToNode, type HostSpec, nodeSpannedPages, PAGE_SHIFT } from "../host.js";
 import { flsl, pow2 } from "./bits.js";
+import type { ExtentSet } from "./extent-set.js";
+import { allocDomheapPagesBulk, type RunSink } from "./bulk-alloc.js";
 import { E2BIG, EINVAL, EPERM } from "./errno.js";
 import type { XenConfig } from "./types.js";
 
@@ -33,6 +35,11 @@ export function memflags(f: Partial<Memflags> = {}): Memflags {
 }
 
 const always = (): boolean => true;
+
+/** alloc_domheap_pages(): MEMF_no_owner implies MEMF_no_refcount. */
+export function effectiveFlags(flags: Memflags): Memflags {
+  return flags.noOwner ? { ...flags, noRefcount: true } : flags;
+}
 
 export class PageAllocator {
   readonly heap: Heap;
@@ -72,6 +79,33 @@ export class PageAllocator {
     return this.cpuNode[cpu] ?? 0;
   }
 
+  /** get_free_buddy()'s nodemask: online ∩ d->node_affinity (all online nodes for d == NULL). */
+  nodemask(d: Domain | undefined): readonly number[] {
+    const online = this.heap.online;
+    if (d === undefined) return online;
+    if (d.maskOf !== d.node_affinity) {
+      const aff = d.node_affinity;
+      const m = online.filter((n) => aff.includes(n));
+      // An empty intersection is a caller bug in Xen (ASSERT_UNREACHABLE); keep all online nodes.
+      d.mask = m.length > 0 ? m : online;
+      d.maskOf = aff;
+    }
+    return d.mask;
+  }
+
+  /**
+   * get_free_buddy()'s first node: the requested node, else the affine node after
+   * last_alloc_node (cycle_node), else the executing pCPU's node.
+   */
+  startNode(mask: readonly number[], mf: Memflags, d: Domain | undefined, cpu: number): number {
+    let start = mf.node;
+    if (start === NUMA_NO_NODE) {
+      start = d === undefined ? NUMA_NO_NODE : (mask.find((n) => n > d.last_alloc_node) ?? mask[0] ?? NUMA_NO_NODE);
+      if (start === NUMA_NO_NODE) start = this.cpuToNode(cpu);
+    }
+    return start;
+  }
+
   /**
    * `alloc_heap_pages(zone_lo, zone_hi, order, memflags, d)`. `cpu` is the pCPU executing the
    * code: the start node when there is neither a requested node nor a domain affinity.
@@ -80,24 +114,8 @@ export class PageAllocator {
     if (order > MAX_ORDER) return undefined;
     const request = pow2(order);
     if (!this.claims.hostAllows(d, request, mf.noRefcount)) return undefined;
-    // get_free_buddy(): nodemask = online ∩ d->node_affinity; start = requested node, else the
-    // affine node after last_alloc_node (cycle_node), else the executing pCPU's node.
-    let mask: readonly number[] = this.heap.online;
-    if (d !== undefined) {
-      if (d.maskOf !== d.node_affinity) {
-        const aff = d.node_affinity;
-        const m = mask.filter((n) => aff.includes(n));
-        // An empty intersection is a caller bug in Xen (ASSERT_UNREACHABLE); keep all online nodes.
-        d.mask = m.length > 0 ? m : mask;
-        d.maskOf = aff;
-      }
-      mask = d.mask;
-    }
-    let start = mf.node;
-    if (start === NUMA_NO_NODE) {
-      start = d === undefined ? NUMA_NO_NODE : (mask.find((n) => n > d.last_alloc_node) ?? mask[0] ?? NUMA_NO_NODE);
-      if (start === NUMA_NO_NODE) start = this.cpuToNode(cpu);
-    }
+    const mask = this.nodemask(d);
+    const start = this.startNode(mask, mf, d, cpu);
     const nodeOk = this.config.nodeClaims === "none" ? always : (node: number): boolean => this.claims.nodeAllows(d, node, request, mf.noRefcount);
     const f = { reqNode: mf.node, exact: mf.exact, useUnscrubbed: mf.noScrub };
     // Two passes: clean buddies first; only then accept dirty ones (scrubbed after allocation).
@@ -119,15 +137,11 @@ export class PageAllocator {
    * (dirty only if MEMF_no_scrub left them unscrubbed) and the consumed claim is lost.
    */
   allocDomheapPages(d: Domain | undefined, order: number, flags: Memflags, cpu = 0): Block | undefined {
-    const mf = flags.noOwner ? { ...flags, noRefcount: true } : flags;
-    const zoneHi = Math.min(bitsToZone(64 + PAGE_SHIFT), NR_ZONES - 1);
+    const mf = effectiveFlags(flags);
+    const zones = this.domheapZones(mf);
     let block: Block | undefined;
-    const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
-    if (this.dmaBitsize !== 0) {
-      const dmaZone = bitsToZone(this.dmaBitsize);
-      if (dmaZone < zoneHi) block = this.allocHeapPages(dmaZone + 1, zoneHi, order, mf, d, cpu);
-    }
-    if (block === undefined && !noDma) block = this.allocHeapPages(MEMZONE_XEN + 1, zoneHi, order, mf, d, cpu);
+    if (zones.dma !== undefined) block = this.allocHeapPages(zones.dma[0], zones.dma[1], order, mf, d, cpu);
+    if (block === undefined && zones.all !== undefined) block = this.allocHeapPages(zones.all[0], zones.all[1], order, mf, d, cpu);
     if (block === undefined) return undefined;
     if (d !== undefined && !mf.noOwner) {
       const rc = this.assignPages(d, block, mf);
@@ -140,6 +154,27 @@ export class PageAllocator {
       d.pool[block.node]?.add(block.mfn, pow2(order));
     }
     return block;
+  }
+
+  /**
+   * alloc_domheap_pages()'s zone ranges: `dma` = above the DMA zone (tried first when there is
+   * one), `all` = every zone (undefined with MEMF_no_dma).
+   */
+  domheapZones(mf: Memflags): { dma: [number, number] | undefined; all: [number, number] | undefined } {
+    const zoneHi = Math.min(bitsToZone(64 + PAGE_SHIFT), NR_ZONES - 1);
+    const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
+    const dmaZone = this.dmaBitsize === 0 ? zoneHi : bitsToZone(this.dmaBitsize);
+    return { dma: dmaZone < zoneHi ? [dmaZone + 1, zoneHi] : undefined, all: noDma ? undefined : [MEMZONE_XEN + 1, zoneHi] };
+  }
+
+  /**
+   * `n` sequential alloc_domheap_pages(d, order, flags) calls, stopping at the first failure, in
+   * time proportional to the free buddies they consume (see bulk-alloc.ts). Returns the number
+   * done; `sink(node, lo, hi)` receives the memory taken: the 2^order blocks of [lo, hi), handed
+   * out from hi downwards.
+   */
+  allocDomheapPagesBulk(d: Domain | undefined, order: number, flags: Memflags, n: number, cpu = 0, sink?: RunSink): number {
+    return allocDomheapPagesBulk(this, d, order, effectiveFlags(flags), n, cpu, sink);
   }
 
   /** `assign_pages()`: dying → -EINVAL; tot > max → -EPERM; nr > max - tot → -E2BIG. */
@@ -171,6 +206,29 @@ export class PageAllocator {
   }
 
   /**
+   * Free [lo, hi) of `node` with the result of freeing it 2^unit pages at a time from the top down
+   * (free_heap_pages per extent in decrease_reservation, per page when the paging pool shrinks):
+   * the free buddies that result do not depend on the order of the frees (a block is a free buddy
+   * iff it is wholly free and its parent is not, within a node), and each final buddy is put on
+   * its list when the lowest of its freed pages is freed; freeing aligned blocks from the top down
+   * keeps that order. A page waiting to be offlined leaves the heap while being freed, which
+   * depends on the exact steps, so then the frees go one unit at a time.
+   */
+  freeRunDescending(lo: number, hi: number, node: number, needScrub: boolean, unit: number): void {
+    const size = pow2(unit);
+    if (this.heap.pending.size > 0) {
+      for (let m = hi - size; m >= lo; m -= size) this.heap.freeHeapPages(m, unit, node, needScrub);
+      return;
+    }
+    const blocks: [number, number][] = [];
+    this.forEachAlignedBlock(lo, hi, (mfn, order) => blocks.push([mfn, order]));
+    for (let i = blocks.length - 1; i >= 0; i--) {
+      const [mfn, order] = blocks[i] ?? [0, 0];
+      this.heap.freeHeapPages(mfn, order, node, needScrub);
+    }
+  }
+
+  /**
    * Give back an arbitrary run [start, end) of pages on `node` as maximal aligned power-of-two
    * blocks (the merge result equals Xen's page-by-page put_page in relinquish_memory()).
    */
@@ -188,4 +246,47 @@ export class PageAllocator {
   allocXenheapPage(node: number, cpu: number): Block | undefined {
     return this.allocDomheapPages(undefined, 0, memflags({ node, noScrub: true }), cpu);
   }
+}
+
+/** A run [lo, hi) of one node's memory. */
+export interface NodeRun {
+  node: number;
+  lo: number;
+  hi: number;
+}
+
+function* alignedRunsDescending(set: ExtentSet, order: number): Generator<[number, number]> {
+  const size = pow2(order);
+  for (const [s, e] of set.runsDescending()) {
+    const lo = Math.ceil(s / size) * size;
+    const hi = Math.floor(e / size) * size;
+    if (hi > lo) yield [lo, hi];
+  }
+}
+
+/**
+ * The `count` highest 2^order-aligned blocks wholly in `sets` (per node; only `node`'s if given),
+ * as runs, highest first: what `count` repeated picks of "the node whose set holds the highest
+ * aligned block, and that block" choose (decrease_reservation's guest model, the pool shrink),
+ * since removing the top block of a run never makes a new block fit.
+ */
+export function highestBlocks(sets: readonly ExtentSet[], order: number, count: number, node?: number): NodeRun[] {
+  const size = pow2(order);
+  const its = sets.map((s, n) => (node === undefined || n === node ? alignedRunsDescending(s, order) : undefined));
+  const heads = its.map((it) => it?.next());
+  const out: NodeRun[] = [];
+  let left = count;
+  while (left > 0) {
+    let best = -1;
+    let bestHi = -1;
+    heads.forEach((h, n) => { if (h !== undefined && h.done !== true && h.value[1] > bestHi) { best = n; bestHi = h.value[1]; } });
+    const h = heads[best];
+    if (h === undefined || h.done === true) break;
+    const [lo, hi] = h.value;
+    const k = Math.min(left, (hi - lo) / size);
+    out.push({ node: best, lo: hi - k * size, hi });
+    left -= k;
+    heads[best] = its[best]?.next();
+  }
+  return out;
 }

@@ -1,0 +1,166 @@
+/**
+ * Bulk allocation: the exact result of n sequential `alloc_domheap_pages(d, order, memflags)`
+ * calls (xen/common/page_alloc.c), computed in time proportional to the free buddies consumed.
+ *
+ * Xen allocates one extent per call: populate_physmap() loops over the extents,
+ * hap_set_allocation() calls alloc_domheap_page() once per paging-pool page. Simulating that
+ * literally costs ~2 M iterations for a 1 TiB guest's pool. This module is an implementation
+ * device, not a Xen function: it finds stretches of calls whose outcome is fixed in advance and
+ * applies them at once, and leaves every other call to the one-call path (allocDomheapPages), so
+ * the result is identical by construction:
+ *
+ *  - Heap: on a node, the calls take the first buddy get_free_buddy() finds and split it from the
+ *    top (Heap.nextRun / consumeRun): k calls of order o take the top k·2^o pages of that region.
+ *  - Node choice: get_free_buddy() skips nodes with nothing to offer (no side effects), so with a
+ *    fixed start node (MEMF_node, or d == NULL) every call lands on the same node, and with
+ *    round-robin (start after d->last_alloc_node) the calls cycle through the nodes that have
+ *    memory, in nodemask order: call i lands on cycle[i mod m].
+ *  - Claims and assign_pages(): Claims.bulkBudget() bounds the calls for which the host gate, the
+ *    node-claim checks and the consumption are the same arithmetic every time; assign_pages() lets
+ *    floor((max_pages - tot_pages) / 2^order) calls through.
+ * A stretch ends before the first call that could differ (a node's region used up, a claim or
+ * max_pages running out, a node the model does not cover); that call goes the one-call way.
+ * test/sim/bulk.test.ts checks the identity against sequential calls on random heaps.
+ */
+import { pow2 } from "./bits.js";
+import type { Domain } from "./domain.js";
+import { MAX_ORDER, NUMA_NO_NODE, type HeapRun } from "./heap.js";
+import type { Memflags, PageAllocator } from "./page-alloc.js";
+
+/** Receives memory handed out: the 2^order blocks of [lo, hi) on `node`, from hi downwards. */
+export type RunSink = (node: number, lo: number, hi: number) => void;
+
+type NodeState = HeapRun | "fail" | "unknown";
+
+/** `mf` must already carry MEMF_no_owner's implied MEMF_no_refcount (effectiveFlags). */
+export function allocDomheapPagesBulk(
+  pa: PageAllocator, d: Domain | undefined, order: number, mf: Memflags, n: number, cpu: number, sink?: RunSink,
+): number {
+  let done = 0;
+  while (done < n) {
+    // A single call gains nothing from the batch machinery.
+    const t = n - done > 1 ? stretch(pa, d, order, mf, n - done, cpu, sink) : 0;
+    if (t > 0) { done += t; continue; }
+    const b = pa.allocDomheapPages(d, order, mf, cpu);
+    if (b === undefined) break;
+    sink?.(b.node, b.mfn, b.mfn + pow2(order));
+    done++;
+  }
+  return done;
+}
+
+/** assign_pages(): dying → none; tot_pages + i·2^order must stay within max_pages. */
+function assignCalls(d: Domain | undefined, mf: Memflags, request: number): number {
+  if (d === undefined || mf.noOwner) return Infinity;
+  if (d.is_dying) return 0;
+  if (mf.noRefcount) return Infinity;
+  if (d.tot_pages > d.max_pages) return 0;
+  return Math.floor((d.max_pages - d.tot_pages) / request);
+}
+
+/** The nodes one get_free_buddy() scan visits, in order (a revisited node adds nothing). */
+function scanOrder(online: readonly number[], mask: readonly number[], start: number, mf: Memflags): number[] {
+  const seq = [start];
+  if (mf.exact && mf.node !== NUMA_NO_NODE) return seq;
+  const i = mask.indexOf(start);
+  if (i < 0) seq.push(...mask);
+  else for (let k = 1; k < mask.length; k++) seq.push(mask[(i + k) % mask.length] ?? start);
+  if (!mf.exact) for (const x of online) if (!mask.includes(x)) seq.push(x);
+  return seq;
+}
+
+/** The calls being batched (plain data: this runs once per populate call, keep it cheap). */
+interface Stretch {
+  pa: PageAllocator;
+  d: Domain | undefined;
+  order: number;
+  mf: Memflags;
+  range: [number, number];
+  takeDirty: boolean;
+  /** Per node id: what the next call landing there takes (filled on first use). */
+  states: (NodeState | undefined)[];
+}
+
+function nodeState(st: Stretch, node: number): NodeState {
+  let s = st.states[node];
+  if (s === undefined) {
+    const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
+    s = ok ? st.pa.heap.nextRun(node, st.range[0], st.range[1], st.order, st.takeDirty) : "fail";
+    st.states[node] = s;
+  }
+  return s;
+}
+
+/** Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on. */
+function landingCycle(st: Stretch, cpu: number): number[] {
+  const { pa, d, mf } = st;
+  const mask = pa.nodemask(d);
+  const start = pa.startNode(mask, mf, d, cpu);
+  const online = pa.heap.online;
+  if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
+    // Round-robin: each call starts after the node the previous one used.
+    const i0 = mask.indexOf(start);
+    const cycle: number[] = [];
+    for (let k = 0; k < mask.length; k++) {
+      const x = mask[(i0 + k) % mask.length] ?? start;
+      if (nodeState(st, x) !== "fail") cycle.push(x);
+    }
+    if (cycle.length > 0 || mf.exact) return cycle;
+    // Nothing in the nodemask: every call falls back to the same first other node.
+    for (const x of online) if (!mask.includes(x) && nodeState(st, x) !== "fail") return [x];
+    return [];
+  }
+  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(st, x) !== "fail") return [x];
+  return [];
+}
+
+/**
+ * Apply up to `max` calls at once; 0 when the next call is not covered (the caller then makes it
+ * the one-call way).
+ */
+function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Memflags, max: number, cpu: number, sink?: RunSink): number {
+  if (order > MAX_ORDER) return 0;
+  const heap = pa.heap;
+  const request = pow2(order);
+  // alloc_domheap_pages(): the attempt above the DMA zone fails without side effects when no
+  // zone there has 2^order free pages; then the calls are decided by the attempt over all zones.
+  const zones = pa.domheapZones(mf);
+  const range = zones.dma !== undefined && heap.anyAvail(zones.dma[0], zones.dma[1], request) ? zones.dma : zones.all;
+  const budget = pa.claims.bulkBudget(d, request, mf.noRefcount);
+  if (range === undefined || budget === undefined) return 0;
+  let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
+  if (calls <= 0) return 0;
+
+  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, states: [] };
+  const cycle = landingCycle(st, cpu);
+  const m = cycle.length;
+  if (m === 0) return 0;
+  const runs: HeapRun[] = [];
+  for (let i = 0; i < m; i++) {
+    const node = cycle[i] ?? 0;
+    const s = nodeState(st, node);
+    if (typeof s === "string") { calls = Math.min(calls, i); break; }
+    runs.push(s);
+    // Node i serves calls i, i+m, …: its cap-th next call (index i + cap·m) is the first it cannot.
+    const cap = Math.min((s.top - s.base) / request, pa.claims.landCalls(budget, d, request, node));
+    calls = Math.min(calls, i + cap * m);
+  }
+  if (calls <= 0) return 0;
+
+  const perNode = new Map<number, number>();
+  for (let i = 0; i < m && i < calls; i++) {
+    const s = runs[i];
+    if (s === undefined) break;
+    const k = Math.ceil((calls - i) / m);
+    const lo = heap.consumeRun(s, order, k);
+    perNode.set(s.node, k);
+    if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
+    sink?.(s.node, lo, s.top);
+  }
+  pa.claims.consumeBulk(d, request, mf.noRefcount, perNode);
+  if (d !== undefined) {
+    if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);
+    d.last_alloc_node = cycle[(calls - 1) % m] ?? d.last_alloc_node;
+  }
+  return calls;
+}

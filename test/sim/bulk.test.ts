@@ -1,0 +1,265 @@
+/**
+ * Differential tests of the bulk paths (src/sim/hypervisor/bulk-alloc.ts, freeRunDescending,
+ * highestBlocks) against the one-call-at-a-time paths they replace: random hosts (several RAM
+ * ranges per node, interleaved nodes, CPU-only nodes, a DMA zone), every Xen version and claim
+ * variant, a random history (populate, decrease, claims, destroy, scrub, pool resizes, page
+ * offlining, affinity), then on two identical replicas n sequential calls vs one bulk call, and
+ * the whole state compared: free lists per node/zone/order in list order with their dirty
+ * state, counters, claims, every domain's accounting, pages, pool and last_alloc_node, and the
+ * blocks handed out (per node, in call order). FC_NUM_RUNS scales the runs; the suite's default
+ * is cheap, `npm run simperf:test:long` runs it hard.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import { createHost, type Hypervisor, type XenConfig } from "../../src/sim/hypervisor/index.js";
+import { highestBlocks, memflags, type Memflags } from "../../src/sim/hypervisor/page-alloc.js";
+import { NUMA_NO_NODE, type FreeList } from "../../src/sim/hypervisor/heap.js";
+import type { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
+import { pow2 } from "../../src/sim/hypervisor/bits.js";
+import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
+
+// ---- random hosts ----------------------------------------------------------------------------
+
+/** Consecutive RAM segments (with holes) dealt to nodes; segment sizes in pages, unaligned. */
+const hostArb = fc.record({
+  nodes: fc.integer({ min: 1, max: 4 }),
+  segs: fc.array(fc.record({ node: fc.nat({ max: 3 }), pages: fc.integer({ min: 1, max: 6000 }), hole: fc.nat({ max: 3000 }) }), { minLength: 1, maxLength: 6 }),
+  cpuless: fc.boolean(),
+}).map(({ nodes, segs, cpuless }): HostSpec => {
+  const spec: HostSpec = {
+    nodes: Array.from({ length: nodes }, (_, id) => ({ id, ranges: [], cpus: cpuless && id === nodes - 1 && id > 0 ? [] : [2 * id, 2 * id + 1] })),
+    distances: Array.from({ length: nodes }, (_, i) => Array.from({ length: nodes }, (_, j) => (i === j ? 10 : 20))),
+  };
+  let at = 0;
+  for (const s of segs) {
+    at += s.hole;
+    spec.nodes[s.node % nodes]?.ranges.push({ baseMfn: at, pages: s.pages });
+    at += s.pages;
+  }
+  return spec;
+});
+
+const configArb = fc.oneof(
+  fc.record({ version: fc.constant("4.18" as const), nodeClaims: fc.constant("none" as const), populateNoScrubDuringBuild: fc.boolean() }),
+  fc.record({ version: fc.constant("current" as const), nodeClaims: fc.constantFrom("none" as const, "v4" as const, "claim-sets" as const), populateNoScrubDuringBuild: fc.boolean() }),
+);
+
+// ---- random histories ------------------------------------------------------------------------
+
+type Step = (hv: Hypervisor, doms: number[]) => void;
+const pick = fc.nat({ max: 7 });
+const node = fc.nat({ max: 4 });
+const dom = (doms: number[], p: number): number => doms[p % Math.max(1, doms.length)] ?? 0;
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ n: fc.option(node, { nil: undefined }), hap: fc.boolean(), vcpus: fc.integer({ min: 1, max: 2 }), kb: fc.nat({ max: 96 * 1024 }) }).map((a): Step => (hv, doms) => {
+    const c = hv.createdomain({ max_vcpus: a.vcpus, hap: a.hap, ...(a.n === undefined ? {} : { node: a.n }) });
+    if (c.domid === undefined) return;
+    doms.push(c.domid);
+    hv.max_vcpus({ domid: c.domid, max: a.vcpus });
+    hv.max_mem({ domid: c.domid, max_memkb: a.kb });
+  }),
+  fc.record({ p: pick, n: fc.integer({ min: 1, max: 700 }), order: fc.constantFrom(0, 0, 1, 2, 4, 9), nd: fc.option(node, { nil: undefined }), exact: fc.boolean() }).map((a): Step => (hv, doms) => {
+    hv.populate_physmap({ domid: dom(doms, a.p), nr_extents: a.n, extent_order: a.order, mem_flags: a.nd === undefined ? {} : { node: a.nd, exact: a.exact } });
+  }),
+  fc.record({ p: pick, n: fc.integer({ min: 1, max: 400 }), order: fc.constantFrom(0, 0, 1, 3), nd: fc.option(node, { nil: undefined }) }).map((a): Step => (hv, doms) => {
+    hv.decrease_reservation({ domid: dom(doms, a.p), nr_extents: a.n, extent_order: a.order, ...(a.nd === undefined ? {} : { node: a.nd }) });
+  }),
+  fc.record({ p: pick, pages: fc.nat({ max: 20000 }) }).map((a): Step => (hv, doms) => { hv.claim_pages({ domid: dom(doms, a.p), nr_pages: a.pages }); }),
+  fc.record({ p: pick, claims: fc.array(fc.record({ pages: fc.nat({ max: 9000 }), node: fc.oneof(node, fc.constant("host" as const)) }), { minLength: 1, maxLength: 3 }) })
+    .map((a): Step => (hv, doms) => { hv.claim_memory({ domid: dom(doms, a.p), claims: a.claims }); }),
+  fc.record({ p: pick, mb: fc.nat({ max: 6 }) }).map((a): Step => (hv, doms) => { hv.shadow_set_allocation({ domid: dom(doms, a.p), mb: a.mb }); }),
+  fc.record({ p: pick }).map((a): Step => (hv, doms) => {
+    const id = dom(doms, a.p);
+    if (hv.destroydomain({ domid: id }).rc === 0) doms.splice(doms.indexOf(id), 1);
+  }),
+  fc.record({ p: pick, nodes: fc.oneof(fc.constant("all" as const), fc.uniqueArray(node, { minLength: 1, maxLength: 3 })) })
+    .map((a): Step => (hv, doms) => { hv.setnodeaffinity({ domid: dom(doms, a.p), nodes: a.nodes }); }),
+  fc.record({ p: pick }).map((a): Step => (hv, doms) => { hv.unpausedomain({ domid: dom(doms, a.p) }); }),
+  fc.option(node, { nil: undefined }).map((n): Step => (hv) => { hv.idle_scrub(n); }),
+  // Offline a page (one a domain owns: it is freed, and leaves the heap, later), or online one again.
+  fc.record({ p: pick, frac: fc.double({ min: 0, max: 0.999, noNaN: true }), owned: fc.boolean() }).map((a): Step => (hv, doms) => {
+    const sets = hv.domain(dom(doms, a.p))?.pages ?? [];
+    const owned = sets.flatMap((set) => [...set.runs()]);
+    const total = owned.reduce((t, [lo, hi]) => t + hi - lo, 0);
+    let at = Math.floor(a.frac * (a.owned ? total : hv.physinfo().max_mfn));
+    if (!a.owned) { hv.page_offline({ mfn: at }); return; }
+    for (const [lo, hi] of owned) {
+      if (at < hi - lo) { hv.page_offline({ mfn: lo + at }); return; }
+      at -= hi - lo;
+    }
+  }),
+  fc.nat().map((i): Step => (hv) => {
+    const heap = hv.alloc.heap;
+    const all = [...heap.offlined.keys(), ...heap.pending];
+    const mfn = all[i % Math.max(1, all.length)];
+    if (mfn !== undefined) hv.page_online({ mfn });
+  }),
+);
+
+// ---- the state compared ----------------------------------------------------------------------
+
+function listItems(l: FreeList): number[][] {
+  const out: number[][] = [];
+  for (let b = l.head; b !== undefined; b = b.next) out.push([b.mfn, b.order, b.zone, b.node, b.firstDirty]);
+  return out;
+}
+
+const runs = (sets: readonly ExtentSet[]): [number, number][][] => sets.map((s) => [...s.runs()]);
+
+function snapshot(hv: Hypervisor): unknown {
+  const heap = hv.alloc.heap;
+  const claims = hv.alloc.claims;
+  return {
+    nodes: heap.nodes.map((nh) => nh && {
+      avail: nh.avail, availPages: nh.availPages, needScrub: nh.needScrub,
+      lists: nh.lists.flatMap((l, k) => (l === undefined || l.size === 0 ? [] : [[k, l.size, listItems(l)]])),
+    }),
+    totalAvail: heap.totalAvail,
+    buddies: heap.buddyCount,
+    offlined: [...heap.offlined], pending: [...heap.pending],
+    outstanding: claims.outstanding, nodeClaimed: claims.nodeClaimed,
+    lastAssignError: hv.alloc.lastAssignError,
+    domains: hv.domains().map((info) => {
+      const d = hv.domain(info.domid);
+      return d && {
+        domid: d.domid, tot: d.tot_pages, max: d.max_pages, out: d.outstanding_pages, claimNode: d.claim_node, claims: d.claims,
+        nodeClaims: d.node_claims, last: d.last_alloc_node, pages: runs(d.pages), pool: runs(d.pool), xen: d.xenPages,
+      };
+    }),
+  };
+}
+
+function replay(spec: HostSpec, cfg: XenConfig, steps: Step[]): { hv: Hypervisor; doms: number[] } {
+  const hv = createHost(spec, cfg);
+  const doms: number[] = [];
+  for (const s of steps) s(hv, doms);
+  return { hv, doms };
+}
+
+// ---- the calls under test --------------------------------------------------------------------
+
+const rarely = fc.constantFrom(false, false, true);
+const callArb = fc.record({
+  target: fc.oneof(pick, fc.constant(-1)),
+  order: fc.constantFrom(0, 0, 0, 1, 2, 3, 9),
+  n: fc.integer({ min: 1, max: 3000 }),
+  nd: fc.option(node, { nil: undefined }),
+  exact: fc.boolean(), noScrub: fc.boolean(), noOwner: rarely, noRefcount: rarely, noDma: rarely,
+  cpu: fc.nat({ max: 7 }),
+  // A claim for the target first: often on the node the calls ask for (the toolstack's pattern).
+  claim: fc.option(fc.record({ pages: fc.oneof(fc.nat({ max: 600 }), fc.nat({ max: 5000 })), node: fc.oneof(node, fc.constant("host" as const), fc.constant("call" as const)) }), { nil: undefined }),
+});
+
+type Blocks = Map<number, number[]>;
+function push(blocks: Blocks, nodeId: number, mfn: number): void {
+  const l = blocks.get(nodeId) ?? [];
+  l.push(mfn);
+  blocks.set(nodeId, l);
+}
+
+describe("sim bulk paths: identical to one call at a time", () => {
+  it("n × alloc_domheap_pages == allocDomheapPagesBulk (heap, claims, domains, blocks)", () => {
+    fc.assert(fc.property(hostArb, configArb, fc.array(stepArb, { maxLength: 24 }), callArb, (spec, cfg, steps, c) => {
+      const a = replay(spec, cfg, steps);
+      const b = replay(spec, cfg, steps);
+      const targetId = c.target < 0 || a.doms.length === 0 ? undefined : dom(a.doms, c.target);
+      if (targetId !== undefined && c.claim !== undefined) {
+        const claim = { pages: c.claim.pages, node: c.claim.node === "call" ? (c.nd ?? "host") : c.claim.node };
+        for (const r of [a, b]) {
+          if (r.hv.claim_memory({ domid: targetId, claims: [claim] }).rc !== 0) r.hv.claim_pages({ domid: targetId, nr_pages: claim.pages });
+        }
+      }
+      expect(snapshot(a.hv)).to.deep.equal(snapshot(b.hv));
+      const mf: Memflags = memflags({
+        node: c.nd ?? NUMA_NO_NODE, exact: c.exact, noScrub: c.noScrub, noOwner: c.noOwner && targetId !== undefined,
+        noRefcount: c.noRefcount, noDma: c.noDma,
+      });
+      const da = targetId === undefined ? undefined : a.hv.domain(targetId);
+      const db = targetId === undefined ? undefined : b.hv.domain(targetId);
+      const seq: Blocks = new Map();
+      let done = 0;
+      for (; done < c.n; done++) {
+        const blk = a.hv.alloc.allocDomheapPages(da, c.order, mf, c.cpu);
+        if (blk === undefined) break;
+        push(seq, blk.node, blk.mfn);
+      }
+      const bulk: Blocks = new Map();
+      const size = pow2(c.order);
+      const got = b.hv.alloc.allocDomheapPagesBulk(db, c.order, mf, c.n, c.cpu, (nd, lo, hi) => {
+        for (let m = hi - size; m >= lo; m -= size) push(bulk, nd, m);
+      });
+      expect(got).to.equal(done);
+      expect(bulk).to.deep.equal(seq);
+      expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));
+    }));
+  });
+
+  it("decrease_reservation and the pool shrink == their extent-by-extent loops", () => {
+    const freeArb = fc.record({ p: pick, order: fc.constantFrom(0, 0, 1, 2, 9), n: fc.integer({ min: 1, max: 3000 }), nd: fc.option(node, { nil: undefined }), mb: fc.nat({ max: 4 }), pendingAt: fc.option(fc.nat({ max: 600 }), { nil: undefined }) });
+    fc.assert(fc.property(hostArb, configArb, fc.array(stepArb, { maxLength: 24 }), freeArb, (spec, cfg, steps, f) => {
+      const a = replay(spec, cfg, steps);
+      const b = replay(spec, cfg, steps);
+      if (a.doms.length === 0) return;
+      const id = dom(a.doms, f.p);
+      const d = a.hv.domain(id);
+      if (d === undefined) return;
+      if (f.pendingAt !== undefined) {
+        // A page of the domain marked for offlining: its free takes it out of the heap.
+        const top = highestBlocks(d.pages, 0, f.pendingAt + 1).at(-1);
+        if (top !== undefined) for (const r of [a, b]) r.hv.page_offline({ mfn: top.lo });
+      }
+      // Reference: Xen's loop with the simulator's guest model (highest aligned owned block first).
+      const highest = (sets: readonly ExtentSet[], order: number, only?: number): [number, number] | undefined => {
+        let best: [number, number] | undefined;
+        sets.forEach((s, n) => {
+          if (only !== undefined && n !== only) return;
+          const m = s.highestAligned(order);
+          if (m !== undefined && (best === undefined || m > best[1])) best = [n, m];
+        });
+        return best;
+      };
+      let done = 0;
+      for (; done < f.n; done++) {
+        const h = highest(d.pages, f.order, f.nd);
+        if (h === undefined) break;
+        a.hv.alloc.freeDomainPages(d, h[1], f.order, h[0]);
+      }
+      const r = b.hv.decrease_reservation({ domid: id, nr_extents: f.n, extent_order: f.order, ...(f.nd === undefined ? {} : { node: f.nd }) });
+      expect(r.done).to.equal(done);
+      expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));
+
+      const shrink = d.hap && f.mb * 256 < d.poolPages;
+      if (!shrink) return;
+      for (let excess = d.poolPages - f.mb * 256; excess > 0; excess--) {
+        const h = highest(d.pool, 0);
+        if (h === undefined) break;
+        d.pool[h[0]]?.remove(h[1], 1);
+        a.hv.alloc.freeXenPages(h[1], 0, h[0]);
+      }
+      b.hv.shadow_set_allocation({ domid: id, mb: f.mb });
+      expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));
+    }));
+  });
+
+  it("cost follows buddies, not pages: a 1 TiB guest's 8 GiB pool and 1 M order-0 extents on 8 × 1.5 TiB", () => {
+    const hv = createHost(hostSpecFromCompact({ nodes: Array.from({ length: 8 }, () => ({ mem_mib: 1536 * 1024, cpus: 4 })) }), { version: "current", nodeClaims: "v4" });
+    // Count the calls that go the one-call way (each is one get_free_buddy + take).
+    let single = 0;
+    const one = hv.alloc.allocDomheapPages.bind(hv.alloc);
+    hv.alloc.allocDomheapPages = (...args) => { single++; return one(...args); };
+    const domid = hv.createdomain({ max_vcpus: 4 }).domid ?? -1;
+    hv.max_vcpus({ domid, max: 4 });
+    hv.max_mem({ domid, max_memkb: 8 * 1024 * 1024 });
+    expect(hv.shadow_set_allocation({ domid, mb: 8192 }).rc).to.equal(0);
+    // Round-robin over the automatic affinity (every node): 2 M pages, 256 K per node.
+    const info = hv.getdomaininfo(domid);
+    expect(info?.paging_pool_pages).to.equal(8192 * 256);
+    for (let n = 0; n < 8; n++) expect(hv.domain(domid)?.pool[n]?.total).to.equal(8192 * 32);
+    expect(hv.populate_physmap({ domid, nr_extents: 1 << 20, extent_order: 0, mem_flags: { node: 5, exact: true } }).done).to.equal(1 << 20);
+    expect(hv.decrease_reservation({ domid, nr_extents: 1 << 20, extent_order: 0 }).done).to.equal(1 << 20);
+    expect(hv.shadow_set_allocation({ domid, mb: 0 }).rc).to.equal(0);
+    expect(single).to.be.below(50);
+    expect(hv.physinfo().free_pages).to.equal(hv.physinfo().total_pages - 1 - 1 - 4);
+  });
+});
