@@ -25,21 +25,41 @@ function pad3(n: number): string {
   return s.padStart(3, " ");
 }
 
+/** Every CPU Linux numbers (enabled MADT entries), placed by the SRAT or not. */
+function allLinuxCpus(t: Topology): number[] {
+  return [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu]));
+}
+
 export function numactlBlock(t: Topology): string {
-  const ids = t.nodes.map((n) => n.id);
+  // Without a usable SRAT Linux runs one node 0 with every CPU (x86 dummy_numa_init, arm64
+  // numa_init(dummy_numa_init)); its size is the e820/UEFI memory map, which is not in the tables,
+  // so it prints as numactl prints an unknown size.
+  const fallback = !t.verdicts.linux.usesSrat;
+  const nodes = fallback
+    ? [{ id: 0, cpus: allLinuxCpus(t), size: "<not available>" }]
+    : t.nodes.map((n) => ({ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${n.memoryBytes >> 20n} MB` }));
+  const matrix = fallback ? [[10]] : t.distances.matrix;
+  const ids = nodes.map((n) => n.id);
   const lines = [`available: ${ids.length} nodes (${rangeList(ids)})`];
-  for (const n of t.nodes) {
-    const cpus = n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])).sort((a, b) => a - b);
-    lines.push(`node ${n.id} cpus:${cpus.map((c) => ` ${c}`).join("")}`);
-    lines.push(`node ${n.id} size: ${n.memoryBytes >> 20n} MB`);
+  for (const n of nodes) {
+    lines.push(`node ${n.id} cpus:${[...n.cpus].sort((a, b) => a - b).map((c) => ` ${c}`).join("")}`);
+    lines.push(`node ${n.id} size: ${n.size}`);
     lines.push(`node ${n.id} free: <not available>`);
   }
-  if (t.nodes.length > 0) {
+  if (nodes.length > 0) {
     lines.push("node distances:");
     lines.push(`node ${ids.map((id) => `${pad3(id)} `).join("")}`);
-    t.nodes.forEach((n, i) => {
-      lines.push(`${pad3(n.id)}: ${(t.distances.matrix[i] ?? []).map((d) => `${pad3(d)} `).join("")}`);
+    nodes.forEach((n, i) => {
+      lines.push(`${pad3(n.id)}: ${(matrix[i] ?? []).map((d) => `${pad3(d)} `).join("")}`);
     });
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The note under the numactl block: where its figures come from. */
+export function numactlNote(t: Topology): string {
+  const v = t.verdicts.linux;
+  if (v.usesSrat) return "(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables)";
+  const why = t.tables.includes("SRAT") ? `Linux rejects the SRAT (${v.sratRejected ?? "see the findings"}), so it` : "there is no SRAT, so Linux";
+  return `(numactl layout; ${why} runs one node 0 with every CPU; its size is in the e820/UEFI memory map, not in the tables)`;
 }

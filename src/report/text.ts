@@ -4,7 +4,7 @@ import { formatLocation } from "../errors.js";
 import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, DeviceHandle, Initiator, MemoryRange, Topology, TopologyNode } from "../topology/model.js";
 import type { Validation } from "../validate/index.js";
-import { numactlBlock, rangeList } from "./numactl.js";
+import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 
 const hex = (n: bigint | number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
 
@@ -119,6 +119,7 @@ function hmatText(t: Topology): string[] {
 
 function distancesText(t: Topology): string[] {
   const d = t.distances;
+  if (!t.tables.includes("SRAT")) return ["", "distances: none (one node)"];
   const src = d.source === "SLIT" ? "from the SLIT" : d.source === "_SLI" ? `from _SLI (${d.reason ?? ""})` : `default 10/20: ${d.reason ?? ""}`;
   return ["", `distances: ${src}`];
 }
@@ -129,10 +130,12 @@ export function diagnosticLine(d: Diagnostic): string {
 }
 
 function unplacedText(t: Topology): string[] {
+  // Without an SRAT nothing has a node by design: the numactl block shows the OS's single node.
+  if (!t.tables.includes("SRAT")) return [];
   const lines = [
     ...t.unplacedCpus.map((c) => `MADT CPU without SRAT entry: ${cpuLine(c)}`),
     ...t.unplacedInitiators.map((i) => `initiator on PXM ${i.pxm} (no node): ${initiatorLine(i)}`),
-    ...t.unplacedDevices.map((d) => `device on PXM ${d.pxm} (no node): ${d.path}`),
+    ...limited(t.unplacedDevices.map((d) => `device on PXM ${d.pxm} (no node): ${d.path}`)),
   ];
   return lines.length === 0 ? [] : ["", "not placed:", ...lines.map((l) => `  ${l}`)];
 }
@@ -153,13 +156,15 @@ export function findingsText(v: Validation, all: boolean): string[] {
 export function topologyText(t: Topology, v: Validation): string {
   const lines = [
     numactlBlock(t).slice(0, -1),
-    "(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables)",
+    numactlNote(t),
     "",
     `numbering: ${t.numbering}; PXM -> node: ${t.pxmMap.entries().map(([p, n]) => `${p}->${n}`).join(" ") || "(none)"}`,
     `tables: ${t.tables.join(" ") || "(none)"}${t.sratRevision === undefined ? "" : `; SRAT revision ${t.sratRevision}`}`,
     "",
     ...t.nodes.flatMap((n) => [...nodeTree(n), ""]),
-    `nodes with CPUs: ${rangeList(t.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id)) || "none"}; with memory: ${rangeList(t.nodes.filter((n) => n.memory.length > 0).map((n) => n.id)) || "none"}`,
+    t.tables.includes("SRAT")
+      ? `nodes with CPUs: ${rangeList(t.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id)) || "none"}; with memory: ${rangeList(t.nodes.filter((n) => n.memory.length > 0).map((n) => n.id)) || "none"}`
+      : "no SRAT: Linux and Xen run one node 0 with every CPU and all memory",
     ...distancesText(t),
     ...hmatText(t),
     ...(t.msct === undefined ? [] : ["", `MSCT: up to ${t.msct.maxProximityDomains} proximity domains, ${t.msct.maxClockDomains} clock domains, max address ${hex(t.msct.maxPhysicalAddress)}`]),

@@ -36,7 +36,8 @@ function checkMadt(t: Topology, madt: DecodedTable | undefined, f: Findings): vo
     if (first !== undefined) f.add("MADT_DUPLICATE_CPU", `${key} appears twice (first at ${hex(first)})`, c.at);
     else seen.set(key, c.at.offset);
   }
-  for (const c of t.unplacedCpus) {
+  // Without an SRAT every CPU is "unplaced" and the OS puts them all on node 0: SRAT_MISSING says so once.
+  for (const c of t.tables.includes("SRAT") ? t.unplacedCpus : []) {
     f.add("MADT_CPU_NOT_IN_SRAT", `MADT ${c.kind} ${hex(c.id)}${c.linuxCpu === undefined ? "" : ` (Linux CPU ${c.linuxCpu})`} has no SRAT entry; the OS puts it on a node of its choosing`, c.at);
   }
   const cpus = t.nodes.flatMap((n) => n.cpus);
@@ -71,7 +72,21 @@ export function checkTopology(t: Topology, madt: DecodedTable | undefined, f: Fi
       f.add("MEMORY_HOTPLUG_PXM_RUNTIME", `node ${n.id}'s hot-plug range ${show(window)} may receive memory on other nodes: ${slots.length} memory device(s) (${slots.slice(0, 3).map((d) => d.path).join(", ")}${slots.length > 3 ? ", …" : ""}) compute _PXM at run time`, window.at);
     }
   }
-  for (const d of t.unplacedDevices) {
-    f.add("DEVICE_PXM_UNKNOWN", `${d.path} has _PXM ${d.pxm}, which no SRAT entry names: Linux gives it NUMA_NO_NODE`, { table: "DSDT" });
+  checkUnplacedDevices(t, f);
+}
+
+/**
+ * One finding per unknown PXM, not per device: a DSDT commonly gives _PXM to a whole tree of bridges
+ * and slots. Without an SRAT the OS runs one node and SRAT_MISSING already says so.
+ */
+function checkUnplacedDevices(t: Topology, f: Findings): void {
+  if (!t.tables.includes("SRAT")) return;
+  const byPxm = new Map<number, string[]>();
+  for (const d of t.unplacedDevices) byPxm.set(d.pxm, [...(byPxm.get(d.pxm) ?? []), d.path]);
+  for (const [pxm, paths] of byPxm) {
+    const msg = paths.length === 1
+      ? `${paths[0] ?? ""} has _PXM ${pxm}, which no SRAT entry names: Linux gives it NUMA_NO_NODE`
+      : `${paths.length} devices have _PXM ${pxm}, which no SRAT entry names (${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", …" : ""}): Linux gives them NUMA_NO_NODE`;
+    f.add("DEVICE_PXM_UNKNOWN", msg, { table: "DSDT" });
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * What a user sees: regression tests for problems found by running every command over the corpus
+ * and over hostile input (empty files, no SRAT, several hosts at once, unwritable output, ...).
+ */
+import { expect } from "chai";
+import { join } from "node:path";
+import { runCli, sharedSamples } from "../helpers/cli.js";
+import { buildTopology } from "../../src/topology/build.js";
+import { validate } from "../../src/validate/index.js";
+import { hostTables, madtTable } from "../helpers/numa-tables.js";
+
+const sample = (...p: string[]): string => join(sharedSamples, ...p);
+
+describe("user-facing behaviour", () => {
+  describe("a host without a usable SRAT", () => {
+    it("the numactl block shows Linux's one node with every CPU, and a MADT-only host passes validate --strict", async () => {
+      const [topo, strict] = await Promise.all([
+        runCli(["topology", sample("qemu", "x86", "q35", "APIC.cphp")]),
+        runCli(["validate", "--strict", sample("qemu", "x86", "q35", "APIC.cphp")]),
+      ]);
+      expect(topo.code).to.equal(0);
+      expect(topo.stdout.split("\n").slice(0, 8)).to.deep.equal([
+        "available: 1 nodes (0)", "node 0 cpus: 0 1", "node 0 size: <not available>", "node 0 free: <not available>",
+        "node distances:", "node   0 ", "  0:  10 ",
+        "(numactl layout; there is no SRAT, so Linux runs one node 0 with every CPU; its size is in the e820/UEFI memory map, not in the tables)",
+      ]);
+      expect(topo.stdout).to.include("no SRAT: Linux and Xen run one node 0 with every CPU and all memory");
+      expect(topo.stdout).to.include("distances: none (one node)");
+      expect(topo.stdout).to.not.include("not placed");
+      expect(strict.code, strict.stdout).to.equal(0);
+      expect(strict.stdout).to.not.include("MADT_CPU_NOT_IN_SRAT");
+    });
+
+    it("an SRAT Linux rejects: one node in the numactl block, and the reason", async () => {
+      const r = await runCli(["topology", sample("synthetic", "srat_shortlen.dat")]);
+      expect(r.stdout.split("\n")[0]).to.equal("available: 1 nodes (0)");
+      expect(r.stdout).to.include("(numactl layout; Linux rejects the SRAT (SRAT type 0 entry has length 8, expected 16), so it runs one node 0");
+    });
+
+    it("devices whose _PXM has no node: one finding per PXM, none without an SRAT", () => {
+      const ns = { devices: [{ path: "\\_SB.A", pxm: 4 }, { path: "\\_SB.B", pxm: 4 }, { path: "\\_SB.C", pxm: 4 }, { path: "\\_SB.D", pxm: 4 }, { path: "\\_SB.E", pxm: 5 }], sli: [], dynamic: [], diagnostics: [] };
+      const tables = hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: 1n << 30n }] });
+      const found = validate(tables, buildTopology(tables, { namespace: ns })).diagnostics.filter((d) => d.code === "DEVICE_PXM_UNKNOWN").map((d) => d.message);
+      expect(found).to.deep.equal([
+        "4 devices have _PXM 4, which no SRAT entry names (\\_SB.A, \\_SB.B, \\_SB.C, …): Linux gives them NUMA_NO_NODE",
+        "\\_SB.E has _PXM 5, which no SRAT entry names: Linux gives it NUMA_NO_NODE",
+      ]);
+      const madtOnly = [madtTable([{ type: 0, values: { processorId: 0, localApicId: 0, flags: 1 } }])];
+      expect(validate(madtOnly, buildTopology(madtOnly, { namespace: ns })).diagnostics.map((d) => d.code)).to.deep.equal(["SRAT_MISSING"]);
+    });
+  });
+});
