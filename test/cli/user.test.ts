@@ -49,4 +49,21 @@ describe("user-facing behaviour", () => {
       expect(validate(madtOnly, buildTopology(madtOnly, { namespace: ns })).diagnostics.map((d) => d.code)).to.deep.equal(["SRAT_MISSING"]);
     });
   });
+
+  describe("hostile input", () => {
+    it("an empty file or empty stdin is unusable input (exit 2), not a table named after the file", async () => {
+      const runs = await Promise.all([
+        runCli(["topology", "/dev/null"]), runCli(["decode", "/dev/null"]), runCli(["validate", "-"], { input: "" }),
+      ]);
+      for (const r of runs) {
+        expect(r.code).to.equal(2);
+        expect(r.stdout).to.equal("");
+        expect(r.stderr).to.match(/^numakit: (\/dev\/null|<stdin>): empty \(0 bytes\): neither an ACPI table nor acpidump text\n$/);
+      }
+      // QEMU's 0-byte placeholder named SLIT is still decoded, as a broken SLIT.
+      const slit = await runCli(["decode", sample("qemu", "loongarch64", "virt", "SLIT")]);
+      expect(slit.code).to.equal(1);
+      expect(slit.stderr).to.include("SLIT: offset 0x0: TABLE_HEADER_SHORT");
+    });
+  });
 });

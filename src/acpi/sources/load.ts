@@ -11,6 +11,8 @@ import type { RawTable } from "../raw.js";
 import { looksLikeAcpidump, parseAcpidumpText } from "./acpidump-text.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
+/** How standard input ("-") is named in messages. */
+const STDIN_NAME = "<stdin>";
 /** Larger inputs are refused rather than read: the largest real dumps are a few MiB. */
 export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 
@@ -83,6 +85,14 @@ export function signatureFromName(name: string): string {
   return stem.replace(/\d+$/, "").toUpperCase().slice(0, 4);
 }
 
+/**
+ * Named as sysfs or acpixtract name a table ("SLIT", "SSDT2", "srat.dat", "SRAT.numamem"): only then
+ * do a few bytes count as a (broken) table. /dev/null, <stdin> or "notes" are not tables.
+ */
+function namedLikeTable(file: string): boolean {
+  return file !== STDIN_NAME && !file.startsWith("/dev/") && /^[A-Za-z0-9_]{4}\d*$/.test(basename(file).split(".")[0] ?? "");
+}
+
 /** Decide what a file's bytes are and turn them into raw tables. */
 export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
   if (bytes.length > 0 && isText(bytes)) {
@@ -95,10 +105,11 @@ export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
       throw new InputError("E_INPUT_FORMAT", "neither an ACPI table nor acpidump text (no \"SIG @ 0x...\" header with hex lines)", { file });
     }
   }
-  if (bytes.length === 0 || (bytes.length < 4 && signatureFromName(file) !== "")) {
+  if (bytes.length < 4 && namedLikeTable(file)) {
     // An empty or stub table file (QEMU's test data has a 0-byte SLIT): decode reports it.
-    return [{ signature: signatureFromName(file) || "????", bytes, source: { file, name: basename(file) } }];
+    return [{ signature: signatureFromName(file), bytes, source: { file, name: basename(file) } }];
   }
+  if (bytes.length === 0) throw new InputError("E_INPUT_FORMAT", "empty (0 bytes): neither an ACPI table nor acpidump text", { file });
   if (!looksLikeTable(bytes)) {
     throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no ASCII signature and plausible header at offset 0) nor acpidump text", { file, offset: 0 });
   }
@@ -173,7 +184,7 @@ export async function loadSources(sources: readonly string[]): Promise<LoadedSou
     return { tables, diagnostics: sink.items };
   }
   for (const src of sources) {
-    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(), "<stdin>")); continue; }
+    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(), STDIN_NAME)); continue; }
     let st;
     try { st = await stat(src); } catch (err) { throw unreadable(src, err); }
     if (st.isDirectory()) tables.push(...await loadDirectory(src, sink));
