@@ -17,7 +17,7 @@ export function analyse(tables: readonly DecodedTable[], opts: BuildOptions = {}
 export async function analyseSources(sources: readonly string[], opts: BuildOptions = {}): Promise<Analysis> {
   const { tables, diagnostics } = await readTables(sources);
   if (tables.length === 0) {
-    throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found in the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
+    throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
   }
   return analyse(tables, opts, diagnostics);
 }

@@ -3,8 +3,10 @@
  * and over hostile input (empty files, no SRAT, several hosts at once, unwritable output, ...).
  */
 import { expect } from "chai";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, sharedSamples } from "../helpers/cli.js";
+import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
@@ -64,6 +66,58 @@ describe("user-facing behaviour", () => {
       const slit = await runCli(["decode", sample("qemu", "loongarch64", "virt", "SLIT")]);
       expect(slit.code).to.equal(1);
       expect(slit.stderr).to.include("SLIT: offset 0x0: TABLE_HEADER_SHORT");
+    });
+
+    it("dump, extract and decode agree: no tables is exit 2, no table of --table is exit 1, skipped files are named", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "numakit-user-"));
+      try {
+        await mkdir(join(dir, "empty"));
+        await mkdir(join(dir, "mixed"));
+        await writeFile(join(dir, "mixed", "notes.txt"), "not a table\n");
+        await copyFile(join(repoRoot, "samples", "4node", "SLIT"), join(dir, "mixed", "SLIT"));
+        const [dumpEmpty, extractEmpty, decodeEmpty, dumpNone, extractNone, dumpMixed] = await Promise.all([
+          runCli(["dump", join(dir, "empty")]),
+          runCli(["extract", join(dir, "empty"), "-o", join(dir, "out")]),
+          runCli(["decode", join(dir, "empty")]),
+          runCli(["dump", join(dir, "mixed"), "--table", "MSCT"]),
+          runCli(["extract", join(dir, "mixed"), "--table", "MSCT", "-o", join(dir, "out")]),
+          runCli(["dump", join(dir, "mixed")]),
+        ]);
+        for (const r of [dumpEmpty, extractEmpty, decodeEmpty]) {
+          expect(r.code).to.equal(2);
+          expect(r.stderr).to.match(/empty: no ACPI tables found/);
+        }
+        for (const r of [dumpNone, extractNone]) {
+          expect(r.code).to.equal(1);
+          expect(r.stderr).to.include("no MSCT table in the sources (they have SLIT)");
+        }
+        expect(dumpMixed.code).to.equal(0);
+        expect(dumpMixed.stdout).to.match(/^SLIT @ 0x0/);
+        expect(dumpMixed.stderr).to.include("notes.txt: neither an ACPI table nor acpidump text");
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("extract: an output path that is a file, or that cannot be created, is one line and exit 2 (no hang)", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "numakit-user-"));
+      try {
+        await writeFile(join(dir, "file"), "");
+        const [isFile, deep, proc] = await Promise.all([
+          runCli(["extract", join(repoRoot, "samples", "4node"), "-o", join(dir, "file")]),
+          runCli(["extract", join(repoRoot, "samples", "4node"), "-t", "SLIT", "-o", join(dir, "a", "b")]),
+          // Node's recursive mkdir loops forever on this (ENOENT from an existing parent).
+          runCli(["extract", join(repoRoot, "samples", "4node"), "-o", "/proc/numakit-test/x"]),
+        ]);
+        expect(isFile.code).to.equal(2);
+        expect(isFile.stderr).to.equal(`numakit: ${join(dir, "file")}: exists and is not a directory\n`);
+        expect(deep.code).to.equal(0);
+        expect(deep.stdout).to.equal(`${join(dir, "a", "b", "SLIT")} (60 bytes)\n`);
+        expect(proc.code).to.equal(2);
+        expect(proc.stderr).to.match(/^numakit: \/proc\/numakit-test\/x: cannot write: E[A-Z]+: [^\n]+\n$/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });

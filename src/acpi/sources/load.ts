@@ -111,7 +111,7 @@ export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
   }
   if (bytes.length === 0) throw new InputError("E_INPUT_FORMAT", "empty (0 bytes): neither an ACPI table nor acpidump text", { file });
   if (!looksLikeTable(bytes)) {
-    throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no ASCII signature and plausible header at offset 0) nor acpidump text", { file, offset: 0 });
+    throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no table header at offset 0) nor acpidump text", { file, offset: 0 });
   }
   return [{ signature: String.fromCharCode(...bytes.subarray(0, 4)), bytes, source: { file, name: basename(file) } }];
 }

@@ -1,11 +1,12 @@
-import { readTables, SYSFS_TABLES } from "../../acpi/index.js";
+import { readTables } from "../../acpi/index.js";
 import { describeProvenance } from "../../acpi/raw.js";
-import { formatLocation, InputError } from "../../errors.js";
+import { formatLocation } from "../../errors.js";
 import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, tableFilterOf, withFormat, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
+import { chooseTables, noTables, reportSkipped } from "../sources.js";
 import { toJson, write } from "../output.js";
 
 export const decode: Command = {
@@ -19,22 +20,15 @@ export const decode: Command = {
     const only = tableFilterOf(args);
     const sources = sourcesOf(args);
     const { tables, diagnostics } = await readTables(sources);
-    if (tables.length === 0) {
-      // A directory with nothing but skipped files: unusable input, like a file that is not a table.
-      throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES });
-    }
-    const chosen = only === undefined ? tables : tables.filter((t) => only.includes(t.signature.toUpperCase()));
+    if (tables.length === 0) throw noTables(sources);
+    const chosen = chooseTables(tables, only);
     if (format === "json") {
-      await write(`${toJson({ tables: chosen.map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`);
+      await write(`${toJson({ tables: (chosen ?? []).map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`);
     } else {
-      for (const [i, t] of chosen.entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`);
-      for (const d of diagnostics) process.stderr.write(`numakit: ${d.message}\n`);
+      for (const [i, t] of (chosen ?? []).entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`);
+      reportSkipped(diagnostics);
     }
-    if (chosen.length === 0) {
-      // The sources have tables, but not the ones asked for: a failed expectation (exit 1), not bad input.
-      process.stderr.write(`numakit: no ${(only ?? []).join("/")} table in the sources (they have ${[...new Set(tables.map((t) => t.signature))].join(", ")})\n`);
-      return 1;
-    }
+    if (chosen === undefined) return 1;
     // Each error (the reason for exit 1) also goes to stderr as one line naming file, table and offset,
     // so a script sees why without parsing the report.
     for (const t of chosen) {

@@ -1,16 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { loadSources } from "../../acpi/index.js";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
 import { InputError } from "../../errors.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
 import { write } from "../output.js";
-
-function selected(args: Record<string, unknown>, tables: { signature: string }[]): number[] {
-  const only = tableFilterOf(args);
-  return tables.flatMap((t, i) => (only === undefined || only.includes(t.signature.toUpperCase()) ? [i] : []));
-}
+import { chooseTables, loadSomeTables, reportSkipped } from "../sources.js";
 
 /** `numakit dump`: any source as ACPICA acpidump text (what `acpidump` prints; acpixtract reads it). */
 export const dump: Command = {
@@ -19,11 +14,38 @@ export const dump: Command = {
   builder: (y) => withTableFilter(withSources(y))
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
   run: async (args) => {
-    const { tables } = await loadSources(sourcesOf(args));
-    await write(formatAcpidump(selected(args, tables).map((i) => tables[i]).filter((t) => t !== undefined)));
+    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args));
+    reportSkipped(diagnostics);
+    const chosen = chooseTables(tables, tableFilterOf(args));
+    if (chosen === undefined) return 1;
+    await write(formatAcpidump(chosen));
     return 0;
   },
 };
+
+function errnoOf(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "code" in err ? String(err.code) : undefined;
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own `recursive: true` spins forever where the parent exists
+ * but refuses the entry with ENOENT (e.g. under /proc), and a user must never see a hang.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = errnoOf(err);
+    if (code === "EEXIST") {
+      if (!(await stat(dir)).isDirectory()) throw new InputError("E_OUTPUT", "exists and is not a directory", { file: dir });
+      return;
+    }
+    const parent = dirname(dir);
+    if (code !== "ENOENT" || parent === dir || (await stat(parent).then(() => true, () => false))) throw err;
+    await makeDirectory(parent);
+    await mkdir(dir);
+  }
+}
 
 /**
  * `numakit extract`: tables to binary files, named like /sys/firmware/acpi/tables (SRAT, SSDT1,
@@ -37,28 +59,30 @@ export const extract: Command = {
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),
   run: async (args) => {
     const out = String(args["out"]);
-    const { tables } = await loadSources(sourcesOf(args));
+    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args));
+    reportSkipped(diagnostics);
     const counts = new Map<string, number>();
     for (const t of tables) counts.set(t.signature, (counts.get(t.signature) ?? 0) + 1);
     const seen = new Map<string, number>();
-    const names = tables.map((t) => {
+    const named = tables.map((t) => {
       const n = (seen.get(t.signature) ?? 0) + 1;
       seen.set(t.signature, n);
       const safe = t.signature.replace(/[^A-Za-z0-9_]/g, "_");
-      return (counts.get(t.signature) ?? 0) > 1 ? `${safe}${n}` : safe;
+      return { signature: t.signature, bytes: t.bytes, name: (counts.get(t.signature) ?? 0) > 1 ? `${safe}${n}` : safe };
     });
+    const chosen = chooseTables(named, tableFilterOf(args));
+    if (chosen === undefined) return 1;
     try {
-      await mkdir(out, { recursive: true });
-      for (const i of selected(args, tables)) {
-        const t = tables[i];
-        const name = names[i];
-        if (t === undefined || name === undefined) continue;
-        await writeFile(join(out, name), t.bytes);
-        await write(`${join(out, name)} (${t.bytes.length} bytes)\n`);
+      await makeDirectory(out);
+      for (const t of chosen) {
+        await writeFile(join(out, t.name), t.bytes);
+        await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`);
       }
     } catch (err) {
       if (err instanceof InputError) throw err;
-      throw new InputError("E_OUTPUT", `cannot write: ${err instanceof Error ? err.message : String(err)}`, { file: out }, { cause: err });
+      // "ENOENT: no such file or directory, mkdir 'x'" -> "ENOENT: no such file or directory": the file is named already.
+      const why = (err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "");
+      throw new InputError("E_OUTPUT", `cannot write: ${why}`, { file: out }, { cause: err });
     }
     return 0;
   },
