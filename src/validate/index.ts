@@ -4,6 +4,7 @@
  * cross-table checks, sorted by severity then table and offset; plus the verdicts.
  */
 import type { DecodedTable } from "../acpi/index.js";
+import { describeProvenance } from "../acpi/raw.js";
 import { severityRank, type Diagnostic } from "../diagnostics.js";
 import { firstTable } from "../topology/build.js";
 import type { Topology } from "../topology/model.js";
@@ -29,6 +30,20 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
     || a.table.localeCompare(b.table) || (a.offset ?? -1) - (b.offset ?? -1) || a.code.localeCompare(b.code));
 }
 
+/**
+ * Two SRATs (or SLITs, ...) among the sources: firmware rarely does this, a user passing two hosts'
+ * dumps at once does. Like Linux (acpi_get_table(sig, 1, ...)) and Xen, numakit uses the first.
+ */
+function checkDuplicates(tables: readonly DecodedTable[], f: Findings): void {
+  for (const sig of NUMA_TABLES) {
+    const same = tables.filter((t) => t.signature === sig);
+    const [first, second] = same;
+    if (first === undefined || second === undefined) continue;
+    const where = same.map((t) => describeProvenance(t.source));
+    f.add("TABLE_DUPLICATE", `${same.length} ${sig} tables in the sources (${where.join(", ")}): the first is used, as Linux and Xen do`, { table: sig, source: describeProvenance(second.source) });
+  }
+}
+
 export function validate(tables: readonly DecodedTable[], topology: Topology, extra: readonly Diagnostic[] = []): Validation {
   const f = new Findings();
   const srat = firstTable(tables, "SRAT");
@@ -44,6 +59,7 @@ export function validate(tables: readonly DecodedTable[], topology: Topology, ex
   const msct = firstTable(tables, "MSCT");
   if (msct !== undefined) checkMsct(msct, f, sratPxms);
   checkTopology(topology, firstTable(tables, "APIC"), f);
+  checkDuplicates(tables, f);
   const decoded = tables.filter((t) => NUMA_TABLES.includes(t.signature)).flatMap((t) => t.diagnostics);
   const diagnostics = sortDiagnostics([...extra, ...decoded, ...topology.diagnostics, ...f.items]);
   const counts = { error: 0, warning: 0, info: 0 };

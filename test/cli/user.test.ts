@@ -120,4 +120,12 @@ describe("user-facing behaviour", () => {
       }
     });
   });
+
+  it("two hosts' tables given at once: a TABLE_DUPLICATE warning per NUMA table, naming both sources", async () => {
+    const r = await runCli(["validate", join(repoRoot, "samples", "4node"), join(repoRoot, "samples", "2socket")]);
+    expect(r.code).to.equal(0);
+    const dup = r.stdout.split("\n").filter((l) => l.includes("TABLE_DUPLICATE"));
+    expect(dup.map((l) => l.replace(/^.*: (\w+): 2 \1 tables in the sources.*$/, "$1"))).to.deep.equal(["APIC", "HMAT", "SLIT", "SRAT"]);
+    expect(dup[3]).to.match(/samples\/2socket\/SRAT: SRAT: 2 SRAT tables in the sources \(.*samples\/4node\/SRAT, .*samples\/2socket\/SRAT\): the first is used, as Linux and Xen do$/);
+  });
 });
