@@ -128,4 +128,15 @@ describe("user-facing behaviour", () => {
     expect(dup.map((l) => l.replace(/^.*: (\w+): 2 \1 tables in the sources.*$/, "$1"))).to.deep.equal(["APIC", "HMAT", "SLIT", "SRAT"]);
     expect(dup[3]).to.match(/samples\/2socket\/SRAT: SRAT: 2 SRAT tables in the sources \(.*samples\/4node\/SRAT, .*samples\/2socket\/SRAT\): the first is used, as Linux and Xen do$/);
   });
+
+  it("help states the exit codes; no command is one line; sim takes -f like the others", async () => {
+    const [help, none, sim] = await Promise.all([
+      runCli(["--help"]), runCli([]), runCli(["sim", join(repoRoot, "samples", "scenarios", "claims.json"), "-f", "json"]),
+    ]);
+    expect(help.stdout).to.include("Exit codes: 0 ok; 1 findings");
+    expect(none.code).to.equal(2);
+    expect(none.stderr).to.equal("numakit: name a command (see numakit --help)\n");
+    expect(sim.code).to.equal(0);
+    expect(JSON.parse(sim.stdout)).to.have.property("steps");
+  });
 });
