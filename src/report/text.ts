@@ -2,7 +2,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { formatLocation } from "../errors.js";
 import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
-import type { Cpu, DeviceHandle, Initiator, MemoryRange, Topology, TopologyNode } from "../topology/model.js";
+import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, TopologyNode } from "../topology/model.js";
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 
@@ -77,6 +77,26 @@ function limited(lines: readonly string[]): string[] {
   return lines.length <= MAX_DEVICE_LINES ? [...lines] : [...lines.slice(0, MAX_DEVICE_LINES), `… and ${lines.length - MAX_DEVICE_LINES} more (--format json lists all)`];
 }
 
+/**
+ * Devices with their own _PXM, each followed by those that inherit it (a root bridge carries the
+ * _PXM for hundreds of devices below it: naming them all buries the bridges).
+ */
+function deviceLines(devices: readonly NodeDevice[]): string[] {
+  const below = new Map<string, string[]>();
+  for (const d of devices) if (d.inheritedFrom !== undefined) below.set(d.inheritedFrom, [...(below.get(d.inheritedFrom) ?? []), d.path]);
+  const tail = (paths: readonly string[] | undefined): string => {
+    if (paths === undefined) return "";
+    return paths.length <= 2 ? `, and below it ${paths.join(", ")}` : `, and ${paths.length} devices below it`;
+  };
+  const own = devices.filter((d) => d.inheritedFrom === undefined);
+  const listed = new Set(own.map((d) => d.path));
+  return [
+    ...own.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${tail(below.get(d.path))}`),
+    // An ancestor whose _PXM is on another node's list (or not a Device) still explains its descendants.
+    ...[...below].filter(([from]) => !listed.has(from)).map(([from, paths]) => `${paths.length <= 2 ? paths.join(", ") : `${paths.length} devices`} (the _PXM of ${from})`),
+  ];
+}
+
 function nodeTree(n: TopologyNode): string[] {
   const hot = n.memoryBytesWithHotplug - n.memoryBytes;
   const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
@@ -84,7 +104,7 @@ function nodeTree(n: TopologyNode): string[] {
     head,
     ...section("cpus", cpuLines(n.cpus)),
     ...section("memory", n.memory.map(memoryLine)),
-    ...section("devices", limited(n.devices.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${d.inheritedFrom === undefined ? "" : `, _PXM of ${d.inheritedFrom}`}`))),
+    ...section("devices", limited(deviceLines(n.devices))),
     ...section("initiators", n.initiators.map(initiatorLine)),
     ...section("GIC ITS", n.itsIds.length === 0 ? [] : [n.itsIds.join(", ")]),
   ];

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
+import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
 const sample = (...p: string[]): string => join(sharedSamples, ...p);
@@ -138,5 +139,21 @@ describe("user-facing behaviour", () => {
     expect(none.stderr).to.equal("numakit: name a command (see numakit --help)\n");
     expect(sim.code).to.equal(0);
     expect(JSON.parse(sim.stdout)).to.have.property("steps");
+  });
+
+  it("topology: devices that inherit a _PXM are counted under the device that carries it", async () => {
+    const [small, big] = await Promise.all([
+      runCli(["topology", join(repoRoot, "samples", "4node")]),
+      runCli(["topology", sample("real", "supermicro-x10dai-4A64A6094FE3.txt")]),
+    ]);
+    expect(small.stdout).to.include("  devices:\n    \\_SB.PCI0 (PNP0A08), and below it \\_SB.PCI0.GPU0\n    \\_SB.CPU0 (ACPI0007)\n");
+    expect(big.stdout).to.include("  devices:\n    \\_SB.PCI0 (PNP0A08), and 220 devices below it\n\n");
+  });
+
+  it("topology text: inherited devices whose ancestor is not listed still say whose _PXM they have", () => {
+    const tables = hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: 1n << 30n }] });
+    const devices = [1, 2, 3].map((i) => ({ path: `\\_SB.X.D${i}`, pxm: 0, inheritedFrom: "\\_SB.X" }));
+    const t = buildTopology(tables, { namespace: { devices, sli: [], dynamic: [], diagnostics: [] } });
+    expect(topologyText(t, validate(tables, t))).to.include("  devices:\n    3 devices (the _PXM of \\_SB.X)\n");
   });
 });
