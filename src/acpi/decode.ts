@@ -140,7 +140,7 @@ function reportStruct(s: DecodedStruct, sink: DiagnosticSink, what: string, repo
     sink.error("STRUCT_TRUNCATED", `${what} ends after ${s.size} bytes; missing ${s.missing.join(", ")}`, s.offset);
   }
   for (const key of s.clamped) {
-    sink.error("ARRAY_EXCEEDS_TABLE", `${what}: ${key} claims more entries than the bytes present`, s.offsets[key] ?? s.offset);
+    sink.error("ARRAY_EXCEEDS_TABLE", `${what}: the count for ${key} needs more bytes than the table has; the list is cut short`, s.offsets[key] ?? s.offset);
   }
   validateReserved(s, sink, what);
 }

@@ -156,4 +156,10 @@ describe("user-facing behaviour", () => {
     const t = buildTopology(tables, { namespace: { devices, sli: [], dynamic: [], diagnostics: [] } });
     expect(topologyText(t, validate(tables, t))).to.include("  devices:\n    3 devices (the _PXM of \\_SB.X)\n");
   });
+
+  it("decode: a count larger than the table reads as a sentence", async () => {
+    const r = await runCli(["decode", sample("synthetic", "slit_huge.dat")]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/: SLIT: offset 0x2C: ARRAY_EXCEEDS_TABLE: SLIT: the count for entries needs more bytes than the table has; the list is cut short\n$/);
+  });
 });
