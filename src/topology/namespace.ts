@@ -24,9 +24,19 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const dynamic: NamespaceLocality["dynamic"] = [];
   let firstDynamic: { table: string; offset: number; reason: string } | undefined;
   const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
+  // A device whose static _STA says neither present nor functioning is not enumerated, nor is
+  // anything below it (ACPI 6.5 §6.3.7; Linux acpi_bus_scan skips the subtree): no node to report.
+  const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & 0x9) === 0).map((d) => d.path));
+  const isAbsent = (path: string): boolean => {
+    for (let p = path; absent.size > 0; p = p.slice(0, p.lastIndexOf("."))) {
+      if (absent.has(p)) return true;
+      if (!p.includes(".")) return false;
+    }
+    return false;
+  };
   for (const d of ns.devices) {
     const p = d.pxm;
-    if (p === undefined) continue;
+    if (p === undefined || isAbsent(d.path)) continue;
     if (p.inheritedFrom !== undefined) {
       // A child of a placed device (a NIC or GPU below a root bridge) lives on its ancestor's node.
       if (p.static) {

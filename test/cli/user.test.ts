@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
+import { readTables } from "../../src/acpi/index.js";
+import { analyse } from "../../src/topology/load.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
@@ -161,5 +163,16 @@ describe("user-facing behaviour", () => {
     const r = await runCli(["decode", sample("synthetic", "slit_huge.dat")]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/: SLIT: offset 0x2C: ARRAY_EXCEEDS_TABLE: SLIT: the count for entries needs more bytes than the table has; the list is cut short\n$/);
+  });
+
+  it("devices whose static _STA says absent (and everything below them) are not placed nor reported", async () => {
+    // Ampere Altra: root complexes PCIA..PCIF have _STA 0 and _PXM 0xFF; Linux never enumerates them.
+    const { tables } = await readTables([sample("real", "ampere-altra-ava-ampere_ava_1.txt")]);
+    const { topology, validation } = analyse(tables);
+    const placed = topology.nodes.flatMap((n) => n.devices.map((d) => d.path));
+    expect(placed).to.include("\\_SB.PCI0");
+    expect(placed.filter((p) => p.startsWith("\\_SB.PCIA"))).to.deep.equal([]);
+    expect(topology.unplacedDevices).to.deep.equal([]);
+    expect(validation.counts).to.deep.equal({ error: 0, warning: 0, info: 0 });
   });
 });
