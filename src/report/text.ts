@@ -164,12 +164,33 @@ export function verdictLines(t: Topology): string[] {
   return [`  ${t.verdicts.linux.sentence}`, `  ${t.verdicts.xen.sentence}`];
 }
 
+/**
+ * Findings that differ only in offset (28 unknown MADT subtables of one type) print as one line
+ * with the count and the last offset; --format json keeps every one.
+ */
+function groupedLines(ds: readonly Diagnostic[]): string[] {
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of ds) {
+    const key = JSON.stringify([d.severity, d.code, d.source, d.table, d.message]);
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return [...groups.values()].map((g) => {
+    const [first] = g;
+    const last = g[g.length - 1];
+    if (first === undefined || last === undefined) return "";
+    if (g.length === 1) return diagnosticLine(first);
+    const upTo = last.offset === undefined ? "" : `, up to offset ${hex(last.offset)}`;
+    return `${diagnosticLine(first)} (and ${g.length - 1} more like it${upTo})`;
+  });
+}
+
 export function findingsText(v: Validation, all: boolean): string[] {
   const shown = all ? v.diagnostics : v.diagnostics.filter((d) => d.severity !== "info");
   const { error, warning, info } = v.counts;
+  const hidden = !all && info > 0 ? " (numakit validate lists the info ones)" : "";
   return [
-    `findings: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info`,
-    ...shown.map((d) => `  ${diagnosticLine(d)}`),
+    `findings: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info${hidden}`,
+    ...groupedLines(shown).map((l) => `  ${l}`),
   ];
 }
 

@@ -175,4 +175,22 @@ describe("user-facing behaviour", () => {
     expect(topology.unplacedDevices).to.deep.equal([]);
     expect(validation.counts).to.deep.equal({ error: 0, warning: 0, info: 0 });
   });
+
+  it("text findings: repeats that differ only in offset are one line; topology says where the info ones are", async () => {
+    const [gigabyte, topo] = await Promise.all([
+      runCli(["validate", sample("real", "gigabyte-x299-ud4-pro-331F76F426AF.txt")]),
+      runCli(["topology", sample("oracle", "05-cpu-only-node", "tables")]),
+    ]);
+    const unknown = gigabyte.stdout.split("\n").filter((l) => l.includes("SUBTABLE_UNKNOWN_TYPE"));
+    expect(unknown).to.have.length(1);
+    expect(unknown[0]).to.match(/APIC: offset 0x228: unknown subtable type 0x7F \(length 12\) kept raw \(and 27 more like it, up to offset 0x36C\)$/);
+    expect(gigabyte.stdout).to.include("findings: 0 errors, 29 warnings, 2 info\n");
+    expect(topo.stdout).to.include("findings: 0 errors, 0 warnings, 1 info (numakit validate lists the info ones)\n");
+  });
+
+  it("topology --format hwloc-xml: the refusal names the source", async () => {
+    const r = await runCli(["topology", sample("fwts", "slit-acpidump-0001.log"), "-f", "hwloc-xml"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^numakit: \S*slit-acpidump-0001\.log: hwloc needs at least one PU, and there is no MADT \(Linux numbers CPUs from the MADT\)\n$/);
+  });
 });

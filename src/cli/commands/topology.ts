@@ -3,7 +3,9 @@ import { analyseSources } from "../../topology/load.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { hwlocXml } from "../../report/hwloc-xml.js";
-import { UsageError } from "../../errors.js";
+import { InputError, UsageError } from "../../errors.js";
+import { SYSFS_TABLES } from "../../acpi/index.js";
+import type { Topology } from "../../topology/model.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
@@ -12,6 +14,18 @@ export function numberingOf(args: Record<string, unknown>): Numbering {
   const n = args["numbering"] ?? "linux";
   if (!NUMBERINGS.includes(n as Numbering)) throw new UsageError(`--numbering must be linux, xen or pxm, not ${JSON.stringify(n)}`);
   return n as Numbering;
+}
+
+/** The hwloc export refuses some tables (no PU); its error names the model, so add the sources. */
+function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
+  try {
+    return hwlocXml(t);
+  } catch (err) {
+    if (err instanceof InputError && err.location.file === undefined) {
+      throw new InputError(err.code, err.message, { ...err.location, file: sources.join(", ") || SYSFS_TABLES }, { cause: err });
+    }
+    throw err;
+  }
 }
 
 export const topology: Command = {
@@ -25,8 +39,9 @@ export const topology: Command = {
   run: async (args) => {
     const hwloc = args["format"] === "hwloc-xml";
     const format = hwloc ? "text" : formatOf(args);
-    const { topology: t, validation } = await analyseSources(sourcesOf(args), { numbering: numberingOf(args) });
-    if (hwloc) { await write(hwlocXml(t)); return 0; }
+    const sources = sourcesOf(args);
+    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) });
+    if (hwloc) { await write(hwlocXmlOf(t, sources)); return 0; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation));
     return 0;
   },
