@@ -11,6 +11,7 @@ import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/topology/load.js";
+import { unreadable } from "../../src/acpi/sources/load.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
@@ -192,5 +193,13 @@ describe("user-facing behaviour", () => {
     const r = await runCli(["topology", sample("fwts", "slit-acpidump-0001.log"), "-f", "hwloc-xml"]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/^numakit: \S*slit-acpidump-0001\.log: hwloc needs at least one PU, and there is no MADT \(Linux numbers CPUs from the MADT\)\n$/);
+  });
+
+  it("permission denied: the root hint only for sysfs (mocked errno: the tests may run as root)", () => {
+    const eacces = Object.assign(new Error("EACCES: permission denied, open 'x'"), { code: "EACCES" });
+    expect(unreadable("/home/me/dump.txt", eacces).oneLine()).to.equal("/home/me/dump.txt: permission denied");
+    expect(unreadable("/sys/firmware/acpi/tables/SRAT", eacces).oneLine()).to.equal("/sys/firmware/acpi/tables/SRAT: permission denied; ACPI tables are readable by root only: run as root (e.g. sudo numakit ...)");
+    expect(unreadable("x", eacces).exitCode).to.equal(2);
+    expect(unreadable("x", Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" })).oneLine()).to.equal("x: cannot read: EIO: i/o error, read");
   });
 });

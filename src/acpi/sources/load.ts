@@ -26,10 +26,13 @@ function errnoOf(err: unknown): string | undefined {
   return typeof err === "object" && err !== null && "code" in err ? String((err).code) : undefined;
 }
 
-function unreadable(path: string, err: unknown): InputError {
+/** The typed error for a source that cannot be read (exported for tests: root cannot provoke EACCES). */
+export function unreadable(path: string, err: unknown): InputError {
   const code = errnoOf(err);
   if (code === "EACCES" || code === "EPERM") {
-    return new InputError("E_INPUT_PERMISSION", "permission denied; ACPI tables are readable by root only: run as root (e.g. sudo numakit ...)", { file: path }, { cause: err });
+    // Only sysfs needs root; for a user's own file the hint would mislead.
+    const hint = path.startsWith("/sys/firmware/acpi") ? "; ACPI tables are readable by root only: run as root (e.g. sudo numakit ...)" : "";
+    return new InputError("E_INPUT_PERMISSION", `permission denied${hint}`, { file: path }, { cause: err });
   }
   if (code === "ENOENT") return new InputError("E_INPUT_MISSING", "no such file or directory", { file: path }, { cause: err });
   const msg = err instanceof Error ? err.message : String(err);
