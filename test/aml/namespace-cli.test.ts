@@ -51,7 +51,7 @@ describe("cli: numakit namespace", function () {
       writeFileSync(join(dir, "SLIT"), slit);
       const r = await runCli(["namespace", dir]);
       expect(r.code).to.equal(1);
-      expect(r.stderr).to.match(/numakit: error: DSDT: offset 0x4: header Length .* \[AML_TABLE_TRUNCATED\]/);
+      expect(r.stderr).to.match(/numakit: error: \S+\/DSDT: DSDT: offset 0x4: header Length .* \[AML_TABLE_TRUNCATED\]/);
       expect(r.stdout).to.contain("\\_SB.PCI0");
       writeFileSync(join(dir, "DSDT"), dsdt);
       const ok = await runCli(["namespace", dir]);

@@ -45,7 +45,7 @@ export const namespace: Command = {
     } else {
       await write(printNamespace(report, all));
       for (const d of diagnostics) {
-        const where = formatLocation({ table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
+        const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
         process.stderr.write(`numakit: ${d.severity}: ${where}: ${d.message} [${d.code}]\n`);
       }
     }
