@@ -5,7 +5,7 @@
  * both, with their table and offset.
  */
 import type { NamePath } from "./encoding.js";
-import { formatSegments } from "./encoding.js";
+import { AmlSyntaxError, formatSegments } from "./encoding.js";
 import type { ObjectKind } from "./opcodes.js";
 import type { Expr } from "./expr.js";
 
@@ -38,18 +38,31 @@ export interface Decl {
   aliasOf?: { path: NamePath; scope: NsNode };
 }
 
+/**
+ * Deepest node below the root. Term nesting is capped separately (parser.ts MAX_DEPTH), but each
+ * nested Scope or Device may name a path of up to 255 segments, so without this cap 200 KiB of AML
+ * builds a chain 50 000 nodes deep: every device path and _PXM inheritance walk then costs that
+ * much (quadratic time, and a recursion deeper than the stack). Real namespaces are < 20 deep.
+ */
+export const MAX_NAMESPACE_DEPTH = 256;
+
 export class NsNode {
   readonly children = new Map<string, NsNode>();
   readonly decls: Decl[] = [];
+  /** Segments from the root (the root is 0). */
+  readonly depth: number;
   constructor(
     readonly seg: string,
     readonly parent: NsNode | undefined,
-  ) {}
+  ) {
+    this.depth = parent === undefined ? 0 : parent.depth + 1;
+  }
 
   get segments(): string[] {
-    const out: string[] = this.parent === undefined ? [] : [this.seg];
-    for (let n = this.parent; n?.parent !== undefined; n = n.parent) out.unshift(n.seg);
-    return out;
+    if (this.parent === undefined) return [];
+    const out = [this.seg];
+    for (let n = this.parent; n.parent !== undefined; n = n.parent) out.push(n.seg);
+    return out.reverse();
   }
 
   get path(): string {
@@ -103,9 +116,15 @@ export class Namespace {
     return n;
   }
 
-  /** Resolve a path for a declaration, creating missing nodes (no search rules, §5.3). */
-  declare(scope: NsNode, path: NamePath): NsNode {
+  /**
+   * Resolve a path for a declaration, creating missing nodes (no search rules, §5.3). `at` is the
+   * declaring opcode's offset, for the AML_TOO_DEEP error past MAX_NAMESPACE_DEPTH.
+   */
+  declare(scope: NsNode, path: NamePath, at: number): NsNode {
     let n = this.base(scope, path);
+    if (n.depth + path.segments.length > MAX_NAMESPACE_DEPTH) {
+      throw new AmlSyntaxError("AML_TOO_DEEP", `namespace path deeper than ${MAX_NAMESPACE_DEPTH} segments`, at);
+    }
     for (const s of path.segments) n = this.child(n, s);
     return n;
   }

@@ -223,7 +223,7 @@ export class AmlParser {
     const created = info.creates;
     const nameArg = created === undefined ? undefined : args[created.arg];
     if (created === undefined || nameArg?.t !== "name") return;
-    const node = this.ns.declare(scope, nameArg.path);
+    const node = this.ns.declare(scope, nameArg.path, off);
     const decl = this.decl(created.kind, off, mode);
     if (created.kind === "Name") { const v = args[1]; if (v !== undefined) decl.value = v; }
     if (created.kind === "External") {
@@ -313,7 +313,7 @@ export class AmlParser {
     const path = this.nameString();
     const flags = this.u8();
     if (mode.inMethod) return { t: "decl", kind: "Method", off };
-    const node = this.ns.declare(scope, path);
+    const node = this.ns.declare(scope, path, off);
     const d = this.decl("Method", off, mode);
     d.method = { argCount: flags & 7, serialized: (flags & 8) !== 0, bytes: this.bytes, start: this.pos, end, intBits: this.table.intBits };
     node.decls.push(d);
@@ -345,8 +345,8 @@ export class AmlParser {
     let node: NsNode;
     if (kind === "Scope") {
       // Scope refers to an existing object (search rules apply); open it, creating it if absent.
-      node = this.ns.lookup(scope, path) ?? this.ns.declare(scope, path);
-    } else node = this.ns.declare(scope, path);
+      node = this.ns.lookup(scope, path) ?? this.ns.declare(scope, path, off);
+    } else node = this.ns.declare(scope, path, off);
     node.decls.push(this.decl(kind, off, mode));
     this.termList(end, node, mode);
     return { t: "decl", kind, off };
@@ -369,7 +369,7 @@ export class AmlParser {
         if (path.segments.length !== 1 || path.absolute || path.parents > 0) throw new AmlSyntaxError("AML_BAD_FIELD", "field name is not a NameSeg", at);
         this.pos = next;
         this.skipPkgLengthValue();
-        if (!mode.inMethod) this.ns.declare(scope, path).decls.push(this.decl("Field", at, mode));
+        if (!mode.inMethod) this.ns.declare(scope, path, at).decls.push(this.decl("Field", at, mode));
       }
       if (this.pos > end) throw new AmlSyntaxError("AML_TRUNCATED", "field list runs past its package", at);
     }

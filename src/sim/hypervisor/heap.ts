@@ -410,11 +410,20 @@ export class Heap {
     }
     this.addScrub({ mfn: head, order: o, node, zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
     // mark_page_free() saw pages marked "offlining" while in use: now they leave the heap.
-    if (this.pending.size > 0) {
-      for (const p of [...this.pending]) {
-        if (p >= mfn && p < mfn + n) { this.pending.delete(p); this.reserveOfflinedPage(p, node); }
-      }
-    }
+    for (const p of this.pendingIn(mfn, n)) { this.pending.delete(p); this.reserveOfflinedPage(p, node); }
+  }
+
+  /**
+   * Pending pages in [mfn, mfn + n), in the order they were marked. Cost min(n, pending): a
+   * scenario may mark thousands of pages and then free millions of single-page extents.
+   */
+  private pendingIn(mfn: number, n: number): number[] {
+    if (this.pending.size === 0) return [];
+    if (n >= this.pending.size) return [...this.pending].filter((p) => p >= mfn && p < mfn + n);
+    const hits: number[] = [];
+    for (let p = mfn; p < mfn + n; p++) if (this.pending.has(p)) hits.push(p);
+    // Several in one block (rare): keep the marking order, as the scan over `pending` would.
+    return hits.length > 1 ? [...this.pending].filter((p) => hits.includes(p)) : hits;
   }
 
   /** Offlined pages (XEN_SYSCTL_page_offline_op), and in-use pages waiting to be offlined when freed. */

@@ -10,7 +10,6 @@ const SELF_DISTANCE = 10;
 /** NUMAResource.t: what a node (or a union of nodes) offers. Memory in bytes. */
 export interface NumaResource {
   cpus: number[];
-  cores: number;
   memfree: number;
 }
 
@@ -18,7 +17,6 @@ export interface NumaResource {
 export interface NumaRequest {
   memory: number;
   vcpus: number;
-  cores: number;
 }
 
 export interface Candidate {
@@ -58,10 +56,10 @@ export class NumaHierarchy {
     return new NumaHierarchy(distances, nodeCpus);
   }
 
-  /** NUMA.resource: a node's CPUs, cores (no SMT data here: one core per CPU) and free memory. */
+  /** NUMA.resource: a node's CPUs and free memory (its core count only matters to NUMARequest.fits, not to plan). */
   resource(node: number, memfree: number): NumaResource {
     const cpus = this.nodeCpus[node] ?? [];
-    return { cpus, cores: cpus.length, memfree };
+    return { cpus, memfree };
   }
 
   /**

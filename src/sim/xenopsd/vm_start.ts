@@ -124,7 +124,7 @@ function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memory
   const numa = view.numa;
   const resources = info.nodes.map((n, i) =>
     numa.resource(i, Math.max(0, (n.memfreePages - (subtractClaims ? n.claimedPages : 0)) * PAGE_SIZE)));
-  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores: ctx.spec.vcpus });
+  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus });
   return p?.nodes ?? [];
 }
 

@@ -35,19 +35,19 @@ describe("sim/xenopsd placement (Topology.NUMA, Softaffinity.plan)", () => {
     const h = NumaHierarchy.make(flat(2), cpus(2, 4));
     if (h === undefined) throw new Error("no NUMA");
     const res = [h.resource(0, 60 * GiB), h.resource(1, 10 * GiB)];
-    const got = [1, 2, 3, 4].map(() => plan(h, res, { memory: GiB, vcpus: 2, cores: 2 })?.nodes);
+    const got = [1, 2, 3, 4].map(() => plan(h, res, { memory: GiB, vcpus: 2 })?.nodes);
     expect(got).to.deep.equal([[0], [1], [0], [1]]);
     // A node that no longer fits is skipped.
-    expect(plan(h, [h.resource(0, 60 * GiB), h.resource(1, GiB / 2)], { memory: GiB, vcpus: 2, cores: 2 })?.nodes).to.deep.equal([0]);
+    expect(plan(h, [h.resource(0, 60 * GiB), h.resource(1, GiB / 2)], { memory: GiB, vcpus: 2 })?.nodes).to.deep.equal([0]);
   });
 
   it("falls back to the closest node set when no node fits; none when nothing fits", () => {
     const h = NumaHierarchy.make([[10, 16, 22], [16, 10, 22], [22, 22, 10]], cpus(3, 2));
     if (h === undefined) throw new Error("no NUMA");
     const res = [0, 1, 2].map((n) => h.resource(n, 24 * GiB));
-    expect(plan(h, res, { memory: 40 * GiB, vcpus: 2, cores: 2 })?.nodes).to.deep.equal([0, 1]);
-    expect(plan(h, res, { memory: 4 * GiB, vcpus: 3, cores: 3 })?.nodes).to.deep.equal([0, 1]);
-    expect(plan(h, res, { memory: 100 * GiB, vcpus: 1, cores: 1 })).to.equal(undefined);
+    expect(plan(h, res, { memory: 40 * GiB, vcpus: 2 })?.nodes).to.deep.equal([0, 1]);
+    expect(plan(h, res, { memory: 4 * GiB, vcpus: 3 })?.nodes).to.deep.equal([0, 1]);
+    expect(plan(h, res, { memory: 100 * GiB, vcpus: 1 })).to.equal(undefined);
   });
 
   it("NUMA.choose ties compare the picked lists in reverse (OCaml compare of node :: picked)", () => {
