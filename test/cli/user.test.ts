@@ -3,7 +3,7 @@
  * and over hostile input (empty files, no SRAT, several hosts at once, unwritable output, ...).
  */
 import { expect } from "chai";
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
@@ -11,7 +11,7 @@ import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/topology/load.js";
-import { unreadable } from "../../src/acpi/sources/load.js";
+import { tablesFromBytes, unreadable } from "../../src/acpi/sources/load.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
@@ -201,5 +201,19 @@ describe("user-facing behaviour", () => {
     expect(unreadable("/sys/firmware/acpi/tables/SRAT", eacces).oneLine()).to.equal("/sys/firmware/acpi/tables/SRAT: permission denied; ACPI tables are readable by root only: run as root (e.g. sudo numakit ...)");
     expect(unreadable("x", eacces).exitCode).to.equal(2);
     expect(unreadable("x", Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" })).oneLine()).to.equal("x: cannot read: EIO: i/o error, read");
+  });
+
+  it("acpidump text saved with a byte-order mark (UTF-8, or UTF-16 from a PowerShell redirect) reads as plain text", async () => {
+    const text = await readFile(join(repoRoot, "samples", "4node.acpidump.txt"), "latin1");
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const utf16be = Buffer.from(utf16le);
+    utf16be.swap16();
+    const variants = [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "latin1")]), utf16le, utf16be];
+    for (const [i, bytes] of variants.entries()) {
+      const tables = tablesFromBytes(new Uint8Array(bytes), `bom${i}.txt`);
+      expect(tables.map((t) => t.signature), `variant ${i}`).to.deep.equal(["DSDT", "APIC", "SRAT", "SLIT", "HMAT"]);
+    }
+    // A character outside Latin-1 cannot be in a dump: it is refused like any other non-dump text.
+    expect(() => tablesFromBytes(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("\u20ac\u20ac\u20ac\u20ac", "utf16le")])), "x.txt")).to.throw(/neither an ACPI table nor acpidump text/);
   });
 });

@@ -96,8 +96,24 @@ function namedLikeTable(file: string): boolean {
   return file !== STDIN_NAME && !file.startsWith("/dev/") && /^[A-Za-z0-9_]{4}\d*$/.test(basename(file).split(".")[0] ?? "");
 }
 
+/**
+ * Text with a byte-order mark as one-byte text: a dump saved by a Windows editor (UTF-8 BOM) or
+ * redirected in PowerShell (`acpidump > dump.txt` writes UTF-16LE with a BOM). A binary table never
+ * starts with these bytes (its signature is printable ASCII).
+ */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  const [a, b, c] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return bytes.subarray(3);
+  const utf16 = a === 0xff && b === 0xfe ? "utf-16le" : a === 0xfe && b === 0xff ? "utf-16be" : undefined;
+  if (utf16 === undefined) return bytes;
+  const text = new TextDecoder(utf16).decode(bytes.subarray(2));
+  // Anything beyond Latin-1 cannot be part of a dump; "?" keeps it text so the detector rejects it cleanly.
+  return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
+}
+
 /** Decide what a file's bytes are and turn them into raw tables. */
-export function tablesFromBytes(bytes: Uint8Array, file: string): RawTable[] {
+export function tablesFromBytes(raw: Uint8Array, file: string): RawTable[] {
+  const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
     const text = Buffer.from(bytes).toString("latin1");
     if (looksLikeAcpidump(text)) {
