@@ -59,7 +59,9 @@ export function numactlBlock(t: Topology): string {
 /** The note under the numactl block: where its figures come from. */
 export function numactlNote(t: Topology): string {
   const v = t.verdicts.linux;
-  if (v.usesSrat) return "(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables)";
+  // An SRAT excerpt has CPUs but no MADT: Linux numbers CPUs from the MADT, so the cpus lines are empty.
+  const noMadt = t.tables.includes("APIC") ? "" : "; no MADT among the sources, so no CPU has a Linux number";
+  if (v.usesSrat) return `(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables${noMadt})`;
   const why = t.tables.includes("SRAT") ? `Linux rejects the SRAT (${v.sratRejected ?? "see the findings"}), so it` : "there is no SRAT, so Linux";
-  return `(numactl layout; ${why} runs one node 0 with every CPU; its size is in the e820/UEFI memory map, not in the tables)`;
+  return `(numactl layout; ${why} runs one node 0 with every CPU; its size is in the e820/UEFI memory map, not in the tables${noMadt})`;
 }

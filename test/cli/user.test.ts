@@ -41,6 +41,7 @@ describe("user-facing behaviour", () => {
       const r = await runCli(["topology", sample("synthetic", "srat_shortlen.dat")]);
       expect(r.stdout.split("\n")[0]).to.equal("available: 1 nodes (0)");
       expect(r.stdout).to.include("(numactl layout; Linux rejects the SRAT (SRAT type 0 entry has length 8, expected 16), so it runs one node 0");
+      expect(r.stdout).to.include("not in the tables; no MADT among the sources, so no CPU has a Linux number)\n");
     });
 
     it("devices whose _PXM has no node: one finding per PXM, none without an SRAT", () => {
