@@ -4,6 +4,10 @@ import type { NamespaceReport } from "./read.js";
 import type { SliDistances } from "./sli.js";
 import type { ObjectValue } from "./value.js";
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 const hex = (n: number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
 
 function show<T>(v: ObjectValue<T>, fmt: (x: T) => string): string {
@@ -45,7 +49,7 @@ export function printNamespace(report: NamespaceReport, all: boolean): string {
   const out: string[] = [];
   for (const t of report.tables) {
     const src = t.source === undefined ? "" : `  ${t.source}`;
-    out.push(`${t.label.padEnd(6)} ${String(t.length).padStart(7)} bytes  rev ${t.revision}  ${t.devices} devices, ${t.pxmObjects} _PXM, ${t.sliObjects} _SLI${src}`);
+    out.push(`${t.label.padEnd(6)} ${String(t.length).padStart(7)} bytes  rev ${t.revision}  ${plural(t.devices, "device")}, ${t.pxmObjects} _PXM, ${t.sliObjects} _SLI${src}`);
   }
   const shown = selectDevices(report, all);
   out.push("");
@@ -60,7 +64,7 @@ export function printNamespace(report: NamespaceReport, all: boolean): string {
   const sli = report.objects.filter((o) => o.name === "_SLI");
   const stat = (xs: typeof pxm): string => `${xs.filter((o) => o.value.static).length} static, ${xs.filter((o) => !o.value.static).length} dynamic`;
   if (shown.length > 0) out.push("");
-  out.push(`${report.devices.length} devices (${shown.length} listed${all ? "" : ": those with their own _PXM or _SLI; --all lists every device"}); ` +
+  out.push(`${plural(report.devices.length, "device")} (${shown.length} listed${all ? "" : ": those with their own _PXM or _SLI; --all lists every device"}); ` +
     `_PXM objects: ${pxm.length} (${stat(pxm)}); _SLI objects: ${sli.length} (${stat(sli)})`);
   return `${out.join("\n")}\n`;
 }

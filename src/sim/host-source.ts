@@ -82,10 +82,14 @@ export async function hostSpecFromSource(source: string, loc: Location = {}, rel
   const path = relativeTo !== undefined && !isAbsolute(source) ? join(dirname(relativeTo), source) : source;
   try {
     const { topology } = await analyseSources([path], { numbering: "xen" });
+    if (!topology.nodes.some((n) => n.cpus.some((c) => c.enabled))) {
+      throw new UsageError(`host source ${path}: the tables describe no enabled CPU (a simulated host needs an SRAT and a MADT with processors)`, loc, "E_SIM_HOST_SOURCE");
+    }
     return hostSpecFromTopology(topology, loc);
   } catch (err) {
     if (err instanceof NumakitError && !(err instanceof UsageError)) {
-      throw new UsageError(`host source ${path}: ${err.oneLine()}`, loc, "E_SIM_HOST_SOURCE");
+      // The inner error already names the file: "host source: <file>: <message>".
+      throw new UsageError(`host source: ${err.oneLine()}`, loc, "E_SIM_HOST_SOURCE");
     }
     throw err;
   }

@@ -91,3 +91,13 @@ describe("sim host from ACPI tables", () => {
     }
   });
 });
+
+describe("sim host source errors", () => {
+  it("a host source without CPUs says so; --host errors name only the source", async () => {
+    const slitOnly = join(sharedSamples, "qemu", "x86", "q35", "SLIT.memhp");
+    const r = await runCli(["sim", join(repoRoot, "samples", "scenarios", "claims.json"), "--host", slitOnly]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/^numakit: host source .*SLIT\.memhp: the tables describe no enabled CPU/);
+    expect(r.stderr).to.not.contain("claims.json");
+  });
+});

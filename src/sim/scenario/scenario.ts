@@ -112,7 +112,8 @@ export function inlineHost(scn: Scenario, loc: Location = {}): HostSpec {
 
 /** Resolve the scenario's host (`hostOverride` = `--host SOURCE`). */
 export async function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}): Promise<HostSpec> {
-  if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, loc);
+  // --host is the user's own argument, not part of the scenario file: its errors name only the source.
+  if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, {});
   if (scn.host === undefined) throw new UsageError("scenario has no host (give \"host\" or --host SOURCE)", loc, "E_SIM_SCENARIO");
   // A source named in the scenario file is relative to that file.
   if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc, loc.file);
