@@ -42,10 +42,6 @@ export interface DecodedTable {
   diagnostics: Diagnostic[];
 }
 
-export function headerOf(t: DecodedTable): Partial<TableHeader> {
-  return t.header.values;
-}
-
 const NO_HEADER_CHECKSUM = new Set(["FACS", "RSDP"]);
 
 function hex(n: number): string {

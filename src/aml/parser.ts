@@ -10,7 +10,7 @@
  * is capped at MAX_DEPTH so hostile input cannot exhaust the stack.
  */
 import type { DiagnosticSink } from "../diagnostics.js";
-import { AmlSyntaxError, formatNamePath, readNameString, readPkgLength, startsNameString, type NamePath } from "./encoding.js";
+import { AmlSyntaxError, readNameString, readPkgLength, startsNameString, type NamePath } from "./encoding.js";
 import type { Expr } from "./expr.js";
 import type { Decl, Namespace, NsNode } from "./namespace.js";
 import { EXT_OPCODES, EXTERNAL_METHOD_TYPE, OPCODES, type ObjectKind, type OpInfo } from "./opcodes.js";
@@ -384,4 +384,3 @@ export class AmlParser {
   }
 }
 
-export function describePath(p: NamePath): string { return formatNamePath(p); }

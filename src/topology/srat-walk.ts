@@ -5,6 +5,7 @@
  * order. Each walk yields the PXMs in the order the OS first meets them, and the reason it
  * rejects the SRAT (bad_srat / numa_fw_bad), if it does.
  */
+import { sratCpuProximityDomain } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "./views.js";
@@ -22,7 +23,7 @@ export interface SratWalk {
 
 /** Linux/Xen: a type 0 PXM takes the high 24 bits only from SRAT revision 2 on. */
 export function apicPxm(e: SratCpuApic, revision: number): number {
-  return revision >= 2 ? (e.proximityDomainLow8 | ((e.proximityDomainHigh24 ?? 0) << 8)) >>> 0 : e.proximityDomainLow8;
+  return sratCpuProximityDomain(e.proximityDomainLow8, e.proximityDomainHigh24, revision);
 }
 
 /** Linux masks the memory PXM to 8 bits for SRAT revision ≤ 1 (Xen: < 2, the same). */

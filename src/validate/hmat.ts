@@ -1,5 +1,6 @@
 /** HMAT checks: fwts `hmat` plus Linux's acceptance rules (drivers/acpi/numa/hmat.c). */
 import type { DecodedTable } from "../acpi/index.js";
+import { HMAT_ATTRIBUTES_LENGTH, hmatCacheLength, hmatLocalityLength } from "../acpi/tables/hmat.js";
 import type { HmatModel } from "../topology/hmat.js";
 import { hmatEntries, locationOf, revisionOf } from "../topology/views.js";
 import { Findings, hex } from "./findings.js";
@@ -12,13 +13,13 @@ export function checkHmat(t: DecodedTable, f: Findings, model: HmatModel | undef
   }
   for (const e of hmatEntries(t)) {
     if (e.type === 0) {
-      if (e.declaredLength !== 40) f.add("HMAT_BAD_STRUCTURE_LENGTH", `Memory Proximity Domain Attributes has length ${e.declaredLength}, expected 40`, e.at);
+      if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) f.add("HMAT_BAD_STRUCTURE_LENGTH", `Memory Proximity Domain Attributes has length ${e.declaredLength}, expected ${HMAT_ATTRIBUTES_LENGTH}`, e.at);
       if (sratPxms.size > 0 && !memoryPxms.has(e.memoryProximityDomain)) f.add("HMAT_PXM_NOT_IN_SRAT", `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`, e.at);
       if ((e.flags & 1) !== 0 && sratPxms.size > 0 && !sratPxms.has(e.attachedInitiatorProximityDomain)) f.add("HMAT_PXM_NOT_IN_SRAT", `attached initiator proximity domain ${e.attachedInitiatorProximityDomain} is not in the SRAT`, e.at);
     } else if (e.type === 1) {
       const s = e.initiatorProximityDomainsCount;
       const n = e.targetProximityDomainsCount;
-      const need = 32 + 4 * (s + n) + 2 * s * n;
+      const need = hmatLocalityLength(s, n);
       if (e.declaredLength !== need) f.add("HMAT_BAD_STRUCTURE_LENGTH", `locality structure with ${s} initiators and ${n} targets has length ${e.declaredLength}, expected ${need}`, e.at);
       if (e.dataType > 5) f.add("HMAT_DATA_TYPE_INVALID", `locality data type is ${hex(e.dataType)}, must be 0..5`, e.at);
       if (e.entryBaseUnit === 0n) f.add("HMAT_BASE_UNIT_ZERO", "locality Entry Base Unit must be non-zero", e.at);
@@ -26,7 +27,7 @@ export function checkHmat(t: DecodedTable, f: Findings, model: HmatModel | undef
       const unknown = [...new Set([...e.initiatorProximityDomainList, ...e.targetProximityDomainList])].filter((p) => !sratPxms.has(p));
       if (unknown.length > 0 && sratPxms.size > 0) f.add("HMAT_PXM_NOT_IN_SRAT", `locality lists proximity domain(s) ${unknown.join(", ")} that the SRAT does not have`, e.at);
     } else {
-      const need = 32 + 2 * e.smbiosHandleCount;
+      const need = hmatCacheLength(e.smbiosHandleCount);
       if (e.declaredLength !== need) f.add("HMAT_BAD_STRUCTURE_LENGTH", `cache structure with ${e.smbiosHandleCount} SMBIOS handles has length ${e.declaredLength}, expected ${need}`, e.at);
       const a = e.cacheAttributes >>> 0;
       const bad = (a & 0xf) > 3 || ((a >>> 4) & 0xf) > 3 || ((a >>> 8) & 0xf) > 2 || ((a >>> 12) & 0xf) > 2;

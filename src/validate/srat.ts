@@ -1,11 +1,10 @@
 /** SRAT checks: fwts `srat` (acpi.md §9) plus the semantic rules no other tool makes. */
 import type { DecodedTable } from "../acpi/index.js";
+import { SRAT_SIZES } from "../acpi/tables/srat.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
 import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../topology/views.js";
 import { Findings, hex } from "./findings.js";
 
-/** fwts SRATBadStructureLength: each type has one exact size. */
-export const SRAT_SIZES: Readonly<Record<number, number>> = { 0: 16, 1: 40, 2: 24, 3: 18, 4: 12, 5: 32, 6: 32, 7: 20 };
 
 function deviceHandleReserved(e: SratGeneric): number[] {
   // ACPI handle: bytes 12..15 reserved; PCI handle: bytes 4..15 (ACPI 6.5 Tables 5.65/5.66).

@@ -111,6 +111,14 @@ export function staticSize(spec: StructSpec): number {
   return n;
 }
 
+/**
+ * The byte size the spec gives a struct whose count fields hold `values`: its fixed fields plus
+ * each array at the length its count implies (HMAT: 32 + 4·(s+t) + 2·s·t, from the spec alone).
+ */
+export function impliedSize(spec: StructSpec, values: Readonly<FieldValues>): number {
+  return spec.fields.reduce((sum, f) => sum + (f.kind === "array" ? Math.max(0, f.count?.(values) ?? 0) * f.size : f.size), 0);
+}
+
 /** Read one bit field out of an integer field value. */
 export function bitValue(value: number, b: BitSpec): number {
   return b.width >= 32 ? value >>> 0 : (value >>> b.shift) & ((2 ** b.width) - 1);

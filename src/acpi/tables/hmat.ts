@@ -2,7 +2,7 @@
  * HMAT, Heterogeneous Memory Attribute Table (ACPI 6.5 §5.2.28), revisions 1 and 2.
  * Subtable header: u16 type, u16 reserved, u32 length; subtables are not aligned.
  */
-import { array, bit, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../spec/types.js";
+import { array, bit, flags, reserved, u16, u32, u64, u8, type StructSpec, impliedSize, staticSize } from "../spec/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 export const hmatSubtableHeader = struct("HMAT.header", "HMAT structure header", [
@@ -70,6 +70,15 @@ export const hmatRev1Type0 = subtable(h, "HMAT.0.rev1", "Memory Subsystem Addres
   u64("Physical Address Range Base"),
   u64("Physical Address Range Size"),
 ]);
+
+/** Lengths the ACPI spec requires of HMAT structures, derived from the specs above. */
+export const HMAT_ATTRIBUTES_LENGTH = staticSize(hmatSubtables[0] as StructSpec);
+export function hmatLocalityLength(initiators: number, targets: number): number {
+  return impliedSize(hmatSubtables[1] as StructSpec, { initiatorProximityDomainsCount: initiators, targetProximityDomainsCount: targets });
+}
+export function hmatCacheLength(smbiosHandles: number): number {
+  return impliedSize(hmatSubtables[2] as StructSpec, { smbiosHandleCount: smbiosHandles });
+}
 
 export const hmat: TableDef = {
   signature: "HMAT",

@@ -12,8 +12,6 @@ export const madtSubtableHeader = struct("APIC.header", "MADT subtable header", 
 ]);
 const h = madtSubtableHeader;
 
-export const MADT_TYPE = { localApic: 0, localX2apic: 9, gicc: 0x0b, corePic: 0x11, rintc: 0x18 } as const;
-
 const intiFlags = flags("u16", "Flags", [bit(0, "Polarity", 2), bit(2, "Trigger Mode", 2)]);
 const lapicFlags = [bit(0, "Processor Enabled"), bit(1, "Runtime Online Capable")];
 

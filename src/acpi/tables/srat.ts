@@ -2,7 +2,7 @@
  * SRAT, System Resource Affinity Table (ACPI 6.5 §5.2.16; layouts: ../../../../shared/reference/acpi.md §2).
  * Labels follow ACPICA's disassembler (dmtbinfo3.c) so `numakit decode` lines up with `iasl -d`.
  */
-import { bit, bytes, flags, reserved, u24, u32, u64, u8, type FieldValues, type StructSpec } from "../spec/types.js";
+import { bit, bytes, flags, reserved, u24, u32, u64, u8, staticSize, type FieldValues, type StructSpec } from "../spec/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 const enabled = [bit(0, "Enabled")];
@@ -12,8 +12,6 @@ export const sratSubtableHeader = struct("SRAT.header", "SRAT subtable header", 
   u8("Length", { role: "length" }),
 ]);
 const h = sratSubtableHeader;
-
-export const SRAT_TYPE = { cpuApic: 0, memory: 1, cpuX2apic: 2, gicc: 3, gicIts: 4, genericInitiator: 5, genericPort: 6, rintc: 7 } as const;
 
 const deviceHandleTypes = { 0: "ACPI", 1: "PCI" } as const;
 
@@ -82,15 +80,21 @@ export const sratSubtables: Record<number, StructSpec> = {
  * SRAT revision 2 (ACPI 3.0). Linux (acpi_numa_processor_affinity_init) ORs it in only when
  * revision >= 2, so revision-1 tables with garbage there still map to the low byte.
  */
-export function sratCpuProximityDomain(values: Readonly<FieldValues>, revision: number): number {
-  const low = values["proximityDomainLow8"] as number;
-  const high = revision >= 2 ? ((values["proximityDomainHigh24"] as number | undefined) ?? 0) : 0;
-  return (low | (high << 8)) >>> 0;
+export function sratCpuProximityDomain(low8: number, high24: number | undefined, revision: number): number {
+  return revision >= 2 ? (low8 | ((high24 ?? 0) << 8)) >>> 0 : low8;
 }
 
 function sratDerived(type: number, values: Readonly<FieldValues>, ctx: { revision: number }): Record<string, number> {
-  return type === 0 && values["proximityDomainLow8"] !== undefined ? { proximityDomain: sratCpuProximityDomain(values, ctx.revision) } : {};
+  const low = values["proximityDomainLow8"];
+  return type === 0 && typeof low === "number"
+    ? { proximityDomain: sratCpuProximityDomain(low, values["proximityDomainHigh24"] as number | undefined, ctx.revision) }
+    : {};
 }
+
+/** The exact length of each SRAT structure type (what fwts checks), from the specs. */
+export const SRAT_SIZES: Readonly<Record<number, number>> = Object.fromEntries(
+  Object.entries(sratSubtables).map(([type, spec]) => [Number(type), staticSize(spec)]),
+);
 
 export const srat: TableDef = {
   signature: "SRAT",
