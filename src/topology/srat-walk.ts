@@ -5,7 +5,7 @@
  * order. Each walk yields the PXMs in the order the OS first meets them, and the reason it
  * rejects the SRAT (bad_srat / numa_fw_bad), if it does.
  */
-import { sratCpuProximityDomain } from "../acpi/tables/srat.js";
+import { SRAT_SIZES, sratCpuProximityDomain } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "./views.js";
@@ -168,18 +168,18 @@ export function walkXen(entries: readonly SratEntry[], revision: number, maxNumn
     return bad;
   };
   for (const e of entries) {
-    if (e.type !== 2 || badLength(e, 24, false) || !isEnabled(e)) continue;
+    if (e.type !== 2 || badLength(e, SRAT_SIZES[2] ?? 24, false) || !isEnabled(e)) continue;
     w.visit(e.proximityDomain, e.at);
   }
   for (const e of entries) {
-    if (e.type !== 0 || badLength(e, 16, true) || !isEnabled(e)) continue;
+    if (e.type !== 0 || badLength(e, SRAT_SIZES[0] ?? 16, true) || !isEnabled(e)) continue;
     w.visit(apicPxm(e, revision), e.at);
   }
   const maxBlocks = maxNumnodes * 2;
   const blocks: Block[] = [];
   const span = new Map<number, { start: bigint; end: bigint }>();
   for (const e of entries) {
-    if (e.type !== 1 || badLength(e, 40, true) || !isEnabled(e)) continue;
+    if (e.type !== 1 || badLength(e, SRAT_SIZES[1] ?? 40, true) || !isEnabled(e)) continue;
     const pxm = memoryPxm(e, revision);
     if (!w.visit(pxm, e.at) || e.addressLength === 0n) continue;
     if (blocks.length >= maxBlocks) { w.reject("XEN_TOO_MANY_MEMBLKS", `more than ${maxBlocks} memory ranges (NR_NODE_MEMBLKS)`, e.at); continue; }

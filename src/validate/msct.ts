@@ -2,13 +2,18 @@
 import type { DecodedTable } from "../acpi/index.js";
 import { msctView } from "../topology/views.js";
 import { Findings } from "./findings.js";
+import { staticSize } from "../acpi/spec/types.js";
+import { HEADER_SIZE } from "../acpi/tables/header.js";
+import { msct, msctDomainSpec } from "../acpi/tables/msct.js";
 
-const DOMAIN_SIZE = 22;
+/** Sizes from the MSCT spec: one domain structure, and where structures may start at the earliest. */
+const DOMAIN_SIZE = staticSize(msctDomainSpec);
+const MIN_PROXIMITY_OFFSET = HEADER_SIZE + staticSize(msct.fixed);
 
 export function checkMsct(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
   const v = msctView(t);
   if (v === undefined) return;
-  if (v.proximityOffset < 0x38) f.add("MSCT_BAD_PROXIMITY_OFFSET", `Proximity Offset is 0x${v.proximityOffset.toString(16)}, must be at least 0x38`, v.at);
+  if (v.proximityOffset < MIN_PROXIMITY_OFFSET) f.add("MSCT_BAD_PROXIMITY_OFFSET", `Proximity Offset is 0x${v.proximityOffset.toString(16)}, must be at least 0x${MIN_PROXIMITY_OFFSET.toString(16)}`, v.at);
   const maxPd = v.maxProximityDomains + 1; // stored as (maximum - 1)
   if (v.tableLength > v.proximityOffset + DOMAIN_SIZE * maxPd) {
     f.add("MSCT_BAD_TABLE_LENGTH", `table length ${v.tableLength} is larger than ${v.proximityOffset} + ${DOMAIN_SIZE} × ${maxPd} domains allow`, v.at);
