@@ -12,7 +12,7 @@ import { readTables } from "../src/acpi/index.js";
 import { hwlocXml } from "../src/report/hwloc-xml.js";
 import { buildTopology } from "../src/topology/build.js";
 import type { Topology } from "../src/topology/model.js";
-import { analyse } from "../src/topology/load.js";
+import { analyse } from "../src/analyse.js";
 import { hostTables } from "../test/helpers/numa-tables.js";
 import type { BenchReport } from "./run.js";
 

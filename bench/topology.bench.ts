@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTables, type DecodedTable } from "../src/acpi/index.js";
 import { buildTopology } from "../src/topology/build.js";
-import { analyse } from "../src/topology/load.js";
+import { analyse } from "../src/analyse.js";
 import { NO_NAMESPACE } from "../src/topology/devices.js";
 import { validate } from "../src/validate/index.js";
 import { topologyText } from "../src/report/text.js";

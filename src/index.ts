@@ -22,7 +22,7 @@ export { readNamespace, decodeEisaId, encodeEisaId, decodeSli } from "./aml/inde
 export type { NamespaceReport, NamespaceDevice, PxmInfo, SliDistances, ReadOptions as NamespaceOptions } from "./aml/index.js";
 
 // Topology, validation and reports.
-export { analyse, analyseSources, type Analysis } from "./topology/load.js";
+export { analyse, analyseSources, type Analysis } from "./analyse.js";
 export { buildTopology, type BuildOptions } from "./topology/build.js";
 export type { Topology, TopologyNode, Cpu, MemoryRange, Distances, OsVerdict, NodeDevice } from "./topology/model.js";
 export { NUMBERINGS, type Numbering } from "./topology/numbering.js";

@@ -5,8 +5,8 @@
  * (fields, a subtable's `extra`, the table's `gap`/`trailing`/`excess`), so encoding is exact.
  */
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
-import { decodeStruct, peekFixed, type DecodedStruct } from "./spec/codec.js";
-import { staticSize, type StructSpec } from "./spec/types.js";
+import { decodeStruct, peekFixed, type DecodedStruct } from "./layout/codec.js";
+import { staticSize, type StructSpec } from "./layout/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
 import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";

@@ -3,8 +3,8 @@
  * Every byte the decoder saw is in the model, so encode(decode(b)) === b for any input, including
  * broken ones; `buildTable` makes a fresh, consistent table (lengths and checksum computed).
  */
-import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from "./spec/codec.js";
-import type { FieldValues, StructSpec } from "./spec/types.js";
+import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from "./layout/codec.js";
+import type { FieldValues, StructSpec } from "./layout/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
 import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";

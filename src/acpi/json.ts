@@ -6,8 +6,8 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import type { DecodedTable } from "./decode.js";
-import type { DecodedStruct } from "./spec/codec.js";
-import { bitValue, type FieldSpec, type FieldValue } from "./spec/types.js";
+import type { DecodedStruct } from "./layout/codec.js";
+import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { subtableName } from "./print.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -5,8 +5,8 @@
  */
 import { describeProvenance } from "./raw.js";
 import type { DecodedTable, DecodedSubtable } from "./decode.js";
-import type { DecodedStruct } from "./spec/codec.js";
-import { bitValue, type FieldSpec, type FieldValue } from "./spec/types.js";
+import type { DecodedStruct } from "./layout/codec.js";
+import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
 
 const LABEL_WIDTH = 28;

@@ -4,7 +4,7 @@
  * topology validator, not here.
  */
 import type { DiagnosticSink } from "../diagnostics.js";
-import type { DecodedStruct } from "./spec/codec.js";
+import type { DecodedStruct } from "./layout/codec.js";
 
 function hex(n: number | bigint): string {
   return `0x${n.toString(16).toUpperCase()}`;

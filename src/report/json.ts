@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import type { Cpu, Initiator, MemoryRange, Topology } from "../topology/model.js";
-import type { EntryLocation } from "../topology/views.js";
+import type { EntryLocation } from "../acpi/views.js";
 import type { Validation } from "../validate/index.js";
 
 export const SCHEMA_VERSION = 1;

@@ -14,7 +14,7 @@
  */
 import { dirname, isAbsolute, join } from "node:path";
 import { NumakitError, UsageError, type Location } from "../errors.js";
-import { analyseSources } from "../topology/load.js";
+import { analyseSources } from "../analyse.js";
 import type { Topology } from "../topology/model.js";
 import { LOCAL_DISTANCE, PAGE_SHIFT, REMOTE_DISTANCE, validateHostSpec, type HostNode, type HostSpec, type MemRange } from "./host.js";
 

@@ -13,7 +13,7 @@ import { buildHmat } from "./hmat.js";
 import { DEFAULT_LIMITS, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
 import { PxmNodeMap, type Numbering } from "./numbering.js";
 import { entryPxm, isEnabled, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
-import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "./views.js";
+import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { verdicts } from "./verdicts.js";
 
 export interface BuildOptions {

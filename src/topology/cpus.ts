@@ -5,7 +5,7 @@
  * (arm64) and RINTC (RISC-V).
  */
 import type { Cpu, CpuKind, MadtState } from "./model.js";
-import type { MadtCpu, SratEntry } from "./views.js";
+import type { MadtCpu, SratEntry } from "../acpi/views.js";
 
 /**
  * Linux logical CPU numbers at boot. x86 `acpi_parse_madt_lapic_entries` walks LAPIC and x2APIC

@@ -6,7 +6,7 @@
  * `_SLI` (device objects, ACPI §6.2.15) fills in only when there is no usable SLIT.
  */
 import type { DistanceSource, Distances } from "./model.js";
-import type { SlitView } from "./views.js";
+import type { SlitView } from "../acpi/views.js";
 
 export const LOCAL_DISTANCE = 10;
 export const REMOTE_DISTANCE = 20;

@@ -3,7 +3,7 @@
  * MB/s for every initiator→target pair, memory-side caches, and whether Linux uses the table.
  */
 import { HMAT_ATTRIBUTES_LENGTH, hmatLocalityLength } from "../acpi/tables/hmat.js";
-import type { EntryLocation, HmatCache, HmatEntry, HmatLocality, HmatMemoryAttributes } from "./views.js";
+import type { EntryLocation, HmatCache, HmatEntry, HmatLocality, HmatMemoryAttributes } from "../acpi/views.js";
 
 export const HMAT_DATA_KEYS = ["accessLatencyNs", "readLatencyNs", "writeLatencyNs", "accessBandwidthMBps", "readBandwidthMBps", "writeBandwidthMBps"] as const;
 export type HmatDataKey = (typeof HMAT_DATA_KEYS)[number];

@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { HmatModel } from "./hmat.js";
 import type { Numbering, PxmNodeMap } from "./numbering.js";
-import type { EntryLocation } from "./views.js";
+import type { EntryLocation } from "../acpi/views.js";
 
 export type CpuKind = "apic" | "x2apic" | "gicc" | "rintc" | "loongarch";
 /** How the MADT lists the CPU: usable now, can be brought online later, unusable, or not listed. */

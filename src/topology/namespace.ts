@@ -10,7 +10,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
 import type { SliRow } from "./distances.js";
 import type { NodeDevice } from "./model.js";
-import { slitView } from "./views.js";
+import { slitView } from "../acpi/views.js";
 
 export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLocality {
   const blocks = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");

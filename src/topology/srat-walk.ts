@@ -8,7 +8,7 @@
 import { SRAT_SIZES, sratCpuProximityDomain } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
-import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "./views.js";
+import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "../acpi/views.js";
 
 export interface SratWalk {
   os: "linux" | "xen";

@@ -3,7 +3,7 @@ import { slitRejection } from "./distances.js";
 import type { HmatModel } from "./hmat.js";
 import type { OsVerdict } from "./model.js";
 import type { SratWalk } from "./srat-walk.js";
-import type { SlitView } from "./views.js";
+import type { SlitView } from "../acpi/views.js";
 
 interface VerdictInput { sratPresent: boolean; linux: SratWalk; xen: SratWalk; slit: SlitView | undefined; hmat: HmatModel | undefined }
 

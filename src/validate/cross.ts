@@ -1,7 +1,7 @@
 /** Cross-table checks made on the built topology: memory overlaps, CPUs vs MADT, node shapes. */
 import type { DecodedTable } from "../acpi/index.js";
 import type { MemoryRange, Topology } from "../topology/model.js";
-import { madtCpus } from "../topology/views.js";
+import { madtCpus } from "../acpi/views.js";
 import { Findings, hex } from "./findings.js";
 
 const end = (r: MemoryRange): bigint => r.base + r.length;

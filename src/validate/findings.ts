@@ -1,6 +1,6 @@
 /** A collector that stamps each finding with its catalogue severity and a location. */
 import type { Diagnostic } from "../diagnostics.js";
-import type { EntryLocation } from "../topology/views.js";
+import type { EntryLocation } from "../acpi/views.js";
 import { CATALOGUE, type CheckCode } from "./catalogue.js";
 
 export class Findings {

@@ -9,7 +9,7 @@ import { severityRank, type Diagnostic } from "../diagnostics.js";
 import { firstTable } from "../topology/build.js";
 import type { Topology } from "../topology/model.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
-import { revisionOf, sratEntries } from "../topology/views.js";
+import { revisionOf, sratEntries } from "../acpi/views.js";
 import { checkTopology } from "./cross.js";
 import { Findings } from "./findings.js";
 import { checkHmat } from "./hmat.js";

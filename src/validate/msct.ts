@@ -1,8 +1,8 @@
 /** MSCT checks: fwts `msct` plus the domain ranges against the SRAT. */
 import type { DecodedTable } from "../acpi/index.js";
-import { msctView } from "../topology/views.js";
+import { msctView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
-import { staticSize } from "../acpi/spec/types.js";
+import { staticSize } from "../acpi/layout/types.js";
 import { HEADER_SIZE } from "../acpi/tables/header.js";
 import { msct, msctDomainSpec } from "../acpi/tables/msct.js";
 

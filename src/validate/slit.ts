@@ -1,7 +1,7 @@
 /** SLIT checks: fwts `slit`, Linux `slit_valid()`, and locality coverage against the SRAT. */
 import type { DecodedTable } from "../acpi/index.js";
 import { slitRejection } from "../topology/distances.js";
-import { locationOf, slitView } from "../topology/views.js";
+import { locationOf, slitView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
 
 /** fwts reports the first 15 reserved entries one by one, then a total. */

@@ -2,7 +2,7 @@
 import type { DecodedTable } from "../acpi/index.js";
 import { SRAT_SIZES } from "../acpi/tables/srat.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
-import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../topology/views.js";
+import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { Findings, hex } from "./findings.js";
 
 

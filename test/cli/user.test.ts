@@ -10,7 +10,7 @@ import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { readTables } from "../../src/acpi/index.js";
-import { analyse } from "../../src/topology/load.js";
+import { analyse } from "../../src/analyse.js";
 import { tablesFromBytes, unreadable } from "../../src/acpi/sources/load.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import type { SubtableModel, TableModel } from "../../src/acpi/encode.js";
-import type { FieldSpec, FieldValue, FieldValues, ScalarKind, StructSpec } from "../../src/acpi/spec/types.js";
+import type { FieldSpec, FieldValue, FieldValues, ScalarKind, StructSpec } from "../../src/acpi/layout/types.js";
 import type { TableDef } from "../../src/acpi/tables/def.js";
 import { headerSpec } from "../../src/acpi/tables/header.js";
 

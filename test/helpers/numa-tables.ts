@@ -3,7 +3,7 @@
  * (`buildTable`), then decode them as a source would. Fields not given default to zero.
  */
 import { buildTable, decodeTable, type DecodedTable, type SubtableModel } from "../../src/acpi/index.js";
-import type { FieldValues, StructSpec } from "../../src/acpi/spec/types.js";
+import type { FieldValues, StructSpec } from "../../src/acpi/layout/types.js";
 import type { TableDef } from "../../src/acpi/tables/def.js";
 import { hmat, hmatSubtables } from "../../src/acpi/tables/hmat.js";
 import { madt, madtSubtables } from "../../src/acpi/tables/madt.js";

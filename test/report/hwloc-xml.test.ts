@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTables, type DecodedTable } from "../../src/acpi/index.js";
-import type { FieldValues } from "../../src/acpi/spec/types.js";
+import type { FieldValues } from "../../src/acpi/layout/types.js";
 import { NumakitError } from "../../src/errors.js";
 import { hwlocView } from "../../src/report/hwloc-view.js";
 import { hwlocBitmap, hwlocXml, xmlEscape } from "../../src/report/hwloc-xml.js";
-import { analyse } from "../../src/topology/load.js";
+import { analyse } from "../../src/analyse.js";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Cpu, Topology } from "../../src/topology/model.js";
 import { NUMBERINGS, type Numbering } from "../../src/topology/numbering.js";

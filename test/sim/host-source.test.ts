@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostSpecFromSource, hostSpecFromTopology } from "../../src/sim/host-source.js";
 import { nodePresentPages } from "../../src/sim/host.js";
-import { analyse } from "../../src/topology/load.js";
+import { analyse } from "../../src/analyse.js";
 import { UsageError } from "../../src/errors.js";
 import { hostTables } from "../helpers/numa-tables.js";
 import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readTables } from "../../src/acpi/index.js";
-import { analyse } from "../../src/topology/load.js";
+import { analyse } from "../../src/analyse.js";
 import { NUMBERINGS } from "../../src/topology/numbering.js";
 import { topologyJson, validationJson } from "../../src/report/json.js";
 import { topologyText, validationText } from "../../src/report/text.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { decodeTable, readTables } from "../../src/acpi/index.js";
-import { analyse } from "../../src/topology/load.js";
+import { analyse } from "../../src/analyse.js";
 import { namespaceLocality } from "../../src/topology/namespace.js";
 import { repoRoot } from "../helpers/cli.js";
 import { compileFixture, haveIasl } from "../helpers/aml.js";

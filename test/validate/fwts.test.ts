@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyseSources } from "../../src/topology/load.js";
+import { analyseSources } from "../../src/analyse.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { CATALOGUE } from "../../src/validate/catalogue.js";
 import { sharedSamples } from "../helpers/cli.js";

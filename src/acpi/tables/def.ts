@@ -3,7 +3,7 @@
  * walked. The generic walker (../decode.ts), encoder, printer and validator read these; no
  * table module contains decoding code of its own (ACPICA's AcpiDmTableData in spirit).
  */
-import type { FieldSpec, FieldValues, StructSpec } from "../spec/types.js";
+import type { FieldSpec, FieldValues, StructSpec } from "../layout/types.js";
 
 export interface SubtableLayout {
   /** The header every subtable starts with; its `role: "type"` / `role: "length"` fields drive the walk. */

@@ -1,4 +1,4 @@
-import { ascii, u32, u8 } from "../spec/types.js";
+import { ascii, u32, u8 } from "../layout/types.js";
 import { struct } from "./def.js";
 
 /** The 36-byte header every ACPI table except FACS and RSDP starts with (ACPI 6.5 §5.2.6). */

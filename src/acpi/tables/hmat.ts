@@ -2,7 +2,7 @@
  * HMAT, Heterogeneous Memory Attribute Table (ACPI 6.5 §5.2.28), revisions 1 and 2.
  * Subtable header: u16 type, u16 reserved, u32 length; subtables are not aligned.
  */
-import { array, bit, flags, reserved, u16, u32, u64, u8, type StructSpec, impliedSize, staticSize } from "../spec/types.js";
+import { array, bit, flags, reserved, u16, u32, u64, u8, type StructSpec, impliedSize, staticSize } from "../layout/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 export const hmatSubtableHeader = struct("HMAT.header", "HMAT structure header", [

@@ -3,7 +3,7 @@
  * processor-bearing type is described (Local APIC, x2APIC, GICC, LoongArch CORE_PIC, RISC-V
  * RINTC) plus the common interrupt-controller types; anything else is kept raw by the walker.
  */
-import { bit, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../spec/types.js";
+import { bit, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../layout/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 export const madtSubtableHeader = struct("APIC.header", "MADT subtable header", [

@@ -2,7 +2,7 @@
  * MSCT, Maximum System Characteristics Table (ACPI 6.5 §5.2.19). The proximity-domain
  * information structures start at "Proximity Offset", not right after the fixed fields.
  */
-import { u32, u64, u8 } from "../spec/types.js";
+import { u32, u64, u8 } from "../layout/types.js";
 import { struct, type TableDef } from "./def.js";
 
 export const msctDomainSpec = struct("MSCT.0", "Proximity Domain Information", [

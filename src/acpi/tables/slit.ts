@@ -2,7 +2,7 @@
  * SLIT, System Locality Distance Information Table (ACPI 6.5 §5.2.17): a u64 locality count N and
  * an N×N byte matrix. The count is untrusted: the engine clamps the matrix to the bytes present.
  */
-import { array, u64 } from "../spec/types.js";
+import { array, u64 } from "../layout/types.js";
 import { struct, type TableDef } from "./def.js";
 
 /** Matrix cells the table claims (N²), saturating instead of overflowing for absurd N. */

@@ -2,7 +2,7 @@
  * SRAT, System Resource Affinity Table (ACPI 6.5 §5.2.16; layouts: ../../../../shared/reference/acpi.md §2).
  * Labels follow ACPICA's disassembler (dmtbinfo3.c) so `numakit decode` lines up with `iasl -d`.
  */
-import { bit, bytes, flags, reserved, u24, u32, u64, u8, staticSize, type FieldValues, type StructSpec } from "../spec/types.js";
+import { bit, bytes, flags, reserved, u24, u32, u64, u8, staticSize, type FieldValues, type StructSpec } from "../layout/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 const enabled = [bit(0, "Enabled")];

@@ -1,5 +1,5 @@
 import { NUMBERINGS, type Numbering } from "../../topology/numbering.js";
-import { analyseSources } from "../../topology/load.js";
+import { analyseSources } from "../../analyse.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { hwlocXml } from "../../report/hwloc-xml.js";

@@ -1,4 +1,4 @@
-import { analyseSources } from "../../topology/load.js";
+import { analyseSources } from "../../analyse.js";
 import { validationJson } from "../../report/json.js";
 import { validationText } from "../../report/text.js";
 import { hasErrors, hasWarnings } from "../../diagnostics.js";

@@ -1,10 +1,10 @@
 /** Sources → decoded tables → topology + validation: what both CLI commands (and library users) need. */
-import { readTables, type DecodedTable } from "../acpi/index.js";
-import { InputError } from "../errors.js";
-import { validate, type Validation } from "../validate/index.js";
-import { buildTopology, type BuildOptions } from "./build.js";
-import type { Topology } from "./model.js";
-import { namespaceLocality } from "./namespace.js";
+import { readTables, type DecodedTable } from "./acpi/index.js";
+import { InputError } from "./errors.js";
+import { validate, type Validation } from "./validate/index.js";
+import { buildTopology, type BuildOptions } from "./topology/build.js";
+import type { Topology } from "./topology/model.js";
+import { namespaceLocality } from "./topology/namespace.js";
 
 export interface Analysis { tables: DecodedTable[]; topology: Topology; validation: Validation }
 

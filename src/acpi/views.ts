@@ -3,8 +3,8 @@
  * interfaces name the fields the topology needs (keys from src/acpi/tables/*.ts) and are applied
  * with one cast at this boundary, so the builder never indexes by string.
  */
-import type { DecodedSubtable, DecodedTable } from "../acpi/index.js";
-import { describeProvenance } from "../acpi/raw.js";
+import type { DecodedSubtable, DecodedTable } from "./index.js";
+import { describeProvenance } from "./raw.js";
 
 /** Where an entry sits: table signature, byte offset, and the table's source file. */
 export interface EntryLocation {
