@@ -41,4 +41,4 @@ export { hypervisorPort } from "./sim/libxc/port.js";
 export { meminit_hvm } from "./sim/xenguest/meminit_hvm.js";
 export { hvmLayout } from "./sim/xenguest/layout.js";
 export { vmStart, FLOWS, POLICIES, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult } from "./sim/xenopsd/vm_start.js";
-export { parseScenario, runScenario, scenarioHost, inlineHost, type Scenario, type RunReport } from "./sim/scenario/scenario.js";
+export { parseScenario, runScenario, scenarioHost, inlineHost, SIM_STEP_OPS, type Scenario, type RunReport } from "./sim/index.js";

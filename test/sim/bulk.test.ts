@@ -12,7 +12,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { createHost, type Hypervisor, type XenConfig } from "../../src/sim/hypervisor/index.js";
-import { highestBlocks, memflags, type Memflags } from "../../src/sim/hypervisor/page-alloc.js";
+import { highestBlocks, memflags } from "../../src/sim/hypervisor/page-alloc.js";
+import { allocDomheapPagesBulk } from "../../src/sim/hypervisor/bulk-alloc.js";
+import type { Memflags } from "../../src/sim/hypervisor/types.js";
 import { NUMA_NO_NODE, type FreeList } from "../../src/sim/hypervisor/heap.js";
 import type { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
 import { pow2 } from "../../src/sim/hypervisor/bits.js";
@@ -186,7 +188,7 @@ describe("sim bulk paths: identical to one call at a time", () => {
       }
       const bulk: Blocks = new Map();
       const size = pow2(c.order);
-      const got = b.hv.alloc.allocDomheapPagesBulk(db, c.order, mf, c.n, c.cpu, (nd, lo, hi) => {
+      const got = allocDomheapPagesBulk(b.hv.alloc, db, c.order, mf, c.n, c.cpu, (nd, lo, hi) => {
         for (let m = hi - size; m >= lo; m -= size) push(bulk, nd, m);
       });
       expect(got).to.equal(done);

@@ -4,8 +4,8 @@ import { readdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { runCli, repoRoot } from "../helpers/cli.js";
-import { inlineHost, parseScenario, runScenario, scenarioHost } from "../../src/sim/scenario/scenario.js";
-import { registerStepOp, stepOpNames } from "../../src/sim/scenario/registry.js";
+import { inlineHost, parseScenario, parseScenarioWith, runScenario, scenarioHost, SIM_STEP_OPS } from "../../src/sim/index.js";
+import { stepOpEntry } from "../../src/sim/scenario/registry.js";
 import { loadScenarioFile, renderText } from "../../src/cli/commands/sim.js";
 import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
 import { UsageError } from "../../src/errors.js";
@@ -149,18 +149,19 @@ describe("sim scenarios", () => {
     expect(spec.nodes[1]?.ranges).to.deep.equal([{ baseMfn: 512, pages: 512 }]);
   });
 
-  it("other layers can register step ops that keep their own state", () => {
-    registerStepOp<{ op: string; index: number; n: number }>("test_counter", {
+  it("the runner takes its op table from the caller: extra ops keep their own state", () => {
+    const ops = new Map([...SIM_STEP_OPS, stepOpEntry<{ op: string; index: number; n: number }>("test_counter", {
       parse: (f, index) => { f.only(["n"]); return { op: "test_counter", index, n: f.uint("n") }; },
       run: (ctx, step) => {
         const c = ((ctx.state.get("counter") as number | undefined) ?? 0) + step.n;
         ctx.state.set("counter", c);
         return { rc: 0, result: { counter: c, free: ctx.hv.physinfo().free_pages } };
       },
-    });
-    expect(stepOpNames()).to.include("test_counter");
-    const r = run([{ op: "test_counter", n: 2 }, { op: "test_counter", n: 3, expect: { counter: 5 } }]);
-    expect(r.failures).to.deep.equal([]);
+    })]);
+    const scn = parseScenarioWith(ops, { host, steps: [{ op: "test_counter", n: 2 }, { op: "test_counter", n: 3, expect: { counter: 5 } }] });
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+    // The table is the caller's: the default one does not know the op.
+    expect(() => parseScenario({ host, steps: [{ op: "test_counter", n: 1 }] })).to.throw(/unknown op/);
   });
 
   describe("numakit sim (CLI)", () => {

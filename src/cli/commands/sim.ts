@@ -8,9 +8,8 @@ import type { Argv } from "yargs";
 import type { Command } from "../command.js";
 import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
-import { parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/scenario/scenario.js";
+import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
 import { rcName } from "../../sim/hypervisor/index.js";
-import { getStepOp } from "../../sim/scenario/registry.js";
 
 const MIB_PAGES = 256;
 

@@ -10,12 +10,12 @@
  * the result is identical by construction:
  *
  *  - Heap: on a node, the calls take the first buddy get_free_buddy() finds and split it from the
- *    top (Heap.nextRun / consumeRun): k calls of order o take the top k·2^o pages of that region.
+ *    top (bulk-heap.ts: nextRun / consumeRun): k calls of order o take the top k·2^o pages of that region.
  *  - Node choice: get_free_buddy() skips nodes with nothing to offer (no side effects), so with a
  *    fixed start node (MEMF_node, or d == NULL) every call lands on the same node, and with
  *    round-robin (start after d->last_alloc_node) the calls cycle through the nodes that have
  *    memory, in nodemask order: call i lands on cycle[i mod m].
- *  - Claims and assign_pages(): Claims.bulkBudget() bounds the calls for which the host gate, the
+ *  - Claims and assign_pages(): bulkBudget() (bulk-claims.ts) bounds the calls for which the host gate, the
  *    node-claim checks and the consumption are the same arithmetic every time; assign_pages() lets
  *    floor((max_pages - tot_pages) / 2^order) calls through.
  * A stretch ends before the first call that could differ (a node's region used up, a claim or
@@ -24,18 +24,27 @@
  */
 import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
-import { MAX_ORDER, NUMA_NO_NODE, type HeapRun } from "./heap.js";
-import type { Memflags, PageAllocator } from "./page-alloc.js";
+import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
+import { anyAvail, consumeRun, nextRun, type HeapRun } from "./bulk-heap.js";
+import { bulkBudget, consumeBulk, landCalls } from "./bulk-claims.js";
+import { effectiveFlags, type PageAllocator } from "./page-alloc.js";
+import type { Memflags } from "./types.js";
 
 /** Receives memory handed out: the 2^order blocks of [lo, hi) on `node`, from hi downwards. */
 export type RunSink = (node: number, lo: number, hi: number) => void;
 
 type NodeState = HeapRun | "fail" | "unknown";
 
-/** `mf` must already carry MEMF_no_owner's implied MEMF_no_refcount (effectiveFlags). */
+/**
+ * `n` sequential alloc_domheap_pages(d, order, flags) calls, stopping at the first failure, in
+ * time proportional to the free buddies they consume. Returns the number done; `sink(node, lo,
+ * hi)` receives the memory taken: the 2^order blocks of [lo, hi), handed out from hi downwards.
+ */
 export function allocDomheapPagesBulk(
-  pa: PageAllocator, d: Domain | undefined, order: number, mf: Memflags, n: number, cpu: number, sink?: RunSink,
+  pa: PageAllocator, d: Domain | undefined, order: number, flags: Memflags, n: number, cpu = 0, sink?: RunSink,
 ): number {
+  // alloc_domheap_pages(): MEMF_no_owner implies MEMF_no_refcount.
+  const mf = effectiveFlags(flags);
   let done = 0;
   while (done < n) {
     // A single call gains nothing from the batch machinery.
@@ -85,7 +94,7 @@ function nodeState(st: Stretch, node: number): NodeState {
   let s = st.states[node];
   if (s === undefined) {
     const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
-    s = ok ? st.pa.heap.nextRun(node, st.range[0], st.range[1], st.order, st.takeDirty) : "fail";
+    s = ok ? nextRun(st.pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty) : "fail";
     st.states[node] = s;
   }
   return s;
@@ -125,8 +134,8 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   // alloc_domheap_pages(): the attempt above the DMA zone fails without side effects when no
   // zone there has 2^order free pages; then the calls are decided by the attempt over all zones.
   const zones = pa.domheapZones(mf);
-  const range = zones.dma !== undefined && heap.anyAvail(zones.dma[0], zones.dma[1], request) ? zones.dma : zones.all;
-  const budget = pa.claims.bulkBudget(d, request, mf.noRefcount);
+  const range = zones.dma !== undefined && anyAvail(heap, zones.dma[0], zones.dma[1], request) ? zones.dma : zones.all;
+  const budget = bulkBudget(pa.claims, d, request, mf.noRefcount);
   if (range === undefined || budget === undefined) return 0;
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
@@ -142,7 +151,7 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
     if (typeof s === "string") { calls = Math.min(calls, i); break; }
     runs.push(s);
     // Node i serves calls i, i+m, …: its cap-th next call (index i + cap·m) is the first it cannot.
-    const cap = Math.min((s.top - s.base) / request, pa.claims.landCalls(budget, d, request, node));
+    const cap = Math.min((s.top - s.base) / request, landCalls(pa.claims, budget, d, request, node));
     calls = Math.min(calls, i + cap * m);
   }
   if (calls <= 0) return 0;
@@ -152,12 +161,12 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
     const s = runs[i];
     if (s === undefined) break;
     const k = Math.ceil((calls - i) / m);
-    const lo = heap.consumeRun(s, order, k);
+    const lo = consumeRun(heap, s, order, k);
     perNode.set(s.node, k);
     if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
     sink?.(s.node, lo, s.top);
   }
-  pa.claims.consumeBulk(d, request, mf.noRefcount, perNode);
+  consumeBulk(pa.claims, d, request, mf.noRefcount, perNode);
   if (d !== undefined) {
     if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);
     d.last_alloc_node = cycle[(calls - 1) % m] ?? d.last_alloc_node;

@@ -13,19 +13,13 @@ import { NUMA_NO_NODE, type Heap } from "./heap.js";
 import { MAX_NUMNODES } from "../host.js";
 import type { ClaimEntry, XenConfig } from "./types.js";
 
-/** See Claims.bulkBudget / landCalls. */
-export interface BulkBudget {
-  hostCalls: number;
-  land: "any" | "unclaimed" | "claim-node" | "node-claim";
-}
-
 export class Claims {
   /** `outstanding_claims`: Σ d->outstanding_pages. */
   outstanding = 0;
   /** Per-node claimed pages: XS-v4 `node_outstanding_claims`, claim sets `claimed_pages[n]`. */
   readonly nodeClaimed: number[];
 
-  constructor(private readonly heap: Heap, private readonly config: XenConfig, nrNodes: number) {
+  constructor(readonly heap: Heap, readonly config: XenConfig, nrNodes: number) {
     this.nodeClaimed = new Array<number>(nrNodes).fill(0);
   }
 
@@ -34,7 +28,8 @@ export class Claims {
     return this.heap.totalAvail - this.outstanding;
   }
 
-  private nodeUnclaimed(node: number): number {
+  /** node_avail − claimed on the node. */
+  nodeUnclaimed(node: number): number {
     return this.heap.nodeAvail(node) - (this.nodeClaimed[node] ?? 0);
   }
 
@@ -91,82 +86,6 @@ export class Claims {
   }
 
   /**
-   * For the bulk path (bulk-alloc.ts): over how many consecutive identical allocations of
-   * `request` pages the checks above stay true with the same consumption each time.
-   * `hostCalls`: calls the host gate lets through; `land` says how many may land on a node (see
-   * landCalls). Without a claim to consume, unclaimed memory shrinks by `request` per call
-   * (host-wide, and on the node used). While a claim covers the request, each call consumes
-   * exactly `request` from it, so host-wide and the claim node's unclaimed memory stay constant.
-   * undefined: a call could take a branch this does not model (the allocator then goes one call
-   * at a time).
-   */
-  bulkBudget(d: Domain | undefined, request: number, noRefcount: boolean): BulkBudget | undefined {
-    if (d === undefined || noRefcount || d.outstanding_pages === 0) {
-      if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
-      return { hostCalls: this.callsWithin(this.unclaimed, 0, request, Infinity), land: this.config.nodeClaims === "none" ? "any" : "unclaimed" };
-    }
-    const calls = Math.floor(d.outstanding_pages / request);
-    switch (this.config.nodeClaims) {
-      case "none":
-        return { hostCalls: calls, land: "any" };
-      case "v4":
-        return {
-          hostCalls: this.callsWithin(this.unclaimed, d.outstanding_pages, request, calls),
-          land: d.claim_node === NUMA_NO_NODE ? "unclaimed" : "claim-node",
-        };
-      case "claim-sets":
-        // Claim sets redeem from the allocation's node first: modelled while that claim covers it.
-        return { hostCalls: calls, land: d.node_claims === 0 ? "unclaimed" : "node-claim" };
-    }
-  }
-
-  /** How many of the calls budgeted by bulkBudget may land on `node` (0: not modelled there). */
-  landCalls(b: BulkBudget, d: Domain | undefined, request: number, node: number): number {
-    const free = this.nodeUnclaimed(node);
-    switch (b.land) {
-      case "any":
-        return Infinity;
-      case "unclaimed":
-        return this.callsWithin(free, 0, request, Infinity);
-      case "claim-node":
-        return d === undefined || node !== d.claim_node ? 0 : this.callsWithin(free, d.outstanding_pages, request, Math.floor(d.outstanding_pages / request));
-      case "node-claim": {
-        const own = d?.claims[node] ?? 0;
-        return this.callsWithin(free + own, 0, request, Math.floor(own / request));
-      }
-    }
-  }
-
-  /**
-   * Calls i = 0, 1, … (at most `max`) for which `request <= free - i·request` (nothing consumed:
-   * free memory shrinks) or, with a claim consumed by `request` per call, `free >= request` or
-   * `request <= free + claim - i·request` (XS-v4's relaxed checks).
-   */
-  private callsWithin(free: number, claim: number, request: number, max: number): number {
-    if (claim === 0) return Math.min(max, Math.max(0, Math.floor(free / request)));
-    if (free >= request) return max;
-    return Math.min(max, Math.max(0, Math.floor((free + claim - request) / request) + 1));
-  }
-
-  /** The claim consumption of `calls` allocations per node, as budgeted by bulkBudget (current Xen: at allocation). */
-  consumeBulk(d: Domain | undefined, request: number, noRefcount: boolean, calls: ReadonlyMap<number, number>): void {
-    if (d === undefined || noRefcount || d.outstanding_pages === 0 || this.config.version === "4.18") return;
-    let total = 0;
-    for (const c of calls.values()) total += c * request;
-    this.take(d, total);
-    if (this.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
-      this.nodeClaimed[d.claim_node] = (this.nodeClaimed[d.claim_node] ?? 0) - total;
-      if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
-    } else if (this.config.nodeClaims === "claim-sets" && d.node_claims > 0) {
-      for (const [n, c] of calls) {
-        d.claims[n] = (d.claims[n] ?? 0) - c * request;
-        d.node_claims -= c * request;
-        this.nodeClaimed[n] = (this.nodeClaimed[n] ?? 0) - c * request;
-      }
-    }
-  }
-
-  /**
    * `domain_adjust_tot_pages()`. In 4.18 it also moves the claim: consumed on growth by
    * min(claim, pages), and — while a claim is active — refilled by the pages freed.
    */
@@ -178,7 +97,8 @@ export class Claims {
     d.outstanding_pages = after;
   }
 
-  private take(d: Domain, n: number): void {
+  /** Lower d's claim and outstanding_claims by n (internal; also bulk-claims.ts). */
+  take(d: Domain, n: number): void {
     d.outstanding_pages -= n;
     this.outstanding -= n;
   }

@@ -90,20 +90,6 @@ export interface NodeHeap {
   reserved: number;
 }
 
-/**
- * A free region the next allocations of one order consume from the top (Heap.nextRun): free
- * buddies `pieces` (the smallest, at the top, first; each larger one directly below the previous)
- * covering [base, top), all clean or all dirty from their first page.
- */
-export interface HeapRun {
-  node: number;
-  zone: number;
-  pieces: Buddy[];
-  base: number;
-  top: number;
-  dirty: boolean;
-}
-
 /** A block handed out by the allocator. */
 export interface Block {
   mfn: number;
@@ -119,8 +105,8 @@ export class Heap {
   /** `node_online_map`: nodes with memory or CPUs, ascending. */
   readonly online: number[];
   totalAvail = 0;
-  /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). */
-  private readonly free = new Map<number, Buddy>();
+  /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). Internal (also read by bulk-heap.ts). */
+  readonly free = new Map<number, Buddy>();
 
   constructor(spec: HostSpec) {
     this.nodes = spec.nodes.map((n) => (n.ranges.length === 0 ? undefined : {
@@ -171,14 +157,15 @@ export class Heap {
     return l;
   }
 
-  /** `page_list_add_scrub()`: dirty buddies go to the tail, clean ones to the head. */
-  private addScrub(b: Buddy, nh: NodeHeap): void {
+  /** `page_list_add_scrub()`: dirty buddies go to the tail, clean ones to the head. Internal (also bulk-heap.ts). */
+  addScrub(b: Buddy, nh: NodeHeap): void {
     const l = this.list(nh, b.zone, b.order);
     if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
     this.free.set(b.mfn, b);
   }
 
-  private unlink(b: Buddy): void {
+  /** Take a buddy off its list and the merge lookup. Internal (also bulk-heap.ts). */
+  unlink(b: Buddy): void {
     b.list?.remove(b);
     this.free.delete(b.mfn);
   }
@@ -186,15 +173,6 @@ export class Heap {
   /** Free pages of a node (`node_avail_pages`); 0 for memory-less nodes. */
   nodeAvail(node: number): number {
     return this.nodes[node]?.availPages ?? 0;
-  }
-
-  /** Whether some node has `request` free pages in one zone of [zoneLo, zoneHi] (else get_free_buddy looks at no list). */
-  anyAvail(zoneLo: number, zoneHi: number, request: number): boolean {
-    for (const nh of this.nodes) {
-      if (nh === undefined) continue;
-      for (let z = zoneHi; z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
-    }
-    return false;
   }
 
   /**
@@ -284,94 +262,6 @@ export class Heap {
     const dirty = firstDirty !== INVALID_DIRTY_IDX;
     if (dirty) nh.needScrub = Math.max(0, nh.needScrub - (request - firstDirty));
     return { mfn, order, node: pg.node, dirty };
-  }
-
-  /**
-   * What the next `alloc_heap_pages(order)` calls would take from `node` in zones
-   * [zoneLo, zoneHi], without taking it (for the bulk path, bulk-alloc.ts). `takeDirty` is whether
-   * this pass takes a dirty head (order 0 or MEMF_no_scrub, see getFreeBuddy).
-   *  - "fail": no list of order >= `order` holds a buddy in a zone get_free_buddy would look at;
-   *    the node is skipped and scanning it changes nothing.
-   *  - "unknown": the first buddy found is one the bulk path does not model (a dirty head this pass
-   *    rotates to the tail, or a partly dirty buddy whose split pieces differ in cleanliness).
-   *  - a HeapRun: a uniformly clean (or dirty-from-page-0) region [base, top) that the next calls
-   *    consume from the top, one 2^order block per call; see consumeRun.
-   */
-  nextRun(node: number, zoneLo: number, zoneHi: number, order: number, takeDirty: boolean): HeapRun | "fail" | "unknown" {
-    const nh = this.nodes[node];
-    if (nh === undefined) return "fail";
-    const request = pow2(order);
-    for (let zone = zoneHi; zone >= zoneLo; zone--) {
-      if ((nh.avail[zone] ?? 0) < request) continue;
-      for (let j = order; j <= MAX_ORDER; j++) {
-        const pg = nh.lists[zone * (MAX_ORDER + 1) + j]?.head;
-        if (pg === undefined) continue;
-        const dirty = pg.firstDirty !== INVALID_DIRTY_IDX;
-        if ((dirty && !takeDirty) || (dirty && pg.firstDirty !== 0)) return "unknown";
-        return this.extendRun(nh, pg, dirty);
-      }
-    }
-    return "fail";
-  }
-
-  /**
-   * The smallest-order buddy `top` found first is split from its top (take() keeps the upper
-   * half), so after it is used up the lists of orders below its order are empty again. If its
-   * list held nothing else, the next smallest buddy is the next larger one; when that is the
-   * buddy directly below (it is, for the remains of an earlier split: larger pieces lie lower),
-   * at the head of its list and equally clean, the region continues through it.
-   */
-  private extendRun(nh: NodeHeap, top: Buddy, dirty: boolean): HeapRun {
-    const pieces = [top];
-    let cur = top;
-    while (cur.list?.size === 1) {
-      let next: Buddy | undefined;
-      for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
-        const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
-        if (l?.head === undefined) continue;
-        const cand = this.free.get(cur.mfn - pow2(o));
-        if (cand === undefined || l.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone ||
-            (cand.firstDirty !== INVALID_DIRTY_IDX) !== dirty || (dirty && cand.firstDirty !== 0)) break;
-        next = cand;
-      }
-      if (next === undefined) break;
-      pieces.push(next);
-      cur = next;
-    }
-    return { node: top.node, zone: top.zone, pieces, base: cur.mfn, top: top.mfn + pow2(top.order), dirty };
-  }
-
-  /**
-   * Take `count` blocks of 2^order from the top of `run`, with exactly the result of `count`
-   * take() calls: each call splits the smallest remaining piece and keeps its top block, so the
-   * region shrinks from the top and what is left of a piece [p, newTop) lies on the free lists as
-   * its binary decomposition, larger pieces lower (each alone on its list: the orders below the
-   * piece were empty). Counters move by the total. Returns the lowest MFN taken.
-   */
-  consumeRun(run: HeapRun, order: number, count: number): number {
-    const nh = this.nodes[run.node];
-    if (nh === undefined) throw new Error("heap: run on a node without heap");
-    const size = count * pow2(order);
-    const newTop = run.top - size;
-    if (newTop < run.base) throw new Error("heap: run overconsumed");
-    for (const p of run.pieces) {
-      const end = p.mfn + pow2(p.order);
-      if (end <= newTop) break;
-      this.unlink(p);
-      let at = p.mfn;
-      for (let o = p.order - 1; at < newTop; o--) {
-        if (!bitSet(newTop - p.mfn, o)) continue;
-        this.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty: run.dirty ? 0 : INVALID_DIRTY_IDX, prev: undefined, next: undefined, list: undefined }, nh);
-        at += pow2(o);
-      }
-    }
-    nh.avail[run.zone] = (nh.avail[run.zone] ?? 0) - size;
-    nh.availPages -= size;
-    this.totalAvail -= size;
-    // take() lowers need_scrub by each dirty block's size; max(0, ·) of successive
-    // subtractions equals max(0, ·) of their sum.
-    if (run.dirty) nh.needScrub = Math.max(0, nh.needScrub - size);
-    return newTop;
   }
 
   /**

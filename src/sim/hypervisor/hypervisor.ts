@@ -10,6 +10,7 @@ import { Domain, NODE_MASK_ALL } from "./domain.js";
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "./errno.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
 import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
+import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
@@ -245,7 +246,7 @@ export class Hypervisor {
    */
   private growPool(d: Domain, pages: number, cpu: number): number {
     const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
-    return this.alloc.allocDomheapPagesBulk(d, 0, mf, pages, cpu) === pages ? 0 : -ENOMEM;
+    return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu) === pages ? 0 : -ENOMEM;
   }
 
   /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
@@ -367,7 +368,7 @@ export class Hypervisor {
       mf.keepScrub = true;
     }
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
-    return { rc: 0, done: this.alloc.allocDomheapPagesBulk(d, a.extent_order, mf, a.nr_extents) };
+    return { rc: 0, done: allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents) };
   }
 
   /**

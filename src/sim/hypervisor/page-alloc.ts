@@ -11,21 +11,8 @@ import type { Domain } from "./domain.js";
 import { cpuToNode, type HostSpec, nodeSpannedPages, PAGE_SHIFT } from "../host.js";
 import { flsl, pow2 } from "./bits.js";
 import type { ExtentSet } from "./extent-set.js";
-import { allocDomheapPagesBulk, type RunSink } from "./bulk-alloc.js";
 import { E2BIG, EINVAL, EPERM } from "./errno.js";
-import type { XenConfig } from "./types.js";
-
-/** Internal `memflags` (xen/include/xen/mm.h), as fields. */
-export interface Memflags {
-  /** MEMF_node(n); NUMA_NO_NODE when none. */
-  node: number;
-  exact: boolean;
-  noScrub: boolean;
-  keepScrub: boolean;
-  noRefcount: boolean;
-  noOwner: boolean;
-  noDma: boolean;
-}
+import type { Memflags, XenConfig } from "./types.js";
 
 export function memflags(f: Partial<Memflags> = {}): Memflags {
   return {
@@ -165,16 +152,6 @@ export class PageAllocator {
     const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
     const dmaZone = this.dmaBitsize === 0 ? zoneHi : bitsToZone(this.dmaBitsize);
     return { dma: dmaZone < zoneHi ? [dmaZone + 1, zoneHi] : undefined, all: noDma ? undefined : [MEMZONE_XEN + 1, zoneHi] };
-  }
-
-  /**
-   * `n` sequential alloc_domheap_pages(d, order, flags) calls, stopping at the first failure, in
-   * time proportional to the free buddies they consume (see bulk-alloc.ts). Returns the number
-   * done; `sink(node, lo, hi)` receives the memory taken: the 2^order blocks of [lo, hi), handed
-   * out from hi downwards.
-   */
-  allocDomheapPagesBulk(d: Domain | undefined, order: number, flags: Memflags, n: number, cpu = 0, sink?: RunSink): number {
-    return allocDomheapPagesBulk(this, d, order, effectiveFlags(flags), n, cpu, sink);
   }
 
   /** `assign_pages()`: dying → -EINVAL; tot > max → -EPERM; nr > max - tot → -E2BIG. */

@@ -12,6 +12,18 @@ export type XenVersion = (typeof XEN_VERSIONS)[number];
 export const NODE_CLAIMS_VARIANTS = ["none", "v4", "claim-sets"] as const;
 export type NodeClaimsVariant = (typeof NODE_CLAIMS_VARIANTS)[number];
 
+/** Internal `memflags` (xen/include/xen/mm.h), as fields. */
+export interface Memflags {
+  /** MEMF_node(n); NUMA_NO_NODE when none. */
+  node: number;
+  exact: boolean;
+  noScrub: boolean;
+  keepScrub: boolean;
+  noRefcount: boolean;
+  noOwner: boolean;
+  noDma: boolean;
+}
+
 export interface XenConfig {
   version: XenVersion;
   nodeClaims: NodeClaimsVariant;

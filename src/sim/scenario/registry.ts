@@ -1,8 +1,10 @@
 /**
- * Step-op registry of the scenario runner. Each op (`"op": "populate_physmap"`, …) has a parser
- * that turns the step's JSON into a typed step (throwing UsageError naming the step on bad input)
- * and a runner that executes it against the simulated host. Other layers (the toolstack:
- * `hvm_build`, `vm_start`) register their own ops with `registerStepOp` from their module.
+ * Step ops of the scenario runner. Each op (`"op": "populate_physmap"`, …) has a parser that
+ * turns the step's JSON into a typed step (throwing UsageError naming the step on bad input) and
+ * a runner that executes it against the simulated host. The runner knows no ops of its own: it is
+ * handed a table (`StepOpTable`) by its caller. Each layer exports its ops (the hypervisor's in
+ * ./ops/hypervisor.ts, the toolstack's `hvm_build` and `vm_start` in src/sim/toolstack/ops.ts) and
+ * src/sim/index.ts puts them together above all of them, so no lower layer registers a higher one.
  */
 import type { Hypervisor } from "../hypervisor/index.js";
 import type { FieldReader } from "./fields.js";
@@ -44,16 +46,10 @@ export interface StepOp<S extends BaseStep = BaseStep> {
   text?: (outcome: StepOutcome) => string[];
 }
 
-const registry = new Map<string, StepOp>();
+/** Op name → op: what parseScenarioWith and runScenario look steps up in. */
+export type StepOpTable = ReadonlyMap<string, StepOp>;
 
-export function registerStepOp<S extends BaseStep>(name: string, op: StepOp<S>): void {
-  registry.set(name, op as unknown as StepOp);
-}
-
-export function getStepOp(name: string): StepOp | undefined {
-  return registry.get(name);
-}
-
-export function stepOpNames(): string[] {
-  return [...registry.keys()].sort();
+/** A typed op as a table entry (the table holds ops of many step types). */
+export function stepOpEntry<S extends BaseStep>(name: string, op: StepOp<S>): [string, StepOp] {
+  return [name, op as unknown as StepOp];
 }

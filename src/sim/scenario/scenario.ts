@@ -9,22 +9,26 @@ import { hostSpecFromCompact, type HostSpec } from "../host.js";
 import { hostSpecFromSource } from "../host-source.js";
 import { createHost, NODE_CLAIMS_VARIANTS, XEN_VERSIONS, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
 import { FieldReader, type Json } from "./fields.js";
-import { getStepOp, stepOpNames, type BaseStep, type StepContext } from "./registry.js";
-import { registerAllStepOps } from "./ops/index.js";
+import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
 
 export interface Scenario {
   /** The host, or a source to decode (`{"source": path}`) when no spec is inline. */
   host: HostSpec | { source: string } | undefined;
   xen: Partial<XenConfig>;
   steps: BaseStep[];
+  /** The op table the steps were parsed with (the runner looks their ops up in it). */
+  ops: StepOpTable;
 }
 
 function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-export function parseScenario(json: unknown, loc: Location = {}): Scenario {
-  registerAllStepOps();
+/**
+ * Parse a scenario whose steps are ops of `ops` (src/sim/index.ts has the table of every layer
+ * and a `parseScenario` bound to it).
+ */
+export function parseScenarioWith(ops: StepOpTable, json: unknown, loc: Location = {}): Scenario {
   const fail = (msg: string): never => { throw new UsageError(msg, loc, "E_SIM_SCENARIO"); };
   if (!isObject(json)) return fail("scenario must be a JSON object");
   for (const k of Object.keys(json)) if (!["host", "xen", "steps", "description"].includes(k)) fail(`scenario: unknown field "${k}"`);
@@ -39,8 +43,8 @@ export function parseScenario(json: unknown, loc: Location = {}): Scenario {
   const xen = parseXen(json["xen"], fail);
   const sj = json["steps"];
   if (!Array.isArray(sj)) return fail("scenario: steps must be an array");
-  const steps = sj.map((s: unknown, index) => parseStep(s, index, loc));
-  return { host, xen, steps };
+  const steps = sj.map((s: unknown, index) => parseStep(ops, s, index, loc));
+  return { host, xen, steps, ops };
 }
 
 function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
@@ -69,13 +73,13 @@ function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
   return out;
 }
 
-function parseStep(s: unknown, index: number, loc: Location): BaseStep {
+function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): BaseStep {
   if (!isObject(s)) throw new UsageError(`step ${index}: must be an object with "op"`, loc, "E_SIM_SCENARIO");
   const name = s["op"];
   if (typeof name !== "string") throw new UsageError(`step ${index}: missing "op"`, loc, "E_SIM_SCENARIO");
-  const op = getStepOp(name);
+  const op = ops.get(name);
   const f: FieldReader = new FieldReader(s, `step ${index} (${name})`, loc);
-  if (op === undefined) f.fail(`unknown op (known: ${stepOpNames().join(", ")})`);
+  if (op === undefined) f.fail(`unknown op (known: ${[...ops.keys()].sort().join(", ")})`);
   const step = op.parse(f, index);
   const ex = s["expect"];
   if (ex !== undefined) {
@@ -126,7 +130,7 @@ export function runScenario(scn: Scenario, spec: HostSpec): RunReport {
   const steps: StepReport[] = [];
   const failures: string[] = [];
   for (const step of scn.steps) {
-    const op = getStepOp(step.op);
+    const op = scn.ops.get(step.op);
     if (op === undefined) throw new Error(`step op ${step.op} vanished`);
     const out = op.run(ctx, step);
     const rep: StepReport = { op: step.op, rc: out.rc };

@@ -1,10 +1,10 @@
 /**
- * Scenario step ops of the toolstack layer, registered with the runner's step-op registry:
+ * Scenario step ops of the toolstack layer (src/sim/index.ts adds them to the runner's op table):
  *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
  *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus"}], "paging_pool"?}
  */
 import { FieldReader } from "../scenario/fields.js";
-import { registerStepOp, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
+import { stepOpEntry, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
 import { EINVAL } from "../libxc/hypercalls.js";
 import { hypervisorPort } from "../libxc/port.js";
 import { xc_interface_open, type XcInterface } from "../libxc/xenctrl.js";
@@ -119,8 +119,7 @@ export const vmStartOp: StepOp<VmStartStep> = {
   text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number }),
 };
 
-/** Called from src/sim/scenario/ops/index.ts so that `numakit sim` knows the toolstack ops. */
-export function registerToolstackOps(): void {
-  registerStepOp("hvm_build", hvmBuildOp);
-  registerStepOp("vm_start", vmStartOp);
+/** The toolstack layer's step ops (src/sim/index.ts adds them to the runner's table). */
+export function toolstackStepOps(): [string, StepOp][] {
+  return [stepOpEntry("hvm_build", hvmBuildOp), stepOpEntry("vm_start", vmStartOp)];
 }

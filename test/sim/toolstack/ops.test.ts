@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { UsageError } from "../../../src/errors.js";
-import { inlineHost, parseScenario, runScenario } from "../../../src/sim/scenario/scenario.js";
+import { inlineHost, parseScenario, runScenario } from "../../../src/sim/index.js";
 import { runCli } from "../../helpers/cli.js";
 
 const host2 = (mib: number[]) => ({ nodes: mib.map((m) => ({ mem_mib: m, cpus: 4 })) });

@@ -2,7 +2,7 @@
  * The built-in step ops: one per hypercall of the hypervisor layer, with Xen's names and fields.
  * Each op's parse reads exactly the fields the hypercall takes; run calls the Hypervisor method.
  */
-import { registerStepOp, type BaseStep, type StepOutcome } from "../registry.js";
+import { stepOpEntry, type BaseStep, type StepOp, type StepOutcome } from "../registry.js";
 import type { FieldReader } from "../fields.js";
 import type {
   ClaimEntry, ClaimMemoryArgs, ClaimPagesArgs, CreateDomainArgs, DecreaseReservationArgs, DomidArgs, Hypervisor, MaxMemArgs,
@@ -27,15 +27,15 @@ function caller(f: FieldReader): { caller?: number } {
   return c === undefined ? {} : { caller: c };
 }
 
-/** Register an op whose step is just the hypercall's argument object. */
-function op<A>(name: string, fields: readonly string[], parse: (f: FieldReader) => A, run: (hv: Hypervisor, a: A) => StepOutcome): void {
-  registerStepOp<Step<A>>(name, {
+/** Add an op whose step is just the hypercall's argument object. */
+function op<A>(t: Map<string, StepOp>, name: string, fields: readonly string[], parse: (f: FieldReader) => A, run: (hv: Hypervisor, a: A) => StepOutcome): void {
+  t.set(...stepOpEntry<Step<A>>(name, {
     parse: (f, index) => {
       f.only([...fields, "caller"]);
       return { ...base(name, index), args: parse(f) };
     },
     run: (ctx, step) => run(ctx.hv, step.args),
-  });
+  }));
 }
 
 function domid(f: FieldReader): number {
@@ -46,8 +46,10 @@ function rcOnly(r: { rc: number }): StepOutcome {
   return { rc: r.rc };
 }
 
-export function registerHypervisorOps(): void {
-  op<CreateDomainArgs & { vcpus: boolean }>("createdomain", ["domid", "max_vcpus", "node", "hap", "cpu", "vcpus"], (f) => {
+/** The hypervisor layer's step ops: one per hypercall. */
+export function hypervisorStepOps(): Map<string, StepOp> {
+  const t = new Map<string, StepOp>();
+  op<CreateDomainArgs & { vcpus: boolean }>(t, "createdomain", ["domid", "max_vcpus", "node", "hap", "cpu", "vcpus"], (f) => {
     const a: CreateDomainArgs & { vcpus: boolean } = { max_vcpus: f.uint("max_vcpus", 8192), vcpus: f.optBool("vcpus") ?? true, ...caller(f) };
     const id = f.optUint("domid", 0xffff);
     if (id !== undefined) a.domid = id;
@@ -69,20 +71,20 @@ export function registerHypervisorOps(): void {
     return { rc: 0, result: { domid: r.domid } };
   });
 
-  op<MaxVcpusArgs>("max_vcpus", ["domid", "max", "cpu"], (f) => {
+  op<MaxVcpusArgs>(t, "max_vcpus", ["domid", "max", "cpu"], (f) => {
     const a: MaxVcpusArgs = { domid: domid(f), max: f.uint("max", 8192), ...caller(f) };
     const cpu = f.optUint("cpu", MAX_CPU);
     if (cpu !== undefined) a.cpu = cpu;
     return a;
   }, (hv, a) => rcOnly(hv.max_vcpus(a)));
 
-  op<MaxMemArgs>("max_mem", ["domid", "max_memkb"], (f) => ({ domid: domid(f), max_memkb: f.uint("max_memkb", Number.MAX_SAFE_INTEGER), ...caller(f) }),
+  op<MaxMemArgs>(t, "max_mem", ["domid", "max_memkb"], (f) => ({ domid: domid(f), max_memkb: f.uint("max_memkb", Number.MAX_SAFE_INTEGER), ...caller(f) }),
     (hv, a) => rcOnly(hv.max_mem(a)));
 
-  op<ClaimPagesArgs>("claim_pages", ["domid", "nr_pages"], (f) => ({ domid: domid(f), nr_pages: f.uint("nr_pages", 2 ** 32 - 1), ...caller(f) }),
+  op<ClaimPagesArgs>(t, "claim_pages", ["domid", "nr_pages"], (f) => ({ domid: domid(f), nr_pages: f.uint("nr_pages", 2 ** 32 - 1), ...caller(f) }),
     (hv, a) => rcOnly(hv.claim_pages(a)));
 
-  op<ClaimMemoryArgs>("claim_memory", ["domid", "claims"], (f) => ({
+  op<ClaimMemoryArgs>(t, "claim_memory", ["domid", "claims"], (f) => ({
     domid: domid(f),
     claims: f.array("claims").map((c, i): ClaimEntry => {
       if (typeof c !== "object" || c === null || Array.isArray(c)) f.fail(`claims[${i}] must be an object`);
@@ -95,12 +97,12 @@ export function registerHypervisorOps(): void {
     ...caller(f),
   }), (hv, a) => rcOnly(hv.claim_memory(a)));
 
-  op<DomidArgs>("claim_memory_get", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => {
+  op<DomidArgs>(t, "claim_memory_get", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => {
     const r = hv.claim_memory_get(a);
     return { rc: r.rc, result: { claims: r.claims } };
   });
 
-  op<PopulatePhysmapArgs>("populate_physmap", ["domid", "nr_extents", "extent_order", "mem_flags"], (f) => {
+  op<PopulatePhysmapArgs>(t, "populate_physmap", ["domid", "nr_extents", "extent_order", "mem_flags"], (f) => {
     const a: PopulatePhysmapArgs = { domid: domid(f), nr_extents: f.uint("nr_extents", MAX_STEP_EXTENTS), extent_order: f.uint("extent_order", 63), ...caller(f) };
     const mf = f.optObject("mem_flags");
     if (mf !== undefined) {
@@ -115,7 +117,7 @@ export function registerHypervisorOps(): void {
     return { rc: r.rc, result: { done: r.done } };
   });
 
-  op<DecreaseReservationArgs>("decrease_reservation", ["domid", "nr_extents", "extent_order", "node"], (f) => {
+  op<DecreaseReservationArgs>(t, "decrease_reservation", ["domid", "nr_extents", "extent_order", "node"], (f) => {
     const a: DecreaseReservationArgs = { domid: domid(f), nr_extents: f.uint("nr_extents", MAX_STEP_EXTENTS), extent_order: f.uint("extent_order", 63), ...caller(f) };
     const node = f.optUint("node", MAX_NODE_ID);
     if (node !== undefined) a.node = node;
@@ -125,7 +127,7 @@ export function registerHypervisorOps(): void {
     return { rc: r.rc, result: { done: r.done } };
   });
 
-  op<VcpuAffinityArgs>("vcpu_setaffinity", ["domid", "vcpu", "hard", "soft"], (f) => {
+  op<VcpuAffinityArgs>(t, "vcpu_setaffinity", ["domid", "vcpu", "hard", "soft"], (f) => {
     const a: VcpuAffinityArgs = { domid: domid(f), vcpu: f.uint("vcpu", 8191), ...caller(f) };
     const hard = f.optSetOrAll("hard", MAX_CPU);
     if (hard !== undefined) a.hard = hard;
@@ -134,34 +136,35 @@ export function registerHypervisorOps(): void {
     return a;
   }, (hv, a) => rcOnly(hv.vcpu_setaffinity(a)));
 
-  op<NodeAffinityArgs>("setnodeaffinity", ["domid", "nodes"], (f) => {
+  op<NodeAffinityArgs>(t, "setnodeaffinity", ["domid", "nodes"], (f) => {
     const nodes = f.json["nodes"];
     if (nodes === undefined) f.fail('missing "nodes"');
     return { domid: domid(f), nodes: f.setOrAll(nodes, "nodes", MAX_NODE_ID), ...caller(f) };
   }, (hv, a) => rcOnly(hv.setnodeaffinity(a)));
 
-  op<ShadowAllocationArgs>("shadow_set_allocation", ["domid", "mb"], (f) => ({ domid: domid(f), mb: f.uint("mb", 2 ** 20), ...caller(f) }),
+  op<ShadowAllocationArgs>(t, "shadow_set_allocation", ["domid", "mb"], (f) => ({ domid: domid(f), mb: f.uint("mb", 2 ** 20), ...caller(f) }),
     (hv, a) => rcOnly(hv.shadow_set_allocation(a)));
 
-  op<DomidArgs>("unpausedomain", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => rcOnly(hv.unpausedomain(a)));
-  op<DomidArgs>("destroydomain", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => rcOnly(hv.destroydomain(a)));
+  op<DomidArgs>(t, "unpausedomain", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => rcOnly(hv.unpausedomain(a)));
+  op<DomidArgs>(t, "destroydomain", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => rcOnly(hv.destroydomain(a)));
 
-  op<DomidArgs>("getdomaininfo", ["domid"], (f) => ({ domid: domid(f) }), (hv, a) => {
+  op<DomidArgs>(t, "getdomaininfo", ["domid"], (f) => ({ domid: domid(f) }), (hv, a) => {
     const info = hv.getdomaininfo(a.domid);
     return info === undefined ? { rc: -ESRCH } : { rc: 0, result: { ...info } };
   });
 
-  op<Record<string, never>>("physinfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.physinfo() } }));
-  op<Record<string, never>>("numainfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.numainfo() } }));
+  op<Record<string, never>>(t, "physinfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.physinfo() } }));
+  op<Record<string, never>>(t, "numainfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.numainfo() } }));
 
-  op<{ mfn: number; caller?: number }>("page_offline", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => {
+  op<{ mfn: number; caller?: number }>(t, "page_offline", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => {
     const r = hv.page_offline(a);
     return r.status === undefined ? { rc: r.rc } : { rc: r.rc, result: { status: r.status } };
   });
-  op<{ mfn: number; caller?: number }>("page_online", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => rcOnly(hv.page_online(a)));
+  op<{ mfn: number; caller?: number }>(t, "page_online", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => rcOnly(hv.page_online(a)));
 
-  op<{ node?: number }>("idle_scrub", ["node"], (f) => {
+  op<{ node?: number }>(t, "idle_scrub", ["node"], (f) => {
     const node = f.optUint("node", MAX_NODE_ID);
     return node === undefined ? {} : { node };
   }, (hv, a) => ({ rc: 0, result: { pages: hv.idle_scrub(a.node) } }));
+  return t;
 }
