@@ -8,7 +8,7 @@ import { hostSpecFromCompact } from "../src/sim/host.js";
 import type { HypervisorPort } from "../src/sim/libxc/hypercalls.js";
 import { hypervisorPort } from "../src/sim/libxc/port.js";
 import { prepareVmStart, type VmSpec } from "../src/sim/xenopsd/vm_start.js";
-import { interleave } from "../src/sim/xenopsd/scheduler.js";
+import { interleave } from "../src/sim/libxc/scheduler.js";
 
 export const name = "toolstack: 1000 VM starts on an 8-node 12 TiB host (flow claim)";
 

@@ -16,7 +16,8 @@ import { dirname, isAbsolute, join } from "node:path";
 import { NumakitError, UsageError, type Location } from "../errors.js";
 import { analyseSources } from "../analyse.js";
 import type { Topology } from "../topology/model.js";
-import { LOCAL_DISTANCE, PAGE_SHIFT, REMOTE_DISTANCE, validateHostSpec, type HostNode, type HostSpec, type MemRange } from "./host.js";
+import { PAGE_SHIFT } from "./units.js";
+import { LOCAL_DISTANCE, REMOTE_DISTANCE, validateHostSpec, type HostNode, type HostSpec, type MemRange } from "./host.js";
 
 const PAGE = 1n << BigInt(PAGE_SHIFT);
 

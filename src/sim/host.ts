@@ -9,8 +9,7 @@
  */
 import { UsageError, type Location } from "../errors.js";
 
-export const PAGE_SHIFT = 12;
-export const PAGE_SIZE = 1 << PAGE_SHIFT;
+import { PAGE_SHIFT, PAGE_SIZE, PAGES_PER_MIB } from "./units.js";
 /** `CONFIG_NR_NUMA_NODES` default (xen/arch/Kconfig). */
 export const MAX_NUMNODES = 64;
 /** x86 `PADDR_BITS`; MFNs must stay below 2^(52-12). */
@@ -63,7 +62,6 @@ export function cpuToNode(spec: HostSpec): (number | undefined)[] {
   return map;
 }
 
-const MIB_PAGES = (1024 * 1024) / PAGE_SIZE;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -131,7 +129,7 @@ export function hostSpecFromCompact(json: unknown, loc: Location = {}): HostSpec
       ranges.sort((a, b) => a.baseMfn - b.baseMfn);
     } else {
       const mib = uint(nj["mem_mib"] ?? 0, `${what}.mem_mib`, loc, 2 ** 32);
-      if (mib > 0) ranges.push({ baseMfn: nextMfn, pages: mib * MIB_PAGES });
+      if (mib > 0) ranges.push({ baseMfn: nextMfn, pages: mib * PAGES_PER_MIB });
     }
     const last = ranges[ranges.length - 1];
     if (last !== undefined) nextMfn = Math.max(nextMfn, last.baseMfn + last.pages);

@@ -10,8 +10,8 @@ import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
 import { rcName } from "../../sim/hypervisor/index.js";
+import { PAGES_PER_MIB } from "../../sim/units.js";
 
-const MIB_PAGES = 256;
 
 export async function loadScenarioFile(file: string): Promise<unknown> {
   let text: string;
@@ -42,7 +42,7 @@ export function renderText(r: RunReport): string {
   lines.push("final:");
   for (const n of r.final.nodes) {
     const claimed = n.claimedPages === undefined ? "" : `, claimed ${n.claimedPages} pages`;
-    lines.push(`  node ${n.id}: free ${n.freePages} pages (${(n.freePages / MIB_PAGES).toFixed(1)} MiB)${claimed}`);
+    lines.push(`  node ${n.id}: free ${n.freePages} pages (${(n.freePages / PAGES_PER_MIB).toFixed(1)} MiB)${claimed}`);
   }
   for (const d of r.final.domains) {
     const by = Object.entries(d.pagesByNode).map(([k, v]) => `${k}:${v}`).join(" ") || "-";

@@ -5,13 +5,14 @@
  * ../shared/reference/xen.md and the Xen functions named in the comments.
  */
 import { UsageError } from "../../errors.js";
-import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, PAGE_SIZE, type HostSpec } from "../host.js";
+import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, type HostSpec } from "../host.js";
 import { Domain, NODE_MASK_ALL } from "./domain.js";
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "./errno.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
 import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
+import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
@@ -230,7 +231,7 @@ export class Hypervisor {
     const d = this.domctlTarget(a.domid, a.caller);
     if (typeof d === "number") return { rc: d };
     if (!d.hap || a.mb < 0) return err(EINVAL);
-    const target = a.mb * 256;
+    const target = a.mb * PAGES_PER_MIB;
     if (target > d.poolPages) return { rc: this.growPool(d, target - d.poolPages, 0) };
     // Shrinking frees the highest pool pages, one page at a time in Xen (freed dirty).
     for (const r of highestBlocks(d.pool, 0, d.poolPages - target)) {

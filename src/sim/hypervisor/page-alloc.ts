@@ -8,7 +8,8 @@
 import { Heap, NUMA_NO_NODE, MEMZONE_XEN, NR_ZONES, MAX_ORDER, bitsToZone, type Block } from "./heap.js";
 import { Claims } from "./claims.js";
 import type { Domain } from "./domain.js";
-import { cpuToNode, type HostSpec, nodeSpannedPages, PAGE_SHIFT } from "../host.js";
+import { cpuToNode, type HostSpec, nodeSpannedPages } from "../host.js";
+import { PAGE_SHIFT } from "../units.js";
 import { flsl, pow2 } from "./bits.js";
 import type { ExtentSet } from "./extent-set.js";
 import { E2BIG, EINVAL, EPERM } from "./errno.js";

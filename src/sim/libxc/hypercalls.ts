@@ -4,7 +4,7 @@
  * Every method is one hypercall (one atomic step of the hypervisor, taken under its locks) and
  * returns Xen's convention: 0 or a negative errno (`-22` = -EINVAL). The toolstack code never
  * touches hypervisor state except through this port, so the interleaving of concurrent builds
- * (src/sim/xenopsd/scheduler.ts) happens exactly at hypercall granularity, as in real Xen where
+ * (src/sim/libxc/scheduler.ts) happens exactly at hypercall granularity, as in real Xen where
  * every populate_physmap call takes and drops `heap_lock`.
  */
 

@@ -7,8 +7,8 @@ import type { Hypervisor } from "../hypervisor/index.js";
 import { cpuToNode } from "../host.js";
 import { EINVAL, XEN_INVALID_NODE_DIST, type DomainInfo, type HypervisorPort, type NumaInfo, type PhysInfo } from "./hypercalls.js";
 import { decodeMemFlags } from "./memflags.js";
+import { PAGE_SIZE } from "../units.js";
 
-const PAGE = 4096;
 /** NUMA_NO_DISTANCE as the hypervisor's numainfo may carry it. */
 const NUMA_NO_DISTANCE = 0xff;
 
@@ -52,7 +52,7 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     numainfo(): NumaInfo {
       const info = hv.numainfo();
       return {
-        nodes: info.nodes.map((n) => ({ memsizePages: n.memsize / PAGE, memfreePages: n.memfree / PAGE, claimedPages: n.claimed / PAGE })),
+        nodes: info.nodes.map((n) => ({ memsizePages: n.memsize / PAGE_SIZE, memfreePages: n.memfree / PAGE_SIZE, claimedPages: n.claimed / PAGE_SIZE })),
         distances: info.nodes.map((n) => n.distances.map((d) => (d === NUMA_NO_DISTANCE ? XEN_INVALID_NODE_DIST : d))),
       };
     },

@@ -3,7 +3,7 @@
  * names and the same return convention (0 / extents done on success, -1 with `errno` on failure),
  * so xenguest and the toolstacks above read like their C and OCaml originals.
  */
-import { EBUSY, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+import { EBUSY, ESRCH, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
 
 /** Populated extents per order, per domain: instrumentation (what `xl debug-keys u` cannot tell). */
 export interface ExtentCounts {
@@ -105,6 +105,28 @@ export function xc_vcpu_setaffinity(xch: XcInterface, domid: number, vcpu: numbe
 
 export function xc_domain_destroy(xch: XcInterface, domid: number): number {
   return xch.rc(xch.hv.destroydomain(domid));
+}
+
+/**
+ * xc_domain_getinfo_single (tools/libs/ctrl/xc_domain.c, since 7c7c436ccb "tools: Create
+ * xc_domain_getinfo_single()", 4.18): 0 and `info` filled, or -1 with errno ESRCH when the
+ * domain does not exist. `info` is an out-parameter as in C.
+ */
+export function xc_domain_getinfo_single(xch: XcInterface, domid: number, info: { value?: DomainInfo }): number {
+  const d = xch.hv.getdomaininfo(domid);
+  if (d === undefined) { xch.errno = ESRCH; return -1; }
+  info.value = d;
+  return 0;
+}
+
+/** xc_domain_getinfolist: every live domain, ascending domid (libxl_list_domain reads this). */
+export function xc_domain_getinfolist(xch: XcInterface): DomainInfo[] {
+  const out: DomainInfo[] = [];
+  for (const domid of xch.hv.domids()) {
+    const d = xch.hv.getdomaininfo(domid);
+    if (d !== undefined) out.push(d);
+  }
+  return out;
 }
 
 export function xc_physinfo(xch: XcInterface): PhysInfo {

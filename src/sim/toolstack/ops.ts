@@ -5,13 +5,13 @@
  */
 import { FieldReader } from "../scenario/fields.js";
 import { stepOpEntry, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
-import { EINVAL } from "../libxc/hypercalls.js";
+import { EINVAL, type DomainInfo } from "../libxc/hypercalls.js";
 import { hypervisorPort } from "../libxc/port.js";
-import { xc_interface_open, type XcInterface } from "../libxc/xenctrl.js";
+import { xc_domain_getinfo_single, xc_interface_open, type XcInterface } from "../libxc/xenctrl.js";
 import { hvm_build } from "../xenguest/hvm_build.js";
 import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
-import { runToEnd } from "../xenopsd/scheduler.js";
-import { FLOWS, POLICIES, vmStart, type Flow, type Policy, type VmSpec, type VmStartResult } from "../xenopsd/vm_start.js";
+import { runToEnd } from "../libxc/scheduler.js";
+import { FLOWS, POLICIES, vmStart, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult } from "../xenopsd/vm_start.js";
 import { formatVmStart } from "./report.js";
 
 /** Largest guest a step may ask for: 64 TiB (keeps every PFN exact and every loop bounded). */
@@ -76,23 +76,20 @@ export const hvmBuildOp: StepOp<HvmBuildStep> = {
     const xch = xchOf(ctx);
     xch.errno = 0;
     const r = runToEnd(hvm_build(xch, step.cfg));
-    const info = xch.hv.getdomaininfo(step.cfg.domid);
+    const errno = xch.errno;
+    const got: { value?: DomainInfo } = {};
+    const info = xc_domain_getinfo_single(xch, step.cfg.domid, got) === 0 ? got.value : undefined;
     const pagesByNode: Record<string, number> = {};
     info?.pagesByNode.forEach((p, n) => { if (p > 0) pagesByNode[String(n)] = p; });
     const result: Record<string, unknown> = { extents: r.extents, pagesByNode, ok: r.ok };
     if (r.error !== undefined) result["error"] = r.error;
     // meminit_hvm returns -1 with errno; the step reports that errno negated, as a hypercall would.
-    return { rc: r.ok ? 0 : -(xch.errno === 0 ? EINVAL : xch.errno), result };
+    return { rc: r.ok ? 0 : -(errno === 0 ? EINVAL : errno), result };
   },
 };
 
-export interface VmStartStep extends BaseStep {
-  flow: Flow;
-  policy: Policy;
-  seed: number;
-  vms: VmSpec[];
-  pagingPool: boolean;
-}
+/** A vm_start step is the options of vmStart() plus the step's own fields (one type, not two). */
+export type VmStartStep = BaseStep & VmStartOptions;
 
 export const vmStartOp: StepOp<VmStartStep> = {
   parse(f, index) {
@@ -113,7 +110,7 @@ export const vmStartOp: StepOp<VmStartStep> = {
     return { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
   },
   run(ctx, step): StepOutcome {
-    const r = vmStart(hypervisorPort(ctx.hv), { flow: step.flow, policy: step.policy, seed: step.seed, vms: step.vms, pagingPool: step.pagingPool });
+    const r = vmStart(hypervisorPort(ctx.hv), step);
     return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...r } };
   },
   text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number }),

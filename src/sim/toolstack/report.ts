@@ -1,17 +1,17 @@
 /** Text report of a vm_start step: one row per VM, then the totals. */
 import type { Flow, Policy, VmStartResult } from "../xenopsd/vm_start.js";
+import { PAGES_PER_MIB } from "../units.js";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd());
 }
 
-const MIB = 256;
 
 export function formatVmStart(r: VmStartResult & { flow: Flow; policy: Policy; seed: number }): string[] {
   const rows = [["vm", "domid", "planned", "local %", "1G", "2M", "4K", "MiB by node", "started"]];
   for (const v of r.vms) {
-    const byNode = Object.entries(v.pagesByNode).map(([n, p]) => `${n}:${Math.round(p / MIB)}`).join(" ");
+    const byNode = Object.entries(v.pagesByNode).map(([n, p]) => `${n}:${Math.round(p / PAGES_PER_MIB)}`).join(" ");
     rows.push([
       v.name, v.domid < 0 ? "-" : String(v.domid), v.plannedNodes.length === 0 ? "-" : v.plannedNodes.join(","),
       v.localPercent.toFixed(2), String(v.extents.order18), String(v.extents.order9), String(v.extents.order0),
@@ -22,7 +22,7 @@ export function formatVmStart(r: VmStartResult & { flow: Flow; policy: Policy; s
   return [
     `vm_start flow=${r.flow} policy=${r.policy} seed=${r.seed}`,
     ...table(rows).map((l) => `  ${l}`),
-    `  totals: ${t.started}/${t.vms} started, ${t.fullyLocal} fully local, ${t.localPercent.toFixed(2)}% of ${Math.round(t.totalPages / MIB)} MiB on planned nodes; ` +
+    `  totals: ${t.started}/${t.vms} started, ${t.fullyLocal} fully local, ${t.localPercent.toFixed(2)}% of ${Math.round(t.totalPages / PAGES_PER_MIB)} MiB on planned nodes; ` +
       `extents 1G ${t.extents.order18}, 2M ${t.extents.order9}, 4K ${t.extents.order0}`,
   ];
 }

@@ -4,7 +4,8 @@
  */
 import type { ExtentCounts, XcInterface } from "../libxc/xenctrl.js";
 import { hvmLayout, type HvmBuildConfig } from "./layout.js";
-import { alloc_magic_pages_hvm, meminit_hvm, type Build, type MeminitResult } from "./meminit_hvm.js";
+import type { Build } from "../libxc/scheduler.js";
+import { alloc_magic_pages_hvm, meminit_hvm, type MeminitResult } from "./meminit_hvm.js";
 
 export interface HvmBuildResult {
   ok: boolean;

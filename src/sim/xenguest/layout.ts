@@ -5,8 +5,7 @@
  */
 import { XC_NUMA_NO_NODE } from "../libxc/memflags.js";
 
-export const PAGE_SHIFT = 12;
-export const PAGE_SIZE = 4096;
+import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
 export const MiB = 1 << 20;
 export const GiB = 1 << 30;
 export const FOUR_GIB = 4 * GiB;
@@ -80,7 +79,7 @@ export function hvmLayout(cfg: HvmBuildConfig): XcDomImage {
     lowmem_end = mmio_start;
   }
   const total_pages = mem_size / PAGE_SIZE;
-  const target_pages = cfg.target_mib !== undefined && cfg.target_mib > 0 ? cfg.target_mib * 256 : total_pages;
+  const target_pages = cfg.target_mib !== undefined && cfg.target_mib > 0 ? cfg.target_mib * PAGES_PER_MIB : total_pages;
   const dom: XcDomImage = {
     guest_domid: cfg.domid,
     total_pages,

@@ -1,7 +1,7 @@
 /**
  * xenguest's HVM memory population: `meminit_hvm()` (tools/libs/guest/xg_dom_x86.c) and the special
- * pages `alloc_magic_pages_hvm()` allocates after it. Written as a generator that yields a label
- * before every hypercall, so a scheduler can interleave concurrent builds at exactly the points
+ * pages `alloc_magic_pages_hvm()` allocates after it. Written as a build (src/sim/libxc/scheduler.ts)
+ * that yields a label before every hypercall, so a scheduler can interleave concurrent builds at exactly the points
  * where real builds interleave (each populate_physmap is one locked hypervisor operation).
  */
 import {
@@ -10,8 +10,10 @@ import {
   xc_domain_populate_physmap_exact,
   type XcInterface,
 } from "../libxc/xenctrl.js";
+import { hypercall, type Build } from "../libxc/scheduler.js";
 import { XC_NUMA_NO_NODE, XENMEMF_exact_node, XENMEMF_populate_on_demand } from "../libxc/memflags.js";
-import { FOUR_GIB, PAGE_SHIFT, type VmemRange, type XcDomImage } from "./layout.js";
+import { FOUR_GIB, type VmemRange, type XcDomImage } from "./layout.js";
+import { PAGE_SHIFT } from "../units.js";
 
 export const SUPERPAGE_2MB_SHIFT = 9;
 export const SUPERPAGE_2MB_NR_PFNS = 1 << SUPERPAGE_2MB_SHIFT;
@@ -20,15 +22,6 @@ export const SUPERPAGE_1GB_NR_PFNS = 1 << SUPERPAGE_1GB_SHIFT;
 /** X86_HVM_NR_SPECIAL_PAGES and, with a device model, NR_IOREQ_SERVER_PAGES (xg_dom_x86.c). */
 export const X86_HVM_NR_SPECIAL_PAGES = 8;
 export const NR_IOREQ_SERVER_PAGES = 8;
-
-/** A build step: yields a label before each hypercall, returns the step's result. */
-export type Build<R> = Generator<string, R, void>;
-
-/** Run `fn` (one hypercall) after yielding `label` to the scheduler. */
-export function* hypercall<R>(label: string, fn: () => R): Build<R> {
-  yield label;
-  return fn();
-}
 
 export interface MeminitResult {
   /** 0 or -1, as meminit_hvm returns. */

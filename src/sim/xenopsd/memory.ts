@@ -2,6 +2,7 @@
  * xenopsd's HVM memory model (ocaml/xapi-idl/memory/memory.ml, Memory.HVM) for a VM whose
  * static-max equals its target and without video RAM (mem_mib is the guest RAM).
  */
+import { PAGES_PER_MIB } from "../units.js";
 
 export interface VmMemory {
   /** xenguest -mem_max_mib / -mem_start_mib. */
@@ -24,7 +25,7 @@ export function hvmMemory(mem_mib: number, vcpus: number): VmMemory {
     build_start_mib: mem_mib,
     xen_max_mib: mem_mib + 1,
     shadow_mib,
-    build_claim_pages: mem_mib * 256,
+    build_claim_pages: mem_mib * PAGES_PER_MIB,
     overhead_mib: 2 + shadow_mib + Math.ceil((38 * vcpus) / 256),
   };
 }

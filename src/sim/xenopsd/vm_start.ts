@@ -8,20 +8,19 @@
  *  - "claim+node-create": the same, but the domain is created on the planned node (seed plan's
  *    node-bound createdomain), so struct domain, vCPUs and the paging pool are local too.
  * Concurrency is simulated: each build is a generator advanced one hypercall at a time by the
- * seeded scheduler (scheduler.ts) or by fast-check's scheduler.
+ * seeded scheduler (src/sim/libxc/scheduler.ts) or by fast-check's scheduler.
  */
-import { ENOMEM, type HypervisorPort } from "../libxc/hypercalls.js";
+import { ENOMEM, type DomainInfo, type HypervisorPort } from "../libxc/hypercalls.js";
 import {
-  xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy,
+  xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
   xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
 } from "../libxc/xenctrl.js";
 import { hvm_build } from "../xenguest/hvm_build.js";
-import { hypercall, type Build } from "../xenguest/meminit_hvm.js";
-import { PAGE_SIZE } from "../xenguest/layout.js";
+import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
 import { libxl__get_numa_candidate } from "./libxl_numa.js";
 import { hvmMemory, type VmMemory } from "./memory.js";
-import { interleave, runToEnd } from "./scheduler.js";
+import { hypercall, interleave, runToEnd, type Build } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
 import { NumaHierarchy } from "./topology.js";
 
@@ -106,7 +105,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; return false; }
   ctx.domid = domid;
   const steps: [string, () => number][] = [
-    ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * 1024)],
+    ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
     ["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)],
   ];
   if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
@@ -134,15 +133,13 @@ function libxlPlan(view: HostView, ctx: VmCtx): number[] {
   const { xch } = view;
   const info = xc_numainfo(xch);
   const vcpusOnNode = info.nodes.map(() => 0);
-  for (const domid of xch.hv.domids()) {
-    if (domid === ctx.domid) continue;
-    const d = xch.hv.getdomaininfo(domid);
-    if (d === undefined) continue;
+  for (const d of xc_domain_getinfolist(xch)) {
+    if (d.domid === ctx.domid) continue;
     for (const n of d.nodeAffinity) vcpusOnNode[n] = (vcpusOnNode[n] ?? 0) + d.maxVcpus;
   }
   // libxl__domain_need_memory_calculate: target + shadow + LIBXL_HVM_EXTRA_MEMORY, rounded to 2 MiB.
-  const needKb = Math.ceil((ctx.spec.mem_mib * 1024 + ctx.mem.shadow_mib * 1024 + 2048) / 2048) * 2048;
-  const nodes = info.nodes.map((n, i) => ({ free_memkb: n.memfreePages * 4, cpus: nodeCpus(view, [i]) }));
+  const needKb = Math.ceil((ctx.spec.mem_mib * KIB + ctx.mem.shadow_mib * KIB + 2048) / 2048) * 2048;
+  const nodes = info.nodes.map((n, i) => ({ free_memkb: n.memfreePages * KIB_PER_PAGE, cpus: nodeCpus(view, [i]) }));
   return libxl__get_numa_candidate(nodes, needKb, ctx.spec.vcpus, vcpusOnNode)?.nodes ?? [];
 }
 
@@ -177,7 +174,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
 /** Placement as one atomic step: xenopsd holds numa_mutex across read, plan and claim. */
 function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, preplanned?: number[]): Build<void> {
   yield `${ctx.spec.name} numa_placement`;
-  const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * 1024 * 1024;
+  const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * MIB;
   const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims, memory));
   applyPlan(view, ctx, policy, nodes, claims);
 }
@@ -207,7 +204,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   // pool), so the plan asks for the claim plus xenopsd's per-domain overhead; planning for the
   // claim alone lets the domain's own structures eat the room its claim needs (found by the
   // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
-  const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * 1024 * 1024;
+  const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * MIB;
   const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, true, memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool))) return;
@@ -215,7 +212,8 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
 }
 
 function outcome(xch: XcInterface, ctx: VmCtx): VmOutcome {
-  const info = ctx.domid >= 0 ? xch.hv.getdomaininfo(ctx.domid) : undefined;
+  const got: { value?: DomainInfo } = {};
+  const info = ctx.domid >= 0 && xc_domain_getinfo_single(xch, ctx.domid, got) === 0 ? got.value : undefined;
   const pagesByNode: Record<string, number> = {};
   let total = 0;
   let local = 0;

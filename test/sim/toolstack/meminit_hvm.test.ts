@@ -18,7 +18,7 @@ import { xc_interface_open } from "../../../src/sim/libxc/xenctrl.js";
 import { hvmLayout, LayoutError, vnumaRanges, type HvmBuildConfig } from "../../../src/sim/xenguest/layout.js";
 import { meminit_hvm } from "../../../src/sim/xenguest/meminit_hvm.js";
 import { hvm_build } from "../../../src/sim/xenguest/hvm_build.js";
-import { runToEnd } from "../../../src/sim/xenopsd/scheduler.js";
+import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { RecordingPort, type PopulateCall } from "../../helpers/recording-port.js";
 
 function build(cfg: Omit<HvmBuildConfig, "domid">, grant?: (c: PopulateCall) => number) {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { libxl__get_numa_candidate } from "../../../src/sim/xenopsd/libxl_numa.js";
-import { interleave, mulberry32, runToEnd } from "../../../src/sim/xenopsd/scheduler.js";
+import { interleave, mulberry32, runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { plan } from "../../../src/sim/xenopsd/softaffinity.js";
 import { genCandidates, NumaHierarchy, UNREACHABLE_DISTANCE } from "../../../src/sim/xenopsd/topology.js";
-import type { Build } from "../../../src/sim/xenguest/meminit_hvm.js";
+import type { Build } from "../../../src/sim/libxc/scheduler.js";
 
 const flat = (n: number, remote = 20) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : remote)));
 const cpus = (n: number, per: number) => Array.from({ length: n * per }, (_, c) => Math.floor(c / per));

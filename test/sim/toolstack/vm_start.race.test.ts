@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { HypervisorPort } from "../../../src/sim/libxc/hypercalls.js";
-import { runScheduled } from "../../../src/sim/xenopsd/scheduler.js";
+import { runScheduled } from "../../../src/sim/libxc/scheduler.js";
 import { prepareVmStart, type Flow, type VmSpec } from "../../../src/sim/xenopsd/vm_start.js";
 import { simHost } from "../../helpers/sim-host.js";
 

@@ -1,13 +1,29 @@
 /**
- * Deterministic interleaving of concurrent builds. A build is a generator that yields a label
- * before each hypercall (src/sim/xenguest/meminit_hvm.ts); advancing it once performs exactly one
- * hypercall. The seeded scheduler picks which build advances next, so a seed names one
- * interleaving and replays it exactly.
+ * Concurrent builds and their scheduler, in one place: the yield contract and the schedulers
+ * that rely on it.
+ *
+ * Contract: a build (xenguest's `meminit_hvm`, xenopsd's VM-start phases) is a generator that
+ * yields a label before each hypercall it makes through libxc and does nothing else between
+ * yields that touches the hypervisor; advancing it once performs exactly one hypercall, i.e. one
+ * locked hypervisor operation. Builds therefore interleave at hypercall granularity, as real
+ * parallel xenguest processes do (each populate_physmap takes and drops `heap_lock`). It lives at
+ * the libxc level, the lowest toolstack layer, so every layer above can write builds and drive them.
+ *
+ * The seeded scheduler picks which build advances next, so a seed names one interleaving and
+ * replays it exactly.
  */
-import type { Build } from "../xenguest/meminit_hvm.js";
 import { mulberry32 } from "../../util/prng.js";
 
 export { mulberry32 };
+
+/** A build step: yields a label before each hypercall, returns the step's result. */
+export type Build<R> = Generator<string, R, void>;
+
+/** Run `fn` (one hypercall) after yielding `label` to the scheduler. */
+export function* hypercall<R>(label: string, fn: () => R): Build<R> {
+  yield label;
+  return fn();
+}
 
 /** Run every build to completion, one hypercall at a time, in an order drawn from `seed`. */
 export function interleave<R>(builds: Build<R>[], seed: number): R[] {
