@@ -23,5 +23,5 @@ export function parseScenario(json: unknown, loc: Location = {}): Scenario {
   return parseScenarioWith(SIM_STEP_OPS, json, loc);
 }
 
-export { parseScenarioWith, runScenario, scenarioHost, inlineHost, finalState, type Scenario, type RunReport, type StepReport, type FinalState } from "./scenario/scenario.js";
+export { parseScenarioWith, runScenario, scenarioHost, inlineHost, finalState, type Scenario, type RunReport, type StepReport, type FinalState, type CrashReport } from "./scenario/scenario.js";
 export type { BaseStep, StepContext, StepOp, StepOpTable, StepOutcome } from "./scenario/registry.js";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
-import { checkInvariants, createHost, type Hypervisor, type XenConfig } from "../../src/sim/hypervisor/index.js";
+import { checkInvariants, createHost, type Hypervisor, type XenConfigInput } from "../../src/sim/hypervisor/index.js";
 
 export const MiB = 256; // pages
 export const GiB = 262144; // pages
@@ -10,7 +10,7 @@ export function host(nodes: [number, number][], distances?: number[][]): HostSpe
   return hostSpecFromCompact({ nodes: nodes.map(([mem_mib, cpus]) => ({ mem_mib, cpus })), ...(distances ? { distances } : {}) });
 }
 
-export function boot(nodes: [number, number][], cfg: Partial<XenConfig> = {}): Hypervisor {
+export function boot(nodes: [number, number][], cfg: XenConfigInput = {}): Hypervisor {
   return createHost(host(nodes), cfg);
 }
 

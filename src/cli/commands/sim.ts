@@ -39,6 +39,7 @@ export function renderText(r: RunReport): string {
     if (text !== undefined) { lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc)}`, ...text(s).map((l) => `      ${l}`)); return; }
     lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc).padEnd(12)} ${res}`.trimEnd());
   });
+  if (r.crash !== undefined) lines.push(`${String(r.crash.step).padStart(4)}  ${r.crash.op.padEnd(22)} PANIC        ${r.crash.message}`);
   lines.push("final:");
   for (const n of r.final.nodes) {
     const claimed = n.claimedPages === undefined ? "" : `, claimed ${n.claimedPages} pages`;

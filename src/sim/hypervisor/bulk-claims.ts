@@ -8,6 +8,7 @@
 import type { Domain } from "./domain.js";
 import type { Claims } from "./claims.js";
 import { NUMA_NO_NODE } from "./heap.js";
+import { isClaimSets } from "./types.js";
 
 /** See bulkBudget / landCalls. */
 export interface BulkBudget {
@@ -26,6 +27,9 @@ export interface BulkBudget {
  * at a time).
  */
 export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean): BulkBudget | undefined {
+  // XS-v4 panics in available_after_claims() once claims exceed free memory (host or a node the
+  // scan visits): which call hits it is for the one-call path to find.
+  if (cl.config.nodeClaims === "v4" && (cl.outstanding > cl.heap.totalAvail || cl.heap.online.some((n) => (cl.nodeClaimed[n] ?? 0) > cl.heap.nodeAvail(n)))) return undefined;
   if (d === undefined || noRefcount || d.outstanding_pages === 0) {
     if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
     return { hostCalls: callsWithin(cl.unclaimed, 0, request, Infinity), land: cl.config.nodeClaims === "none" ? "any" : "unclaimed" };
@@ -39,7 +43,8 @@ export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, n
         hostCalls: callsWithin(cl.unclaimed, d.outstanding_pages, request, calls),
         land: d.claim_node === NUMA_NO_NODE ? "unclaimed" : "claim-node",
       };
-    case "claim-sets":
+    case "claim-sets-v5":
+    case "claim-sets-v7":
       // Claim sets redeem from the allocation's node first: modelled while that claim covers it.
       return { hostCalls: calls, land: d.node_claims === 0 ? "unclaimed" : "node-claim" };
   }
@@ -75,14 +80,14 @@ function callsWithin(free: number, claim: number, request: number, max: number):
 
 /** The claim consumption of `calls` allocations per node, as budgeted by bulkBudget (current Xen: at allocation). */
 export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, calls: ReadonlyMap<number, number>): void {
-  if (d === undefined || noRefcount || d.outstanding_pages === 0 || cl.config.version === "4.18") return;
+  if (d === undefined || noRefcount || d.outstanding_pages === 0 || cl.rules.claimConsumption !== "alloc_heap_pages") return;
   let total = 0;
   for (const c of calls.values()) total += c * request;
   cl.take(d, total);
   if (cl.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
     cl.nodeClaimed[d.claim_node] = (cl.nodeClaimed[d.claim_node] ?? 0) - total;
     if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
-  } else if (cl.config.nodeClaims === "claim-sets" && d.node_claims > 0) {
+  } else if (isClaimSets(cl.config.nodeClaims) && d.node_claims > 0) {
     for (const [n, c] of calls) {
       d.claims[n] = (d.claims[n] ?? 0) - c * request;
       d.node_claims -= c * request;

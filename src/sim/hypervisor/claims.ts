@@ -12,6 +12,22 @@ import type { Domain } from "./domain.js";
 import { NUMA_NO_NODE, type Heap } from "./heap.js";
 import { MAX_NUMNODES } from "../host.js";
 import type { ClaimEntry, XenConfig } from "./types.js";
+import { XenPanic } from "./crash.js";
+import { VERSION_RULES, type VersionRules } from "./versions.js";
+
+/**
+ * XS-v4 `available_after_claims(avail_pages, claims)` ([PATCH v4 03/10] "xen/page_alloc:
+ * Implement NUMA-node-specific claims", 26 Feb 2026): `BUG_ON(claims > avail_pages)`, reached
+ * from host_allocatable_request() (every alloc_heap_pages), node_allocatable_request() (each
+ * node get_free_buddy visits) and domain_set_outstanding_pages(). Reviewers asked for an
+ * ASSERT(); as posted it is a BUG_ON, so a release build panics.
+ */
+function availableAfterClaimsV4(avail: number, claims: number, what: string): number {
+  if (claims > avail) {
+    throw new XenPanic("BUG_ON(claims > avail_pages)", "available_after_claims() (XS-v4 page_alloc.c)", `${what}: claims ${claims} > avail_pages ${avail}`);
+  }
+  return avail - claims;
+}
 
 export class Claims {
   /** `outstanding_claims`: Σ d->outstanding_pages. */
@@ -19,8 +35,12 @@ export class Claims {
   /** Per-node claimed pages: XS-v4 `node_outstanding_claims`, claim sets `claimed_pages[n]`. */
   readonly nodeClaimed: number[];
 
+  /** The release's claim rules (versions.ts). */
+  readonly rules: VersionRules;
+
   constructor(readonly heap: Heap, readonly config: XenConfig, nrNodes: number) {
     this.nodeClaimed = new Array<number>(nrNodes).fill(0);
+    this.rules = VERSION_RULES[config.version];
   }
 
   /** `total_avail_pages - outstanding_claims`. */
@@ -37,12 +57,17 @@ export class Claims {
    * The host-wide claim gate at the top of `alloc_heap_pages()`. X (and the claim-set patch, which
    * leaves it unchanged): fail if claimed memory is needed and the requester is not a domain with
    * at least the whole request outstanding. XS-v4 `host_allocatable_request()` relaxes this to
-   * `request <= unclaimed + own claim`.
+   * `request <= unclaimed + own claim` (and panics when claims exceed free memory, see
+   * availableAfterClaimsV4); claim sets v5 `claims_permit_request(..., NUMA_NO_NODE)` likewise
+   * with `applicable_claims = d->node_claims + d->global_claims`, i.e. all of d's claims
+   * ([PATCH 5/5] "xen/mm: Introduce Claim Sets for multiple NUMA nodes", 7 Apr 2026). v7 keeps
+   * Xen's gate (xen.md §2.4).
    */
   hostAllows(d: Domain | undefined, request: number, noRefcount: boolean): boolean {
-    if (this.config.nodeClaims === "v4") {
-      if (this.unclaimed >= request) return true;
-      return d !== undefined && !noRefcount && request <= this.unclaimed + d.outstanding_pages;
+    if (this.config.nodeClaims === "v4" || this.config.nodeClaims === "claim-sets-v5") {
+      const unclaimed = this.config.nodeClaims === "v4" ? availableAfterClaimsV4(this.heap.totalAvail, this.outstanding, "host") : this.unclaimed;
+      if (unclaimed >= request) return true;
+      return d !== undefined && !noRefcount && request <= unclaimed + d.outstanding_pages;
     }
     if (this.outstanding + request <= this.heap.totalAvail) return true;
     return !(noRefcount || d === undefined || d.outstanding_pages < request);
@@ -58,20 +83,21 @@ export class Claims {
       case "none":
         return true;
       case "v4": {
-        const free = this.nodeUnclaimed(node);
+        const free = availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, `node ${node}`);
         if (free >= request) return true;
         return d !== undefined && !noRefcount && node === d.claim_node && request <= free + d.outstanding_pages;
       }
-      case "claim-sets": {
+      case "claim-sets-v5":
+      case "claim-sets-v7": {
         const own = d !== undefined && !noRefcount ? (d.claims[node] ?? 0) : 0;
         return this.nodeUnclaimed(node) + own >= request;
       }
     }
   }
 
-  /** Claim consumption in `alloc_heap_pages()` (X since 75d29d9b5e; not in 4.18). */
+  /** Claim consumption in `alloc_heap_pages()` (X since 75d29d9b5e, 4.22; before, see adjustTotPages). */
   consumeAtAlloc(d: Domain, request: number, node: number): void {
-    if (this.config.version === "4.18" || d.outstanding_pages === 0) return;
+    if (this.rules.claimConsumption !== "alloc_heap_pages" || d.outstanding_pages === 0) return;
     switch (this.config.nodeClaims) {
       case "none":
         this.take(d, Math.min(d.outstanding_pages, request));
@@ -79,19 +105,22 @@ export class Claims {
       case "v4":
         this.consumeV4(d, request, node);
         return;
-      case "claim-sets":
+      case "claim-sets-v5":
+      case "claim-sets-v7":
         this.redeemClaimSet(d, request, node);
         return;
     }
   }
 
   /**
-   * `domain_adjust_tot_pages()`. In 4.18 it also moves the claim: consumed on growth by
-   * min(claim, pages), and — while a claim is active — refilled by the pages freed.
+   * `domain_adjust_tot_pages()`. Up to 4.21 it also moves the claim: consumed on growth by
+   * min(claim, pages); up to 4.20 also refilled by the pages freed while a claim is active
+   * (3472783c26 stopped that in 4.21: `pages <= 0` leaves the claim alone).
    */
   adjustTotPages(d: Domain, delta: number): void {
     d.tot_pages += delta;
-    if (this.config.version !== "4.18" || d.outstanding_pages === 0) return;
+    if (this.rules.claimConsumption !== "domain_adjust_tot_pages" || d.outstanding_pages === 0) return;
+    if (delta <= 0 && !this.rules.freeRefillsClaim) return;
     const after = Math.max(0, d.outstanding_pages - delta);
     this.outstanding += after - d.outstanding_pages;
     d.outstanding_pages = after;
@@ -165,7 +194,9 @@ export class Claims {
     if (d.outstanding_pages !== 0) return -EINVAL;
     if (pages <= d.tot_pages || pages > d.max_pages) return -EINVAL;
     const claim = pages - d.tot_pages;
-    if (claim > this.unclaimed) return -ENOMEM;
+    // XS-v4 routes XENMEM_claim_pages here with NUMA_NO_NODE: available_after_claims() again.
+    const unclaimed = this.config.nodeClaims === "v4" ? availableAfterClaimsV4(this.heap.totalAvail, this.outstanding, "host") : this.unclaimed;
+    if (claim > unclaimed) return -ENOMEM;
     d.outstanding_pages = claim;
     this.outstanding += claim;
     return 0;
@@ -180,7 +211,9 @@ export class Claims {
     if (pages <= d.tot_pages || pages > d.max_pages) return -EINVAL;
     const claim = pages - d.tot_pages;
     // Only one of the two is checked: a node claim is not checked against host-wide unclaimed memory.
-    const available = node === NUMA_NO_NODE ? this.unclaimed : this.nodeUnclaimed(node);
+    const available = node === NUMA_NO_NODE
+      ? availableAfterClaimsV4(this.heap.totalAvail, this.outstanding, "host")
+      : availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, `node ${node}`);
     if (claim > available) return -ENOMEM;
     d.outstanding_pages = claim;
     this.outstanding += claim;
@@ -231,7 +264,9 @@ export class Claims {
    * outstanding_claims ≤ total_avail. X and XS-v4 do nothing (§1.8, §7.2.11).
    */
   recallAfterOffline(node: number, domains: readonly Domain[]): void {
-    if (this.config.nodeClaims !== "claim-sets") return;
+    // v7 only: the v5 series changes no offlining code (its page_alloc.c hunks are the claim
+    // install, retire, claims_permit_request, get_free_buddy and alloc_heap_pages).
+    if (this.config.nodeClaims !== "claim-sets-v7") return;
     for (const d of domains) {
       const excess = (this.nodeClaimed[node] ?? 0) - this.heap.nodeAvail(node);
       if (excess <= 0) break;

@@ -16,8 +16,10 @@ import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
-  NumaInfo, PhysInfo, PopulatePhysmapArgs, ShadowAllocationArgs, VcpuAffinityArgs, XenConfig,
+  NodeClaimsVariant, NumaInfo, PhysInfo, PopulatePhysmapArgs, ShadowAllocationArgs, VcpuAffinityArgs, XenConfig, XenConfigInput,
 } from "./types.js";
+import { isClaimSets, NODE_CLAIMS_ALIASES } from "./types.js";
+import { parseXenVersion, VERSION_RULES } from "./versions.js";
 
 /** `DOMID_FIRST_RESERVED`. */
 export const DOMID_FIRST_RESERVED = 0x7ff0;
@@ -297,7 +299,7 @@ export class Hypervisor {
     const d = this.doms.get(a.domid);
     if (d === undefined) return err(EINVAL);
     if (!this.privileged(a.caller)) return err(EPERM);
-    if (d.is_dying) return err(this.config.nodeClaims === "claim-sets" ? ESRCH : EINVAL);
+    if (d.is_dying) return err(isClaimSets(this.config.nodeClaims) ? ESRCH : EINVAL);
     return { rc: this.alloc.claims.setOutstandingPages(d, a.nr_pages) };
   }
 
@@ -324,9 +326,13 @@ export class Hypervisor {
     return { rc: claims.setClaimEntries(d, a.claims) };
   }
 
-  /** Claim sets XEN_DOMCTL_CLAIM_MEMORY_GET (other variants: -EOPNOTSUPP). */
+  /**
+   * Claim sets v7 XEN_DOMCTL_CLAIM_MEMORY_GET (other variants: -EOPNOTSUPP). v5 has no GET: its
+   * `struct xen_domctl_claim_memory` is {claims, nr_claims, pad}, without v7's `mode` ([PATCH 5/5]
+   * "xen/mm: Introduce Claim Sets for multiple NUMA nodes", 7 Apr 2026).
+   */
   claim_memory_get(a: DomidArgs): ClaimMemoryGetResult {
-    if (this.config.nodeClaims !== "claim-sets") return { rc: -EOPNOTSUPP, claims: [] };
+    if (this.config.nodeClaims !== "claim-sets-v7") return { rc: -EOPNOTSUPP, claims: [] };
     const d = this.domctlTarget(a.domid, a.caller);
     if (typeof d === "number") return { rc: d, claims: [] };
     return { rc: 0, claims: this.alloc.claims.claimEntries(d) };
@@ -499,21 +505,22 @@ export class Hypervisor {
   }
 }
 
-/** Default options per version: see XenConfig. Node-claim variants exist only on 4.20+ code. */
-export function xenConfig(partial: Partial<XenConfig> = {}): XenConfig {
-  const version = partial.version ?? "current";
+/** Default options per version (versions.ts): see XenConfig. Aliases are resolved here. */
+export function xenConfig(partial: XenConfigInput = {}): XenConfig {
+  const version = parseXenVersion(partial.version ?? "staging") ?? "staging";
+  const nc = partial.nodeClaims ?? "none";
   return {
     version,
-    nodeClaims: partial.nodeClaims ?? "none",
-    populateNoScrubDuringBuild: partial.populateNoScrubDuringBuild ?? version === "current",
+    nodeClaims: NODE_CLAIMS_ALIASES[nc] ?? (nc as NodeClaimsVariant),
+    populateNoScrubDuringBuild: partial.populateNoScrubDuringBuild ?? VERSION_RULES[version].populateNoScrubDuringBuild,
   };
 }
 
 /** Boot a simulated host: every RAM page of the spec is free (and scrubbed) in the per-node heaps. */
-export function createHost(spec: HostSpec, config: Partial<XenConfig> = {}): Hypervisor {
+export function createHost(spec: HostSpec, config: XenConfigInput = {}): Hypervisor {
   const c = xenConfig(config);
-  if (c.version === "4.18" && c.nodeClaims !== "none") {
-    throw new UsageError(`xen.nodeClaims "${c.nodeClaims}" needs xen.version "current" (node claims are 4.20+ patches)`);
+  if (!VERSION_RULES[c.version].nodeClaims && c.nodeClaims !== "none") {
+    throw new UsageError(`xen.nodeClaims "${c.nodeClaims}" needs xen.version "4.22" or "staging" (the node-claim series are posted against staging)`);
   }
   return new Hypervisor(spec, c);
 }

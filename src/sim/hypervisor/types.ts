@@ -5,12 +5,31 @@
  * This file is the contract the toolstack layer (issue 6) builds on; see docs/sim.md.
  */
 
-/** `"4.18"`: claims consumed when tot_pages grows and refilled on free; `"current"`: consumed in alloc_heap_pages, never refilled. */
-export const XEN_VERSIONS = ["4.18", "current"] as const;
-export type XenVersion = (typeof XEN_VERSIONS)[number];
-/** Which NUMA node-claim design is present (none is merged upstream as of X c447b7308b13). */
-export const NODE_CLAIMS_VARIANTS = ["none", "v4", "claim-sets"] as const;
+import type { XenVersion } from "./versions.js";
+
+export type { XenVersion } from "./versions.js";
+
+/**
+ * Which NUMA node-claim design is present (none is merged upstream as of X c447b7308b13):
+ * XS-v4 (one claim, node or host), claim sets as posted in v5 (relaxed host gate) or v7
+ * (Xen's host gate). `"claim-sets"` is accepted as input and means v7.
+ */
+export const NODE_CLAIMS_VARIANTS = ["none", "v4", "claim-sets-v5", "claim-sets-v7"] as const;
 export type NodeClaimsVariant = (typeof NODE_CLAIMS_VARIANTS)[number];
+/** Accepted spellings of the variants. */
+export const NODE_CLAIMS_ALIASES: Readonly<Record<string, NodeClaimsVariant>> = { "claim-sets": "claim-sets-v7" };
+
+/** Whether the variant is one of the claim-set revisions. */
+export function isClaimSets(v: NodeClaimsVariant): v is "claim-sets-v5" | "claim-sets-v7" {
+  return v === "claim-sets-v5" || v === "claim-sets-v7";
+}
+
+/** What createHost() accepts: every field optional, and the aliases ("current", "claim-sets"). */
+export interface XenConfigInput {
+  version?: XenVersion | "current";
+  nodeClaims?: NodeClaimsVariant | "claim-sets";
+  populateNoScrubDuringBuild?: boolean;
+}
 
 /** Internal `memflags` (xen/include/xen/mm.h), as fields. */
 export interface Memflags {
@@ -30,7 +49,7 @@ export interface XenConfig {
   /**
    * X commit 83a784a15b (2026-01): `populate_physmap()` passes `MEMF_no_scrub|MEMF_keep_scrub`
    * while `!d->creation_finished`, so a build accepts dirty buddies in the first pass.
-   * Default: true for "current", false for "4.18".
+   * Default: true for 4.22 and staging, false before.
    */
   populateNoScrubDuringBuild: boolean;
 }

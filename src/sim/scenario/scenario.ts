@@ -7,14 +7,14 @@
 import { UsageError, type Location } from "../../errors.js";
 import { hostSpecFromCompact, type HostSpec } from "../host.js";
 import { hostSpecFromSource } from "../host-source.js";
-import { createHost, NODE_CLAIMS_VARIANTS, XEN_VERSIONS, type Hypervisor, type XenConfig } from "../hypervisor/index.js";
+import { createHost, XenPanic, NODE_CLAIMS_ALIASES, NODE_CLAIMS_VARIANTS, parseXenVersion, VERSION_RULES, XEN_VERSIONS, xenConfig, type Hypervisor, type XenConfigInput } from "../hypervisor/index.js";
 import { FieldReader, type Json } from "./fields.js";
 import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
 
 export interface Scenario {
   /** The host, or a source to decode (`{"source": path}`) when no spec is inline. */
   host: HostSpec | { source: string } | undefined;
-  xen: Partial<XenConfig>;
+  xen: XenConfigInput;
   steps: BaseStep[];
   /** The op table the steps were parsed with (the runner looks their ops up in it). */
   ops: StepOpTable;
@@ -47,18 +47,18 @@ export function parseScenarioWith(ops: StepOpTable, json: unknown, loc: Location
   return { host, xen, steps, ops };
 }
 
-function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
+function parseXen(v: unknown, fail: (m: string) => never): XenConfigInput {
   if (v === undefined) return {};
   if (!isObject(v)) return fail("xen must be an object");
-  const out: Partial<XenConfig> = {};
+  const out: XenConfigInput = {};
   for (const [k, val] of Object.entries(v)) {
     if (k === "version") {
-      const ver = XEN_VERSIONS.find((x) => x === val);
-      if (ver === undefined) return fail('xen.version must be "4.18" or "current"');
+      const ver = parseXenVersion(val);
+      if (ver === undefined) return fail(`xen.version must be one of ${XEN_VERSIONS.map((x) => `"${x}"`).join(", ")} ("current" = "staging")`);
       out.version = ver;
     } else if (k === "nodeClaims") {
-      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val);
-      if (nc === undefined) return fail('xen.nodeClaims must be "none", "v4" or "claim-sets"');
+      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val) ?? (typeof val === "string" ? NODE_CLAIMS_ALIASES[val] : undefined);
+      if (nc === undefined) return fail(`xen.nodeClaims must be one of ${NODE_CLAIMS_VARIANTS.map((x) => `"${x}"`).join(", ")} ("claim-sets" = "claim-sets-v7")`);
       out.nodeClaims = nc;
     } else if (k === "populateNoScrubDuringBuild") {
       if (typeof val !== "boolean") fail("xen.populateNoScrubDuringBuild must be true or false");
@@ -67,8 +67,9 @@ function parseXen(v: unknown, fail: (m: string) => never): Partial<XenConfig> {
       fail(`xen: unknown field "${k}"`);
     }
   }
-  if (out.version === "4.18" && out.nodeClaims !== undefined && out.nodeClaims !== "none") {
-    fail(`xen.nodeClaims "${out.nodeClaims}" needs xen.version "current" (node claims are patches on 4.20+)`);
+  const cfg = xenConfig(out);
+  if (!VERSION_RULES[cfg.version].nodeClaims && cfg.nodeClaims !== "none") {
+    fail(`xen.nodeClaims "${cfg.nodeClaims}" needs xen.version "4.22" or "staging" (the node-claim series are posted against staging)`);
   }
   return out;
 }
@@ -101,11 +102,25 @@ export interface FinalState {
   domains: { domid: number; totPages: number; outstandingPages: number; pagesByNode: Record<string, number> }[];
 }
 
+/** The hypervisor hit a BUG_ON (XenPanic): the host panicked during this step; later steps did not run. */
+export interface CrashReport {
+  /** Index of the step during which Xen panicked. */
+  step: number;
+  op: string;
+  /** The assertion, e.g. `BUG_ON(claims > avail_pages)`. */
+  assertion: string;
+  where: string;
+  detail: string;
+  message: string;
+}
+
 export interface RunReport {
   steps: StepReport[];
   final: FinalState;
-  /** One message per failed expectation ("step 3 (populate_physmap): expected rc -22, got 0"). */
+  /** One message per failed expectation ("step 3 (populate_physmap): expected rc -22, got 0"), and the crash if any. */
   failures: string[];
+  /** Present only when the simulated Xen panicked (the scenario stops there). */
+  crash?: CrashReport;
 }
 
 /** The scenario's own inline host (compact spec); library callers without ACPI sources use this. */
@@ -132,7 +147,17 @@ export function runScenario(scn: Scenario, spec: HostSpec): RunReport {
   for (const step of scn.steps) {
     const op = scn.ops.get(step.op);
     if (op === undefined) throw new Error(`step op ${step.op} vanished`);
-    const out = op.run(ctx, step);
+    let out: ReturnType<typeof op.run>;
+    try {
+      out = op.run(ctx, step);
+    } catch (e) {
+      if (!(e instanceof XenPanic)) throw e;
+      // A real host is gone at this point: report the panic and stop.
+      const message = `Xen ${e.assertion} failed in ${e.where} (${e.detail}): hypervisor panic, host crashed`;
+      failures.push(`step ${step.index} (${step.op}): ${message}`);
+      const crash: CrashReport = { step: step.index, op: step.op, assertion: e.assertion, where: e.where, detail: e.detail, message };
+      return { steps, final: finalState(hv), failures, crash };
+    }
     const rep: StepReport = { op: step.op, rc: out.rc };
     if (out.result !== undefined) rep.result = out.result;
     steps.push(rep);
