@@ -8,6 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inlineHost, parseScenario, runScenario, type RunReport } from "../../src/sim/index.js";
 import { runCli } from "../helpers/cli.js";
+import { simHost } from "../helpers/sim-host.js";
+import { prepareVmStart, type VmStartResult } from "../../src/sim/xenopsd/vm_start.js";
+import { interleave } from "../../src/sim/libxc/scheduler.js";
 
 const samples = "samples/scenarios";
 
@@ -151,5 +154,42 @@ describe("sim fidelity (issue 17)", () => {
         expect(runScenario(scn, inlineHost(scn)).steps[1]?.rc).to.equal(rc);
       }
     });
+  });
+});
+
+describe("sim fidelity: xenopsd build variant (issue 17)", () => {
+  // xapi-project/xen-api e2ee48d6, ocaml/libs/xenctrl-ext/xenctrlext_stubs.c:
+  // stub_xenctrlext_domain_claim_pages raises ENOSYS unless built with XenServer's
+  // XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES; domain.ml numa_placement treats a non-ENOMEM error as
+  // "local claim not available" (affinity, no -mem_pnode), build_pre's global claim continues on
+  // anything but ENOMEM. Two 64 GiB nodes, three 40 GiB VMs with 4 vCPUs, flow "claim", XS-v4 Xen.
+  // build_claim_pages = 40 960 MiB × 256 = 10 485 760 per VM (memory.ml, build_start_mib × 256).
+  const vms = [1, 2, 3].map((i) => ({ name: `vm${i}`, mem_mib: 40 * 1024, vcpus: 4 }));
+  const start = (xenopsd: "xenserver" | "upstream"): { outstanding: number; planned: number[][]; result: VmStartResult } => {
+    const port = simHost([64 * 1024, 64 * 1024], 8, "v4");
+    const p = prepareVmStart(port, { flow: "claim", policy: "xenopsd", seed: 1, vms, xenopsd });
+    // After the serialized create+claim loop, before any build.
+    const outstanding = port.physinfo().outstandingPages;
+    const planned = p.planned();
+    interleave(p.builds, 1);
+    return { outstanding, planned, result: p.collect() };
+  };
+
+  it("xenserver build: node claims for vm1, vm2 and a global claim for vm3 (3 × 10 485 760 pages)", () => {
+    const r = start("xenserver");
+    expect(r.outstanding).to.equal(3 * 10485760);
+    expect(r.planned).to.deep.equal([[0], [1], [0, 1]]);
+    expect(r.result.totals.fullyLocal).to.equal(3);
+  });
+
+  it("upstream build: no claim reaches Xen; vm3 sees node 0 free and races vm1 for it", () => {
+    const r = start("upstream");
+    expect(r.outstanding).to.equal(0);
+    // Nothing claimed and nothing built yet: vm3 plans a single node like vm1 (node_usage 1 each,
+    // tie → [0]); 2 × 40 GiB cannot both fit node 0's 64 GiB.
+    expect(r.planned).to.deep.equal([[0], [1], [0]]);
+    const [vm1, , vm3] = r.result.vms;
+    expect(r.result.totals.started).to.equal(3);
+    expect(Math.min(vm1?.localPercent ?? 100, vm3?.localPercent ?? 100)).to.be.below(100);
   });
 });

@@ -11,7 +11,7 @@ import { xc_domain_getinfo_single, xc_interface_open, type XcInterface } from ".
 import { hvm_build } from "../xenguest/hvm_build.js";
 import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
 import { runToEnd } from "../libxc/scheduler.js";
-import { FLOWS, POLICIES, vmStart, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult } from "../xenopsd/vm_start.js";
+import { FLOWS, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
 import { formatVmStart } from "./report.js";
 
 /** Largest guest a step may ask for: 64 TiB (keeps every PFN exact and every loop bounded). */
@@ -93,7 +93,7 @@ export type VmStartStep = BaseStep & VmStartOptions;
 
 export const vmStartOp: StepOp<VmStartStep> = {
   parse(f, index) {
-    f.only(["flow", "policy", "seed", "vms", "paging_pool"]);
+    f.only(["flow", "policy", "seed", "vms", "paging_pool", "xenopsd"]);
     const flow = f.json["flow"];
     if (typeof flow !== "string" || !(FLOWS as readonly string[]).includes(flow)) f.fail(`flow must be one of ${FLOWS.map((x) => `"${x}"`).join(", ")}`);
     const policy = f.json["policy"] ?? "xenopsd";
@@ -107,13 +107,21 @@ export const vmStartOp: StepOp<VmStartStep> = {
       names.add(name);
       return { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
     });
-    return { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
+    const step: VmStartStep = { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
+    const build = f.json["xenopsd"];
+    if (build !== undefined) {
+      if (typeof build !== "string" || !(XENOPSD_BUILDS as readonly string[]).includes(build)) f.fail(`xenopsd must be one of ${XENOPSD_BUILDS.map((x) => `"${x}"`).join(", ")}`);
+      step.xenopsd = build as XenopsdBuild;
+    }
+    return step;
   },
   run(ctx, step): StepOutcome {
     const r = vmStart(hypervisorPort(ctx.hv), step);
-    return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...r } };
+    // The build variant is reported when the step names it (older reports stay as they were).
+    const build = step.xenopsd === undefined ? {} : { xenopsd: step.xenopsd };
+    return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...build, ...r } };
   },
-  text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number }),
+  text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number; xenopsd?: XenopsdBuild }),
 };
 
 /** The toolstack layer's step ops (src/sim/index.ts adds them to the runner's table). */

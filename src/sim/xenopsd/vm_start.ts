@@ -10,7 +10,7 @@
  * Concurrency is simulated: each build is a generator advanced one hypercall at a time by the
  * seeded scheduler (src/sim/libxc/scheduler.ts) or by fast-check's scheduler.
  */
-import { ENOMEM, type DomainInfo, type HypervisorPort } from "../libxc/hypercalls.js";
+import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/hypercalls.js";
 import {
   xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
@@ -28,6 +28,20 @@ export type Flow = "legacy" | "claim" | "claim+node-create";
 export type Policy = "xenopsd" | "libxl";
 export const FLOWS: readonly Flow[] = ["legacy", "claim", "claim+node-create"];
 export const POLICIES: readonly Policy[] = ["xenopsd", "libxl"];
+/**
+ * How xenopsd's C stubs were built (xapi-project/xen-api e2ee48d6,
+ * ocaml/libs/xenctrl-ext/xenctrlext_stubs.c): `stub_xenctrlext_domain_claim_pages` — the one
+ * stub behind both the node claim (numa_placement) and the global claim (build_pre) — calls
+ * `xc_domain_claim_pages_node` only `#ifdef XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES` (XenServer's Xen
+ * headers) and otherwise raises ENOSYS without a hypercall; `stub_xenctrlext_numa_meminfo`
+ * falls back to xc_numainfo with claimed = 0 without XEN_SYSCTL_numa_meminfo.
+ *  - "xenserver" (default): built against XenServer's Xen: claims reach the hypervisor.
+ *  - "upstream": built against upstream Xen headers: every claim fails with ENOSYS, which
+ *    numa_placement ("local claim not available": affinity anyway) and build_pre ("Continue
+ *    without global claims") both ignore, so no claim is made and the builds race unclaimed.
+ */
+export type XenopsdBuild = "xenserver" | "upstream";
+export const XENOPSD_BUILDS: readonly XenopsdBuild[] = ["xenserver", "upstream"];
 
 export interface VmSpec {
   name: string;
@@ -42,6 +56,8 @@ export interface VmStartOptions {
   vms: VmSpec[];
   /** Resize the paging pool to xenopsd's shadow_mib in build_pre (default true). */
   pagingPool?: boolean;
+  /** xenopsd's build variant (default "xenserver"): see XenopsdBuild. */
+  xenopsd?: XenopsdBuild;
 }
 
 export interface VmOutcome {
@@ -89,6 +105,7 @@ interface VmCtx {
 /** What the planners see of the host. */
 interface HostView {
   xch: XcInterface;
+  xenopsd: XenopsdBuild;
   numa: NumaHierarchy | undefined;
   cpuToNode: number[];
 }
@@ -121,8 +138,10 @@ function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memory
   if (view.numa === undefined) return [];
   const info = xc_numainfo(view.xch);
   const numa = view.numa;
+  // The upstream build reads xc_numainfo (claimed = 0) instead of XS numa_meminfo.
+  const claimed = (n: { claimedPages: number }): number => (subtractClaims && view.xenopsd === "xenserver" ? n.claimedPages : 0);
   const resources = info.nodes.map((n, i) =>
-    numa.resource(i, Math.max(0, (n.memfreePages - (subtractClaims ? n.claimedPages : 0)) * PAGE_SIZE)));
+    numa.resource(i, Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE)));
   const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus });
   return p?.nodes ?? [];
 }
@@ -157,16 +176,23 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
     setSoftAffinity(view, ctx, nodes);
   };
   if (!claims) { if (nodes.length > 0) affinity(); return; }
+  // Xenctrlext.domain_claim_pages: the upstream build's stub raises ENOSYS before any hypercall.
+  const claim = (fn: () => number): number => {
+    if (view.xenopsd === "xenserver") return fn();
+    xch.errno = ENOSYS;
+    return -1;
+  };
   const node = nodes[0];
   if (nodes.length === 1 && node !== undefined) {
     // numa_placement: node claim first; ENOMEM → no affinity; other errors (node claims not
     // supported) → affinity anyway. Only a successful claim becomes xenguest's -mem_pnode.
-    const rc = xc_domain_claim_memory(xch, ctx.domid, [{ pages: ctx.mem.build_claim_pages, node }]);
+    const rc = claim(() => xc_domain_claim_memory(xch, ctx.domid, [{ pages: ctx.mem.build_claim_pages, node }]));
     if (rc === 0) { affinity(); ctx.pnode = node; return; }
     if (xch.errno !== ENOMEM) affinity();
   }
-  // build_pre: no node claim → global claim of the same amount (CA-422187: always claim).
-  if (xc_domain_claim_pages(xch, ctx.domid, ctx.mem.build_claim_pages) !== 0 && xch.errno === ENOMEM) {
+  // build_pre: no node claim → global claim of the same amount (CA-422187: always claim);
+  // ENOMEM fails the start, any other error (ENOSYS) continues without a claim.
+  if (claim(() => xc_domain_claim_pages(xch, ctx.domid, ctx.mem.build_claim_pages)) !== 0 && xch.errno === ENOMEM) {
     ctx.error = "Not_enough_memory (global claim failed with ENOMEM)";
   }
 }
@@ -280,7 +306,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const cpuToNode = xc_cputopoinfo(xch);
   const distances = xc_numainfo(xch).distances;
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
-  const view: HostView = { xch, numa: NumaHierarchy.make(distances, cpuToNode), cpuToNode };
+  const view: HostView = { xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode), cpuToNode };
   const pagingPool = opts.pagingPool ?? true;
   const ctxs: VmCtx[] = opts.vms.map((spec) => ({
     spec, mem: hvmMemory(spec.mem_mib, spec.vcpus), domid: -1, planned: [],
