@@ -32,6 +32,12 @@ export interface HostNode {
   ranges: MemRange[];
   /** pCPU ids on this node. May be empty (memory-only node). */
   cpus: number[];
+  /**
+   * SMT threads per core (default 1). The node's CPUs are its cores' threads with siblings
+   * adjacent (cpus[k] is thread k mod t of core ⌊k / t⌋), one socket per node: the compact
+   * spec's convention, stated rather than guessed (docs/sim.md, "SMT").
+   */
+  threadsPerCore?: number;
 }
 
 export interface HostSpec {
@@ -111,8 +117,12 @@ export function hostSpecFromCompact(json: unknown, loc: Location = {}): HostSpec
   nodesJson.forEach((nj: unknown, id) => {
     const what = `host.nodes[${id}]`;
     if (!isObject(nj)) throw new UsageError(`${what} must be an object`, loc, "E_SIM_HOST");
-    checkKeys(nj, ["mem_mib", "ranges", "cpus"], what, loc);
+    checkKeys(nj, ["mem_mib", "ranges", "cpus", "threads_per_core"], what, loc);
     const cpus = uint(nj["cpus"] ?? 0, `${what}.cpus`, loc, 4096);
+    const tpc = nj["threads_per_core"] === undefined ? undefined : uint(nj["threads_per_core"], `${what}.threads_per_core`, loc, 8);
+    if (tpc !== undefined && (tpc === 0 || cpus % tpc !== 0)) {
+      throw new UsageError(`${what}.threads_per_core must be 1..8 and divide cpus (${cpus})`, loc, "E_SIM_HOST");
+    }
     const ranges: MemRange[] = [];
     if (nj["ranges"] !== undefined) {
       if (nj["mem_mib"] !== undefined) throw new UsageError(`${what}: give mem_mib or ranges, not both`, loc, "E_SIM_HOST");
@@ -133,7 +143,9 @@ export function hostSpecFromCompact(json: unknown, loc: Location = {}): HostSpec
     }
     const last = ranges[ranges.length - 1];
     if (last !== undefined) nextMfn = Math.max(nextMfn, last.baseMfn + last.pages);
-    nodes.push({ id, ranges, cpus: Array.from({ length: cpus }, (_, k) => nextCpu + k) });
+    const node: HostNode = { id, ranges, cpus: Array.from({ length: cpus }, (_, k) => nextCpu + k) };
+    if (tpc !== undefined && tpc > 1) node.threadsPerCore = tpc;
+    nodes.push(node);
     nextCpu += cpus;
   });
   const spec: HostSpec = { nodes, distances: parseDistances(json["distances"], nodes.length, loc) };
@@ -183,3 +195,24 @@ export function validateHostSpec(spec: HostSpec, loc: Location = {}): void {
   if (all.length === 0) throw new UsageError("host: no memory on any node", loc, "E_SIM_HOST");
 }
 
+
+/** One entry of XEN_SYSCTL_cputopoinfo (`xen_sysctl_cputopo`): core and socket ids, node. */
+export interface CpuTopo {
+  core: number;
+  socket: number;
+  node: number;
+}
+
+/**
+ * Per pCPU id (dense array; CPUs not on any node are absent as `undefined`): its core, socket and
+ * node under the HostNode convention (siblings adjacent, one socket per node). Core ids count
+ * within the socket, as Xen's `cpu_core_id` does.
+ */
+export function cpuTopology(spec: HostSpec): (CpuTopo | undefined)[] {
+  const out: (CpuTopo | undefined)[] = [];
+  for (const n of spec.nodes) {
+    const t = n.threadsPerCore ?? 1;
+    n.cpus.forEach((cpu, k) => { out[cpu] = { core: Math.floor(k / t), socket: n.id, node: n.id }; });
+  }
+  return out;
+}

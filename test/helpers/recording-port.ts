@@ -33,7 +33,7 @@ export class RecordingPort implements HypervisorPort {
   destroydomain(): number { return 0; }
   physinfo(): PhysInfo { return { totalPages: 0, freePages: 0, outstandingPages: 0, nrCpus: 1, nrNodes: 1 }; }
   numainfo(): NumaInfo { return { nodes: [], distances: [] }; }
-  cpu_to_node(): number[] { return [0]; }
+  cputopoinfo(): { core: number; socket: number; node: number }[] { return [{ core: 0, socket: 0, node: 0 }]; }
   getdomaininfo(): undefined { return undefined; }
   domids(): number[] { return []; }
 

@@ -11,6 +11,10 @@ import { runCli } from "../helpers/cli.js";
 import { simHost } from "../helpers/sim-host.js";
 import { prepareVmStart, type VmStartResult } from "../../src/sim/xenopsd/vm_start.js";
 import { interleave } from "../../src/sim/libxc/scheduler.js";
+import { createHost } from "../../src/sim/hypervisor/index.js";
+import { hypervisorPort } from "../../src/sim/libxc/port.js";
+import { xc_cputopoinfo, xc_interface_open } from "../../src/sim/libxc/xenctrl.js";
+import { NumaHierarchy } from "../../src/sim/xenopsd/topology.js";
 
 const samples = "samples/scenarios";
 
@@ -191,5 +195,58 @@ describe("sim fidelity: xenopsd build variant (issue 17)", () => {
     const [vm1, , vm3] = r.result.vms;
     expect(r.result.totals.started).to.equal(3);
     expect(Math.min(vm1?.localPercent ?? 100, vm3?.localPercent ?? 100)).to.be.below(100);
+  });
+});
+
+describe("sim fidelity: SMT, cores and xenopsd's plan_valid (issue 17)", () => {
+  const smtHost = (tpc: number): Record<string, unknown> => ({
+    nodes: [{ mem_mib: 8192, cpus: 8, threads_per_core: tpc }, { mem_mib: 8192, cpus: 8, threads_per_core: tpc }],
+  });
+
+  it("xc_cputopoinfo reports core and socket ids (siblings adjacent, one socket per node)", () => {
+    const scn = parseScenario({ host: smtHost(2), steps: [] });
+    const port = hypervisorPort(createHost(inlineHost(scn)));
+    const topo = xc_cputopoinfo(xc_interface_open(port));
+    expect(topo.map((t) => t.core)).to.deep.equal([0, 0, 1, 1, 2, 2, 3, 3, 0, 0, 1, 1, 2, 2, 3, 3]);
+    expect(topo.map((t) => t.socket)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]);
+    // domain.ml numa_hierarchy: distinct core ids per node.
+    expect(NumaHierarchy.nodeCoresOf(topo, 2)).to.deep.equal([4, 4]);
+  });
+
+  // Best_effort asks for cores = vcpus (xenops_server.ml cores_of_numa_affinity_policy);
+  // plan_valid wants remaining cores ≤ 0. Two nodes of 8 CPUs: with 2 threads per core a node has
+  // 4 cores, so a 6-vCPU VM fits no single node (cores 6 − 4 = 2 left) and gets the pair [0, 1]
+  // (8 cores); numa_placement makes no node claim and sets no affinity for a multi-node plan
+  // ("can't fit a single NUMA node"), build_pre claims 2048 MiB × 256 = 524 288 pages globally.
+  // With one thread per core (8 cores) it fits node 0 (tie on node_usage, compare [0] < [1]).
+  // A 4-vCPU VM fits one SMT node (4 cores).
+  const run = (tpc: number, vcpus: number): unknown => {
+    const scn = parseScenario({
+      host: smtHost(tpc), xen: { version: "staging", nodeClaims: "v4" },
+      steps: [
+        { op: "vm_start", flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm", mem_mib: 2048, vcpus }] },
+      ],
+    });
+    const r = runScenario(scn, inlineHost(scn));
+    const vm = (r.steps[0]?.result?.["vms"] as { plannedNodes: number[] }[])[0];
+    return vm?.plannedNodes;
+  };
+  it("6 vCPUs on 4-core SMT nodes: a two-node plan", () => { expect(run(2, 6)).to.deep.equal([0, 1]); });
+  it("6 vCPUs on 8-core nodes: node 0", () => { expect(run(1, 6)).to.deep.equal([0]); });
+  it("4 vCPUs on 4-core SMT nodes: node 0", () => { expect(run(2, 4)).to.deep.equal([0]); });
+
+  it("a two-node plan gets a global claim and no affinity; a one-node plan a node claim", () => {
+    for (const [tpc, claimNode] of [[2, undefined], [1, 0]] as const) {
+      const port = hypervisorPort(createHost(inlineHost(parseScenario({ host: smtHost(tpc), steps: [] })), { nodeClaims: "v4" }));
+      const p = prepareVmStart(port, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm", mem_mib: 2048, vcpus: 6 }] });
+      const numa = port.numainfo();
+      expect(port.physinfo().outstandingPages).to.equal(524288);
+      expect(numa.nodes.map((n) => n.claimedPages)).to.deep.equal(claimNode === 0 ? [524288, 0] : [0, 0]);
+      expect(p.planned()).to.deep.equal([claimNode === 0 ? [0] : [0, 1]]);
+    }
+  });
+
+  it("rejects threads_per_core that does not divide cpus", () => {
+    expect(() => parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 6, threads_per_core: 4 }] }, steps: [] })).to.throw(/threads_per_core must be 1..8 and divide cpus/);
   });
 });

@@ -21,6 +21,13 @@ export interface MemoryClaim {
   node: number | "host";
 }
 
+/** `xen_sysctl_cputopo_t`. */
+export interface CpuTopo {
+  core: number;
+  socket: number;
+  node: number;
+}
+
 export interface NumaInfoNode {
   /** node_spanned_pages × 4 KiB in Xen; here in pages. */
   memsizePages: number;
@@ -81,8 +88,8 @@ export interface HypervisorPort {
   destroydomain(domid: number): number;
   physinfo(): PhysInfo;
   numainfo(): NumaInfo;
-  /** XEN_SYSCTL_cputopoinfo: node of every CPU. */
-  cpu_to_node(): number[];
+  /** XEN_SYSCTL_cputopoinfo: core, socket and node of every CPU. */
+  cputopoinfo(): CpuTopo[];
   getdomaininfo(domid: number): DomainInfo | undefined;
   /** All live domains (libxl's placement counts their vCPUs per node). */
   domids(): number[];

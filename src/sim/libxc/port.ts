@@ -4,7 +4,7 @@
  * hypervisor's {node, exact}, bytes → pages, per-node records → arrays. No policy.
  */
 import type { Hypervisor } from "../hypervisor/index.js";
-import { cpuToNode } from "../host.js";
+import { cpuTopology } from "../host.js";
 import { EINVAL, XEN_INVALID_NODE_DIST, type DomainInfo, type HypervisorPort, type NumaInfo, type PhysInfo } from "./hypercalls.js";
 import { decodeMemFlags } from "./memflags.js";
 import { PAGE_SIZE } from "../units.js";
@@ -56,7 +56,8 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
         distances: info.nodes.map((n) => n.distances.map((d) => (d === NUMA_NO_DISTANCE ? XEN_INVALID_NODE_DIST : d))),
       };
     },
-    cpu_to_node: () => cpuToNode(hv.host).map((n) => n ?? 0),
+    // CPUs the host spec does not place (none today) would read as node 0, core 0.
+    cputopoinfo: () => Array.from(cpuTopology(hv.host), (t) => t ?? { core: 0, socket: 0, node: 0 }),
     getdomaininfo(domid): DomainInfo | undefined {
       const d = hv.getdomaininfo(domid);
       if (d === undefined) return undefined;

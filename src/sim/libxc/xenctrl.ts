@@ -3,7 +3,7 @@
  * names and the same return convention (0 / extents done on success, -1 with `errno` on failure),
  * so xenguest and the toolstacks above read like their C and OCaml originals.
  */
-import { EBUSY, ESRCH, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+import { EBUSY, ESRCH, type CpuTopo, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
 
 /** Populated extents per order, per domain: instrumentation (what `xl debug-keys u` cannot tell). */
 export interface ExtentCounts {
@@ -137,7 +137,7 @@ export function xc_numainfo(xch: XcInterface): NumaInfo {
   return xch.hv.numainfo();
 }
 
-/** xc_cputopoinfo reduced to the node of each CPU. */
-export function xc_cputopoinfo(xch: XcInterface): number[] {
-  return xch.hv.cpu_to_node();
+/** xc_cputopoinfo: core, socket and node of each CPU (`xc_cputopo_t`). */
+export function xc_cputopoinfo(xch: XcInterface): CpuTopo[] {
+  return xch.hv.cputopoinfo();
 }

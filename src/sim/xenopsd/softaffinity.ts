@@ -11,12 +11,15 @@ export interface Plan {
 }
 
 /**
- * NUMARequest.shrink / plan_valid: fold the candidate's nodes into the request. plan_valid checks
- * the remaining memory and vCPUs only (a core count in the request is not a constraint there).
+ * NUMARequest.shrink / plan_valid: fold the candidate's nodes into the request; valid when
+ * `NUMARequest.fits remaining NUMAResource.empty`: no memory, vCPUs or cores left to find
+ * (xen-api e2ee48d6 topology.ml; the cores term since 3671ba0e7e "CA-420968: track number of
+ * physical cores during a NUMA planning request").
  */
 function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[]): Plan | undefined {
   let memory = req.memory;
   let vcpus = req.vcpus;
+  let cores = req.cores ?? 0;
   const cpus: number[] = [];
   let memfree = 0;
   for (const n of nodes) {
@@ -24,10 +27,11 @@ function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[])
     if (r === undefined) return undefined;
     memory = Math.max(0, memory - r.memfree);
     vcpus = Math.max(0, vcpus - r.cpus.length);
+    cores = Math.max(0, cores - r.cores);
     cpus.push(...r.cpus);
     memfree += r.memfree;
   }
-  if (memory > 0 || vcpus > 0) return undefined;
+  if (memory > 0 || vcpus > 0 || cores > 0) return undefined;
   return { nodes, cpus: cpus.sort((a, b) => a - b), memfree };
 }
 

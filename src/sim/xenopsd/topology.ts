@@ -10,6 +10,8 @@ const SELF_DISTANCE = 10;
 /** NUMAResource.t: what a node (or a union of nodes) offers. Memory in bytes. */
 export interface NumaResource {
   cpus: number[];
+  /** Physical cores (distinct core ids of the node's CPUs; 3671ba0e7e). */
+  cores: number;
   memfree: number;
 }
 
@@ -17,6 +19,11 @@ export interface NumaResource {
 export interface NumaRequest {
   memory: number;
   vcpus: number;
+  /**
+   * Physical cores wanted (3671ba0e7e): Xenops_server.cores_of_numa_affinity_policy gives
+   * `vcpus` for Best_effort (and Best_effort_hard), 0 for Any / Prio_mem_only. Default 0.
+   */
+  cores?: number;
 }
 
 export interface Candidate {
@@ -32,7 +39,7 @@ export class NumaHierarchy {
   readonly nodeUsage: number[];
   readonly candidates: Candidate[];
 
-  private constructor(readonly distances: number[][], readonly nodeCpus: number[][]) {
+  private constructor(readonly distances: number[][], readonly nodeCpus: number[][], readonly nodeCores: number[]) {
     this.nodeUsage = distances.map(() => 0);
     this.candidates = genCandidates(distances);
   }
@@ -41,7 +48,7 @@ export class NumaHierarchy {
    * NUMA.make: CPUs on unreachable nodes are dropped; no NUMA (undefined) if every node is CPU-less
    * or the matrix is unreasonable (a diagonal other than 10/unreachable, or an entry below 10).
    */
-  static make(distances: number[][], cpuToNode: number[]): NumaHierarchy | undefined {
+  static make(distances: number[][], cpuToNode: number[], nodeCores?: number[]): NumaHierarchy | undefined {
     const nodeCpus: number[][] = distances.map(() => []);
     cpuToNode.forEach((node, cpu) => {
       const self = distances[node]?.[node];
@@ -53,13 +60,24 @@ export class NumaHierarchy {
       return (d === UNREACHABLE_DISTANCE || d === SELF_DISTANCE) && row.every((x) => x >= SELF_DISTANCE || x === UNREACHABLE_DISTANCE);
     });
     if (!reasonable) return undefined;
-    return new NumaHierarchy(distances, nodeCpus);
+    // Without core ids every CPU counts as a core (one thread per core).
+    return new NumaHierarchy(distances, nodeCpus, nodeCores ?? nodeCpus.map((c) => c.length));
   }
 
-  /** NUMA.resource: a node's CPUs and free memory (its core count only matters to NUMARequest.fits, not to plan). */
+  /**
+   * domain.ml numa_hierarchy: node_cores = the number of distinct `core` ids among the node's
+   * CPUs in xc_cputopoinfo (IntSet per node).
+   */
+  static nodeCoresOf(topo: readonly { core: number; node: number }[], nodes: number): number[] {
+    const sets = Array.from({ length: nodes }, () => new Set<number>());
+    for (const t of topo) sets[t.node]?.add(t.core);
+    return sets.map((s) => s.size);
+  }
+
+  /** NUMA.resource: a node's CPUs, physical cores and free memory. */
   resource(node: number, memfree: number): NumaResource {
     const cpus = this.nodeCpus[node] ?? [];
-    return { cpus, memfree };
+    return { cpus, cores: this.nodeCores[node] ?? 0, memfree };
   }
 
   /**

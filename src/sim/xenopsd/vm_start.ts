@@ -142,7 +142,8 @@ function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memory
   const claimed = (n: { claimedPages: number }): number => (subtractClaims && view.xenopsd === "xenserver" ? n.claimedPages : 0);
   const resources = info.nodes.map((n, i) =>
     numa.resource(i, Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE)));
-  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus });
+  // Best_effort: cores_of_numa_affinity_policy = vcpus (xenops_server.ml).
+  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores: ctx.spec.vcpus });
   return p?.nodes ?? [];
 }
 
@@ -303,10 +304,12 @@ export interface PreparedVmStart {
 
 export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
   const xch = xc_interface_open(hv);
-  const cpuToNode = xc_cputopoinfo(xch);
+  const topo = xc_cputopoinfo(xch);
+  const cpuToNode = topo.map((t) => t.node);
   const distances = xc_numainfo(xch).distances;
+  const nodeCores = NumaHierarchy.nodeCoresOf(topo, distances.length);
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
-  const view: HostView = { xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode), cpuToNode };
+  const view: HostView = { xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode };
   const pagingPool = opts.pagingPool ?? true;
   const ctxs: VmCtx[] = opts.vms.map((spec) => ({
     spec, mem: hvmMemory(spec.mem_mib, spec.vcpus), domid: -1, planned: [],
