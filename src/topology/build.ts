@@ -170,6 +170,7 @@ function cxlModel(tables: readonly DecodedTable[], entries: readonly SratEntry[]
   return buildCxl({
     cedt: cedtT === undefined ? undefined : cedtView(cedtT),
     genericPorts, hostBridgeDevices: ns.cxlHostBridges ?? [],
+    rootDevices: tables.some((t) => t.signature === "DSDT" || t.signature === "SSDT") ? ns.cxlRoots ?? [] : undefined,
     linux: {
       kernel, sratUsed: sratPresent && linux.rejected === undefined, sratBlocks, nodesUsed: linux.map.size, maxNodes,
       maxPxm: linux.order.length === 0 ? undefined : Math.max(...linux.order),

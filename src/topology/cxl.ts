@@ -87,6 +87,8 @@ export interface GenericPortInfo {
 
 export interface CxlModel {
   kernel: string;
+  /** ACPI0017 CXL root devices in the namespace (undefined: no DSDT/SSDT among the sources). */
+  rootDevices?: string[];
   hostBridges: CxlHostBridge[];
   windows: CxlWindow[];
   genericPorts: GenericPortInfo[];
@@ -173,6 +175,8 @@ export interface CxlInput {
   cedt: CedtView | undefined;
   genericPorts: { pxm: number; enabled: boolean; hid?: string; uid?: number; at: EntryLocation }[];
   hostBridgeDevices: readonly CxlHostBridgeDevice[];
+  /** ACPI0017 devices; undefined when there is no namespace to look in. */
+  rootDevices: readonly string[] | undefined;
   linux: LinuxState;
 }
 
@@ -211,6 +215,7 @@ export function buildCxl(input: CxlInput): CxlModel | undefined {
     xen: "Xen does not read the CEDT: windows the SRAT does not cover get no Xen node (CXL memory there is not Xen's to allocate)",
   };
   if (firstFakePxm !== undefined && actions.some((a) => a.action === "new-node")) model.firstFakePxm = firstFakePxm;
+  if (input.rootDevices !== undefined) model.rootDevices = [...input.rootDevices];
   return model;
 }
 

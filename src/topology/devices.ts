@@ -19,6 +19,8 @@ export interface NamespaceLocality {
    * by `_UID`, and Linux's cxl_acpi reads their node from `_PXM`.
    */
   cxlHostBridges?: CxlHostBridgeDevice[];
+  /** CXL root devices (_HID ACPI0017): cxl_acpi binds to it, and its _DSM offers the QTG ids. */
+  cxlRoots?: string[];
 }
 
 export interface CxlHostBridgeDevice { path: string; uid?: number | string; pxm?: number; pxmDynamic?: boolean }

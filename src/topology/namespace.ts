@@ -35,8 +35,10 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     return false;
   };
   const cxlHostBridges: CxlHostBridgeDevice[] = [];
+  const cxlRoots: string[] = [];
   for (const d of ns.devices) {
     const p = d.pxm;
+    if (d.hid?.static === true && d.hid.value === "ACPI0017" && !isAbsent(d.path)) cxlRoots.push(d.path);
     if (d.hid?.static === true && d.hid.value === "ACPI0016" && !isAbsent(d.path)) {
       const hb: CxlHostBridgeDevice = { path: d.path };
       if (d.uid?.static === true) hb.uid = d.uid.value;
@@ -73,5 +75,8 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
       source: describeProvenance(blocks[0]?.source ?? { file: "" }),
     });
   }
-  return cxlHostBridges.length > 0 ? { devices, sli, dynamic, diagnostics, cxlHostBridges } : { devices, sli, dynamic, diagnostics };
+  const out: NamespaceLocality = { devices, sli, dynamic, diagnostics };
+  if (cxlHostBridges.length > 0) out.cxlHostBridges = cxlHostBridges;
+  if (cxlRoots.length > 0) out.cxlRoots = cxlRoots;
+  return out;
 }
