@@ -63,6 +63,6 @@ export function cxlText(t: Topology, bytes: Bytes): string[] {
       : "ignored (no node; HMAT reads Generic Ports from 6.8)";
     lines.push(`  generic port ${who} on PXM ${g.pxm}: Linux ${c.kernel}: ${linux}`);
   }
-  lines.push(`  Xen: ${c.xen}`);
+  if (c.windows.length > 0) lines.push(`  Xen: ${c.xen}`);
   return lines;
 }
