@@ -48,7 +48,7 @@ export function valuesArb(spec: StructSpec, skip: ReadonlySet<string> = new Set(
       if (f.kind !== "array") continue;
       const n = f.count?.(vals) ?? 0;
       if (f.element === "u64") { lists[f.key] = fc.array(fc.bigInt(0n, 0xffffffffffffffffn), { minLength: n, maxLength: n }); continue; }
-      const max = maxOf[(f.element ?? "u8") as Exclude<ScalarKind, "u64">];
+      const max = maxOf[f.element ?? "u8"];
       lists[f.key] = fc.array(fc.integer({ min: 0, max }), { minLength: n, maxLength: n });
     }
     return fc.record(lists).map((l) => ({ ...vals, ...l }));
