@@ -24,7 +24,7 @@ function line(offset: number, length: number, label: string, value: string): str
   return `${prefix(offset, length)} ${label.padStart(LABEL_WIDTH)} : ${value}`;
 }
 
-function hexBytes(b: Uint8Array | readonly number[]): string {
+function hexBytes(b: Uint8Array | readonly (number | bigint)[]): string {
   return Array.from(b, (x) => hexPad(x, 2)).join(" ");
 }
 
@@ -53,13 +53,13 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     const at = s.offsets[f.key] ?? s.offset;
     if (f.kind === "array") {
       // iasl prints one line per list element with the same label.
-      (v as number[]).forEach((x, i) => { out.push(line(at + i * f.size, f.size, f.label, hexPad(x, f.size * 2))); });
+      (v as (number | bigint)[]).forEach((x, i) => { out.push(line(at + i * f.size, f.size, i === 0 ? f.firstLabel ?? f.label : f.label, hexPad(x, f.size * 2))); });
       continue;
     }
     let text = scalarText(f, v);
     if (f.role === "type" && typeName !== undefined) text = `${hexPad(v as number, f.size * 2)} [${typeName}]`;
     out.push(line(at, f.size, f.label, text));
-    for (const b of f.bits ?? []) {
+    for (const b of f.quietBits === true ? [] : f.bits ?? []) {
       const bv = bitValue(v as number, b);
       out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? bv.toString(16).toUpperCase() : hexPad(bv, b.digits)}`);
     }

@@ -4,6 +4,7 @@
  * binaries plus the same tables as acpidump text); a test checks the files are up to date.
  */
 import { buildTable } from "./encode.js";
+import { cedt } from "./tables/cedt.js";
 import type { SubtableModel } from "./encode.js";
 import { hmat } from "./tables/hmat.js";
 import { madt } from "./tables/madt.js";
@@ -17,8 +18,14 @@ export interface SampleNode {
   pxm: number;
   /** APIC IDs of the node's CPUs. */
   apicIds: number[];
-  /** Memory ranges [base, length] in bytes. */
-  memory: [bigint, bigint][];
+  /** Memory ranges [base, length] in bytes, optionally with SRAT flags (default: enabled). */
+  memory: ([bigint, bigint] | [bigint, bigint, number])[];
+}
+
+/** A CEDT: CXL host bridges (CHBS) and fixed memory windows (CFMWS). */
+export interface SampleCedt {
+  hostBridges: { uid: number; registerBase: bigint }[];
+  windows: { base: bigint; size: bigint; eniw: number; granularity: number; restrictions: number; qtgId: number; targets: number[] }[];
 }
 
 export interface SampleHost {
@@ -30,6 +37,31 @@ export interface SampleHost {
   distances: number[][];
   /** HMAT read/write latency (ps) and bandwidth (MB/s) per initiator PXM -> target PXM, in base units. */
   hmat: { latencyBase: bigint; bandwidthBase: bigint; readLatency: number[][]; writeLatency: number[][]; readBandwidth: number[][]; writeBandwidth: number[][] };
+  /** SRAT Generic Port Affinity entries (ACPI handle: _HID and _UID). */
+  genericPorts?: { pxm: number; hid: string; uid: number }[];
+  cedt?: SampleCedt;
+}
+
+/** An SRAT device handle for an ACPI device: 8-byte _HID, 4-byte _UID, 4 reserved bytes. */
+function acpiHandle(hid: string, uid: number): Uint8Array {
+  const h = new Uint8Array(16);
+  for (let i = 0; i < 8 && i < hid.length; i++) h[i] = hid.charCodeAt(i) & 0xff;
+  new DataView(h.buffer).setUint32(8, uid >>> 0, true);
+  return h;
+}
+
+function cedtTable(c: SampleCedt, oemTableId: string): Uint8Array {
+  const chbs: SubtableModel[] = c.hostBridges.map((b) => ({
+    type: 0, values: { reserved: 0, uid: b.uid, cxlVersion: 1, reserved2: 0, registerBase: b.registerBase, registerLength: 0x10000n },
+  }));
+  const cfmws: SubtableModel[] = c.windows.map((w) => ({
+    type: 1,
+    values: {
+      reserved: 0, reserved2: 0, windowBaseAddress: w.base, windowSize: w.size, interleaveMembers: w.eniw, interleaveArithmetic: 0,
+      reserved3: 0, granularity: w.granularity, restrictions: w.restrictions, qtgId: w.qtgId, interleaveTargets: w.targets,
+    },
+  }));
+  return buildTable(cedt, { header: header(oemTableId, 1), fixed: {}, subtables: [...chbs, ...cfmws] });
 }
 
 const header = (oemTableId: string, revision: number) => ({
@@ -43,11 +75,15 @@ export function sampleTables(host: SampleHost): { signature: string; bytes: Uint
     type: 0,
     values: { proximityDomainLow8: n.pxm & 0xff, apicId: apic, flags: enabled, localSapicEid: 0, proximityDomainHigh24: n.pxm >>> 8, clockDomain: 0 },
   })));
-  const memEntries: SubtableModel[] = host.nodes.flatMap((n) => n.memory.map(([base, length]) => ({
+  const memEntries: SubtableModel[] = host.nodes.flatMap((n) => n.memory.map(([base, length, flags]) => ({
     type: 1,
-    values: { proximityDomain: n.pxm, reserved1: 0, baseAddress: base, addressLength: length, reserved2: 0, flags: enabled, reserved3: 0n },
+    values: { proximityDomain: n.pxm, reserved1: 0, baseAddress: base, addressLength: length, reserved2: 0, flags: flags ?? enabled, reserved3: 0n },
   })));
-  const sratBytes = buildTable(srat, { header: header(host.oemTableId, 3), fixed: { tableRevision: 1, reserved: 0n }, subtables: [...cpuEntries, ...memEntries] });
+  const portEntries: SubtableModel[] = (host.genericPorts ?? []).map((g) => ({
+    type: 6,
+    values: { reserved1: 0, deviceHandleType: 0, proximityDomain: g.pxm, deviceHandle: acpiHandle(g.hid, g.uid), flags: enabled, reserved2: 0 },
+  }));
+  const sratBytes = buildTable(srat, { header: header(host.oemTableId, 3), fixed: { tableRevision: 1, reserved: 0n }, subtables: [...cpuEntries, ...memEntries, ...portEntries] });
 
   const n = host.distances.length;
   const slitBytes = buildTable(slit, { header: header(host.oemTableId, 1), fixed: { localityCount: BigInt(n), entries: host.distances.flat() } });
@@ -78,7 +114,9 @@ export function sampleTables(host: SampleHost): { signature: string; bytes: Uint
     header: header(host.oemTableId, 2), fixed: { reserved: 0 },
     subtables: [...attrs, matrix(1, h.latencyBase, h.readLatency), matrix(2, h.latencyBase, h.writeLatency), matrix(4, h.bandwidthBase, h.readBandwidth), matrix(5, h.bandwidthBase, h.writeBandwidth)],
   });
-  return [{ signature: "APIC", bytes: madtBytes }, { signature: "SRAT", bytes: sratBytes }, { signature: "SLIT", bytes: slitBytes }, { signature: "HMAT", bytes: hmatBytes }];
+  const out = [{ signature: "APIC", bytes: madtBytes }, { signature: "SRAT", bytes: sratBytes }, { signature: "SLIT", bytes: slitBytes }, { signature: "HMAT", bytes: hmatBytes }];
+  if (host.cedt !== undefined) out.push({ signature: "CEDT", bytes: cedtTable(host.cedt, host.oemTableId) });
+  return out;
 }
 
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
@@ -120,4 +158,41 @@ export const fourNode: SampleHost = (() => {
   };
 })();
 
-export const sampleHosts: readonly SampleHost[] = [twoSocket, fourNode];
+/**
+ * A 2-socket host with CXL memory, laid out as QEMU's q35 CXL machines and real platforms do it
+ * (QEMU hw/acpi/cxl.c: CHBS per pxb-cxl host bridge with _UID = bus number, CXL 2.0, 64 KiB of
+ * component registers; CFMWS with restrictions 0x0F and QTG 0; real BIOSes describe programmed CXL
+ * memory in the SRAT with flags 0x0B, Linux Documentation/driver-api/cxl/platform/acpi/srat.rst):
+ * - PXM 0/1: 8 CPUs and 16 GiB each; SLIT 10/21 and 14/24 to the CXL PXM;
+ * - PXM 2: CXL memory the BIOS programmed, in the SRAT as enabled + hot-pluggable + specific purpose,
+ *   covering the first 32 GiB of window 0 (64 GiB at 64 GiB, host bridge 12);
+ * - window 1: 256 GiB at 192 GiB, 2-way interleaved over host bridges 12 and 222, not in the SRAT:
+ *   Linux makes node 3 with fake PXM 3 for it;
+ * - SRAT Generic Ports for both host bridges (ACPI0016, PXM 8 and 9);
+ * - HMAT: local DRAM 90 ns / 100 GB/s, remote 150 ns / 50 GB/s, CXL 250-300 ns / 25 GB/s.
+ */
+export const cxlHost: SampleHost = (() => {
+  const distances = [[10, 21, 14], [21, 10, 24], [14, 24, 10]];
+  const lat = [[900, 1500, 2500], [1500, 900, 3000]];
+  const bw = [[1000, 500, 250], [500, 1000, 200]];
+  return {
+    name: "cxl", description: "2 sockets + CXL: SRAT-described CXL memory, a CFMWS window outside the SRAT, Generic Ports", oemTableId: "NKCXL",
+    nodes: [
+      { pxm: 0, apicIds: range(0, 8), memory: [[0n, 0xa0000n], [MiB, 2n * GiB - MiB], [4n * GiB, 14n * GiB]] },
+      { pxm: 1, apicIds: range(8, 8), memory: [[18n * GiB, 16n * GiB]] },
+      { pxm: 2, apicIds: [], memory: [[64n * GiB, 32n * GiB, 0x0b]] },
+    ],
+    distances,
+    hmat: { latencyBase: 100n, bandwidthBase: 100n, readLatency: lat, writeLatency: lat, readBandwidth: bw, writeBandwidth: bw },
+    genericPorts: [{ pxm: 8, hid: "ACPI0016", uid: 12 }, { pxm: 9, hid: "ACPI0016", uid: 222 }],
+    cedt: {
+      hostBridges: [{ uid: 12, registerBase: 0xfe000000n }, { uid: 222, registerBase: 0xfe010000n }],
+      windows: [
+        { base: 64n * GiB, size: 64n * GiB, eniw: 0, granularity: 0, restrictions: 0x0f, qtgId: 0, targets: [12] },
+        { base: 192n * GiB, size: 256n * GiB, eniw: 1, granularity: 5, restrictions: 0x0f, qtgId: 0, targets: [12, 222] },
+      ],
+    },
+  };
+})();
+
+export const sampleHosts: readonly SampleHost[] = [twoSocket, fourNode, cxlHost];

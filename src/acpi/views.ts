@@ -125,7 +125,7 @@ export function madtCpus(t: DecodedTable): MadtCpu[] {
 export function slitView(t: DecodedTable): SlitView | undefined {
   const f = t.fixed?.values;
   if (f === undefined || typeof f["localityCount"] !== "bigint") return undefined;
-  const entries = Array.isArray(f["entries"]) ? f["entries"] : [];
+  const entries = Array.isArray(f["entries"]) ? (f["entries"] as number[]) : [];
   return { at: locationOf(t, 36), localities: f["localityCount"], entries, tableLength: t.header.values["tableLength"] as number };
 }
 

@@ -1,6 +1,7 @@
 /** Shared options of the commands that read ACPI sources: declared once, parsed once. */
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
+import { DEFAULT_KERNEL, kernelText, parseKernel, type KernelVersion } from "../topology/kernel.js";
 
 const SOURCE_HELP = "table binary, directory (sysfs / acpidump -b), acpidump text, or - (default: /sys/firmware/acpi/tables)";
 
@@ -50,4 +51,19 @@ export function tableFilterOf(args: Record<string, unknown>): string[] | undefin
   const list = (Array.isArray(t) ? t : [t]).flatMap((x) => String(x).split(",")).map((x) => x.trim().toUpperCase()).filter((x) => x !== "");
   for (const sig of list) if (sig.length !== 4) throw new UsageError(`--table takes 4-character signatures (e.g. SRAT,SLIT), not "${sig}"`);
   return list.length > 0 ? list : undefined;
+}
+
+/** --kernel X.Y: the Linux version whose rules apply where they changed (CXL windows, tiers). */
+export function withKernel(y: Argv): Argv {
+  return y.option("kernel", {
+    type: "string", default: kernelText(DEFAULT_KERNEL),
+    describe: "Linux version for rules that changed: CXL window nodes (5.17, 6.7), Generic Ports (6.8), memory tiers (6.1, 6.7, 6.10)",
+  });
+}
+
+export function kernelOf(args: Record<string, unknown>): KernelVersion {
+  const k = args["kernel"];
+  if (k === undefined) return DEFAULT_KERNEL;
+  if (typeof k !== "string") throw new UsageError("--kernel takes one Linux version such as 6.1 or 6.12");
+  return parseKernel(k);
 }

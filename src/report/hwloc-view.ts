@@ -31,6 +31,7 @@
  *   (hwloc would add a Group for a tie between some but not all CPU nodes; we do not).
  */
 import { InputError } from "../errors.js";
+import { hwlocSubtype } from "../topology/kinds.js";
 import type { HmatPair } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE } from "../topology/distances.js";
@@ -59,6 +60,8 @@ export interface HwlocNumaNode {
   localMemory?: bigint;
   /** CPU-less nodes: the node whose locality they share; absent = Machine level. */
   near?: number;
+  /** hwloc's memory-kind subtype (only when the machine has more than one kind, as hwloc does). */
+  subtype?: string;
 }
 
 export interface HwlocMemattrValue { target: number; initiator: number; value: number }
@@ -183,6 +186,7 @@ export function hwlocView(t: Topology): HwlocView {
     if (near !== undefined) out.near = near;
     return [out];
   });
+  markSubtypes(nodes, t);
   if (distances !== undefined) {
     notes.push(["NumakitDistances", distances.source === "SLIT" ? "the SLIT" : `Linux's defaults (10 local, 20 remote): ${t.distances.reason ?? "the SLIT is not used"}`]);
   }
@@ -190,4 +194,21 @@ export function hwlocView(t: Topology): HwlocView {
   const view: HwlocView = { nodes, loosePus: linuxCpus({ cpus: t.unplacedCpus }).sort(ascending), memattrs, notes };
   if (distances !== undefined) view.distances = distances;
   return view;
+}
+
+/**
+ * hwloc_internal_memattrs_guess_memory_tiers names node kinds only when there is more than one
+ * tier (hwloc__guess_memory_tiers_types: one tier is "likely DRAM only", left unnamed).
+ */
+function markSubtypes(nodes: HwlocNumaNode[], t: Topology): void {
+  const byId = new Map(t.nodes.map((n) => [n.id, n]));
+  const subtypes = nodes.map((h) => {
+    const n = byId.get(h.os);
+    return n === undefined ? undefined : hwlocSubtype(n.kinds);
+  });
+  if (new Set(subtypes.filter((s) => s !== undefined)).size < 2) return;
+  nodes.forEach((h, i) => {
+    const s = subtypes[i];
+    if (s !== undefined) h.subtype = s;
+  });
 }

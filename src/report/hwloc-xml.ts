@@ -47,6 +47,8 @@ interface Obj {
   cpuset: number[];
   nodeset: number[];
   localMemory?: bigint;
+  /** hwloc's memory kind ("DRAM", "NVM", "SPM", "CXL-DRAM"): NUMANode.subtype. */
+  subtype?: string;
   infos: [string, string][];
   memory: Obj[];
   children: Obj[];
@@ -62,6 +64,7 @@ function buildTree(v: HwlocView): { root: Obj; numa: Map<number, Obj>; cpusetOf:
   const numaObj = (n: HwlocNumaNode, cpuset: number[]): Obj => {
     const o = obj("NUMANode", cpuset, { os: n.os, nodeset: [n.os], infos: n.pxm === undefined ? [] : [["ACPIProximityDomain", String(n.pxm)]] });
     if (n.localMemory !== undefined) o.localMemory = n.localMemory;
+    if (n.subtype !== undefined) o.subtype = n.subtype;
     numa.set(n.os, o);
     return o;
   };
@@ -106,7 +109,8 @@ function renderObj(o: Obj, indent: string, out: string[]): void {
   const a = attrs([
     ["type", o.type], ["os_index", o.os], ["cpuset", cpus], ["complete_cpuset", cpus], ["allowed_cpuset", machine ? cpus : undefined],
     ["nodeset", nodes], ["complete_nodeset", nodes], ["allowed_nodeset", machine ? nodes : undefined],
-    ["gp_index", o.gp], ["local_memory", o.localMemory],
+    // hwloc's export order (topology-xml.c): gp_index, name, subtype, then the NUMANode's local_memory.
+    ["gp_index", o.gp], ["subtype", o.subtype], ["local_memory", o.localMemory],
   ]);
   const kids = [...o.memory, ...o.children];
   if (o.infos.length === 0 && kids.length === 0) { out.push(`${indent}<object${a}/>`); return; }

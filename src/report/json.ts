@@ -6,6 +6,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Cpu, Initiator, MemoryRange, Topology } from "../topology/model.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { Validation } from "../validate/index.js";
+import { cxlJson, memoryTierJson } from "./cxl-json.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -58,9 +59,14 @@ export function topologyJson(t: Topology, v: Validation): Record<string, unknown
       memory: n.memory.map(memoryJson),
       memoryBytes: Number(n.memoryBytes),
       memoryBytesWithHotplug: Number(n.memoryBytesWithHotplug),
-      devices: n.devices,
+      // `uid` joins CXL host bridges to the CEDT; the device list keeps its documented shape.
+      devices: n.devices.map(({ uid: _uid, ...d }) => d),
       initiators: n.initiators.map(initiatorJson),
       itsIds: n.itsIds,
+      kind: n.kind,
+      kinds: n.kinds,
+      ...(n.memoryTier === undefined ? {} : { memoryTier: memoryTierJson(n.memoryTier) }),
+      ...(n.cxlWindow === undefined ? {} : { cxlWindow: { ...n.cxlWindow, base: hex(n.cxlWindow.base), size: hex(n.cxlWindow.size) } }),
     })),
     unplaced: {
       cpus: t.unplacedCpus.map(cpuJson),
@@ -71,6 +77,9 @@ export function topologyJson(t: Topology, v: Validation): Record<string, unknown
     distances: t.distances,
     hmat: hmatJson(t),
     msct: t.msct === undefined ? null : { ...t.msct, maxPhysicalAddress: hex(t.msct.maxPhysicalAddress), domains: t.msct.domains.map((d) => ({ ...d, memoryCapacity: hex(d.memoryCapacity) })) },
+    kernel: t.kernel,
+    cxl: t.cxl === undefined ? null : cxlJson(t.cxl),
+    memoryTiers: t.memoryTiers === undefined ? null : t.memoryTiers,
     verdicts: t.verdicts,
     counts: v.counts,
     diagnostics: v.diagnostics.map(diagnosticJson),

@@ -35,10 +35,17 @@ export function numactlBlock(t: Topology): string {
   // numa_init(dummy_numa_init)); its size is the e820/UEFI memory map, which is not in the tables,
   // so it prints as numactl prints an unknown size.
   const fallback = !t.verdicts.linux.usesSrat;
+  // Nodes Linux made for CXL windows are possible, not online (no memory at boot), and a PXM only a
+  // Generic Port names is no node at all: numactl lists online nodes only. `kept` indexes t.nodes
+  // and the distance matrix.
+  const kept = t.nodes.flatMap((n, i) => (n.kind === "cxl-window" || n.kind === "generic-port" ? [] : [i]));
   const nodes = fallback
     ? [{ id: 0, cpus: allLinuxCpus(t), size: "<not available>" }]
-    : t.nodes.map((n) => ({ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${n.memoryBytes >> 20n} MB` }));
-  const matrix = fallback ? [[10]] : t.distances.matrix;
+    : kept.flatMap((i) => {
+      const n = t.nodes[i];
+      return n === undefined ? [] : [{ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${n.memoryBytes >> 20n} MB` }];
+    });
+  const matrix = fallback ? [[10]] : kept.map((i) => kept.map((j) => t.distances.matrix[i]?.[j] ?? 0));
   const ids = nodes.map((n) => n.id);
   const lines = [`available: ${ids.length} nodes (${rangeList(ids)})`];
   for (const n of nodes) {

@@ -5,6 +5,7 @@ import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, TopologyNode } from "../topology/model.js";
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
+import { cxlText, nodeKindLines, tiersText } from "./cxl-text.js";
 
 const hex = (n: bigint | number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
 
@@ -102,6 +103,7 @@ function nodeTree(n: TopologyNode): string[] {
   const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
   return [
     head,
+    ...nodeKindLines(n, formatBytes),
     ...section("cpus", cpuLines(n.cpus)),
     ...section("memory", n.memory.map(memoryLine)),
     ...section("devices", limited(deviceLines(n.devices))),
@@ -208,6 +210,8 @@ export function topologyText(t: Topology, v: Validation): string {
       : "no SRAT: Linux and Xen run one node 0 with every CPU and all memory",
     ...distancesText(t),
     ...hmatText(t),
+    ...tiersText(t),
+    ...cxlText(t, formatBytes),
     ...(t.msct === undefined ? [] : ["", `MSCT: up to ${t.msct.maxProximityDomains} proximity domains, ${t.msct.maxClockDomains} clock domains, max address ${hex(t.msct.maxPhysicalAddress)}`]),
     ...unplacedText(t),
     "",

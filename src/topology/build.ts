@@ -15,11 +15,17 @@ import { PxmNodeMap, type Numbering } from "./numbering.js";
 import { entryPxm, isEnabled, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
 import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { verdicts } from "./verdicts.js";
+import { cedtView } from "../acpi/views-cedt.js";
+import { buildCxl, type CxlModel } from "./cxl.js";
+import { DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
+import { classifyNodes, cxlVerdict } from "./classify.js";
 
 export interface BuildOptions {
   numbering?: Numbering;
   namespace?: NamespaceLocality;
   limits?: Partial<OsLimits>;
+  /** Linux version for the rules that changed (CXL windows, Generic Ports, memory tiers). */
+  kernel?: KernelVersion;
 }
 
 /** The first table with a signature (firmware sometimes ships two; the OS uses the first). */
@@ -42,11 +48,14 @@ function deviceHandle(e: SratGeneric): DeviceHandle {
   return { type: "reserved", value: e.deviceHandleType };
 }
 
-/** PXMs in the order the chosen policy numbers them: the OS's walk, then any PXM it skipped. */
-function numberingOrder(policy: Numbering, linux: SratWalk, xen: SratWalk, all: readonly number[]): number[] {
+/**
+ * PXMs in the order the chosen policy numbers them: the OS's walk, then (Linux) the fake PXMs of
+ * CXL windows, which take the next node ids (acpi_parse_cfmws), then any PXM the OS skipped.
+ */
+function numberingOrder(policy: Numbering, linux: SratWalk, xen: SratWalk, all: readonly number[], fakePxms: readonly number[]): number[] {
   const seen = new Set<number>();
   const out: number[] = [];
-  const primary = policy === "xen" ? xen.order : linux.order;
+  const primary = policy === "xen" ? xen.order : [...linux.order, ...fakePxms];
   for (const p of [...primary, ...all]) if (!seen.has(p)) { seen.add(p); out.push(p); }
   return policy === "pxm" ? out.sort((a, b) => a - b) : out;
 }
@@ -67,11 +76,20 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const xen = walkXen(entries, revision, limits.xenMaxNumnodes);
   // Every PXM an enabled entry names, in table order, so no firmware fact is lost to a policy.
   const allPxms = entries.filter(isEnabled).map((e) => entryPxm(e, revision));
-  const pxmMap = PxmNodeMap.fromOrder(numbering, numberingOrder(numbering, linux, xen, allPxms));
+  const kernel = opts.kernel ?? DEFAULT_KERNEL;
+  const cxl = cxlModel(tables, entries, revision, linux, sratT !== undefined, ns, kernel, limits.linuxMaxNumnodes);
+  // CXL window nodes are Linux's own (Xen does not read the CEDT): only Linux numbering has them.
+  const windowNodes = numbering === "linux" ? (cxl?.windows ?? []).filter((w) => w.linux.action === "new-node") : [];
+  const fakePxms = windowNodes.flatMap((w) => (w.linux.pxm === undefined ? [] : [w.linux.pxm]));
+  const pxmMap = PxmNodeMap.fromOrder(numbering, numberingOrder(numbering, linux, xen, allPxms, fakePxms));
 
   const nodes = new Map<number, TopologyNode>();
   for (const [pxm, id] of pxmMap.entries()) {
-    nodes.set(id, { id, pxm, cpus: [], memory: [], memoryBytes: 0n, memoryBytesWithHotplug: 0n, devices: [], initiators: [], itsIds: [] });
+    nodes.set(id, { id, pxm, cpus: [], memory: [], memoryBytes: 0n, memoryBytesWithHotplug: 0n, devices: [], initiators: [], itsIds: [], kind: "empty", kinds: [] });
+  }
+  for (const w of windowNodes) {
+    const node = w.linux.pxm === undefined ? undefined : nodes.get(pxmMap.nodeOf(w.linux.pxm) ?? -1);
+    if (node !== undefined) node.cxlWindow = { index: w.index, base: w.base, size: w.size, targets: w.targets };
   }
   const nodeFor = (pxm: number): TopologyNode | undefined => {
     const id = pxmMap.nodeOf(pxm);
@@ -112,7 +130,8 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
 
   const ordered = [...nodes.values()].sort((a, b) => a.id - b.id);
   const slit = slitT === undefined ? undefined : slitView(slitT);
-  const distances = buildDistances(ordered.map((n) => n.pxm), slit, ns.sli);
+  // acpi_parse_slit runs before acpi_parse_cfmws: a window node's fake PXM never takes SLIT values.
+  const distances = buildDistances(ordered.map((n) => (n.cxlWindow === undefined ? n.pxm : Number.MAX_SAFE_INTEGER)), slit, ns.sli);
   const memoryPxms = new Set(entries.filter((e) => e.type === 1 && isEnabled(e)).map((e) => entryPxm(e, revision)));
   const hmat = hmatT === undefined ? undefined
     : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), sratT !== undefined && linux.rejected === undefined);
@@ -127,10 +146,34 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
     verdicts: verdicts({ sratPresent: sratT !== undefined, linux, xen, slit, hmat }),
-    diagnostics,
+    diagnostics, kernel: kernelText(kernel),
   };
   if (sratT !== undefined) topo.sratRevision = revision;
+  if (cxl !== undefined) { topo.cxl = cxl; cxlVerdict(topo.verdicts.linux, cxl); }
+  const tiers = classifyNodes(ordered, hmat, kernel);
+  if (tiers !== undefined) topo.memoryTiers = tiers;
   if (hmat !== undefined) topo.hmat = hmat;
   if (msct !== undefined) topo.msct = msct;
   return topo;
+}
+
+/** The CEDT and SRAT Generic Ports as Linux `kernel` reads them (./cxl.ts). */
+function cxlModel(tables: readonly DecodedTable[], entries: readonly SratEntry[], revision: number, linux: SratWalk, sratPresent: boolean, ns: NamespaceLocality, kernel: KernelVersion, maxNodes: number): CxlModel | undefined {
+  const cedtT = firstTable(tables, "CEDT");
+  const genericPorts = entries.flatMap((e) => {
+    if (e.type !== 6) return [];
+    const h = deviceHandle(e);
+    return [{ pxm: e.proximityDomain, enabled: isEnabled(e), at: e.at, ...(h.type === "acpi" ? { hid: h.hid, uid: h.uid } : {}) }];
+  });
+  const sratBlocks = entries.flatMap((e) => (e.type === 1 && isEnabled(e) && e.addressLength > 0n
+    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: entryPxm(e, revision) }] : []));
+  return buildCxl({
+    cedt: cedtT === undefined ? undefined : cedtView(cedtT),
+    genericPorts, hostBridgeDevices: ns.cxlHostBridges ?? [],
+    rootDevices: tables.some((t) => t.signature === "DSDT" || t.signature === "SSDT") ? ns.cxlRoots ?? [] : undefined,
+    linux: {
+      kernel, sratUsed: sratPresent && linux.rejected === undefined, sratBlocks, nodesUsed: linux.map.size, maxNodes,
+      maxPxm: linux.order.length === 0 ? undefined : Math.max(...linux.order),
+    },
+  });
 }

@@ -14,6 +14,15 @@ export interface NamespaceLocality {
   /** Devices whose `_PXM` is computed at run time (e.g. QEMU's memory slots: `Return (MPXM (…))`). */
   dynamic: { path: string; hid?: string }[];
   diagnostics: Diagnostic[];
+  /**
+   * CXL host bridges (_HID ACPI0016) whether or not they have a `_PXM`: the CEDT's CHBS names them
+   * by `_UID`, and Linux's cxl_acpi reads their node from `_PXM`.
+   */
+  cxlHostBridges?: CxlHostBridgeDevice[];
+  /** CXL root devices (_HID ACPI0017): cxl_acpi binds to it, and its _DSM offers the QTG ids. */
+  cxlRoots?: string[];
 }
+
+export interface CxlHostBridgeDevice { path: string; uid?: number | string; pxm?: number; pxmDynamic?: boolean }
 
 export const NO_NAMESPACE: NamespaceLocality = { devices: [], sli: [], dynamic: [], diagnostics: [] };

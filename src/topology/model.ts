@@ -6,6 +6,9 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { HmatModel } from "./hmat.js";
 import type { Numbering, PxmNodeMap } from "./numbering.js";
 import type { EntryLocation } from "../acpi/views.js";
+import type { CxlModel } from "./cxl.js";
+import type { NodeKind } from "./kinds.js";
+import type { MemoryTier, TierSummary } from "./tiers.js";
 
 export type CpuKind = "apic" | "x2apic" | "gicc" | "rintc" | "loongarch";
 /** How the MADT lists the CPU: usable now, can be brought online later, unusable, or not listed. */
@@ -54,6 +57,8 @@ export interface NodeDevice {
   pxm: number;
   /** The ancestor whose `_PXM` the device inherits (ACPI 6.5 §6.2.14; Linux acpi_get_pxm walks up). */
   inheritedFrom?: string;
+  /** Static `_UID` (joins ACPI0016 CXL host bridges to the CEDT CHBS). */
+  uid?: number | string;
 }
 
 export interface TopologyNode {
@@ -70,6 +75,13 @@ export interface TopologyNode {
   initiators: Initiator[];
   /** GIC ITS ids SRAT type 4 places here (arm64). */
   itsIds: number[];
+  /** What the node is (./kinds.ts): the primary kind and every kind that applies. */
+  kind: NodeKind;
+  kinds: NodeKind[];
+  /** Linux's memory tier for the node under the chosen kernel (./tiers.ts); absent without memory. */
+  memoryTier?: MemoryTier;
+  /** Set when Linux made the node for a CEDT CFMWS window (fake PXM; ./cxl.ts). */
+  cxlWindow?: { index: number; base: bigint; size: bigint; targets: number[] };
 }
 
 export type DistanceSource = "SLIT" | "_SLI" | "default";
@@ -104,6 +116,8 @@ export interface OsVerdict {
   /** Linux only: whether the HMAT is used, and why not. */
   usesHmat?: boolean;
   hmatRejected?: string;
+  /** Linux only: possible nodes made for CEDT CFMWS windows, beyond `nodes`. */
+  cxlWindowNodes?: number;
   sentence: string;
 }
 
@@ -136,4 +150,10 @@ export interface Topology {
   verdicts: { linux: OsVerdict; xen: OsVerdict };
   /** Findings made while building (what the OS would log); the validator adds the rest. */
   diagnostics: Diagnostic[];
+  /** The Linux version whose rules apply where they changed (`--kernel`). */
+  kernel: string;
+  /** CEDT host bridges and windows, Generic Ports, and what Linux/Xen make of them. */
+  cxl?: CxlModel;
+  /** Linux memory tiers (absent before 6.1). */
+  memoryTiers?: TierSummary;
 }

@@ -7,7 +7,7 @@ import { encodeTable, type DecodedTable } from "../acpi/index.js";
 import { describeProvenance } from "../acpi/raw.js";
 import { readNamespace } from "../aml/index.js";
 import type { Diagnostic } from "../diagnostics.js";
-import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
+import { NO_NAMESPACE, type CxlHostBridgeDevice, type NamespaceLocality } from "./devices.js";
 import type { SliRow } from "./distances.js";
 import type { NodeDevice } from "./model.js";
 import { slitView } from "../acpi/views.js";
@@ -34,8 +34,17 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     }
     return false;
   };
+  const cxlHostBridges: CxlHostBridgeDevice[] = [];
+  const cxlRoots: string[] = [];
   for (const d of ns.devices) {
     const p = d.pxm;
+    if (d.hid?.static === true && d.hid.value === "ACPI0017" && !isAbsent(d.path)) cxlRoots.push(d.path);
+    if (d.hid?.static === true && d.hid.value === "ACPI0016" && !isAbsent(d.path)) {
+      const hb: CxlHostBridgeDevice = { path: d.path };
+      if (d.uid?.static === true) hb.uid = d.uid.value;
+      if (p?.static === true) hb.pxm = p.value; else if (p !== undefined) hb.pxmDynamic = true;
+      cxlHostBridges.push(hb);
+    }
     if (p === undefined || isAbsent(d.path)) continue;
     if (p.inheritedFrom !== undefined) {
       // A child of a placed device (a NIC or GPU below a root bridge) lives on its ancestor's node.
@@ -53,6 +62,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     }
     const dev: NodeDevice = { path: d.path, pxm: p.value };
     if (d.hid?.static === true) dev.hid = d.hid.value;
+    if (d.uid?.static === true) dev.uid = d.uid.value;
     devices.push(dev);
     if (d.sli?.static === true) sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column });
   }
@@ -65,5 +75,8 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
       source: describeProvenance(blocks[0]?.source ?? { file: "" }),
     });
   }
-  return { devices, sli, dynamic, diagnostics };
+  const out: NamespaceLocality = { devices, sli, dynamic, diagnostics };
+  if (cxlHostBridges.length > 0) out.cxlHostBridges = cxlHostBridges;
+  if (cxlRoots.length > 0) out.cxlRoots = cxlRoots;
+  return out;
 }

@@ -9,16 +9,17 @@ import { severityRank, type Diagnostic } from "../diagnostics.js";
 import { firstTable } from "../topology/build.js";
 import type { Topology } from "../topology/model.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
-import { revisionOf, sratEntries } from "../acpi/views.js";
+import { revisionOf, sratEntries, type SratEntry } from "../acpi/views.js";
 import { checkTopology } from "./cross.js";
 import { Findings } from "./findings.js";
+import { checkCedt } from "./cedt.js";
 import { checkHmat } from "./hmat.js";
 import { checkMsct } from "./msct.js";
 import { checkSlit } from "./slit.js";
 import { checkSrat } from "./srat.js";
 
 /** The tables whose decode findings belong in a topology validation. */
-export const NUMA_TABLES: readonly string[] = ["SRAT", "SLIT", "HMAT", "APIC", "MSCT"];
+export const NUMA_TABLES: readonly string[] = ["SRAT", "SLIT", "HMAT", "APIC", "MSCT", "CEDT"];
 
 export interface Validation {
   diagnostics: Diagnostic[];
@@ -58,6 +59,8 @@ export function validate(tables: readonly DecodedTable[], topology: Topology, ex
   if (hmat !== undefined) checkHmat(hmat, f, topology.hmat, sratPxms, memoryPxms);
   const msct = firstTable(tables, "MSCT");
   if (msct !== undefined) checkMsct(msct, f, sratPxms);
+  const cedt = firstTable(tables, "CEDT");
+  if (cedt !== undefined) checkCedt(cedt, topology, srat === undefined ? [] : sratEntries(srat), revision, pxmsNamedElsewhere(topology, enabled, revision), f);
   checkTopology(topology, firstTable(tables, "APIC"), f);
   checkDuplicates(tables, f);
   const decoded = tables.filter((t) => NUMA_TABLES.includes(t.signature)).flatMap((t) => t.diagnostics);
@@ -65,4 +68,13 @@ export function validate(tables: readonly DecodedTable[], topology: Topology, ex
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of diagnostics) counts[d.severity]++;
   return { diagnostics, counts };
+}
+
+/** PXMs named by Generic Ports, the HMAT or device _PXM: a CFMWS fake PXM equal to one aliases it. */
+function pxmsNamedElsewhere(t: Topology, enabled: readonly SratEntry[], revision: number): Set<number> {
+  const out = new Set<number>(enabled.filter((e) => e.type === 6).map((e) => entryPxm(e, revision)));
+  for (const p of t.hmat?.pairs ?? []) { out.add(p.initiatorPxm); out.add(p.targetPxm); }
+  for (const m of t.hmat?.memory ?? []) out.add(m.memoryPxm);
+  for (const d of [...t.nodes.flatMap((n) => n.devices), ...t.unplacedDevices]) out.add(d.pxm);
+  return out;
 }

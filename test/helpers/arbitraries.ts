@@ -14,6 +14,9 @@ const COUNTS: Record<string, fc.Arbitrary<FieldValue>> = {
   initiatorProximityDomainsCount: fc.integer({ min: 0, max: 4 }),
   targetProximityDomainsCount: fc.integer({ min: 0, max: 4 }),
   smbiosHandleCount: fc.integer({ min: 0, max: 4 }),
+  // CEDT: CFMWS target count from its ways encoding (valid ones: 1-16, 3, 6, 12 ways), CXIMS xormaps.
+  interleaveMembers: fc.constantFrom(0, 1, 2, 3, 4, 8, 9, 10),
+  xormapListCount: fc.integer({ min: 0, max: 4 }),
 };
 
 const maxOf: Record<Exclude<ScalarKind, "u64">, number> = { u8: 0xff, u16: 0xffff, u24: 0xffffff, u32: 0xffffffff };
@@ -44,7 +47,8 @@ export function valuesArb(spec: StructSpec, skip: ReadonlySet<string> = new Set(
     for (const f of spec.fields) {
       if (f.kind !== "array") continue;
       const n = f.count?.(vals) ?? 0;
-      const max = maxOf[(f.element ?? "u8") as Exclude<ScalarKind, "u64">];
+      if (f.element === "u64") { lists[f.key] = fc.array(fc.bigInt(0n, 0xffffffffffffffffn), { minLength: n, maxLength: n }); continue; }
+      const max = maxOf[f.element ?? "u8"];
       lists[f.key] = fc.array(fc.integer({ min: 0, max }), { minLength: n, maxLength: n });
     }
     return fc.record(lists).map((l) => ({ ...vals, ...l }));

@@ -18,7 +18,8 @@ export interface PrintedField {
   field?: string;
 }
 
-const FIELD = /^\[([0-9A-F]+)h (\d{4,})\s+(\d+)\]\s+(.*?) : (.*)$/;
+/** Lengths print as "  4" up to ACPICA 2021 and as "004h" in newer releases (both parse to bytes). */
+const FIELD = /^\[([0-9A-F]+)h (\d{4,})\s+(\d+|[0-9A-F]+h)\]\s+(.*?) : (.*)$/;
 const BIT = /^\s+(\S.*?) : (.*)$/;
 /** numakit's summary lines, printed in the bit-line layout but not fields (src/acpi/print.ts). */
 const NOT_FIELDS = new Set(["Trailing bytes", "Gap", "Body", "Beyond length"]);
@@ -39,7 +40,8 @@ export function parsePrinted(text: string): PrintedField[] {
       const hexOff = parseInt(m[1] ?? "", 16);
       const decOff = Number(m[2]);
       if (hexOff !== decOff) throw new Error(`hex and decimal offsets disagree: ${line}`);
-      lastField = { offset: hexOff, length: Number(m[3]), label: (m[4] ?? "").trim(), value: (m[5] ?? "").trim() };
+      const len = m[3] ?? "";
+      lastField = { offset: hexOff, length: len.endsWith("h") ? parseInt(len, 16) : Number(len), label: (m[4] ?? "").trim(), value: (m[5] ?? "").trim() };
       last = lastField;
       inBits = lastField.label.endsWith("(decoded below)");
       out.push(lastField);
@@ -61,8 +63,24 @@ export function parsePrinted(text: string): PrintedField[] {
   return out;
 }
 
+/**
+ * An `iasl` that knows the CEDT (ACPICA 20210331 or later): $NUMAKIT_IASL if set, else `iasl` on
+ * the PATH when new enough. Debian 12's acpica-tools 20200925 predates the CEDT.
+ */
+export function cedtIasl(): { path: string; version: string } | undefined {
+  for (const path of [process.env["NUMAKIT_IASL"], "iasl"]) {
+    if (path === undefined || path === "") continue;
+    try {
+      const out = execFileSync(path, ["-v"], { stdio: "pipe" }).toString();
+      const version = /version (\d{8})/.exec(out)?.[1];
+      if (version !== undefined && version >= "20210331") return { path, version };
+    } catch { /* not runnable: try the next */ }
+  }
+  return undefined;
+}
+
 /** Disassemble tables with `iasl -d` in a temp dir; returns each table's .dsl text, in order. */
-export function iaslDisassemble(tables: readonly Uint8Array[]): string[] {
+export function iaslDisassemble(tables: readonly Uint8Array[], iasl = "iasl"): string[] {
   const dir = mkdtempSync(join(tmpdir(), "numakit-iasl-d-"));
   try {
     const names = tables.map((b, i) => {
@@ -72,7 +90,7 @@ export function iaslDisassemble(tables: readonly Uint8Array[]): string[] {
     });
     // One iasl process for all files; iasl exits 0 even for malformed tables.
     for (let i = 0; i < names.length; i += 50) {
-      execFileSync("iasl", ["-d", ...names.slice(i, i + 50)], { cwd: dir, stdio: "pipe" });
+      execFileSync(iasl, ["-d", ...names.slice(i, i + 50)], { cwd: dir, stdio: "pipe" });
     }
     return names.map((n) => readFileSync(join(dir, n.replace(/\.dat$/, ".dsl")), "latin1"));
   } finally {

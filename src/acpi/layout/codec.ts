@@ -157,9 +157,16 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
       const n = Math.min(want, fit);
       if (n < want) { clamped.push(f.key); stopped = true; }
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const out: number[] = new Array<number>(n);
-      for (let i = 0; i < n; i++) out[i] = Number(readScalar(view, pos + i * scalarSize[elem], elem));
-      values[f.key] = out;
+      if (elem === "u64") {
+        // 64-bit elements (CEDT XOR maps) stay bigints: a Number would lose their low bits.
+        const big: bigint[] = new Array<bigint>(n);
+        for (let i = 0; i < n; i++) big[i] = view.getBigUint64(pos + i * 8, true);
+        values[f.key] = big;
+      } else {
+        const out: number[] = new Array<number>(n);
+        for (let i = 0; i < n; i++) out[i] = Number(readScalar(view, pos + i * scalarSize[elem], elem));
+        values[f.key] = out;
+      }
       fresh = false;
       offsets[f.key] = offset + pos;
       pos += n * scalarSize[elem];
@@ -212,7 +219,7 @@ export function encodeStructInto(view: DataView, pos: number, spec: StructSpec, 
     if (v === undefined) break;
     if (f.kind === "array") {
       const elem = f.element ?? "u8";
-      for (const x of v as number[]) { writeScalar(view, pos, elem, x); pos += scalarSize[elem]; }
+      for (const x of v as (number | bigint)[]) { writeScalar(view, pos, elem, x); pos += scalarSize[elem]; }
     } else if (f.kind === "ascii") {
       const s = v as string;
       for (let i = 0; i < f.size; i++) out[pos + i] = i < s.length ? s.charCodeAt(i) & 0xff : 0;

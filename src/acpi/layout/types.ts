@@ -41,6 +41,10 @@ export interface FieldSpec {
   jsonNumber?: boolean;
   /** Names for enumerated values, printed after the value: "01 [PCI]". */
   names?: Readonly<Record<number, string>>;
+  /** Arrays: iasl's label for the first element when it differs ("First Target", then "Next Target"). */
+  firstLabel?: string;
+  /** Bits decoded in JSON only: iasl prints the field as a plain number (CEDT "Restrictions"). */
+  quietBits?: boolean;
 }
 
 export interface StructSpec {
@@ -51,8 +55,8 @@ export interface StructSpec {
   fields: readonly FieldSpec[];
 }
 
-/** A decoded field value. Integers up to 32 bits are numbers; 64-bit ones are bigints. */
-export type FieldValue = number | bigint | string | Uint8Array | number[];
+/** A decoded field value. Integers up to 32 bits are numbers; 64-bit ones are bigints (array elements too). */
+export type FieldValue = number | bigint | string | Uint8Array | number[] | bigint[];
 export type FieldValues = Record<string, FieldValue>;
 
 export const scalarSize: Record<ScalarKind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, u64: 8 };

@@ -1,3 +1,4 @@
+import { cedt } from "./cedt.js";
 import type { TableDef } from "./def.js";
 import { hmat } from "./hmat.js";
 import { madt } from "./madt.js";
@@ -6,7 +7,7 @@ import { slit } from "./slit.js";
 import { srat } from "./srat.js";
 
 /** Every table numakit decodes field by field; any other signature is kept as header + raw body. */
-export const tableDefs: ReadonlyMap<string, TableDef> = new Map([srat, slit, hmat, madt, msct].map((d) => [d.signature, d]));
+export const tableDefs: ReadonlyMap<string, TableDef> = new Map([srat, slit, hmat, madt, msct, cedt].map((d) => [d.signature, d]));
 
 /** iasl's names for common tables numakit does not decode, for the printer's signature line. */
 export const otherTableNames: Readonly<Record<string, string>> = {
@@ -17,6 +18,5 @@ export const otherTableNames: Readonly<Record<string, string>> = {
   MCFG: "Memory Mapped Configuration Table",
   HPET: "High Precision Event Timer table",
   DMAR: "DMA Remapping table",
-  CEDT: "CXL Early Discovery Table",
   PPTT: "Processor Properties Topology Table",
 };

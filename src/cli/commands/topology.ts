@@ -6,7 +6,7 @@ import { hwlocXml } from "../../report/hwloc-xml.js";
 import { InputError, UsageError } from "../../errors.js";
 import { SYSFS_TABLES } from "../../acpi/index.js";
 import type { Topology } from "../../topology/model.js";
-import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
+import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 
@@ -31,7 +31,7 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => withFormat(withSources(y), ["hwloc-xml"])
+  builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml"]))
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
@@ -40,9 +40,10 @@ export const topology: Command = {
     const hwloc = args["format"] === "hwloc-xml";
     const format = hwloc ? "text" : formatOf(args);
     const sources = sourcesOf(args);
-    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
     if (hwloc) { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
-    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
+    await write(format === "json" ? `${toJson(topologyJson(t, validation))}
+` : topologyText(t, validation), io.stdout);
     return 0;
   },
 };
