@@ -14,7 +14,7 @@ import { htmlDocument } from "../../util/html-page.js";
 import { numactlBlock, numactlNote, rangeList } from "../numactl.js";
 import { formatBytes, handleText } from "../text.js";
 import { deviceGroups } from "./devices.js";
-import { distanceHeatMap, heatMapHtml, hmatHeatMaps, HEATMAP_CSS } from "./heatmap.js";
+import { distanceHeatMap, heatMapHtml, hmatHeatMaps, HEATMAP_CSS, type HeatMap } from "./heatmap.js";
 import { cpuTitle, hostSvg, nodeKinds, SVG_CSS } from "./svg.js";
 import { REPORT_CSS, REPORT_SCRIPT } from "./style.js";
 
@@ -87,6 +87,17 @@ function cachesTable(t: Topology): string {
   return `<h3>memory-side caches</h3>\n${table(["memory", "level", "size", "associativity", "write policy", "line"], rows, "caches")}`;
 }
 
+/** Above this many cells an HMAT matrix starts folded: the page stays quick, one click opens it. */
+export const FOLD_CELLS = 32 * 32;
+
+function foldedHeatMap(m: HeatMap): string {
+  const cells = m.rows.length * m.cols.length;
+  if (cells <= FOLD_CELLS) return heatMapHtml(m);
+  const values = m.values.flat().filter((v): v is number => v !== undefined);
+  const range = values.length === 0 ? "no data" : `${Math.min(...values)}–${Math.max(...values)}${m.unit === "" ? "" : ` ${m.unit}`}`;
+  return `<details class="fold"><summary>${e(m.title)}: ${m.rows.length} × ${m.cols.length}, ${e(range)}</summary>\n${heatMapHtml(m)}\n</details>`;
+}
+
 function matricesSection(t: Topology): string {
   const parts: string[] = [];
   if (t.nodes.length > 0) parts.push(heatMapHtml(distanceHeatMap(t)));
@@ -95,7 +106,7 @@ function matricesSection(t: Topology): string {
   if (h !== undefined) {
     parts.push(`<h3>HMAT (revision ${h.revision}; Linux ${h.linuxUses ? "uses it" : `ignores it: ${e(h.linuxReason ?? "")}`})</h3>`);
     const maps = hmatHeatMaps(t);
-    parts.push(maps.length === 0 ? "<p>The HMAT holds no latency or bandwidth data.</p>" : `<div class="maps">${maps.map(heatMapHtml).join("\n")}</div>`);
+    parts.push(maps.length === 0 ? "<p>The HMAT holds no latency or bandwidth data.</p>" : `<div class="maps">${maps.map(foldedHeatMap).join("\n")}</div>`);
     parts.push(cachesTable(t));
   }
   return parts.join("\n");

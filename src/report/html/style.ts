@@ -6,6 +6,9 @@ export const REPORT_CSS = [
   ".meta,footer,small{color:#4b5866}footer{margin-top:2em;font-size:.9em}",
   "nav a{color:#2b5d8f}",
   ".picture{overflow-x:auto}",
+  // Large hosts: sections below the fold are laid out when scrolled to, not at load.
+  "section{content-visibility:auto;contain-intrinsic-size:auto 900px}",
+  "details.fold{margin:.3em 0}",
   ".maps{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}",
   "table.list{border-collapse:collapse;margin:.4em 0 1em}",
   "table.list th,table.list td{border-bottom:1px solid #e3e8ee;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}",

@@ -17,6 +17,7 @@ const CELL = 10;
 const CPU_COLS = Math.floor((BOX_W - 2 * PAD) / CELL);
 const LINE = 14;
 const MAX_LINES = 4;
+const MAX_COLS = 4;
 
 /** Colours and line styles; the HTML report embeds the same rules. */
 export const SVG_CSS = [
@@ -105,7 +106,7 @@ function nodeGroup(n: TopologyNode, box: Box, maxBytes: bigint): string {
     `<g class="${["node", ...kindClasses(k)].join(" ")}" data-node="${n.id}" id="node-${n.id}">`,
     `<rect class="box" x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" rx="6"/>`,
     `<text class="label" x="${box.x + PAD}" y="${box.y + 18}">node ${n.id}</text>`,
-    `<text class="small" x="${box.x + PAD + 62}" y="${box.y + 18}">PXM ${n.pxm}</text>`,
+    `<text class="small" x="${box.x + PAD + 14 + 8 * String(n.id).length + 34}" y="${box.y + 18}">PXM ${n.pxm}</text>`,
     `<text class="badge" x="${box.x + box.w - PAD}" y="${box.y + 18}" text-anchor="end">${escapeHtml(badges(k).join(" · "))}</text>`,
     `<text class="small" x="${box.x + PAD}" y="${box.y + 31}">${escapeHtml(summary)}</text>`,
     memoryBar(n, box, maxBytes),
@@ -149,7 +150,8 @@ export interface SvgOptions {
 export function hostSvg(t: Topology, opts: SvgOptions = {}): string {
   const fallback = !t.verdicts.linux.usesSrat;
   const nodes = fallback ? [fallbackNode(t)] : t.nodes;
-  const cols = Math.max(1, Math.ceil(Math.sqrt(nodes.length)));
+  // At most four boxes a row: the picture fits a laptop screen and large hosts grow downwards.
+  const cols = Math.min(MAX_COLS, Math.max(1, Math.ceil(Math.sqrt(nodes.length))));
   const h = Math.max(...nodes.map(boxHeight), 70);
   const maxBytes = nodes.reduce((m, n) => (n.memoryBytesWithHotplug > m ? n.memoryBytesWithHotplug : m), 0n);
   const rows = Math.ceil(nodes.length / cols);
