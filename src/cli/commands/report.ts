@@ -7,12 +7,18 @@ import { analyseSources } from "../../analyse.js";
 import { InputError } from "../../errors.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { topologyHtml } from "../../report/html/report.js";
-import { sourcesOf, withSources } from "../args.js";
+import { sourcesOf, STDIN_PLACEHOLDER, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { write } from "../output.js";
 import { numberingOf } from "./topology.js";
 
 export const DEFAULT_REPORT_FILE = "numakit-report.html";
+
+/** An output FILE argument; "-" (stdout) reaches us as the placeholder main() swaps it for. */
+export function outputArg(v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  return v === STDIN_PLACEHOLDER ? "-" : v;
+}
 
 /** Write a report to FILE, or to stdout for "-"; errors name the file (exit 2). */
 export async function writeReport(file: string, html: string): Promise<void> {
@@ -35,8 +41,7 @@ export const report: Command = {
   run: async (args) => {
     const sources = sourcesOf(args);
     const analysis = await analyseSources(sources, { numbering: numberingOf(args) });
-    const out = typeof args["output"] === "string" && args["output"] !== "" ? args["output"] : DEFAULT_REPORT_FILE;
-    await writeReport(out, topologyHtml(analysis, { sources }));
+    await writeReport(outputArg(args["output"]) ?? DEFAULT_REPORT_FILE, topologyHtml(analysis, { sources }));
     return 0;
   },
 };

@@ -10,7 +10,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { finalState, parseScenario, runScenario, scenarioHost, type FinalState, type RunReport } from "../../sim/scenario/scenario.js";
 import { simHtml } from "../../sim/scenario/html-report.js";
-import { writeReport } from "./report.js";
+import { outputArg, writeReport } from "./report.js";
 import { rcName } from "../../sim/hypervisor/index.js";
 import { getStepOp } from "../../sim/scenario/registry.js";
 
@@ -73,7 +73,7 @@ export const simCommand: Command = {
     const scn = parseScenario(json, { file });
     const host = typeof args["host"] === "string" ? args["host"] : undefined;
     const spec = await scenarioHost(scn, host, { file });
-    const htmlFile = typeof args["report"] === "string" ? args["report"] : undefined;
+    const htmlFile = outputArg(args["report"]);
     const states: FinalState["nodes"][] = [];
     const report = runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
     // With the report on stdout, the text/JSON output would corrupt it: the report replaces it.
