@@ -3,9 +3,7 @@
  * installed by .ci/run, driven by playwright-core through executablePath. One browser per test
  * file; tests skip with one line when none is installed.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 const CANDIDATES = ["/usr/bin/chromium-headless-shell", "/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium", "/usr/lib/chromium/chromium"];
@@ -19,19 +17,16 @@ export function findBrowser(): string | undefined {
 
 export const NO_BROWSER = "no headless browser (apt-get install chromium-headless-shell): browser tests skipped";
 
-/** Quiet, offline, throw-away profile: nothing but the page under test talks to the network stack. */
+/** Quiet and offline: nothing but the page under test talks to the network stack. */
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
 export interface TestBrowser { browser: Browser; page: Page; close: () => Promise<void> }
 
+/** playwright's launch() gives every browser a fresh temporary profile (user-data-dir) and removes it on close. */
 export async function launchBrowser(executablePath: string): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), "numakit-browser-"));
-  const browser = await chromium.launch({ executablePath, args: [...FLAGS, `--user-data-dir=${profile}`] });
+  const browser = await chromium.launch({ executablePath, args: FLAGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  return {
-    browser, page,
-    close: async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
-  };
+  return { browser, page, close: () => browser.close() };
 }
 
 export interface Visit { requests: string[]; errors: string[]; dialogs: string[]; ms: number }

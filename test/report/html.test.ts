@@ -32,7 +32,7 @@ describe("report escaping", () => {
 
   it("escapeHtml round-trips printable text through entity decoding", () => {
     const decode = (s: string): string => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(..."abc<>&\"' xyz\t\n;#") }), (s) => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("a", "b", "<", ">", "&", "\"", "'", " ", "\t", "\n", ";", "#") }), (s) => {
       expect(decode(escapeHtml(s))).to.equal(s);
     }));
   });

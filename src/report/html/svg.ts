@@ -22,10 +22,10 @@ const MAX_COLS = 4;
 /** Colours and line styles; the HTML report embeds the same rules. */
 export const SVG_CSS = [
   ".host text{font:12px system-ui,sans-serif;fill:#1d2733}",
-  ".host .node>rect.box{fill:#eef4fb;stroke:#4a78a8;stroke-width:1.5}",
-  ".host .node.memory-only>rect.box{fill:#f4effb;stroke:#7a52a8;stroke-dasharray:6 3}",
-  ".host .node.cpu-only>rect.box{fill:#fdf6e3;stroke:#b07a1a;stroke-dasharray:2 3}",
-  ".host .node.specific-purpose>rect.box{fill:#eaf7ee;stroke:#2e8b57;stroke-width:3}",
+  ".host rect.box{fill:#eef4fb;stroke:#4a78a8;stroke-width:1.5}",
+  ".host .memory-only>rect.box{fill:#f4effb;stroke:#7a52a8;stroke-dasharray:6 3}",
+  ".host .cpu-only>rect.box{fill:#fdf6e3;stroke:#b07a1a;stroke-dasharray:2 3}",
+  ".host .specific-purpose>rect.box{fill:#eaf7ee;stroke:#2e8b57;stroke-width:3}",
   ".host .node.hl>rect.box{stroke:#d0342c;stroke-width:3}",
   ".host .label{font-weight:600;font-size:13px}",
   ".host .small,.host .badge{font-size:10.5px;fill:#4b5866}",
@@ -33,7 +33,6 @@ export const SVG_CSS = [
   ".host .mem{fill:#4a78a8}.host .mem.hot{fill:url(#hatch)}.host .mem.nv{fill:#b07a1a}.host .mem.sp{fill:#2e8b57}",
   ".host .track{fill:#fff;stroke:#c9d3de}",
   ".host .cpu{fill:#6f9bc8}.host .cpu.off{fill:#fff;stroke:#6f9bc8}",
-  ".host .legend rect{stroke:#4a78a8}",
 ].join("\n");
 
 export interface NodeKinds { memoryOnly: boolean; cpuOnly: boolean; hotPlug: boolean; nonVolatile: boolean; specificPurpose: boolean }
@@ -127,7 +126,8 @@ function nodeGroup(n: TopologyNode, box: Box, maxBytes: bigint): string {
   return out.join("\n");
 }
 
-const LEGEND: [string, string][] = [["node", "CPUs and memory"], ["node memory-only", "memory only"], ["node cpu-only", "CPUs only"], ["node specific-purpose", "CXL / specific-purpose"]];
+/** Legend entries are "key" groups, never "node" ones: a node group is a node. */
+const LEGEND: [string, string][] = [["key", "CPUs and memory"], ["key memory-only", "memory only"], ["key cpu-only", "CPUs only"], ["key specific-purpose", "CXL / specific-purpose"]];
 
 function legend(y: number): string {
   return [`<g class="legend">`, ...LEGEND.map(([cls, label], i) => {
