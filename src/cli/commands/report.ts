@@ -3,6 +3,7 @@
  * self-contained HTML file (default numakit-report.html; `-o -` writes it to stdout).
  */
 import { writeFile } from "node:fs/promises";
+import type { Writable } from "node:stream";
 import { analyseSources } from "../../analyse.js";
 import { InputError } from "../../errors.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
@@ -21,8 +22,8 @@ export function outputArg(v: unknown): string | undefined {
 }
 
 /** Write a report to FILE, or to stdout for "-"; errors name the file (exit 2). */
-export async function writeReport(file: string, html: string): Promise<void> {
-  if (file === "-") { await write(html); return; }
+export async function writeReport(file: string, stdout: Writable, html: string): Promise<void> {
+  if (file === "-") { await write(html, stdout); return; }
   try {
     await writeFile(file, html);
   } catch (err) {
@@ -38,10 +39,10 @@ export const report: Command = {
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 report samples/4node -o 4node.html", "the 4-node sample as a web page")
     .example("$0 report dump.txt -o - > host.html", "HTML on stdout"),
-  run: async (args) => {
+  run: async (args, io) => {
     const sources = sourcesOf(args);
-    const analysis = await analyseSources(sources, { numbering: numberingOf(args) });
-    await writeReport(outputArg(args["output"]) ?? DEFAULT_REPORT_FILE, topologyHtml(analysis, { sources }));
+    const analysis = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    await writeReport(outputArg(args["output"]) ?? DEFAULT_REPORT_FILE, io.stdout, topologyHtml(analysis, { sources }));
     return 0;
   },
 };

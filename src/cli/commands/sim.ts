@@ -67,7 +67,7 @@ export const simCommand: Command = {
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
     .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures"),
-  run: async (args) => {
+  run: async (args, io) => {
     const file = String(args["scenario"]);
     const json = await loadScenarioFile(file);
     const scn = parseScenario(json, { file });
@@ -78,15 +78,15 @@ export const simCommand: Command = {
     const report = runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
     // With the report on stdout, the text/JSON output would corrupt it: the report replaces it.
     if (htmlFile !== "-") {
-      if (args["format"] === "json") await write(`${toJson(report)}\n`);
-      else await write(renderText(report));
+      if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
+      else await write(renderText(report), io.stdout);
     }
     if (htmlFile !== undefined) {
       const d = typeof json === "object" && json !== null && "description" in json ? json.description : undefined;
-      await writeReport(htmlFile, simHtml({ file, ...(typeof d === "string" ? { description: d } : {}), host: spec, report, states }));
+      await writeReport(htmlFile, io.stdout, simHtml({ file, ...(typeof d === "string" ? { description: d } : {}), host: spec, report, states }));
     }
     if (report.failures.length > 0) {
-      for (const f of report.failures) process.stderr.write(`numakit: ${file}: ${f}\n`);
+      for (const f of report.failures) io.stderr.write(`numakit: ${file}: ${f}\n`);
       return 1;
     }
     return 0;

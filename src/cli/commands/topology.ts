@@ -40,15 +40,15 @@ export const topology: Command = {
     .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux")
     .example("$0 topology dump.txt --format svg > host.svg", "the host picture alone (numakit report has it all)")
     .example("$0 topology dump.txt --format markdown", "a Markdown report for a ticket or a wiki"),
-  run: async (args) => {
+  run: async (args, io) => {
     const extra = args["format"] === "hwloc-xml" || args["format"] === "svg" || args["format"] === "markdown" ? args["format"] : undefined;
     const format = extra === undefined ? formatOf(args) : "text";
     const sources = sourcesOf(args);
-    const { tables, topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) });
-    if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources)); return 0; }
-    if (extra === "svg") { await write(hostSvg(t, { standalone: true })); return 0; }
-    if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources)); return 0; }
-    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation));
+    const { tables, topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
+    if (extra === "svg") { await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
+    if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
+    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
   },
 };
