@@ -4,7 +4,7 @@
  * iasl-src/*.asl is compiled with iasl at load time (into a temp dir), so the ASL stays the source.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { tablesFromBytes } from "../../src/acpi/sources/load.js";
@@ -67,4 +67,26 @@ export function corpusTables(): CorpusTable[] {
   for (const [name, bytes] of compileIaslSources()) add("iasl-src", join(sharedSamples, "iasl-src", name), bytes);
   cached = out;
   return out;
+}
+
+/** Whether the shared corpus is there; tests that need it skip with one line when it is not. */
+export function corpusPresent(): boolean {
+  return existsSync(join(sharedSamples, "SOURCES.md"));
+}
+
+export const NO_CORPUS = `corpus absent (${sharedSamples}): skipped`;
+
+/**
+ * Every SOURCE a user could hand a command, as absolute paths: each file of real/, the fwts
+ * acpidump logs, each file of synthetic/ and qemu/, and each oracle config's tables directory.
+ */
+export function corpusSources(): string[] {
+  const oracle = join(sharedSamples, "oracle");
+  return [
+    ...filesUnder(join(sharedSamples, "real")),
+    ...filesUnder(join(sharedSamples, "fwts")).filter((f) => f.includes("acpidump")),
+    ...filesUnder(join(sharedSamples, "synthetic")),
+    ...filesUnder(join(sharedSamples, "qemu")),
+    ...readdirSync(oracle).sort().map((d) => join(oracle, d, "tables")).filter((d) => existsSync(d)),
+  ];
 }

@@ -9,6 +9,9 @@ import type { Command } from "../command.js";
 import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
+import { finalState, type FinalState } from "../../sim/index.js";
+import { simHtml } from "../../sim/scenario/html-report.js";
+import { outputArg, writeReport } from "./report.js";
 import { rcName } from "../../sim/hypervisor/index.js";
 import { PAGES_PER_MIB } from "../../sim/units.js";
 
@@ -61,15 +64,28 @@ export const simCommand: Command = {
     .positional("scenario", { type: "string", describe: "scenario file (JSON)", demandOption: true })
     .option("host", { type: "string", describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
     .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", describe: "output format" })
+    .option("report", { type: "string", describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
-    .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump"),
+    .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump")
+    .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures"),
   run: async (args, io) => {
     const file = String(args["scenario"]);
-    const scn = parseScenario(await loadScenarioFile(file), { file });
+    const json = await loadScenarioFile(file);
+    const scn = parseScenario(json, { file });
     const host = typeof args["host"] === "string" ? args["host"] : undefined;
-    const report = runScenario(scn, await scenarioHost(scn, host, { file }));
-    if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
-    else await write(renderText(report), io.stdout);
+    const spec = await scenarioHost(scn, host, { file });
+    const htmlFile = outputArg(args["report"]);
+    const states: FinalState["nodes"][] = [];
+    const report = runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
+    // With the report on stdout, the text/JSON output would corrupt it: the report replaces it.
+    if (htmlFile !== "-") {
+      if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
+      else await write(renderText(report), io.stdout);
+    }
+    if (htmlFile !== undefined) {
+      const d = typeof json === "object" && json !== null && "description" in json ? json.description : undefined;
+      await writeReport(htmlFile, io.stdout, simHtml({ file, ...(typeof d === "string" ? { description: d } : {}), host: spec, report, states }));
+    }
     if (report.failures.length > 0) {
       for (const f of report.failures) io.stderr.write(`numakit: ${file}: ${f}\n`);
       return 1;

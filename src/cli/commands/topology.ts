@@ -3,6 +3,8 @@ import { analyseSources } from "../../analyse.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { hwlocXml } from "../../report/hwloc-xml.js";
+import { hostSvg } from "../../report/html/svg.js";
+import { topologyMarkdown } from "../../report/markdown.js";
 import { InputError, UsageError } from "../../errors.js";
 import { SYSFS_TABLES } from "../../acpi/index.js";
 import type { Topology } from "../../topology/model.js";
@@ -31,19 +33,22 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml"]))
+  builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown"]))
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
-    .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux"),
+    .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux")
+    .example("$0 topology dump.txt --format svg > host.svg", "the host picture alone (numakit report has it all)")
+    .example("$0 topology dump.txt --format markdown", "a Markdown report for a ticket or a wiki"),
   run: async (args, io) => {
-    const hwloc = args["format"] === "hwloc-xml";
-    const format = hwloc ? "text" : formatOf(args);
+    const extra = args["format"] === "hwloc-xml" || args["format"] === "svg" || args["format"] === "markdown" ? args["format"] : undefined;
+    const format = extra === undefined ? formatOf(args) : "text";
     const sources = sourcesOf(args);
-    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
-    if (hwloc) { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
-    await write(format === "json" ? `${toJson(topologyJson(t, validation))}
-` : topologyText(t, validation), io.stdout);
+    const { tables, topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
+    if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
+    if (extra === "svg") { await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
+    if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
+    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
   },
 };

@@ -139,11 +139,19 @@ export async function scenarioHost(scn: Scenario, hostOverride: string | undefin
   return scn.host;
 }
 
-export function runScenario(scn: Scenario, spec: HostSpec): RunReport {
+export interface RunOptions {
+  /** Called once the host has booted, before the first step. */
+  onBoot?: (hv: Hypervisor) => void;
+  /** Called after each step with the hypervisor's state (the HTML report's per-step timeline). */
+  afterStep?: (hv: Hypervisor, index: number) => void;
+}
+
+export function runScenario(scn: Scenario, spec: HostSpec, opts: RunOptions = {}): RunReport {
   const hv = createHost(spec, scn.xen);
   const ctx: StepContext = { hv, state: new Map() };
   const steps: StepReport[] = [];
   const failures: string[] = [];
+  opts.onBoot?.(hv);
   for (const step of scn.steps) {
     const op = scn.ops.get(step.op);
     if (op === undefined) throw new Error(`step op ${step.op} vanished`);
@@ -162,6 +170,7 @@ export function runScenario(scn: Scenario, spec: HostSpec): RunReport {
     if (out.result !== undefined) rep.result = out.result;
     steps.push(rep);
     if (step.expect !== undefined) failures.push(...checkExpect(step, out.rc, out.result));
+    opts.afterStep?.(hv, steps.length - 1);
   }
   return { steps, final: finalState(hv), failures };
 }

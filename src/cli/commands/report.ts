@@ -1,0 +1,48 @@
+/**
+ * `numakit report [SOURCE..] [-o FILE] [--numbering linux|xen|pxm]`: the host as one
+ * self-contained HTML file (default numakit-report.html; `-o -` writes it to stdout).
+ */
+import { writeFile } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import { analyseSources } from "../../analyse.js";
+import { InputError } from "../../errors.js";
+import { NUMBERINGS } from "../../topology/numbering.js";
+import { topologyHtml } from "../../report/html/report.js";
+import { sourcesOf, STDIN_PLACEHOLDER, withSources } from "../args.js";
+import type { Command } from "../command.js";
+import { write } from "../output.js";
+import { numberingOf } from "./topology.js";
+
+export const DEFAULT_REPORT_FILE = "numakit-report.html";
+
+/** An output FILE argument; "-" (stdout) reaches us as the placeholder main() swaps it for. */
+export function outputArg(v: unknown): string | undefined {
+  if (typeof v !== "string" || v === "") return undefined;
+  return v === STDIN_PLACEHOLDER ? "-" : v;
+}
+
+/** Write a report to FILE, or to stdout for "-"; errors name the file (exit 2). */
+export async function writeReport(file: string, stdout: Writable, html: string): Promise<void> {
+  if (file === "-") { await write(html, stdout); return; }
+  try {
+    await writeFile(file, html);
+  } catch (err) {
+    throw new InputError("E_OUTPUT_UNWRITABLE", `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, { cause: err });
+  }
+}
+
+export const report: Command = {
+  command: "report [source..]",
+  describe: "One self-contained HTML file for the host: topology picture, distance and HMAT heat maps, findings and verdicts, tables, numactl block",
+  builder: (y) => withSources(y)
+    .option("output", { alias: "o", type: "string", default: DEFAULT_REPORT_FILE, describe: "HTML file to write (- for stdout)" })
+    .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
+    .example("$0 report samples/4node -o 4node.html", "the 4-node sample as a web page")
+    .example("$0 report dump.txt -o - > host.html", "HTML on stdout"),
+  run: async (args, io) => {
+    const sources = sourcesOf(args);
+    const analysis = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    await writeReport(outputArg(args["output"]) ?? DEFAULT_REPORT_FILE, io.stdout, topologyHtml(analysis, { sources }));
+    return 0;
+  },
+};

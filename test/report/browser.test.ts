@@ -1,0 +1,207 @@
+/**
+ * The reports as a user sees them: opened from a file:// URL in a real headless browser (one for
+ * the whole file, one page reused). Exactly one request (the file), no console error, the picture
+ * has one group per node with the right labels, heat-map cells show the right values, hostile
+ * strings stay text, a screenshot is not blank, and a 64-node / 1024-CPU host renders quickly.
+ */
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { analyseSources } from "../../src/analyse.js";
+import { topologyHtml } from "../../src/report/html/report.js";
+import { hostSvg } from "../../src/report/html/svg.js";
+import { simHtml } from "../../src/sim/scenario/html-report.js";
+import { finalState, parseScenario, runScenario, scenarioHost, type FinalState } from "../../src/sim/index.js";
+import { loadScenarioFile } from "../../src/cli/commands/sim.js";
+import { bigHostTables } from "../helpers/big-host.js";
+import { findBrowser, launchBrowser, NO_BROWSER, pngStats, visit, type TestBrowser } from "../helpers/browser.js";
+import { repoRoot } from "../helpers/cli.js";
+import { HOSTILE_DIR, HOSTILE_GI_HID, HOSTILE_HID, HOSTILE_OEM_ID, writeHostileHost } from "../helpers/hostile.js";
+
+const sample4 = join(repoRoot, "samples", "4node");
+
+/** Run a page-side expression (a string: the tests compile without the DOM library). */
+const js = <T>(page: Page, expr: string): Promise<T> => page.evaluate<T>(expr);
+
+async function simReportFile(scenario: unknown, file: string, out: string): Promise<void> {
+  const scn = parseScenario(scenario, { file });
+  const host = await scenarioHost(scn, undefined, { file });
+  const states: FinalState["nodes"][] = [];
+  const report = runScenario(scn, host, { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
+  writeFileSync(out, simHtml({ file, host, report, states }));
+}
+
+describe("reports in a headless browser", function () {
+  let b: TestBrowser | undefined;
+  let tmp = "";
+  const page = (): Page => {
+    if (b === undefined) throw new Error("no browser");
+    return b.page;
+  };
+
+  before(async function () {
+    const exe = findBrowser();
+    if (exe === undefined) { console.log(`    ${NO_BROWSER}`); this.skip(); }
+    tmp = mkdtempSync(join(tmpdir(), "numakit-browser-test-"));
+    writeFileSync(join(tmp, "4node.html"), topologyHtml(await analyseSources([sample4]), { sources: ["samples/4node"] }));
+    b = await launchBrowser(exe);
+  });
+  after(async () => {
+    await b?.close();
+    if (tmp !== "") rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("samples/4node: one request, four node groups with their labels, heat-map values, no errors; a non-blank screenshot", async () => {
+    const file = join(tmp, "4node.html");
+    const v = await visit(page(), file);
+    expect(v.requests).to.deep.equal([`file://${file}`]);
+    expect(v.errors).to.deep.equal([]);
+    const labels = await page().locator("svg.host g.node text.label").allTextContents();
+    expect(labels).to.deep.equal(["node 0", "node 1", "node 2", "node 3"]);
+    expect(await page().locator("svg.host g.node").count()).to.equal(4);
+    // distances[0][2] = 22 (SLIT), read latency node 1 -> node 0 = 136 ns (HMAT)
+    expect(await page().locator("#distances tbody tr").nth(0).locator("td").nth(2).textContent()).to.equal("22");
+    expect(await page().locator("#hmat-0-readLatencyNs tbody tr").nth(1).locator("td").nth(0).textContent()).to.equal("136");
+    expect(await page().locator("#hmat-0-readLatencyNs caption").textContent()).to.equal("read latency, initiator × target (ns)");
+    // CPU cells carry the Linux CPU number in their title
+    expect(await page().locator("#node-1 rect.cpu title").first().textContent()).to.equal("CPU 16 (APIC 0x10)");
+    const png = await page().locator("#host").screenshot();
+    expect(png.length).to.be.greaterThan(5000);
+    const stats = await pngStats(page(), png);
+    expect(stats.width).to.be.greaterThan(500);
+    expect(stats.colours).to.be.greaterThan(20);
+    expect(stats.inked / (stats.width * stats.height)).to.be.within(0.05, 0.95);
+  });
+
+  it("hovering a node highlights its row and column in every heat map; the info toggle shows only with JavaScript", async () => {
+    const file = join(tmp, "4node.html");
+    await visit(page(), file);
+    await page().locator("#node-2 text.label").hover();
+    // distances: row 2 (4 cells) + column 2 in the other rows (3) = 7, in 5 matrices
+    expect(await page().locator("#distances td.hl").count()).to.equal(7);
+    expect(await page().locator("table.heat td.hl").count()).to.equal(35);
+    await page().locator("#distances tbody tr").nth(0).locator("td").nth(3).hover();
+    expect(await page().locator("#node-0.hl, #node-3.hl").count()).to.equal(2);
+    expect(await page().locator("label.js-only").isVisible()).to.equal(true);
+  });
+
+  it("reads without JavaScript: the same picture, tables and numbers", async () => {
+    if (b === undefined) throw new Error("no browser");
+    const ctx = await b.browser.newContext({ javaScriptEnabled: false });
+    try {
+      const p = await ctx.newPage();
+      await p.goto(`file://${join(tmp, "4node.html")}`);
+      expect(await p.locator("svg.host g.node").count()).to.equal(4);
+      expect(await p.locator("#distances tbody tr").nth(1).locator("td").nth(0).textContent()).to.equal("16");
+      expect(await p.locator("label.js-only").isVisible()).to.equal(false);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("hostile firmware strings stay text: no script runs, no element is injected, the strings read literally", async () => {
+    const dir = writeHostileHost();
+    try {
+      const file = join(tmp, "hostile.html");
+      writeFileSync(file, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+      const v = await visit(page(), file);
+      expect(v.requests).to.have.length(1);
+      expect(v.dialogs).to.deep.equal([]);
+      expect(v.errors).to.deep.equal([]);
+      expect(await js<boolean>(page(), "window.__pwned === undefined")).to.equal(true);
+      expect(await js<number>(page(), "document.scripts.length")).to.equal(1);
+      expect(await js<number>(page(), "document.querySelectorAll('img, b, i, a[href^=\"javascript\"], [onerror], [onload], svg svg').length")).to.equal(0);
+      const text = await js<string>(page(), "document.body.textContent");
+      for (const s of [HOSTILE_HID, HOSTILE_OEM_ID, "\\x1B[31m<i>", HOSTILE_GI_HID, HOSTILE_DIR]) expect(text).to.include(s);
+      // Each hostile string sits inside one text node: no element boundary inside it.
+      const whole = await js<boolean>(page(), `(() => {
+        const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = w.nextNode(); n !== null; n = w.nextNode()) if (n.nodeValue.includes(${JSON.stringify(HOSTILE_HID)})) return true;
+        return false;
+      })()`);
+      expect(whole).to.equal(true);
+      await page().locator("svg.host g.node").first().hover();
+      expect(await js<boolean>(page(), "window.__pwned === undefined")).to.equal(true);
+      // The standalone SVG too.
+      const svgFile = join(tmp, "hostile.svg");
+      writeFileSync(svgFile, hostSvg((await analyseSources([dir])).topology, { standalone: true }));
+      const sv = await visit(page(), svgFile);
+      expect(sv.errors).to.deep.equal([]);
+      expect(await js<boolean>(page(), "window.__pwned === undefined")).to.equal(true);
+      expect(await page().locator("g.node").count()).to.equal(2);
+    } finally {
+      rmSync(join(dir, ".."), { recursive: true, force: true });
+    }
+  });
+
+  it("topology --format svg opens as an image document with one group per node", async () => {
+    const file = join(tmp, "4node.svg");
+    writeFileSync(file, hostSvg((await analyseSources([sample4])).topology, { standalone: true }));
+    const v = await visit(page(), file);
+    expect(v.requests).to.have.length(1);
+    expect(v.errors).to.deep.equal([]);
+    expect(await page().locator("g.node text.label").allTextContents()).to.deep.equal(["node 0", "node 1", "node 2", "node 3"]);
+  });
+
+  it("a 64-node / 1024-CPU host renders in under a second of main-thread time, size linear in the matrix", async () => {
+    const dir = join(tmp, "big64");
+    mkdirSync(dir);
+    for (const t of bigHostTables()) writeFileSync(join(dir, t.signature), t.bytes);
+    const file = join(tmp, "big64.html");
+    writeFileSync(file, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+    const bytes = statSync(file).size;
+    const cdp = await page().context().newCDPSession(page());
+    await cdp.send("Performance.enable");
+    const v = await visit(page(), file);
+    await js<number>(page(), "document.body.getBoundingClientRect().height");
+    const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+    await cdp.detach();
+    const threadMs = (metrics["ThreadTime"] ?? Infinity) * 1000;
+    console.log(`      64 nodes / 1024 CPUs: ${(bytes / 1024).toFixed(0)} KiB, load ${v.ms.toFixed(0)} ms wall, ${threadMs.toFixed(0)} ms main-thread CPU`);
+    expect(v.requests).to.have.length(1);
+    expect(v.errors).to.deep.equal([]);
+    expect(await page().locator("svg.host g.node").count()).to.equal(64);
+    expect(await page().locator("svg.host rect.cpu").count()).to.equal(1024);
+    expect(await page().locator("#distances tbody tr").nth(63).locator("td").nth(0).textContent()).to.equal("32");
+    // Wall time on a shared CI machine measures the neighbours; the renderer's own CPU time does not.
+    expect(threadMs).to.be.below(1000);
+    // 64² = 4096 matrix entries: under 200 bytes per entry for the whole report.
+    expect(bytes / 4096).to.be.below(200);
+  });
+
+  it("sim --report: the vm-start sample (40 VMs) and a scenario with two flows side by side", async () => {
+    const scenario = join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json");
+    const file = join(tmp, "sim.html");
+    await simReportFile(await loadScenarioFile(scenario), scenario, file);
+    const v = await visit(page(), file);
+    expect(v.requests).to.have.length(1);
+    expect(v.errors).to.deep.equal([]);
+    expect(await page().locator("figure.node-timeline").count()).to.equal(4);
+    expect(await page().locator("section.flow tbody tr").count()).to.equal(40);
+    // vm00 is planned on node 0 and lives there entirely: one outlined node-0 part
+    const vm00 = page().locator("section.flow tbody tr").first();
+    expect(await vm00.locator("td").nth(2).textContent()).to.equal("0");
+    expect(await vm00.locator("rect.n0").count()).to.equal(1);
+    expect(await vm00.locator("rect.plan").count()).to.equal(1);
+
+    const vms = [{ name: "a", mem_mib: 512, vcpus: 1 }, { name: "b", mem_mib: 512, vcpus: 1 }];
+    const two = {
+      host: { nodes: [{ mem_mib: 4096, cpus: 2 }, { mem_mib: 4096, cpus: 2 }] },
+      xen: { version: "current", nodeClaims: "v4" },
+      steps: [
+        { op: "vm_start", flow: "legacy", policy: "xenopsd", seed: 1, vms },
+        { op: "vm_start", flow: "claim", policy: "xenopsd", seed: 1, vms: vms.map((x) => ({ ...x, name: `${x.name}2` })) },
+      ],
+    };
+    const file2 = join(tmp, "flows.html");
+    await simReportFile(two, "two-flows.json", file2);
+    await visit(page(), file2);
+    const flows = page().locator("div.flows > section.flow");
+    expect(await flows.count()).to.equal(2);
+    const [left, right] = [await flows.nth(0).boundingBox(), await flows.nth(1).boundingBox()];
+    expect(left?.y).to.equal(right?.y);
+    expect((left?.x ?? 0) < (right?.x ?? 0)).to.equal(true);
+  });
+});

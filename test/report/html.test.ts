@@ -1,0 +1,153 @@
+/**
+ * The HTML/SVG/Markdown reports' structure, without a browser: escaping (properties over arbitrary
+ * strings), what the report contains for the samples, the CLI's -o / --format / --report wiring.
+ * test/report/browser.test.ts renders the same reports in a real browser.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyseSources } from "../../src/analyse.js";
+import { main } from "../../src/cli/main.js";
+import { topologyHtml } from "../../src/report/html/report.js";
+import { hostSvg } from "../../src/report/html/svg.js";
+import { topologyMarkdown } from "../../src/report/markdown.js";
+import { escapeHtml, escapeMarkdown, visibleControls } from "../../src/util/escape.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
+import { HOSTILE_HID, HOSTILE_OEM_ID, writeHostileHost } from "../helpers/hostile.js";
+
+const sample4 = join(repoRoot, "samples", "4node");
+
+describe("report escaping", () => {
+  it("escapeHtml leaves no markup character and no control character", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => {
+      const out = escapeHtml(s);
+      expect(out).to.not.match(/[<>"']/);
+      expect(out.replace(/&(amp|lt|gt|quot|#39);/g, "")).to.not.include("&");
+      // eslint-disable-next-line no-control-regex -- what must not survive
+      expect(out).to.not.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }));
+  });
+
+  it("escapeHtml round-trips printable text through entity decoding", () => {
+    const decode = (s: string): string => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("a", "b", "<", ">", "&", "\"", "'", " ", "\t", "\n", ";", "#") }), (s) => {
+      expect(decode(escapeHtml(s))).to.equal(s);
+    }));
+  });
+
+  it("control characters and ANSI escapes become visible \\xNN text", () => {
+    expect(visibleControls("\u001b[31mred\u0000")).to.equal("\\x1B[31mred\\x00");
+    expect(escapeHtml("\u009b2J<")).to.equal("\\x9B2J&lt;");
+  });
+
+  it("escapeMarkdown: no raw HTML, no table pipe, no emphasis or link syntax survives", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => {
+      const out = escapeMarkdown(s);
+      expect(out).to.not.match(/[<>\n\r]/);
+      // every markup character is preceded by a backslash
+      expect(out).to.not.match(/(^|[^\\])(\\\\)*[|*_`[\]~!]/);
+    }));
+    expect(escapeMarkdown("# 1. [x](javascript:alert(1)) <b>|")).to.equal("\\# 1. \\[x\\](javascript:alert(1)) &lt;b&gt;\\|");
+    expect(escapeMarkdown("1. item")).to.equal("1\\. item");
+  });
+});
+
+describe("numakit report (HTML structure)", () => {
+  it("is one self-contained document: CSP forbids the network, one inline script and style, no external reference", async () => {
+    const a = await analyseSources([sample4]);
+    const html = topologyHtml(a, { sources: ["samples/4node"] });
+    expect(html).to.match(/^<!DOCTYPE html>/);
+    expect(html).to.include("default-src 'none'");
+    expect(html.match(/<script>/g)).to.have.length(1);
+    expect(html.match(/<style>/g)).to.have.length(1);
+    expect(html).to.not.match(/\s(src|href)="(?!#)/);
+    expect(html).to.not.match(/https?:\/\//);
+  });
+
+  it("draws one group per node, the SLIT heat map with its numbers, the HMAT matrices and the numactl block", async () => {
+    const a = await analyseSources([sample4]);
+    const html = topologyHtml(a, { sources: ["samples/4node"] });
+    expect(html.match(/<g class="node[^"]*" data-node="\d+"/g)).to.have.length(4);
+    expect(html).to.include("node distances, from the SLIT");
+    expect(html).to.include("<td class=h5>16</td>");
+    for (const m of ["read latency", "write latency", "read bandwidth", "write bandwidth"]) expect(html).to.include(`${m}, initiator × target`);
+    expect(html).to.include("available: 4 nodes (0-3)");
+    expect(html).to.include("Linux will use 4 nodes; the SLIT: yes; the HMAT: yes.");
+  });
+
+  it("is deterministic: the same input gives the same bytes", async () => {
+    const a = await analyseSources([sample4]);
+    expect(topologyHtml(a, { sources: ["x"] })).to.equal(topologyHtml(a, { sources: ["x"] }));
+  });
+
+  it("escapes every firmware string of the hostile host (HTML, SVG and Markdown)", async () => {
+    const dir = writeHostileHost();
+    try {
+      const a = await analyseSources([dir]);
+      const html = topologyHtml(a, { sources: [dir] });
+      expect(html).to.not.include("<script>window");
+      expect(html).to.not.include("<img");
+      expect(html).to.not.include("<b>");
+      expect(html).to.not.include("\u001b");
+      expect(html).to.include(escapeHtml(HOSTILE_HID));
+      expect(html).to.include(escapeHtml(HOSTILE_OEM_ID));
+      const svg = hostSvg(a.topology, { standalone: true });
+      expect(svg).to.not.include("<script>window");
+      expect(svg).to.include("&lt;script&gt;");
+      const md = topologyMarkdown(a.topology, a.validation, a.tables, [dir]);
+      expect(md).to.not.match(/<(script|img|b|i|svg)[\s/>]/);
+      expect(md).to.not.include("\u001b");
+    } finally {
+      rmSync(join(dir, ".."), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("numakit report / topology --format svg|markdown / sim --report (CLI)", () => {
+  let tmp = "";
+  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-report-cli-")); });
+  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+  it("report -o FILE writes the HTML file and exits 0", async () => {
+    const out = join(tmp, "r.html");
+    const code = await main(["report", sample4, "-o", out]);
+    expect(code).to.equal(0);
+    expect(readFileSync(out, "utf8")).to.include("numakit report: ");
+  });
+
+  it("report into a directory that does not exist: one line naming the file, exit 2", async () => {
+    const r = await runCli(["report", sample4, "-o", join(tmp, "missing", "r.html")]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr.trim().split("\n")).to.have.length(1);
+    expect(r.stderr).to.match(/^numakit: .*missing\/r\.html: cannot write the report: ENOENT/);
+  });
+
+  it("report -o - writes the document to stdout; topology --format svg and markdown", async () => {
+    const [html, svg, md] = await Promise.all([
+      runCli(["report", sample4, "-o", "-"]),
+      runCli(["topology", sample4, "--format", "svg"]),
+      runCli(["topology", sample4, "--format", "markdown"]),
+    ]);
+    expect(html.code).to.equal(0);
+    expect(html.stdout).to.match(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+    expect(svg.code).to.equal(0);
+    expect(svg.stdout).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.stdout.match(/<g class="node/g)).to.have.length(4);
+    expect(md.code).to.equal(0);
+    expect(md.stdout).to.include("| node 0 | 10 | 16 | 22 | 22 |");
+    expect(md.stdout).to.include("- Linux will use 4 nodes; the SLIT: yes; the HMAT: yes.");
+  });
+
+  it("sim --report FILE writes the run as HTML and keeps the text output", async () => {
+    const out = join(tmp, "sim.html");
+    const r = await runCli(["sim", join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json"), "--report", out]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include("expectations: all met");
+    const html = readFileSync(out, "utf8");
+    expect(html.match(/<figure class="node-timeline"/g)).to.have.length(4);
+    expect(html.match(/<section class="flow"/g)).to.have.length(1);
+    expect(html).to.include("40/40 started");
+  });
+});
