@@ -270,7 +270,8 @@ export function diffAnalyses(a: Analysis, b: Analysis, names: { a: string; b: st
     nodes: {
       added: m.added.map(summaryOf),
       removed: m.removed.map(summaryOf),
-      renumbered: m.pairs.filter(([x, y]) => x.pxm !== y.pxm || x.id !== y.id).map(([x, y, by]): NodeRenumbered => ({ a: ref(x), b: ref(y), matchedBy: by })),
+      renumbered: m.pairs.filter(([x, y]) => x.pxm !== y.pxm || x.id !== y.id).sort(([x], [y]) => x.id - y.id)
+        .map(([x, y, by]): NodeRenumbered => ({ a: ref(x), b: ref(y), matchedBy: by })),
     },
     cpus: diffCpus(ta, tb, match),
     memory: diffMemory(ta, tb, match),
