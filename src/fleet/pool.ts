@@ -3,7 +3,11 @@
  * order of the hosts, whatever order the workers finish in, through a bounded window: memory
  * stays flat however large the fleet, and `--jobs 1` and `--jobs 4` give the same output.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import Tinypool from "tinypool";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
@@ -30,10 +34,22 @@ export function defaultJobs(): number {
  * because on Node 20 a loader registered in the main thread (`--import tsx`, tsx's register())
  * does not reach worker threads.
  */
+function tsxApiUrl(from: string): string {
+  // Not import.meta.resolve (under mocha tsx runs this file as CommonJS, without it) nor
+  // require.resolve("tsx/esm/api") (the CommonJS build, which cannot be imported from a data:
+  // URL): the ESM build, found through tsx's own package exports.
+  const pkgPath = createRequire(from).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
+  const entry = pkg.exports?.["./esm/api"];
+  const rel = typeof entry === "object" ? entry.import?.default : undefined;
+  if (rel === undefined) throw new Error("tsx has no ./esm/api export: cannot run the scan workers from TypeScript sources");
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}
+
 function workerFilename(): string {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return new URL("./worker.js", here).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
+  const tsx = tsxApiUrl(here);
   const target = new URL("./worker.ts", here).href;
   const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();\n` +
     `const m = await import(${JSON.stringify(target)}); export default m.default;`;

@@ -4,7 +4,7 @@
  * iasl-src/*.asl is compiled with iasl at load time (into a temp dir), so the ASL stays the source.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { tablesFromBytes } from "../../src/acpi/sources/load.js";
@@ -67,4 +67,9 @@ export function corpusTables(): CorpusTable[] {
   for (const [name, bytes] of compileIaslSources()) add("iasl-src", join(sharedSamples, "iasl-src", name), bytes);
   cached = out;
   return out;
+}
+
+/** Whether the shared corpus is here (suites that need it skip, with one line, when it is not). */
+export function corpusPresent(): boolean {
+  return existsSync(join(sharedSamples, "SOURCES.md"));
 }
