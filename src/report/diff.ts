@@ -52,7 +52,7 @@ function section(out: string[], title: string, lines: string[]): void {
   out.push("", `${title}:`, ...lines.map((l) => `  ${l}`));
 }
 
-function value(v: unknown): string {
+function value(v: string | number | boolean | null): string {
   if (typeof v === "string") return JSON.stringify(visibleControls(v));
   if (v === null) return "none";
   return String(v);

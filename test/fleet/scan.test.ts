@@ -93,6 +93,7 @@ describe("scan: output formats", () => {
   it("text rows show firmware strings and paths without control characters", async () => {
     const row = ok(await scanHost(join(samples, "4node")));
     const hostile = { ...row, source: "evil\u001b[2J.txt", oem: { ...row.oem, id: "\u001b]0;x\u0007" } };
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(textLine(hostile)).to.not.match(/[\u0000-\u0008\u000b-\u001f]/);
     expect(textLine(hostile)).to.contain("\\x1B");
   });
