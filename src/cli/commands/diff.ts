@@ -23,15 +23,15 @@ export const diff: Command = {
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 diff before.txt after.txt", "what a firmware update changed")
     .example("$0 diff dump.txt /sys/firmware/acpi/tables --format json", "a dump against this host, as JSON"),
-  run: async (args) => {
+  run: async (args, io) => {
     const format = formatOf(args);
     const a = sourceArg(args, "a");
     const b = sourceArg(args, "b");
     if (a === "-" && b === "-") throw new UsageError("only one of A and B can be - (standard input)");
     const numbering = numberingOf(args);
-    const [x, y] = [await analyseSources([a], { numbering }), await analyseSources([b], { numbering })];
+    const [x, y] = [await analyseSources([a], { numbering }, { stdin: io.stdin }), await analyseSources([b], { numbering }, { stdin: io.stdin })];
     const d = diffAnalyses(x, y, { a, b });
-    await write(format === "json" ? `${toJson(d)}\n` : diffText(d));
+    await write(format === "json" ? `${toJson(d)}\n` : diffText(d), io.stdout);
     return d.identical ? 0 : 1;
   },
 };

@@ -56,7 +56,7 @@ export const scan: Command = {
     .option("strict", { type: "boolean", default: false, describe: "exit 1 when a host has validation errors" })
     .example("$0 scan dumps/ --format jsonl > fleet.jsonl", "one JSON object per host")
     .example("$0 scan dumps/ -j 2 --format csv -o fleet.csv", "CSV for a spreadsheet, two workers"),
-  run: async (args) => {
+  run: async (args, io) => {
     const format = (args["format"] ?? "text") as ScanFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, jsonl or csv, not ${JSON.stringify(format)}`);
     const jobs = jobsOf(args);
@@ -64,10 +64,10 @@ export const scan: Command = {
     const sources = await findHosts(paths);
     if (sources.length === 0) throw new InputError("E_INPUT_NO_TABLES", "no dumps or table directories found", { file: paths.join(", ") });
     const out = typeof args["out"] === "string" ? await openOut(args["out"]) : undefined;
-    const stream = out?.stream ?? process.stdout;
+    const stream = out?.stream ?? io.stdout;
     const summary = new ScanSummary();
     const line = lineOf(format);
-    const progress = progressBar(sources.length, process.stderr);
+    const progress = progressBar(sources.length, io.stderr);
     const stop = new AbortController();
     const onSigint = (): void => { stop.abort(); };
     process.once("SIGINT", onSigint);
@@ -88,11 +88,11 @@ export const scan: Command = {
     await write(buffer, stream);
     await out?.close();
     if (stop.signal.aborted) {
-      process.stderr.write(`numakit: interrupted after ${summary.sources} of ${sources.length} sources; their rows are written\n`);
+      await write(`numakit: interrupted after ${summary.sources} of ${sources.length} sources; their rows are written\n`, io.stderr);
       return INTERRUPTED;
     }
     if (summary.hosts === 0) {
-      process.stderr.write(`numakit: no host could be read (${summary.skipped} skipped as not ACPI data, ${summary.unreadable} unreadable)\n`);
+      await write(`numakit: no host could be read (${summary.skipped} skipped as not ACPI data, ${summary.unreadable} unreadable)\n`, io.stderr);
       return 2;
     }
     if (summary.unreadable > 0) return 1;
