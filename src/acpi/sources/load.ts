@@ -67,7 +67,7 @@ function hasControlByte(b: Uint8Array): boolean {
  * 36..file size). So a README, a log or a UTF-8 text never decodes as a table with a garbage
  * length, while truncated and damaged tables still do (their header still has binary bytes).
  */
-function looksLikeTable(b: Uint8Array): boolean {
+export function looksLikeTable(b: Uint8Array): boolean {
   if (!plausibleSignature(b)) return false;
   if (b.length < 36) return hasControlByte(b.subarray(4));
   return hasControlByte(b.subarray(4, 36)) || selfConsistentLength(b);
@@ -145,8 +145,13 @@ async function readLimited(path: string): Promise<Uint8Array> {
 }
 
 /** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order. */
-function naturalCompare(a: string, b: string): number {
+export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
+}
+
+/** Files a directory source passes over without a word: hidden files, ASL/disassembly, notes, JSON. */
+export function ignoredInDirectory(name: string): boolean {
+  return name.startsWith(".") || /\.(dsl|asl|md|json)$/i.test(name);
 }
 
 async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTable[]> {
@@ -161,7 +166,7 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
       continue;
     }
     if (!e.isFile()) continue;
-    if (e.name.startsWith(".") || /\.(dsl|asl|md|json)$/i.test(e.name)) continue;
+    if (ignoredInDirectory(e.name)) continue;
     try {
       out.push(...tablesFromBytes(await readLimited(path), path));
     } catch (err) {

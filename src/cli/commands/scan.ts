@@ -1,0 +1,101 @@
+import { open } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import { findHosts } from "../../fleet/hosts.js";
+import { defaultJobs, scanPool } from "../../fleet/pool.js";
+import type { ScanRow } from "../../fleet/row.js";
+import { ScanSummary } from "../../fleet/summary.js";
+import { csvHeader, csvLine, jsonlLine, summaryText, textHeader, textLine } from "../../report/scan.js";
+import { InputError, UsageError } from "../../errors.js";
+import type { Command } from "../command.js";
+import { write } from "../output.js";
+import { progressBar } from "../progress.js";
+
+const FORMATS = ["text", "jsonl", "csv"] as const;
+type ScanFormat = (typeof FORMATS)[number];
+/** Rows are written in batches of about this many bytes (one write per row costs more than the row). */
+const FLUSH_BYTES = 64 * 1024;
+/** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+const INTERRUPTED = 130;
+
+function jobsOf(args: Record<string, unknown>): number {
+  const j = args["jobs"];
+  if (j === undefined) return defaultJobs();
+  if (typeof j !== "number" || !Number.isInteger(j) || j < 1 || j > 1024) throw new UsageError(`--jobs takes a whole number from 1 to 1024, not ${JSON.stringify(j)}`);
+  return j;
+}
+
+function pathsOf(args: Record<string, unknown>): string[] {
+  const p = args["path"];
+  return Array.isArray(p) ? p.map(String) : [];
+}
+
+async function openOut(file: string): Promise<{ stream: Writable; close: () => Promise<void> }> {
+  let fh;
+  try {
+    fh = await open(file, "w");
+  } catch (err) {
+    const why = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "cannot open";
+    throw new InputError("E_OUTPUT", `cannot write --out file (${why})`, { file });
+  }
+  const stream = fh.createWriteStream();
+  return { stream, close: () => new Promise((resolve, reject) => { stream.end(() => { resolve(); }); stream.once("error", reject); }) };
+}
+
+function lineOf(format: ScanFormat): (row: ScanRow) => string {
+  return format === "jsonl" ? jsonlLine : format === "csv" ? csvLine : textLine;
+}
+
+export const scan: Command = {
+  command: "scan <path..>",
+  describe: "Scan a fleet of dumps (files and directory trees; each dump or table directory is one host) in a worker-thread pool: one row per host, then a summary",
+  builder: (y) => y
+    .positional("path", { type: "string", array: true, describe: "acpidump text files, table directories, or directory trees of them" })
+    .option("format", { alias: "f", choices: [...FORMATS], default: "text", describe: "text table + summary, JSON Lines (schema/scan-row.schema.json), or CSV" })
+    .option("jobs", { alias: "j", type: "number", describe: `worker threads (default: the number of CPUs, ${defaultJobs()} here)` })
+    .option("out", { alias: "o", type: "string", describe: "write the rows to FILE instead of standard output" })
+    .option("strict", { type: "boolean", default: false, describe: "exit 1 when a host has validation errors" })
+    .example("$0 scan dumps/ --format jsonl > fleet.jsonl", "one JSON object per host")
+    .example("$0 scan dumps/ -j 2 --format csv -o fleet.csv", "CSV for a spreadsheet, two workers"),
+  run: async (args, io) => {
+    const format = (args["format"] ?? "text") as ScanFormat;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, jsonl or csv, not ${JSON.stringify(format)}`);
+    const jobs = jobsOf(args);
+    const paths = pathsOf(args);
+    const sources = await findHosts(paths);
+    if (sources.length === 0) throw new InputError("E_INPUT_NO_TABLES", "no dumps or table directories found", { file: paths.join(", ") });
+    const out = typeof args["out"] === "string" ? await openOut(args["out"]) : undefined;
+    const stream = out?.stream ?? io.stdout;
+    const summary = new ScanSummary();
+    const line = lineOf(format);
+    const progress = progressBar(sources.length, io.stderr);
+    const stop = new AbortController();
+    const onSigint = (): void => { stop.abort(); };
+    process.once("SIGINT", onSigint);
+    let strictFailed = false;
+    let buffer = format === "text" ? textHeader() : format === "csv" ? csvHeader() : "";
+    try {
+      for await (const row of scanPool(sources, { jobs, signal: stop.signal, onDone: (r) => { progress.tick(r.source); } })) {
+        summary.add(row);
+        if (row.status === "ok" && row.counts.error > 0) strictFailed = true;
+        buffer += line(row);
+        if (buffer.length >= FLUSH_BYTES) { await write(buffer, stream); buffer = ""; }
+      }
+    } finally {
+      process.removeListener("SIGINT", onSigint);
+      progress.stop();
+    }
+    if (format === "text") buffer += summaryText(summary, { interrupted: stop.signal.aborted });
+    await write(buffer, stream);
+    await out?.close();
+    if (stop.signal.aborted) {
+      await write(`numakit: interrupted after ${summary.sources} of ${sources.length} sources; their rows are written\n`, io.stderr);
+      return INTERRUPTED;
+    }
+    if (summary.hosts === 0) {
+      await write(`numakit: no host could be read (${summary.skipped} skipped as not ACPI data, ${summary.unreadable} unreadable)\n`, io.stderr);
+      return 2;
+    }
+    if (summary.unreadable > 0) return 1;
+    return args["strict"] === true && strictFailed ? 1 : 0;
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * Scanning many hosts in-process over a worker-thread pool (tinypool). Rows come back in the
+ * order of the hosts, whatever order the workers finish in, through a bounded window: memory
+ * stays flat however large the fleet, and `--jobs 1` and `--jobs 4` give the same output.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import Tinypool from "tinypool";
+import type { Numbering } from "../topology/numbering.js";
+import type { ScanRow } from "./row.js";
+import { unreadRow } from "./scan-host.js";
+import type { ScanTask } from "./worker.js";
+
+export interface PoolOptions {
+  /** Worker threads (default: the number of CPUs). */
+  jobs?: number;
+  numbering?: Numbering;
+  /** Stops submitting and yielding; the pool is torn down. */
+  signal?: AbortSignal;
+  /** Called as each host's row is ready (in completion order): for progress displays. */
+  onDone?: (row: ScanRow) => void;
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/**
+ * The worker module. Built: worker.js beside this file. From source (tests, a checkout newer
+ * than its build): worker.ts, behind a bootstrap that registers tsx in the worker thread itself,
+ * because on Node 20 a loader registered in the main thread (`--import tsx`, tsx's register())
+ * does not reach worker threads.
+ */
+function tsxApiUrl(from: string): string {
+  // Not import.meta.resolve (under mocha tsx runs this file as CommonJS, without it) nor
+  // require.resolve("tsx/esm/api") (the CommonJS build, which cannot be imported from a data:
+  // URL): the ESM build, found through tsx's own package exports.
+  const pkgPath = createRequire(from).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
+  const entry = pkg.exports?.["./esm/api"];
+  const rel = typeof entry === "object" ? entry.import?.default : undefined;
+  if (rel === undefined) throw new Error("tsx has no ./esm/api export: cannot run the scan workers from TypeScript sources");
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}
+
+function workerFilename(): string {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new URL("./worker.js", here).href;
+  const tsx = tsxApiUrl(here);
+  const target = new URL("./worker.ts", here).href;
+  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();\n` +
+    `const m = await import(${JSON.stringify(target)}); export default m.default;`;
+  return `data:text/javascript,${encodeURIComponent(boot)}`;
+}
+
+/** Rows for `sources`, in order. */
+export async function* scanPool(sources: readonly string[], opts: PoolOptions = {}): AsyncGenerator<ScanRow> {
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
+  const fromSource = import.meta.url.endsWith(".ts");
+  const pool = new Tinypool({
+    filename: workerFilename(),
+    minThreads: Math.min(jobs, Math.max(1, sources.length)),
+    maxThreads: jobs,
+    // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.
+    ...(fromSource ? { execArgv: [] } : {}),
+  });
+  // Enough in flight to keep every worker busy while the head of the line is slow, no more.
+  const window = jobs * 4;
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  const pending = new Map<number, Promise<ScanRow>>();
+  let submitted = 0;
+  const submit = (): void => {
+    while (submitted < sources.length && pending.size < window && !aborted()) {
+      const source = sources[submitted] ?? "";
+      const task: ScanTask = opts.numbering === undefined ? { source } : { source, numbering: opts.numbering };
+      const row = (pool.run(task) as Promise<ScanRow>).catch((err: unknown) => unreadRow(source, err))
+        .then((r) => { opts.onDone?.(r); return r; });
+      pending.set(submitted++, row);
+    }
+  };
+  try {
+    for (let next = 0; next < sources.length; next++) {
+      submit();
+      const row = pending.get(next);
+      if (row === undefined || aborted()) return;
+      const r = await row;
+      if (aborted()) return;
+      pending.delete(next);
+      yield r;
+    }
+  } finally {
+    pool.cancelPendingTasks();
+    await pool.destroy();
+  }
+}
