@@ -3,8 +3,9 @@ import { decode } from "./decode.js";
 import { dump, extract } from "./dump.js";
 import { namespace } from "./namespace.js";
 import { simCommand } from "./sim.js";
+import { synth } from "./synth.js";
 import { topology } from "./topology.js";
 import { validate } from "./validate.js";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [decode, dump, extract, namespace, topology, validate, simCommand];
+export const commands: Command[] = [decode, dump, extract, namespace, topology, validate, synth, simCommand];
