@@ -9,6 +9,7 @@ import type { Topology } from "../../topology/model.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { checkSynthFormatArgs, isSynthFormat, runSynthFormat, SYNTH_FORMATS } from "./topology-synth.js";
 
 export function numberingOf(args: Record<string, unknown>): Numbering {
   const n = args["numbering"] ?? "linux";
@@ -31,12 +32,22 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => withFormat(withSources(y), ["hwloc-xml"])
+  builder: (y) => withFormat(withSources(y), ["hwloc-xml", ...SYNTH_FORMATS])
+    .option("out", { alias: "o", type: "string", describe: "with --format sysfs: the directory to write the node tree into" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
-    .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux"),
+    .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux")
+    .example("$0 topology dump.txt --format sysfs --out node/", "the /sys/devices/system/node tree Linux would present")
+    .example("$0 topology dump.txt --format desc > host.json", "a description numakit synth turns back into tables"),
   run: async (args, io) => {
+    if (isSynthFormat(args["format"])) {
+      checkSynthFormatArgs(args);
+      const sources = sourcesOf(args);
+      const { topology: t } = await analyseSources(sources, { numbering: "linux" }, { stdin: io.stdin });
+      return runSynthFormat(args["format"], t, sources, args, io);
+    }
+    if (args["out"] !== undefined) throw new UsageError("--out goes with --format sysfs");
     const hwloc = args["format"] === "hwloc-xml";
     const format = hwloc ? "text" : formatOf(args);
     const sources = sourcesOf(args);
