@@ -265,6 +265,11 @@ function checkConsistency(r: Reader, d: Description): void {
     if (pxms.has(n.pxm)) r.fail(`nodes[${i}].pxm`, `proximity domain ${n.pxm} is used by two nodes`);
     pxms.add(n.pxm);
   });
+  d.nodes.forEach((n, i) => {
+    const cpus = typeof n.cpus === "number" ? n.cpus : n.cpus.length;
+    const memory = (n.memMib ?? 0) > 0 || (n.ranges ?? []).some((x) => x.length > 0n) || n.hotplugMib !== undefined;
+    if (cpus === 0 && !memory && n.genericInitiators.length === 0) r.fail(`nodes[${i}]`, "has no CPUs, memory or generic initiators: the SRAT would not name proximity domain " + String(n.pxm));
+  });
   const ids = new Set<number>();
   let count = 0;
   d.nodes.forEach((n, i) => {

@@ -92,7 +92,9 @@ export function descriptionFromTopology(t: Topology, opts: FromTopologyOptions =
       }));
     }
     const attached = t.hmat?.memory.find((m) => m.memoryPxm === n.pxm)?.initiatorPxm;
-    if (attached !== undefined && attached !== n.pxm && t.nodes.some((x) => x.pxm === attached)) node["initiator"] = attached;
+    // synth attaches a node's own CPUs by default: name the initiator only when it is another one.
+    const byDefault = n.cpus.length > 0 ? n.pxm : undefined;
+    if (attached !== undefined && attached !== byDefault && t.nodes.some((x) => x.pxm === attached)) node["initiator"] = attached;
     const gis = n.initiators.filter((x) => x.kind === "generic-initiator").flatMap((x): Json[] => {
       const h = x.handle;
       if (h.type === "pci") return [{ pci: `${h.segment.toString(16).padStart(4, "0")}:${h.bus.toString(16).padStart(2, "0")}:${h.device.toString(16).padStart(2, "0")}.${h.function}` }];

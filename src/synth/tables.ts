@@ -118,6 +118,9 @@ function hmatTable(host: Host, h: DescHmat, loc: Location): Uint8Array {
       throw new UsageError(`hmat.${key}: must be ${initiators.length}x${targets.length} (initiators ${initiators.join(",")} × targets ${targets.join(",")})`, loc, "E_DESC");
     }
     const values = m.flat().filter((x): x is number => x !== null);
+    // Linux's hmat_normalize() drops an entry × base product above u32: latencies stop at 2^32 ps.
+    const tooBig = dataType <= 2 ? values.find((v) => v * 1000 > 0xffffffff) : undefined;
+    if (tooBig !== undefined) throw new UsageError(`hmat.${key}: ${tooBig} ns is more than Linux reads (at most ${Math.floor(0xffffffff / 1000)} ns, 2^32 ps)`, loc, "E_DESC");
     // Latencies are given in ns and stored in ps; bandwidths in MB/s.
     const scale = dataType <= 2 ? 1000 : 1;
     const base = entryBase(values, scale, key, loc);
