@@ -194,15 +194,15 @@ function parseDistances(r: Reader, v: unknown, n: number): DescDistances {
     };
   }
   const o = r.obj(v, "distances", ["local", "remote", "same_socket", "sockets"]);
-  const local = r.uint(o["local"] ?? 10, "distances.local", 254, 10);
-  const remote = r.uint(o["remote"] ?? 20, "distances.remote", 255, 10);
+  const local = r.uint(o["local"] ?? 10, "distances.local (a node's distance to itself is 10)", 10, 10);
+  const remote = r.uint(o["remote"] ?? 20, "distances.remote", 255, 11);
   if (o["sockets"] === undefined) {
     if (o["same_socket"] !== undefined) r.fail("distances", "same_socket needs sockets (the socket of each node)");
     return { local, remote };
   }
   const sockets = r.array(o["sockets"], "distances.sockets", n).map((s, i) => r.uint(s, `distances.sockets[${i}]`, 4095));
   if (sockets.length !== n) r.fail("distances.sockets", `must name the socket of each of the ${n} nodes`);
-  return { local, sameSocket: r.uint(o["same_socket"] ?? remote, "distances.same_socket", 255, 10), remote, sockets };
+  return { local, sameSocket: r.uint(o["same_socket"] ?? remote, "distances.same_socket", 255, 11), remote, sockets };
 }
 
 function parseCache(r: Reader, v: unknown, i: number): DescCache {

@@ -68,14 +68,14 @@ export function qemuApicIds(smp: Smp): number[] {
   return ids;
 }
 
-/** An -smp whose APIC ids are exactly `ids` (fewest threads first), if any. Bounded by divisor pairs. */
+/** An -smp whose APIC ids are exactly `ids` (fewest threads, then fewest sockets), if any. Bounded by divisor pairs. */
 export function smpForApicIds(ids: readonly number[]): Smp | undefined {
   const n = ids.length;
   if (n === 0) return undefined;
   const want = [...ids].sort((a, b) => a - b).join(",");
   for (let threads = 1; threads <= Math.min(n, 64); threads++) {
     if (n % threads !== 0) continue;
-    for (let cores = 1; cores <= n / threads; cores++) {
+    for (let cores = n / threads; cores >= 1; cores--) {
       if ((n / threads) % cores !== 0) continue;
       const smp = { sockets: n / threads / cores, cores, threads };
       if (qemuApicIds(smp).join(",") === want) return smp;
