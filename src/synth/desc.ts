@@ -286,9 +286,9 @@ function checkConsistency(r: Reader, d: Description): void {
   const known = (p: number, what: string): void => { if (!pxms.has(p)) r.fail(what, `proximity domain ${p} is not a node`); };
   d.nodes.forEach((n, i) => { if (n.initiator !== undefined) known(n.initiator, `nodes[${i}].initiator`); });
   if (d.distances !== undefined && "matrix" in d.distances) {
-    d.distances.matrix.forEach((row, i) => row.forEach((x, j) => {
+    d.distances.matrix.forEach((row, i) => { row.forEach((x, j) => {
       if ((i === j) !== (x === 10)) r.fail(`distances[${i}][${j}]`, i === j ? "a node's distance to itself must be 10" : "a distance between two nodes must be more than 10 (Linux and Xen reject the SLIT otherwise)");
-    }));
+    }); });
   }
   const h = d.hmat;
   if (h === undefined) return;

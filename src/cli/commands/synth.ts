@@ -83,7 +83,7 @@ export const synth: Command = {
     const decoded = raw.map(decodeTable);
     const { validation } = analyse(decoded);
     const errors = validation.diagnostics.filter((d) => d.severity === "error");
-    for (const e of errors) io.stderr.write(`numakit: ${file}: ${e.table ?? ""}${e.table === undefined ? "" : ": "}${e.code}: ${e.message}\n`);
+    for (const e of errors) io.stderr.write(`numakit: ${file}: ${e.table}: ${e.code}: ${e.message}\n`);
     const out = typeof args["out"] === "string" ? args["out"] : undefined;
     if (out === undefined) {
       await write(formatAcpidump(raw), io.stdout);

@@ -25,7 +25,7 @@ export function checkSynthFormatArgs(args: Record<string, unknown>): void {
   const out = args["out"];
   if (args["format"] === "sysfs" && typeof out !== "string") throw new UsageError("--format sysfs writes a directory: give --out DIR");
   if (args["format"] !== "sysfs" && out !== undefined) throw new UsageError("--out goes with --format sysfs");
-  if (isSynthFormat(args["format"]) && args["numbering"] !== "linux") throw new UsageError(`--format ${String(args["format"])} follows Linux's node numbering (drop --numbering)`);
+  if (isSynthFormat(args["format"]) && args["numbering"] !== "linux") throw new UsageError(`--format ${args["format"]} follows Linux's node numbering (drop --numbering)`);
 }
 
 export async function runSynthFormat(format: (typeof SYNTH_FORMATS)[number], t: Topology, sources: readonly string[], args: Record<string, unknown>, io: CliIo): Promise<number> {
