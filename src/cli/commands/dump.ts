@@ -31,7 +31,7 @@ function errnoOf(err: unknown): string | undefined {
  * mkdir -p, one level at a time. Node's own `recursive: true` spins forever where the parent exists
  * but refuses the entry with ENOENT (e.g. under /proc), and a user must never see a hang.
  */
-async function makeDirectory(dir: string): Promise<void> {
+export async function makeDirectory(dir: string): Promise<void> {
   try {
     await mkdir(dir);
   } catch (err) {

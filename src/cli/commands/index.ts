@@ -6,8 +6,9 @@ import { namespace } from "./namespace.js";
 import { report } from "./report.js";
 import { scan } from "./scan.js";
 import { simCommand } from "./sim.js";
+import { synth } from "./synth.js";
 import { topology } from "./topology.js";
 import { validate } from "./validate.js";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [decode, dump, extract, namespace, topology, validate, report, scan, diff, simCommand];
+export const commands: Command[] = [decode, dump, extract, namespace, topology, validate, report, scan, diff, synth, simCommand];

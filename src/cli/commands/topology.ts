@@ -11,6 +11,7 @@ import type { Topology } from "../../topology/model.js";
 import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { checkSynthFormatArgs, isSynthFormat, runSynthFormat, SYNTH_FORMATS } from "./topology-synth.js";
 
 export function numberingOf(args: Record<string, unknown>): Numbering {
   const n = args["numbering"] ?? "linux";
@@ -33,14 +34,24 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
 export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
-  builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown"]))
+  builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown", ...SYNTH_FORMATS]))
+    .option("out", { alias: "o", type: "string", describe: "with --format sysfs: the directory to write the node tree into" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
     .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux")
     .example("$0 topology dump.txt --format svg > host.svg", "the host picture alone (numakit report has it all)")
-    .example("$0 topology dump.txt --format markdown", "a Markdown report for a ticket or a wiki"),
+    .example("$0 topology dump.txt --format markdown", "a Markdown report for a ticket or a wiki")
+    .example("$0 topology dump.txt --format sysfs --out node/", "the /sys/devices/system/node tree Linux would present")
+    .example("$0 topology dump.txt --format desc > host.json", "a description numakit synth turns back into tables"),
   run: async (args, io) => {
+    if (isSynthFormat(args["format"])) {
+      checkSynthFormatArgs(args);
+      const sources = sourcesOf(args);
+      const { topology: t } = await analyseSources(sources, { numbering: "linux", kernel: kernelOf(args) }, { stdin: io.stdin });
+      return runSynthFormat(args["format"], t, sources, args, io);
+    }
+    if (args["out"] !== undefined) throw new UsageError("--out goes with --format sysfs");
     const extra = args["format"] === "hwloc-xml" || args["format"] === "svg" || args["format"] === "markdown" ? args["format"] : undefined;
     const format = extra === undefined ? formatOf(args) : "text";
     const sources = sourcesOf(args);

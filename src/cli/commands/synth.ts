@@ -1,0 +1,112 @@
+/**
+ * `numakit synth DESC [--out DIR] [--qemu q35|pc]` and `numakit synth --from SOURCE [--scale-memory F]`:
+ * ACPI tables from a topology description (or from an existing host's tables), checked with
+ * numakit's own validate, and the QEMU command line that boots Linux on them. Exit 0 ok, 1 when
+ * the tables have validation errors, 2 for a bad description or unusable input.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { analyse, analyseSources } from "../../analyse.js";
+import { decodeTable, formatAcpidump, type RawTable } from "../../acpi/index.js";
+import { InputError, UsageError } from "../../errors.js";
+import { descriptionFromTopology, MACHINES, parseDescription, qemuCommand, synthesize, type Description, type Machine } from "../../synth/index.js";
+import type { Command } from "../command.js";
+import { toJson, write } from "../output.js";
+import { makeDirectory } from "./dump.js";
+import type { CliIo } from "../io.js";
+
+async function readDescription(file: string, io: CliIo): Promise<{ json: unknown; text: string }> {
+  let text: string;
+  try {
+    if (file === "-") {
+      let s = "";
+      for await (const chunk of io.stdin) s += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      text = s;
+    } else text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new InputError("E_INPUT_UNREADABLE", `cannot read description: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+  try {
+    return { json: JSON.parse(text) as unknown, text };
+  } catch (e) {
+    throw new UsageError(`not valid JSON: ${(e as Error).message}`, { file }, "E_DESC");
+  }
+}
+
+function machineOf(args: Record<string, unknown>): Machine | undefined {
+  const m = args["qemu"];
+  if (m === undefined) return undefined;
+  if (!MACHINES.includes(m as Machine)) throw new UsageError(`--qemu must be ${MACHINES.join(" or ")}, not ${JSON.stringify(m)}`);
+  return m as Machine;
+}
+
+function scaleOf(args: Record<string, unknown>): number | undefined {
+  const s = args["scale-memory"];
+  if (s === undefined) return undefined;
+  if (typeof s !== "number" || !Number.isFinite(s) || s <= 0 || s > 1024) throw new UsageError(`--scale-memory must be a number above 0 (e.g. 0.01), not ${JSON.stringify(s)}`);
+  return s;
+}
+
+async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ desc: Description; json: unknown; file: string }> {
+  const from = args["from"];
+  const file = typeof args["desc"] === "string" ? args["desc"] : undefined;
+  const scale = scaleOf(args);
+  if (from !== undefined) {
+    if (file !== undefined) throw new UsageError("give a description file or --from SOURCE, not both");
+    const sources = (Array.isArray(from) ? from : [from]).map(String);
+    const { topology } = await analyseSources(sources, {}, { stdin: io.stdin });
+    const { description, notes } = descriptionFromTopology(topology, { sizes: true, ...(scale === undefined ? {} : { scaleMemory: scale }), source: sources.join(", ") });
+    for (const n of notes) io.stderr.write(`numakit: ${sources.join(", ")}: ${n}\n`);
+    return { desc: parseDescription(description, { file: sources.join(", ") }), json: description, file: sources.join(", ") };
+  }
+  if (scale !== undefined) throw new UsageError("--scale-memory applies to --from SOURCE (a description gives its own sizes)");
+  if (file === undefined) throw new UsageError("name a description file (or - for stdin), or give --from SOURCE (see numakit synth --help)");
+  const { json } = await readDescription(file, io);
+  return { desc: parseDescription(json, { file }), json, file };
+}
+
+export const synth: Command = {
+  command: "synth [desc]",
+  describe: "ACPI tables (SRAT, SLIT, HMAT, MADT) from a topology description or another host, and the QEMU command line that boots Linux on them",
+  builder: (y) => y
+    .positional("desc", { type: "string", describe: "topology description (JSON, schema/desc.schema.json), or - for stdin" })
+    .option("from", { type: "string", array: true, describe: "describe an existing host instead (SOURCE: dump, table directory, ...)" })
+    .option("out", { alias: "o", type: "string", describe: "directory for SRAT, SLIT, HMAT, APIC, text/acpidump.txt and desc.json (without it: acpidump text on stdout)" })
+    .option("qemu", { choices: [...MACHINES], describe: "QEMU machine whose RAM layout sizes are placed in (default: the description's, else q35)" })
+    .option("scale-memory", { type: "number", describe: "with --from: multiply each node's memory by F (e.g. 0.01)" })
+    .example("$0 synth host.json --out vm/", "tables in vm/ and the qemu-system-x86_64 command that boots them")
+    .example("$0 synth --from dump.txt --scale-memory 0.01 --out vm/", "a VM with a production host's NUMA layout, 1% of its memory"),
+  run: async (args, io) => {
+    const { desc, json, file } = await describe(args, io);
+    const { host, tables } = synthesize(desc, machineOf(args), { file });
+    const raw: RawTable[] = tables.map((t) => ({ signature: t.signature, bytes: t.bytes, source: { file, name: t.signature } }));
+    const decoded = raw.map(decodeTable);
+    const { validation } = analyse(decoded);
+    const errors = validation.diagnostics.filter((d) => d.severity === "error");
+    for (const e of errors) io.stderr.write(`numakit: ${file}: ${e.table}: ${e.code}: ${e.message}\n`);
+    const out = typeof args["out"] === "string" ? args["out"] : undefined;
+    if (out === undefined) {
+      await write(formatAcpidump(raw), io.stdout);
+      return errors.length > 0 ? 1 : 0;
+    }
+    const written: string[] = [];
+    try {
+      await makeDirectory(out);
+      for (const t of tables) { await writeFile(join(out, t.signature), t.bytes); written.push(join(out, t.signature)); }
+      // In a subdirectory: a table directory read as a SOURCE skips subdirectories, so the tables are not read twice.
+      await makeDirectory(join(out, "text"));
+      await writeFile(join(out, "text", "acpidump.txt"), formatAcpidump(raw));
+      await writeFile(join(out, "desc.json"), `${toJson(json)}\n`);
+      written.push(join(out, "text", "acpidump.txt"), join(out, "desc.json"));
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError("E_OUTPUT", `cannot write: ${(err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "")}`, { file: out }, { cause: err });
+    }
+    const lines = written.map((w) => `wrote ${w}`);
+    const qemu = qemuCommand(host, tables.filter((t) => t.signature !== "APIC").map((t) => resolve(out, t.signature)));
+    if (qemu === undefined) lines.push(`no QEMU command line: ${host.qemuProblems.join("; ")}`);
+    else lines.push("boot with (add -kernel/-initrd/-append; APIC is not passed: QEMU's own MADT has these CPUs):", qemu.line);
+    await write(`${lines.join("\n")}\n`, io.stdout);
+    return errors.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,186 @@
+/**
+ * The /sys/devices/system/node tree Linux (6.1) presents for a topology: `numakit topology
+ * --format sysfs --out DIR`. Only what the tables decide is written:
+ *
+ * - `possible` (every node the SRAT names), `online` (nodes with boot RAM, CPUs or generic
+ *   initiators: init_memory_less_node() and init_gi_nodes() bring CPU-only and GI-only nodes up;
+ *   a node with only hot-plug or specific-purpose memory stays offline), `has_cpu`, `has_memory`,
+ *   `has_normal_memory` (the same as has_memory on x86-64: ZONE_DMA32 counts, check_for_memory()),
+ *   `has_generic_initiator`;
+ * - per online node (register_one_node()): `cpulist`, `cpumap`, `distance` (to online nodes only,
+ *   node_read_distance()), `meminfo` with MemTotal from the SRAT ranges (Linux subtracts what the
+ *   kernel reserves, so the real value is lower), HMAT access classes and memory-side caches as
+ *   drivers/acpi/numa/hmat.c registers them (see accessClasses()).
+ */
+import type { HmatDataKey } from "../topology/hmat.js";
+import type { Topology, TopologyNode } from "../topology/model.js";
+
+export type SysfsEntry = { kind: "file"; text: string } | { kind: "symlink"; target: string };
+/** Relative path → content, in a stable order. */
+export type SysfsTree = Map<string, SysfsEntry>;
+
+/** "0-3,8,10-11", as Linux's %*pbl prints a bitmap. */
+export function cpulistOf(ids: readonly number[]): string {
+  const s = [...new Set(ids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length;) {
+    let j = i;
+    while (j + 1 < s.length && (s[j + 1] ?? 0) === (s[j] ?? 0) + 1) j++;
+    parts.push(i === j ? String(s[i]) : `${s[i]}-${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+/** Linux's %*pb: hex, in 32-bit words separated by commas, width from nbits. */
+export function cpumapOf(ids: readonly number[], nbits: number): string {
+  const words = Math.max(1, Math.ceil(nbits / 32));
+  const w = new Array<number>(words).fill(0);
+  for (const id of ids) if (id < words * 32) w[Math.floor(id / 32)] = ((w[Math.floor(id / 32)] ?? 0) | (1 << (id % 32))) >>> 0;
+  const firstDigits = Math.max(1, Math.ceil((nbits - (words - 1) * 32) / 4));
+  return w.reverse().map((x, i) => x.toString(16).padStart(i === 0 ? firstDigits : 8, "0")).join(",");
+}
+
+interface Perf { readLatency: number; writeLatency: number; readBandwidth: number; writeBandwidth: number }
+export interface AccessClass { initiators: number[]; perf: Perf }
+
+const cpusOf = (n: TopologyNode): number[] => n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []));
+const bootRam = (n: TopologyNode): bigint => n.memory.filter((r) => !r.hotPluggable && !r.specificPurpose).reduce((a, r) => a + r.length, 0n);
+
+/** Node ids Linux brings online. */
+export function onlineNodes(t: Topology): Set<number> {
+  return new Set(t.nodes.filter((n) => cpusOf(n).length > 0 || bootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
+}
+
+type Loc = "readLatency" | "writeLatency" | "readBandwidth" | "writeBandwidth";
+/**
+ * Linux's localities_types[]: the structure each attribute is read from (hmat_add_locality());
+ * an access latency/bandwidth structure serves both directions. Read/write ones are preferred
+ * here; Linux takes whichever comes last in the table.
+ */
+const SOURCES: Record<Loc, [HmatDataKey, HmatDataKey]> = {
+  writeLatency: ["writeLatencyNs", "accessLatencyNs"], readLatency: ["readLatencyNs", "accessLatencyNs"],
+  writeBandwidth: ["writeBandwidthMBps", "accessBandwidthMBps"], readBandwidth: ["readBandwidthMBps", "accessBandwidthMBps"],
+};
+const ORDER: Loc[] = ["writeLatency", "readLatency", "writeBandwidth", "readBandwidth"];
+
+/**
+ * Access classes 0 (any initiator) and 1 (CPU initiators) per target node, as
+ * __hmat_register_target_initiators() (Linux 6.1 drivers/acpi/numa/hmat.c) computes them: the
+ * attached initiator of the Memory Proximity Domain Attributes structure when there is one (for
+ * class 1 only when it has CPUs), else every initiator tied for the best value of each attribute,
+ * in proximity-domain order, each attribute narrowing the set.
+ */
+export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClass]> {
+  const out = new Map<number, [AccessClass, AccessClass]>();
+  const h = t.hmat;
+  if (h?.linuxUses !== true) return out;
+  const online = onlineNodes(t);
+  const byPxm = new Map(t.nodes.map((n) => [n.pxm, n]));
+  const hasCpu = (pxm: number): boolean => { const n = byPxm.get(pxm); return n !== undefined && cpusOf(n).length > 0; };
+  const pairs = h.pairs.filter((p) => p.hierarchy === 0);
+  const key = (l: Loc): HmatDataKey | undefined => SOURCES[l].find((k) => pairs.some((p) => p.values[k] !== undefined));
+  const initiators = [...new Set(h.pairs.map((p) => p.initiatorPxm))].filter((p) => byPxm.has(p)).sort((a, b) => a - b);
+  const value = (ini: number, tgt: number, k: HmatDataKey): number => pairs.find((p) => p.initiatorPxm === ini && p.targetPxm === tgt)?.values[k] ?? 0;
+  for (const node of t.nodes) {
+    if (!online.has(node.id) || node.memory.length === 0) continue;
+    const attached = h.memory.find((m) => m.memoryPxm === node.pxm)?.initiatorPxm;
+    const classes = [0, 1].map((access): AccessClass => {
+      const perf: Perf = { readLatency: 0, writeLatency: 0, readBandwidth: 0, writeBandwidth: 0 };
+      if (attached !== undefined && byPxm.has(attached)) {
+        // Set while parsing the localities: only the attached initiator's row (class 1 if it has CPUs).
+        if (access === 0 || hasCpu(attached)) for (const l of ORDER) { const k = key(l); if (k !== undefined) perf[l] = value(attached, node.pxm, k); }
+        if (access === 0 || hasCpu(attached)) return { initiators: [attached], perf };
+      }
+      let set = new Set(initiators);
+      for (const l of ORDER) {
+        const k = key(l);
+        if (k === undefined) continue;
+        const latency = l.endsWith("Latency");
+        let best = 0;
+        for (const ini of initiators) {
+          if (access === 1 && !hasCpu(ini)) { set.delete(ini); continue; }
+          if (!set.has(ini)) continue;
+          const v = value(ini, node.pxm, k);
+          if (v !== 0 && (best === 0 || (latency ? v < best : v > best))) {
+            best = v;
+            set = new Set([...set].filter((p) => p >= ini)); // bitmap_clear(p_nodes, 0, pxm)
+          }
+          if (v !== best) set.delete(ini);
+        }
+        if (best !== 0) perf[l] = best;
+      }
+      return { initiators: [...set], perf };
+    });
+    out.set(node.id, [classes[0] as AccessClass, classes[1] as AccessClass]);
+  }
+  return out;
+}
+
+const INDEXING: Record<string, number> = { "direct-mapped": 0, complex: 1 };
+const WRITE_POLICY: Record<string, number> = { "write-back": 0, "write-through": 1 };
+
+/** The node tree for a topology in Linux's numbering. */
+export function sysfsTree(t: Topology): SysfsTree {
+  const tree: SysfsTree = new Map();
+  const file = (path: string, text: string): void => { tree.set(path, { kind: "file", text: `${text}\n` }); };
+  if (!t.verdicts.linux.usesSrat) return dummyTree(t);
+  const online = onlineNodes(t);
+  const ids = (f: (n: TopologyNode) => boolean): string => cpulistOf(t.nodes.filter((n) => online.has(n.id) && f(n)).map((n) => n.id));
+  file("possible", cpulistOf(t.nodes.map((n) => n.id)));
+  file("online", cpulistOf([...online]));
+  file("has_cpu", ids((n) => cpusOf(n).length > 0));
+  file("has_memory", ids((n) => bootRam(n) > 0n));
+  file("has_normal_memory", ids((n) => bootRam(n) > 0n));
+  file("has_generic_initiator", ids((n) => n.initiators.some((i) => i.kind === "generic-initiator")));
+  const allCpus = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
+  const nrCpuIds = Math.max(allCpus.length, ...allCpus.map((c) => (c.linuxCpu ?? -1) + 1));
+  const onlineIdx = t.nodes.map((n, i) => [n, i] as const).filter(([n]) => online.has(n.id));
+  const access = accessClasses(t);
+  const byPxm = new Map(t.nodes.map((n) => [n.pxm, n.id]));
+  for (const [n, i] of onlineIdx) {
+    const dir = `node${n.id}`;
+    const cpus = cpusOf(n);
+    file(`${dir}/cpulist`, cpulistOf(cpus));
+    file(`${dir}/cpumap`, cpumapOf(cpus, nrCpuIds));
+    file(`${dir}/distance`, onlineIdx.map(([, j]) => t.distances.matrix[i]?.[j] ?? 0).join(" "));
+    file(`${dir}/meminfo`, `Node ${n.id} MemTotal:       ${String(bootRam(n) / 1024n).padStart(8)} kB`);
+    const classes = access.get(n.id);
+    classes?.forEach((c, k) => {
+      const base = `${dir}/access${k}/initiators`;
+      file(`${base}/read_bandwidth`, String(c.perf.readBandwidth));
+      file(`${base}/read_latency`, String(c.perf.readLatency));
+      file(`${base}/write_bandwidth`, String(c.perf.writeBandwidth));
+      file(`${base}/write_latency`, String(c.perf.writeLatency));
+      for (const p of c.initiators) {
+        const ini = byPxm.get(p);
+        if (ini === undefined || !online.has(ini)) continue;
+        tree.set(`${base}/node${ini}`, { kind: "symlink", target: `../../../node${ini}` });
+        tree.set(`node${ini}/access${k}/targets/node${n.id}`, { kind: "symlink", target: `../../../node${n.id}` });
+      }
+    });
+    if (t.hmat?.linuxUses === true) {
+      for (const c of t.hmat.caches.filter((x) => x.memoryPxm === n.pxm)) {
+        const base = `${dir}/memory_side_cache/index${c.level}`;
+        file(`${base}/indexing`, String(INDEXING[c.associativity] ?? 2));
+        file(`${base}/line_size`, String(c.lineSize));
+        file(`${base}/size`, c.size.toString());
+        file(`${base}/write_policy`, String(WRITE_POLICY[c.writePolicy] ?? 2));
+      }
+    }
+  }
+  return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Linux without a usable SRAT: one node 0 holding every CPU and all memory (numa_init(dummy_numa_init)). */
+function dummyTree(t: Topology): SysfsTree {
+  const cpus = [...t.nodes.flatMap(cpusOf), ...t.unplacedCpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []))];
+  const all = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
+  const ram = t.nodes.reduce((a, n) => a + bootRam(n), 0n);
+  const files: [string, string][] = [
+    ["has_cpu", cpus.length > 0 ? "0" : ""], ["has_generic_initiator", ""], ["has_memory", "0"], ["has_normal_memory", "0"],
+    ["node0/cpulist", cpulistOf(cpus)], ["node0/cpumap", cpumapOf(cpus, Math.max(1, all.length))], ["node0/distance", "10"],
+    ["node0/meminfo", `Node 0 MemTotal:       ${String(ram / 1024n).padStart(8)} kB`], ["online", "0"], ["possible", "0"],
+  ];
+  return new Map(files.map(([p, text]) => [p, { kind: "file", text: `${text}\n` }]));
+}

@@ -1,0 +1,161 @@
+import { expect } from "chai";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDescription } from "../../src/synth/index.js";
+import { hostSpecFromCompact } from "../../src/sim/host.js";
+import { PassThrough } from "node:stream";
+import { main } from "../../src/cli/main.js";
+import { repoRoot, type CliResult } from "../helpers/cli.js";
+import { validateAgainst } from "../helpers/json-schema.js";
+import { compareWithLinux } from "../helpers/linux-sysfs.js";
+import { oracleConfigs, oracleDir, oracleTopology } from "../topology/oracle.js";
+import { sysfsTree } from "../../src/synth/sysfs.js";
+import { readdirSync } from "node:fs";
+
+const synthDir = join(repoRoot, "samples", "synth");
+
+/** The CLI in-process (main(argv, io)): spawning tsx per case costs seconds on a loaded machine. */
+async function runCli(args: string[]): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d: Buffer) => { out += d.toString(); });
+  stderr.on("data", (d: Buffer) => { err += d.toString(); });
+  const stdin = new PassThrough();
+  stdin.end();
+  const code = await main(args, { stdout, stderr, stdin });
+  return { code, stdout: out, stderr: err };
+}
+
+describe("synth: CLI", () => {
+  let tmp = "";
+  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-synth-")); });
+  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+  it("writes SRAT, SLIT, HMAT, APIC and acpidump text, and prints the QEMU command line", async () => {
+    const out = join(tmp, "hmat");
+    const r = await runCli(["synth", join(synthDir, "04-hmat-caches.json"), "--out", out]);
+    expect(r.code, r.stderr).to.equal(0);
+    for (const f of ["SRAT", "SLIT", "HMAT", "APIC", "text/acpidump.txt", "desc.json"]) expect(existsSync(join(out, f)), f).to.equal(true);
+    const line = r.stdout.split("\n").find((l) => l.startsWith("qemu-system-x86_64 "));
+    expect(line).to.equal(`qemu-system-x86_64 -machine q35 -smp 4,sockets=2,cores=2,threads=1 -m 3G -acpitable file=${out}/SRAT -acpitable file=${out}/SLIT -acpitable file=${out}/HMAT`);
+    const v = await runCli(["validate", out]);
+    expect(v.code, v.stdout).to.equal(0);
+    expect(v.stdout).to.match(/findings: 0 errors, 0 warnings/);
+    // The acpidump text holds the same tables: the same topology.
+    const text = await runCli(["topology", join(out, "text", "acpidump.txt"), "--format", "json"]);
+    const dir = await runCli(["topology", out, "--format", "json"]);
+    type J = { nodes: { pxm: number; cpus: { id: number }[]; memoryBytes: string }[]; distances: unknown; hmat: { pairs: unknown[] } };
+    const view = (j: J): unknown => [j.nodes.map((n) => [n.pxm, n.cpus.map((c) => c.id), n.memoryBytes]), j.distances, j.hmat.pairs.length];
+    expect(view(JSON.parse(text.stdout) as J)).to.deep.equal(view(JSON.parse(dir.stdout) as J));
+  });
+
+  it("every sample description matches the schema, and synthesizes with no validation error", async () => {
+    for (const f of readdirSync(synthDir).filter((x) => x.endsWith(".json"))) {
+      const json = JSON.parse(readFileSync(join(synthDir, f), "utf8")) as unknown;
+      expect(validateAgainst("desc.schema.json", json), f).to.deep.equal([]);
+      const r = await runCli(["synth", join(synthDir, f)]);
+      expect(r.code, `${f}: ${r.stderr}`).to.equal(0);
+      expect(r.stdout).to.match(/^SRAT @ 0x0000000000000000/);
+    }
+  });
+
+  it("the simulator's compact hosts are descriptions", () => {
+    for (const f of readdirSync(join(repoRoot, "samples", "scenarios"))) {
+      const host = (JSON.parse(readFileSync(join(repoRoot, "samples", "scenarios", f), "utf8")) as { host?: unknown }).host;
+      if (host === undefined || (typeof host === "object" && host !== null && "source" in host)) continue;
+      expect(validateAgainst("desc.schema.json", host), f).to.deep.equal([]);
+      const d = parseDescription(host);
+      expect(d.nodes.length, f).to.equal(hostSpecFromCompact(host).nodes.length);
+    }
+  });
+
+  it("--from a host, scaled: same nodes, CPUs, distances and HMAT; memory × F laid out for QEMU", async () => {
+    const out = join(tmp, "from");
+    const r = await runCli(["synth", "--from", join(repoRoot, "samples", "4node"), "--scale-memory", "0.01", "--out", out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include("-smp 64,sockets=1,cores=64,threads=1 -m 2620M");
+    const [a, b] = await Promise.all([runCli(["topology", join(repoRoot, "samples", "4node"), "--format", "json"]), runCli(["topology", out, "--format", "json"])]);
+    type J = { nodes: { pxm: number; cpus: { id: number }[]; memoryBytes: string }[]; distances: { matrix: number[][] }; hmat: { pairs: unknown[] } };
+    const [ja, jb] = [JSON.parse(a.stdout) as J, JSON.parse(b.stdout) as J];
+    expect(jb.nodes.map((n) => [n.pxm, n.cpus.map((c) => c.id)])).to.deep.equal(ja.nodes.map((n) => [n.pxm, n.cpus.map((c) => c.id)]));
+    expect(jb.distances.matrix).to.deep.equal(ja.distances.matrix);
+    expect(jb.hmat.pairs.length).to.equal(ja.hmat.pairs.length);
+    expect(jb.nodes.map((n) => Number(BigInt(n.memoryBytes) >> 20n))).to.deep.equal([655, 655, 655, 655]);
+  });
+
+  it("topology --format desc writes a schema-valid description", async () => {
+    const r = await runCli(["topology", join(repoRoot, "samples", "2socket"), "--format", "desc"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const json = JSON.parse(r.stdout) as unknown;
+    expect(validateAgainst("desc.schema.json", json)).to.deep.equal([]);
+    expect(parseDescription(json).nodes.map((n) => n.pxm)).to.deep.equal([0, 1]);
+  });
+
+  it("topology --format sysfs --out DIR writes the node tree (files and access-class symlinks)", async () => {
+    const tables = join(tmp, "hmat");
+    const out = join(tmp, "sysfs");
+    const r = await runCli(["topology", tables, "--format", "sysfs", "--out", out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(join(out, "online"), "utf8")).to.equal("0-2\n");
+    expect(readFileSync(join(out, "node2", "access0", "initiators", "read_latency"), "utf8")).to.equal("40\n");
+    expect(readlinkSync(join(out, "node2", "access0", "initiators", "node0"))).to.equal("../../../node0");
+    expect(readFileSync(join(out, "node0", "cpumap"), "utf8")).to.equal("3\n");
+  });
+
+  it("bad input: one line naming the file and field, exit 2", async () => {
+    const bad = join(tmp, "bad.json");
+    writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: 2, mem_mib: 64, colour: "red" }] }));
+    const cases: [string[], RegExp][] = [
+      [["synth", bad], /^numakit: \S*bad\.json: nodes\[0\]: unknown field "colour"/],
+      [["synth", join(tmp, "missing.json")], /cannot read description: ENOENT/],
+      [["synth", join(synthDir, "01-two-socket-smt.json"), "--scale-memory", "2"], /--scale-memory applies to --from/],
+      [["synth"], /name a description file/],
+      [["synth", join(synthDir, "01-two-socket-smt.json"), "--from", "x"], /not both/],
+      [["topology", join(repoRoot, "samples", "4node"), "--format", "sysfs"], /give --out DIR/],
+      [["topology", join(repoRoot, "samples", "4node"), "--out", tmp], /--out goes with --format sysfs/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).to.equal(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).to.have.length(1);
+      expect(r.stderr, args.join(" ")).to.match(re);
+    }
+    writeFileSync(bad, "{ nodes: ");
+    expect((await runCli(["synth", bad])).stderr).to.match(/not valid JSON/);
+    writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: 1, mem_mib: 64 }, { pxm: 0, cpus: 1 }] }));
+    expect((await runCli(["synth", bad])).stderr).to.match(/nodes\[1\]\.pxm: proximity domain 0 is used by two nodes/);
+    writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: [0, 1], mem_mib: 64 }], distances: [[10]], hmat: { read_latency_ns: [[5000000]] } }));
+    expect((await runCli(["synth", bad])).stderr).to.match(/5000000 ns is more than Linux reads/);
+  });
+
+  it("no QEMU command line when QEMU cannot give the APIC ids, and says why", async () => {
+    const f = join(tmp, "ids.json");
+    writeFileSync(f, JSON.stringify({ nodes: [{ cpus: [0, 2], mem_mib: 512 }, { cpus: [7], mem_mib: 512 }] }));
+    const r = await runCli(["synth", f, "--out", join(tmp, "ids")]);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.match(/no QEMU command line: no -smp sockets\/cores\/threads gives QEMU the APIC ids 0,2,7/);
+  });
+});
+
+describe("synth: topology --format sysfs vs the sysfs Linux wrote on the oracle boots", () => {
+  it("every captured file agrees, MemTotal aside (Linux subtracts its reservations)", async () => {
+    const configs = oracleConfigs();
+    expect(configs.length).to.be.at.least(10);
+    let agree = 0;
+    for (const c of configs) {
+      const cmp = compareWithLinux(sysfsTree(await oracleTopology(c)), join(oracleDir, c, "linux"));
+      expect(cmp.differ, c).to.deep.equal([]);
+      agree += cmp.agree.length;
+      for (const m of cmp.memTotal) {
+        // 07: a DIMM plugged at boot is a DSDT memory device with _PXM 0: Linux adds it to node 0, the SRAT does not say so.
+        if (c === "07-hotplug-maxmem") continue;
+        expect(m.linuxKb, `${c} node ${m.node}`).to.be.at.most(m.oursKb);
+        expect(m.linuxKb, `${c} node ${m.node}`).to.be.at.least(Math.floor(m.oursKb * 0.75));
+      }
+    }
+    expect(agree).to.be.at.least(150);
+  });
+});
