@@ -26,7 +26,7 @@ describe("cli: numakit scan", function () {
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { source: string; status: string });
     // scenarios/*.json and src/*.asl are passed over as a table directory would pass them over.
     expect(rows.map((x) => [x.source.slice(samples.length + 1), x.status])).to.deep.equal([
-      ["2socket", "ok"], ["2socket.acpidump.txt", "ok"], ["4node", "ok"], ["4node.acpidump.txt", "ok"],
+      ["2socket", "ok"], ["2socket.acpidump.txt", "ok"], ["4node", "ok"], ["4node.acpidump.txt", "ok"], ["cxl", "ok"], ["cxl.acpidump.txt", "ok"],
     ]);
     for (const row of rows) expect(validateAgainst("scan-row.schema.json", row)).to.deep.equal([]);
     expect(r.stderr).to.equal("");
