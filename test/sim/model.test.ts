@@ -9,6 +9,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
 import { checkInvariants, createHost, type Hypervisor, type XenConfig } from "../../src/sim/hypervisor/index.js";
+import { fcRuns } from "../helpers/runs.js";
 
 interface Model {
   domids: number[];
@@ -20,7 +21,8 @@ interface Real {
   offlined: boolean;
 }
 
-const RUNS = Number(process.env["SIM_MODEL_RUNS"] ?? 10000);
+/** SIM_MODEL_RUNS sets it outright (npm run sim:test:long); else 100 × FC_NUM_RUNS (10,000 by default). */
+const RUNS = Number(process.env["SIM_MODEL_RUNS"] ?? fcRuns(100));
 
 function check(r: Real, what: string): void {
   const sets = r.cfg.nodeClaims === "claim-sets";
