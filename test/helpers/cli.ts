@@ -45,12 +45,19 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Cli
 
 export interface BinOptions { stdin?: string; cwd?: string; env?: Record<string, string> }
 
+function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_V8_COVERAGE: _coverage, ...rest } = env;
+  return rest;
+}
+
 /** Run the real `bin/numakit` in a child process, as a user would. */
 export function runBin(argv: string[], opts: BinOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, "bin", "numakit"), ...argv], {
       cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, NODE_OPTIONS: "", ...opts.env },
+      // No NODE_V8_COVERAGE: c8 would merge the child's coverage of whatever bin/numakit ran (dist/,
+      // or src/ through a second tsx instance) into the in-process run's, and skew the numbers.
+      env: { ...withoutCoverage(process.env), NODE_OPTIONS: "", ...opts.env },
     });
     let stdout = "";
     let stderr = "";
