@@ -18,3 +18,4 @@ export async function readTables(sources: readonly string[], opts: LoadOptions =
   return { tables: loaded.tables.map(decodeTable), diagnostics: loaded.diagnostics };
 }
 export { formatAcpidump, formatAcpidumpTable } from "./sources/acpidump-writer.js";
+export { sysfsNames } from "./sources/sysfs-names.js";

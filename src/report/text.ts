@@ -1,6 +1,6 @@
 /** The text report: the numactl block, then a per-node tree, distances, HMAT, MSCT, findings, verdicts. */
 import type { Diagnostic } from "../diagnostics.js";
-import { formatLocation } from "../errors.js";
+import { formatDiagnosticLine } from "./diagnostic-line.js";
 import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, TopologyNode } from "../topology/model.js";
 import type { Validation } from "../validate/index.js";
@@ -147,8 +147,7 @@ function distancesText(t: Topology): string[] {
 }
 
 export function diagnosticLine(d: Diagnostic): string {
-  const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-  return `${d.severity.padEnd(7)} ${d.code}  ${where}: ${d.message}`;
+  return formatDiagnosticLine(d, "report");
 }
 
 function unplacedText(t: Topology): string[] {

@@ -12,8 +12,8 @@ import { decodeTable, type DecodedTable } from "../../src/acpi/decode.js";
 import { encodeTable } from "../../src/acpi/encode.js";
 import { printTable } from "../../src/acpi/print.js";
 import { tableJson } from "../../src/acpi/json.js";
-import { corpusTables, type CorpusTable } from "../helpers/corpus.js";
-import { sharedSamples } from "../helpers/cli.js";
+import { corpusPath, corpusTables, requireCorpus, type CorpusTable } from "../helpers/corpus.js";
+import { requireProgram } from "../helpers/skip.js";
 
 const codes = (t: DecodedTable, severities = ["error", "warning"]): string[] =>
   t.diagnostics.filter((d) => severities.includes(d.severity)).map((d) => `${d.code}@${String(d.offset ?? "-")}`);
@@ -22,7 +22,8 @@ describe("acpi: the shared corpus", function () {
   this.timeout(60_000);
   let tables: CorpusTable[] = [];
   let decoded: DecodedTable[] = [];
-  before(() => {
+  before(function () {
+    requireCorpus(this);
     tables = corpusTables();
     decoded = tables.map(decodeTable);
   });
@@ -32,15 +33,13 @@ describe("acpi: the shared corpus", function () {
     return decoded[i] as DecodedTable;
   };
 
-  it("holds 395 tables, every one decoded (qemu 50, real 222, fwts 24, synthetic 7, oracle 90, iasl-src 2)", () => {
-    const byGroup: Record<string, number> = {};
-    for (const t of tables) byGroup[t.group] = (byGroup[t.group] ?? 0) + 1;
-    expect(byGroup).to.deep.equal({ qemu: 50, real: 222, fwts: 24, synthetic: 7, oracle: 90, "iasl-src": 2 });
-    expect(decoded).to.have.length(395);
-    const numa: Record<string, number> = {};
-    for (const t of decoded) if (t.def !== undefined) numa[t.signature] = (numa[t.signature] ?? 0) + 1;
-    expect(numa).to.deep.equal({ APIC: 38, HMAT: 9, MSCT: 5, SLIT: 34, SRAT: 52 });
-    // Every table also prints and serialises without throwing.
+  it("decodes every table of every group; prints and serialises each", () => {
+    // Counts of an outside corpus are not pinned (it may grow): every group must yield tables,
+    // and the NUMA signatures each appear.
+    const groups = new Set(tables.map((t) => t.group));
+    for (const g of ["qemu", "real", "fwts", "synthetic", "oracle"] as const) expect(groups.has(g), g).to.equal(true);
+    const numa = new Set(decoded.filter((t) => t.def !== undefined).map((t) => t.signature));
+    expect([...numa].sort()).to.deep.equal(["APIC", "HMAT", "MSCT", "SLIT", "SRAT"]);
     for (const t of decoded) {
       expect(printTable(t)).to.match(/^\/\* /);
       expect(() => JSON.stringify(tableJson(t))).to.not.throw();
@@ -52,13 +51,14 @@ describe("acpi: the shared corpus", function () {
     expect(differing.map((t) => `${t.file} ${t.signature}`)).to.deep.equal([]);
   });
 
-  it("reads every acpidump text exactly as acpixtract -a extracts it", () => {
+  it("reads every acpidump text exactly as acpixtract -a extracts it", function () {
+    requireProgram(this, "acpixtract");
     const textFiles = [...new Set(tables.filter((t) => t.group === "real" || t.group === "fwts").map((t) => t.file))];
-    expect(textFiles).to.have.length(22);
+    expect(textFiles.length).to.be.greaterThan(0);
     for (const file of textFiles) {
       const dir = mkdtempSync(join(tmpdir(), "numakit-axt-"));
       try {
-        execFileSync("acpixtract", ["-a", join(sharedSamples, file)], { cwd: dir, stdio: "pipe" });
+        execFileSync("acpixtract", ["-a", corpusPath(file)], { cwd: dir, stdio: "pipe" });
         const theirs = readdirSync(dir).map((n) => readFileSync(join(dir, n)).toString("hex")).sort();
         const ours = tables.filter((t) => t.file === file).map((t) => Buffer.from(t.bytes).toString("hex")).sort();
         expect(ours, file).to.deep.equal(theirs);
@@ -69,12 +69,19 @@ describe("acpi: the shared corpus", function () {
   });
 
   it("has errors exactly where the corpus has defects", () => {
-    const withErrors = decoded.flatMap((t, i) => (codes(t, ["error"]).length > 0 ? [`${tables[i]?.file ?? ""} ${t.signature}`] : []));
-    expect(withErrors.sort()).to.deep.equal([
+    // SOURCES.md's defects: synthetic/ (srat_unknown and srat_shortlen give warnings only), fwts's
+    // broken *-0002 vectors (in their own table), QEMU's 0-byte SLIT placeholder, the DL165's OEMB
+    // checksum. New corpus files may add defects only in synthetic/ or fwts/*-0002.
+    const mustFail = [
       "fwts/hmat-acpidump-0002.log HMAT", "fwts/msct-acpidump-0002.log MSCT", "fwts/slit-acpidump-0002.log SLIT",
       "fwts/srat-acpidump-0002.log SRAT", "qemu/loongarch64/virt/SLIT SLIT", "real/hp-proliant-dl165-g7-1979FBF2D488.txt OEMB",
       "synthetic/slit_badcsum.dat SLIT", "synthetic/slit_huge.dat SLIT", "synthetic/slit_short.dat SLIT", "synthetic/srat_overrun.dat SRAT", "synthetic/srat_zerolen.dat SRAT",
-    ]);
+    ];
+    const mayFail = (x: string): boolean => mustFail.includes(x) || x.startsWith("synthetic/") || /^fwts\/(\w+)-acpidump-0002\.log (\w+)$/.exec(x)?.slice(1).every((v, _i, all) => v.toUpperCase() === all[1]) === true;
+    const withErrors = decoded.flatMap((t, i) => (codes(t, ["error"]).length > 0 ? [`${tables[i]?.file ?? ""} ${t.signature}`] : []));
+    expect(withErrors.filter((x) => !mayFail(x)), "errors where the corpus has no defect").to.deep.equal([]);
+    expect(mustFail.filter((x) => !withErrors.includes(x)), "defects without an error").to.deep.equal([]);
+    expect(codes(find("synthetic/srat_unknown.dat", "SRAT"), ["error"])).to.deep.equal([]);
     expect(codes(find("qemu/loongarch64/virt/SLIT", "SLIT"))).to.deep.equal(["TABLE_HEADER_SHORT@0"]);
     expect(codes(find("real/hp-proliant-dl165-g7-1979FBF2D488.txt", "OEMB"))).to.deep.equal(["TABLE_CHECKSUM@9"]);
     // X299: SLIT Length 108 with one locality; iasl is silent, numakit keeps and reports the 63 bytes.
@@ -132,7 +139,8 @@ describe("acpi: the shared corpus", function () {
     });
   });
 
-  it("decodes the iasl-src tables compiled at test time", () => {
+  it("decodes the iasl-src tables compiled at test time", function () {
+    requireProgram(this, "iasl");
     const srat = decoded.find((t, i) => tables[i]?.group === "iasl-src" && t.signature === "SRAT");
     expect(srat?.subtables.map((s) => s.type)).to.deep.equal([0, 0, 2, 1, 1, 1]);
     expect(srat?.diagnostics).to.deep.equal([]);

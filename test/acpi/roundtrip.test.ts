@@ -9,6 +9,7 @@ import { decodeTable } from "../../src/acpi/decode.js";
 import { buildTable, encodeTable } from "../../src/acpi/encode.js";
 import { tableDefs } from "../../src/acpi/tables/registry.js";
 import { tableModelArb } from "../helpers/arbitraries.js";
+import { fcRuns } from "../helpers/runs.js";
 
 describe("acpi: model -> buildTable -> decodeTable round trips", () => {
   for (const sig of ["SRAT", "SLIT", "HMAT", "APIC", "MSCT"]) {
@@ -33,7 +34,7 @@ describe("acpi: model -> buildTable -> decodeTable round trips", () => {
         })).to.deep.equal((model.subtables ?? []).map((s) => (typeKey === undefined ? { values: s.values } : s)));
         for (const s of t.subtables) expect(s.extra).to.have.length(0);
         expect(Buffer.from(encodeTable(t)).equals(Buffer.from(bytes))).to.equal(true);
-      }), { numRuns: 300 });
+      }), { numRuns: fcRuns(3) });
     });
   }
 });

@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import { readNamespace, type NamespaceDevice, type NamespaceReport } from "../../src/aml/index.js";
-import { compileFixture, disassemble, haveIasl, withTmp } from "../helpers/aml.js";
+import { compileFixture, disassemble, withTmp } from "../helpers/aml.js";
+import { requireProgram } from "../helpers/skip.js";
 import { dslLocalityObjects } from "../helpers/dsl.js";
 
 function dev(r: NamespaceReport, path: string): NamespaceDevice {
@@ -19,7 +20,7 @@ describe("aml: iasl-compiled fixtures", function () {
   let ssdt: Uint8Array;
   let r: NamespaceReport;
   before(function () {
-    if (!haveIasl()) { this.skip(); return; }
+    requireProgram(this, "iasl");
     dsdt = compileFixture("dsdt-numa");
     ssdt = compileFixture("ssdt-numa");
     r = readNamespace([{ signature: "DSDT", bytes: dsdt }, { signature: "SSDT", bytes: ssdt }]);

@@ -4,21 +4,25 @@
  * (diagnostics are fine) or a typed NumakitError, never another exception, and finish quickly.
  * Used by test/aml/fuzz.test.ts (fixed 10k cases) and `npm run fuzz:aml` (many more).
  */
-import { join } from "node:path";
 import { loadSources, type RawTable } from "../../src/acpi/index.js";
 import { DiagnosticSink } from "../../src/diagnostics.js";
 import { NumakitError } from "../../src/errors.js";
 import { StaticEvaluator } from "../../src/aml/evaluate.js";
 import { readNamespace } from "../../src/aml/index.js";
-import { sharedSamples } from "../helpers/cli.js";
+import { corpusPath } from "../helpers/corpus.js";
+import { repoPath } from "../helpers/paths.js";
 import { mulberry32 } from "../../src/util/prng.js";
 
-/** Corpus DSDT/SSDTs up to `maxBytes` long, from QEMU tables and three real dumps. */
-export async function fuzzBases(maxBytes: number): Promise<RawTable[]> {
-  const srcs = [join(sharedSamples, "oracle", "01-two-nodes", "tables", "DSDT"), join(sharedSamples, "oracle", "11-pc-i440fx", "tables", "DSDT"),
-    join(sharedSamples, "real", "hp-proliant-dl360-g7-60DCEE46526A.txt"), join(sharedSamples, "real", "gigabyte-x299-ud4-pro-331F76F426AF.txt"),
-    join(sharedSamples, "real", "dell-poweredge-r820-E5985CCBA349.txt"), join(sharedSamples, "real", "ampere-altra-ava-ampere_ava_1.txt"),
-    join(sharedSamples, "oracle", "08-x2apic", "tables", "DSDT")];
+/**
+ * DSDT/SSDTs up to `maxBytes` long: samples/4node's DSDT, or (corpus) QEMU tables and four real
+ * dumps of the corpus (call after requireCorpus).
+ */
+export async function fuzzBases(maxBytes: number, from: "samples" | "corpus" = "corpus"): Promise<RawTable[]> {
+  const srcs = from === "samples" ? [repoPath("samples", "4node", "DSDT")] : [
+    corpusPath("oracle", "01-two-nodes", "tables", "DSDT"), corpusPath("oracle", "11-pc-i440fx", "tables", "DSDT"),
+    corpusPath("real", "hp-proliant-dl360-g7-60DCEE46526A.txt"), corpusPath("real", "gigabyte-x299-ud4-pro-331F76F426AF.txt"),
+    corpusPath("real", "dell-poweredge-r820-E5985CCBA349.txt"), corpusPath("real", "ampere-altra-ava-ampere_ava_1.txt"),
+    corpusPath("oracle", "08-x2apic", "tables", "DSDT")];
   const { tables } = await loadSources(srcs);
   return tables.filter((t) => (t.signature === "DSDT" || t.signature === "SSDT") && t.bytes.length <= maxBytes);
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { runCli, repoRoot } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 
 const cxl = join(repoRoot, "samples", "cxl");
 

@@ -1,16 +1,16 @@
 /**
- * `numakit decode` as a user runs it (a child process through test/helpers/cli.ts): text and JSON
- * contract, --table, exit codes 0/1/2 with one-line errors, stdin, directory sources, and a pipe
- * that closes early.
+ * `numakit decode` as a user runs it (main() in-process through test/helpers/cli.ts): text and
+ * JSON contract, --table, exit codes 0/1/2 with one-line errors, stdin, directory sources. (A pipe
+ * that closes early is a process matter: test/cli/bin.test.ts.)
  */
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
+import { runCli } from "../helpers/cli.js";
+import { corpusRoot, requireCorpus } from "../helpers/corpus.js";
 
-const S = sharedSamples;
+const S = corpusRoot;
 const q35 = join(S, "qemu", "x86", "q35");
 const r820 = join(S, "real", "dell-poweredge-r820-E5985CCBA349.txt");
 
@@ -31,7 +31,8 @@ describe("cli: numakit decode", function () {
   before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-cli-")); });
   after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-  it("prints iasl-style text for every table of an acpidump text file (exit 0)", async () => {
+  it("prints iasl-style text for every table of an acpidump text file (exit 0)", async function () {
+    requireCorpus(this);
     const r = await runCli(["decode", r820, "--table", "SRAT,SLIT"]);
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/^\/\* SRAT from .*dell-poweredge-r820-E5985CCBA349\.txt:\d+ \*\/$/m);
@@ -42,7 +43,8 @@ describe("cli: numakit decode", function () {
     expect(r.stdout.match(/^\/\* /gm)).to.have.length(2);
   });
 
-  it("emits the JSON contract", async () => {
+  it("emits the JSON contract", async function () {
+    requireCorpus(this);
     const r = await runCli(["decode", "--format", "json", join(q35, "SRAT.memhp"), join(q35, "SLIT.memhp"), join(q35, "APIC.xapic"), join(q35, "HMAT.acpihmat")]);
     expect(r.code).to.equal(0);
     const [srat, slit, madt, hmat] = tablesOf(r.stdout) as [Obj, Obj, Obj, Obj];
@@ -64,13 +66,15 @@ describe("cli: numakit decode", function () {
     expect(lat?.["entries"]).to.include(65534);
   });
 
-  it("selects tables with --table (case-insensitive, repeatable, comma lists)", async () => {
+  it("selects tables with --table (case-insensitive, repeatable, comma lists)", async function () {
+    requireCorpus(this);
     const r = await runCli(["decode", r820, "--format", "json", "--table", "slit", "-t", "APIC,SRAT"]);
     expect(r.code).to.equal(0);
     expect(tablesOf(r.stdout).map((t) => t["signature"])).to.deep.equal(["APIC", "SLIT", "SRAT"]);
   });
 
-  it("exits 1 for a table with errors: a bad checksum, an overrun", async () => {
+  it("exits 1 for a table with errors: a bad checksum, an overrun", async function () {
+    requireCorpus(this);
     const bad = await runCli(["decode", join(S, "synthetic", "slit_badcsum.dat")]);
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.contain("Checksum : 6D     /* Incorrect checksum, should be 6C */");
@@ -83,14 +87,16 @@ describe("cli: numakit decode", function () {
     expectOneLineError(over.stderr, "srat_overrun.dat: SRAT: offset 0x40: SUBTABLE_OVERRUN");
   });
 
-  it("exits 0 with warnings only (nothing on stderr)", async () => {
+  it("exits 0 with warnings only (nothing on stderr)", async function () {
+    requireCorpus(this);
     const r = await runCli(["decode", join(S, "synthetic", "srat_unknown.dat")]);
     expect(r.code).to.equal(0);
     expect(r.stderr).to.equal("");
     expect(r.stdout).to.contain("**** WARNING SUBTABLE_UNKNOWN_TYPE at 0x030");
   });
 
-  it("exits 2 with one line naming the file: missing file, non-table file, bad options", async () => {
+  it("exits 2 with one line naming the file: missing file, non-table file, bad options", async function () {
+    requireCorpus(this);
     const missing = await runCli(["decode", join(tmp, "nope.dat")]);
     expect(missing.code).to.equal(2);
     expectOneLineError(missing.stderr, "nope.dat", "no such file");
@@ -113,7 +119,8 @@ describe("cli: numakit decode", function () {
     expectOneLineError(unknown.stderr, "frobnicate");
   });
 
-  it("exits 2 for a directory without tables, 1 when --table matches nothing", async () => {
+  it("exits 2 for a directory without tables, 1 when --table matches nothing", async function () {
+    requireCorpus(this);
     const empty = join(tmp, "empty");
     mkdirSync(empty);
     writeFileSync(join(empty, "notes.txt"), "nothing here\n");
@@ -126,15 +133,17 @@ describe("cli: numakit decode", function () {
     expect(absent.stderr).to.match(/no HMAT table in the sources \(they have .*SRAT/);
   });
 
-  it("reads acpidump text from stdin with -", async () => {
-    const r = await runCli(["decode", "-", "--table", "SLIT", "--format", "json"], { input: readFileSync(join(S, "fwts", "slit-acpidump-0001.log"), "latin1") });
+  it("reads acpidump text from stdin with -", async function () {
+    requireCorpus(this);
+    const r = await runCli(["decode", "-", "--table", "SLIT", "--format", "json"], { stdin: readFileSync(join(S, "fwts", "slit-acpidump-0001.log"), "latin1") });
     expect(r.code).to.equal(0);
     const [slit] = tablesOf(r.stdout);
     expect(slit?.["source"]).to.deep.equal({ file: "<stdin>", line: 26, name: "SLIT" });
     expect(slit?.["localityCount"]).to.equal(8);
   });
 
-  it("reads directories: sysfs layout with dynamic/ (data/ ignored), and acpidump -b names", async () => {
+  it("reads directories: sysfs layout with dynamic/ (data/ ignored), and acpidump -b names", async function () {
+    requireCorpus(this);
     const sysfs = join(tmp, "sysfs");
     mkdirSync(join(sysfs, "dynamic"), { recursive: true });
     mkdirSync(join(sysfs, "data"));
@@ -158,21 +167,5 @@ describe("cli: numakit decode", function () {
     const b = await runCli(["decode", dashB, "--table", "SRAT", "--format", "json"]);
     expect(b.code).to.equal(0);
     expect(tablesOf(b.stdout).map((t) => (t["source"] as Obj)["name"])).to.deep.equal(["srat.dat", "srat2.dat"]);
-  });
-
-  it("stops quietly when the reader closes the pipe early (| head -1)", async () => {
-    const big = join(S, "real", "supermicro-x10dai-4A64A6094FE3.txt");
-    const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "cli", "run.ts"), "decode", big], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: "" } });
-      let first = "";
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-      child.stdout.setEncoding("utf8").once("data", (d: string) => { first = d.split("\n")[0] ?? ""; child.stdout.destroy(); });
-      child.on("error", reject);
-      child.on("close", (code) => { resolve({ code, stderr, first }); });
-    });
-    expect(r.first).to.match(/^\/\* \w{4} from /);
-    expect(r.stderr).to.equal("");
-    expect(r.code).to.equal(0);
   });
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { repoRoot, runCli } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 import { CSV_COLUMNS } from "../../src/report/scan.js";
 
 const samples = join(repoRoot, "samples");

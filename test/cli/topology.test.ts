@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { runCli, repoRoot, sharedSamples } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { runCli, repoRoot } from "../helpers/cli.js";
+import { corpusPath, requireCorpus } from "../helpers/corpus.js";
+import { schemaErrors } from "../helpers/schema.js";
 
-const oracle = (c: string): string => join(sharedSamples, "oracle", c, "tables");
+const oracle = (c: string): string => corpusPath("oracle", c, "tables");
 
 describe("numakit topology / validate (CLI)", () => {
-  it("topology: the numactl --hardware block comes first, byte for byte", async () => {
+  it("topology: the numactl --hardware block comes first, byte for byte", async function () {
+    requireCorpus(this);
     const r = await runCli(["topology", oracle("04-memory-only-node")]);
     expect(r.code).to.equal(0);
     expect(r.stdout.split("\n").slice(0, 15).join("\n")).to.equal([
@@ -27,23 +29,25 @@ describe("numakit topology / validate (CLI)", () => {
     const r = await runCli(["topology", join(repoRoot, "samples", "4node"), "--format", "json", "--numbering", "pxm"]);
     expect(r.code).to.equal(0);
     const j = JSON.parse(r.stdout) as { numbering: string; nodes: unknown[] };
-    expect(validateAgainst("topology.schema.json", j)).to.deep.equal([]);
+    expect(schemaErrors("topology.schema.json", j)).to.deep.equal([]);
     expect(j.numbering).to.equal("pxm");
     expect(j.nodes.length).to.equal(4);
   });
 
-  it("validate: exit 0 when clean, 1 with --strict on warnings, 1 on errors", async () => {
+  it("validate: exit 0 when clean, 1 with --strict on warnings, 1 on errors", async function () {
+    requireCorpus(this);
     const clean = await runCli(["validate", oracle("02-four-nodes-asym")]);
     expect(clean.code).to.equal(0);
     expect(clean.stdout).to.match(/findings: 0 errors, 0 warnings, 1 info/);
-    const hot = await runCli(["validate", join(sharedSamples, "fwts", "msct-acpidump-0002.log"), "--strict"]);
+    const hot = await runCli(["validate", corpusPath("fwts", "msct-acpidump-0002.log"), "--strict"]);
     expect(hot.code).to.equal(1);
-    const bad = await runCli(["validate", join(sharedSamples, "fwts", "slit-acpidump-0002.log"), "--format", "json"]);
+    const bad = await runCli(["validate", corpusPath("fwts", "slit-acpidump-0002.log"), "--format", "json"]);
     expect(bad.code).to.equal(1);
-    expect(validateAgainst("validate.schema.json", JSON.parse(bad.stdout))).to.deep.equal([]);
+    expect(schemaErrors("validate.schema.json", JSON.parse(bad.stdout))).to.deep.equal([]);
   });
 
-  it("exit 2 on unusable input and bad usage", async () => {
+  it("exit 2 on unusable input and bad usage", async function () {
+    requireCorpus(this);
     const missing = await runCli(["topology", "/nonexistent/tables"]);
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.match(/^numakit: /);

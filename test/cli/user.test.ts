@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
+import { corpusPath, requireCorpus } from "../helpers/corpus.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { readTables } from "../../src/acpi/index.js";
@@ -15,11 +16,12 @@ import { tablesFromBytes, unreadable } from "../../src/acpi/sources/load.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
-const sample = (...p: string[]): string => join(sharedSamples, ...p);
+const sample = corpusPath;
 
 describe("user-facing behaviour", () => {
   describe("a host without a usable SRAT", () => {
-    it("the numactl block shows Linux's one node with every CPU, and a MADT-only host passes validate --strict", async () => {
+    it("the numactl block shows Linux's one node with every CPU, and a MADT-only host passes validate --strict", async function () {
+      requireCorpus(this);
       const [topo, strict] = await Promise.all([
         runCli(["topology", sample("qemu", "x86", "q35", "APIC.cphp")]),
         runCli(["validate", "--strict", sample("qemu", "x86", "q35", "APIC.cphp")]),
@@ -37,7 +39,8 @@ describe("user-facing behaviour", () => {
       expect(strict.stdout).to.not.include("MADT_CPU_NOT_IN_SRAT");
     });
 
-    it("an SRAT Linux rejects: one node in the numactl block, and the reason", async () => {
+    it("an SRAT Linux rejects: one node in the numactl block, and the reason", async function () {
+      requireCorpus(this);
       const r = await runCli(["topology", sample("synthetic", "srat_shortlen.dat")]);
       expect(r.stdout.split("\n")[0]).to.equal("available: 1 nodes (0)");
       expect(r.stdout).to.include("(numactl layout; Linux rejects the SRAT (SRAT type 0 entry has length 8, expected 16), so it runs one node 0");
@@ -58,9 +61,10 @@ describe("user-facing behaviour", () => {
   });
 
   describe("hostile input", () => {
-    it("an empty file or empty stdin is unusable input (exit 2), not a table named after the file", async () => {
+    it("an empty file or empty stdin is unusable input (exit 2), not a table named after the file", async function () {
+      requireCorpus(this);
       const runs = await Promise.all([
-        runCli(["topology", "/dev/null"]), runCli(["decode", "/dev/null"]), runCli(["validate", "-"], { input: "" }),
+        runCli(["topology", "/dev/null"]), runCli(["decode", "/dev/null"]), runCli(["validate", "-"], { stdin: "" }),
       ]);
       for (const r of runs) {
         expect(r.code).to.equal(2);
@@ -145,7 +149,8 @@ describe("user-facing behaviour", () => {
     expect(JSON.parse(sim.stdout)).to.have.property("steps");
   });
 
-  it("topology: devices that inherit a _PXM are counted under the device that carries it", async () => {
+  it("topology: devices that inherit a _PXM are counted under the device that carries it", async function () {
+    requireCorpus(this);
     const [small, big] = await Promise.all([
       runCli(["topology", join(repoRoot, "samples", "4node")]),
       runCli(["topology", sample("real", "supermicro-x10dai-4A64A6094FE3.txt")]),
@@ -161,13 +166,15 @@ describe("user-facing behaviour", () => {
     expect(topologyText(t, validate(tables, t))).to.include("  devices:\n    3 devices (the _PXM of \\_SB.X)\n");
   });
 
-  it("decode: a count larger than the table reads as a sentence", async () => {
+  it("decode: a count larger than the table reads as a sentence", async function () {
+    requireCorpus(this);
     const r = await runCli(["decode", sample("synthetic", "slit_huge.dat")]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(/: SLIT: offset 0x2C: ARRAY_EXCEEDS_TABLE: SLIT: the count for entries needs more bytes than the table has; the list is cut short\n$/);
   });
 
-  it("devices whose static _STA says absent (and everything below them) are not placed nor reported", async () => {
+  it("devices whose static _STA says absent (and everything below them) are not placed nor reported", async function () {
+    requireCorpus(this);
     // Ampere Altra: root complexes PCIA..PCIF have _STA 0 and _PXM 0xFF; Linux never enumerates them.
     const { tables } = await readTables([sample("real", "ampere-altra-ava-ampere_ava_1.txt")]);
     const { topology, validation } = analyse(tables);
@@ -178,7 +185,8 @@ describe("user-facing behaviour", () => {
     expect(validation.counts).to.deep.equal({ error: 0, warning: 0, info: 0 });
   });
 
-  it("text findings: repeats that differ only in offset are one line; topology says where the info ones are", async () => {
+  it("text findings: repeats that differ only in offset are one line; topology says where the info ones are", async function () {
+    requireCorpus(this);
     const [gigabyte, topo] = await Promise.all([
       runCli(["validate", sample("real", "gigabyte-x299-ud4-pro-331F76F426AF.txt")]),
       runCli(["topology", sample("oracle", "05-cpu-only-node", "tables")]),
@@ -190,7 +198,8 @@ describe("user-facing behaviour", () => {
     expect(topo.stdout).to.include("findings: 0 errors, 0 warnings, 1 info (numakit validate lists the info ones)\n");
   });
 
-  it("topology --format hwloc-xml: the refusal names the source", async () => {
+  it("topology --format hwloc-xml: the refusal names the source", async function () {
+    requireCorpus(this);
     const r = await runCli(["topology", sample("fwts", "slit-acpidump-0001.log"), "-f", "hwloc-xml"]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/^numakit: \S*slit-acpidump-0001\.log: hwloc needs at least one PU, and there is no MADT \(Linux numbers CPUs from the MADT\)\n$/);

@@ -10,7 +10,7 @@ import { analyse } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
 import { hostTables, type HostSpec } from "../helpers/numa-tables.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 
 const GiB = 1n << 30n;
 

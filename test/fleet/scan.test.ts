@@ -12,9 +12,9 @@ import type { HostRow, ScanRow } from "../../src/fleet/row.js";
 import { scanHost } from "../../src/fleet/scan-host.js";
 import { ScanSummary } from "../../src/fleet/summary.js";
 import { csvCell, csvHeader, csvLine, summaryText, textLine } from "../../src/report/scan.js";
-import { repoRoot, sharedSamples } from "../helpers/cli.js";
-import { corpusPresent, corpusTables } from "../helpers/corpus.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { repoRoot } from "../helpers/cli.js";
+import { corpusRoot as sharedSamples, corpusTables, requireCorpus } from "../helpers/corpus.js";
+import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 
 const samples = join(repoRoot, "samples");
 
@@ -104,7 +104,7 @@ describe("scan: samples/ and the corpus through the pool", function () {
   let hosts: string[] = [];
   let expected: string[] = [];
   before(async function () {
-    if (!corpusPresent()) { console.log("    (corpus scan skipped: no corpus at ../shared/samples)"); this.skip(); }
+    requireCorpus(this);
     hosts = await findHosts([samples, sharedSamples]);
     // The hosts the corpus holds, derived from the corpus helper's own enumeration: a QEMU machine
     // directory, an oracle tables/ directory and synthetic/ are one host each; a dump file is one.

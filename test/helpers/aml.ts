@@ -3,18 +3,15 @@
  * `iasl -d` (the oracle), and gather every DSDT/SSDT of the shared corpus and this host.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSources } from "../../src/acpi/index.js";
 import type { RawTable } from "../../src/acpi/index.js";
-import { repoRoot, sharedSamples } from "./cli.js";
+import { corpusPath, oracleConfigs, realDumps } from "./corpus.js";
+import { repoRoot } from "./paths.js";
 
 export const fixtureDir = join(repoRoot, "test", "fixtures", "aml");
-
-export function haveIasl(): boolean {
-  return spawnSync("iasl", ["-v"], { stdio: "ignore" }).status !== null;
-}
 
 export function withTmp<T>(f: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), "numakit-aml-"));
@@ -46,24 +43,40 @@ export function disassemble(bytes: Uint8Array, dir: string, name: string): strin
 
 export interface CorpusSet { name: string; tables: RawTable[] }
 
-/** Every corpus source with DSDT/SSDTs: oracle/NN/tables, real/NAME.txt, samples/4node, and this host's sysfs tables if readable. */
-export async function corpusAmlSets(): Promise<CorpusSet[]> {
+async function amlSet(name: string, src: string): Promise<CorpusSet | undefined> {
+  const { tables } = await loadSources([src]);
+  const aml = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
+  return aml.length > 0 ? { name, tables: aml } : undefined;
+}
+
+/**
+ * DSDT/SSDTs that need nothing beside the repo: samples/4node's DSDT (compiled from
+ * samples/src/4node-dsdt.asl), the test fixtures compiled now with iasl, and this host's sysfs
+ * tables when readable.
+ */
+export async function ownAmlSets(): Promise<CorpusSet[]> {
   const sets: CorpusSet[] = [];
-  const add = async (name: string, src: string): Promise<void> => {
-    const { tables } = await loadSources([src]);
-    const aml = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
-    if (aml.length > 0) sets.push({ name, tables: aml });
-  };
-  for (const d of readdirSync(join(sharedSamples, "oracle")).sort()) {
-    if (d.endsWith(".md")) continue;
-    await add(`oracle/${d}`, join(sharedSamples, "oracle", d, "tables"));
-  }
-  for (const f of readdirSync(join(sharedSamples, "real")).sort()) await add(`real/${f}`, join(sharedSamples, "real", f));
-  // The project's own sample host (samples/4node has a DSDT compiled from samples/src/4node-dsdt.asl).
-  await add("samples/4node", join(repoRoot, "samples", "4node"));
+  const sample = await amlSet("samples/4node", join(repoRoot, "samples", "4node"));
+  if (sample !== undefined) sets.push(sample);
+  sets.push({ name: "test/fixtures/aml", tables: [{ signature: "DSDT", bytes: compileFixture("dsdt-numa"), source: { file: "dsdt-numa.aml" } }, { signature: "SSDT", bytes: compileFixture("ssdt-numa"), source: { file: "ssdt-numa.aml" } }] });
   try {
     accessSync("/sys/firmware/acpi/tables/DSDT", constants.R_OK);
-    await add("host", "/sys/firmware/acpi/tables");
+    const host = await amlSet("host", "/sys/firmware/acpi/tables");
+    if (host !== undefined) sets.push(host);
   } catch { /* not readable here: skipped, as the issue allows */ }
+  return sets;
+}
+
+/** Every corpus source with DSDT/SSDTs: oracle/NN/tables and real/NAME.txt (call after requireCorpus). */
+export async function corpusAmlSets(): Promise<CorpusSet[]> {
+  const sets: CorpusSet[] = [];
+  for (const c of oracleConfigs()) {
+    const set = await amlSet(`oracle/${c}`, corpusPath("oracle", c, "tables"));
+    if (set !== undefined) sets.push(set);
+  }
+  for (const f of realDumps()) {
+    const set = await amlSet(`real/${f.slice(f.lastIndexOf("/") + 1)}`, f);
+    if (set !== undefined) sets.push(set);
+  }
   return sets;
 }

@@ -1,21 +1,63 @@
+/**
+ * Running the CLI in tests. runCli() runs `main(argv, io)` in-process with captured streams (fast:
+ * no process, no tsx start-up per run); runBin() spawns the real bin/numakit for the few smoke
+ * tests that must see a process (exit status, pipes, the working directory).
+ */
 import { spawn } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { main } from "../../src/cli/main.js";
+import { repoRoot } from "./paths.js";
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const sharedSamples = join(repoRoot, "..", "shared", "samples");
-
-const tsxLoader = pathToFileURL(join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href;
+export { repoRoot };
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
-/** Run the CLI from source (through tsx) in a child process, as a user would. */
-export function runCli(args: string[], opts: { input?: string; cwd?: string } = {}): Promise<CliResult> {
+/** A Writable that keeps what is written, as text. */
+class Capture extends Writable {
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    done();
+  }
+  text(): string { return Buffer.concat(this.chunks).toString("utf8"); }
+}
+
+export interface RunOptions {
+  /** What a SOURCE of "-" reads (default: nothing, as from /dev/null). */
+  stdin?: string | Uint8Array;
+  /** Terminal width for help text (default: not a terminal). */
+  columns?: number;
+}
+
+/**
+ * Run `numakit ...argv` in-process: main() with captured stdout/stderr and the given stdin.
+ * A bug (anything main() throws instead of returning an exit code) fails the test with its stack.
+ */
+export async function runCli(argv: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const input = opts.stdin;
+  const stdin: Uint8Array[] = input === undefined ? [] : [typeof input === "string" ? Buffer.from(input) : input];
+  const code = await main(argv, { stdout, stderr, stdin: Readable.from(stdin), columns: opts.columns });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+export interface BinOptions { stdin?: string; cwd?: string; env?: Record<string, string> }
+
+function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_V8_COVERAGE: _coverage, ...rest } = env;
+  return rest;
+}
+
+/** Run the real `bin/numakit` in a child process, as a user would. */
+export function runBin(argv: string[], opts: BinOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // tsx by absolute URL, so tests may run the CLI from any working directory.
-    const child = spawn(process.execPath, ["--import", tsxLoader, join(repoRoot, "src", "cli", "run.ts"), ...args], {
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "numakit"), ...argv], {
       cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, NODE_OPTIONS: "" },
+      // No NODE_V8_COVERAGE: c8 would merge the child's coverage of whatever bin/numakit ran (dist/,
+      // or src/ through a second tsx instance) into the in-process run's, and skew the numbers.
+      env: { ...withoutCoverage(process.env), NODE_OPTIONS: "", ...opts.env },
     });
     let stdout = "";
     let stderr = "";
@@ -23,6 +65,6 @@ export function runCli(args: string[], opts: { input?: string; cwd?: string } = 
     child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
     child.on("error", reject);
     child.on("close", (code) => { resolve({ code, stdout, stderr }); });
-    if (opts.input !== undefined) child.stdin.end(opts.input); else child.stdin.end();
+    if (opts.stdin !== undefined) child.stdin.end(opts.stdin); else child.stdin.end();
   });
 }

@@ -11,21 +11,24 @@ import { tableJson } from "../../src/acpi/json.js";
 import { printTable } from "../../src/acpi/print.js";
 import { tablesFromBytes } from "../../src/acpi/sources/load.js";
 import { NumakitError } from "../../src/errors.js";
-import type { CorpusTable } from "./corpus.js";
+import type { RawTable } from "../../src/acpi/raw.js";
+
+/** A table to mutate, named for failure messages (a corpus path, a sample, "built SRAT #3"). */
+export type FuzzTable = RawTable & { file: string };
 
 /** Generous per-case bound: a corpus table decodes in well under a millisecond. */
 export const CASE_MS = 250;
 
 /** Where a table's length-like fields sit, found by decoding the intact table. */
 export interface Target {
-  table: CorpusTable;
+  table: FuzzTable;
   /** [offset, size in bytes] of every subtable length field. */
   lengths: [number, number][];
   /** [offset, size] of count fields: SLIT Localities, HMAT initiator/target/SMBIOS counts, MSCT Proximity Offset. */
   counts: [number, number][];
 }
 
-export function targetsOf(tables: readonly CorpusTable[]): Target[] {
+export function targetsOf(tables: readonly FuzzTable[]): Target[] {
   return tables.map((table) => {
     const t = decodeTable(table);
     const lengths: [number, number][] = [];

@@ -4,11 +4,6 @@
  */
 import { spawnSync } from "node:child_process";
 
-export function hasHwloc(): boolean {
-  const r = spawnSync("lstopo", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && spawnSync("hwloc-calc", ["--version"], { encoding: "utf8" }).status === 0;
-}
-
 /** Run a tool; any exit code but 0, or anything on stderr (hwloc's warnings), is a failure. */
 export function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: "utf8" });

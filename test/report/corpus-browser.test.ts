@@ -13,7 +13,7 @@ import { NumakitError } from "../../src/errors.js";
 import { topologyHtml } from "../../src/report/html/report.js";
 import { findBrowser, launchBrowser, NO_BROWSER, visit, type TestBrowser } from "../helpers/browser.js";
 import { repoRoot } from "../helpers/cli.js";
-import { corpusPresent, corpusSources, NO_CORPUS } from "../helpers/corpus.js";
+import { corpusSources, requireCorpus } from "../helpers/corpus.js";
 
 const SAMPLES = ["2socket", "4node", "2socket.acpidump.txt", "4node.acpidump.txt"].map((s) => join(repoRoot, "samples", s));
 
@@ -21,7 +21,7 @@ describe("report: every corpus and samples/ source renders in the browser", func
   let b: TestBrowser | undefined;
   let tmp = "";
   before(async function () {
-    if (!corpusPresent()) { console.log(`    ${NO_CORPUS}`); this.skip(); }
+    requireCorpus(this);
     const exe = findBrowser();
     if (exe === undefined) { console.log(`    ${NO_BROWSER}`); this.skip(); }
     tmp = mkdtempSync(join(tmpdir(), "numakit-corpus-report-"));

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTables, type DecodedTable } from "../../src/acpi/index.js";
@@ -12,18 +12,15 @@ import { analyse } from "../../src/analyse.js";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Cpu, Topology } from "../../src/topology/model.js";
 import { NUMBERINGS, type Numbering } from "../../src/topology/numbering.js";
-import { runCli, repoRoot, sharedSamples } from "../helpers/cli.js";
-import { hasHwloc, lstopoReport, nodesetOfPu, parseBitmap, type HwlocReport } from "../helpers/hwloc.js";
+import { runCli } from "../helpers/cli.js";
+import { corpusPath, oracleConfigs, realDumps, requireCorpus } from "../helpers/corpus.js";
+import { lstopoReport, nodesetOfPu, parseBitmap, type HwlocReport } from "../helpers/hwloc.js";
+import { repoRoot } from "../helpers/paths.js";
+import { fcRuns } from "../helpers/runs.js";
+import { requireProgram } from "../helpers/skip.js";
 import { hmatTable, hostTables, madtTable, sratTable, type HostSpec } from "../helpers/numa-tables.js";
 
-const oracleDir = join(sharedSamples, "oracle");
-const realDir = join(sharedSamples, "real");
-const oracleConfigs = readdirSync(oracleDir).filter((d) => existsSync(join(oracleDir, d, "tables"))).sort();
-const inputs = [
-  join(repoRoot, "samples", "2socket"), join(repoRoot, "samples", "4node"),
-  ...oracleConfigs.map((c) => join(oracleDir, c, "tables")),
-  ...readdirSync(realDir).filter((f) => f.endsWith(".txt")).sort().map((f) => join(realDir, f)),
-];
+const oracleDir = corpusPath("oracle");
 /** Table excerpts with no MADT: no Linux CPU, so nothing hwloc can load (refused, exit 2). */
 const noMadt = new Set(["amd-epyc7001-2s-8node-diesel.srat-excerpt.txt", "intel-spr-2s-cxl-scargall.slit-hmat.recon.txt"]);
 
@@ -185,7 +182,8 @@ describe("hwloc XML export", () => {
 
   describe("against lstopo (hwloc-nox 2.9)", function () {
     before(function () {
-      if (!hasHwloc()) { this.skip(); return; }
+      requireProgram(this, "lstopo");
+      requireProgram(this, "hwloc-calc");
       tmp = mkdtempSync(join(tmpdir(), "numakit-hwloc-"));
     });
     after(() => {
@@ -193,21 +191,32 @@ describe("hwloc XML export", () => {
       if (lstopoRuns.files > 0 && process.env["HWLOC_REPORT"] !== undefined) console.log(`      hwloc: ${lstopoRuns.inputs} inputs, ${lstopoRuns.files} XML files, ${lstopoRuns.puChecks} hwloc-calc checks`);
     });
 
-    for (const input of inputs) {
-      const name = input.slice(input.lastIndexOf(input.includes("/tables") ? "/oracle/" : "/") + 1);
-      it(`${name}: lstopo reports the topology, in every numbering`, async () => {
+    /** Each input in every numbering: lstopo reports the topology (or the export refuses a host without a MADT). */
+    async function checkInputs(inputs: readonly string[]): Promise<void> {
+      for (const input of inputs) {
+        const name = input.slice(input.lastIndexOf(input.includes("/tables") ? "/oracle/" : "/") + 1);
         const { tables, diagnostics } = await readTables([input]);
         for (const numbering of NUMBERINGS) {
           const t = analyse(tables, { numbering }, diagnostics).topology;
-          if (noMadt.has(name)) { expect(() => hwlocXml(t)).to.throw(NumakitError, /hwloc needs at least one PU/); continue; }
+          if (noMadt.has(name)) { expect(() => hwlocXml(t), name).to.throw(NumakitError, /hwloc needs at least one PU/); continue; }
           checkWithLstopo(t, `${name}-${numbering}`);
         }
         if (!noMadt.has(name)) lstopoRuns.inputs++;
-      });
+      }
     }
 
-    it("the oracle boots: what lstopo reads from our XML is what Linux showed in sysfs", async () => {
-      for (const c of oracleConfigs) {
+    it("samples/2socket and samples/4node: lstopo reports the topology, in every numbering", async () => {
+      await checkInputs([join(repoRoot, "samples", "2socket"), join(repoRoot, "samples", "4node")]);
+    });
+
+    it("every oracle config and real dump of the corpus: lstopo reports the topology, in every numbering", async function () {
+      requireCorpus(this);
+      await checkInputs([...oracleConfigs().map((c) => join(oracleDir, c, "tables")), ...realDumps()]);
+    });
+
+    it("the oracle boots: what lstopo reads from our XML is what Linux showed in sysfs", async function () {
+      requireCorpus(this);
+      for (const c of oracleConfigs()) {
         const summary = JSON.parse(readFileSync(join(oracleDir, c, "linux", "summary.json"), "utf8")) as { nodes: Record<string, { cpus: number[]; distance: number[] }> };
         const { tables, diagnostics } = await readTables([join(oracleDir, c, "tables")]);
         const got = checkWithLstopo(analyse(tables, {}, diagnostics).topology, `linux-${c}`, 0);
@@ -232,15 +241,19 @@ describe("hwloc XML export", () => {
     });
 
     it("CLI: topology --format hwloc-xml writes XML lstopo loads; no PU → exit 2", async () => {
-      const r = await runCli(["topology", join(oracleDir, "04-memory-only-node", "tables"), "--format", "hwloc-xml"]);
+      const r = await runCli(["topology", join(repoRoot, "samples", "2socket"), "--format", "hwloc-xml"]);
       expect(r.code).to.equal(0);
       const file = join(tmp, "cli.xml");
       writeFileSync(file, r.stdout);
       const got = lstopoReport(file);
-      expect(got.nodes.map((n) => [n.os, n.pus])).to.deep.equal([[0, [0, 1]], [1, [2, 3]], [2, [0, 1, 2, 3]]]);
-      const bad = await runCli(["topology", join(realDir, "intel-spr-2s-cxl-scargall.slit-hmat.recon.txt"), "-f", "hwloc-xml"]);
+      expect(got.nodes.map((n) => [n.os, n.pus.length])).to.deep.equal([[0, 16], [1, 16]]);
+      // The SRAT alone: no MADT, so no CPU has a Linux number and hwloc has no PU.
+      const sratOnly = join(tmp, "srat-only");
+      mkdirSync(sratOnly);
+      copyFileSync(join(repoRoot, "samples", "4node", "SRAT"), join(sratOnly, "SRAT"));
+      const bad = await runCli(["topology", sratOnly, "-f", "hwloc-xml"]);
       expect(bad.code).to.equal(2);
-      expect(bad.stderr).to.match(/^numakit: \S*intel-spr-2s-cxl-scargall\.slit-hmat\.recon\.txt: hwloc needs at least one PU, and there is no MADT/);
+      expect(bad.stderr).to.match(/^numakit: \S*srat-only: hwloc needs at least one PU, and there is no MADT/);
       expect(bad.stdout).to.equal("");
     });
 
@@ -251,7 +264,7 @@ describe("hwloc XML export", () => {
         const t = buildTopology(tables, { numbering });
         fc.pre(t.nodes.some((n) => linuxCpus(n.cpus).length > 0) || linuxCpus(t.unplacedCpus).length > 0);
         checkWithLstopo(t, `prop-${lstopoRuns.files}`, 1);
-      }), { numRuns: 20 });
+      }), { numRuns: fcRuns(0.2) });
     });
 
     it("a rejected SRAT (one dummy node) and MADT CPUs without an SRAT entry (PUs outside every node) load", () => {

@@ -8,7 +8,7 @@ import { nodePresentPages } from "../../src/sim/host.js";
 import { analyse } from "../../src/analyse.js";
 import { UsageError } from "../../src/errors.js";
 import { hostTables } from "../helpers/numa-tables.js";
-import { repoRoot, runCli, sharedSamples } from "../helpers/cli.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
 
 const GiB = 1n << 30n;
 const pagesPerGiB = 262144;
@@ -63,7 +63,7 @@ describe("sim host from ACPI tables", () => {
     const { topology } = analyse(hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: GiB }] }));
     expect(() => hostSpecFromTopology(topology)).to.throw(UsageError, /Xen's node numbering/);
     try {
-      await hostSpecFromSource(join(sharedSamples, "qemu", "x86", "q35", "SLIT.memhp"));
+      await hostSpecFromSource(join(repoRoot, "samples", "4node", "SLIT"));
       expect.fail("expected an error");
     } catch (err) {
       expect(err).to.be.instanceOf(UsageError);
@@ -94,10 +94,10 @@ describe("sim host from ACPI tables", () => {
 
 describe("sim host source errors", () => {
   it("a host source without CPUs says so; --host errors name only the source", async () => {
-    const slitOnly = join(sharedSamples, "qemu", "x86", "q35", "SLIT.memhp");
+    const slitOnly = join(repoRoot, "samples", "4node", "SLIT");
     const r = await runCli(["sim", join(repoRoot, "samples", "scenarios", "claims.json"), "--host", slitOnly]);
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/^numakit: host source .*SLIT\.memhp: the tables describe no enabled CPU/);
+    expect(r.stderr).to.match(/^numakit: host source .*4node\/SLIT: the tables describe no enabled CPU/);
     expect(r.stderr).to.not.contain("claims.json");
   });
 });

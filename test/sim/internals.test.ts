@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { boot, domain } from "./helpers.js";
+import { fcRuns } from "../helpers/runs.js";
 
 describe("sim internals", () => {
   it("ExtentSet coalesces, splits, finds aligned blocks and refuses double ownership", () => {
@@ -56,7 +57,7 @@ describe("sim internals", () => {
       }
       expect(flat).to.deep.equal([...model].sort((x, y) => x - y));
       expect(s.total).to.equal(model.size);
-    }), { numRuns: 30 });
+    }), { numRuns: fcRuns(0.3) });
   });
 
   it("ExtentSet splits into blocks when fragmented to many runs and merges back", () => {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
 import { checkInvariants, createHost, XenPanic, type Hypervisor, type XenConfig, type XenConfigInput } from "../../src/sim/hypervisor/index.js";
+import { fcRuns } from "../helpers/runs.js";
 
 interface Model {
   domids: number[];
@@ -22,7 +23,8 @@ interface Real {
   offlined: boolean;
 }
 
-const RUNS = Number(process.env["SIM_MODEL_RUNS"] ?? 10000);
+/** SIM_MODEL_RUNS sets it outright (npm run sim:test:long); else 100 × FC_NUM_RUNS (10,000 by default). */
+const RUNS = Number(process.env["SIM_MODEL_RUNS"] ?? fcRuns(100));
 
 function check(r: Real, what: string): void {
   // v7 recalls claims after offlining; v5, XS-v4 and X do not.

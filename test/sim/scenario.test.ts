@@ -1,6 +1,6 @@
 /** The scenario runner and `numakit sim`: parsing, expectations, output, errors, extension ops. */
 import { expect } from "chai";
-import { readdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { runCli, repoRoot } from "../helpers/cli.js";
@@ -169,7 +169,9 @@ describe("sim scenarios", () => {
   });
 
   describe("numakit sim (CLI)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "numakit-sim-"));
+    let dir = "";
+    before(() => { dir = mkdtempSync(join(tmpdir(), "numakit-sim-")); });
+    after(() => { rmSync(dir, { recursive: true, force: true }); });
     const file = (name: string, content: unknown): string => {
       const p = join(dir, name);
       writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));

@@ -7,11 +7,12 @@ import { hostSpecFromCompact } from "../../src/sim/host.js";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.js";
 import { repoRoot, type CliResult } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 import { compareWithLinux } from "../helpers/linux-sysfs.js";
 import { oracleConfigs, oracleDir, oracleTopology } from "../topology/oracle.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
 import { readdirSync } from "node:fs";
+import { requireCorpus } from "../helpers/corpus.js";
 
 const synthDir = join(repoRoot, "samples", "synth");
 
@@ -141,7 +142,8 @@ describe("synth: CLI", () => {
 });
 
 describe("synth: topology --format sysfs vs the sysfs Linux wrote on the oracle boots", () => {
-  it("every captured file agrees, MemTotal aside (Linux subtracts its reservations)", async () => {
+  it("every captured file agrees, MemTotal aside (Linux subtracts its reservations)", async function () {
+    requireCorpus(this);
     const configs = oracleConfigs();
     expect(configs.length).to.be.at.least(10);
     let agree = 0;

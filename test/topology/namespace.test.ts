@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { decodeTable, readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/analyse.js";
 import { namespaceLocality } from "../../src/topology/namespace.js";
-import { repoRoot } from "../helpers/cli.js";
-import { compileFixture, haveIasl } from "../helpers/aml.js";
+import { repoRoot } from "../helpers/paths.js";
+import { compileFixture } from "../helpers/aml.js";
+import { corpusPath, requireCorpus } from "../helpers/corpus.js";
 import { hostTables } from "../helpers/numa-tables.js";
-import { oracleDir } from "./oracle.js";
+import { requireProgram } from "../helpers/skip.js";
 
 const GiB = 1n << 30n;
 
@@ -23,8 +24,9 @@ describe("topology + AML namespace (_PXM, _SLI)", () => {
     expect(t.nodes[0]?.devices[0]?.inheritedFrom).to.equal(undefined);
   });
 
-  it("07-hotplug-maxmem: the DIMM slots' _PXM is computed at run time, and the report says so", async () => {
-    const { tables } = await readTables([join(oracleDir, "07-hotplug-maxmem", "tables")]);
+  it("07-hotplug-maxmem: the DIMM slots' _PXM is computed at run time, and the report says so", async function () {
+    requireCorpus(this);
+    const { tables } = await readTables([corpusPath("oracle", "07-hotplug-maxmem", "tables")]);
     const { topology, validation } = analyse(tables);
     expect(topology.dynamicPxmDevices.map((d) => d.path)).to.deep.equal(["\\_SB.MHPC.MP00", "\\_SB.MHPC.MP01", "\\_SB.MHPC.MP02", "\\_SB.MHPC.MP03"]);
     const codes = validation.diagnostics.map((d) => d.code);
@@ -32,7 +34,8 @@ describe("topology + AML namespace (_PXM, _SLI)", () => {
     expect(codes).to.include("MEMORY_HOTPLUG_PXM_RUNTIME");
   });
 
-  (haveIasl() ? it : it.skip)("_SLI rows and columns fill distances when there is no SLIT", () => {
+  it("_SLI rows and columns fill distances when there is no SLIT", function () {
+    requireProgram(this, "iasl");
     const dsdt = decodeTable({ signature: "DSDT", bytes: compileFixture("dsdt-numa"), source: { file: "dsdt-numa.aml" } });
     const ns = namespaceLocality([dsdt]);
     expect(ns.sli.map((s) => s.pxm)).to.deep.equal([4, 2]);

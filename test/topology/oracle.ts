@@ -1,18 +1,14 @@
 /** Linux-as-oracle comparison (../shared/samples/oracle): the kernel's view vs numakit's. */
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTables } from "../../src/acpi/index.js";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Topology } from "../../src/topology/model.js";
 import type { NamespaceLocality } from "../../src/topology/devices.js";
-import { sharedSamples } from "../helpers/cli.js";
+import { corpusPath } from "../helpers/corpus.js";
 
-export const oracleDir = join(sharedSamples, "oracle");
-
-export function oracleConfigs(): string[] {
-  if (!existsSync(oracleDir)) return [];
-  return readdirSync(oracleDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-}
+export { oracleConfigs } from "../helpers/corpus.js";
+export const oracleDir = corpusPath("oracle");
 
 interface Summary { nodes: Record<string, { cpus: number[]; distance: number[] }> }
 

@@ -1,6 +1,6 @@
 import { readTables } from "../../acpi/index.js";
 import { describeProvenance } from "../../acpi/raw.js";
-import { formatLocation } from "../../errors.js";
+import { formatDiagnosticLine } from "../../report/diagnostic-line.js";
 import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
@@ -33,8 +33,7 @@ export const decode: Command = {
     // so a script sees why without parsing the report.
     for (const t of chosen) {
       for (const d of t.diagnostics.filter((x) => x.severity === "error")) {
-        const where = formatLocation({ file: describeProvenance(t.source), table: t.signature, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-        io.stderr.write(`numakit: ${where}: ${d.code}: ${d.message}\n`);
+        io.stderr.write(`numakit: ${formatDiagnosticLine({ ...d, table: t.signature }, "exit", describeProvenance(t.source))}\n`);
       }
     }
     return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;

@@ -1,6 +1,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
+import { sysfsNames } from "../../acpi/sources/sysfs-names.js";
 import { InputError } from "../../errors.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
@@ -61,15 +62,8 @@ export const extract: Command = {
     const out = String(args["out"]);
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
     reportSkipped(diagnostics, io);
-    const counts = new Map<string, number>();
-    for (const t of tables) counts.set(t.signature, (counts.get(t.signature) ?? 0) + 1);
-    const seen = new Map<string, number>();
-    const named = tables.map((t) => {
-      const n = (seen.get(t.signature) ?? 0) + 1;
-      seen.set(t.signature, n);
-      const safe = t.signature.replace(/[^A-Za-z0-9_]/g, "_");
-      return { signature: t.signature, bytes: t.bytes, name: (counts.get(t.signature) ?? 0) > 1 ? `${safe}${n}` : safe };
-    });
+    const names = sysfsNames(tables.map((t) => t.signature));
+    const named = tables.map((t, i) => ({ signature: t.signature, bytes: t.bytes, name: names[i] ?? t.signature }));
     const chosen = chooseTables(named, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     try {

@@ -2,7 +2,8 @@ import { loadSources } from "../../acpi/index.js";
 import { diagnosticJson } from "../../acpi/json.js";
 import { readNamespace } from "../../aml/index.js";
 import { printNamespace, selectDevices } from "../../aml/print.js";
-import { formatLocation, InputError } from "../../errors.js";
+import { InputError } from "../../errors.js";
+import { formatDiagnosticLine } from "../../report/diagnostic-line.js";
 import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
@@ -45,8 +46,7 @@ export const namespace: Command = {
     } else {
       await write(printNamespace(report, all), io.stdout);
       for (const d of diagnostics) {
-        const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-        io.stderr.write(`numakit: ${d.severity}: ${where}: ${d.message} [${d.code}]\n`);
+        io.stderr.write(`numakit: ${formatDiagnosticLine(d, "severity")}\n`);
       }
     }
     return hasErrors(report.diagnostics) ? 1 : 0;

@@ -10,6 +10,7 @@ import type { HypervisorPort } from "../../../src/sim/libxc/hypercalls.js";
 import { runScheduled } from "../../../src/sim/libxc/scheduler.js";
 import { prepareVmStart, type Flow, type VmSpec } from "../../../src/sim/xenopsd/vm_start.js";
 import { simHost } from "../../helpers/sim-host.js";
+import { fcRuns } from "../../helpers/runs.js";
 
 interface HostArb { nodeMib: number[]; cpus: number }
 
@@ -58,7 +59,7 @@ describe("sim/xenopsd VM start race (fc.scheduler)", () => {
     try {
       await fc.assert(fc.asyncProperty(scenario, async ({ s, h, vms }) => {
         expect(await allLocal(s, h, vms, "legacy", false)).to.equal(true);
-      }), { numRuns: 300 });
+      }), { numRuns: fcRuns(3) });
     } catch (e) {
       message = e instanceof Error ? e.message : String(e);
     }

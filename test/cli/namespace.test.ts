@@ -2,15 +2,18 @@
 import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli, sharedSamples } from "../helpers/cli.js";
-import { compileFixture, haveIasl, withTmpAsync } from "../helpers/aml.js";
+import { runCli } from "../helpers/cli.js";
+import { compileFixture, withTmpAsync } from "../helpers/aml.js";
+import { corpusPath, requireCorpus } from "../helpers/corpus.js";
+import { requireProgram } from "../helpers/skip.js";
 
-const dell = join(sharedSamples, "real", "dell-poweredge-r820-E5985CCBA349.txt");
+const dell = corpusPath("real", "dell-poweredge-r820-E5985CCBA349.txt");
 
 describe("cli: numakit namespace", function () {
   this.timeout(60_000);
 
-  it("lists the devices with _PXM in an acpidump text file", async () => {
+  it("lists the devices with _PXM in an acpidump text file", async function () {
+    requireCorpus(this);
     const r = await runCli(["namespace", dell]);
     expect(r.code).to.equal(0);
     expect(r.stdout).to.contain("\\_SB.PCI1  (Device, DSDT 0x559E)");
@@ -19,8 +22,9 @@ describe("cli: numakit namespace", function () {
     expect(r.stderr).to.equal("");
   });
 
-  it("emits JSON with every device under --all", async () => {
-    const r = await runCli(["namespace", "--all", "--format", "json", join(sharedSamples, "oracle", "07-hotplug-maxmem", "tables")]);
+  it("emits JSON with every device under --all", async function () {
+    requireCorpus(this);
+    const r = await runCli(["namespace", "--all", "--format", "json", corpusPath("oracle", "07-hotplug-maxmem", "tables")]);
     expect(r.code).to.equal(0);
     const j = JSON.parse(r.stdout) as { tables: { label: string; pxmObjects: number }[]; devices: { path: string; pxm?: { static: boolean; reason?: string } }[]; objects: unknown[]; diagnostics: unknown[] };
     expect(j.tables).to.have.length(1);
@@ -32,15 +36,16 @@ describe("cli: numakit namespace", function () {
     expect(j.diagnostics).to.deep.equal([]);
   });
 
-  it("exits 2 with one line when the sources hold no DSDT or SSDT", async () => {
-    const r = await runCli(["namespace", join(sharedSamples, "qemu", "x86", "q35", "SRAT.numamem")]);
+  it("exits 2 with one line when the sources hold no DSDT or SSDT", async function () {
+    requireCorpus(this);
+    const r = await runCli(["namespace", corpusPath("qemu", "x86", "q35", "SRAT.numamem")]);
     expect(r.code).to.equal(2);
     expect(r.stderr.trim().split("\n")).to.have.length(1);
     expect(r.stderr).to.contain("no DSDT or SSDT");
   });
 
   it("exits 1 and reports diagnostics on stderr for a truncated table", async function () {
-    if (!haveIasl()) { this.skip(); return; }
+    requireProgram(this, "iasl");
     const dsdt = compileFixture("dsdt-numa");
     const slit = new Uint8Array(48);
     slit.set([0x53, 0x4c, 0x49, 0x54, 48]);

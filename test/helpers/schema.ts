@@ -1,0 +1,34 @@
+/**
+ * JSON outputs checked against the published schemas (schema/*.schema.json) with ajv, draft
+ * 2020-12, strict mode: a keyword ajv does not know, or a schema that is not valid 2020-12, is an
+ * error, so no part of a schema silently goes unchecked. Schemas are read when first used.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { repoPath } from "./paths.js";
+
+let ajv: Ajv2020 | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+function instance(): Ajv2020 {
+  if (ajv === undefined) {
+    ajv = new Ajv2020({ strict: true, allErrors: true });
+    // Every schema, so a $ref from one file to another resolves by its $id.
+    for (const f of readdirSync(repoPath("schema")).filter((n) => n.endsWith(".json")).sort()) {
+      ajv.addSchema(JSON.parse(readFileSync(repoPath("schema", f), "utf8")) as object, f);
+    }
+  }
+  return ajv;
+}
+
+/** The schema's complaints about `value` ("/nodes/0/cpus: must be array"), none when it is valid. */
+export function schemaErrors(file: string, value: unknown): string[] {
+  let v = validators.get(file);
+  if (v === undefined) {
+    v = instance().getSchema(file);
+    if (v === undefined) throw new Error(`no schema ${file} in schema/`);
+    validators.set(file, v);
+  }
+  if (v(value)) return [];
+  return (v.errors ?? []).map((e) => `${e.instancePath === "" ? "/" : e.instancePath}: ${e.message ?? e.keyword}${e.params["additionalProperty"] === undefined ? "" : ` (${String(e.params["additionalProperty"])})`}`);
+}
