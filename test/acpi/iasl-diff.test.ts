@@ -227,7 +227,8 @@ describe("acpi: differential test against iasl -d 20200925 (samples/ and tables 
     const r = ownAndBuiltResult();
     expect(r.notPrinted).to.deep.equal([]);
     expect(r.unexplained.slice(0, 20), `${String(r.unexplained.length)} differences`).to.deep.equal([]);
-    expect(r.own).to.equal(8);
+    // samples/ holds at least 2socket and 4node (SRAT, SLIT, HMAT, APIC each); more samples only add.
+    expect(r.own).to.be.at.least(8);
     expect(r.built).to.be.greaterThan(100);
     expect(r.compared).to.be.greaterThan(5_000);
     if (process.env["IASL_DIFF_REPORT"] === "1") process.stdout.write(`\n  ${String(r.own)} own + ${String(r.built)} built tables, ${String(r.compared)} fields compared\n`);

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { runBin } from "../helpers/cli.js";
+import { childEnv, runBin } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/paths.js";
 
 describe("cli: bin/numakit as a process", function () {
@@ -42,7 +42,7 @@ describe("cli: bin/numakit as a process", function () {
     // The acpidump text of both samples, decoded: many times the pipe's buffer.
     const r = await new Promise<{ code: number | null; stderr: string; first: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [repoPath("bin", "numakit"), "decode", repoPath("samples", "4node"), repoPath("samples", "2socket"), repoPath("samples", "4node.acpidump.txt")],
-        { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: "", NODE_V8_COVERAGE: "" } });
+        { cwd: repoRoot, env: childEnv() });
       let first = "";
       let stderr = "";
       child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { childEnv, repoRoot, runCli } from "../helpers/cli.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 import { CSV_COLUMNS } from "../../src/report/scan.js";
 
@@ -84,7 +84,7 @@ describe("cli: numakit scan", function () {
     mkdirSync(fleet);
     for (let i = 0; i < 400; i++) linkSync(join(samples, "4node.acpidump.txt"), join(fleet, `host${i}.txt`));
     const tsx = pathToFileURL(join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(repoRoot, "src", "cli", "run.ts"), "scan", fleet, "-f", "jsonl", "-j", "1"], { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: "" } });
+    const child = spawn(process.execPath, ["--import", tsx, join(repoRoot, "src", "cli", "run.ts"), "scan", fleet, "-f", "jsonl", "-j", "1"], { cwd: repoRoot, env: childEnv() });
     let stdout = "";
     let stderr = "";
     let sent = false;

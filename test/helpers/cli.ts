@@ -50,6 +50,13 @@ function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** The environment of a bin/numakit child: no coverage collection (see runBin), no inherited --import. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // Deleting NODE_V8_COVERAGE is not enough: Node's child_process copies it back into a child's
+  // env unless the key is present, so it is set empty (no collection).
+  return { ...withoutCoverage(process.env), NODE_V8_COVERAGE: "", NODE_OPTIONS: "", ...extra };
+}
+
 /** Run the real `bin/numakit` in a child process, as a user would. */
 export function runBin(argv: string[], opts: BinOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -57,7 +64,7 @@ export function runBin(argv: string[], opts: BinOptions = {}): Promise<CliResult
       cwd: opts.cwd ?? repoRoot,
       // No NODE_V8_COVERAGE: c8 would merge the child's coverage of whatever bin/numakit ran (dist/,
       // or src/ through a second tsx instance) into the in-process run's, and skew the numbers.
-      env: { ...withoutCoverage(process.env), NODE_OPTIONS: "", ...opts.env },
+      env: childEnv(opts.env),
     });
     let stdout = "";
     let stderr = "";
