@@ -55,7 +55,7 @@ export const extract: Command = {
   command: "extract [source..]",
   describe: "Write each table as a binary file named as in /sys/firmware/acpi/tables (like acpixtract -a)",
   builder: (y) => withTableFilter(withSources(y))
-    .option("out", { alias: "o", type: "string", demandOption: true, describe: "directory to write into (created)" })
+    .option("out", { alias: "o", type: "string", demandOption: true, requiresArg: true, describe: "directory to write into (created)" })
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),
   run: async (args, io) => {
     const out = String(args["out"]);
