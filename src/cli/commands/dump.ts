@@ -5,7 +5,7 @@ import { InputError } from "../../errors.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
 import { write } from "../output.js";
-import { chooseTables, loadSomeTables, reportSkipped } from "../sources.js";
+import { chooseTables, loadSomeTables, reportSourceDiagnostics } from "../sources.js";
 
 /** `numakit dump`: any source as ACPICA acpidump text (what `acpidump` prints; acpixtract reads it). */
 export const dump: Command = {
@@ -15,11 +15,11 @@ export const dump: Command = {
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
   run: async (args, io) => {
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
-    reportSkipped(diagnostics, io);
+    const damaged = reportSourceDiagnostics(diagnostics, io);
     const chosen = chooseTables(tables, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     await write(formatAcpidump(chosen), io.stdout);
-    return 0;
+    return damaged ? 1 : 0;
   },
 };
 
@@ -60,7 +60,7 @@ export const extract: Command = {
   run: async (args, io) => {
     const out = String(args["out"]);
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
-    reportSkipped(diagnostics, io);
+    const damaged = reportSourceDiagnostics(diagnostics, io);
     const counts = new Map<string, number>();
     for (const t of tables) counts.set(t.signature, (counts.get(t.signature) ?? 0) + 1);
     const seen = new Map<string, number>();
@@ -78,6 +78,7 @@ export const extract: Command = {
         await writeFile(join(out, t.name), t.bytes);
         await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
       }
+      if (damaged) return 1;
     } catch (err) {
       if (err instanceof InputError) throw err;
       // "ENOENT: no such file or directory, mkdir 'x'" -> "ENOENT: no such file or directory": the file is named already.

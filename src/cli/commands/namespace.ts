@@ -7,6 +7,7 @@ import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { reportSourceDiagnostics } from "../sources.js";
 
 /** SLIT's locality count (u64 at offset 36), when a SLIT is among the sources: _SLI lengths are checked against it. */
 function slitLocalities(tables: readonly { signature: string; bytes: Uint8Array }[]): number | undefined {
@@ -28,6 +29,7 @@ export const namespace: Command = {
     const all = args["all"] === true;
     const sources = sourcesOf(args);
     const loaded = await loadSources(sources, { stdin: io.stdin });
+    const damaged = reportSourceDiagnostics(loaded.diagnostics, io);
     const aml = loaded.tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
     if (aml.length === 0) {
       throw new InputError("E_INPUT_NO_AML", "no DSDT or SSDT among the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
@@ -35,6 +37,7 @@ export const namespace: Command = {
     const slit = slitLocalities(loaded.tables);
     const report = readNamespace(aml, slit === undefined ? {} : { slitLocalities: slit });
     const diagnostics = [...loaded.diagnostics, ...report.diagnostics];
+    // Source findings went to stderr above; the namespace's own ones follow the report in text mode.
     if (format === "json") {
       await write(`${toJson({
         tables: report.tables,
@@ -44,11 +47,11 @@ export const namespace: Command = {
       })}\n`, io.stdout);
     } else {
       await write(printNamespace(report, all), io.stdout);
-      for (const d of diagnostics) {
+      for (const d of report.diagnostics) {
         const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
         io.stderr.write(`numakit: ${d.severity}: ${where}: ${d.message} [${d.code}]\n`);
       }
     }
-    return hasErrors(report.diagnostics) ? 1 : 0;
+    return damaged || hasErrors(report.diagnostics) ? 1 : 0;
   },
 };

@@ -9,6 +9,7 @@ import type { Topology } from "../../topology/model.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { reportSourceDiagnostics } from "../sources.js";
 
 export function numberingOf(args: Record<string, unknown>): Numbering {
   const n = args["numbering"] ?? "linux";
@@ -40,7 +41,8 @@ export const topology: Command = {
     const hwloc = args["format"] === "hwloc-xml";
     const format = hwloc ? "text" : formatOf(args);
     const sources = sourcesOf(args);
-    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    const { topology: t, validation, sourceDiagnostics } = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    reportSourceDiagnostics(sourceDiagnostics, io);
     if (hwloc) { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
