@@ -1,4 +1,7 @@
 import { loadSources } from "../../acpi/index.js";
+import { describeProvenance } from "../../acpi/raw.js";
+import { amlBlocks } from "../../aml/blocks.js";
+import type { Diagnostic } from "../../diagnostics.js";
 import { diagnosticJson } from "../../acpi/json.js";
 import { readNamespace } from "../../aml/index.js";
 import { printNamespace, selectDevices } from "../../aml/print.js";
@@ -30,12 +33,18 @@ export const namespace: Command = {
     const sources = sourcesOf(args);
     const loaded = await loadSources(sources, { stdin: io.stdin });
     const damaged = reportSourceDiagnostics(loaded.diagnostics, io);
-    const aml = loaded.tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
+    const aml = amlBlocks(loaded.tables);
+    const dsdts = loaded.tables.filter((t) => t.signature === "DSDT");
     if (aml.length === 0) {
       throw new InputError("E_INPUT_NO_AML", "no DSDT or SSDT among the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
     }
     const slit = slitLocalities(loaded.tables);
     const report = readNamespace(aml, slit === undefined ? {} : { slitLocalities: slit });
+    const duplicate: Diagnostic[] = dsdts.length < 2 ? [] : [{
+      code: "TABLE_DUPLICATE", severity: "warning", table: "DSDT", source: describeProvenance(dsdts[1]?.source ?? { file: "" }),
+      message: `${dsdts.length} DSDT tables in the sources (${dsdts.map((t) => describeProvenance(t.source)).join(", ")}): the first is used, as Linux and Xen do`,
+    }];
+    report.diagnostics.unshift(...duplicate);
     const diagnostics = [...loaded.diagnostics, ...report.diagnostics];
     // Source findings went to stderr above; the namespace's own ones follow the report in text mode.
     if (format === "json") {
