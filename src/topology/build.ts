@@ -15,6 +15,7 @@ import { PxmNodeMap, type Numbering } from "./numbering.js";
 import { entryPxm, isEnabled, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
 import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { verdicts } from "./verdicts.js";
+import { fallbackNode, fallbackReason } from "./fallback.js";
 
 export interface BuildOptions {
   numbering?: Numbering;
@@ -113,9 +114,11 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const ordered = [...nodes.values()].sort((a, b) => a.id - b.id);
   const slit = slitT === undefined ? undefined : slitView(slitT);
   const distances = buildDistances(ordered.map((n) => n.pxm), slit, ns.sli);
+  // The OS's single node when the SRAT gives it none to build (./fallback.ts).
+  const fallbackWhy = { linux: fallbackReason(sratT !== undefined, linux, entries), xen: fallbackReason(sratT !== undefined, xen, entries) };
   const memoryPxms = new Set(entries.filter((e) => e.type === 1 && isEnabled(e)).map((e) => entryPxm(e, revision)));
   const hmat = hmatT === undefined ? undefined
-    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), sratT !== undefined && linux.rejected === undefined);
+    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), fallbackWhy.linux === undefined);
   const msctV = msctT === undefined ? undefined : msctView(msctT);
   const msct: MsctModel | undefined = msctV === undefined ? undefined : {
     maxProximityDomains: msctV.maxProximityDomains + 1, maxClockDomains: msctV.maxClockDomains + 1, maxPhysicalAddress: msctV.maxPhysicalAddress,
@@ -126,9 +129,13 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const topo: Topology = {
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
-    verdicts: verdicts({ sratPresent: sratT !== undefined, linux, xen, slit, hmat }),
+    verdicts: verdicts({ fallback: fallbackWhy, linux, xen, slit, hmat }),
+    fallback: {},
     diagnostics,
   };
+  const everyCpu = [...ordered.flatMap((n) => n.cpus), ...topo.unplacedCpus];
+  if (fallbackWhy.linux !== undefined) topo.fallback.linux = fallbackNode("linux", fallbackWhy.linux, everyCpu);
+  if (fallbackWhy.xen !== undefined) topo.fallback.xen = fallbackNode("xen", fallbackWhy.xen, everyCpu);
   if (sratT !== undefined) topo.sratRevision = revision;
   if (hmat !== undefined) topo.hmat = hmat;
   if (msct !== undefined) topo.msct = msct;

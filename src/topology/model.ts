@@ -6,6 +6,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { HmatModel } from "./hmat.js";
 import type { Numbering, PxmNodeMap } from "./numbering.js";
 import type { EntryLocation } from "../acpi/views.js";
+import type { FallbackNode } from "./fallback.js";
 
 export type CpuKind = "apic" | "x2apic" | "gicc" | "rintc" | "loongarch";
 /** How the MADT lists the CPU: usable now, can be brought online later, unusable, or not listed. */
@@ -134,6 +135,8 @@ export interface Topology {
   hmat?: HmatModel;
   msct?: MsctModel;
   verdicts: { linux: OsVerdict; xen: OsVerdict };
+  /** The single node each OS runs when it does not build nodes from the SRAT (./fallback.ts). */
+  fallback: { linux?: FallbackNode; xen?: FallbackNode };
   /** Findings made while building (what the OS would log); the validator adds the rest. */
   diagnostics: Diagnostic[];
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { runCli, repoRoot, sharedSamples } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { validateAgainst } from "../helpers/schema.js";
 
 const oracle = (c: string): string => join(sharedSamples, "oracle", c, "tables");
 

@@ -12,7 +12,7 @@ import { topologyJson, validationJson } from "../../src/report/json.js";
 import { topologyText, validationText } from "../../src/report/text.js";
 import { toJson } from "../../src/cli/output.js";
 import { sharedSamples, repoRoot } from "../helpers/cli.js";
-import { validateAgainst } from "../helpers/json-schema.js";
+import { validateAgainst } from "../helpers/schema.js";
 
 function list(dir: string, filter: (name: string) => boolean = () => true): string[] {
   return existsSync(dir) ? readdirSync(dir).filter(filter).sort().map((f) => join(dir, f)) : [];
