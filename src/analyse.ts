@@ -6,12 +6,18 @@ import { buildTopology, type BuildOptions } from "./topology/build.js";
 import type { Topology } from "./topology/model.js";
 import { namespaceLocality } from "./topology/namespace.js";
 
-export interface Analysis { tables: DecodedTable[]; topology: Topology; validation: Validation }
+export interface Analysis {
+  tables: DecodedTable[];
+  topology: Topology;
+  validation: Validation;
+  /** What reading the sources found (skipped files, damaged dump tables); also among validation's. */
+  sourceDiagnostics: Validation["diagnostics"];
+}
 
 export function analyse(tables: readonly DecodedTable[], opts: BuildOptions = {}, sourceDiagnostics: Validation["diagnostics"] = []): Analysis {
   const namespace = opts.namespace ?? namespaceLocality(tables);
   const topology = buildTopology(tables, { ...opts, namespace });
-  return { tables: [...tables], topology, validation: validate(tables, topology, sourceDiagnostics) };
+  return { tables: [...tables], topology, validation: validate(tables, topology, sourceDiagnostics), sourceDiagnostics: [...sourceDiagnostics] };
 }
 
 export async function analyseSources(sources: readonly string[], opts: BuildOptions = {}, load: LoadOptions = {}): Promise<Analysis> {

@@ -12,12 +12,16 @@ export function withSources(y: Argv): Argv {
 
 /** --format text|json (plus any extra formats a command offers). */
 export function withFormat(y: Argv, extra: readonly string[] = []): Argv {
-  return y.option("format", { alias: "f", choices: ["text", "json", ...extra], default: "text", describe: "output format" });
+  return y.option("format", { alias: "f", choices: ["text", "json", ...extra], default: "text", requiresArg: true, describe: "output format" });
 }
 
-/** --table SIG[,SIG..] */
+/**
+ * --table SIG[,SIG..], repeatable. Not a yargs array: an array option takes every word after it,
+ * so `--table SLIT dump.txt` would read the file name as a signature, and `--table APIC APIC` would
+ * leave no SOURCE and read this host's tables instead of ./APIC.
+ */
 export function withTableFilter(y: Argv): Argv {
-  return y.option("table", { alias: "t", type: "string", array: true, describe: "only these signatures, e.g. --table SRAT,SLIT" });
+  return y.option("table", { alias: "t", type: "string", requiresArg: true, describe: "only these signatures: --table SRAT,SLIT or --table SRAT --table SLIT" });
 }
 
 export type Format = "text" | "json";

@@ -3,7 +3,10 @@ import type { CliIo } from "./io.js";
 
 /** One CLI command. `run` returns the exit code; it must not call process.exit(). */
 export interface Command {
+  /** yargs command string: the name, then positionals. */
   command: string;
+  /** What a missing required positional is, for "sim needs a SCENARIO file". */
+  needs?: string;
   describe: string;
   builder: (y: Argv) => Argv;
   run: (args: Record<string, unknown>, io: CliIo) => Promise<number>;

@@ -6,8 +6,17 @@
 import yargs from "yargs";
 import { NumakitError, UsageError } from "../errors.js";
 import { protectStdinArg } from "./args.js";
+import type { Command } from "./command.js";
 import { commands } from "./commands/index.js";
 import { processIo, type CliIo } from "./io.js";
+import { unknownCommand, usageMessage, type UsageContext } from "./usage.js";
+
+function nameOf(c: Command): string {
+  return c.command.split(" ")[0] ?? c.command;
+}
+
+/** Words yargs itself answers before any command (shell completion). */
+const BUILT_IN = ["completion", "--get-yargs-completions"];
 
 /**
  * Runs one command line in-process. Everything it prints goes to `io` (help and --version
@@ -16,21 +25,27 @@ import { processIo, type CliIo } from "./io.js";
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
+  const ctx: UsageContext = {
+    argv,
+    commands: commands.map(nameOf),
+    needs: new Map(commands.flatMap((c) => (c.needs === undefined ? [] : [[nameOf(c), c.needs] as const]))),
+  };
   const parser = yargs()
     .scriptName("numakit")
     .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
     .strict()
     .demandCommand(1, "name a command")
     .epilogue("SOURCE is a table file, a directory of them (sysfs, acpidump -b), acpidump text, or - for stdin; none: this host's /sys/firmware/acpi/tables (root).\n\nExit codes: 0 ok; 1 findings (a table with errors, validation errors, --table matching nothing, failed sim expectations); 2 bad usage or unusable input.\n\n'numakit <command> --help' describes each command.")
-    .recommendCommands()
+    .completion("completion", "print a shell completion script (bash, zsh): numakit completion >> ~/.bashrc")
     .help()
     .version()
     .wrap(Math.min(110, io.columns ?? 110))
     .fail((msg: string | null, err: Error | undefined) => {
       // Throwing stops yargs before it runs the handler: a missing required option must not run the command.
-      if (err !== undefined) throw err;
-      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): errors are one line.
-      throw new UsageError(`${(msg ?? "bad usage").replace(/\s*\n\s*/g, " ")} (see numakit --help)`);
+      // yargs' own validation errors (YError: "Not enough arguments following: table") are usage errors too.
+      if (err !== undefined && err.name !== "YError") throw err;
+      if (err !== undefined) msg = err.message;
+      throw new UsageError(usageMessage(msg ?? "bad usage", ctx));
     })
     .exitProcess(false);
   for (const c of commands) {
@@ -42,8 +57,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     });
   }
   try {
+    const unknown = unknownCommand(ctx, BUILT_IN);
+    if (unknown !== undefined) throw new UsageError(unknown);
     let output = "";
-    await parser.parseAsync(protectStdinArg(argv), {}, (_err: unknown, _args: unknown, out: string) => { output = out; });
+    await parser.parseAsync(protectStdinArg(argv), {}, (_err: unknown, _args: unknown, out: string) => { if (out !== "") output = out; });
     if (output !== "") io.stdout.write(`${output}\n`);
   } catch (err) {
     if (err instanceof NumakitError) {

@@ -1,12 +1,22 @@
 /** Loading sources for a command, with the behaviour every table-reading command shares. */
 import { loadSources, SYSFS_TABLES, type LoadedSources } from "../acpi/index.js";
-import type { Diagnostic } from "../diagnostics.js";
-import { InputError } from "../errors.js";
+import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import { formatLocation, InputError } from "../errors.js";
 import type { CliIo } from "./io.js";
 
-/** Files a directory source skipped, one stderr line each, so nothing is dropped silently. */
-export function reportSkipped(diagnostics: readonly Diagnostic[], io: CliIo): void {
-  for (const d of diagnostics) io.stderr.write(`numakit: ${d.message}\n`);
+/**
+ * What reading the sources found, one stderr line each, so nothing is dropped silently: files a
+ * directory source skipped (the message names the file), and tables of a dump with a malformed hex
+ * line (file:line, table, offset). Every command calls this, whatever its --format. Returns whether
+ * one is an error (a table left out): the command then exits 1.
+ */
+export function reportSourceDiagnostics(diagnostics: readonly Diagnostic[], io: CliIo): boolean {
+  for (const d of diagnostics) {
+    if (d.code === "SOURCE_SKIPPED") { io.stderr.write(`numakit: ${d.message}\n`); continue; }
+    const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
+    io.stderr.write(`numakit: ${where}: ${d.message}\n`);
+  }
+  return hasErrors(diagnostics);
 }
 
 /** Sources with no table at all (an empty directory, only skipped files) are unusable input (exit 2). */

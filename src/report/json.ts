@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import type { Cpu, Initiator, MemoryRange, Topology } from "../topology/model.js";
+import type { FallbackNode } from "../topology/fallback.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { Validation } from "../validate/index.js";
 import { cxlJson, memoryTierJson } from "./cxl-json.js";
@@ -33,6 +34,11 @@ function initiatorJson(i: Initiator): Record<string, unknown> {
 
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   return { code: d.code, severity: d.severity, table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }), message: d.message, ...(d.source === undefined ? {} : { source: d.source }) };
+}
+
+/** The OS's single fallback node (every CPU, all memory), or null when it builds nodes from the SRAT. */
+function fallbackJson(f: FallbackNode | undefined): Record<string, unknown> | null {
+  return f === undefined ? null : { node: f.id, reason: f.reason, cpus: f.cpus.map(cpuJson), memory: "all" };
 }
 
 function hmatJson(t: Topology): Record<string, unknown> | null {
@@ -68,6 +74,7 @@ export function topologyJson(t: Topology, v: Validation): Record<string, unknown
       ...(n.memoryTier === undefined ? {} : { memoryTier: memoryTierJson(n.memoryTier) }),
       ...(n.cxlWindow === undefined ? {} : { cxlWindow: { ...n.cxlWindow, base: hex(n.cxlWindow.base), size: hex(n.cxlWindow.size) } }),
     })),
+    fallback: { linux: fallbackJson(t.fallback.linux), xen: fallbackJson(t.fallback.xen) },
     unplaced: {
       cpus: t.unplacedCpus.map(cpuJson),
       initiators: t.unplacedInitiators.map((i) => ({ ...initiatorJson(i), pxm: i.pxm })),

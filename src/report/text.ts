@@ -139,6 +139,17 @@ function hmatText(t: Topology): string[] {
   ];
 }
 
+/**
+ * What an OS that falls back builds, when the SRAT is there (without one, the line above says it):
+ * one node 0 with every CPU and all memory.
+ */
+function fallbackText(t: Topology): string[] {
+  if (!t.tables.includes("SRAT")) return [];
+  return [t.fallback.linux, t.fallback.xen].flatMap((f) => (f === undefined ? [] : [
+    `fallback: ${f.os === "linux" ? "Linux" : "Xen"} runs one node 0 with every CPU (${f.cpus.length}) and all memory, because ${f.reason}`,
+  ]));
+}
+
 function distancesText(t: Topology): string[] {
   const d = t.distances;
   if (!t.tables.includes("SRAT")) return ["", "distances: none (one node)"];
@@ -207,6 +218,7 @@ export function topologyText(t: Topology, v: Validation): string {
     t.tables.includes("SRAT")
       ? `nodes with CPUs: ${rangeList(t.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id)) || "none"}; with memory: ${rangeList(t.nodes.filter((n) => n.memory.length > 0).map((n) => n.id)) || "none"}`
       : "no SRAT: Linux and Xen run one node 0 with every CPU and all memory",
+    ...fallbackText(t),
     ...distancesText(t),
     ...hmatText(t),
     ...tiersText(t),

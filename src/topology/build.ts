@@ -19,6 +19,7 @@ import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
 import { DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
 import { classifyNodes, cxlVerdict } from "./classify.js";
+import { fallbackNode, fallbackReason } from "./fallback.js";
 
 export interface BuildOptions {
   numbering?: Numbering;
@@ -132,9 +133,11 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const slit = slitT === undefined ? undefined : slitView(slitT);
   // acpi_parse_slit runs before acpi_parse_cfmws: a window node's fake PXM never takes SLIT values.
   const distances = buildDistances(ordered.map((n) => (n.cxlWindow === undefined ? n.pxm : Number.MAX_SAFE_INTEGER)), slit, ns.sli);
+  // The OS's single node when the SRAT gives it none to build (./fallback.ts).
+  const fallbackWhy = { linux: fallbackReason(sratT !== undefined, linux, entries), xen: fallbackReason(sratT !== undefined, xen, entries) };
   const memoryPxms = new Set(entries.filter((e) => e.type === 1 && isEnabled(e)).map((e) => entryPxm(e, revision)));
   const hmat = hmatT === undefined ? undefined
-    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), sratT !== undefined && linux.rejected === undefined);
+    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), fallbackWhy.linux === undefined);
   const msctV = msctT === undefined ? undefined : msctView(msctT);
   const msct: MsctModel | undefined = msctV === undefined ? undefined : {
     maxProximityDomains: msctV.maxProximityDomains + 1, maxClockDomains: msctV.maxClockDomains + 1, maxPhysicalAddress: msctV.maxPhysicalAddress,
@@ -145,9 +148,13 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const topo: Topology = {
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
-    verdicts: verdicts({ sratPresent: sratT !== undefined, linux, xen, slit, hmat }),
+    verdicts: verdicts({ fallback: fallbackWhy, linux, xen, slit, hmat }),
+    fallback: {},
     diagnostics, kernel: kernelText(kernel),
   };
+  const everyCpu = [...ordered.flatMap((n) => n.cpus), ...topo.unplacedCpus];
+  if (fallbackWhy.linux !== undefined) topo.fallback.linux = fallbackNode("linux", fallbackWhy.linux, everyCpu);
+  if (fallbackWhy.xen !== undefined) topo.fallback.xen = fallbackNode("xen", fallbackWhy.xen, everyCpu);
   if (sratT !== undefined) topo.sratRevision = revision;
   if (cxl !== undefined) { topo.cxl = cxl; cxlVerdict(topo.verdicts.linux, cxl); }
   const tiers = classifyNodes(ordered, hmat, kernel);

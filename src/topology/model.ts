@@ -9,6 +9,7 @@ import type { EntryLocation } from "../acpi/views.js";
 import type { CxlModel } from "./cxl.js";
 import type { NodeKind } from "./kinds.js";
 import type { MemoryTier, TierSummary } from "./tiers.js";
+import type { FallbackNode } from "./fallback.js";
 
 export type CpuKind = "apic" | "x2apic" | "gicc" | "rintc" | "loongarch";
 /** How the MADT lists the CPU: usable now, can be brought online later, unusable, or not listed. */
@@ -148,6 +149,8 @@ export interface Topology {
   hmat?: HmatModel;
   msct?: MsctModel;
   verdicts: { linux: OsVerdict; xen: OsVerdict };
+  /** The single node each OS runs when it does not build nodes from the SRAT (./fallback.ts). */
+  fallback: { linux?: FallbackNode; xen?: FallbackNode };
   /** Findings made while building (what the OS would log); the validator adds the rest. */
   diagnostics: Diagnostic[];
   /** The Linux version whose rules apply where they changed (`--kernel`). */

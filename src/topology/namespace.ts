@@ -6,6 +6,7 @@
 import { encodeTable, type DecodedTable } from "../acpi/index.js";
 import { describeProvenance } from "../acpi/raw.js";
 import { readNamespace } from "../aml/index.js";
+import { amlBlocks } from "../aml/blocks.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { NO_NAMESPACE, type CxlHostBridgeDevice, type NamespaceLocality } from "./devices.js";
 import type { SliRow } from "./distances.js";
@@ -13,7 +14,7 @@ import type { NodeDevice } from "./model.js";
 import { slitView } from "../acpi/views.js";
 
 export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLocality {
-  const blocks = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
+  const blocks = amlBlocks(tables);
   if (blocks.length === 0) return NO_NAMESPACE;
   const slit = tables.find((t) => t.signature === "SLIT");
   const localities = slit === undefined ? undefined : slitView(slit)?.localities;

@@ -5,7 +5,14 @@ import type { OsVerdict } from "./model.js";
 import type { SratWalk } from "./srat-walk.js";
 import type { SlitView } from "../acpi/views.js";
 
-interface VerdictInput { sratPresent: boolean; linux: SratWalk; xen: SratWalk; slit: SlitView | undefined; hmat: HmatModel | undefined }
+interface VerdictInput {
+  /** Why each OS falls back to one node (./fallback.ts), if it does. */
+  fallback: { linux: string | undefined; xen: string | undefined };
+  linux: SratWalk;
+  xen: SratWalk;
+  slit: SlitView | undefined;
+  hmat: HmatModel | undefined;
+}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -13,7 +20,7 @@ function plural(n: number, word: string): string {
 
 function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): OsVerdict {
   const name = os === "linux" ? "Linux" : "Xen";
-  const sratRejected = !input.sratPresent ? "there is no SRAT" : walk.rejected;
+  const sratRejected = input.fallback[os];
   const usesSrat = sratRejected === undefined;
   const nodes = usesSrat ? Math.max(1, walk.map.size) : 1;
   let slitRejected = input.slit === undefined ? "there is no SLIT" : slitRejection(input.slit);

@@ -25,7 +25,7 @@ export const CATALOGUE = {
   RESERVED_BITS_SET: { severity: "warning", origin: "fwts", fwts: ["SRATReservedBitsNonZero", "HMATReservedBitsNonZero"], summary: "reserved flag bits are set" },
   SUBTABLE_ZERO_LENGTH: { severity: "error", origin: "linux", fwts: ["HMATStructLengthZero"], summary: "a structure of length 0 stops the walk (Linux: Invalid zero length)" },
   SUBTABLE_SHORT: { severity: "warning", origin: "fwts", fwts: ["SRATLocalApicSapicShort", "SRATMemoryShort", "SRATLocalx2apicShort", "SRATGICCShort"], summary: "a structure is shorter than its type's size" },
-  TABLE_DUPLICATE: { severity: "warning", origin: "numakit", summary: "the sources hold a NUMA table twice (several hosts given at once?); the first is used" },
+  TABLE_DUPLICATE: { severity: "warning", origin: "numakit", summary: "the sources hold a NUMA table or the DSDT twice (several hosts given at once?); the first is used" },
   SUBTABLE_UNKNOWN_TYPE: { severity: "warning", origin: "acpi", summary: "unknown structure type, skipped by its length" },
 
   // CEDT (CXL 2.0/3.1 §9.18; Linux drivers/cxl/acpi.c cxl_acpi_cfmws_verify, drivers/acpi/numa/srat.c acpi_parse_cfmws)

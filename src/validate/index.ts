@@ -36,7 +36,8 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
  * dumps at once does. Like Linux (acpi_get_table(sig, 1, ...)) and Xen, numakit uses the first.
  */
 function checkDuplicates(tables: readonly DecodedTable[], f: Findings): void {
-  for (const sig of NUMA_TABLES) {
+  // The DSDT too: a second one would declare every device again (src/aml/blocks.ts uses the first).
+  for (const sig of [...NUMA_TABLES, "DSDT"]) {
     const same = tables.filter((t) => t.signature === sig);
     const [first, second] = same;
     if (first === undefined || second === undefined) continue;

@@ -33,3 +33,11 @@ export function schemaErrors(file: string, value: unknown): string[] {
   if (v(value)) return [];
   return (v.errors ?? []).map((e) => `${e.instancePath === "" ? "/" : e.instancePath}: ${e.message ?? e.keyword}${e.params["additionalProperty"] === undefined ? "" : ` (${String(e.params["additionalProperty"])})`}`);
 }
+
+/** The same check under the name some suites use. */
+export const validateAgainst = schemaErrors;
+
+/** Every schema file in schema/, sorted. */
+export function schemaFiles(): string[] {
+  return readdirSync(repoPath("schema")).filter((n) => n.endsWith(".schema.json")).sort();
+}

@@ -13,9 +13,19 @@ import type { RawTable } from "../raw.js";
 const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
 const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
 
+/** Where a dump's hex stops being the table: the first malformed line. */
+export interface TextDamage {
+  /** 1-based line of the malformed hex line. */
+  line: number;
+  /** Table offset the line should have held. */
+  offset: number;
+  /** What is wrong with it. */
+  reason: string;
+}
+
 export interface TextTable extends RawTable {
-  /** Offsets printed in the dump that did not match the bytes read so far (a damaged dump). */
-  offsetMismatches: number;
+  /** Set when a hex line is malformed (non-hex, short, or missing): the bytes stop before it. */
+  damage?: TextDamage;
 }
 
 /** Does this text look like an acpidump (at least one table header followed by a data line)? */
@@ -73,10 +83,46 @@ export function lineBytes(rest: string): number[] {
   return out;
 }
 
+/** The table's declared Length (bytes 4..7), for tables whose header has one (not the RSDP). */
+function declaredLength(sig: string, chunks: readonly number[][], count: number): number | undefined {
+  if (sig === "RSD " || sig === "RSDP" || count < 8) return undefined;
+  const head = chunks.flat().slice(4, 8);
+  return ((head[0] ?? 0) | ((head[1] ?? 0) << 8) | ((head[2] ?? 0) << 16) | ((head[3] ?? 0) << 24)) >>> 0;
+}
+
+interface Current {
+  sig: string | undefined;
+  line: number;
+  chunks: number[][];
+  count: number;
+  damage?: TextDamage;
+  /** The last data line, when it held fewer than 16 bytes (only a table's last line may). */
+  short?: { line: number; offset: number; bytes: number };
+  /** The first line since the last data line that is neither data nor blank (a wrapped ASCII column, or garbage). */
+  odd?: number;
+}
+
+/**
+ * The malformed line, once the dump shows the bytes went wrong: a line that is not hex where data
+ * belongs, or a short data line that is not the table's last.
+ */
+function damageAt(cur: Current, found: string): TextDamage {
+  if (cur.odd !== undefined) return { line: cur.odd, offset: cur.count, reason: `not a hex line (${found})` };
+  if (cur.short !== undefined) {
+    return { line: cur.short.line, offset: cur.short.offset, reason: `${cur.short.bytes} hex bytes where 16 belong (${found})` };
+  }
+  return { line: cur.line, offset: cur.count, reason: found };
+}
+
+/**
+ * Tables of an acpidump text. A malformed hex line (non-hex characters, a short line, a line
+ * missing) sets `damage` on its table and ends the table's bytes there: later lines of the table
+ * are consumed but not used, so the rest of the dump still parses.
+ */
 export function parseAcpidumpText(text: string, file: string): TextTable[] {
   const tables: TextTable[] = [];
   const lines = text.split(/\r?\n/);
-  let cur: { sig: string | undefined; line: number; chunks: number[][]; count: number; mismatches: number } | undefined;
+  let cur: Current | undefined;
   const finish = (): void => {
     if (cur === undefined) return;
     const bytes = new Uint8Array(cur.count);
@@ -84,8 +130,16 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     for (const c of cur.chunks) { bytes.set(c, at); at += c.length; }
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
+    if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
+      // The table ended early: damage only when the header says more bytes belong to it and the
+      // end is a short or non-hex line (a dump that simply stops after whole lines is truncated).
+      const declared = declaredLength(signature, cur.chunks, cur.count);
+      if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
+    }
     if (cur.sig !== undefined || bytes.length > 0) {
-      tables.push({ signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature }, offsetMismatches: cur.mismatches });
+      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature } };
+      if (cur.damage !== undefined) t.damage = cur.damage;
+      tables.push(t);
     }
     cur = undefined;
   };
@@ -93,26 +147,39 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     const line = (lines[i] ?? "").replace(/\0/g, "");
     if (isHeader(line)) {
       finish();
-      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0, mismatches: 0 };
+      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };
       continue;
     }
     const m = DATA.exec(line);
     if (m === null) {
       // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
       if (cur !== undefined && line.trim() === "" && cur.count > 0) finish();
+      else if (cur !== undefined && (cur.count > 0 || cur.sig !== undefined) && cur.odd === undefined && line.trim() !== "") cur.odd = i + 1;
       continue;
     }
     const offset = parseInt(m[1] ?? "0", 16);
     const data = lineBytes(m[2] ?? "");
-    if (data.length === 0) { finish(); continue; }
+    if (data.length === 0) {
+      // "  0030: zz zz ..." inside a table is a damaged line; before any data it is not a table.
+      if (cur !== undefined && cur.count > 0 && cur.damage === undefined) cur.damage = { line: i + 1, offset: cur.count, reason: "no hex bytes after its offset" };
+      else if (cur === undefined || cur.count === 0) finish();
+      continue;
+    }
     if (cur === undefined) {
       // Data without a header (iasl "Raw Table Data" block): starts a table only at offset 0.
       if (offset !== 0) continue;
-      cur = { sig: undefined, line: i + 1, chunks: [], count: 0, mismatches: 0 };
+      cur = { sig: undefined, line: i + 1, chunks: [], count: 0 };
     }
-    if (offset !== cur.count) cur.mismatches++;
+    if (cur.damage !== undefined) continue;
+    if (offset !== cur.count) {
+      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`);
+      continue;
+    }
     cur.chunks.push(data);
     cur.count += data.length;
+    if (data.length < 16) cur.short = { line: i + 1, offset, bytes: data.length };
+    else delete cur.short;
+    delete cur.odd;
   }
   finish();
   return tables;

@@ -8,7 +8,7 @@ import { basename, join } from "node:path";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
-import { looksLikeAcpidump, parseAcpidumpText } from "./acpidump-text.js";
+import { looksLikeAcpidump, parseAcpidumpText, type TextDamage, type TextTable } from "./acpidump-text.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
 /** How standard input ("-") is named in messages. */
@@ -18,7 +18,7 @@ export const MAX_SOURCE_BYTES = 256 * 1024 * 1024;
 
 export interface LoadedSources {
   tables: RawTable[];
-  /** Source-level findings (skipped files, damaged dump lines). */
+  /** Source-level findings: skipped files (info), damaged tables of a dump (TABLE_DAMAGED, error). */
   diagnostics: Diagnostic[];
 }
 
@@ -111,14 +111,41 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
-/** Decide what a file's bytes are and turn them into raw tables. */
-export function tablesFromBytes(raw: Uint8Array, file: string): RawTable[] {
+/** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
+export type DamageHandler = (d: Diagnostic) => void;
+
+/**
+ * One finding for a table whose dump has a malformed hex line: the file and line, the table, and
+ * the offset where its bytes stop being trustworthy. The table itself is not used: decoding the
+ * bytes before the damage would report the cut as a truncated table, with a cascade of findings.
+ */
+export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
+  return {
+    code: "TABLE_DAMAGED", severity: "error", table: t.signature, offset: damage.offset, source: `${t.source.file}:${damage.line}`,
+    message: `malformed hex line: ${damage.reason}; the table (dump line ${t.source.line ?? "?"}) is not used`,
+  };
+}
+
+/**
+ * Decide what a file's bytes are and turn them into raw tables. A damaged table of an acpidump text
+ * goes to `onDamage` instead of the result; without a handler it is an error (never a silent cut).
+ */
+export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: DamageHandler): RawTable[] {
   const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
     const text = Buffer.from(bytes).toString("latin1");
     if (looksLikeAcpidump(text)) {
       const tables = parseAcpidumpText(text, file);
-      if (tables.length > 0) return tables.map(({ offsetMismatches: _m, ...t }) => t);
+      if (tables.length > 0) {
+        const usable: RawTable[] = [];
+        for (const { damage, ...t } of tables) {
+          if (damage === undefined) { usable.push(t); continue; }
+          const d = damageDiagnostic(t, damage);
+          if (onDamage === undefined) throw new InputError("E_INPUT_DAMAGED", d.message, { file, line: damage.line, table: d.table, offset: damage.offset });
+          onDamage(d);
+        }
+        return usable;
+      }
     }
     if (!looksLikeTable(bytes)) {
       throw new InputError("E_INPUT_FORMAT", "neither an ACPI table nor acpidump text (no \"SIG @ 0x...\" header with hex lines)", { file });
@@ -168,7 +195,7 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
     if (!e.isFile()) continue;
     if (ignoredInDirectory(e.name)) continue;
     try {
-      out.push(...tablesFromBytes(await readLimited(path), path));
+      out.push(...tablesFromBytes(await readLimited(path), path, (d) => sink.items.push(d)));
     } catch (err) {
       if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
         sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
@@ -212,11 +239,12 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
     return { tables, diagnostics: sink.items };
   }
   for (const src of sources) {
-    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME)); continue; }
+    const onDamage: DamageHandler = (d) => sink.items.push(d);
+    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME, onDamage)); continue; }
     let st;
     try { st = await stat(src); } catch (err) { throw unreadable(src, err); }
     if (st.isDirectory()) tables.push(...await loadDirectory(src, sink));
-    else tables.push(...tablesFromBytes(await readLimited(src), src));
+    else tables.push(...tablesFromBytes(await readLimited(src), src, onDamage));
   }
   return { tables, diagnostics: sink.items };
 }

@@ -6,7 +6,7 @@ import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, tableFilterOf, withFormat, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
-import { chooseTables, noTables, reportSkipped } from "../sources.js";
+import { chooseTables, noTables, reportSourceDiagnostics } from "../sources.js";
 import { toJson, write } from "../output.js";
 
 export const decode: Command = {
@@ -21,12 +21,12 @@ export const decode: Command = {
     const sources = sourcesOf(args);
     const { tables, diagnostics } = await readTables(sources, { stdin: io.stdin });
     if (tables.length === 0) throw noTables(sources);
+    const damaged = reportSourceDiagnostics(diagnostics, io);
     const chosen = chooseTables(tables, only, io);
     if (format === "json") {
       await write(`${toJson({ tables: (chosen ?? []).map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`, io.stdout);
     } else {
       for (const [i, t] of (chosen ?? []).entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`, io.stdout);
-      reportSkipped(diagnostics, io);
     }
     if (chosen === undefined) return 1;
     // Each error (the reason for exit 1) also goes to stderr as one line naming file, table and offset,
@@ -36,6 +36,6 @@ export const decode: Command = {
         io.stderr.write(`numakit: ${formatDiagnosticLine({ ...d, table: t.signature }, "exit", describeProvenance(t.source))}\n`);
       }
     }
-    return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;
+    return damaged || chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;
   },
 };

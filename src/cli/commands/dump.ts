@@ -6,7 +6,7 @@ import { InputError } from "../../errors.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { Command } from "../command.js";
 import { write } from "../output.js";
-import { chooseTables, loadSomeTables, reportSkipped } from "../sources.js";
+import { chooseTables, loadSomeTables, reportSourceDiagnostics } from "../sources.js";
 
 /** `numakit dump`: any source as ACPICA acpidump text (what `acpidump` prints; acpixtract reads it). */
 export const dump: Command = {
@@ -16,11 +16,11 @@ export const dump: Command = {
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
   run: async (args, io) => {
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
-    reportSkipped(diagnostics, io);
+    const damaged = reportSourceDiagnostics(diagnostics, io);
     const chosen = chooseTables(tables, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     await write(formatAcpidump(chosen), io.stdout);
-    return 0;
+    return damaged ? 1 : 0;
   },
 };
 
@@ -56,12 +56,12 @@ export const extract: Command = {
   command: "extract [source..]",
   describe: "Write each table as a binary file named as in /sys/firmware/acpi/tables (like acpixtract -a)",
   builder: (y) => withTableFilter(withSources(y))
-    .option("out", { alias: "o", type: "string", demandOption: true, describe: "directory to write into (created)" })
+    .option("out", { alias: "o", type: "string", demandOption: true, requiresArg: true, describe: "directory to write into (created)" })
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),
   run: async (args, io) => {
     const out = String(args["out"]);
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
-    reportSkipped(diagnostics, io);
+    const damaged = reportSourceDiagnostics(diagnostics, io);
     const names = sysfsNames(tables.map((t) => t.signature));
     const named = tables.map((t, i) => ({ signature: t.signature, bytes: t.bytes, name: names[i] ?? t.signature }));
     const chosen = chooseTables(named, tableFilterOf(args), io);
@@ -72,6 +72,7 @@ export const extract: Command = {
         await writeFile(join(out, t.name), t.bytes);
         await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
       }
+      if (damaged) return 1;
     } catch (err) {
       if (err instanceof InputError) throw err;
       // "ENOENT: no such file or directory, mkdir 'x'" -> "ENOENT: no such file or directory": the file is named already.

@@ -1,4 +1,7 @@
 import { loadSources } from "../../acpi/index.js";
+import { describeProvenance } from "../../acpi/raw.js";
+import { amlBlocks } from "../../aml/blocks.js";
+import type { Diagnostic } from "../../diagnostics.js";
 import { diagnosticJson } from "../../acpi/json.js";
 import { readNamespace } from "../../aml/index.js";
 import { printNamespace, selectDevices } from "../../aml/print.js";
@@ -8,6 +11,7 @@ import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { reportSourceDiagnostics } from "../sources.js";
 
 /** SLIT's locality count (u64 at offset 36), when a SLIT is among the sources: _SLI lengths are checked against it. */
 function slitLocalities(tables: readonly { signature: string; bytes: Uint8Array }[]): number | undefined {
@@ -29,13 +33,21 @@ export const namespace: Command = {
     const all = args["all"] === true;
     const sources = sourcesOf(args);
     const loaded = await loadSources(sources, { stdin: io.stdin });
-    const aml = loaded.tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
+    const damaged = reportSourceDiagnostics(loaded.diagnostics, io);
+    const aml = amlBlocks(loaded.tables);
+    const dsdts = loaded.tables.filter((t) => t.signature === "DSDT");
     if (aml.length === 0) {
       throw new InputError("E_INPUT_NO_AML", "no DSDT or SSDT among the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
     }
     const slit = slitLocalities(loaded.tables);
     const report = readNamespace(aml, slit === undefined ? {} : { slitLocalities: slit });
+    const duplicate: Diagnostic[] = dsdts.length < 2 ? [] : [{
+      code: "TABLE_DUPLICATE", severity: "warning", table: "DSDT", source: describeProvenance(dsdts[1]?.source ?? { file: "" }),
+      message: `${dsdts.length} DSDT tables in the sources (${dsdts.map((t) => describeProvenance(t.source)).join(", ")}): the first is used, as Linux and Xen do`,
+    }];
+    report.diagnostics.unshift(...duplicate);
     const diagnostics = [...loaded.diagnostics, ...report.diagnostics];
+    // Source findings went to stderr above; the namespace's own ones follow the report in text mode.
     if (format === "json") {
       await write(`${toJson({
         tables: report.tables,
@@ -45,10 +57,10 @@ export const namespace: Command = {
       })}\n`, io.stdout);
     } else {
       await write(printNamespace(report, all), io.stdout);
-      for (const d of diagnostics) {
+      for (const d of report.diagnostics) {
         io.stderr.write(`numakit: ${formatDiagnosticLine(d, "severity")}\n`);
       }
     }
-    return hasErrors(report.diagnostics) ? 1 : 0;
+    return damaged || hasErrors(report.diagnostics) ? 1 : 0;
   },
 };

@@ -59,12 +59,13 @@ export function renderText(r: RunReport): string {
 
 export const simCommand: Command = {
   command: "sim <scenario>",
+  needs: "a SCENARIO file",
   describe: "Run a Xen NUMA memory scenario (JSON) on the simulated hypervisor",
   builder: (y: Argv) => y
     .positional("scenario", { type: "string", describe: "scenario file (JSON)", demandOption: true })
-    .option("host", { type: "string", describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
-    .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", describe: "output format" })
-    .option("report", { type: "string", describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
+    .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
+    .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", requiresArg: true, describe: "output format" })
+    .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
     .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures"),

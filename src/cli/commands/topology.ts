@@ -12,6 +12,7 @@ import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } fr
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 import { checkSynthFormatArgs, isSynthFormat, runSynthFormat, SYNTH_FORMATS } from "./topology-synth.js";
+import { reportSourceDiagnostics } from "../sources.js";
 
 export function numberingOf(args: Record<string, unknown>): Numbering {
   const n = args["numbering"] ?? "linux";
@@ -35,8 +36,8 @@ export const topology: Command = {
   command: "topology [source..]",
   describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
   builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown", ...SYNTH_FORMATS]))
-    .option("out", { alias: "o", type: "string", describe: "with --format sysfs: the directory to write the node tree into" })
-    .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
+    .option("out", { alias: "o", type: "string", requiresArg: true, describe: "with --format sysfs: the directory to write the node tree into" })
+    .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", requiresArg: true, describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
     .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux")
@@ -55,7 +56,8 @@ export const topology: Command = {
     const extra = args["format"] === "hwloc-xml" || args["format"] === "svg" || args["format"] === "markdown" ? args["format"] : undefined;
     const format = extra === undefined ? formatOf(args) : "text";
     const sources = sourcesOf(args);
-    const { tables, topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
+    const { tables, topology: t, validation, sourceDiagnostics } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
+    reportSourceDiagnostics(sourceDiagnostics, io);
     if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
     if (extra === "svg") { await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
     if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }

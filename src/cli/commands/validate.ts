@@ -5,6 +5,7 @@ import { hasErrors, hasWarnings } from "../../diagnostics.js";
 import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
+import { reportSourceDiagnostics } from "../sources.js";
 
 export const validate: Command = {
   command: "validate [source..]",
@@ -14,9 +15,9 @@ export const validate: Command = {
     .example("$0 validate dump.txt", "findings and verdicts for an acpidump text file"),
   run: async (args, io) => {
     const format = formatOf(args);
-    const { topology: t, validation } = await analyseSources(sourcesOf(args), { kernel: kernelOf(args) }, { stdin: io.stdin });
-    await write(format === "json" ? `${toJson(validationJson(t, validation))}
-` : validationText(t, validation), io.stdout);
+    const { topology: t, validation, sourceDiagnostics } = await analyseSources(sourcesOf(args), { kernel: kernelOf(args) }, { stdin: io.stdin });
+    reportSourceDiagnostics(sourceDiagnostics, io);
+    await write(format === "json" ? `${toJson(validationJson(t, validation))}\n` : validationText(t, validation), io.stdout);
     const failed = hasErrors(validation.diagnostics) || (args["strict"] === true && hasWarnings(validation.diagnostics));
     return failed ? 1 : 0;
   },

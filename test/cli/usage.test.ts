@@ -1,0 +1,104 @@
+/**
+ * Issue 12: options never swallow SOURCE arguments, an option without its value is bad usage, and
+ * usage errors say what is wrong in numakit's words, pointing at the command's --help.
+ */
+import { expect } from "chai";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../helpers/cli.js";
+import { runMain } from "../helpers/main.js";
+
+const sample4 = join(repoRoot, "samples", "4node");
+
+describe("cli usage (issue 12)", () => {
+  describe("--table takes its list, never the SOURCE after it", () => {
+    it("--table SLIT samples/4node decodes the SLIT of samples/4node", async () => {
+      const r = await runMain(["decode", "--table", "SLIT", sample4]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^\/\* SLIT from .*samples\/4node\/SLIT \*\//);
+      expect(r.stdout).to.not.include("Signature : \"APIC\"");
+    });
+
+    it("--table APIC APIC in a table directory reads ./APIC, not this host's tables", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "numakit-table-"));
+      try {
+        await copyFile(join(sample4, "APIC"), join(dir, "APIC"));
+        const cwd = process.cwd();
+        process.chdir(dir);
+        try {
+          const r = await runMain(["decode", "--table", "APIC", "APIC"]);
+          expect(r.code, r.stderr).to.equal(0);
+          expect(r.stdout.split("\n")[0]).to.equal("/* APIC from APIC */");
+        } finally {
+          process.chdir(cwd);
+        }
+      } finally {
+        await rm(dir, { recursive: true });
+      }
+    });
+
+    it("comma-separated and repeated lists are the same, for decode and dump (-t)", async () => {
+      const sigs = (out: string): string[] => [...out.matchAll(/Signature : "(\w{4})"/g)].map((m) => m[1] ?? "");
+      const comma = await runMain(["decode", "--table", "SRAT,SLIT", sample4]);
+      const repeated = await runMain(["decode", "--table", "SRAT", "--table", "SLIT", sample4]);
+      expect(sigs(comma.stdout)).to.deep.equal(["SLIT", "SRAT"]);
+      expect(repeated.stdout).to.equal(comma.stdout);
+      const dump = await runMain(["dump", "-t", "SLIT", sample4]);
+      expect(dump.code).to.equal(0);
+      expect(dump.stdout.split("\n")[0]).to.match(/^SLIT @ 0x/);
+    });
+  });
+
+  describe("an option without its value is exit 2, never the default", () => {
+    for (const [argv, want] of [
+      [["decode", sample4, "--format"], "numakit: --format needs a value (see numakit decode --help)\n"],
+      [["decode", sample4, "--table"], "numakit: --table needs a value (see numakit decode --help)\n"],
+      [["dump", sample4, "-t"], "numakit: -t needs a value (see numakit dump --help)\n"],
+      [["topology", sample4, "--numbering"], "numakit: --numbering needs a value (see numakit topology --help)\n"],
+      [["sim", "samples/scenarios/x.json", "--host"], "numakit: --host needs a value (see numakit sim --help)\n"],
+    ] as const) {
+      it(argv.join(" ").replace(repoRoot, "."), async () => {
+        const r = await runMain([...argv]);
+        expect(r.code).to.equal(2);
+        expect(r.stdout).to.equal("");
+        expect(r.stderr).to.equal(want);
+      });
+    }
+  });
+
+  describe("usage errors in numakit's words", () => {
+    for (const [argv, want] of [
+      [["decode", "--bogus", sample4], "numakit: unknown option --bogus (see numakit decode --help)\n"],
+      [["--bogus"], "numakit: unknown option --bogus (see numakit --help)\n"],
+      [["frobnicate"], "numakit: unknown command frobnicate (see numakit --help)\n"],
+      [["topolgy", sample4], "numakit: unknown command topolgy; did you mean topology? (see numakit --help)\n"],
+      [["sim"], "numakit: sim needs a SCENARIO file (see numakit sim --help)\n"],
+      [["sim", "a.json", "b.json"], "numakit: unexpected argument b.json (see numakit sim --help)\n"],
+      [["extract", sample4], "numakit: extract needs --out (see numakit extract --help)\n"],
+      [["decode", sample4, "--format", "xml"], "numakit: --format must be one of text, json, not \"xml\" (see numakit decode --help)\n"],
+      [[], "numakit: name a command (see numakit --help)\n"],
+    ] as const) {
+      it(argv.join(" ").replace(repoRoot, ".") || "(nothing)", async () => {
+        const r = await runMain([...argv]);
+        expect(r.code).to.equal(2);
+        expect(r.stderr).to.equal(want);
+      });
+    }
+  });
+
+  describe("numakit completion", () => {
+    it("prints a bash completion script that calls numakit back", async () => {
+      const r = await runMain(["completion"]);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.include("###-begin-numakit-completions-###");
+      expect(r.stdout).to.include("--get-yargs-completions");
+    });
+
+    it("completes commands, options and option values", async () => {
+      expect((await runMain(["--get-yargs-completions", "topo"])).stdout.split("\n")).to.include("topology");
+      expect((await runMain(["--get-yargs-completions", "decode", "--"])).stdout.split("\n")).to.include.members(["--format", "--table"]);
+      expect((await runMain(["--get-yargs-completions", "topology", "--numbering", ""])).stdout.split("\n")).to.include.members(["linux", "xen", "pxm"]);
+    });
+  });
+});
