@@ -3,6 +3,8 @@
  * Nothing else should escape to the user as a stack trace.
  */
 
+import { visibleControls } from "./util/escape.js";
+
 /** Where in the input a problem sits: file, table (signature) and byte offset within the table. */
 export interface Location {
   file?: string;
@@ -12,10 +14,16 @@ export interface Location {
   line?: number;
 }
 
+function oneLineText(s: string): string {
+  return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
 export function formatLocation(loc: Location): string {
   const parts: string[] = [];
-  if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
-  if (loc.table !== undefined) parts.push(loc.table);
+  // File names and table signatures come from the input (a damaged dump's "signature" can hold a
+  // newline or an escape sequence): shown with visible escapes, so a location stays one line.
+  if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${oneLineText(loc.file)}:${loc.line}` : oneLineText(loc.file));
+  if (loc.table !== undefined) parts.push(oneLineText(loc.table));
   if (loc.offset !== undefined) parts.push(`offset 0x${loc.offset.toString(16).toUpperCase()}`);
   return parts.join(": ");
 }
