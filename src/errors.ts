@@ -2,6 +2,7 @@
  * Typed errors. Library code throws these; the CLI turns them into one line and an exit code.
  * Nothing else should escape to the user as a stack trace.
  */
+import { hex } from "./util/hex.js";
 
 /** Where in the input a problem sits: file, table (signature) and byte offset within the table. */
 export interface Location {
@@ -16,7 +17,7 @@ export function formatLocation(loc: Location): string {
   const parts: string[] = [];
   if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
   if (loc.table !== undefined) parts.push(loc.table);
-  if (loc.offset !== undefined) parts.push(`offset 0x${loc.offset.toString(16).toUpperCase()}`);
+  if (loc.offset !== undefined) parts.push(`offset ${hex(loc.offset)}`);
   return parts.join(": ");
 }
 

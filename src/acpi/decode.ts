@@ -12,6 +12,8 @@ import type { TableDef } from "./tables/def.js";
 import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
 import { tableDefs } from "./tables/registry.js";
 import { validateReserved } from "./validate-fields.js";
+import { checksum } from "../util/checksum.js";
+import { hex } from "../util/hex.js";
 
 export interface DecodedSubtable extends DecodedStruct {
   /** Subtable type (undefined for layouts without one, e.g. MSCT). */
@@ -43,16 +45,6 @@ export interface DecodedTable {
 }
 
 const NO_HEADER_CHECKSUM = new Set(["FACS", "RSDP"]);
-
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase()}`;
-}
-
-function checksumOf(bytes: Uint8Array): number {
-  let sum = 0;
-  for (const b of bytes) sum = (sum + b) & 0xff;
-  return sum;
-}
 
 function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined {
   return spec.fields.find((f) => f.role === role)?.key;
@@ -86,7 +78,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
   const excess = Uint8Array.from(all.subarray(tableLen));
 
   // ACPI 6.5 §5.2.6: all bytes of the table, checksum included, sum to zero (mod 256).
-  const sum = checksumOf(table);
+  const sum = checksum(table);
   const stored = hv.checksum ?? 0;
   const checksumExpected = (stored - sum) & 0xff;
   // FACS and RSDP have no header checksum (RSDP has its own layout); they are kept raw.

@@ -8,6 +8,7 @@ import type { FieldValues, StructSpec } from "./layout/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
 import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { checksum } from "../util/checksum.js";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -46,12 +47,6 @@ export interface TableModel {
   subtables?: SubtableModel[];
 }
 
-function sum8(b: Uint8Array): number {
-  let s = 0;
-  for (const x of b) s = (s + x) & 0xff;
-  return s;
-}
-
 /**
  * A model for a fresh table must give every field: encodeStruct stops at the first absent one (that
  * is how truncated structs re-encode), which would silently build a short structure.
@@ -85,6 +80,6 @@ export function buildTable(def: TableDef, model: TableModel): Uint8Array {
   const body = concat([fixed, gap, ...subs]);
   const header: FieldValues = { ...model.header, signature: def.signature, tableLength: HEADER_SIZE + body.length, checksum: 0 };
   const bytes = concat([encodeStruct(headerSpec, complete(headerSpec, header, def.signature)), body]);
-  bytes[9] = (0x100 - sum8(bytes)) & 0xff;
+  bytes[9] = (0x100 - checksum(bytes)) & 0xff;
   return bytes;
 }

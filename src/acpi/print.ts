@@ -8,11 +8,13 @@ import type { DecodedTable, DecodedSubtable } from "./decode.js";
 import type { DecodedStruct } from "./layout/codec.js";
 import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
+import { hex } from "../util/hex.js";
 
 const LABEL_WIDTH = 28;
 
+/** Hex digits without "0x", as iasl prints them. */
 function hexPad(n: number | bigint, digits: number): string {
-  return n.toString(16).toUpperCase().padStart(digits, "0");
+  return hex(n, digits, { bare: true });
 }
 
 /** "[02Ch 0044   4]": hex offset (3+ digits), decimal offset (4+), length. */
@@ -61,7 +63,7 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     out.push(line(at, f.size, f.label, text));
     for (const b of f.bits ?? []) {
       const bv = bitValue(v as number, b);
-      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? bv.toString(16).toUpperCase() : hexPad(bv, b.digits)}`);
+      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? hexPad(bv, 0) : hexPad(bv, b.digits)}`);
     }
   }
   if (s.extra.length > 0) out.push(`${prefix(s.offset + s.size - s.extra.length, s.extra.length)} ${"Unparsed bytes".padStart(LABEL_WIDTH)} : ${hexBytes(s.extra.subarray(0, 64))}${s.extra.length > 64 ? " ..." : ""}`);
@@ -112,7 +114,7 @@ export function printTable(t: DecodedTable): string {
   else if (t.trailing.length > 0) out.push(`${"Trailing bytes".padStart(LABEL_WIDTH + 16)} : ${hexBytes(t.trailing.subarray(0, 32))}${t.trailing.length > 32 ? ` ... (${t.trailing.length} bytes)` : ""}`);
   if (t.excess.length > 0) out.push(`${"Beyond length".padStart(LABEL_WIDTH + 16)} : ${t.excess.length} bytes`);
   for (const d of t.diagnostics) {
-    out.push(`**** ${d.severity.toUpperCase()} ${d.code}${d.offset !== undefined ? ` at 0x${hexPad(d.offset, 3)}` : ""}: ${d.message}`);
+    out.push(`**** ${d.severity.toUpperCase()} ${d.code}${d.offset !== undefined ? ` at ${hex(d.offset, 3)}` : ""}: ${d.message}`);
   }
   return `${out.join("\n")}\n`;
 }

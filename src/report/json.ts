@@ -6,10 +6,10 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { Cpu, Initiator, MemoryRange, Topology } from "../topology/model.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { Validation } from "../validate/index.js";
+import { hex } from "../util/hex.js";
 
 export const SCHEMA_VERSION = 1;
 
-const hex = (n: bigint | number): string => `0x${n.toString(16).toUpperCase()}`;
 
 function location(at: EntryLocation): { table: string; offset: number } {
   return { table: at.table, offset: at.offset };

@@ -5,8 +5,12 @@ import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, TopologyNode } from "../topology/model.js";
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
+import { hex } from "../util/hex.js";
+import { plural } from "../util/plural.js";
 
-const hex = (n: bigint | number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
+/** PCI addresses as lspci writes them: lower case, no prefix. */
+const pci = { lower: true, bare: true };
+
 
 /** 1536 → "1.5 KiB"; exact powers print without decimals. */
 export function formatBytes(n: bigint): string {
@@ -58,7 +62,7 @@ function memoryLine(r: MemoryRange): string {
 export function handleText(h: DeviceHandle): string {
   switch (h.type) {
     case "acpi": return `ACPI ${h.hid} uid ${h.uid}`;
-    case "pci": return `PCI ${h.segment.toString(16).padStart(4, "0")}:${h.bus.toString(16).padStart(2, "0")}:${h.device.toString(16).padStart(2, "0")}.${h.function}`;
+    case "pci": return `PCI ${hex(h.segment, 4, pci)}:${hex(h.bus, 2, pci)}:${hex(h.device, 2, pci)}.${h.function}`;
     case "reserved": return `handle type ${h.value} (reserved)`;
   }
 }
@@ -99,7 +103,7 @@ function deviceLines(devices: readonly NodeDevice[]): string[] {
 
 function nodeTree(n: TopologyNode): string[] {
   const hot = n.memoryBytesWithHotplug - n.memoryBytes;
-  const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
+  const head = `node ${n.id} (PXM ${n.pxm}): ${plural(n.cpus.length, "CPU")}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
   return [
     head,
     ...section("cpus", cpuLines(n.cpus)),
@@ -189,7 +193,7 @@ export function findingsText(v: Validation, all: boolean): string[] {
   const { error, warning, info } = v.counts;
   const hidden = !all && info > 0 ? " (numakit validate lists the info ones)" : "";
   return [
-    `findings: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info${hidden}`,
+    `findings: ${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info${hidden}`,
     ...groupedLines(shown).map((l) => `  ${l}`),
   ];
 }

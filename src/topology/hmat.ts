@@ -4,6 +4,7 @@
  */
 import { HMAT_ATTRIBUTES_LENGTH, hmatLocalityLength } from "../acpi/tables/hmat.js";
 import type { EntryLocation, HmatCache, HmatEntry, HmatLocality, HmatMemoryAttributes } from "../acpi/views.js";
+import { hex } from "../util/hex.js";
 
 export const HMAT_DATA_KEYS = ["accessLatencyNs", "readLatencyNs", "writeLatencyNs", "accessBandwidthMBps", "readBandwidthMBps", "writeBandwidthMBps"] as const;
 export type HmatDataKey = (typeof HMAT_DATA_KEYS)[number];
@@ -109,13 +110,13 @@ function localityPairs(l: HmatLocality, revision: number, into: Map<string, Hmat
 /** Linux's acceptance of one structure (hmat_parse_proximity_domain / _locality / _cache). */
 function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<number>, hasNode: (pxm: number) => boolean): string | undefined {
   if (e.type === 0) {
-    if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
+    if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
     const memoryValid = revision > 1 || (e.flags & 2) !== 0;
     if (memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
     if ((e.flags & 1) !== 0 && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
   } else if (e.type === 1) {
     const need = hmatLocalityLength(e.initiatorProximityDomainsCount, e.targetProximityDomainsCount);
-    if (e.declaredLength < need) return `locality structure at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, needs ${need}`;
+    if (e.declaredLength < need) return `locality structure at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, needs ${need}`;
   }
   return undefined;
 }

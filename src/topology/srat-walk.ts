@@ -9,6 +9,7 @@ import { SRAT_SIZES, sratCpuProximityDomain } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "../acpi/views.js";
+import { hex as hexOf } from "../util/hex.js";
 
 export interface SratWalk {
   os: "linux" | "xen";
@@ -42,7 +43,8 @@ export function isEnabled(e: SratEntry): boolean {
   return e.type === 4 || (e.flags & 1) !== 0;
 }
 
-const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+/** Linux and Xen log addresses in lower case. */
+const hex = (n: number | bigint): string => hexOf(n, 0, { lower: true });
 
 class Walker {
   readonly order: number[] = [];
@@ -110,7 +112,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
     if (e.type === 1 || e.type === 4 || e.type === 6) continue;
     if (!lengthOk(e) || !isEnabled(e)) continue;
     if (e.type === 2 && e.x2apicId === 0xffffffff) {
-      w.note("info", "LINUX_X2APIC_IGNORED", `SRAT: PXM ${e.proximityDomain} -> X2APIC 0x${e.x2apicId.toString(16)} ignored (invalid x2APIC id)`, e.at);
+      w.note("info", "LINUX_X2APIC_IGNORED", `SRAT: PXM ${e.proximityDomain} -> X2APIC ${hex(e.x2apicId)} ignored (invalid x2APIC id)`, e.at);
       continue;
     }
     w.visit(entryPxm(e, revision), e.at);

@@ -4,12 +4,9 @@ import type { HmatModel } from "./hmat.js";
 import type { OsVerdict } from "./model.js";
 import type { SratWalk } from "./srat-walk.js";
 import type { SlitView } from "../acpi/views.js";
+import { plural } from "../util/plural.js";
 
 interface VerdictInput { sratPresent: boolean; linux: SratWalk; xen: SratWalk; slit: SlitView | undefined; hmat: HmatModel | undefined }
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): OsVerdict {
   const name = os === "linux" ? "Linux" : "Xen";

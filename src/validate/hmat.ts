@@ -3,7 +3,8 @@ import type { DecodedTable } from "../acpi/index.js";
 import { HMAT_ATTRIBUTES_LENGTH, hmatCacheLength, hmatLocalityLength } from "../acpi/tables/hmat.js";
 import type { HmatModel } from "../topology/hmat.js";
 import { hmatEntries, locationOf, revisionOf } from "../acpi/views.js";
-import { Findings, hex } from "./findings.js";
+import { Findings } from "./findings.js";
+import { hex } from "../util/hex.js";
 
 export function checkHmat(t: DecodedTable, f: Findings, model: HmatModel | undefined, sratPxms: ReadonlySet<number>, memoryPxms: ReadonlySet<number>): void {
   const revision = revisionOf(t);

@@ -3,6 +3,7 @@ import type { DecodedTable } from "../acpi/index.js";
 import { slitRejection } from "../topology/distances.js";
 import { locationOf, slitView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
+import { plural, pluralWord } from "../util/plural.js";
 
 /** fwts reports the first 15 reserved entries one by one, then a total. */
 const MAX_RESERVED_REPORTS = 15;
@@ -43,14 +44,14 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
       if (i < j && y !== undefined && x !== y) asymmetric.push(`[${i}][${j}]=${x} vs [${j}][${i}]=${y}`);
     }
   }
-  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${reserved} entr${reserved === 1 ? "y uses" : "ies use"} reserved values (0..9)`, at);
+  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${plural(reserved, "entry", "entries")} ${pluralWord(reserved, "uses", "use")} reserved values (0..9)`, at);
   if (unreachable > 0) f.add("SLIT_UNREACHABLE", `${unreachable} entries are 255 (unreachable)`, at);
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
   if (why !== undefined) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
   if (sratPxms.size === 0) return;
   const idle = [...Array(Math.min(count, 4096)).keys()].filter((i) => !sratPxms.has(i));
-  if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `localit${idle.length === 1 ? "y" : "ies"} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ha${idle.length === 1 ? "s" : "ve"} no SRAT resources`, at);
+  if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `${pluralWord(idle.length, "locality", "localities")} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ${pluralWord(idle.length, "has", "have")} no SRAT resources`, at);
   const beyond = [...sratPxms].filter((p) => p >= count).sort((a, b) => a - b);
-  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${beyond.length === 1 ? "is" : "are"} beyond the SLIT's ${count} localities: default distances (10/20) apply`, at);
+  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: default distances (10/20) apply`, at);
 }

@@ -3,7 +3,8 @@ import type { DecodedTable } from "../acpi/index.js";
 import { SRAT_SIZES } from "../acpi/tables/srat.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
 import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
-import { Findings, hex } from "./findings.js";
+import { Findings } from "./findings.js";
+import { hex } from "../util/hex.js";
 
 
 function deviceHandleReserved(e: SratGeneric): number[] {
