@@ -9,7 +9,7 @@ import { decodeStruct, peekFixed, type DecodedStruct } from "./layout/codec.js";
 import { staticSize, type StructSpec } from "./layout/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
-import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { HEADER_OFFSET, HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
 import { tableDefs } from "./tables/registry.js";
 import { validateReserved } from "./validate-fields.js";
 import { checksum } from "../util/checksum.js";
@@ -64,9 +64,9 @@ export function decodeTable(raw: RawTable): DecodedTable {
     sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${HEADER_SIZE}-byte header`, 0);
   } else if (declared !== undefined) {
     if (declared < HEADER_SIZE) {
-      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, 4);
+      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, HEADER_OFFSET.tableLength);
     } else if (declared > all.length) {
-      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, 4);
+      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, HEADER_OFFSET.tableLength);
     } else {
       if (declared < all.length) {
         sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
@@ -85,7 +85,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
   const checksumApplies = !NO_HEADER_CHECKSUM.has(signature);
   const checksumValid = header.missing.length === 0 && (sum === 0 || !checksumApplies);
   if (header.missing.length === 0 && !checksumValid) {
-    sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, 9);
+    sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, HEADER_OFFSET.checksum);
   }
 
   const def = tableDefs.get(signature);

@@ -7,7 +7,7 @@ import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from 
 import type { FieldValues, StructSpec } from "./layout/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
-import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { HEADER_OFFSET, HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
 import { checksum } from "../util/checksum.js";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -80,6 +80,6 @@ export function buildTable(def: TableDef, model: TableModel): Uint8Array {
   const body = concat([fixed, gap, ...subs]);
   const header: FieldValues = { ...model.header, signature: def.signature, tableLength: HEADER_SIZE + body.length, checksum: 0 };
   const bytes = concat([encodeStruct(headerSpec, complete(headerSpec, header, def.signature)), body]);
-  bytes[9] = (0x100 - checksum(bytes)) & 0xff;
+  bytes[HEADER_OFFSET.checksum] = (0x100 - checksum(bytes)) & 0xff;
   return bytes;
 }

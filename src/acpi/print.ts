@@ -6,8 +6,9 @@
 import { describeProvenance } from "./raw.js";
 import type { DecodedTable, DecodedSubtable } from "./decode.js";
 import type { DecodedStruct } from "./layout/codec.js";
-import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
+import { bitValue, fieldOf, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
+import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "./tables/slit.js";
 import { hex } from "../util/hex.js";
 
 const LABEL_WIDTH = 28;
@@ -75,14 +76,15 @@ function slitLines(t: DecodedTable, out: string[]): void {
   if (fixed === undefined) return;
   const n = fixed.values["localityCount"];
   const entries = fixed.values["entries"];
-  out.push(line(36, 8, "Localities", hexPad(typeof n === "bigint" ? n : 0n, 16)));
+  const count = fieldOf(fixed.spec, "localityCount");
+  out.push(line(SLIT_LOCALITIES_OFFSET, count.size, count.label, hexPad(typeof n === "bigint" ? n : 0n, count.size * 2)));
   if (!Array.isArray(entries) || typeof n !== "bigint" || n === 0n || n > BigInt(entries.length)) return;
   const cols = Number(n);
   for (let r = 0; r * cols < entries.length; r++) {
     const row = entries.slice(r * cols, (r + 1) * cols);
     const chunks: string[] = [];
     for (let c = 0; c < row.length; c += 16) chunks.push(hexBytes(row.slice(c, c + 16)));
-    out.push(line(44 + r * cols, row.length, `Locality ${String(r).padStart(3)}`, chunks.join(" \\\n" + " ".repeat(LABEL_WIDTH + 19))));
+    out.push(line(SLIT_ENTRIES_OFFSET + r * cols, row.length, `Locality ${String(r).padStart(3)}`, chunks.join(" \\\n" + " ".repeat(LABEL_WIDTH + 19))));
   }
 }
 

@@ -5,6 +5,8 @@
  */
 import type { DecodedSubtable, DecodedTable } from "./index.js";
 import { describeProvenance } from "./raw.js";
+import { HEADER_SIZE } from "./tables/header.js";
+import { SLIT_LOCALITIES_OFFSET } from "./tables/slit.js";
 
 /** Where an entry sits: table signature, byte offset, and the table's source file. */
 export interface EntryLocation {
@@ -126,7 +128,7 @@ export function slitView(t: DecodedTable): SlitView | undefined {
   const f = t.fixed?.values;
   if (f === undefined || typeof f["localityCount"] !== "bigint") return undefined;
   const entries = Array.isArray(f["entries"]) ? f["entries"] : [];
-  return { at: locationOf(t, 36), localities: f["localityCount"], entries, tableLength: t.header.values["tableLength"] as number };
+  return { at: locationOf(t, SLIT_LOCALITIES_OFFSET), localities: f["localityCount"], entries, tableLength: t.header.values["tableLength"] as number };
 }
 
 export function hmatEntries(t: DecodedTable): HmatEntry[] {
@@ -139,7 +141,7 @@ export function msctView(t: DecodedTable): MsctView | undefined {
   if (f === undefined || t.fixed === undefined || t.fixed.missing.length > 0) return undefined;
   return {
     ...(f as unknown as Pick<MsctView, "proximityOffset" | "maxProximityDomains" | "maxClockDomains" | "maxPhysicalAddress">),
-    at: locationOf(t, 36), tableLength: t.header.values["tableLength"] as number, revision: t.header.values["revision"] as number,
+    at: locationOf(t, HEADER_SIZE), tableLength: t.header.values["tableLength"] as number, revision: t.header.values["revision"] as number,
     domains: t.subtables.filter(complete).map((s) => ({ ...(s.values as unknown as MsctDomain), ...located(t, s) })),
   };
 }

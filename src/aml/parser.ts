@@ -15,9 +15,9 @@ import type { Expr } from "./expr.js";
 import type { Decl, Namespace, NsNode } from "./namespace.js";
 import { EXT_OPCODES, EXTERNAL_METHOD_TYPE, OPCODES, type ObjectKind, type OpInfo } from "./opcodes.js";
 import { hex } from "../util/hex.js";
+import { HEADER_SIZE } from "../acpi/tables/header.js";
 
 export const MAX_DEPTH = 256;
-const HEADER_SIZE = 36;
 
 interface Mode {
   /** Parsing a method body: declarations become statements, not namespace nodes. */

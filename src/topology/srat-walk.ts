@@ -5,7 +5,7 @@
  * order. Each walk yields the PXMs in the order the OS first meets them, and the reason it
  * rejects the SRAT (bad_srat / numa_fw_bad), if it does.
  */
-import { SRAT_SIZES, sratCpuProximityDomain } from "../acpi/tables/srat.js";
+import { sratCpuProximityDomain, sratSize } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "../acpi/views.js";
@@ -90,11 +90,12 @@ function overlaps(a: { start: bigint; end: bigint }, b: { start: bigint; end: bi
   return a.start < b.end && b.start < a.end;
 }
 
+/** Linux compares lengths with the C structs' sizes, which are the specs' sizes (16, 40, 24, 18, 20). */
 const LINUX_EXPECTED_LENGTH: Record<number, { min: number; exact?: boolean }> = {
   // x86 acpi_numa_processor_affinity_init: `length != sizeof` ; x2APIC and memory: `length < sizeof`.
-  0: { min: 16, exact: true }, 1: { min: 40 }, 2: { min: 24 },
+  0: { min: sratSize(0), exact: true }, 1: { min: sratSize(1) }, 2: { min: sratSize(2) },
   // arm64 acpi_numa_gicc_affinity_init ("SRAT: Invalid SRAT header length"); RISC-V likewise.
-  3: { min: 18 }, 7: { min: 20 },
+  3: { min: sratSize(3) }, 7: { min: sratSize(7) },
 };
 
 /** Linux: pass 1 = CPU and generic-initiator entries in table order, pass 2 = memory. */
@@ -170,18 +171,18 @@ export function walkXen(entries: readonly SratEntry[], revision: number, maxNumn
     return bad;
   };
   for (const e of entries) {
-    if (e.type !== 2 || badLength(e, SRAT_SIZES[2] ?? 24, false) || !isEnabled(e)) continue;
+    if (e.type !== 2 || badLength(e, sratSize(2), false) || !isEnabled(e)) continue;
     w.visit(e.proximityDomain, e.at);
   }
   for (const e of entries) {
-    if (e.type !== 0 || badLength(e, SRAT_SIZES[0] ?? 16, true) || !isEnabled(e)) continue;
+    if (e.type !== 0 || badLength(e, sratSize(0), true) || !isEnabled(e)) continue;
     w.visit(apicPxm(e, revision), e.at);
   }
   const maxBlocks = maxNumnodes * 2;
   const blocks: Block[] = [];
   const span = new Map<number, { start: bigint; end: bigint }>();
   for (const e of entries) {
-    if (e.type !== 1 || badLength(e, SRAT_SIZES[1] ?? 40, true) || !isEnabled(e)) continue;
+    if (e.type !== 1 || badLength(e, sratSize(1), true) || !isEnabled(e)) continue;
     const pxm = memoryPxm(e, revision);
     if (!w.visit(pxm, e.at) || e.addressLength === 0n) continue;
     if (blocks.length >= maxBlocks) { w.reject("XEN_TOO_MANY_MEMBLKS", `more than ${maxBlocks} memory ranges (NR_NODE_MEMBLKS)`, e.at); continue; }

@@ -3,6 +3,7 @@ import type { DecodedTable } from "../acpi/index.js";
 import { slitRejection } from "../topology/distances.js";
 import { locationOf, slitView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
+import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "../acpi/tables/slit.js";
 import { plural, pluralWord } from "../util/plural.js";
 
 /** fwts reports the first 15 reserved entries one by one, then a total. */
@@ -10,20 +11,21 @@ const MAX_RESERVED_REPORTS = 15;
 
 export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
   const length = t.header.values["tableLength"];
-  const at = locationOf(t, 36);
-  if (typeof length === "number" && length < 44) { f.add("SLIT_TOO_SHORT", `SLIT is ${length} bytes, shorter than 44`, at); return; }
+  const at = locationOf(t, SLIT_LOCALITIES_OFFSET);
+  if (typeof length === "number" && length < SLIT_ENTRIES_OFFSET) { f.add("SLIT_TOO_SHORT", `SLIT is ${length} bytes, shorter than ${SLIT_ENTRIES_OFFSET}`, at); return; }
   const v = slitView(t);
   if (v === undefined) return;
   const n = v.localities;
-  if (n > 0xffffn || 44n + n * n > BigInt(v.tableLength)) {
-    f.add("SLIT_TOO_MANY_LOCALITIES", `${n} localities need ${44n + n * n} bytes, the table has ${v.tableLength}`, at);
+  const need = BigInt(SLIT_ENTRIES_OFFSET) + n * n;
+  if (n > 0xffffn || need > BigInt(v.tableLength)) {
+    f.add("SLIT_TOO_MANY_LOCALITIES", `${n} localities need ${need} bytes, the table has ${v.tableLength}`, at);
     if (n > 0xffffn) return;
-  } else if (44n + n * n < BigInt(v.tableLength)) {
-    f.add("SLIT_LENGTH_EXCESS", `table is ${v.tableLength} bytes, ${BigInt(v.tableLength) - 44n - n * n} more than 44 + N²`, at);
+  } else if (need < BigInt(v.tableLength)) {
+    f.add("SLIT_LENGTH_EXCESS", `table is ${v.tableLength} bytes, ${BigInt(v.tableLength) - need} more than ${SLIT_ENTRIES_OFFSET} + N²`, at);
   }
   const count = Number(n);
   const cell = (i: number, j: number): number | undefined => v.entries[i * count + j];
-  const entryAt = (i: number, j: number): ReturnType<typeof locationOf> => locationOf(t, 44 + i * count + j);
+  const entryAt = (i: number, j: number): ReturnType<typeof locationOf> => locationOf(t, SLIT_ENTRIES_OFFSET + i * count + j);
   for (const i of count > 0 ? [...new Set([0, count - 1])] : []) {
     const x = cell(i, i);
     if (x !== undefined && x !== 10) f.add("SLIT_BAD_CORNER_ENTRY", `SLIT entry [${i}][${i}] is ${x}, expecting 10`, entryAt(i, i));

@@ -1,6 +1,6 @@
 /** SRAT checks: fwts `srat` (acpi.md §9) plus the semantic rules no other tool makes. */
 import type { DecodedTable } from "../acpi/index.js";
-import { SRAT_SIZES } from "../acpi/tables/srat.js";
+import { SRAT_SIZES, SRAT_TABLE_REVISION_OFFSET } from "../acpi/tables/srat.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
 import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { Findings } from "./findings.js";
@@ -25,7 +25,7 @@ function cpuKey(e: SratEntry): string | undefined {
 export function checkSrat(t: DecodedTable, f: Findings): void {
   const tableRev = t.fixed?.values["tableRevision"];
   if (typeof tableRev === "number" && tableRev !== 1) {
-    f.add("SRAT_TABLE_REVISION_FIELD", `SRAT 'Table Revision' field (offset 36) is ${tableRev}, must be 1`, locationOf(t, 36));
+    f.add("SRAT_TABLE_REVISION_FIELD", `SRAT 'Table Revision' field (offset ${SRAT_TABLE_REVISION_OFFSET}) is ${tableRev}, must be 1`, locationOf(t, SRAT_TABLE_REVISION_OFFSET));
   }
   for (const s of t.subtables) {
     if (s.type === undefined) continue;

@@ -2,8 +2,9 @@
  * SRAT, System Resource Affinity Table (ACPI 6.5 §5.2.16; layouts: ../../../../shared/reference/acpi.md §2).
  * Labels follow ACPICA's disassembler (dmtbinfo3.c) so `numakit decode` lines up with `iasl -d`.
  */
-import { bit, bytes, flags, reserved, u24, u32, u64, u8, staticSize, type FieldValues, type StructSpec } from "../layout/types.js";
+import { bit, bytes, fieldOffset, flags, reserved, u24, u32, u64, u8, staticSize, type FieldValues, type StructSpec } from "../layout/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
+import { HEADER_SIZE } from "./header.js";
 
 const enabled = [bit(0, "Enabled")];
 
@@ -96,6 +97,13 @@ export const SRAT_SIZES: Readonly<Record<number, number>> = Object.fromEntries(
   Object.entries(sratSubtables).map(([type, spec]) => [Number(type), staticSize(spec)]),
 );
 
+/** The size of a structure type the spec defines (0..7); any other type is a programming error. */
+export function sratSize(type: number): number {
+  const size = SRAT_SIZES[type];
+  if (size === undefined) throw new Error(`SRAT type ${type} has no spec`);
+  return size;
+}
+
 export const srat: TableDef = {
   signature: "SRAT",
   name: "System Resource Affinity Table",
@@ -103,3 +111,6 @@ export const srat: TableDef = {
   subtables: { header: h, spec: (type) => sratSubtables[type], derived: sratDerived },
 };
 
+
+/** 36: where the SRAT's own "Table Revision" field sits, from the spec. */
+export const SRAT_TABLE_REVISION_OFFSET = HEADER_SIZE + fieldOffset(srat.fixed, "tableRevision");
