@@ -12,6 +12,10 @@ import type { SliRow } from "./distances.js";
 import type { NodeDevice } from "./model.js";
 import { slitView } from "../acpi/views.js";
 
+/** _STA bit 0 "present" and bit 3 "functioning" (ACPI 6.5 §6.3.7). */
+const STA_PRESENT = 1 << 0;
+const STA_FUNCTIONING = 1 << 3;
+
 export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLocality {
   const blocks = tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
   if (blocks.length === 0) return NO_NAMESPACE;
@@ -26,7 +30,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
   // A device whose static _STA says neither present nor functioning is not enumerated, nor is
   // anything below it (ACPI 6.5 §6.3.7; Linux acpi_bus_scan skips the subtree): no node to report.
-  const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & 0x9) === 0).map((d) => d.path));
+  const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & (STA_PRESENT | STA_FUNCTIONING)) === 0).map((d) => d.path));
   const isAbsent = (path: string): boolean => {
     for (let p = path; absent.size > 0; p = p.slice(0, p.lastIndexOf("."))) {
       if (absent.has(p)) return true;

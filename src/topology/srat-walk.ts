@@ -5,11 +5,12 @@
  * order. Each walk yields the PXMs in the order the OS first meets them, and the reason it
  * rejects the SRAT (bad_srat / numa_fw_bad), if it does.
  */
-import { sratCpuProximityDomain, sratSize } from "../acpi/tables/srat.js";
+import { SRAT_CPU_FLAGS, SRAT_GENERIC_FLAGS, SRAT_MEMORY_FLAGS, sratCpuProximityDomain, sratRev1Pxm, sratSize } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "../acpi/views.js";
 import { hex as hexOf } from "../util/hex.js";
+import { isSet } from "../acpi/layout/types.js";
 
 export interface SratWalk {
   os: "linux" | "xen";
@@ -29,7 +30,7 @@ export function apicPxm(e: SratCpuApic, revision: number): number {
 
 /** Linux masks the memory PXM to 8 bits for SRAT revision ≤ 1 (Xen: < 2, the same). */
 export function memoryPxm(e: SratMemory, revision: number): number {
-  return revision <= 1 ? e.proximityDomain & 0xff : e.proximityDomain;
+  return revision <= 1 ? sratRev1Pxm(e.proximityDomain) : e.proximityDomain;
 }
 
 /** The PXM an entry names (as Linux reads it). */
@@ -39,8 +40,19 @@ export function entryPxm(e: SratEntry, revision: number): number {
   return e.proximityDomain;
 }
 
+/** The entry's Enabled flag (GIC ITS entries have no flags: always in use). */
 export function isEnabled(e: SratEntry): boolean {
-  return e.type === 4 || (e.flags & 1) !== 0;
+  switch (e.type) {
+    case 1: return isSet(e.flags, SRAT_MEMORY_FLAGS.enabled);
+    case 4: return true;
+    case 5: case 6: return isSet(e.flags, SRAT_GENERIC_FLAGS.enabled);
+    default: return isSet(e.flags, SRAT_CPU_FLAGS.enabled);
+  }
+}
+
+/** A memory entry's Hot Pluggable flag. */
+export function isHotPluggable(e: SratMemory): boolean {
+  return isSet(e.flags, SRAT_MEMORY_FLAGS.hotPluggable);
 }
 
 /** Linux and Xen log addresses in lower case. */
@@ -136,7 +148,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
 
 function memoryBlocks(entries: readonly SratEntry[], revision: number): Block[] {
   return entries.flatMap((e) => (e.type === 1 && isEnabled(e) && e.addressLength > 0n
-    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: (e.flags & 2) !== 0, at: e.at }]
+    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: isHotPluggable(e), at: e.at }]
     : []));
 }
 
@@ -186,7 +198,7 @@ export function walkXen(entries: readonly SratEntry[], revision: number, maxNumn
     const pxm = memoryPxm(e, revision);
     if (!w.visit(pxm, e.at) || e.addressLength === 0n) continue;
     if (blocks.length >= maxBlocks) { w.reject("XEN_TOO_MANY_MEMBLKS", `more than ${maxBlocks} memory ranges (NR_NODE_MEMBLKS)`, e.at); continue; }
-    const b: Block = { start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm, hotplug: (e.flags & 2) !== 0, at: e.at };
+    const b: Block = { start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm, hotplug: isHotPluggable(e), at: e.at };
     xenConflict(w, blocks, span, b);
     blocks.push(b);
     if (!b.hotplug) {

@@ -140,6 +140,23 @@ export function fieldOffset(spec: StructSpec, key: string): number {
   throw new Error(`${spec.id} has no field ${key}`);
 }
 
+/**
+ * Named bits of a flags field, for code that reads them: `SRAT_MEMORY_FLAGS.hotPluggable`. The spec
+ * is built from the same objects (`flags(..., Object.values(named))`), so the name, position and
+ * label live once; a key that is not the bit's own key (from its label) fails at load.
+ */
+export function bitNames<K extends string>(bits: Readonly<Record<K, BitSpec>>): Readonly<Record<K, BitSpec>> {
+  for (const [key, b] of Object.entries<BitSpec>(bits)) {
+    if (key !== b.key) throw new Error(`bit "${b.label}" is named ${key}, its key is ${b.key}`);
+  }
+  return bits;
+}
+
+/** Whether a one-bit flag is set in a flags value. */
+export function isSet(value: number, b: BitSpec): boolean {
+  return bitValue(value, b) !== 0;
+}
+
 /** Read one bit field out of an integer field value. */
 export function bitValue(value: number, b: BitSpec): number {
   return b.width >= 32 ? value >>> 0 : (value >>> b.shift) & ((2 ** b.width) - 1);
