@@ -63,3 +63,13 @@ export class UsageError extends NumakitError {
     super(code, message, location, 2);
   }
 }
+
+/**
+ * The model broke one of its own invariants (src/topology/check.ts): a bug in numakit, never a
+ * property of the input. It lists every violation found.
+ */
+export class ModelInvariantError extends NumakitError {
+  constructor(readonly violations: readonly string[]) {
+    super("E_MODEL_INVARIANT", `topology model invariant broken: ${violations.join("; ")}`, {}, 2);
+  }
+}

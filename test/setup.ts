@@ -1,4 +1,8 @@
 import fc from "fast-check";
 
+// Every Topology built while testing checks its own invariants (src/topology/check.ts), in-process
+// and in the CLI subprocesses that inherit the environment.
+process.env["NUMAKIT_DEBUG_CHECK"] = "1";
+
 // FC_NUM_RUNS scales every property test; the default keeps `npm test` within CI's budget.
 fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns: Number(process.env["FC_NUM_RUNS"] ?? 100) });

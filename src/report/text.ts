@@ -145,7 +145,22 @@ function distancesText(t: Topology): string[] {
   const d = t.distances;
   if (!t.tables.includes("SRAT")) return ["", "distances: none (one node)"];
   const src = d.source === "SLIT" ? "from the SLIT" : d.source === "_SLI" ? `from _SLI (${d.reason ?? ""})` : `default 10/20: ${d.reason ?? ""}`;
-  return ["", `distances: ${src}`];
+  return ["", `distances: ${src}`, ...unusedSli(t)];
+}
+
+/** `_SLI` the OS does not use (the SLIT wins): one line, so its values are not mistaken for the ones in force. */
+function unusedSli(t: Topology): string[] {
+  const sli = t.distances.sources.find((s) => s.source === "_SLI");
+  if (sli === undefined || sli.used) return [];
+  const differ: string[] = [];
+  sli.matrix.forEach((row, i) => {
+    row.forEach((v, j) => {
+      const used = t.distances.matrix[i]?.[j];
+      if (v !== null && v !== used) differ.push(`node ${t.nodes[i]?.id ?? i} -> node ${t.nodes[j]?.id ?? j}: ${v} (used: ${used ?? "none"})`);
+    });
+  });
+  const what = differ.length === 0 ? "the same values" : `other values at ${plural(differ.length, "pair")}, e.g. ${differ[0] ?? ""}`;
+  return [`  _SLI of ${plural(sli.objects.length, "device")} is not used while the SLIT is: ${what}`];
 }
 
 export function diagnosticLine(d: Diagnostic): string {

@@ -38,6 +38,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     }
     return false;
   };
+  const sourceOf = new Map(ns.tables.map((t) => [t.label, t.source ?? ""]));
   for (const d of ns.devices) {
     const p = d.pxm;
     if (p === undefined || isAbsent(d.path)) continue;
@@ -58,7 +59,10 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     const dev: NodeDevice = { path: d.path, pxm: p.value };
     if (d.hid?.static === true) dev.hid = d.hid.value;
     devices.push(dev);
-    if (d.sli?.static === true) sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column });
+    if (d.sli?.static === true) {
+      const at = { table: d.sli.table, offset: d.sli.offset, source: sourceOf.get(d.sli.table) ?? "" };
+      sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column, path: d.path, at });
+    }
   }
   // One finding for all of them: firmware often computes _PXM for every CPU object (X10DAi: 195).
   if (firstDynamic !== undefined) {
