@@ -23,12 +23,11 @@ export function encodeTable(t: DecodedTable): Uint8Array {
   let size = t.gap.length + t.trailing.length + t.excess.length;
   for (const s of [...structs, ...t.subtables]) size += encodedSize(s.spec, s.values, s.extra);
   const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
   let pos = 0;
-  for (const s of structs) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  for (const s of structs) pos = encodeStructInto(out, pos, s.spec, s.values, s.extra);
   out.set(t.gap, pos);
   pos += t.gap.length;
-  for (const s of t.subtables) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  for (const s of t.subtables) pos = encodeStructInto(out, pos, s.spec, s.values, s.extra);
   out.set(t.trailing, pos);
   out.set(t.excess, pos + t.trailing.length);
   return out;

@@ -64,15 +64,15 @@ function sliMatrix(pxms: readonly number[], sli: readonly SliRow[]): { matrix: P
     const i = pxms.indexOf(s.pxm);
     const row = matrix[i];
     if (row === undefined) continue;
-    let said = false;
+    let said = 0;
     pxms.forEach((pj, j) => {
       const out = s.row[pj];
-      if (out !== undefined) { row[j] = out; said = true; }
+      if (out !== undefined) { row[j] = out; said++; }
       const into = s.column?.[pj];
       const other = matrix[j];
-      if (into !== undefined && other !== undefined) { other[i] = into; said = true; }
+      if (into !== undefined && other !== undefined) { other[i] = into; said++; }
     });
-    if (said) objects.push({ path: s.path, at: s.at });
+    if (said > 0) objects.push({ path: s.path, at: s.at });
   }
   return { matrix, objects };
 }

@@ -46,5 +46,5 @@ export const HEADER_OFFSET = {
  */
 export function readHeader(bytes: Uint8Array): { values: Partial<TableHeader>; complete: boolean } {
   const h = decodeStruct(headerSpec, bytes, 0, HEADER_SIZE);
-  return { values: h.values as Partial<TableHeader>, complete: h.missing.length === 0 };
+  return { values: h.values, complete: h.missing.length === 0 };
 }
