@@ -7,10 +7,16 @@ import yargs from "yargs";
 import { NumakitError, UsageError } from "../errors.js";
 import { protectStdinArg } from "./args.js";
 import { commands } from "./commands/index.js";
+import { processIo, type CliIo } from "./io.js";
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command line in-process. Everything it prints goes to `io` (help and --version
+ * included: yargs hands them to the parse callback instead of console.log), so tests and embedders
+ * capture it without spawning a process.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
-  const parser = yargs(protectStdinArg(argv))
+  const parser = yargs()
     .scriptName("numakit")
     .usage("$0 <command> [options]\n\nDecode ACPI NUMA tables, derive the topology Linux and Xen would use, and simulate Xen's NUMA memory placement.")
     .strict()
@@ -19,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    .wrap(Math.min(110, io.columns ?? 110))
     .fail((msg: string | null, err: Error | undefined) => {
       // Throwing stops yargs before it runs the handler: a missing required option must not run the command.
       if (err !== undefined) throw err;
@@ -32,14 +38,16 @@ export async function main(argv: string[]): Promise<number> {
       command: c.command,
       describe: c.describe,
       builder: c.builder,
-      handler: async (args: Record<string, unknown>) => { exitCode = await c.run(args); },
+      handler: async (args: Record<string, unknown>) => { exitCode = await c.run(args, io); },
     });
   }
   try {
-    await parser.parseAsync();
+    let output = "";
+    await parser.parseAsync(protectStdinArg(argv), {}, (_err: unknown, _args: unknown, out: string) => { output = out; });
+    if (output !== "") io.stdout.write(`${output}\n`);
   } catch (err) {
     if (err instanceof NumakitError) {
-      process.stderr.write(`numakit: ${err.oneLine()}\n`);
+      io.stderr.write(`numakit: ${err.oneLine()}\n`);
       return err.exitCode;
     }
     throw err;

@@ -25,7 +25,7 @@ function guard(stream: Writable): void {
 }
 
 /** Write text and resolve once the stream has accepted it (honours backpressure). */
-export function write(text: string, stream: Writable = process.stdout): Promise<void> {
+export function write(text: string, stream: Writable): Promise<void> {
   guard(stream);
   if (closed.has(stream)) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -176,10 +176,14 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
   return out;
 }
 
-async function readStdin(): Promise<Uint8Array> {
+/** Where "-" reads from: the process's stdin unless a caller (the CLI's injected io, a test) gives another. */
+export interface LoadOptions { stdin?: AsyncIterable<Uint8Array | string> }
+
+async function readStdin(stdin: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+  for await (const chunk of stdin) {
+    const c = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     n += c.length;
     if (n > MAX_SOURCE_BYTES) throw new InputError("E_INPUT_TOO_LARGE", `standard input exceeds ${MAX_SOURCE_BYTES} bytes`, { file: "-" });
     chunks.push(c);
@@ -188,7 +192,7 @@ async function readStdin(): Promise<Uint8Array> {
 }
 
 /** Load every source, in order. No sources: this host's sysfs tables. */
-export async function loadSources(sources: readonly string[]): Promise<LoadedSources> {
+export async function loadSources(sources: readonly string[], opts: LoadOptions = {}): Promise<LoadedSources> {
   const sink = new DiagnosticSink({ table: "source" });
   const tables: RawTable[] = [];
   if (sources.length === 0) {
@@ -204,7 +208,7 @@ export async function loadSources(sources: readonly string[]): Promise<LoadedSou
     return { tables, diagnostics: sink.items };
   }
   for (const src of sources) {
-    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(), STDIN_NAME)); continue; }
+    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME)); continue; }
     let st;
     try { st = await stat(src); } catch (err) { throw unreadable(src, err); }
     if (st.isDirectory()) tables.push(...await loadDirectory(src, sink));

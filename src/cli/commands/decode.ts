@@ -15,18 +15,18 @@ export const decode: Command = {
   builder: (y) => withFormat(withTableFilter(withSources(y)))
     .example("$0 decode dump.txt --table SRAT,SLIT", "decode two tables of an acpidump text file")
     .example("sudo $0 decode --format json", "this host's tables as JSON"),
-  run: async (args) => {
+  run: async (args, io) => {
     const format = formatOf(args);
     const only = tableFilterOf(args);
     const sources = sourcesOf(args);
-    const { tables, diagnostics } = await readTables(sources);
+    const { tables, diagnostics } = await readTables(sources, { stdin: io.stdin });
     if (tables.length === 0) throw noTables(sources);
-    const chosen = chooseTables(tables, only);
+    const chosen = chooseTables(tables, only, io);
     if (format === "json") {
-      await write(`${toJson({ tables: (chosen ?? []).map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`);
+      await write(`${toJson({ tables: (chosen ?? []).map(tableJson), sourceDiagnostics: diagnostics.map(diagnosticJson) })}\n`, io.stdout);
     } else {
-      for (const [i, t] of (chosen ?? []).entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`);
-      reportSkipped(diagnostics);
+      for (const [i, t] of (chosen ?? []).entries()) await write(`${i > 0 ? "\n" : ""}${printTable(t)}`, io.stdout);
+      reportSkipped(diagnostics, io);
     }
     if (chosen === undefined) return 1;
     // Each error (the reason for exit 1) also goes to stderr as one line naming file, table and offset,
@@ -34,7 +34,7 @@ export const decode: Command = {
     for (const t of chosen) {
       for (const d of t.diagnostics.filter((x) => x.severity === "error")) {
         const where = formatLocation({ file: describeProvenance(t.source), table: t.signature, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-        process.stderr.write(`numakit: ${where}: ${d.code}: ${d.message}\n`);
+        io.stderr.write(`numakit: ${where}: ${d.code}: ${d.message}\n`);
       }
     }
     return chosen.some((t) => hasErrors(t.diagnostics)) ? 1 : 0;

@@ -13,12 +13,12 @@ export const dump: Command = {
   describe: "Print tables as acpidump text (from binaries, directories, other dumps, or this host)",
   builder: (y) => withTableFilter(withSources(y))
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
-  run: async (args) => {
-    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args));
-    reportSkipped(diagnostics);
-    const chosen = chooseTables(tables, tableFilterOf(args));
+  run: async (args, io) => {
+    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
+    reportSkipped(diagnostics, io);
+    const chosen = chooseTables(tables, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
-    await write(formatAcpidump(chosen));
+    await write(formatAcpidump(chosen), io.stdout);
     return 0;
   },
 };
@@ -57,10 +57,10 @@ export const extract: Command = {
   builder: (y) => withTableFilter(withSources(y))
     .option("out", { alias: "o", type: "string", demandOption: true, describe: "directory to write into (created)" })
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),
-  run: async (args) => {
+  run: async (args, io) => {
     const out = String(args["out"]);
-    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args));
-    reportSkipped(diagnostics);
+    const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
+    reportSkipped(diagnostics, io);
     const counts = new Map<string, number>();
     for (const t of tables) counts.set(t.signature, (counts.get(t.signature) ?? 0) + 1);
     const seen = new Map<string, number>();
@@ -70,13 +70,13 @@ export const extract: Command = {
       const safe = t.signature.replace(/[^A-Za-z0-9_]/g, "_");
       return { signature: t.signature, bytes: t.bytes, name: (counts.get(t.signature) ?? 0) > 1 ? `${safe}${n}` : safe };
     });
-    const chosen = chooseTables(named, tableFilterOf(args));
+    const chosen = chooseTables(named, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     try {
       await makeDirectory(out);
       for (const t of chosen) {
         await writeFile(join(out, t.name), t.bytes);
-        await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`);
+        await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
       }
     } catch (err) {
       if (err instanceof InputError) throw err;

@@ -24,11 +24,11 @@ export const namespace: Command = {
     .option("all", { alias: "a", type: "boolean", default: false, describe: "list every Device and Processor, not only those with _PXM/_SLI" })
     .example("$0 namespace dump.txt", "devices with _PXM or _SLI in an acpidump text file")
     .example("sudo $0 namespace --all --format json", "every device of this host's namespace as JSON"),
-  run: async (args) => {
+  run: async (args, io) => {
     const format = formatOf(args);
     const all = args["all"] === true;
     const sources = sourcesOf(args);
-    const loaded = await loadSources(sources);
+    const loaded = await loadSources(sources, { stdin: io.stdin });
     const aml = loaded.tables.filter((t) => t.signature === "DSDT" || t.signature === "SSDT");
     if (aml.length === 0) {
       throw new InputError("E_INPUT_NO_AML", "no DSDT or SSDT among the sources", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
@@ -42,12 +42,12 @@ export const namespace: Command = {
         devices: selectDevices(report, all),
         objects: report.objects,
         diagnostics: diagnostics.map(diagnosticJson),
-      })}\n`);
+      })}\n`, io.stdout);
     } else {
-      await write(printNamespace(report, all));
+      await write(printNamespace(report, all), io.stdout);
       for (const d of diagnostics) {
         const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-        process.stderr.write(`numakit: ${d.severity}: ${where}: ${d.message} [${d.code}]\n`);
+        io.stderr.write(`numakit: ${d.severity}: ${where}: ${d.message} [${d.code}]\n`);
       }
     }
     return hasErrors(report.diagnostics) ? 1 : 0;

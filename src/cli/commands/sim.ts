@@ -63,15 +63,15 @@ export const simCommand: Command = {
     .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", describe: "output format" })
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
     .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump"),
-  run: async (args) => {
+  run: async (args, io) => {
     const file = String(args["scenario"]);
     const scn = parseScenario(await loadScenarioFile(file), { file });
     const host = typeof args["host"] === "string" ? args["host"] : undefined;
     const report = runScenario(scn, await scenarioHost(scn, host, { file }));
-    if (args["format"] === "json") await write(`${toJson(report)}\n`);
-    else await write(renderText(report));
+    if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
+    else await write(renderText(report), io.stdout);
     if (report.failures.length > 0) {
-      for (const f of report.failures) process.stderr.write(`numakit: ${file}: ${f}\n`);
+      for (const f of report.failures) io.stderr.write(`numakit: ${file}: ${f}\n`);
       return 1;
     }
     return 0;

@@ -36,13 +36,13 @@ export const topology: Command = {
     .example("$0 topology samples/4node", "the topology of a table directory")
     .example("$0 topology dump.txt --format json --numbering pxm", "JSON, nodes named by proximity domain")
     .example("$0 topology dump.txt --format hwloc-xml > m.xml && lstopo -i m.xml", "hwloc XML: what lstopo would show on Linux"),
-  run: async (args) => {
+  run: async (args, io) => {
     const hwloc = args["format"] === "hwloc-xml";
     const format = hwloc ? "text" : formatOf(args);
     const sources = sourcesOf(args);
-    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) });
-    if (hwloc) { await write(hwlocXmlOf(t, sources)); return 0; }
-    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation));
+    const { topology: t, validation } = await analyseSources(sources, { numbering: numberingOf(args) }, { stdin: io.stdin });
+    if (hwloc) { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
+    await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
   },
 };

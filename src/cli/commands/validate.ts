@@ -12,10 +12,10 @@ export const validate: Command = {
   builder: (y) => withFormat(withSources(y))
     .option("strict", { type: "boolean", default: false, describe: "exit 1 on warnings as well as errors" })
     .example("$0 validate dump.txt", "findings and verdicts for an acpidump text file"),
-  run: async (args) => {
+  run: async (args, io) => {
     const format = formatOf(args);
-    const { topology: t, validation } = await analyseSources(sourcesOf(args));
-    await write(format === "json" ? `${toJson(validationJson(t, validation))}\n` : validationText(t, validation));
+    const { topology: t, validation } = await analyseSources(sourcesOf(args), {}, { stdin: io.stdin });
+    await write(format === "json" ? `${toJson(validationJson(t, validation))}\n` : validationText(t, validation), io.stdout);
     const failed = hasErrors(validation.diagnostics) || (args["strict"] === true && hasWarnings(validation.diagnostics));
     return failed ? 1 : 0;
   },
