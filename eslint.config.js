@@ -1,6 +1,7 @@
 import { defineConfig } from "eslint/config";
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { layerRules } from "./eslint.layers.js";
 
 export default defineConfig(
   { ignores: ["dist/**", "coverage/**", "node_modules/**", "bin/**"] },
@@ -9,7 +10,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["eslint.config.js", ".mocharc.cjs"] },
+        projectService: { allowDefaultProject: ["eslint.config.js", "eslint.layers.js", ".mocharc.cjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -18,5 +19,7 @@ export default defineConfig(
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
     },
   },
+  // The architecture: which room may import which (and who may read bytes), see eslint.layers.js.
+  ...layerRules,
   { files: ["**/*.js"], extends: [tseslint.configs.disableTypeChecked] },
 );

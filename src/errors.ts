@@ -2,6 +2,7 @@
  * Typed errors. Library code throws these; the CLI turns them into one line and an exit code.
  * Nothing else should escape to the user as a stack trace.
  */
+import { hex } from "./util/hex.js";
 
 import { visibleControls } from "./util/escape.js";
 
@@ -24,7 +25,7 @@ export function formatLocation(loc: Location): string {
   // newline or an escape sequence): shown with visible escapes, so a location stays one line.
   if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${oneLineText(loc.file)}:${loc.line}` : oneLineText(loc.file));
   if (loc.table !== undefined) parts.push(oneLineText(loc.table));
-  if (loc.offset !== undefined) parts.push(`offset 0x${loc.offset.toString(16).toUpperCase()}`);
+  if (loc.offset !== undefined) parts.push(`offset ${hex(loc.offset)}`);
   return parts.join(": ");
 }
 
@@ -68,5 +69,15 @@ export class DecodeError extends NumakitError {
 export class UsageError extends NumakitError {
   constructor(message: string, location: Location = {}, code = "E_USAGE") {
     super(code, message, location, 2);
+  }
+}
+
+/**
+ * The model broke one of its own invariants (src/topology/check.ts): a bug in numakit, never a
+ * property of the input. It lists every violation found.
+ */
+export class ModelInvariantError extends NumakitError {
+  constructor(readonly violations: readonly string[]) {
+    super("E_MODEL_INVARIANT", `topology model invariant broken: ${violations.join("; ")}`, {}, 2);
   }
 }

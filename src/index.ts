@@ -7,7 +7,7 @@
  */
 
 // Errors and findings.
-export { NumakitError, InputError, DecodeError, UsageError, formatLocation, type Location } from "./errors.js";
+export { NumakitError, InputError, DecodeError, UsageError, ModelInvariantError, formatLocation, type Location } from "./errors.js";
 export type { Diagnostic, Severity } from "./diagnostics.js";
 
 // ACPI tables: sources, decoding, encoding, printing.
@@ -24,7 +24,8 @@ export type { NamespaceReport, NamespaceDevice, PxmInfo, SliDistances, ReadOptio
 // Topology, validation and reports.
 export { analyse, analyseSources, type Analysis } from "./analyse.js";
 export { buildTopology, type BuildOptions } from "./topology/build.js";
-export type { Topology, TopologyNode, Cpu, MemoryRange, Distances, OsVerdict, NodeDevice } from "./topology/model.js";
+export { checkTopology, topologyViolations } from "./topology/check.js";
+export type { Topology, TopologyNode, Cpu, MemoryRange, Distances, DistanceSourceInfo, OsVerdict, NodeDevice } from "./topology/model.js";
 export { NUMBERINGS, type Numbering } from "./topology/numbering.js";
 export { validate, type Validation } from "./validate/index.js";
 export { topologyText, validationText } from "./report/text.js";

@@ -9,9 +9,11 @@ import { decodeStruct, peekFixed, type DecodedStruct } from "./layout/codec.js";
 import { staticSize, type StructSpec } from "./layout/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
-import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { HEADER_OFFSET, HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
 import { tableDefs } from "./tables/registry.js";
 import { validateReserved } from "./validate-fields.js";
+import { checksum } from "../util/checksum.js";
+import { hex } from "../util/hex.js";
 
 export interface DecodedSubtable extends DecodedStruct {
   /** Subtable type (undefined for layouts without one, e.g. MSCT). */
@@ -44,16 +46,6 @@ export interface DecodedTable {
 
 const NO_HEADER_CHECKSUM = new Set(["FACS", "RSDP"]);
 
-function hex(n: number): string {
-  return `0x${n.toString(16).toUpperCase()}`;
-}
-
-function checksumOf(bytes: Uint8Array): number {
-  let sum = 0;
-  for (const b of bytes) sum = (sum + b) & 0xff;
-  return sum;
-}
-
 function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined {
   return spec.fields.find((f) => f.role === role)?.key;
 }
@@ -72,9 +64,9 @@ export function decodeTable(raw: RawTable): DecodedTable {
     sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${HEADER_SIZE}-byte header`, 0);
   } else if (declared !== undefined) {
     if (declared < HEADER_SIZE) {
-      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, 4);
+      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, HEADER_OFFSET.tableLength);
     } else if (declared > all.length) {
-      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, 4);
+      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, HEADER_OFFSET.tableLength);
     } else {
       if (declared < all.length) {
         sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
@@ -86,14 +78,14 @@ export function decodeTable(raw: RawTable): DecodedTable {
   const excess = Uint8Array.from(all.subarray(tableLen));
 
   // ACPI 6.5 §5.2.6: all bytes of the table, checksum included, sum to zero (mod 256).
-  const sum = checksumOf(table);
+  const sum = checksum(table);
   const stored = hv.checksum ?? 0;
   const checksumExpected = (stored - sum) & 0xff;
   // FACS and RSDP have no header checksum (RSDP has its own layout); they are kept raw.
   const checksumApplies = !NO_HEADER_CHECKSUM.has(signature);
   const checksumValid = header.missing.length === 0 && (sum === 0 || !checksumApplies);
   if (header.missing.length === 0 && !checksumValid) {
-    sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, 9);
+    sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, HEADER_OFFSET.checksum);
   }
 
   const def = tableDefs.get(signature);

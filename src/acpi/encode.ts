@@ -7,7 +7,8 @@ import { encodeStruct, encodeStructInto, encodedSize, type DecodedStruct } from 
 import type { FieldValues, StructSpec } from "./layout/types.js";
 import type { DecodedTable } from "./decode.js";
 import type { TableDef } from "./tables/def.js";
-import { HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { HEADER_OFFSET, HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { checksum } from "../util/checksum.js";
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -22,12 +23,11 @@ export function encodeTable(t: DecodedTable): Uint8Array {
   let size = t.gap.length + t.trailing.length + t.excess.length;
   for (const s of [...structs, ...t.subtables]) size += encodedSize(s.spec, s.values, s.extra);
   const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
   let pos = 0;
-  for (const s of structs) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  for (const s of structs) pos = encodeStructInto(out, pos, s.spec, s.values, s.extra);
   out.set(t.gap, pos);
   pos += t.gap.length;
-  for (const s of t.subtables) pos = encodeStructInto(view, pos, s.spec, s.values, s.extra);
+  for (const s of t.subtables) pos = encodeStructInto(out, pos, s.spec, s.values, s.extra);
   out.set(t.trailing, pos);
   out.set(t.excess, pos + t.trailing.length);
   return out;
@@ -44,12 +44,6 @@ export interface TableModel {
   header: Omit<TableHeader, "signature" | "tableLength" | "checksum">;
   fixed: FieldValues;
   subtables?: SubtableModel[];
-}
-
-function sum8(b: Uint8Array): number {
-  let s = 0;
-  for (const x of b) s = (s + x) & 0xff;
-  return s;
 }
 
 /**
@@ -85,6 +79,6 @@ export function buildTable(def: TableDef, model: TableModel): Uint8Array {
   const body = concat([fixed, gap, ...subs]);
   const header: FieldValues = { ...model.header, signature: def.signature, tableLength: HEADER_SIZE + body.length, checksum: 0 };
   const bytes = concat([encodeStruct(headerSpec, complete(headerSpec, header, def.signature)), body]);
-  bytes[9] = (0x100 - sum8(bytes)) & 0xff;
+  bytes[HEADER_OFFSET.checksum] = (0x100 - checksum(bytes)) & 0xff;
   return bytes;
 }

@@ -9,18 +9,15 @@ import type { DecodedTable } from "./decode.js";
 import type { DecodedStruct } from "./layout/codec.js";
 import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { subtableName } from "./print.js";
+import { hex } from "../util/hex.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export function hex64(v: bigint): string {
-  return `0x${v.toString(16).toUpperCase()}`;
-}
-
 function fieldJson(f: FieldSpec, v: FieldValue): Json {
-  if (typeof v === "bigint") return f.jsonNumber === true && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : hex64(v);
+  if (typeof v === "bigint") return f.jsonNumber === true && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : hex(v);
   if (typeof v === "string") return v.replace(/\0+$/g, "");
   if (v instanceof Uint8Array) return Array.from(v);
-  if (Array.isArray(v)) return (v as (number | bigint)[]).map((x) => (typeof x === "bigint" ? hex64(x) : x));
+  if (Array.isArray(v)) return (v as (number | bigint)[]).map((x) => (typeof x === "bigint" ? hex(x) : x));
   if (f.bits !== undefined) {
     const o: { [k: string]: Json } = { value: v };
     for (const b of f.bits) o[b.key] = b.width === 1 ? bitValue(v, b) === 1 : bitValue(v, b);

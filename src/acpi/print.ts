@@ -6,13 +6,16 @@
 import { describeProvenance } from "./raw.js";
 import type { DecodedTable, DecodedSubtable } from "./decode.js";
 import type { DecodedStruct } from "./layout/codec.js";
-import { bitValue, type FieldSpec, type FieldValue } from "./layout/types.js";
+import { bitValue, fieldOf, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
+import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "./tables/slit.js";
+import { hex } from "../util/hex.js";
 
 const LABEL_WIDTH = 28;
 
+/** Hex digits without "0x", as iasl prints them. */
 function hexPad(n: number | bigint, digits: number): string {
-  return n.toString(16).toUpperCase().padStart(digits, "0");
+  return hex(n, digits, { bare: true });
 }
 
 /** "[02Ch 0044   4]": hex offset (3+ digits), decimal offset (4+), length. */
@@ -61,7 +64,7 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     out.push(line(at, f.size, f.label, text));
     for (const b of f.quietBits === true ? [] : f.bits ?? []) {
       const bv = bitValue(v as number, b);
-      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? bv.toString(16).toUpperCase() : hexPad(bv, b.digits)}`);
+      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? hexPad(bv, 0) : hexPad(bv, b.digits)}`);
     }
   }
   if (s.extra.length > 0) out.push(`${prefix(s.offset + s.size - s.extra.length, s.extra.length)} ${"Unparsed bytes".padStart(LABEL_WIDTH)} : ${hexBytes(s.extra.subarray(0, 64))}${s.extra.length > 64 ? " ..." : ""}`);
@@ -73,14 +76,15 @@ function slitLines(t: DecodedTable, out: string[]): void {
   if (fixed === undefined) return;
   const n = fixed.values["localityCount"];
   const entries = fixed.values["entries"];
-  out.push(line(36, 8, "Localities", hexPad(typeof n === "bigint" ? n : 0n, 16)));
+  const count = fieldOf(fixed.spec, "localityCount");
+  out.push(line(SLIT_LOCALITIES_OFFSET, count.size, count.label, hexPad(typeof n === "bigint" ? n : 0n, count.size * 2)));
   if (!Array.isArray(entries) || typeof n !== "bigint" || n === 0n || n > BigInt(entries.length)) return;
   const cols = Number(n);
   for (let r = 0; r * cols < entries.length; r++) {
     const row = entries.slice(r * cols, (r + 1) * cols);
     const chunks: string[] = [];
     for (let c = 0; c < row.length; c += 16) chunks.push(hexBytes(row.slice(c, c + 16)));
-    out.push(line(44 + r * cols, row.length, `Locality ${String(r).padStart(3)}`, chunks.join(" \\\n" + " ".repeat(LABEL_WIDTH + 19))));
+    out.push(line(SLIT_ENTRIES_OFFSET + r * cols, row.length, `Locality ${String(r).padStart(3)}`, chunks.join(" \\\n" + " ".repeat(LABEL_WIDTH + 19))));
   }
 }
 
@@ -112,7 +116,7 @@ export function printTable(t: DecodedTable): string {
   else if (t.trailing.length > 0) out.push(`${"Trailing bytes".padStart(LABEL_WIDTH + 16)} : ${hexBytes(t.trailing.subarray(0, 32))}${t.trailing.length > 32 ? ` ... (${t.trailing.length} bytes)` : ""}`);
   if (t.excess.length > 0) out.push(`${"Beyond length".padStart(LABEL_WIDTH + 16)} : ${t.excess.length} bytes`);
   for (const d of t.diagnostics) {
-    out.push(`**** ${d.severity.toUpperCase()} ${d.code}${d.offset !== undefined ? ` at 0x${hexPad(d.offset, 3)}` : ""}: ${d.message}`);
+    out.push(`**** ${d.severity.toUpperCase()} ${d.code}${d.offset !== undefined ? ` at ${hex(d.offset, 3)}` : ""}: ${d.message}`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -9,7 +9,7 @@ import type { SubtableModel } from "./encode.js";
 import { hmat } from "./tables/hmat.js";
 import { madt } from "./tables/madt.js";
 import { slit } from "./tables/slit.js";
-import { srat } from "./tables/srat.js";
+import { encodeAcpiDeviceHandle, srat } from "./tables/srat.js";
 
 const GiB = 1n << 30n;
 const MiB = 1n << 20n;
@@ -40,14 +40,6 @@ export interface SampleHost {
   /** SRAT Generic Port Affinity entries (ACPI handle: _HID and _UID). */
   genericPorts?: { pxm: number; hid: string; uid: number }[];
   cedt?: SampleCedt;
-}
-
-/** An SRAT device handle for an ACPI device: 8-byte _HID, 4-byte _UID, 4 reserved bytes. */
-function acpiHandle(hid: string, uid: number): Uint8Array {
-  const h = new Uint8Array(16);
-  for (let i = 0; i < 8 && i < hid.length; i++) h[i] = hid.charCodeAt(i) & 0xff;
-  new DataView(h.buffer).setUint32(8, uid >>> 0, true);
-  return h;
 }
 
 function cedtTable(c: SampleCedt, oemTableId: string): Uint8Array {
@@ -81,7 +73,7 @@ export function sampleTables(host: SampleHost): { signature: string; bytes: Uint
   })));
   const portEntries: SubtableModel[] = (host.genericPorts ?? []).map((g) => ({
     type: 6,
-    values: { reserved1: 0, deviceHandleType: 0, proximityDomain: g.pxm, deviceHandle: acpiHandle(g.hid, g.uid), flags: enabled, reserved2: 0 },
+    values: { reserved1: 0, deviceHandleType: 0, proximityDomain: g.pxm, deviceHandle: encodeAcpiDeviceHandle(g.hid, g.uid), flags: enabled, reserved2: 0 },
   }));
   const sratBytes = buildTable(srat, { header: header(host.oemTableId, 3), fixed: { tableRevision: 1, reserved: 0n }, subtables: [...cpuEntries, ...memEntries, ...portEntries] });
 

@@ -5,10 +5,7 @@
  */
 import type { DiagnosticSink } from "../diagnostics.js";
 import type { DecodedStruct } from "./layout/codec.js";
-
-function hex(n: number | bigint): string {
-  return `0x${n.toString(16).toUpperCase()}`;
-}
+import { hex } from "../util/hex.js";
 
 export function validateReserved(s: DecodedStruct, sink: DiagnosticSink, what: string): void {
   for (const f of s.spec.fields) {

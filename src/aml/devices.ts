@@ -10,6 +10,7 @@ import type { NsNode } from "./namespace.js";
 import type { ObjectKind } from "./opcodes.js";
 import { decodeSli, type SliDistances } from "./sli.js";
 import { mapStatic, NotStatic, type AmlValue, type ObjectValue } from "./value.js";
+import { hex } from "../util/hex.js";
 
 /** _PXM as the device sees it; `inheritedFrom` names the ancestor whose _PXM applies. */
 export type PxmInfo = ObjectValue<number> & { inheritedFrom?: string };
@@ -35,14 +36,14 @@ export const DEVICE_KINDS: ReadonlySet<ObjectKind> = new Set<ObjectKind>(["Devic
 
 function toNumber(v: AmlValue, what: string): number | NotStatic {
   if (v.type !== "integer") return new NotStatic(`${what} is a ${v.type}, not an Integer`);
-  if (v.value > BigInt(Number.MAX_SAFE_INTEGER)) return new NotStatic(`${what} 0x${v.value.toString(16).toUpperCase()} is too large to represent exactly`);
+  if (v.value > BigInt(Number.MAX_SAFE_INTEGER)) return new NotStatic(`${what} ${hex(v.value)} is too large to represent exactly`);
   return Number(v.value);
 }
 
 /** A device ID: a string as written, or a compressed EISA ID integer decoded. */
 function toId(v: AmlValue, what: string): string | NotStatic {
   if (v.type === "string") return v.value;
-  if (v.type === "integer") return decodeEisaId(v.value) ?? new NotStatic(`${what} 0x${v.value.toString(16).toUpperCase()} is not a valid EISA ID`);
+  if (v.type === "integer") return decodeEisaId(v.value) ?? new NotStatic(`${what} ${hex(v.value)} is not a valid EISA ID`);
   return new NotStatic(`${what} is a ${v.type}, not an ID`);
 }
 

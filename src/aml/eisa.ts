@@ -4,6 +4,7 @@
  * big-endian 32-bit value, so the little-endian AML integer has its bytes swapped.
  * PNP0A08 <-> 0x080AD041.
  */
+import { hex } from "../util/hex.js";
 
 /** Decode a 32-bit compressed EISA ID ("PNP0A08"); undefined when it does not encode one. */
 export function decodeEisaId(value: bigint | number): string | undefined {
@@ -19,7 +20,7 @@ export function decodeEisaId(value: bigint | number): string | undefined {
     if (c < 1 || c > 26) return undefined;
     s += String.fromCharCode(0x40 + c);
   }
-  return s + (be & 0xffff).toString(16).toUpperCase().padStart(4, "0");
+  return s + hex(be & 0xffff, 4, { bare: true });
 }
 
 /** Encode "PNP0A08" to the AML integer (for tests and fixtures). */

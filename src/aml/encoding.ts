@@ -4,6 +4,7 @@
  * Both readers are bounds-checked and throw `AmlSyntaxError`, which the parser turns into a
  * diagnostic plus "skip the enclosing object".
  */
+import { hex } from "../util/hex.js";
 
 /** A malformed construct at `offset` (table-relative). Internal to src/aml; never reaches the user. */
 export class AmlSyntaxError extends Error {
@@ -84,7 +85,7 @@ function readSeg(bytes: Uint8Array, pos: number, limit: number): string {
   for (let i = 0; i < 4; i++) {
     const b = bytes[pos + i] ?? 0;
     if (i === 0 ? !isLeadNameChar(b) : !isNameChar(b)) {
-      throw new AmlSyntaxError("AML_BAD_NAME", `invalid NameSeg byte 0x${b.toString(16).padStart(2, "0")}`, pos + i);
+      throw new AmlSyntaxError("AML_BAD_NAME", `invalid NameSeg byte ${hex(b, 2, { lower: true })}`, pos + i);
     }
     s += String.fromCharCode(b);
   }

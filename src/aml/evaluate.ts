@@ -10,6 +10,7 @@ import type { Expr } from "./expr.js";
 import type { Decl, Namespace, NsNode } from "./namespace.js";
 import { AmlParser } from "./parser.js";
 import { NotStatic, type AmlValue, type ObjectValue } from "./value.js";
+import { hex } from "../util/hex.js";
 
 /**
  * A BufferSize beyond both its initializer and this many bytes is not materialised: a lying size
@@ -18,7 +19,6 @@ import { NotStatic, type AmlValue, type ObjectValue } from "./value.js";
 export const MAX_STATIC_BUFFER = 4096;
 const MAX_ALIAS_HOPS = 8;
 
-const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
 
 /** The constant an expression denotes, or why it is not one. */
 export function constantOf(e: Expr): AmlValue | NotStatic {

@@ -14,9 +14,10 @@ import { AmlSyntaxError, readNameString, readPkgLength, startsNameString, type N
 import type { Expr } from "./expr.js";
 import type { Decl, Namespace, NsNode } from "./namespace.js";
 import { EXT_OPCODES, EXTERNAL_METHOD_TYPE, OPCODES, type ObjectKind, type OpInfo } from "./opcodes.js";
+import { hex } from "../util/hex.js";
+import { HEADER_SIZE } from "../acpi/tables/header.js";
 
 export const MAX_DEPTH = 256;
-const HEADER_SIZE = 36;
 
 interface Mode {
   /** Parsing a method body: declarations become statements, not namespace nodes. */
@@ -74,7 +75,7 @@ export class AmlParser {
       }
     } catch (e) {
       if (!(e instanceof AmlSyntaxError)) throw e;
-      this.diags.error(e.code, `${e.message}; skipped the rest of the enclosing object (up to offset 0x${end.toString(16).toUpperCase()})`, e.offset);
+      this.diags.error(e.code, `${e.message}; skipped the rest of the enclosing object (up to offset ${hex(end)})`, e.offset);
       this.pos = end;
     } finally {
       this.limit = saved;
@@ -121,7 +122,7 @@ export class AmlParser {
     const { end, size } = readPkgLength(this.bytes, this.pos, this.limit);
     this.pos += size;
     if (end > this.limit) {
-      this.diags.warning("AML_PKG_OVERRUN", `package ends at 0x${end.toString(16).toUpperCase()}, past its parent or the table end (0x${this.limit.toString(16).toUpperCase()}); read up to there`, at);
+      this.diags.warning("AML_PKG_OVERRUN", `package ends at ${hex(end)}, past its parent or the table end (${hex(this.limit)}); read up to there`, at);
       return this.limit;
     }
     return end;
@@ -162,7 +163,7 @@ export class AmlParser {
       return this.nameOrCall(scope, mode, invoke, off);
     }
     const info = OPCODES.get(b);
-    if (info === undefined) throw new AmlSyntaxError("AML_UNKNOWN_OPCODE", `unknown opcode 0x${b.toString(16).padStart(2, "0").toUpperCase()}`, off);
+    if (info === undefined) throw new AmlSyntaxError("AML_UNKNOWN_OPCODE", `unknown opcode ${hex(b, 2)}`, off);
     if (info.pkg === true) return this.pkgOp(info.name, scope, mode, off);
     return this.fixedOp(info, scope, mode, off);
   }
@@ -191,7 +192,7 @@ export class AmlParser {
   private extOp(scope: NsNode, mode: Mode, off: number): Expr {
     const b = this.u8();
     const info = EXT_OPCODES.get(b);
-    if (info === undefined) throw new AmlSyntaxError("AML_UNKNOWN_OPCODE", `unknown opcode 0x5B 0x${b.toString(16).padStart(2, "0").toUpperCase()}`, off);
+    if (info === undefined) throw new AmlSyntaxError("AML_UNKNOWN_OPCODE", `unknown opcode 0x5B ${hex(b, 2)}`, off);
     if (info.pkg === true) return this.pkgOp(info.name, scope, mode, off);
     return this.fixedOp(info, scope, mode, off);
   }
@@ -328,7 +329,7 @@ export class AmlParser {
     }
     // Load-time code: ACPICA executes it while loading; we descend into every branch and mark
     // what it declares as conditional, because which branch runs is not known statically.
-    const where = `${op} at offset 0x${off.toString(16).toUpperCase()}`;
+    const where = `${op} at offset ${hex(off)}`;
     this.termList(end, scope, { inMethod: false, conditional: mode.conditional ?? where });
     return { t: "block", op, body: [], off };
   }

@@ -3,12 +3,8 @@ import type { NamespaceDevice, PxmInfo } from "./devices.js";
 import type { NamespaceReport } from "./read.js";
 import type { SliDistances } from "./sli.js";
 import type { ObjectValue } from "./value.js";
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-const hex = (n: number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
+import { hex } from "../util/hex.js";
+import { plural } from "../util/plural.js";
 
 function show<T>(v: ObjectValue<T>, fmt: (x: T) => string): string {
   return v.static ? fmt(v.value) : `dynamic (${v.reason})`;

@@ -4,6 +4,7 @@
  * locality, every _PXM/_SLI declaration, per-table counts and the diagnostics.
  */
 import { describeProvenance, type Provenance } from "../acpi/raw.js";
+import { HEADER_OFFSET, HEADER_SIZE, readHeader } from "../acpi/tables/header.js";
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
 import { DeviceReader, DEVICE_KINDS, toPxm, toSli, type NamespaceDevice } from "./devices.js";
 import { StaticEvaluator } from "./evaluate.js";
@@ -95,14 +96,15 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
   for (const { t, label } of labelTables(tables)) {
     const source = t.source === undefined ? undefined : describeProvenance(t.source);
     const sink = sinkFor(label, source);
-    const summary: TableSummary = { label, signature: t.signature, length: t.bytes.length, revision: t.bytes[8] ?? 0, pxmObjects: 0, sliObjects: 0, devices: 0 };
+    const header = readHeader(t.bytes);
+    const summary: TableSummary = { label, signature: t.signature, length: t.bytes.length, revision: header.values.revision ?? 0, pxmObjects: 0, sliObjects: 0, devices: 0 };
     if (source !== undefined) summary.source = source;
     summaries.push(summary);
-    if (t.bytes.length < 36) { sink.error("AML_TABLE_SHORT", `${t.bytes.length} bytes: shorter than the 36-byte table header`); continue; }
-    const declared = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength).getUint32(4, true);
+    const declared = header.values.tableLength;
+    if (!header.complete || declared === undefined) { sink.error("AML_TABLE_SHORT", `${t.bytes.length} bytes: shorter than the ${HEADER_SIZE}-byte table header`); continue; }
     let bytes = t.bytes;
-    if (declared < 36) sink.error("AML_TABLE_LENGTH", `header Length ${declared} is shorter than the header; parsed the ${t.bytes.length} bytes present`, 4);
-    else if (declared > t.bytes.length) sink.error("AML_TABLE_TRUNCATED", `header Length ${declared} but only ${t.bytes.length} bytes present; parsed what is there`, 4);
+    if (declared < HEADER_SIZE) sink.error("AML_TABLE_LENGTH", `header Length ${declared} is shorter than the header; parsed the ${t.bytes.length} bytes present`, HEADER_OFFSET.tableLength);
+    else if (declared > t.bytes.length) sink.error("AML_TABLE_TRUNCATED", `header Length ${declared} but only ${t.bytes.length} bytes present; parsed what is there`, HEADER_OFFSET.tableLength);
     else bytes = t.bytes.subarray(0, declared);
     summary.length = bytes.length;
     // §19.6.28 DefinitionBlock: ComplianceRevision < 2 means 32-bit integers.

@@ -3,6 +3,7 @@
  * process.exit() after writing: we wait for stdout to drain and set process.exitCode instead.
  */
 import type { Writable } from "node:stream";
+import { hex } from "../util/hex.js";
 
 /** Streams whose reader went away (EPIPE), and streams that have the permanent error guard. */
 const closed = new WeakSet<Writable>();
@@ -48,5 +49,5 @@ export function write(text: string, stream: Writable): Promise<void> {
 
 /** JSON with bigint support: bigints become "0x..." strings (64-bit addresses and lengths). */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16).toUpperCase()}` : v), 2);
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v), 2);
 }

@@ -19,6 +19,7 @@
  */
 import { hwlocView, type HwlocNumaNode, type HwlocView } from "./hwloc-view.js";
 import type { Topology } from "../topology/model.js";
+import { hex } from "../util/hex.js";
 
 /** hwloc_bitmap_snprintf(): 32-bit words, most significant first; zero words print empty, a zero last word "0x0". */
 export function hwlocBitmap(bits: Iterable<number>): string {
@@ -30,8 +31,8 @@ export function hwlocBitmap(bits: Iterable<number>): string {
   }
   while (words.length > 0 && words[words.length - 1] === 0) words.pop();
   if (words.length === 0) return "0x0";
-  const hex = (w: number): string => `0x${w.toString(16).padStart(8, "0")}`;
-  return words.map((w, i) => (i === words.length - 1 ? hex(w) : w === 0 ? (i === 0 ? "0x0" : "") : hex(w))).reverse().join(",");
+  const word = (w: number): string => hex(w, 8, { lower: true });
+  return words.map((w, i) => (i === words.length - 1 ? word(w) : w === 0 ? (i === 0 ? "0x0" : "") : word(w))).reverse().join(",");
 }
 
 export function xmlEscape(s: string): string {

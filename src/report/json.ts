@@ -3,18 +3,30 @@
  * are "0x…" strings; byte totals are numbers (exact below 8 PiB).
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Cpu, Initiator, MemoryRange, Topology } from "../topology/model.js";
+import type { Cpu, Distances, Initiator, MemoryRange, Topology } from "../topology/model.js";
 import type { FallbackNode } from "../topology/fallback.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { Validation } from "../validate/index.js";
 import { cxlJson, memoryTierJson } from "./cxl-json.js";
+import { hex } from "../util/hex.js";
 
 export const SCHEMA_VERSION = 1;
 
-const hex = (n: bigint | number): string => `0x${n.toString(16).toUpperCase()}`;
 
 function location(at: EntryLocation): { table: string; offset: number } {
   return { table: at.table, offset: at.offset };
+}
+
+/** Distances with every source beside the used one; locations as everywhere else in the report. */
+function distancesJson(d: Distances): Record<string, unknown> {
+  const sources = d.sources.map((s) => {
+    switch (s.source) {
+      case "SLIT": return { ...s, at: location(s.at) };
+      case "_SLI": return { ...s, objects: s.objects.map((o) => ({ path: o.path, at: location(o.at) })) };
+      case "default": return s;
+    }
+  });
+  return { ...d, sources };
 }
 
 function cpuJson(c: Cpu): Record<string, unknown> {
@@ -81,7 +93,7 @@ export function topologyJson(t: Topology, v: Validation): Record<string, unknown
       devices: t.unplacedDevices,
     },
     dynamicPxmDevices: t.dynamicPxmDevices,
-    distances: t.distances,
+    distances: distancesJson(t.distances),
     hmat: hmatJson(t),
     msct: t.msct === undefined ? null : { ...t.msct, maxPhysicalAddress: hex(t.msct.maxPhysicalAddress), domains: t.msct.domains.map((d) => ({ ...d, memoryCapacity: hex(d.memoryCapacity) })) },
     kernel: t.kernel,

@@ -6,8 +6,12 @@ import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, T
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 import { cxlText, nodeKindLines, tiersText } from "./cxl-text.js";
+import { hex } from "../util/hex.js";
+import { plural } from "../util/plural.js";
 
-const hex = (n: bigint | number, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;
+/** PCI addresses as lspci writes them: lower case, no prefix. */
+const pci = { lower: true, bare: true };
+
 
 /** 1536 → "1.5 KiB"; exact powers print without decimals. */
 export function formatBytes(n: bigint): string {
@@ -59,7 +63,7 @@ function memoryLine(r: MemoryRange): string {
 export function handleText(h: DeviceHandle): string {
   switch (h.type) {
     case "acpi": return `ACPI ${h.hid} uid ${h.uid}`;
-    case "pci": return `PCI ${h.segment.toString(16).padStart(4, "0")}:${h.bus.toString(16).padStart(2, "0")}:${h.device.toString(16).padStart(2, "0")}.${h.function}`;
+    case "pci": return `PCI ${hex(h.segment, 4, pci)}:${hex(h.bus, 2, pci)}:${hex(h.device, 2, pci)}.${h.function}`;
     case "reserved": return `handle type ${h.value} (reserved)`;
   }
 }
@@ -100,7 +104,7 @@ function deviceLines(devices: readonly NodeDevice[]): string[] {
 
 function nodeTree(n: TopologyNode): string[] {
   const hot = n.memoryBytesWithHotplug - n.memoryBytes;
-  const head = `node ${n.id} (PXM ${n.pxm}): ${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
+  const head = `node ${n.id} (PXM ${n.pxm}): ${plural(n.cpus.length, "CPU")}, ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-pluggable` : ""}`;
   return [
     head,
     ...nodeKindLines(n, formatBytes),
@@ -154,7 +158,22 @@ function distancesText(t: Topology): string[] {
   const d = t.distances;
   if (!t.tables.includes("SRAT")) return ["", "distances: none (one node)"];
   const src = d.source === "SLIT" ? "from the SLIT" : d.source === "_SLI" ? `from _SLI (${d.reason ?? ""})` : `default 10/20: ${d.reason ?? ""}`;
-  return ["", `distances: ${src}`];
+  return ["", `distances: ${src}`, ...unusedSli(t)];
+}
+
+/** `_SLI` the OS does not use (the SLIT wins): one line, so its values are not mistaken for the ones in force. */
+function unusedSli(t: Topology): string[] {
+  const sli = t.distances.sources.find((s) => s.source === "_SLI");
+  if (sli === undefined || sli.used) return [];
+  const differ: string[] = [];
+  sli.matrix.forEach((row, i) => {
+    row.forEach((v, j) => {
+      const used = t.distances.matrix[i]?.[j];
+      if (v !== null && v !== used) differ.push(`node ${t.nodes[i]?.id ?? i} -> node ${t.nodes[j]?.id ?? j}: ${v} (used: ${used ?? "none"})`);
+    });
+  });
+  const what = differ.length === 0 ? "the same values" : `other values at ${plural(differ.length, "pair")}, e.g. ${differ[0] ?? ""}`;
+  return [`  _SLI of ${plural(sli.objects.length, "device")} is not used while the SLIT is: ${what}`];
 }
 
 export function diagnosticLine(d: Diagnostic): string {
@@ -201,7 +220,7 @@ export function findingsText(v: Validation, all: boolean): string[] {
   const { error, warning, info } = v.counts;
   const hidden = !all && info > 0 ? " (numakit validate lists the info ones)" : "";
   return [
-    `findings: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info${hidden}`,
+    `findings: ${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info${hidden}`,
     ...groupedLines(shown).map((l) => `  ${l}`),
   ];
 }

@@ -7,7 +7,7 @@ import { buildTable, type SubtableModel } from "../acpi/encode.js";
 import { hmat as hmatDef } from "../acpi/tables/hmat.js";
 import { madt as madtDef } from "../acpi/tables/madt.js";
 import { slit as slitDef } from "../acpi/tables/slit.js";
-import { srat as sratDef } from "../acpi/tables/srat.js";
+import { encodeAcpiDeviceHandle, encodePciDeviceHandle, srat as sratDef } from "../acpi/tables/srat.js";
 import { UsageError, type Location } from "../errors.js";
 import { HMAT_MATRIX_KEYS, type DescHandle, type Description, type DescHmat } from "./desc.js";
 import type { Host } from "./layout.js";
@@ -20,15 +20,8 @@ const header = (revision: number, tableId: string) => ({
 const ENABLED = 1;
 
 function handleBytes(h: DescHandle): Uint8Array {
-  const b = new Uint8Array(16);
-  if ("pci" in h) {
-    // ACPI 6.5 Table 5.65: PCI segment (u16), bus, devfn, then reserved.
-    b[0] = h.pci.segment & 0xff; b[1] = h.pci.segment >> 8; b[2] = h.pci.bus; b[3] = (h.pci.device << 3) | h.pci.function;
-  } else {
-    for (let i = 0; i < 8; i++) b[i] = h.acpi.hid.charCodeAt(i) || 0;
-    new DataView(b.buffer).setUint32(8, h.acpi.uid, true);
-  }
-  return b;
+  // ACPI 6.5 Tables 5.59/5.60, through the Device Handle specs.
+  return "pci" in h ? encodePciDeviceHandle(h.pci.segment, h.pci.bus, h.pci.device, h.pci.function) : encodeAcpiDeviceHandle(h.acpi.hid, h.acpi.uid);
 }
 
 function sratTable(host: Host): Uint8Array {

@@ -12,14 +12,19 @@ import { buildDistances } from "./distances.js";
 import { buildHmat } from "./hmat.js";
 import { DEFAULT_LIMITS, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
 import { PxmNodeMap, type Numbering } from "./numbering.js";
-import { entryPxm, isEnabled, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
-import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
+import { entryPxm, isEnabled, isHotPluggable, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
+import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, VIEWS, type SratEntry, type SratGeneric } from "../acpi/views.js";
+import { decodeStruct } from "../acpi/layout/codec.js";
+import { bitValue, isSet, staticSize } from "../acpi/layout/types.js";
+import { readView } from "../acpi/layout/view.js";
+import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS, SRAT_MEMORY_FLAGS } from "../acpi/tables/srat.js";
 import { verdicts } from "./verdicts.js";
 import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
 import { DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
 import { classifyNodes, cxlVerdict } from "./classify.js";
 import { fallbackNode, fallbackReason } from "./fallback.js";
+import { checkTopology } from "./check.js";
 
 export interface BuildOptions {
   numbering?: Numbering;
@@ -34,18 +39,16 @@ export function firstTable(tables: readonly DecodedTable[], signature: string): 
   return tables.find((t) => t.signature === signature);
 }
 
+/** The Device Handle read through its spec (ACPI 6.5 Tables 5.59/5.60), by Device Handle Type. */
 function deviceHandle(e: SratGeneric): DeviceHandle {
-  const h = e.deviceHandle;
-  if (e.deviceHandleType === 0) {
-    let hid = "";
-    for (const c of h.subarray(0, 8)) if (c !== 0) hid += String.fromCharCode(c);
-    return { type: "acpi", hid, uid: ((h[8] ?? 0) | ((h[9] ?? 0) << 8) | ((h[10] ?? 0) << 16) | ((h[11] ?? 0) << 24)) >>> 0 };
-  }
-  if (e.deviceHandleType === 1) {
-    // Segment u16, then bus, then devfn (ACPI 6.5 Table 5.65; not the Linux bus<<8|devfn form).
-    const devfn = h[3] ?? 0;
-    return { type: "pci", segment: (h[0] ?? 0) | ((h[1] ?? 0) << 8), bus: h[2] ?? 0, device: devfn >> 3, function: devfn & 7 };
-  }
+  const handle = deviceHandleSpec(e.deviceHandleType);
+  const values = handle === undefined ? {} : decodeStruct(handle, e.deviceHandle, 0, staticSize(handle)).values;
+  const acpi = e.deviceHandleType === 0 ? readView(values, VIEWS.acpiHandle) : undefined;
+  // The _HID is up to 8 characters; NUL padding (anywhere, as firmware writes it) is not part of it.
+  if (acpi !== undefined) return { type: "acpi", hid: acpi.hid.replace(/\0/g, ""), uid: acpi.uid };
+  // Segment, then bus, then device/function (not the Linux bus<<8|devfn form).
+  const pci = e.deviceHandleType === 1 ? readView(values, VIEWS.pciHandle) : undefined;
+  if (pci !== undefined) return { type: "pci", segment: pci.segment, bus: pci.bus, device: bitValue(pci.devfn, PCI_DEVFN.device), function: bitValue(pci.devfn, PCI_DEVFN.function) };
   return { type: "reserved", value: e.deviceHandleType };
 }
 
@@ -104,12 +107,15 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
     const pxm = entryPxm(e, revision);
     const node = nodeFor(pxm);
     if (e.type === 1) {
-      const r = { base: e.baseAddress, length: e.addressLength, hotPluggable: (e.flags & 2) !== 0, nonVolatile: (e.flags & 4) !== 0, specificPurpose: (e.flags & 8) !== 0, at: e.at };
+      const r = {
+        base: e.baseAddress, length: e.addressLength, hotPluggable: isHotPluggable(e),
+        nonVolatile: isSet(e.flags, SRAT_MEMORY_FLAGS.nonVolatile), specificPurpose: isSet(e.flags, SRAT_MEMORY_FLAGS.specificPurpose), at: e.at,
+      };
       node?.memory.push(r);
     } else if (e.type === 4) {
       node?.itsIds.push(e.itsId);
     } else if (e.type === 5 || e.type === 6) {
-      const ini: Initiator = { kind: e.type === 5 ? "generic-initiator" : "generic-port", handle: deviceHandle(e), architecturalTransactions: (e.flags & 2) !== 0, at: e.at };
+      const ini: Initiator = { kind: e.type === 5 ? "generic-initiator" : "generic-port", handle: deviceHandle(e), architecturalTransactions: isSet(e.flags, SRAT_GENERIC_FLAGS.architecturalTransactions), at: e.at };
       if (node === undefined) unplacedInitiators.push({ ...ini, pxm }); else node.initiators.push(ini);
     } else {
       const cpu = cpuOf(e, madt);
@@ -161,6 +167,8 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   if (tiers !== undefined) topo.memoryTiers = tiers;
   if (hmat !== undefined) topo.hmat = hmat;
   if (msct !== undefined) topo.msct = msct;
+  // hwloc_topology_load() runs hwloc_topology_check() under HWLOC_DEBUG_CHECK; the tests set ours.
+  if (process.env["NUMAKIT_DEBUG_CHECK"] === "1") checkTopology(topo);
   return topo;
 }
 

@@ -4,15 +4,27 @@
  * PXM has no node are skipped, and pairs the SLIT does not cover keep the default (10 local,
  * 20 remote, `numa_alloc_distance`). Xen's `acpi_numa_slit_init` applies the same rule.
  * `_SLI` (device objects, ACPI §6.2.15) fills in only when there is no usable SLIT.
+ * Every source is kept beside the one used (`Distances.sources`), so nothing the firmware says is
+ * dropped by the choice.
  */
-import type { DistanceSource, Distances } from "./model.js";
-import type { SlitView } from "../acpi/views.js";
+import type { DefaultDistances, DistanceSourceInfo, Distances, PartialMatrix, SliDistances, SlitDistances } from "./model.js";
+import type { EntryLocation, SlitView } from "../acpi/views.js";
 
 export const LOCAL_DISTANCE = 10;
 export const REMOTE_DISTANCE = 20;
 
+/** What the default source says it is, in the model and in JSON. */
+export const DEFAULT_DISTANCE_RULE = "10 local, 20 remote (Linux numa_alloc_distance, Xen)";
+
 /** `_SLI` of a locality (ACPI 6.5 §6.2.15): row[j] = distance from this PXM to PXM j, column[j] = from j to it. */
-export interface SliRow { pxm: number; row: readonly number[]; column?: readonly number[] }
+export interface SliRow {
+  pxm: number;
+  row: readonly number[];
+  column?: readonly number[];
+  /** The device whose `_SLI` this is, and where the object is defined. */
+  path: string;
+  at: EntryLocation;
+}
 
 /** slit_valid(), plus the checks Linux does not make but without which it would read garbage. */
 export function slitRejection(slit: SlitView): string | undefined {
@@ -34,33 +46,65 @@ function defaultMatrix(n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? LOCAL_DISTANCE : REMOTE_DISTANCE)));
 }
 
-export function buildDistances(pxms: readonly number[], slit: SlitView | undefined, sli: readonly SliRow[]): Distances {
-  const n = pxms.length;
-  const matrix = defaultMatrix(n);
-  const reason = slit === undefined ? "there is no SLIT" : slitRejection(slit);
-  if (slit !== undefined && reason === undefined) {
-    const count = Number(slit.localities);
-    pxms.forEach((pi, i) => {
-      const row = matrix[i] ?? [];
-      pxms.forEach((pj, j) => {
-        const v = pi < count && pj < count ? slit.entries[pi * count + pj] : undefined;
-        if (v !== undefined) row[j] = v;
-      });
-    });
-    return { matrix, source: "SLIT" };
-  }
-  let source: DistanceSource = "default";
+function emptyMatrix(n: number): PartialMatrix {
+  return Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+}
+
+/** The SLIT's cells for the nodes' PXMs; a lying locality count or a short matrix leaves nulls. */
+function slitMatrix(pxms: readonly number[], slit: SlitView): PartialMatrix {
+  const count = slit.localities > 0xffffn ? 0 : Number(slit.localities);
+  return pxms.map((pi) => pxms.map((pj) => (pi < count && pj < count ? slit.entries[pi * count + pj] ?? null : null)));
+}
+
+/** `_SLI` rows and columns in namespace order; a later object overrides an earlier one, as before. */
+function sliMatrix(pxms: readonly number[], sli: readonly SliRow[]): { matrix: PartialMatrix; objects: SliDistances["objects"] } {
+  const matrix = emptyMatrix(pxms.length);
+  const objects: SliDistances["objects"] = [];
   for (const s of sli) {
     const i = pxms.indexOf(s.pxm);
     const row = matrix[i];
     if (row === undefined) continue;
+    let said = 0;
     pxms.forEach((pj, j) => {
       const out = s.row[pj];
-      if (out !== undefined) { row[j] = out; source = "_SLI"; }
+      if (out !== undefined) { row[j] = out; said++; }
       const into = s.column?.[pj];
       const other = matrix[j];
-      if (into !== undefined && other !== undefined) { other[i] = into; source = "_SLI"; }
+      if (into !== undefined && other !== undefined) { other[i] = into; said++; }
     });
+    if (said > 0) objects.push({ path: s.path, at: s.at });
   }
-  return { matrix, source, reason: reason ?? "the SLIT is not used" };
+  return { matrix, objects };
+}
+
+/** `base` with every non-null cell of `over` written on it. */
+function overlay(base: readonly number[][], over: PartialMatrix): number[][] {
+  return base.map((row, i) => row.map((v, j) => over[i]?.[j] ?? v));
+}
+
+export function buildDistances(pxms: readonly number[], slit: SlitView | undefined, sli: readonly SliRow[]): Distances {
+  const n = pxms.length;
+  const fallback = defaultMatrix(n);
+  const reason = slit === undefined ? "there is no SLIT" : slitRejection(slit);
+  const fromSli = sliMatrix(pxms, sli);
+  const slitUsed = slit !== undefined && reason === undefined;
+  const sliUsed = !slitUsed && fromSli.objects.length > 0;
+
+  const sources: DistanceSourceInfo[] = [];
+  let matrix = fallback;
+  if (slit !== undefined) {
+    const s: SlitDistances = { source: "SLIT", used: slitUsed, matrix: slitMatrix(pxms, slit), at: slit.at };
+    if (reason !== undefined) s.reason = reason;
+    sources.push(s);
+    if (slitUsed) matrix = overlay(fallback, s.matrix);
+  }
+  if (fromSli.objects.length > 0) {
+    sources.push({ source: "_SLI", used: sliUsed, ...fromSli });
+    if (sliUsed) matrix = overlay(fallback, fromSli.matrix);
+  }
+  const byDefault: DefaultDistances = { source: "default", used: !slitUsed && !sliUsed, matrix: defaultMatrix(n), rule: DEFAULT_DISTANCE_RULE };
+  sources.push(byDefault);
+
+  if (slitUsed) return { matrix, source: "SLIT", sources };
+  return { matrix, source: sliUsed ? "_SLI" : "default", reason: reason ?? "the SLIT is not used", sources };
 }

@@ -2,8 +2,10 @@
  * HMAT, normalised as Linux does (drivers/acpi/numa/hmat.c): latencies in ns and bandwidths in
  * MB/s for every initiator→target pair, memory-side caches, and whether Linux uses the table.
  */
-import { HMAT_ATTRIBUTES_LENGTH, hmatLocalityLength } from "../acpi/tables/hmat.js";
+import { HMAT_ATTRIBUTES_LENGTH, HMAT_CACHE_ATTRIBUTES, HMAT_LOCALITY_FLAGS, hmatLocalityLength } from "../acpi/tables/hmat.js";
+import { bitValue } from "../acpi/layout/types.js";
 import type { EntryLocation, HmatCache, HmatEntry, HmatLocality, HmatMemoryAttributes } from "../acpi/views.js";
+import { hex } from "../util/hex.js";
 
 export const HMAT_DATA_KEYS = ["accessLatencyNs", "readLatencyNs", "writeLatencyNs", "accessBandwidthMBps", "readBandwidthMBps", "writeBandwidthMBps"] as const;
 export type HmatDataKey = (typeof HMAT_DATA_KEYS)[number];
@@ -74,22 +76,22 @@ const ASSOCIATIVITY: Record<number, string> = { 0: "none", 1: "direct-mapped", 2
 const WRITE_POLICY: Record<number, string> = { 0: "none", 1: "write-back", 2: "write-through" };
 
 function cacheInfo(c: HmatCache): HmatCacheInfo {
-  const a = c.cacheAttributes >>> 0;
-  const assoc = (a >>> 8) & 0xf;
-  const policy = (a >>> 12) & 0xf;
+  const a = c.cacheAttributes;
+  const assoc = bitValue(a, HMAT_CACHE_ATTRIBUTES.cacheAssociativity);
+  const policy = bitValue(a, HMAT_CACHE_ATTRIBUTES.writePolicy);
   return {
     memoryPxm: c.memoryProximityDomain, size: c.memorySideCacheSize,
-    totalLevels: a & 0xf, level: (a >>> 4) & 0xf,
+    totalLevels: bitValue(a, HMAT_CACHE_ATTRIBUTES.totalCacheLevels), level: bitValue(a, HMAT_CACHE_ATTRIBUTES.cacheLevel),
     associativity: ASSOCIATIVITY[assoc] ?? `reserved (${assoc})`,
     writePolicy: WRITE_POLICY[policy] ?? `reserved (${policy})`,
-    lineSize: (a >>> 16) & 0xffff, addressMode: c.addressMode, smbiosHandles: c.smbiosHandles, at: c.at,
+    lineSize: bitValue(a, HMAT_CACHE_ATTRIBUTES.cacheLineSize), addressMode: c.addressMode, smbiosHandles: c.smbiosHandles, at: c.at,
   };
 }
 
 function localityPairs(l: HmatLocality, revision: number, into: Map<string, HmatPair>): void {
   const key = HMAT_DATA_KEYS[l.dataType];
   if (key === undefined) return;
-  const hierarchy = l.flags & 0xf;
+  const hierarchy = bitValue(l.flags, HMAT_LOCALITY_FLAGS.memoryHierarchy);
   const t = l.targetProximityDomainList.length;
   // Only initiators whose row of entries is present (the engine clamps lying counts to the bytes).
   const rows = t === 0 ? 0 : Math.ceil(l.entries.length / t);
@@ -109,13 +111,12 @@ function localityPairs(l: HmatLocality, revision: number, into: Map<string, Hmat
 /** Linux's acceptance of one structure (hmat_parse_proximity_domain / _locality / _cache). */
 function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<number>, hasNode: (pxm: number) => boolean): string | undefined {
   if (e.type === 0) {
-    if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
-    const memoryValid = revision > 1 || (e.flags & 2) !== 0;
-    if (memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
-    if ((e.flags & 1) !== 0 && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
+    if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
+    if (e.memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
+    if (e.initiatorValid && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
   } else if (e.type === 1) {
     const need = hmatLocalityLength(e.initiatorProximityDomainsCount, e.targetProximityDomainsCount);
-    if (e.declaredLength < need) return `locality structure at 0x${e.at.offset.toString(16)} has length ${e.declaredLength}, needs ${need}`;
+    if (e.declaredLength < need) return `locality structure at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, needs ${need}`;
   }
   return undefined;
 }
@@ -150,7 +151,7 @@ function withNode<T extends object>(x: T, node: number | undefined): T & { node?
 
 function memoryInfo(e: HmatMemoryAttributes, nodeOf: (pxm: number) => number | undefined): HmatMemoryInfo {
   const m: HmatMemoryInfo = withNode({ memoryPxm: e.memoryProximityDomain, at: e.at }, nodeOf(e.memoryProximityDomain));
-  if ((e.flags & 1) !== 0) {
+  if (e.initiatorValid) {
     m.initiatorPxm = e.attachedInitiatorProximityDomain;
     const n = nodeOf(e.attachedInitiatorProximityDomain);
     if (n !== undefined) m.initiator = n;

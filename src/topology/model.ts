@@ -87,12 +87,29 @@ export interface TopologyNode {
 
 export type DistanceSource = "SLIT" | "_SLI" | "default";
 
+/**
+ * What one source says about the node distances, over `Topology.nodes`: `null` where it says
+ * nothing (a PXM beyond the SLIT's localities, a pair no `_SLI` row or column names).
+ */
+export type PartialMatrix = (number | null)[][];
+
+/** The SLIT's matrix, whether or not the OS can use it (`reason` says why not). */
+export interface SlitDistances { source: "SLIT"; used: boolean; matrix: PartialMatrix; at: EntryLocation; reason?: string }
+/** The `_SLI` rows and columns of devices with a static `_PXM`, each with the object it came from. */
+export interface SliDistances { source: "_SLI"; used: boolean; matrix: PartialMatrix; objects: { path: string; at: EntryLocation }[] }
+/** The OS's own values: 10 local, 20 remote (Linux numa_alloc_distance, Xen). */
+export interface DefaultDistances { source: "default"; used: boolean; matrix: number[][]; rule: string }
+export type DistanceSourceInfo = SlitDistances | SliDistances | DefaultDistances;
+
 export interface Distances {
-  /** matrix[i][j]: distance from the i-th to the j-th node of `Topology.nodes`. */
+  /** matrix[i][j]: distance from the i-th to the j-th node of `Topology.nodes`, as the OS sets it. */
   matrix: number[][];
+  /** The source the OS uses; pairs it does not cover keep the default. */
   source: DistanceSource;
   /** Why the SLIT was not used, when `source` is not "SLIT". */
   reason?: string;
+  /** Every source the tables and the namespace offer, side by side, the used one marked (SLIT, _SLI, default). */
+  sources: DistanceSourceInfo[];
 }
 
 export interface MsctModel {

@@ -13,6 +13,10 @@ import type { SliRow } from "./distances.js";
 import type { NodeDevice } from "./model.js";
 import { slitView } from "../acpi/views.js";
 
+/** _STA bit 0 "present" and bit 3 "functioning" (ACPI 6.5 §6.3.7). */
+const STA_PRESENT = 1 << 0;
+const STA_FUNCTIONING = 1 << 3;
+
 export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLocality {
   const blocks = amlBlocks(tables);
   if (blocks.length === 0) return NO_NAMESPACE;
@@ -27,7 +31,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
   // A device whose static _STA says neither present nor functioning is not enumerated, nor is
   // anything below it (ACPI 6.5 §6.3.7; Linux acpi_bus_scan skips the subtree): no node to report.
-  const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & 0x9) === 0).map((d) => d.path));
+  const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & (STA_PRESENT | STA_FUNCTIONING)) === 0).map((d) => d.path));
   const isAbsent = (path: string): boolean => {
     for (let p = path; absent.size > 0; p = p.slice(0, p.lastIndexOf("."))) {
       if (absent.has(p)) return true;
@@ -37,6 +41,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   };
   const cxlHostBridges: CxlHostBridgeDevice[] = [];
   const cxlRoots: string[] = [];
+  const sourceOf = new Map(ns.tables.map((t) => [t.label, t.source ?? ""]));
   for (const d of ns.devices) {
     const p = d.pxm;
     if (d.hid?.static === true && d.hid.value === "ACPI0017" && !isAbsent(d.path)) cxlRoots.push(d.path);
@@ -65,7 +70,10 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     if (d.hid?.static === true) dev.hid = d.hid.value;
     if (d.uid?.static === true) dev.uid = d.uid.value;
     devices.push(dev);
-    if (d.sli?.static === true) sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column });
+    if (d.sli?.static === true) {
+      const at = { table: d.sli.table, offset: d.sli.offset, source: sourceOf.get(d.sli.table) ?? "" };
+      sli.push({ pxm: p.value, row: d.sli.value.row, column: d.sli.value.column, path: d.path, at });
+    }
   }
   // One finding for all of them: firmware often computes _PXM for every CPU object (X10DAi: 195).
   if (firstDynamic !== undefined) {

@@ -5,10 +5,12 @@
  * order. Each walk yields the PXMs in the order the OS first meets them, and the reason it
  * rejects the SRAT (bad_srat / numa_fw_bad), if it does.
  */
-import { SRAT_SIZES, sratCpuProximityDomain } from "../acpi/tables/srat.js";
+import { SRAT_CPU_FLAGS, SRAT_GENERIC_FLAGS, SRAT_MEMORY_FLAGS, sratCpuProximityDomain, sratRev1Pxm, sratSize } from "../acpi/tables/srat.js";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { PxmNodeMap } from "./numbering.js";
 import type { EntryLocation, SratCpuApic, SratEntry, SratMemory } from "../acpi/views.js";
+import { hex as hexOf } from "../util/hex.js";
+import { isSet } from "../acpi/layout/types.js";
 
 export interface SratWalk {
   os: "linux" | "xen";
@@ -28,7 +30,7 @@ export function apicPxm(e: SratCpuApic, revision: number): number {
 
 /** Linux masks the memory PXM to 8 bits for SRAT revision ≤ 1 (Xen: < 2, the same). */
 export function memoryPxm(e: SratMemory, revision: number): number {
-  return revision <= 1 ? e.proximityDomain & 0xff : e.proximityDomain;
+  return revision <= 1 ? sratRev1Pxm(e.proximityDomain) : e.proximityDomain;
 }
 
 /** The PXM an entry names (as Linux reads it). */
@@ -38,11 +40,23 @@ export function entryPxm(e: SratEntry, revision: number): number {
   return e.proximityDomain;
 }
 
+/** The entry's Enabled flag (GIC ITS entries have no flags: always in use). */
 export function isEnabled(e: SratEntry): boolean {
-  return e.type === 4 || (e.flags & 1) !== 0;
+  switch (e.type) {
+    case 1: return isSet(e.flags, SRAT_MEMORY_FLAGS.enabled);
+    case 4: return true;
+    case 5: case 6: return isSet(e.flags, SRAT_GENERIC_FLAGS.enabled);
+    default: return isSet(e.flags, SRAT_CPU_FLAGS.enabled);
+  }
 }
 
-const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
+/** A memory entry's Hot Pluggable flag. */
+export function isHotPluggable(e: SratMemory): boolean {
+  return isSet(e.flags, SRAT_MEMORY_FLAGS.hotPluggable);
+}
+
+/** Linux and Xen log addresses in lower case. */
+const hex = (n: number | bigint): string => hexOf(n, 0, { lower: true });
 
 class Walker {
   readonly order: number[] = [];
@@ -88,11 +102,12 @@ function overlaps(a: { start: bigint; end: bigint }, b: { start: bigint; end: bi
   return a.start < b.end && b.start < a.end;
 }
 
+/** Linux compares lengths with the C structs' sizes, which are the specs' sizes (16, 40, 24, 18, 20). */
 const LINUX_EXPECTED_LENGTH: Record<number, { min: number; exact?: boolean }> = {
   // x86 acpi_numa_processor_affinity_init: `length != sizeof` ; x2APIC and memory: `length < sizeof`.
-  0: { min: 16, exact: true }, 1: { min: 40 }, 2: { min: 24 },
+  0: { min: sratSize(0), exact: true }, 1: { min: sratSize(1) }, 2: { min: sratSize(2) },
   // arm64 acpi_numa_gicc_affinity_init ("SRAT: Invalid SRAT header length"); RISC-V likewise.
-  3: { min: 18 }, 7: { min: 20 },
+  3: { min: sratSize(3) }, 7: { min: sratSize(7) },
 };
 
 /** Linux: pass 1 = CPU and generic-initiator entries in table order, pass 2 = memory. */
@@ -110,7 +125,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
     if (e.type === 1 || e.type === 4 || e.type === 6) continue;
     if (!lengthOk(e) || !isEnabled(e)) continue;
     if (e.type === 2 && e.x2apicId === 0xffffffff) {
-      w.note("info", "LINUX_X2APIC_IGNORED", `SRAT: PXM ${e.proximityDomain} -> X2APIC 0x${e.x2apicId.toString(16)} ignored (invalid x2APIC id)`, e.at);
+      w.note("info", "LINUX_X2APIC_IGNORED", `SRAT: PXM ${e.proximityDomain} -> X2APIC ${hex(e.x2apicId)} ignored (invalid x2APIC id)`, e.at);
       continue;
     }
     w.visit(entryPxm(e, revision), e.at);
@@ -133,7 +148,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
 
 function memoryBlocks(entries: readonly SratEntry[], revision: number): Block[] {
   return entries.flatMap((e) => (e.type === 1 && isEnabled(e) && e.addressLength > 0n
-    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: (e.flags & 2) !== 0, at: e.at }]
+    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: isHotPluggable(e), at: e.at }]
     : []));
 }
 
@@ -168,22 +183,22 @@ export function walkXen(entries: readonly SratEntry[], revision: number, maxNumn
     return bad;
   };
   for (const e of entries) {
-    if (e.type !== 2 || badLength(e, SRAT_SIZES[2] ?? 24, false) || !isEnabled(e)) continue;
+    if (e.type !== 2 || badLength(e, sratSize(2), false) || !isEnabled(e)) continue;
     w.visit(e.proximityDomain, e.at);
   }
   for (const e of entries) {
-    if (e.type !== 0 || badLength(e, SRAT_SIZES[0] ?? 16, true) || !isEnabled(e)) continue;
+    if (e.type !== 0 || badLength(e, sratSize(0), true) || !isEnabled(e)) continue;
     w.visit(apicPxm(e, revision), e.at);
   }
   const maxBlocks = maxNumnodes * 2;
   const blocks: Block[] = [];
   const span = new Map<number, { start: bigint; end: bigint }>();
   for (const e of entries) {
-    if (e.type !== 1 || badLength(e, SRAT_SIZES[1] ?? 40, true) || !isEnabled(e)) continue;
+    if (e.type !== 1 || badLength(e, sratSize(1), true) || !isEnabled(e)) continue;
     const pxm = memoryPxm(e, revision);
     if (!w.visit(pxm, e.at) || e.addressLength === 0n) continue;
     if (blocks.length >= maxBlocks) { w.reject("XEN_TOO_MANY_MEMBLKS", `more than ${maxBlocks} memory ranges (NR_NODE_MEMBLKS)`, e.at); continue; }
-    const b: Block = { start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm, hotplug: (e.flags & 2) !== 0, at: e.at };
+    const b: Block = { start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm, hotplug: isHotPluggable(e), at: e.at };
     xenConflict(w, blocks, span, b);
     blocks.push(b);
     if (!b.hotplug) {

@@ -4,6 +4,7 @@ import type { HmatModel } from "./hmat.js";
 import type { OsVerdict } from "./model.js";
 import type { SratWalk } from "./srat-walk.js";
 import type { SlitView } from "../acpi/views.js";
+import { plural } from "../util/plural.js";
 
 interface VerdictInput {
   /** Why each OS falls back to one node (./fallback.ts), if it does. */
@@ -12,10 +13,6 @@ interface VerdictInput {
   xen: SratWalk;
   slit: SlitView | undefined;
   hmat: HmatModel | undefined;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): OsVerdict {

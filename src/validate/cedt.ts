@@ -15,7 +15,8 @@ import type { SratEntry } from "../acpi/views.js";
 import { windowRange } from "../topology/cxl.js";
 import type { Topology } from "../topology/model.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
-import { Findings, hex } from "./findings.js";
+import { Findings } from "./findings.js";
+import { hex } from "../util/hex.js";
 
 const MiB256 = 256n << 20n;
 

@@ -2,7 +2,8 @@
 import type { DecodedTable } from "../acpi/index.js";
 import type { MemoryRange, Topology } from "../topology/model.js";
 import { madtCpus } from "../acpi/views.js";
-import { Findings, hex } from "./findings.js";
+import { Findings } from "./findings.js";
+import { hex } from "../util/hex.js";
 
 const end = (r: MemoryRange): bigint => r.base + r.length;
 const show = (r: MemoryRange): string => `[mem ${hex(r.base)}-${hex(end(r) - 1n)}]${r.hotPluggable ? " hotplug" : ""}${r.nonVolatile ? " non-volatile" : ""}`;

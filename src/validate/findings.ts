@@ -13,5 +13,3 @@ export class Findings {
     this.items.push(d);
   }
 }
-
-export const hex = (n: number | bigint, digits = 0): string => `0x${n.toString(16).toUpperCase().padStart(digits, "0")}`;

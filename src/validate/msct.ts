@@ -5,6 +5,7 @@ import { Findings } from "./findings.js";
 import { staticSize } from "../acpi/layout/types.js";
 import { HEADER_SIZE } from "../acpi/tables/header.js";
 import { msct, msctDomainSpec } from "../acpi/tables/msct.js";
+import { hex } from "../util/hex.js";
 
 /** Sizes from the MSCT spec: one domain structure, and where structures may start at the earliest. */
 const DOMAIN_SIZE = staticSize(msctDomainSpec);
@@ -13,7 +14,7 @@ const MIN_PROXIMITY_OFFSET = HEADER_SIZE + staticSize(msct.fixed);
 export function checkMsct(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
   const v = msctView(t);
   if (v === undefined) return;
-  if (v.proximityOffset < MIN_PROXIMITY_OFFSET) f.add("MSCT_BAD_PROXIMITY_OFFSET", `Proximity Offset is 0x${v.proximityOffset.toString(16)}, must be at least 0x${MIN_PROXIMITY_OFFSET.toString(16)}`, v.at);
+  if (v.proximityOffset < MIN_PROXIMITY_OFFSET) f.add("MSCT_BAD_PROXIMITY_OFFSET", `Proximity Offset is ${hex(v.proximityOffset, 0, { lower: true })}, must be at least ${hex(MIN_PROXIMITY_OFFSET, 0, { lower: true })}`, v.at);
   const maxPd = v.maxProximityDomains + 1; // stored as (maximum - 1)
   if (v.tableLength > v.proximityOffset + DOMAIN_SIZE * maxPd) {
     f.add("MSCT_BAD_TABLE_LENGTH", `table length ${v.tableLength} is larger than ${v.proximityOffset} + ${DOMAIN_SIZE} × ${maxPd} domains allow`, v.at);

@@ -3,26 +3,29 @@ import type { DecodedTable } from "../acpi/index.js";
 import { slitRejection } from "../topology/distances.js";
 import { locationOf, slitView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
+import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "../acpi/tables/slit.js";
+import { plural, pluralWord } from "../util/plural.js";
 
 /** fwts reports the first 15 reserved entries one by one, then a total. */
 const MAX_RESERVED_REPORTS = 15;
 
 export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
   const length = t.header.values["tableLength"];
-  const at = locationOf(t, 36);
-  if (typeof length === "number" && length < 44) { f.add("SLIT_TOO_SHORT", `SLIT is ${length} bytes, shorter than 44`, at); return; }
+  const at = locationOf(t, SLIT_LOCALITIES_OFFSET);
+  if (typeof length === "number" && length < SLIT_ENTRIES_OFFSET) { f.add("SLIT_TOO_SHORT", `SLIT is ${length} bytes, shorter than ${SLIT_ENTRIES_OFFSET}`, at); return; }
   const v = slitView(t);
   if (v === undefined) return;
   const n = v.localities;
-  if (n > 0xffffn || 44n + n * n > BigInt(v.tableLength)) {
-    f.add("SLIT_TOO_MANY_LOCALITIES", `${n} localities need ${44n + n * n} bytes, the table has ${v.tableLength}`, at);
+  const need = BigInt(SLIT_ENTRIES_OFFSET) + n * n;
+  if (n > 0xffffn || need > BigInt(v.tableLength)) {
+    f.add("SLIT_TOO_MANY_LOCALITIES", `${n} localities need ${need} bytes, the table has ${v.tableLength}`, at);
     if (n > 0xffffn) return;
-  } else if (44n + n * n < BigInt(v.tableLength)) {
-    f.add("SLIT_LENGTH_EXCESS", `table is ${v.tableLength} bytes, ${BigInt(v.tableLength) - 44n - n * n} more than 44 + N²`, at);
+  } else if (need < BigInt(v.tableLength)) {
+    f.add("SLIT_LENGTH_EXCESS", `table is ${v.tableLength} bytes, ${BigInt(v.tableLength) - need} more than ${SLIT_ENTRIES_OFFSET} + N²`, at);
   }
   const count = Number(n);
   const cell = (i: number, j: number): number | undefined => v.entries[i * count + j];
-  const entryAt = (i: number, j: number): ReturnType<typeof locationOf> => locationOf(t, 44 + i * count + j);
+  const entryAt = (i: number, j: number): ReturnType<typeof locationOf> => locationOf(t, SLIT_ENTRIES_OFFSET + i * count + j);
   for (const i of count > 0 ? [...new Set([0, count - 1])] : []) {
     const x = cell(i, i);
     if (x !== undefined && x !== 10) f.add("SLIT_BAD_CORNER_ENTRY", `SLIT entry [${i}][${i}] is ${x}, expecting 10`, entryAt(i, i));
@@ -43,14 +46,14 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
       if (i < j && y !== undefined && x !== y) asymmetric.push(`[${i}][${j}]=${x} vs [${j}][${i}]=${y}`);
     }
   }
-  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${reserved} entr${reserved === 1 ? "y uses" : "ies use"} reserved values (0..9)`, at);
+  if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${plural(reserved, "entry", "entries")} ${pluralWord(reserved, "uses", "use")} reserved values (0..9)`, at);
   if (unreachable > 0) f.add("SLIT_UNREACHABLE", `${unreachable} entries are 255 (unreachable)`, at);
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
   if (why !== undefined) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
   if (sratPxms.size === 0) return;
   const idle = [...Array(Math.min(count, 4096)).keys()].filter((i) => !sratPxms.has(i));
-  if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `localit${idle.length === 1 ? "y" : "ies"} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ha${idle.length === 1 ? "s" : "ve"} no SRAT resources`, at);
+  if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `${pluralWord(idle.length, "locality", "localities")} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ${pluralWord(idle.length, "has", "have")} no SRAT resources`, at);
   const beyond = [...sratPxms].filter((p) => p >= count).sort((a, b) => a - b);
-  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${beyond.length === 1 ? "is" : "are"} beyond the SLIT's ${count} localities: default distances (10/20) apply`, at);
+  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: default distances (10/20) apply`, at);
 }

@@ -1,14 +1,17 @@
 /** SRAT checks: fwts `srat` (acpi.md §9) plus the semantic rules no other tool makes. */
 import type { DecodedTable } from "../acpi/index.js";
-import { SRAT_SIZES } from "../acpi/tables/srat.js";
+import { deviceHandleSpec, SRAT_SIZES, SRAT_TABLE_REVISION_OFFSET, sratRev1Pxm } from "../acpi/tables/srat.js";
+import { fieldOffset } from "../acpi/layout/types.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
 import { locationOf, sratEntries, type SratEntry, type SratGeneric } from "../acpi/views.js";
-import { Findings, hex } from "./findings.js";
+import { Findings } from "./findings.js";
+import { hex } from "../util/hex.js";
 
 
+/** Non-zero bytes in the handle's reserved tail (ACPI handle: 12..15, PCI handle: 4..15, from their specs). */
 function deviceHandleReserved(e: SratGeneric): number[] {
-  // ACPI handle: bytes 12..15 reserved; PCI handle: bytes 4..15 (ACPI 6.5 Tables 5.65/5.66).
-  const from = e.deviceHandleType === 0 ? 12 : e.deviceHandleType === 1 ? 4 : 16;
+  const handle = deviceHandleSpec(e.deviceHandleType);
+  const from = handle === undefined ? e.deviceHandle.length : fieldOffset(handle, "reserved");
   return [...e.deviceHandle.subarray(from)].filter((b) => b !== 0);
 }
 
@@ -24,7 +27,7 @@ function cpuKey(e: SratEntry): string | undefined {
 export function checkSrat(t: DecodedTable, f: Findings): void {
   const tableRev = t.fixed?.values["tableRevision"];
   if (typeof tableRev === "number" && tableRev !== 1) {
-    f.add("SRAT_TABLE_REVISION_FIELD", `SRAT 'Table Revision' field (offset 36) is ${tableRev}, must be 1`, locationOf(t, 36));
+    f.add("SRAT_TABLE_REVISION_FIELD", `SRAT 'Table Revision' field (offset ${SRAT_TABLE_REVISION_OFFSET}) is ${tableRev}, must be 1`, locationOf(t, SRAT_TABLE_REVISION_OFFSET));
   }
   for (const s of t.subtables) {
     if (s.type === undefined) continue;
@@ -44,7 +47,7 @@ export function checkSrat(t: DecodedTable, f: Findings): void {
       f.add("SRAT_REV1_HIGH_PXM", `revision-1 SRAT: APIC ${hex(e.apicId)} has Proximity Domain High bytes ${hex(e.proximityDomainHigh24 ?? 0)}, which Linux and Xen ignore (PXM ${e.proximityDomainLow8})`, e.at);
     }
     if (revision <= 1 && e.type === 1 && e.proximityDomain > 0xff) {
-      f.add("SRAT_REV1_HIGH_PXM", `revision-1 SRAT: memory PXM ${e.proximityDomain} is cut to 8 bits (${e.proximityDomain & 0xff}) by Linux and Xen`, e.at);
+      f.add("SRAT_REV1_HIGH_PXM", `revision-1 SRAT: memory PXM ${e.proximityDomain} is cut to 8 bits (${sratRev1Pxm(e.proximityDomain)}) by Linux and Xen`, e.at);
     }
     if (!isEnabled(e)) {
       if (e.type === 1 && e.addressLength !== 0n) f.add("SRAT_DISABLED_ENTRY_DATA", `disabled memory entry holds [mem ${hex(e.baseAddress)}+${hex(e.addressLength)}]; it is ignored`, e.at);

@@ -10,6 +10,7 @@ import { buildTable, encodeTable, type TableModel } from "../../src/acpi/encode.
 import { printTable } from "../../src/acpi/print.js";
 import { tableJson } from "../../src/acpi/json.js";
 import { tableDefs } from "../../src/acpi/tables/registry.js";
+import { checksum } from "../../src/util/checksum.js";
 
 const header: TableModel["header"] = { revision: 3, oemId: "NUMAKT", oemTableId: "DIAGTEST", oemRevision: 1, aslCompilerId: "NMKT", aslCompilerRevision: 1 };
 const cpu = { type: 0, values: { proximityDomainLow8: 1, apicId: 2, flags: 1, localSapicEid: 0, proximityDomainHigh24: 0, clockDomain: 0 } };
@@ -33,7 +34,7 @@ function patch(b: Uint8Array, edits: Record<number, number>, opts: { length?: bo
   if (opts.length !== false) new DataView(out.buffer).setUint32(4, out.length, true);
   if (opts.checksum !== false) {
     out[9] = 0;
-    out[9] = (0x100 - out.reduce((s, x) => (s + x) & 0xff, 0)) & 0xff;
+    out[9] = (0x100 - checksum(out)) & 0xff;
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * reader parses. ACPI 6.5 §20.2 encodings.
  */
 import { encodePkgLength } from "../../src/aml/encoding.js";
+import { checksum } from "../../src/util/checksum.js";
 
 export type GenValue =
   | { t: "int"; v: bigint }
@@ -72,8 +73,7 @@ export function encodeTable(body: number[], signature = "DSDT", revision = 2): U
   const len = 36 + body.length;
   const header = [...ascii(signature), ...le(BigInt(len), 4), revision, 0, ...ascii("NUMAKT"), ...ascii("GENERATE"), ...le(1n, 4), ...ascii("INTL"), ...le(0x20200925n, 4)];
   const bytes = new Uint8Array([...header, ...body]);
-  const sum = bytes.reduce((a, b) => (a + b) & 0xff, 0);
-  bytes[9] = (0x100 - sum) & 0xff;
+  bytes[9] = (0x100 - checksum(bytes)) & 0xff;
   return bytes;
 }
 

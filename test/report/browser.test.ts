@@ -12,7 +12,7 @@ import type { Page } from "playwright-core";
 import { analyseSources } from "../../src/analyse.js";
 import { topologyHtml } from "../../src/report/html/report.js";
 import { hostSvg } from "../../src/report/html/svg.js";
-import { simHtml } from "../../src/sim/scenario/html-report.js";
+import { simHtml } from "../../src/sim/toolstack/html-report.js";
 import { finalState, parseScenario, runScenario, scenarioHost, type FinalState } from "../../src/sim/index.js";
 import { loadScenarioFile } from "../../src/cli/commands/sim.js";
 import { bigHostTables } from "../helpers/big-host.js";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
 import { hmatNormalize } from "../../src/topology/hmat.js";
 import { PxmNodeMap } from "../../src/topology/numbering.js";
-import { buildDistances, slitRejection } from "../../src/topology/distances.js";
+import { buildDistances, DEFAULT_DISTANCE_RULE, slitRejection } from "../../src/topology/distances.js";
 import { hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
 
 const GiB = 1n << 30n;
@@ -159,11 +159,33 @@ describe("distances", () => {
 
   it("indexes the SLIT by PXM and keeps defaults for PXMs beyond it", () => {
     const slit = { at: { table: "SLIT", offset: 36, source: "" }, localities: 3n, entries: [10, 20, 30, 20, 10, 40, 30, 40, 10], tableLength: 53 };
-    expect(buildDistances([2, 0, 7], slit, [])).to.deep.equal({ matrix: [[10, 30, 20], [30, 10, 20], [20, 20, 10]], source: "SLIT" });
+    const d = buildDistances([2, 0, 7], slit, []);
+    expect({ matrix: d.matrix, source: d.source, reason: d.reason }).to.deep.equal({ matrix: [[10, 30, 20], [30, 10, 20], [20, 20, 10]], source: "SLIT", reason: undefined });
+    expect(d.sources.map((x) => [x.source, x.used])).to.deep.equal([["SLIT", true], ["default", false]]);
+    expect(d.sources[0]?.matrix).to.deep.equal([[10, 30, null], [30, 10, null], [null, null, null]]);
   });
 
+  const sliAt = { table: "SSDT", offset: 0x40, source: "t/SSDT" };
   it("falls back to _SLI rows when there is no usable SLIT", () => {
-    expect(buildDistances([0, 1], undefined, [{ pxm: 1, row: [17, 10] }])).to.deep.equal({ matrix: [[10, 20], [17, 10]], source: "_SLI", reason: "there is no SLIT" });
+    const d = buildDistances([0, 1], undefined, [{ pxm: 1, row: [17, 10], path: "\\_SB.N1", at: sliAt }]);
+    expect({ matrix: d.matrix, source: d.source, reason: d.reason }).to.deep.equal({ matrix: [[10, 20], [17, 10]], source: "_SLI", reason: "there is no SLIT" });
+    expect(d.sources).to.deep.equal([
+      { source: "_SLI", used: true, matrix: [[null, null], [17, 10]], objects: [{ path: "\\_SB.N1", at: sliAt }] },
+      { source: "default", used: false, matrix: [[10, 20], [20, 10]], rule: DEFAULT_DISTANCE_RULE },
+    ]);
+  });
+
+  it("keeps _SLI beside a usable SLIT, and a rejected SLIT beside what is used, each with its provenance", () => {
+    const slit = { at: { table: "SLIT", offset: 36, source: "t/SLIT" }, localities: 2n, entries: [10, 16, 16, 10], tableLength: 48 };
+    const sli = [{ pxm: 0, row: [10, 21], column: [10, 21], path: "\\_SB.N0", at: sliAt }];
+    const withSlit = buildDistances([0, 1], slit, sli);
+    expect(withSlit.matrix).to.deep.equal([[10, 16], [16, 10]]);
+    expect(withSlit.sources.map((x) => [x.source, x.used])).to.deep.equal([["SLIT", true], ["_SLI", false], ["default", false]]);
+    expect(withSlit.sources[1]).to.deep.include({ matrix: [[10, 21], [21, null]] });
+    const bad = { ...slit, entries: [10, 9, 9, 10] };
+    const rejected = buildDistances([0, 1], bad, sli);
+    expect([rejected.source, rejected.matrix]).to.deep.equal(["_SLI", [[10, 21], [21, 10]]]);
+    expect(rejected.sources[0]).to.deep.equal({ source: "SLIT", used: false, matrix: [[10, 9], [9, 10]], at: bad.at, reason: "SLIT entry [0][1] is 9, off-diagonal entries must be above 10" });
   });
 });
 

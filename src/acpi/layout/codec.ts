@@ -204,16 +204,24 @@ export function encodedSize(spec: StructSpec, values: Readonly<FieldValues>, ext
  */
 export function encodeStruct(spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): Uint8Array {
   const out = new Uint8Array(encodedSize(spec, values, extra));
-  encodeStructInto(new DataView(out.buffer), 0, spec, values, extra);
+  encodeStructInto(out, 0, spec, values, extra);
   return out;
+}
+
+/** One DataView per output buffer: a table's structs are written into one buffer, one after another. */
+const views = new WeakMap<Uint8Array, DataView>();
+function viewOf(out: Uint8Array): DataView {
+  let view = views.get(out);
+  if (view === undefined) { view = new DataView(out.buffer, out.byteOffset, out.byteLength); views.set(out, view); }
+  return view;
 }
 
 /**
  * encodeStruct into an existing buffer at `pos` (whole tables are written into one buffer);
  * returns the position after the struct. The buffer must hold `encodedSize` bytes from `pos`.
  */
-export function encodeStructInto(view: DataView, pos: number, spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): number {
-  const out = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+export function encodeStructInto(out: Uint8Array, pos: number, spec: StructSpec, values: Readonly<FieldValues>, extra?: Uint8Array): number {
+  const view = viewOf(out);
   for (const f of spec.fields) {
     const v = values[f.key];
     if (v === undefined) break;

@@ -123,6 +123,44 @@ export function impliedSize(spec: StructSpec, values: Readonly<FieldValues>): nu
   return spec.fields.reduce((sum, f) => sum + (f.kind === "array" ? Math.max(0, f.count?.(values) ?? 0) * f.size : f.size), 0);
 }
 
+/** The field `key` of `spec`; a key the spec does not have is a programming error, caught at load. */
+export function fieldOf(spec: StructSpec, key: string): FieldSpec {
+  const f = spec.fields.find((x) => x.key === key);
+  if (f === undefined) throw new Error(`${spec.id} has no field ${key}`);
+  return f;
+}
+
+/**
+ * Where field `key` starts inside `spec`, from the sizes of the fields before it. Offsets that
+ * messages and locations name come from here, never from a number written beside the spec.
+ */
+export function fieldOffset(spec: StructSpec, key: string): number {
+  let at = 0;
+  for (const f of spec.fields) {
+    if (f.key === key) return at;
+    if (f.kind === "array") throw new Error(`${spec.id}: ${key} follows the variable-length ${f.key}`);
+    at += f.size;
+  }
+  throw new Error(`${spec.id} has no field ${key}`);
+}
+
+/**
+ * Named bits of a flags field, for code that reads them: `SRAT_MEMORY_FLAGS.hotPluggable`. The spec
+ * is built from the same objects (`flags(..., Object.values(named))`), so the name, position and
+ * label live once; a key that is not the bit's own key (from its label) fails at load.
+ */
+export function bitNames<K extends string>(bits: Readonly<Record<K, BitSpec>>): Readonly<Record<K, BitSpec>> {
+  for (const [key, b] of Object.entries<BitSpec>(bits)) {
+    if (key !== b.key) throw new Error(`bit "${b.label}" is named ${key}, its key is ${b.key}`);
+  }
+  return bits;
+}
+
+/** Whether a one-bit flag is set in a flags value. */
+export function isSet(value: number, b: BitSpec): boolean {
+  return bitValue(value, b) !== 0;
+}
+
 /** Read one bit field out of an integer field value. */
 export function bitValue(value: number, b: BitSpec): number {
   return b.width >= 32 ? value >>> 0 : (value >>> b.shift) & ((2 ** b.width) - 1);

@@ -8,6 +8,7 @@ import { basename, join } from "node:path";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
+import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
 import { looksLikeAcpidump, parseAcpidumpText, type TextDamage, type TextTable } from "./acpidump-text.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
@@ -41,8 +42,8 @@ export function unreadable(path: string, err: unknown): InputError {
 
 /** A plausible ACPI signature: four printable ASCII characters (real ones include "FFFF", "WD__"). */
 function plausibleSignature(b: Uint8Array): boolean {
-  if (b.length < 4) return false;
-  for (let i = 0; i < 4; i++) {
+  if (b.length < SIGNATURE_SIZE) return false;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) {
     const c = b[i] ?? 0;
     if (c < 0x20 || c > 0x7e) return false;
   }
@@ -50,9 +51,9 @@ function plausibleSignature(b: Uint8Array): boolean {
 }
 
 function selfConsistentLength(b: Uint8Array): boolean {
-  if (b.length < 36) return false;
-  const declared = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(4, true);
-  return declared >= 36 && declared <= b.length;
+  const { values, complete } = readHeader(b);
+  const declared = values.tableLength;
+  return complete && declared !== undefined && declared >= HEADER_SIZE && declared <= b.length;
 }
 
 /** A byte no text file (ASCII or UTF-8) contains: a C0 control other than tab, LF, CR. */
@@ -64,13 +65,13 @@ function hasControlByte(b: Uint8Array): boolean {
 /**
  * Could these bytes be a binary table? A printable signature, and a header that is binary (a real
  * table's Length has a 0x00 byte unless it exceeds 16 MiB) or self-consistent (Length within
- * 36..file size). So a README, a log or a UTF-8 text never decodes as a table with a garbage
+ * the header size..file size). So a README, a log or a UTF-8 text never decodes as a table with a garbage
  * length, while truncated and damaged tables still do (their header still has binary bytes).
  */
 export function looksLikeTable(b: Uint8Array): boolean {
   if (!plausibleSignature(b)) return false;
-  if (b.length < 36) return hasControlByte(b.subarray(4));
-  return hasControlByte(b.subarray(4, 36)) || selfConsistentLength(b);
+  if (b.length < HEADER_SIZE) return hasControlByte(b.subarray(SIGNATURE_SIZE));
+  return hasControlByte(b.subarray(SIGNATURE_SIZE, HEADER_SIZE)) || selfConsistentLength(b);
 }
 
 function isText(b: Uint8Array): boolean {
@@ -151,7 +152,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
       throw new InputError("E_INPUT_FORMAT", "neither an ACPI table nor acpidump text (no \"SIG @ 0x...\" header with hex lines)", { file });
     }
   }
-  if (bytes.length < 4 && namedLikeTable(file)) {
+  if (bytes.length < SIGNATURE_SIZE && namedLikeTable(file)) {
     // An empty or stub table file (QEMU's test data has a 0-byte SLIT): decode reports it.
     return [{ signature: signatureFromName(file), bytes, source: { file, name: basename(file) } }];
   }
@@ -159,7 +160,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
   if (!looksLikeTable(bytes)) {
     throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no table header at offset 0) nor acpidump text", { file, offset: 0 });
   }
-  return [{ signature: String.fromCharCode(...bytes.subarray(0, 4)), bytes, source: { file, name: basename(file) } }];
+  return [{ signature: String.fromCharCode(...bytes.subarray(0, SIGNATURE_SIZE)), bytes, source: { file, name: basename(file) } }];
 }
 
 async function readLimited(path: string): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
  * processor-bearing type is described (Local APIC, x2APIC, GICC, LoongArch CORE_PIC, RISC-V
  * RINTC) plus the common interrupt-controller types; anything else is kept raw by the walker.
  */
-import { bit, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../layout/types.js";
+import { bit, bitNames, flags, reserved, u16, u32, u64, u8, type StructSpec } from "../layout/types.js";
 import { struct, subtable, type TableDef } from "./def.js";
 
 export const madtSubtableHeader = struct("APIC.header", "MADT subtable header", [
@@ -13,7 +13,15 @@ export const madtSubtableHeader = struct("APIC.header", "MADT subtable header", 
 const h = madtSubtableHeader;
 
 const intiFlags = flags("u16", "Flags", [bit(0, "Polarity", 2), bit(2, "Trigger Mode", 2)]);
-const lapicFlags = [bit(0, "Processor Enabled"), bit(1, "Runtime Online Capable")];
+/** Flag bits of the processor structures, by name: what decides whether a CPU is usable or can come online. */
+export const MADT_LAPIC_FLAGS = bitNames({ processorEnabled: bit(0, "Processor Enabled"), runtimeOnlineCapable: bit(1, "Runtime Online Capable") });
+export const MADT_GICC_FLAGS = bitNames({
+  processorEnabled: bit(0, "Processor Enabled"), performanceInterruptTriggerMode: bit(1, "Performance Interrupt Trigger Mode"),
+  virtualGicInterruptTriggerMode: bit(2, "Virtual GIC Interrupt Trigger Mode"), onlineCapable: bit(3, "Online Capable"), gicrNonCoherent: bit(4, "GICR non-coherent"),
+});
+export const MADT_CORE_PIC_FLAGS = bitNames({ enabled: bit(0, "Enabled") });
+export const MADT_RINTC_FLAGS = bitNames({ processorEnabled: bit(0, "Processor Enabled"), onlineCapable: bit(1, "Online Capable") });
+const lapicFlags = Object.values(MADT_LAPIC_FLAGS);
 
 export const madtSubtables: Record<number, StructSpec> = {
   0x00: subtable(h, "APIC.0", "Processor Local APIC", [
@@ -39,10 +47,7 @@ export const madtSubtables: Record<number, StructSpec> = {
     reserved("u16", "Reserved"),
     u32("CPU Interface Number"),
     u32("Processor UID"),
-    flags("u32", "Flags", [
-      bit(0, "Processor Enabled"), bit(1, "Performance Interrupt Trigger Mode"), bit(2, "Virtual GIC Interrupt Trigger Mode"),
-      bit(3, "Online Capable"), bit(4, "GICR non-coherent"),
-    ]),
+    flags("u32", "Flags", Object.values(MADT_GICC_FLAGS)),
     u32("Parking Protocol Version"),
     u32("Performance Interrupt"),
     u64("Parked Address"),
@@ -73,11 +78,11 @@ export const madtSubtables: Record<number, StructSpec> = {
     reserved("u16", "Reserved"), u32("Translation ID"), u64("Base Address"), reserved("u32", "Reserved"),
   ]),
   0x11: subtable(h, "APIC.17", "LoongArch CORE PIC", [
-    u8("Version"), u32("Processor ID"), u32("Core ID"), flags("u32", "Flags", [bit(0, "Enabled")]),
+    u8("Version"), u32("Processor ID"), u32("Core ID"), flags("u32", "Flags", Object.values(MADT_CORE_PIC_FLAGS)),
   ]),
   0x18: subtable(h, "APIC.24", "RISC-V Interrupt Controller", [
     u8("Version"), reserved("u8", "Reserved"),
-    flags("u32", "Flags", [bit(0, "Processor Enabled"), bit(1, "Online Capable")]),
+    flags("u32", "Flags", Object.values(MADT_RINTC_FLAGS)),
     u64("Hart ID"), u32("Processor UID"), u32("External Interrupt Controller ID"), u64("IMSIC Base"), u32("IMSIC Size"),
   ]),
 };

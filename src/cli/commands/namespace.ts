@@ -3,6 +3,7 @@ import { describeProvenance } from "../../acpi/raw.js";
 import { amlBlocks } from "../../aml/blocks.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import { diagnosticJson } from "../../acpi/json.js";
+import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "../../acpi/tables/slit.js";
 import { readNamespace } from "../../aml/index.js";
 import { printNamespace, selectDevices } from "../../aml/print.js";
 import { InputError } from "../../errors.js";
@@ -15,9 +16,9 @@ import { reportSourceDiagnostics } from "../sources.js";
 
 /** SLIT's locality count (u64 at offset 36), when a SLIT is among the sources: _SLI lengths are checked against it. */
 function slitLocalities(tables: readonly { signature: string; bytes: Uint8Array }[]): number | undefined {
-  const slit = tables.find((t) => t.signature === "SLIT" && t.bytes.length >= 44);
+  const slit = tables.find((t) => t.signature === "SLIT" && t.bytes.length >= SLIT_ENTRIES_OFFSET);
   if (slit === undefined) return undefined;
-  const n = new DataView(slit.bytes.buffer, slit.bytes.byteOffset, slit.bytes.byteLength).getBigUint64(36, true);
+  const n = new DataView(slit.bytes.buffer, slit.bytes.byteOffset, slit.bytes.byteLength).getBigUint64(SLIT_LOCALITIES_OFFSET, true);
   return n <= 0xffffn ? Number(n) : undefined;
 }
 

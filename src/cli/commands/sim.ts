@@ -10,7 +10,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
 import { finalState, type FinalState } from "../../sim/index.js";
-import { simHtml } from "../../sim/scenario/html-report.js";
+import { simHtml } from "../../sim/toolstack/html-report.js";
 import { outputArg, writeReport } from "./report.js";
 import { rcName } from "../../sim/hypervisor/index.js";
 import { PAGES_PER_MIB } from "../../sim/units.js";

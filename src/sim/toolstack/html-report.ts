@@ -8,7 +8,7 @@ import { escapeHtml } from "../../util/escape.js";
 import { htmlDocument } from "../../util/html-page.js";
 import { nodePresentPages, type HostSpec } from "../host.js";
 import type { Flow, Policy, VmStartResult } from "../xenopsd/vm_start.js";
-import type { FinalState, RunReport } from "./scenario.js";
+import type { FinalState, RunReport } from "../scenario/scenario.js";
 
 const e = escapeHtml;
 const MIB_PAGES = 256;
