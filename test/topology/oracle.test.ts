@@ -64,7 +64,10 @@ describe("topology vs the Linux oracle (corpus oracle/)", () => {
 
   it("01-two-nodes: no SLIT, default distances with the reason", async () => {
     const t = await oracleTopology("01-two-nodes");
-    expect(t.distances).to.deep.equal({ matrix: [[10, 20], [20, 10]], source: "default", reason: "there is no SLIT" });
+    const { sources, ...used } = t.distances;
+    expect(used).to.deep.equal({ matrix: [[10, 20], [20, 10]], source: "default", reason: "there is no SLIT" });
+    // The default is the only source, and it is the one in use.
+    expect(sources.map((x) => [x.source, x.used])).to.deep.equal([["default", true]]);
   });
 
   it("06-hmat-cache: HMAT values as Linux prints them (ns, MB/s) and both caches", async () => {
