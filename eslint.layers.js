@@ -72,6 +72,11 @@ function simRules(room, exceptions = {}) {
       rules: { "no-restricted-imports": ["error", { patterns: [{
         regex: roomPattern(depth - 1, simForbidden[room]),
         message: `layering: src/sim/${room} may import only simulator layers below it (hypervisor <- libxc <- xenguest <- xenopsd <- scenario <- toolstack; the hypervisor only through libxc). See eslint.layers.js.`,
+      }, {
+        // A later config's options for the same rule replace an earlier one's, so the simulator-wide
+        // rule (topRules("sim")) is repeated here for the files of this room.
+        regex: roomPattern(depth, topForbidden["sim"]),
+        message: "layering: src/sim may import the table side up to analyse, never report or cli. See eslint.layers.js.",
       }] }] },
     });
   }
