@@ -9,10 +9,10 @@ import { htmlDocument } from "../../util/html-page.js";
 import { nodePresentPages, type HostSpec } from "../host.js";
 import type { Flow, Policy, VmStartResult } from "../xenopsd/vm_start.js";
 import type { FinalState, RunReport } from "../scenario/scenario.js";
+import { PAGES_PER_MIB } from "../units.js";
 
 const e = escapeHtml;
-const MIB_PAGES = 256;
-const mib = (pages: number): string => `${Math.round(pages / MIB_PAGES).toLocaleString("en-US")} MiB`;
+const mib = (pages: number): string => `${Math.round(pages / PAGES_PER_MIB).toLocaleString("en-US")} MiB`;
 
 export interface SimReportInput {
   /** The scenario file (a name the user gave: escaped). */
