@@ -3,7 +3,6 @@
  * current source, only when stderr is a terminal; silent otherwise (logs, pipes, CI).
  */
 import type { Writable } from "node:stream";
-import cliProgress from "cli-progress";
 import { visibleControls } from "../util/escape.js";
 
 export interface Progress {
@@ -19,8 +18,10 @@ function tail(s: string, width: number): string {
   return v.length <= width ? v : `…${v.slice(v.length - width + 1)}`;
 }
 
-export function progressBar(total: number, stream: Writable & { isTTY?: boolean; columns?: number }): Progress {
+export async function progressBar(total: number, stream: Writable & { isTTY?: boolean; columns?: number }): Promise<Progress> {
   if (stream.isTTY !== true || total === 0) return SILENT;
+  // Loaded only when a bar is drawn (a terminal): pipes, CI and the other commands never load it.
+  const { default: cliProgress } = await import("cli-progress");
   const bar = new cliProgress.SingleBar({
     stream,
     format: "scan [{bar}] {value}/{total} {rate}/s ETA {eta_formatted} {file}",

@@ -8,7 +8,6 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
-import Tinypool from "tinypool";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
 import { unreadRow } from "./scan-host.js";
@@ -60,6 +59,9 @@ function workerFilename(): string {
 export async function* scanPool(sources: readonly string[], opts: PoolOptions = {}): AsyncGenerator<ScanRow> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
   const fromSource = import.meta.url.endsWith(".ts");
+  // Loaded here, not at import: only `scan` needs the pool, and every other command (and the test
+  // suite) loads without it.
+  const { default: Tinypool } = await import("tinypool");
   const pool = new Tinypool({
     filename: workerFilename(),
     minThreads: Math.min(jobs, Math.max(1, sources.length)),

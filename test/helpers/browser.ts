@@ -4,7 +4,7 @@
  * file; tests skip with one line when none is installed.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 const CANDIDATES = ["/usr/bin/chromium-headless-shell", "/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium", "/usr/lib/chromium/chromium"];
 
@@ -24,6 +24,8 @@ export interface TestBrowser { browser: Browser; page: Page; close: () => Promis
 
 /** playwright's launch() gives every browser a fresh temporary profile (user-data-dir) and removes it on close. */
 export async function launchBrowser(executablePath: string): Promise<TestBrowser> {
+  // Loaded when a browser is launched, so suites that only import these helpers load without it.
+  const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath, args: FLAGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   return { browser, page, close: () => browser.close() };

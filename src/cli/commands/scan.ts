@@ -67,7 +67,7 @@ export const scan: Command = {
     const stream = out?.stream ?? io.stdout;
     const summary = new ScanSummary();
     const line = lineOf(format);
-    const progress = progressBar(sources.length, io.stderr);
+    const progress = await progressBar(sources.length, io.stderr);
     const stop = new AbortController();
     const onSigint = (): void => { stop.abort(); };
     process.once("SIGINT", onSigint);
