@@ -13,13 +13,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/analyse.js";
-import { main } from "../../src/cli/main.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
 import type { Topology } from "../../src/topology/model.js";
-import { repoRoot } from "../helpers/cli.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
 import { compareWithLinux } from "../helpers/linux-sysfs.js";
 
 const harness = process.env["ORACLE_HARNESS"] ?? join(repoRoot, "..", "shared", "oracle-harness");
@@ -36,14 +34,8 @@ if (spawnSync("qemu-system-x86_64", ["--version"]).status !== 0) skip("qemu-syst
 if (!existsSync(join(oracleWork, "vmlinuz"))) skip(`no kernel at ${oracleWork}/vmlinuz (run ../shared/oracle-harness/setup.sh)`);
 
 async function synth(desc: string, out: string): Promise<string> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let text = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => { text += d.toString(); });
-  stderr.on("data", (d: Buffer) => { err += d.toString(); });
-  const code = await main(["synth", desc, "--out", out], { stdout, stderr, stdin: new PassThrough() });
-  if (code !== 0) throw new Error(`numakit synth ${desc} exited ${code}: ${err}`);
+  const { code, stdout: text, stderr: err } = await runCli(["synth", desc, "--out", out]);
+  if (code !== 0) throw new Error(`numakit synth ${desc} exited ${String(code)}: ${err}`);
   return text;
 }
 

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyseSources } from "../../src/analyse.js";
-import { main } from "../../src/cli/main.js";
 import { topologyHtml } from "../../src/report/html/report.js";
 import { hostSvg } from "../../src/report/html/svg.js";
 import { topologyMarkdown } from "../../src/report/markdown.js";
@@ -112,8 +111,8 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
 
   it("report -o FILE writes the HTML file and exits 0", async () => {
     const out = join(tmp, "r.html");
-    const code = await main(["report", sample4, "-o", out]);
-    expect(code).to.equal(0);
+    const r = await runCli(["report", sample4, "-o", out]);
+    expect(r.code, r.stderr).to.equal(0);
     expect(readFileSync(out, "utf8")).to.include("numakit report: ");
   });
 

@@ -1,34 +1,17 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDescription } from "../../src/synth/index.js";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
-import { PassThrough } from "node:stream";
-import { main } from "../../src/cli/main.js";
-import { repoRoot, type CliResult } from "../helpers/cli.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 import { compareWithLinux } from "../helpers/linux-sysfs.js";
 import { oracleConfigs, oracleDir, oracleTopology } from "../topology/oracle.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
-import { readdirSync } from "node:fs";
 import { requireCorpus } from "../helpers/corpus.js";
 
 const synthDir = join(repoRoot, "samples", "synth");
-
-/** The CLI in-process (main(argv, io)): spawning tsx per case costs seconds on a loaded machine. */
-async function runCli(args: string[]): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d: Buffer) => { out += d.toString(); });
-  stderr.on("data", (d: Buffer) => { err += d.toString(); });
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await main(args, { stdout, stderr, stdin });
-  return { code, stdout: out, stderr: err };
-}
 
 describe("synth: CLI", () => {
   let tmp = "";
