@@ -2,8 +2,8 @@
 import type { EntryLocation } from "../acpi/views.js";
 import type { CxlModel } from "../topology/cxl.js";
 import type { MemoryTier } from "../topology/tiers.js";
+import { hex } from "../util/hex.js";
 
-const hex = (n: bigint): string => `0x${n.toString(16).toUpperCase()}`;
 const at = (a: EntryLocation): { table: string; offset: number } => ({ table: a.table, offset: a.offset });
 
 export function memoryTierJson(t: MemoryTier): Record<string, unknown> {

@@ -6,6 +6,8 @@ import { CFMWS_RESTRICTION_BITS } from "../acpi/tables/cedt.js";
 import { NODE_KIND_NAMES } from "../topology/kinds.js";
 import { windowRange } from "../topology/cxl.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
+import { hex } from "../util/hex.js";
+import { pluralWord } from "../util/plural.js";
 
 type Bytes = (n: bigint) => string;
 
@@ -14,7 +16,6 @@ function restrictionText(keys: readonly string[]): string {
   const names = CFMWS_RESTRICTION_BITS.filter((b) => keys.includes(b.key)).map((b) => b.label.toLowerCase());
   return names.length === 0 ? "no restrictions" : names.join(", ");
 }
-const hex = (n: bigint | number): string => `0x${n.toString(16).toUpperCase()}`;
 
 /** "  kind: DRAM; memory tier 4 (boot memory: the default DRAM tier)" */
 export function nodeKindLines(n: TopologyNode, bytes: Bytes): string[] {
@@ -23,7 +24,7 @@ export function nodeKindLines(n: TopologyNode, bytes: Bytes): string[] {
   const t = n.memoryTier;
   const tier = t === undefined ? "" : `; memory tier ${t.tier} (abstract distance ${t.adistance}: ${t.reason})`;
   const w = n.cxlWindow;
-  const window = w === undefined ? [] : [`  CXL window ${w.index}: ${windowRange(w)} (${bytes(w.size)}), interleaved over host bridge${w.targets.length === 1 ? "" : "s"} ${w.targets.join(", ")}`];
+  const window = w === undefined ? [] : [`  CXL window ${w.index}: ${windowRange(w)} (${bytes(w.size)}), interleaved over host ${pluralWord(w.targets.length, "bridge")} ${w.targets.join(", ")}`];
   return [`  kind: ${kind}${tier}`, ...window];
 }
 
@@ -36,7 +37,7 @@ export function tiersText(t: Topology): string[] {
   return [
     "",
     `memory tiers (Linux ${s.kernel}${ref === "" ? "" : `; abstract distances${ref}`}${off}):`,
-    ...s.tiers.map((x) => `  memory_tier${x.tier}: node${x.nodes.length === 1 ? "" : "s"} ${x.nodes.join(", ")}`),
+    ...s.tiers.map((x) => `  memory_tier${x.tier}: ${pluralWord(x.nodes.length, "node")} ${x.nodes.join(", ")}`),
   ];
 }
 
@@ -53,7 +54,7 @@ export function cxlText(t: Topology, bytes: Bytes): string[] {
   for (const w of c.windows) {
     const ways = w.ways === undefined ? `reserved ways encoding ${w.eniw}` : `${w.ways}-way ${w.arithmetic}`;
     const gran = w.granularityBytes === undefined ? "" : `, ${w.granularityBytes}-byte granularity`;
-    lines.push(`  window ${w.index}: ${windowRange(w)} (${bytes(w.size)}), ${ways}${gran} over host bridge${w.targets.length === 1 ? "" : "s"} ${w.targets.join(", ") || "(none)"}; ${restrictionText(w.restrictionNames)}; QTG ${w.qtgId}`);
+    lines.push(`  window ${w.index}: ${windowRange(w)} (${bytes(w.size)}), ${ways}${gran} over host ${pluralWord(w.targets.length, "bridge")} ${w.targets.join(", ") || "(none)"}; ${restrictionText(w.restrictionNames)}; QTG ${w.qtgId}`);
     lines.push(`    Linux: ${w.linux.sentence}`);
   }
   for (const g of c.genericPorts) {

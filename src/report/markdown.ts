@@ -14,6 +14,7 @@ import { bridgeLines } from "./html/devices.js";
 import { nodeKinds } from "./html/svg.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 import { formatBytes } from "./text.js";
+import { pluralWord } from "../util/plural.js";
 
 const m = escapeMarkdown;
 
@@ -55,7 +56,7 @@ export function topologyMarkdown(t: Topology, v: Validation, tables: readonly De
     ...((t.hmat?.caches.length ?? 0) === 0 ? [] : ["**memory-side caches**", "", ...mdTable(["memory", "level", "size", "associativity", "write policy", "line"],
       (t.hmat?.caches ?? []).map((c) => [c.node === undefined ? `PXM ${c.memoryPxm}` : `node ${c.node}`, `${c.level} of ${c.totalLevels}`, m(formatBytes(c.size)), m(c.associativity), m(c.writePolicy), `${c.lineSize} B`])), ""]),
     "## Findings", "",
-    `${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info`, "",
+    `${error} ${pluralWord(error, "error")}, ${warning} ${pluralWord(warning, "warning")}, ${info} info`, "",
     ...(v.diagnostics.length === 0 ? [] : [...mdTable(["severity", "code", "where", "finding"], v.diagnostics.map((d) => [d.severity, `\`${d.code.replace(/[^A-Z0-9_]/gi, "")}\``, m(diagnosticWhere(d)), m(d.message)])), ""]),
     "## numactl --hardware", "",
     "```", `${numactlBlock(t)}${numactlNote(t)}`, "```", "",

@@ -9,10 +9,10 @@ import type { HmatDataKey } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { HMAT_MATRIX_KEYS, type HmatMatrixKey } from "./desc.js";
 import { MiB, smpForApicIds } from "./layout.js";
+import { hex } from "../util/hex.js";
 
 type Json = Record<string, unknown>;
 
-const hex = (n: bigint): string => `0x${n.toString(16).toUpperCase()}`;
 
 const DATA_KEYS: Record<HmatMatrixKey, HmatDataKey> = {
   access_latency_ns: "accessLatencyNs", read_latency_ns: "readLatencyNs", write_latency_ns: "writeLatencyNs",

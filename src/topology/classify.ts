@@ -8,6 +8,7 @@ import type { KernelVersion } from "./kernel.js";
 import { nodeKinds } from "./kinds.js";
 import type { OsVerdict, TopologyNode } from "./model.js";
 import { memoryTiers, type TierSummary } from "./tiers.js";
+import { pluralWord } from "../util/plural.js";
 
 export function classifyNodes(nodes: TopologyNode[], hmat: HmatModel | undefined, kernel: KernelVersion): TierSummary | undefined {
   for (const n of nodes) {
@@ -29,5 +30,5 @@ export function cxlVerdict(v: OsVerdict, cxl: CxlModel): void {
   if (made.length === 0 || !v.usesSrat) return;
   v.cxlWindowNodes = made.length;
   const ids = made.map((w) => w.linux.node ?? -1).join(", ");
-  v.sentence = `${v.sentence.slice(0, -1)}; plus ${made.length} possible node${made.length === 1 ? "" : "s"} (${ids}) for CXL windows the SRAT does not describe (Linux ${cxl.kernel}).`;
+  v.sentence = `${v.sentence.slice(0, -1)}; plus ${made.length} possible ${pluralWord(made.length, "node")} (${ids}) for CXL windows the SRAT does not describe (Linux ${cxl.kernel}).`;
 }

@@ -29,6 +29,7 @@ import { CFMWS_RESTRICTION_BITS, cfmwsInterleaveWays, cxlGranularityBytes } from
 import type { EntryLocation } from "../acpi/views.js";
 import { atLeast, type KernelVersion } from "./kernel.js";
 import type { CxlHostBridgeDevice } from "./devices.js";
+import { hex as hexOf } from "../util/hex.js";
 
 /** An enabled SRAT memory range as the CFMWS rule looks at it. */
 export interface SratBlock { start: bigint; end: bigint; pxm: number }
@@ -109,7 +110,8 @@ function overlaps(a: { start: bigint; end: bigint }, b: { start: bigint; end: bi
   return a.start < b.end && b.start < a.end;
 }
 
-const hex = (n: bigint): string => `0x${n.toString(16)}`;
+/** Addresses as Linux prints them in dmesg: lower-case hex. */
+const hexLower = (n: bigint): string => hexOf(n, 0, { lower: true });
 
 export interface LinuxState {
   kernel: KernelVersion;
@@ -221,5 +223,5 @@ export function buildCxl(input: CxlInput): CxlModel | undefined {
 
 /** The text for a window's range, as Linux prints it ("[mem 0x...-0x...]"). */
 export function windowRange(w: Pick<CxlWindow, "base" | "size">): string {
-  return `[mem ${hex(w.base)}-${hex(w.base + w.size - 1n)}]`;
+  return `[mem ${hexLower(w.base)}-${hexLower(w.base + w.size - 1n)}]`;
 }

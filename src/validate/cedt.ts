@@ -17,6 +17,7 @@ import type { Topology } from "../topology/model.js";
 import { entryPxm, isEnabled } from "../topology/srat-walk.js";
 import { Findings } from "./findings.js";
 import { hex } from "../util/hex.js";
+import { pluralWord } from "../util/plural.js";
 
 const MiB256 = 256n << 20n;
 
@@ -43,7 +44,7 @@ function checkWindow(w: CedtWindow, i: number, f: Findings, hostBridgeUids: Read
   }
   if (w.granularity > 6) f.add("CEDT_CFMWS_GRANULARITY", `${name}: Granularity encoding ${w.granularity} is reserved (0-6: 256 B to 16 KiB)`, w.at);
   const missing = [...new Set(w.interleaveTargets.filter((t) => !hostBridgeUids.has(t)))];
-  if (missing.length > 0) f.add("CEDT_TARGET_NO_CHBS", `${name}: interleave target${missing.length === 1 ? "" : "s"} ${missing.join(", ")} name${missing.length === 1 ? "s" : ""} no CHBS host bridge`, w.at);
+  if (missing.length > 0) f.add("CEDT_TARGET_NO_CHBS", `${name}: interleave ${pluralWord(missing.length, "target")} ${missing.join(", ")} name${missing.length === 1 ? "s" : ""} no CHBS host bridge`, w.at);
 }
 
 /** SRAT ranges and windows: overlaps the NUMA rule resolves by kernel version, or cannot. */
@@ -109,7 +110,7 @@ export function checkCedt(cedtT: DecodedTable, topology: Topology, srat: readonl
   const qtgs = [...new Set(cxl.windows.map((w) => w.qtgId))];
   if (cxl.windows.length > 0) {
     const where = cxl.rootDevices === undefined || cxl.rootDevices.length === 0 ? "the ACPI0017 _DSM" : `${cxl.rootDevices.join(", ")} _DSM`;
-    f.add("CEDT_QTG_UNCHECKED", `windows use QTG id${qtgs.length === 1 ? "" : "s"} ${qtgs.join(", ")}; the ids the platform offers come from ${where} (function 1), run-time AML numakit does not evaluate`, tableAt);
+    f.add("CEDT_QTG_UNCHECKED", `windows use QTG ${pluralWord(qtgs.length, "id")} ${qtgs.join(", ")}; the ids the platform offers come from ${where} (function 1), run-time AML numakit does not evaluate`, tableAt);
   }
   for (const w of cxl.windows) {
     const pxm = w.linux.pxm;

@@ -17,6 +17,8 @@ import { deviceGroups } from "./devices.js";
 import { distanceHeatMap, heatMapHtml, hmatHeatMaps, HEATMAP_CSS, type HeatMap } from "./heatmap.js";
 import { cpuTitle, hostSvg, nodeKinds, SVG_CSS } from "./svg.js";
 import { REPORT_CSS, REPORT_SCRIPT } from "./style.js";
+import { hex } from "../../util/hex.js";
+import { pluralWord } from "../../util/plural.js";
 
 export interface ReportInput {
   tables: readonly DecodedTable[];
@@ -30,7 +32,6 @@ export interface ReportMeta {
 }
 
 const e = escapeHtml;
-const hex = (n: bigint | number): string => `0x${n.toString(16).toUpperCase()}`;
 
 function section(id: string, title: string, body: string): string {
   return `<section id="${id}">\n<h2>${e(title)}</h2>\n${body}\n</section>`;
@@ -67,7 +68,7 @@ function nodeDetails(n: TopologyNode): string {
   });
   const cpus = n.cpus.map((c) => e(cpuTitle(c)));
   const devices = deviceGroups(n.devices).map((g) => {
-    const below = g.below.length === 0 ? "" : `<details><summary>${g.below.length} device${g.below.length === 1 ? "" : "s"} below</summary><ul>${g.below.map((p) => `<li>${e(p)}</li>`).join("")}</ul></details>`;
+    const below = g.below.length === 0 ? "" : `<details><summary>${g.below.length} ${pluralWord(g.below.length, "device")} below</summary><ul>${g.below.map((p) => `<li>${e(p)}</li>`).join("")}</ul></details>`;
     return `<li>${e(g.path)}${g.hid === undefined ? "" : ` <code>${e(g.hid)}</code>`}${g.own ? "" : " <small>(its _PXM)</small>"}${below}</li>`;
   });
   const inits = n.initiators.map((i) => `<li>${e(i.kind)} ${e(handleText(i.handle))}${i.architecturalTransactions ? " <em>architectural transactions</em>" : ""}</li>`);
@@ -118,7 +119,7 @@ export function diagnosticWhere(d: Diagnostic): string {
 
 function findingsSection(t: Topology, v: Validation): string {
   const { error, warning, info } = v.counts;
-  const counts = `<p class="counts"><span class="sev error">${error} error${error === 1 ? "" : "s"}</span> <span class="sev warning">${warning} warning${warning === 1 ? "" : "s"}</span> <span class="sev info">${info} info</span>` +
+  const counts = `<p class="counts"><span class="sev error">${error} ${pluralWord(error, "error")}</span> <span class="sev warning">${warning} ${pluralWord(warning, "warning")}</span> <span class="sev info">${info} info</span>` +
     ' <label class="js-only" hidden><input type="checkbox" id="hide-info"> hide info</label></p>';
   const rows = v.diagnostics.map((d) => [`<span class="sev ${d.severity}">${d.severity}</span>`, `<code>${e(d.code)}</code>`, e(diagnosticWhere(d)), e(d.message)]);
   const list = rows.length === 0 ? "<p>No findings.</p>" : table(["severity", "code", "where", "finding"], rows, "findings", (i) => `sev-${v.diagnostics[i]?.severity ?? "info"}`);

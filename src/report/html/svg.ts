@@ -9,6 +9,8 @@ import { escapeHtml } from "../../util/escape.js";
 import type { Cpu, Topology, TopologyNode } from "../../topology/model.js";
 import { formatBytes, handleText } from "../text.js";
 import { bridgeLines } from "./devices.js";
+import { hex } from "../../util/hex.js";
+import { pluralWord } from "../../util/plural.js";
 
 const BOX_W = 264;
 const GAP = 16;
@@ -58,7 +60,7 @@ function badges(k: NodeKinds): string[] {
 
 export function cpuTitle(c: Cpu): string {
   const linux = c.linuxCpu === undefined ? "no Linux number" : `CPU ${c.linuxCpu}`;
-  const id = c.kind === "gicc" || c.kind === "rintc" ? `UID ${c.id}` : `${c.kind === "x2apic" ? "x2APIC" : c.kind === "loongarch" ? "core" : "APIC"} 0x${c.id.toString(16).toUpperCase()}`;
+  const id = c.kind === "gicc" || c.kind === "rintc" ? `UID ${c.id}` : `${c.kind === "x2apic" ? "x2APIC" : c.kind === "loongarch" ? "core" : "APIC"} ${hex(c.id)}`;
   return `${linux} (${id}${c.madt === "enabled" ? "" : `, MADT: ${c.madt}`})`;
 }
 
@@ -90,7 +92,7 @@ function memoryBar(n: TopologyNode, box: Box, maxBytes: bigint): string {
     const w = scale(r.length);
     if (w === 0) continue;
     const cls = r.specificPurpose ? "mem sp" : r.nonVolatile ? "mem nv" : r.hotPluggable ? "mem hot" : "mem";
-    const title = `0x${r.base.toString(16).toUpperCase()} ${formatBytes(r.length)}${r.hotPluggable ? ", hot-pluggable" : ""}${r.nonVolatile ? ", non-volatile" : ""}${r.specificPurpose ? ", specific-purpose" : ""}`;
+    const title = `${hex(r.base)} ${formatBytes(r.length)}${r.hotPluggable ? ", hot-pluggable" : ""}${r.nonVolatile ? ", non-volatile" : ""}${r.specificPurpose ? ", specific-purpose" : ""}`;
     parts.push(`<rect class="${cls}" x="${x}" y="${y}" width="${w}" height="10"><title>${escapeHtml(title)}</title></rect>`);
     x += w;
   }
@@ -100,7 +102,7 @@ function memoryBar(n: TopologyNode, box: Box, maxBytes: bigint): string {
 function nodeGroup(n: TopologyNode, box: Box, maxBytes: bigint): string {
   const k = nodeKinds(n);
   const hot = n.memoryBytesWithHotplug - n.memoryBytes;
-  const summary = `${n.cpus.length} CPU${n.cpus.length === 1 ? "" : "s"} · ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-plug` : ""}`;
+  const summary = `${n.cpus.length} ${pluralWord(n.cpus.length, "CPU")} · ${formatBytes(n.memoryBytes)}${hot > 0n ? ` + ${formatBytes(hot)} hot-plug` : ""}`;
   const out = [
     `<g class="${["node", ...kindClasses(k)].join(" ")}" data-node="${n.id}" id="node-${n.id}">`,
     `<rect class="box" x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" rx="6"/>`,
@@ -159,7 +161,7 @@ export function hostSvg(t: Topology, opts: SvgOptions = {}): string {
   const width = Math.max(cols * (BOX_W + GAP) - GAP, 4 * 170) + 2;
   const caption = fallback
     ? (t.tables.includes("SRAT") ? "Linux rejects the SRAT: one node 0 with every CPU" : "no SRAT: Linux and Xen run one node 0 with every CPU")
-    : `${nodes.length} node${nodes.length === 1 ? "" : "s"}, ${nodes.reduce((s, n) => s + n.cpus.length, 0)} CPUs (numbering: ${t.numbering})`;
+    : `${nodes.length} ${pluralWord(nodes.length, "node")}, ${nodes.reduce((s, n) => s + n.cpus.length, 0)} CPUs (numbering: ${t.numbering})`;
   const top = 22;
   const height = top + rows * (h + GAP) + 20;
   const groups = nodes.map((n, i) => nodeGroup(n, { x: 1 + (i % cols) * (BOX_W + GAP), y: top + Math.floor(i / cols) * (h + GAP), w: BOX_W, h }, maxBytes));
