@@ -9,8 +9,9 @@
  */
 import { UsageError, type Location } from "../errors.js";
 
-export type Machine = "q35" | "pc";
-export const MACHINES: readonly Machine[] = ["q35", "pc"];
+/** QEMU machines: x86 q35 and pc (APIC/x2APIC CPUs), arm64 virt (GICC CPUs). */
+export type Machine = "q35" | "pc" | "virt";
+export const MACHINES: readonly Machine[] = ["q35", "pc", "virt"];
 
 export interface DescRange {
   base: bigint;
@@ -26,7 +27,10 @@ export type DescHandle =
 
 export interface DescNode {
   pxm: number;
-  /** A CPU count (APIC ids chosen the way QEMU numbers them) or explicit APIC/x2APIC ids. */
+  /**
+   * A CPU count (ids chosen the way QEMU numbers them) or explicit ids: APIC/x2APIC ids on x86,
+   * ACPI Processor UIDs of GICC structures on arm64 (virt).
+   */
   cpus: number | number[];
   /** Write x2APIC structures (SRAT type 2, MADT type 9) even for ids below 255. */
   x2apic: boolean;
@@ -276,13 +280,13 @@ function checkConsistency(r: Reader, d: Description): void {
     if (typeof n.cpus === "number") { count += n.cpus; return; }
     count += n.cpus.length;
     for (const id of n.cpus) {
-      if (ids.has(id)) r.fail(`nodes[${i}].cpus`, `APIC id ${id} is listed twice`);
+      if (ids.has(id)) r.fail(`nodes[${i}].cpus`, `${d.machine === "virt" ? "GICC ACPI Processor UID" : "APIC id"} ${id} is listed twice`);
       ids.add(id);
     }
   });
   if (count > MAX_CPUS) r.fail("nodes", `describe ${count} CPUs, at most ${MAX_CPUS} are allowed`);
   const counted = d.nodes.some((n) => typeof n.cpus === "number" && n.cpus > 0);
-  if (counted && ids.size > 0) r.fail("nodes", "give every node's cpus as a count or every node's as APIC ids, not a mix");
+  if (counted && ids.size > 0) r.fail("nodes", `give every node's cpus as a count or every node's as ${d.machine === "virt" ? "GICC ACPI Processor UIDs" : "APIC ids"}, not a mix`);
   const known = (p: number, what: string): void => { if (!pxms.has(p)) r.fail(what, `proximity domain ${p} is not a node`); };
   d.nodes.forEach((n, i) => { if (n.initiator !== undefined) known(n.initiator, `nodes[${i}].initiator`); });
   if (d.distances !== undefined && "matrix" in d.distances) {

@@ -13,6 +13,10 @@
  *   needs no cut: Linux only needs every E820 RAM range covered (numa_meminfo_cover_memory()).
  * - APIC ids from `-smp sockets,cores,threads` as x86_apicid_from_topo_ids() (include/hw/i386/topology.h)
  *   packs them: thread, core and package fields, each ceil(log2(count)) bits wide.
+ * - arm64 virt (hw/arm/virt.c, base_memmap[VIRT_MEM], qemu/qemu f6b174ff9652): RAM is one block from
+ *   1 GiB, with no hole. CPUs are GICC structures whose ACPI Processor UID is the CPU index
+ *   0..N-1 (hw/arm/virt-acpi-build.c build_madt(): `GIC ID` and `ACPI Processor UID` are both
+ *   `i`), whatever -smp sockets/cores/threads say (those only shape QEMU's PPTT).
  */
 import { UsageError, type Location } from "../errors.js";
 import type { DescHandle, DescNode, Description, Machine } from "./desc.js";
@@ -20,8 +24,11 @@ import type { DescHandle, DescNode, Description, Machine } from "./desc.js";
 export const MiB = 1n << 20n;
 export const GiB = 1n << 30n;
 const FOUR_GIB = 4n * GiB;
+/** Where QEMU's arm64 virt machine puts guest RAM (hw/arm/virt.c base_memmap[VIRT_MEM]). */
+export const VIRT_RAM_BASE = GiB;
 
-export interface HostCpu { apicId: number; x2apic: boolean }
+/** A CPU: an APIC or x2APIC id (x86), or the ACPI Processor UID of a GICC structure (arm64). */
+export interface HostCpu { id: number; kind: "apic" | "x2apic" | "gicc" }
 export interface HostRange { base: bigint; length: bigint; hotplug: boolean; nonvolatile: boolean; specificPurpose: boolean }
 export interface HostNode {
   pxm: number;
@@ -46,6 +53,7 @@ export interface Host {
 
 /** Where QEMU puts `size` bytes of guest RAM on this machine. */
 export function qemuRamLayout(machine: Machine, size: bigint): { base: bigint; length: bigint }[] {
+  if (machine === "virt") return size === 0n ? [] : [{ base: VIRT_RAM_BASE, length: size }];
   let lowmem: bigint;
   if (machine === "q35") lowmem = size >= 0xb0000000n ? 0x80000000n : 0xb0000000n;
   else lowmem = size >= 0xe0000000n ? 0xc0000000n : 0xe0000000n;
@@ -88,14 +96,42 @@ function range(base: bigint, length: bigint, hotplug = false): HostRange {
   return { base, length, hotplug, nonvolatile: false, specificPurpose: false };
 }
 
-function assignCpus(d: Description, problems: string[], loc: Location): { cpus: HostCpu[][]; smp?: Smp } {
+function x86Cpu(n: DescNode, apicId: number): HostCpu {
+  return { id: apicId, kind: n.x2apic || apicId >= 255 ? "x2apic" : "apic" };
+}
+
+/**
+ * The -smp for arm64 virt GICC UIDs: QEMU numbers them 0..N-1 in CPU index order, so explicit
+ * UIDs must be exactly that set (Linux then numbers CPUs in MADT order, UID order here).
+ */
+function virtSmp(d: Description, uids: readonly number[], problems: string[]): Smp | undefined {
+  const n = uids.length;
+  if (n === 0) return undefined;
+  if ([...uids].sort((a, b) => a - b).some((u, i) => u !== i)) {
+    problems.push(`QEMU's virt gives its CPUs the GICC ACPI Processor UIDs 0..${n - 1}; these are ${uids.length > 12 ? `${uids.slice(0, 12).join(",")},…` : uids.join(",")}`);
+    return undefined;
+  }
+  return d.smp !== undefined && d.smp.sockets * d.smp.cores * d.smp.threads === n ? d.smp : { sockets: 1, cores: n, threads: 1 };
+}
+
+function assignCpus(d: Description, machine: Machine, problems: string[], loc: Location): { cpus: HostCpu[][]; smp?: Smp } {
+  const gicc = machine === "virt";
+  if (gicc) {
+    const i = d.nodes.findIndex((n) => n.x2apic);
+    if (i >= 0) throw new UsageError(`nodes[${i}].x2apic: applies to x86 machines (q35, pc): virt CPUs are GICC structures`, loc, "E_DESC");
+  }
   const counted = d.nodes.every((n) => typeof n.cpus === "number");
   if (!counted) {
     const lists = d.nodes.map((n) => (Array.isArray(n.cpus) ? n.cpus : []));
     const all = lists.flat();
+    if (gicc) {
+      const smp = virtSmp(d, all, problems);
+      const cpus = lists.map((l) => l.map((uid): HostCpu => ({ id: uid, kind: "gicc" })));
+      return smp === undefined ? { cpus } : { cpus, smp };
+    }
     const smp = smpForApicIds(all);
     if (smp === undefined && all.length > 0) problems.push(`no -smp sockets/cores/threads gives QEMU the APIC ids ${all.length > 12 ? `${all.slice(0, 12).join(",")},…` : all.join(",")}`);
-    const cpus = d.nodes.map((n, i) => (lists[i] ?? []).map((apicId) => ({ apicId, x2apic: n.x2apic || apicId >= 255 })));
+    const cpus = d.nodes.map((n, i) => (lists[i] ?? []).map((apicId) => x86Cpu(n, apicId)));
     return smp === undefined ? { cpus } : { cpus, smp };
   }
   const counts = d.nodes.map((n) => n.cpus as number);
@@ -110,9 +146,9 @@ function assignCpus(d: Description, problems: string[], loc: Location): { cpus: 
   } else if (smp.sockets * smp.cores * smp.threads !== total) {
     throw new UsageError(`smp: ${smp.sockets} sockets × ${smp.cores} cores × ${smp.threads} threads is ${smp.sockets * smp.cores * smp.threads} CPUs, the nodes have ${total}`, loc, "E_DESC");
   }
-  const ids = qemuApicIds(smp);
+  const ids = gicc ? Array.from({ length: total }, (_, i) => i) : qemuApicIds(smp);
   let next = 0;
-  const cpus = d.nodes.map((n, i) => ids.slice(next, (next += counts[i] ?? 0)).map((apicId) => ({ apicId, x2apic: n.x2apic || apicId >= 255 })));
+  const cpus = d.nodes.map((n, i) => ids.slice(next, (next += counts[i] ?? 0)).map((id): HostCpu => (gicc ? { id, kind: "gicc" } : x86Cpu(n, id))));
   return { cpus, smp };
 }
 
@@ -132,7 +168,7 @@ function merged(ranges: readonly { base: bigint; length: bigint }[]): { base: bi
 export function layoutHost(d: Description, machineOverride?: Machine, loc: Location = {}): Host {
   const machine = machineOverride ?? d.machine ?? "q35";
   const problems: string[] = [];
-  const { cpus, smp } = assignCpus(d, problems, loc);
+  const { cpus, smp } = assignCpus(d, machine, problems, loc);
   const memory: HostRange[][] = d.nodes.map((n) => (n.ranges ?? []).filter((r) => r.length > 0n).map((r) => ({ ...r })));
   const sized = d.nodes.map((n) => BigInt(n.memMib ?? 0) * MiB);
   const explicit = d.nodes.some((n) => n.ranges !== undefined && n.ranges.length > 0);

@@ -7,6 +7,13 @@
  *   windows can still be described in our SRAT; Linux then marks those nodes possible.
  * - `-smp N,sockets=S,cores=C,threads=T`, so QEMU's MADT has the SRAT's APIC ids.
  * - Our MADT is not passed: QEMU's own has the same CPUs, and two would confuse the guest.
+ * - x86 (q35, pc): one `-acpitable file=` per table. arm64 virt: QEMU has no `-acpitable` for
+ *   it ("Option not supported for this target"; virt_acpi_build() in hw/arm/virt-acpi-build.c
+ *   never adds user tables), so the tables travel in the initrd instead and Linux installs them
+ *   itself (CONFIG_ACPI_TABLE_UPGRADE, drivers/acpi/tables.c acpi_table_upgrade()): the command
+ *   has `-machine virt,gic-version=3` (GICv2 stops at 8 CPUs), a 64-bit `-cpu` (virt's default
+ *   under TCG is the 32-bit cortex-a15) and UEFI firmware (QEMU's virt hands its ACPI tables only to
+ *   firmware; without it Linux boots from the device tree).
  */
 import { formatSize } from "./size.js";
 import type { Host } from "./layout.js";
@@ -15,7 +22,12 @@ export interface QemuCommand {
   args: string[];
   /** Shell-quoted, one line. */
   line: string;
+  /** How the tables reach the guest: `-acpitable` options, or an initrd that starts with them (virt). */
+  tablesVia: "acpitable" | "initrd";
 }
+
+/** UEFI firmware for `-bios`, as QEMU installs it in its data directory (pc-bios/edk2-aarch64-code.fd). */
+export const VIRT_FIRMWARE = "edk2-aarch64-code.fd";
 
 function quote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
@@ -25,12 +37,10 @@ function quote(a: string): string {
 export function qemuCommand(host: Host, tableFiles: readonly string[]): QemuCommand | undefined {
   if (host.smp === undefined || host.ramBytes === undefined) return undefined;
   const { sockets, cores, threads } = host.smp;
-  const args = [
-    "qemu-system-x86_64",
-    "-machine", host.machine,
-    "-smp", `${sockets * cores * threads},sockets=${sockets},cores=${cores},threads=${threads}`,
-    "-m", formatSize(host.ramBytes),
-    ...tableFiles.flatMap((f) => ["-acpitable", `file=${f}`]),
-  ];
-  return { args, line: args.map(quote).join(" ") };
+  const smp = ["-smp", `${sockets * cores * threads},sockets=${sockets},cores=${cores},threads=${threads}`];
+  const m = ["-m", formatSize(host.ramBytes)];
+  const args = host.machine === "virt"
+    ? ["qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", "cortex-a57", ...smp, ...m, "-bios", VIRT_FIRMWARE]
+    : ["qemu-system-x86_64", "-machine", host.machine, ...smp, ...m, ...tableFiles.flatMap((f) => ["-acpitable", `file=${f}`])];
+  return { args, line: args.map(quote).join(" "), tablesVia: host.machine === "virt" ? "initrd" : "acpitable" };
 }

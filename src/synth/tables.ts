@@ -2,6 +2,9 @@
  * A laid-out host → SRAT, SLIT, HMAT and MADT bytes, through the table specs (buildTable): no
  * offsets here. SRAT is revision 3 (CPU PXMs are 32-bit), HMAT revision 2 (ACPI 6.3+: latencies in
  * picoseconds, bandwidths in MB/s), MADT revision 5 with CPUs in APIC-id order, as QEMU lists them.
+ * arm64 (virt): SRAT GICC Affinity structures (type 3) name CPUs by ACPI Processor UID, and the
+ * MADT is the one QEMU's virt builds with gic-version=3: GICD, one GICC per CPU in UID order, GICR
+ * and the ITS (hw/arm/virt-acpi-build.c build_madt(), qemu/qemu f6b174ff9652).
  */
 import { buildTable, type SubtableModel } from "../acpi/encode.js";
 import { hmat as hmatDef } from "../acpi/tables/hmat.js";
@@ -28,9 +31,9 @@ function sratTable(host: Host): Uint8Array {
   const subs: SubtableModel[] = [];
   for (const n of host.nodes) {
     for (const c of n.cpus) {
-      subs.push(c.x2apic
-        ? { type: 2, values: { reserved1: 0, proximityDomain: n.pxm, x2apicId: c.apicId, flags: ENABLED, clockDomain: 0, reserved2: 0 } }
-        : { type: 0, values: { proximityDomainLow8: n.pxm & 0xff, apicId: c.apicId, flags: ENABLED, localSapicEid: 0, proximityDomainHigh24: n.pxm >>> 8, clockDomain: 0 } });
+      if (c.kind === "gicc") subs.push({ type: 3, values: { proximityDomain: n.pxm, acpiProcessorUid: c.id, flags: ENABLED, clockDomain: 0 } });
+      else if (c.kind === "x2apic") subs.push({ type: 2, values: { reserved1: 0, proximityDomain: n.pxm, x2apicId: c.id, flags: ENABLED, clockDomain: 0, reserved2: 0 } });
+      else subs.push({ type: 0, values: { proximityDomainLow8: n.pxm & 0xff, apicId: c.id, flags: ENABLED, localSapicEid: 0, proximityDomainHigh24: n.pxm >>> 8, clockDomain: 0 } });
     }
   }
   for (const n of host.nodes) {
@@ -134,12 +137,45 @@ function hmatTable(host: Host, h: DescHmat, loc: Location): Uint8Array {
   return buildTable(hmatDef, { header: header(2, "NKSYNTH"), fixed: { reserved: 0 }, subtables: subs });
 }
 
+/** QEMU virt's GICv3 frames (hw/arm/virt.c base_memmap: VIRT_GIC_DIST, VIRT_GIC_ITS, VIRT_GIC_REDIST). */
+const VIRT_GICD = 0x08000000;
+const VIRT_GIC_ITS = 0x08080000;
+const VIRT_GICR = { base: 0x080a0000, length: 0x00f60000 };
+/** The PMU's PPI on virt: VIRTUAL_PMU_IRQ (7) + 16 (include/hw/arm/virt.h). */
+const VIRT_PMU_GSIV = 23;
+
+/**
+ * QEMU's MPIDR for CPU index `i` on virt with GICv3: Aff0 = i % 16, Aff1 = i / 16
+ * (virt_cpu_mp_affinity(): clusters of GICV3_TARGETLIST_BITS CPUs).
+ */
+function virtMpidr(i: number): bigint {
+  return (BigInt(Math.floor(i / 16)) << 8n) | BigInt(i % 16);
+}
+
+/** The MADT QEMU's virt builds (gic-version=3): GICD, GICC per CPU in UID order, GICR, ITS. */
+function virtMadtTable(host: Host): Uint8Array {
+  const uids = host.nodes.flatMap((n) => n.cpus).map((c) => c.id).sort((a, b) => a - b);
+  const subs: SubtableModel[] = [{ type: 0x0c, values: { reserved: 0, localGicHardwareId: 0, baseAddress: BigInt(VIRT_GICD), interruptBase: 0, version: 3, reserved2: 0 } }];
+  for (const uid of uids) {
+    subs.push({ type: 0x0b, values: {
+      reserved: 0, cpuInterfaceNumber: uid, processorUid: uid, flags: ENABLED, parkingProtocolVersion: 0, performanceInterrupt: VIRT_PMU_GSIV,
+      parkedAddress: 0n, baseAddress: 0n, virtualGicBaseAddress: 0n, hypervisorGicBaseAddress: 0n, virtualGicInterrupt: 0,
+      redistributorBaseAddress: 0n, armMpidr: virtMpidr(uid), efficiencyClass: 0, reserved2: 0, speOverflowInterrupt: 0, trbeInterrupt: 0,
+    } });
+  }
+  subs.push({ type: 0x0e, values: { reserved: 0, baseAddress: BigInt(VIRT_GICR.base), regionLength: VIRT_GICR.length } });
+  subs.push({ type: 0x0f, values: { reserved: 0, translationId: 0, baseAddress: BigInt(VIRT_GIC_ITS), reserved2: 0 } });
+  // Revision 6 (ACPI 6.5): the GICC structure the spec describes is 82 bytes (with the TRBE interrupt).
+  return buildTable(madtDef, { header: header(6, "NKSYNTH"), fixed: { localApicAddress: 0, flags: 0 }, subtables: subs });
+}
+
 /** The MADT QEMU builds for these CPUs: APIC-id order, Local APIC below 255, x2APIC from 255. */
 function madtTable(host: Host): Uint8Array {
-  const cpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a.apicId - b.apicId);
-  const subs: SubtableModel[] = cpus.map((c, uid) => (c.apicId < 255 && !c.x2apic
-    ? { type: 0, values: { processorId: uid, localApicId: c.apicId, flags: ENABLED } }
-    : { type: 9, values: { reserved: 0, x2apicId: c.apicId, flags: ENABLED, processorUid: uid } }));
+  if (host.machine === "virt") return virtMadtTable(host);
+  const cpus = host.nodes.flatMap((n) => n.cpus).sort((a, b) => a.id - b.id);
+  const subs: SubtableModel[] = cpus.map((c, uid) => (c.kind === "apic"
+    ? { type: 0, values: { processorId: uid, localApicId: c.id, flags: ENABLED } }
+    : { type: 9, values: { reserved: 0, x2apicId: c.id, flags: ENABLED, processorUid: uid } }));
   subs.push({ type: 1, values: { iOApicId: 0, reserved: 0, address: 0xfec00000, interrupt: 0 } });
   return buildTable(madtDef, { header: header(5, "NKSYNTH"), fixed: { localApicAddress: 0xfee00000, flags: 1 }, subtables: subs });
 }

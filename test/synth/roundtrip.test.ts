@@ -80,7 +80,7 @@ function expected(d: Description, host: Host): Canonical {
   const c: Canonical = { nodes: {}, distances: {}, hmat: {}, caches: [] };
   for (const n of host.nodes) {
     c.nodes[n.pxm] = {
-      cpus: n.cpus.map((x) => `${x.apicId < 255 && !x.x2apic ? "apic" : "x2apic"} ${x.apicId}`).sort(),
+      cpus: n.cpus.map((x) => `${x.kind} ${x.id}`).sort(),
       memory: n.memory.map((r) => `${r.base.toString(16)}+${r.length.toString(16)}${r.hotplug ? " hp" : ""}`).sort(),
       gis: n.genericInitiators.map((g) => JSON.stringify(g)).sort(),
     };

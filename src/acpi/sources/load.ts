@@ -177,15 +177,36 @@ export function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
 }
 
-/** Files a directory source passes over without a word: hidden files, ASL/disassembly, notes, JSON. */
+/** Files a directory source passes over without a word: hidden files, ASL/disassembly, notes, JSON, cpio archives (synth's initrd tables). */
 export function ignoredInDirectory(name: string): boolean {
-  return name.startsWith(".") || /\.(dsl|asl|md|json)$/i.test(name);
+  return name.startsWith(".") || /\.(dsl|asl|md|json|cpio)$/i.test(name);
+}
+
+/**
+ * An acpidump text beside the binaries it was written from (`numakit synth --out DIR` writes
+ * DIR/tables.acpidump.txt next to DIR/SRAT ...): read only when the directory holds no other table,
+ * so the tables are not read twice.
+ */
+export function isCompanionDump(name: string): boolean {
+  return /\.acpidump\.txt$/i.test(name);
 }
 
 async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTable[]> {
   let entries;
   try { entries = await readdir(dir, { withFileTypes: true }); } catch (err) { throw unreadable(dir, err); }
   const out: RawTable[] = [];
+  const companions: string[] = [];
+  const load = async (path: string): Promise<void> => {
+    try {
+      out.push(...tablesFromBytes(await readLimited(path), path, (d) => sink.items.push(d)));
+    } catch (err) {
+      if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
+        sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
+        return;
+      }
+      throw err;
+    }
+  };
   for (const e of [...entries].sort((a, b) => naturalCompare(a.name, b.name))) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
@@ -195,16 +216,10 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
     }
     if (!e.isFile()) continue;
     if (ignoredInDirectory(e.name)) continue;
-    try {
-      out.push(...tablesFromBytes(await readLimited(path), path, (d) => sink.items.push(d)));
-    } catch (err) {
-      if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
-        sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
-        continue;
-      }
-      throw err;
-    }
+    if (isCompanionDump(e.name)) { companions.push(path); continue; }
+    await load(path);
   }
+  if (out.length === 0) for (const path of companions) await load(path);
   return out;
 }
 

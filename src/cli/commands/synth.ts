@@ -1,5 +1,5 @@
 /**
- * `numakit synth DESC [--out DIR] [--qemu q35|pc]` and `numakit synth --from SOURCE [--scale-memory F]`:
+ * `numakit synth DESC [--out DIR] [--qemu q35|pc|virt]` and `numakit synth --from SOURCE [--scale-memory F]`:
  * ACPI tables from a topology description (or from an existing host's tables), checked with
  * numakit's own validate, and the QEMU command line that boots Linux on them. Exit 0 ok, 1 when
  * the tables have validation errors, 2 for a bad description or unusable input.
@@ -13,6 +13,7 @@ import { descriptionFromTopology, MACHINES, parseDescription, qemuCommand, synth
 import type { Command } from "../command.js";
 import { toJson, write } from "../output.js";
 import { makeDirectory } from "./dump.js";
+import { cpioArchive } from "../../util/cpio.js";
 import type { CliIo } from "../io.js";
 
 async function readDescription(file: string, io: CliIo): Promise<{ json: unknown; text: string }> {
@@ -71,10 +72,11 @@ export const synth: Command = {
   builder: (y) => y
     .positional("desc", { type: "string", describe: "topology description (JSON, schema/desc.schema.json), or - for stdin" })
     .option("from", { type: "string", array: true, describe: "describe an existing host instead (SOURCE: dump, table directory, ...)" })
-    .option("out", { alias: "o", type: "string", describe: "directory for SRAT, SLIT, HMAT, APIC, text/acpidump.txt and desc.json (without it: acpidump text on stdout)" })
+    .option("out", { alias: "o", type: "string", describe: "directory for SRAT, SLIT, HMAT, APIC, tables.acpidump.txt (also text/acpidump.txt), desc.json, and for virt acpi-tables.cpio (without it: acpidump text on stdout)" })
     .option("qemu", { choices: [...MACHINES], describe: "QEMU machine whose RAM layout sizes are placed in (default: the description's, else q35)" })
     .option("scale-memory", { type: "number", describe: "with --from: multiply each node's memory by F (e.g. 0.01)" })
     .example("$0 synth host.json --out vm/", "tables in vm/ and the qemu-system-x86_64 command that boots them")
+    .example("$0 synth host.json --qemu virt --out vm/", "arm64: GICC CPUs, RAM from 1 GiB, vm/acpi-tables.cpio for the initrd, and the qemu-system-aarch64 command")
     .example("$0 synth --from dump.txt --scale-memory 0.01 --out vm/", "a VM with a production host's NUMA layout, 1% of its memory"),
   run: async (args, io) => {
     const { desc, json, file } = await describe(args, io);
@@ -90,22 +92,41 @@ export const synth: Command = {
       return errors.length > 0 ? 1 : 0;
     }
     const written: string[] = [];
+    const qemu = qemuCommand(host, tables.filter((t) => t.signature !== "APIC").map((t) => resolve(out, t.signature)));
+    // virt: Linux's initrd table upgrade reads kernel/firmware/acpi/*.aml from an uncompressed cpio at the start of the initrd.
+    const viaInitrd = host.machine === "virt";
     try {
       await makeDirectory(out);
       for (const t of tables) { await writeFile(join(out, t.signature), t.bytes); written.push(join(out, t.signature)); }
-      // In a subdirectory: a table directory read as a SOURCE skips subdirectories, so the tables are not read twice.
+      // A table directory read as a SOURCE passes over tables.acpidump.txt when it holds binaries, and
+      // over subdirectories, so neither copy of the text is read twice.
+      const text = formatAcpidump(raw);
+      await writeFile(join(out, "tables.acpidump.txt"), text);
       await makeDirectory(join(out, "text"));
-      await writeFile(join(out, "text", "acpidump.txt"), formatAcpidump(raw));
+      await writeFile(join(out, "text", "acpidump.txt"), text);
       await writeFile(join(out, "desc.json"), `${toJson(json)}\n`);
-      written.push(join(out, "text", "acpidump.txt"), join(out, "desc.json"));
+      written.push(join(out, "tables.acpidump.txt"), join(out, "text", "acpidump.txt"), join(out, "desc.json"));
+      if (viaInitrd) {
+        const dirs = ["kernel", "kernel/firmware", "kernel/firmware/acpi"].map((name) => ({ name, directory: true }));
+        const files = tables.filter((t) => t.signature !== "APIC").map((t) => ({ name: `kernel/firmware/acpi/${t.signature}.aml`, data: t.bytes }));
+        await writeFile(join(out, "acpi-tables.cpio"), cpioArchive([...dirs, ...files]));
+        written.push(join(out, "acpi-tables.cpio"));
+      }
     } catch (err) {
       if (err instanceof InputError) throw err;
       throw new InputError("E_OUTPUT", `cannot write: ${(err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "")}`, { file: out }, { cause: err });
     }
     const lines = written.map((w) => `wrote ${w}`);
-    const qemu = qemuCommand(host, tables.filter((t) => t.signature !== "APIC").map((t) => resolve(out, t.signature)));
     if (qemu === undefined) lines.push(`no QEMU command line: ${host.qemuProblems.join("; ")}`);
-    else lines.push("boot with (add -kernel/-initrd/-append; APIC is not passed: QEMU's own MADT has these CPUs):", qemu.line);
+    else if (qemu.tablesVia === "initrd") {
+      const cpio = resolve(out, "acpi-tables.cpio");
+      lines.push(
+        `boot with an initrd that starts with ${cpio} (QEMU's virt has no -acpitable; Linux installs the tables from it, CONFIG_ACPI_TABLE_UPGRADE):`,
+        `  cat ${cpio} initrd.img > numa-initrd.img   then add -kernel Image -initrd numa-initrd.img -append ...`,
+        "UEFI firmware: edk2 newer than 2022.11 (2025.02 works; 2022.11 reports a flash bank as memory that no SRAT range covers, and Linux drops NUMA); APIC is not passed: QEMU's own MADT has these CPUs:",
+        qemu.line,
+      );
+    } else lines.push("boot with (add -kernel/-initrd/-append; APIC is not passed: QEMU's own MADT has these CPUs):", qemu.line);
     await write(`${lines.join("\n")}\n`, io.stdout);
     return errors.length > 0 ? 1 : 0;
   },
