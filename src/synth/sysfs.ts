@@ -2,9 +2,10 @@
  * The /sys/devices/system/node tree Linux (6.1) presents for a topology: `numakit topology
  * --format sysfs --out DIR`. Only what the tables decide is written:
  *
- * - `possible` (every node the SRAT names), `online` (nodes with boot RAM, CPUs or generic
- *   initiators: init_memory_less_node() and init_gi_nodes() bring CPU-only and GI-only nodes up;
- *   a node with only hot-plug or specific-purpose memory stays offline), `has_cpu`, `has_memory`,
+ * - `possible` (every node the SRAT names), `online` (x86: nodes with boot RAM, CPUs or
+ *   generic initiators: init_memory_less_node() and init_gi_nodes() bring CPU-only and GI-only nodes
+ *   up; a node with only hot-plug or specific-purpose memory stays offline; arm64: every node, see
+ *   onlineNodes()), `has_cpu`, `has_memory`,
  *   `has_normal_memory` (the same as has_memory on x86-64: ZONE_DMA32 counts, check_for_memory()),
  *   `has_generic_initiator`;
  * - per online node (register_one_node()): `cpulist`, `cpumap`, `distance` (to online nodes only,
@@ -47,8 +48,14 @@ export interface AccessClass { initiators: number[]; perf: Perf }
 const cpusOf = (n: TopologyNode): number[] => n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []));
 const bootRam = (n: TopologyNode): bigint => n.memory.filter((r) => !r.hotPluggable && !r.specificPurpose).reduce((a, r) => a + r.length, 0n);
 
-/** Node ids Linux brings online. */
+/**
+ * Node ids Linux brings online. x86: nodes with boot RAM, CPUs or generic initiators. arm64 (GICC
+ * CPUs): every parsed node, hot-plug-only and CXL-window ones included, because the generic
+ * numa_register_nodes() (Linux 6.1 drivers/base/arch_numa.c) calls node_set_online() for each node
+ * of numa_nodes_parsed; found on the `test:boot` arm64 boot of samples/synth/07-hotplug-window.json.
+ */
 export function onlineNodes(t: Topology): Set<number> {
+  if (t.nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(t.nodes.map((n) => n.id));
   return new Set(t.nodes.filter((n) => cpusOf(n).length > 0 || bootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
 }
 

@@ -109,7 +109,7 @@ function bootArm64(tablesDir: string, bootDir: string, printed: string): ReturnT
   for (const f of ["vmlinuz", "kernel.package"]) if (existsSync(join(arm64Work, f))) writeFileSync(join(work, f), readFileSync(join(arm64Work, f)));
   const [machine, ...mopts] = opt("-machine").split(",");
   const config = {
-    description: `numakit synth --qemu virt: ${tablesDir}`, machine, machine_opts: Object.fromEntries(mopts.map((kv) => kv.split("="))),
+    description: `numakit synth --qemu virt: ${tablesDir}`, machine, machine_opts: Object.fromEntries(mopts.map((kv): [string, string] => [kv.split("=")[0] ?? kv, kv.split("=")[1] ?? ""])),
     cpu: opt("-cpu"), smp: opt("-smp"), memory: { size: opt("-m") },
     extra_args: ["-bios", join(arm64Work, "QEMU_EFI.fd")], append: "console=ttyAMA0", timeout: 600,
   };

@@ -36,6 +36,53 @@ describe("synth: CLI", () => {
     expect(view(JSON.parse(text.stdout) as J)).to.deep.equal(view(JSON.parse(dir.stdout) as J));
   });
 
+  it("--qemu virt: GICC CPUs from 1 GiB, the tables in an initrd cpio, and the qemu-system-aarch64 command", async () => {
+    const out = join(tmp, "virt");
+    const r = await runCli(["synth", join(synthDir, "04-hmat-caches.json"), "--qemu", "virt", "--out", out]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.split("\n").find((l) => l.startsWith("qemu-system-aarch64 "))).to.equal("qemu-system-aarch64 -machine virt,gic-version=3 -cpu cortex-a57 -smp 4,sockets=2,cores=2,threads=1 -m 3G -bios edk2-aarch64-code.fd");
+    expect(r.stdout.split("\n").filter((l) => l.includes("-acpitable file="))).to.deep.equal([]);
+    const cpio = readFileSync(join(out, "acpi-tables.cpio"));
+    // newc: each table under kernel/firmware/acpi/, byte for byte, and no MADT (QEMU's own is used).
+    for (const sig of ["SRAT", "SLIT", "HMAT"]) {
+      const at = cpio.indexOf(`kernel/firmware/acpi/${sig}.aml\0`);
+      expect(at, sig).to.be.greaterThan(0);
+      const size = Number.parseInt(cpio.subarray(at - 110 + 54, at - 110 + 62).toString(), 16);
+      const dataAt = at + Math.ceil((110 + sig.length + 26) / 4) * 4 - 110;
+      expect(Buffer.compare(cpio.subarray(dataAt, dataAt + size), readFileSync(join(out, sig))), sig).to.equal(0);
+    }
+    expect(cpio.includes("APIC.aml")).to.equal(false);
+    expect(cpio.subarray(cpio.length - 16).toString()).to.match(/TRAILER!!!/);
+    const j = JSON.parse((await runCli(["topology", out, "--format", "json"])).stdout) as { nodes: { cpus: { kind: string; id: number; linuxCpu: number }[]; memory: { base: string }[] }[] };
+    expect(j.nodes.flatMap((n) => n.cpus.map((c) => `${c.kind} ${c.id} cpu${c.linuxCpu}`))).to.deep.equal(["gicc 0 cpu0", "gicc 1 cpu1", "gicc 2 cpu2", "gicc 3 cpu3"]);
+    expect(j.nodes[0]?.memory[0]?.base).to.equal("0x40000000");
+    const v = await runCli(["validate", out]);
+    expect(v.stdout).to.match(/findings: 0 errors, 0 warnings/);
+  });
+
+  it("--qemu virt: UIDs QEMU cannot give get no command line; x2apic is refused", async () => {
+    const f = join(tmp, "uids.json");
+    writeFileSync(f, JSON.stringify({ nodes: [{ cpus: [0, 5], mem_mib: 512 }] }));
+    const r = await runCli(["synth", f, "--qemu", "virt", "--out", join(tmp, "uids")]);
+    expect(r.stdout).to.match(/no QEMU command line: QEMU's virt gives its CPUs the GICC ACPI Processor UIDs 0\.\.1; these are 0,5/);
+    writeFileSync(f, JSON.stringify({ machine: "virt", nodes: [{ cpus: 2, x2apic: true, mem_mib: 512 }] }));
+    const x = await runCli(["synth", f]);
+    expect(x.code).to.equal(2);
+    expect(x.stderr).to.match(/nodes\[0\]\.x2apic: applies to x86 machines/);
+  });
+
+  it("a table directory reads tables.acpidump.txt only when it holds no binary table", async () => {
+    const out = join(tmp, "companion");
+    await runCli(["synth", join(synthDir, "01-two-socket-smt.json"), "--out", out]);
+    const both = await runCli(["decode", out, "--format", "json"]);
+    expect((JSON.parse(both.stdout) as { tables: unknown[] }).tables.length).to.equal(3);
+    const only = join(tmp, "companion-only");
+    await runCli(["synth", join(synthDir, "01-two-socket-smt.json"), "--out", only]);
+    for (const sig of ["SRAT", "SLIT", "APIC"]) rmSync(join(only, sig));
+    const text = await runCli(["decode", only, "--format", "json"]);
+    expect((JSON.parse(text.stdout) as { tables: unknown[] }).tables.length).to.equal(3);
+  });
+
   it("every sample description matches the schema, and synthesizes with no validation error", async () => {
     for (const f of readdirSync(synthDir).filter((x) => x.endsWith(".json"))) {
       const json = JSON.parse(readFileSync(join(synthDir, f), "utf8")) as unknown;
