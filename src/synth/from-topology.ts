@@ -29,13 +29,17 @@ export interface FromTopologyOptions {
 
 export interface FromTopology { description: Json; notes: string[] }
 
-function apicCpus(n: TopologyNode, source: string | undefined): number[] {
-  return n.cpus.map((c) => {
-    if (c.kind !== "apic" && c.kind !== "x2apic") {
-      throw new InputError("E_DESC_UNSUPPORTED", `node with PXM ${n.pxm} has ${c.kind.toUpperCase()} CPUs; descriptions describe x86 APIC/x2APIC CPUs only`, source === undefined ? {} : { file: source });
+/** The CPU ids of each node, and whether they are arm64 GICC UIDs (all of them) rather than APIC ids. */
+function cpuIds(t: Topology, source: string | undefined): { lists: number[][]; gicc: boolean } {
+  const all = t.nodes.flatMap((n) => n.cpus);
+  const gicc = all.length > 0 && all.every((c) => c.kind === "gicc");
+  const lists = t.nodes.map((n) => n.cpus.map((c) => {
+    if (!gicc && c.kind !== "apic" && c.kind !== "x2apic") {
+      throw new InputError("E_DESC_UNSUPPORTED", `node with PXM ${n.pxm} has ${c.kind.toUpperCase()} CPUs; descriptions describe x86 APIC/x2APIC CPUs or arm64 GICC CPUs (all of one kind)`, source === undefined ? {} : { file: source });
     }
     return c.id;
-  });
+  }));
+  return { lists, gicc };
 }
 
 function isRam(r: TopologyNode["memory"][number]): boolean {
@@ -68,9 +72,11 @@ function hmatJson(t: Topology, pxms: ReadonlySet<number>): Json | undefined {
 export function descriptionFromTopology(t: Topology, opts: FromTopologyOptions = {}): FromTopology {
   const notes: string[] = [];
   const scale = opts.scaleMemory ?? 1;
-  const cpuLists = t.nodes.map((n) => apicCpus(n, opts.source));
-  const keepIds = !opts.sizes || smpForApicIds(cpuLists.flat()) !== undefined;
-  if (!keepIds && cpuLists.flat().length > 0) notes.push("QEMU cannot give these APIC ids: CPUs are renumbered the way QEMU numbers them (the count per node is kept)");
+  const { lists: cpuLists, gicc } = cpuIds(t, opts.source);
+  // QEMU's virt gives GICC UIDs 0..N-1 (src/synth/layout.ts); its q35/pc give the APIC ids of some -smp.
+  const bootable = gicc ? cpuLists.flat().sort((a, b) => a - b).every((u, i) => u === i) : smpForApicIds(cpuLists.flat()) !== undefined;
+  const keepIds = !opts.sizes || bootable;
+  if (!keepIds && cpuLists.flat().length > 0) notes.push(`QEMU cannot give these ${gicc ? "GICC UIDs" : "APIC ids"}: CPUs are renumbered the way QEMU numbers them (the count per node is kept)`);
   const nodes = t.nodes.map((n, i) => {
     const node: Json = { pxm: n.pxm };
     const ids = cpuLists[i] ?? [];
@@ -105,7 +111,7 @@ export function descriptionFromTopology(t: Topology, opts: FromTopologyOptions =
     if (gis.length > 0) node["generic_initiators"] = gis;
     return node;
   });
-  const description: Json = { nodes };
+  const description: Json = gicc ? { machine: "virt", nodes } : { nodes };
   if (t.distances.source === "SLIT") description["distances"] = t.distances.matrix;
   const hmat = hmatJson(t, new Set(t.nodes.map((n) => n.pxm)));
   if (hmat !== undefined) description["hmat"] = hmat;

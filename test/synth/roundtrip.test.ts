@@ -10,10 +10,10 @@ import { HMAT_MATRIX_KEYS, type HmatMatrixKey } from "../../src/synth/desc.js";
 import type { Topology } from "../../src/topology/model.js";
 import { iaslDisassemble } from "../helpers/iasl.js";
 
-/** Random descriptions in the JSON form: sparse PXMs, CPU-only/memory-only nodes, x2APIC ids, hot-plug, SLIT, HMAT with caches. */
+/** Random descriptions in the JSON form: q35/pc/virt, sparse PXMs, CPU-only/memory-only nodes, x2APIC ids or GICC UIDs, hot-plug, SLIT, HMAT with caches. */
 const descArb: fc.Arbitrary<Record<string, unknown>> = fc.integer({ min: 1, max: 6 }).chain((n) => fc.record({
   pxms: fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { minLength: n, maxLength: n }),
-  machine: fc.constantFrom("q35", "pc"),
+  machine: fc.constantFrom("q35", "pc", "virt"),
   idMode: fc.boolean(),
   apicIds: fc.uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: n * 3, maxLength: n * 3 }),
   nodes: fc.array(fc.record({
@@ -34,7 +34,8 @@ const descArb: fc.Arbitrary<Record<string, unknown>> = fc.integer({ min: 1, max:
   const nodes = g.nodes.map((x, i) => {
     const node: Record<string, unknown> = { pxm: g.pxms[i] };
     const cpus = g.idMode ? g.apicIds.slice(i * 3, i * 3 + x.cpus) : x.cpus;
-    if (x.cpus > 0) { node["cpus"] = cpus; if (x.x2apic) node["x2apic"] = true; }
+    // virt: GICC CPUs, ids are ACPI Processor UIDs (x2apic is refused there).
+    if (x.cpus > 0) { node["cpus"] = cpus; if (x.x2apic && g.machine !== "virt") node["x2apic"] = true; }
     if (x.mem > 0) node["mem_mib"] = x.mem;
     if (x.hotplug !== undefined) node["hotplug_mib"] = x.hotplug;
     if (x.gi !== undefined) node["generic_initiators"] = [{ pci: `0000:${x.gi.bus.toString(16)}:${x.gi.device.toString(16)}.${x.gi.fn}` }];
