@@ -18,9 +18,9 @@ import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/analyse.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
 import { parseKernel } from "../../src/topology/kernel.js";
-import type { Topology } from "../../src/topology/model.js";
 import { repoRoot } from "../helpers/cli.js";
 import { compareWithLinux } from "../helpers/linux-sysfs.js";
+import { linuxCpus, linuxRanges, ourCpus, ourRanges } from "./linux-view.js";
 
 const harness = process.env["ORACLE_HARNESS"] ?? join(repoRoot, "..", "shared", "oracle-harness");
 const oracleWork = process.env["ORACLE_WORK"] ?? "/tmp/oracle";
@@ -38,22 +38,6 @@ if (!existsSync(join(oracleWork, "qemu-bpo", "usr", "bin", "qemu-system-x86_64")
 const kernelPackage = existsSync(join(oracleWork, "kernel.package")) ? readFileSync(join(oracleWork, "kernel.package"), "utf8").trim() : "custom";
 // linux-image-6.1.0-57-cloud-amd64 -> 6.1: the rules numakit applies are the guest kernel's.
 const kernelText = process.env["BOOT_KERNEL"] ?? /linux-image-(\d+\.\d+)/.exec(kernelPackage)?.[1] ?? "6.1";
-
-function linuxRanges(linuxDir: string): string[] {
-  const dmesg = readFileSync(join(linuxDir, "dmesg-numa.txt"), "utf8");
-  return [...dmesg.matchAll(/ACPI: SRAT: Node (\d+) PXM (\d+) \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/g)]
-    .map((m) => `node ${m[1]} pxm ${m[2]} ${BigInt(m[3] ?? "0").toString(16)}-${BigInt(m[4] ?? "0").toString(16)}${m[5] ?? ""}`).sort();
-}
-
-function ourRanges(t: Topology): string[] {
-  return t.nodes.flatMap((n) => n.memory.map((r) => `node ${n.id} pxm ${n.pxm} ${r.base.toString(16)}-${(r.base + r.length - 1n).toString(16)}${r.hotPluggable ? " hotplug" : ""}`)).sort();
-}
-
-function cpus(t: Topology, linuxDir: string): [string[], string[]] {
-  const s = JSON.parse(readFileSync(join(linuxDir, "summary.json"), "utf8")) as { cpus: { cpu: number; node: number; apicid: number | string }[] };
-  const ours = t.nodes.flatMap((n) => n.cpus.filter((c) => c.linuxCpu !== undefined).map((c) => `cpu ${c.linuxCpu} node ${n.id} apic ${c.id}`)).sort();
-  return [ours, s.cpus.map((c) => `cpu ${c.cpu} node ${c.node} apic ${c.apicid}`).sort()];
-}
 
 interface CxlResult { name: string; seconds: number; ok: boolean; agree: string[]; differ: string[]; linux: string; numakit: string }
 
@@ -75,7 +59,7 @@ async function bootOne(config: string): Promise<CxlResult> {
   const agree = [...cmp.agree];
   const [lr, or] = [linuxRanges(linuxDir), ourRanges(t)];
   if (lr.join("|") === or.join("|")) agree.push(`${lr.length} SRAT memory ranges`); else differ.push(`memory ranges: numakit ${or.join(", ")} vs Linux ${lr.join(", ")}`);
-  const [oc, lc] = cpus(t, linuxDir);
+  const [oc, lc] = [ourCpus(t, true), linuxCpus(linuxDir, true)];
   if (lc.join("|") === oc.join("|")) agree.push(`${lc.length} CPUs' nodes`); else differ.push(`cpus: numakit ${oc.join(", ")} vs Linux ${lc.join(", ")}`);
   const read = (f: string): string => (existsSync(join(linuxDir, f)) ? readFileSync(join(linuxDir, f), "utf8").trim() : "-");
   const linux = `possible ${read("nodes_possible")} online ${read("nodes_online")} has_memory ${read("nodes_has_memory")}`;

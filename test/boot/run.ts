@@ -22,9 +22,9 @@ import { join } from "node:path";
 import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/analyse.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
-import type { Topology } from "../../src/topology/model.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { compareWithLinux } from "../helpers/linux-sysfs.js";
+import { linuxCpus, linuxRanges, ourCpus, ourRanges } from "./linux-view.js";
 
 const harness = process.env["ORACLE_HARNESS"] ?? join(repoRoot, "..", "shared", "oracle-harness");
 const oracleWork = process.env["ORACLE_WORK"] ?? "/tmp/oracle";
@@ -62,26 +62,6 @@ function qemuArgs(printed: string, binary = "qemu-system-x86_64"): string[] {
   return ["-machine", "-smp", "-m"].flatMap((opt) => { const i = words.indexOf(opt); return [opt, words[i + 1] ?? ""]; });
 }
 
-/** "Node N PXM M [mem A-B]" lines: the ranges Linux put on each node. */
-function linuxRanges(linuxDir: string): string[] {
-  const dmesg = readFileSync(join(linuxDir, "dmesg-numa.txt"), "utf8");
-  return [...dmesg.matchAll(/ACPI: SRAT: Node (\d+) PXM (\d+) \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]( hotplug)?/g)]
-    .map((m) => `node ${m[1]} pxm ${m[2]} ${BigInt(m[3] ?? "0").toString(16)}-${BigInt(m[4] ?? "0").toString(16)}${m[5] ?? ""}`).sort();
-}
-
-function ourRanges(t: Topology): string[] {
-  return t.nodes.flatMap((n) => n.memory.map((r) => `node ${n.id} pxm ${n.pxm} ${r.base.toString(16)}-${(r.base + r.length - 1n).toString(16)}${r.hotPluggable ? " hotplug" : ""}`)).sort();
-}
-
-/** Each CPU's node (and APIC id on x86; arm64's /proc/cpuinfo names no GICC UID). */
-function ourCpus(t: Topology, withId: boolean): string[] {
-  return t.nodes.flatMap((n) => n.cpus.filter((c) => c.linuxCpu !== undefined).map((c) => `cpu ${c.linuxCpu} node ${n.id}${withId ? ` apic ${c.id}` : ""}`)).sort();
-}
-
-function linuxCpus(linuxDir: string, withId: boolean): string[] {
-  const s = JSON.parse(readFileSync(join(linuxDir, "summary.json"), "utf8")) as { cpus: { cpu: number; node: number; apicid: number | string }[] };
-  return s.cpus.map((c) => `cpu ${c.cpu} node ${c.node}${withId ? ` apic ${c.apicid}` : ""}`).sort();
-}
 
 /** Each table we gave, byte for byte in the guest's /sys/firmware/acpi/tables, and alone with its signature. */
 function tablesReached(tablesDir: string, bootDir: string, sigs: readonly string[]): string[] {
