@@ -70,6 +70,8 @@ export interface VmOutcome {
   extents: ExtentCounts;
   started: boolean;
   error?: string;
+  /** errno of the call that failed the start (present with `error`). */
+  errno?: number;
 }
 
 export interface VmStartTotals {
@@ -100,6 +102,8 @@ interface VmCtx {
   /** libxl policy: xl's claim_mode (host-wide claim inside meminit). */
   buildClaims: boolean;
   error?: string;
+  /** errno of the failing call, taken when `error` is set (before another build can change xch.errno). */
+  errno?: number;
 }
 
 /** What the planners see of the host. */
@@ -119,7 +123,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
   if (node !== undefined) req.node = node;
   const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
-  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; return false; }
+  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   ctx.domid = domid;
   const steps: [string, () => number][] = [
     ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
@@ -128,7 +132,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
   for (const [what, fn] of steps) {
     const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
-    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; return false; }
+    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   }
   return true;
 }
@@ -195,6 +199,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
   // ENOMEM fails the start, any other error (ENOSYS) continues without a claim.
   if (claim(() => xc_domain_claim_pages(xch, ctx.domid, ctx.mem.build_claim_pages)) !== 0 && xch.errno === ENOMEM) {
     ctx.error = "Not_enough_memory (global claim failed with ENOMEM)";
+    ctx.errno = ENOMEM;
   }
 }
 
@@ -210,7 +215,7 @@ function* build(view: HostView, ctx: VmCtx): Build<{ ok: boolean; extents: Exten
   const cfg: Parameters<typeof hvm_build>[1] = { domid: ctx.domid, mem_mib: ctx.spec.mem_mib, claim: ctx.buildClaims };
   if (ctx.pnode !== undefined) cfg.pnode = ctx.pnode;
   const r = yield* hvm_build(view.xch, cfg);
-  if (!r.ok) ctx.error = r.error ?? "build failed";
+  if (!r.ok) { ctx.error = r.error ?? "build failed"; ctx.errno = view.xch.errno; }
   return { ok: r.ok, extents: r.extents };
 }
 
@@ -260,6 +265,7 @@ function outcome(xch: XcInterface, ctx: VmCtx): VmOutcome {
     started: ctx.error === undefined,
   };
   if (ctx.error !== undefined) o.error = ctx.error;
+  if (ctx.error !== undefined && ctx.errno !== undefined && ctx.errno !== 0) o.errno = ctx.errno;
   return o;
 }
 
