@@ -138,6 +138,8 @@ export function checkSweepable(json: unknown, loc: Location): void {
 export function runSweepTask(task: SweepTask): SeedRecord[] {
   let seed = 0;
   const out: { captured?: SeedRecord } = {};
+  // Read through a call: the op's run() sets it during runScenario, which flow analysis cannot see.
+  const captured = (): SeedRecord | undefined => out.captured;
   const op: StepOp<VmStartStep> = {
     parse: vmStartOp.parse,
     run(ctx, step): StepOutcome {
@@ -171,7 +173,8 @@ export function runSweepTask(task: SweepTask): SeedRecord[] {
     if (report.crash !== undefined) {
       return { seed: s, crash: report.crash.message, vms: [], started: 0, fullyLocal: 0, localPercent: 0, failures: [], xenPages: 0, xenPagesOnPlanned: 0, plannedVms: 0, structDomainOnPlanned: 0, serializedHypercalls: 0, hypercalls: 0 };
     }
-    if (out.captured === undefined) throw new Error("sweep: the vm_start step did not run");
-    return out.captured;
+    const rec = captured();
+    if (rec === undefined) throw new Error("sweep: the vm_start step did not run");
+    return rec;
   });
 }

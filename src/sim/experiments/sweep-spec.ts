@@ -86,7 +86,7 @@ function parseVariant(v: unknown, i: number, loc: Location): SweepVariant {
     out.pagingPool = v["paging_pool"];
   }
   const name = v["name"] ?? variantName(out);
-  if (typeof name !== "string" || name === "" || name.length > 80 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+  if (typeof name !== "string" || name === "" || name.length > 80 || name.split("").some((c) => c.charCodeAt(0) < 0x20)) {
     throw new UsageError(`${what}.name must be a non-empty one-line string of at most 80 characters`, loc, "E_SIM_SWEEP");
   }
   return { name, ...out };
