@@ -1,7 +1,7 @@
 /**
  * Scenario step ops of the toolstack layer (src/sim/index.ts adds them to the runner's op table):
  *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
- *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus"}], "paging_pool"?}
+ *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus", "hvmloader_pages"?}], "paging_pool"?}
  */
 import { FieldReader } from "../scenario/fields.js";
 import { stepOpEntry, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
@@ -19,6 +19,8 @@ const MAX_MEM_MIB = 64 * 1024 * 1024;
 const MAX_VMS = 100_000;
 const MAX_VCPUS = 4096;
 const MAX_NODE_ID = 0xfe;
+/** hvmloader's pages live in its reserved area, 0xFC000000..0xFE000000 (32 MiB). */
+const MAX_HVMLOADER_PAGES = 8192;
 
 function positive(f: FieldReader, v: unknown, what: string, max: number): number {
   const n = f.checkUint(v, what, max);
@@ -101,11 +103,14 @@ export const vmStartOp: StepOp<VmStartStep> = {
     const seed = f.optUint("seed") ?? 0;
     const names = new Set<string>();
     const vms = nonEmpty(f, "vms", MAX_VMS).map((v, i): VmSpec => {
-      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus"]);
+      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus", "hvmloader_pages"]);
       const name = r.json["name"] ?? `vm${i}`;
       if (typeof name !== "string" || name === "" || names.has(name)) r.fail("name must be a unique non-empty string");
       names.add(name);
-      return { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
+      const vm: VmSpec = { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
+      const hvmloader = r.optUint("hvmloader_pages", MAX_HVMLOADER_PAGES);
+      if (hvmloader !== undefined) vm.hvmloaderPages = hvmloader;
+      return vm;
     });
     const step: VmStartStep = { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
     const build = f.json["xenopsd"];
