@@ -250,3 +250,39 @@ describe("sim fidelity: SMT, cores and xenopsd's plan_valid (issue 17)", () => {
     expect(() => parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 6, threads_per_core: 4 }] }, steps: [] })).to.throw(/threads_per_core must be 1..8 and divide cpus/);
   });
 });
+
+describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)", () => {
+  // X c447b7308b (same code at RELEASE-4.18.0 and 4.21.0):
+  //  - hap_enable() (hap.c:457-): hap_set_allocation(d, 256) → 256 pool pages, 128 per node (the
+  //    start node cycles after last_alloc_node = 0 of the fresh struct domain: 1, 0, 1, …); then
+  //    p2m_alloc_table() for the host p2m and MAX_NESTEDP2M = 10 nested p2ms: p2m_pages 11,
+  //    total_pages 245 (hap_alloc_p2m_page: total−−, p2m++).
+  //  - max_vcpus: construct_vmcs() → paging_update_paging_modes() → hap_make_monitor_table():
+  //    one hap_alloc() per vCPU (free_pages −1, total unchanged): free 245 − 2 = 243.
+  //  - ept_set_entry() (p2m-ept.c:841-848): for (i = wl = 3; i > target; i−−) ept_next_level()
+  //    allocates each missing table. 1024 4 KiB pages at GFN 0: 1 L3 + 1 L2 + 2 L1 = 4 → p2m 15.
+  //    One 2 MiB extent at GFN 0x40000 (1 GiB region 1): one more L2 → 16. One 2 MiB extent at
+  //    0x40300 (not 2 MiB aligned): p2m_set_entry() (p2m.c:422-) maps it as 512 4 KiB entries,
+  //    L1 tables 0x201 and 0x202 → 18; free 243 − 7 = 236.
+  //  - hap_set_allocation(d, 0) (hap.c:341-): 0 < p2m_pages → target 0; frees the 236 free pages,
+  //    then total_pages = 2 (monitor tables) with an empty free list → -ENOMEM. Pool 2 + 18 = 20.
+  //  - A 4 KiB populate at GFN 0x80000 needs a new L2 and L1: hap_alloc() finds no page,
+  //    ept_set_entry() → -ENOMEM, populate_physmap() (memory.c:410) `goto out` after
+  //    alloc_domheap_pages()/assign: done 0, tot_pages 2048 + 1.
+  //  - hap_set_allocation(d, 256): 256 − 18 = 238 own pages → +236; the next 4 KiB populate at
+  //    0x80001 takes L2 + L1: p2m 20, free 234, total 236, pool 256.
+  it("every expectation of the sample holds", () => {
+    const scn = parseScenario(load("paging-pool.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("a PV domain (no HAP) has no pool and its populates need none", () => {
+    const scn = parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 1 }] }, steps: [
+      { op: "createdomain", max_vcpus: 1, hap: false }, { op: "max_mem", domid: 1, max_memkb: 65536 },
+      { op: "populate_physmap", domid: 1, nr_extents: 4096, extent_order: 0, gpfn: 0 }, { op: "getdomaininfo", domid: 1 },
+    ] });
+    const r = runScenario(scn, inlineHost(scn));
+    expect(r.steps[2]?.result?.["done"]).to.equal(4096);
+    expect(r.steps[3]?.result).to.deep.include({ paging_pool_pages: 0, p2m_pages: 0 });
+  });
+});
