@@ -286,3 +286,31 @@ describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)"
     expect(r.steps[3]?.result).to.deep.include({ paging_pool_pages: 0, p2m_pages: 0 });
   });
 });
+
+describe("sim fidelity: `xl info -n` of the simulated host (issue 17, xl-info.json)", () => {
+  // tools/xl/xl_info.c (X c447b7308b) output_physinfo(): MiB = pages / ((1 << 20) / 4096);
+  // free_memory = (free_pages − outstanding_pages) / 256; outstanding_claims = outstanding / 256.
+  // Host: 2 × 2048 MiB; MFN 0 never reaches the heap: free 1 048 575 pages → 4095 MiB, node 0
+  // memfree 524 287 pages → 2047. PV dom1: struct domain + struct vcpu from CPU 0's node (2
+  // pages). Claim 262 144 pages (1 GiB): free_memory (1 048 573 − 262 144) / 256 = 3071,
+  // outstanding_claims 1024. 512 × 2 MiB under automatic affinity alternate nodes 1, 0, … (start
+  // after last_alloc_node 0): 256 each; the claim is consumed page for page (75d29d9b5e), so
+  // free_memory stays 3071 and outstanding_claims drops to 0; node 0 memfree (524 285 − 131 072)
+  // / 256 = 1535, node 1 1536. Topology: threads_per_core = CPU 0's siblings (2),
+  // cores_per_socket = 4 CPUs / 2 (arch_do_physinfo(), xen/arch/x86/sysctl.c).
+  it("every expectation of the sample holds", () => {
+    const scn = parseScenario(load("xl-info.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("numakit sim prints xl's lines: labels padded to 23 columns, \"%3d:    %4d     %4d     %4d\", \"%4d:    %6lu     %6lu      %d\"", async () => {
+    const r = await runCli(["sim", join(samples, "xl-info.json")]);
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.split("\n").map((l) => l.trim() === "" ? l : l.replace(/^ {8}/, ""));
+    for (const want of [
+      "outstanding_claims     : 1024", "free_memory            : 3071", "cpu_topology           :", "cpu:    core    socket     node",
+      "  5:       0        1        1", "No device topology data available", "numa_info              :",
+      "node:    memsize    memfree    distances", "   0:      2048       1535      10,21", "   1:      2048       1536      21,10",
+    ]) expect(lines).to.include(want);
+  });
+});
