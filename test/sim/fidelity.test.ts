@@ -314,3 +314,59 @@ describe("sim fidelity: `xl info -n` of the simulated host (issue 17, xl-info.js
     ]) expect(lines).to.include(want);
   });
 });
+
+describe("sim fidelity: updating a claim while builds run (issue 17, claim-update.json)", () => {
+  // Claim sets v7 domain_set_claim_entries() (xen.md §2.4, [PATCH v7] "NUMA-aware memory claim
+  // sets"): a node entry must fit node_avail − claimed_pages[n] + d->claims[n]; the set must fit
+  // (total_avail − outstanding_claims) + d->outstanding_pages and max_pages − tot_pages; then the
+  // old set is released and the new one installed (replacement, one hypercall).
+  // Node 0: 262 143 free pages (MFN 0 is not in the heap) − 2 × 2 PV struct pages = 262 139.
+  //  - dom1 claims 200 000 on node 0, populates 50 000 there (redeemed from the node claim):
+  //    claim 150 000, node 0 free 212 139, unclaimed 62 139 → dom2's 150 000 → -ENOMEM.
+  //  - dom1 lowers to 50 000: 50 000 ≤ 62 139 + 150 000 → 0; unclaimed 162 139 → dom2 fits.
+  //  - dom2 populates 100 000: claim 50 000, node 0 free 112 139.
+  //  - dom1's build fails: an all-zero set releases its 50 000 at once.
+  //  - dom2 raises to 100 000: 100 000 ≤ (112 139 − 50 000) + 50 000 → 0.
+  //  - numainfo node 0: memfree 112 139 × 4096 = 459 321 344, claimed 100 000 × 4096;
+  //    xl info: outstanding_claims 100 000 / 256 = 390, free_memory (374 283 − 100 000) / 256 = 1071.
+  it("claim sets v7: every expectation of the sample holds", () => {
+    const scn = parseScenario(load("claim-update.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("XS-v4 refuses to change an outstanding claim (-EINVAL): only release and claim again", () => {
+    // XS-v4 domain_set_outstanding_pages(d, pages, node): `if ( d->outstanding_pages ) -EINVAL`.
+    const r = runWith(load("claim-update.json"), { version: "staging", nodeClaims: "v4" });
+    expect(r.steps[6]?.rc).to.equal(-12);
+    expect(r.steps[7]?.rc).to.equal(-22);
+  });
+
+  it("release + claim again is not atomic: an allocation in between takes the memory (v4), the v7 replacement cannot lose it", () => {
+    // The final claim asks for 50 000 more pages: XS-v4 takes an absolute target (tot_pages
+    // 50 000 + 50 000), claim sets the amount itself.
+    const steps = (variant: string, update: Record<string, unknown>[], reclaim: number): Record<string, unknown> => ({
+      host: { nodes: [{ mem_mib: 1024, cpus: 2 }, { mem_mib: 1024, cpus: 2 }] }, xen: { version: "staging", nodeClaims: variant },
+      steps: [
+        { op: "createdomain", max_vcpus: 1, hap: false }, { op: "createdomain", max_vcpus: 1, hap: false },
+        { op: "max_mem", domid: 1, max_memkb: 1048576 }, { op: "max_mem", domid: 2, max_memkb: 1048576 },
+        { op: "claim_memory", domid: 1, claims: [{ node: 0, pages: 200000 }] },
+        { op: "populate_physmap", domid: 1, nr_extents: 50000, extent_order: 0, mem_flags: { node: 0, exact: true } },
+        ...update,
+        // dom2 (no claim) populates 200 000 pages on node 0 meanwhile.
+        { op: "populate_physmap", domid: 2, nr_extents: 200000, extent_order: 0, mem_flags: { node: 0, exact: true } },
+        { op: "claim_memory", domid: 1, claims: [{ node: 0, pages: reclaim }] },
+      ],
+    });
+    // v4: release (NO_NODE, 0), dom2 then sees 212 139 unclaimed on node 0 and gets all 200 000;
+    // the re-claim of 50 000 finds 12 139: -ENOMEM. dom1's build has lost its reservation.
+    const v4 = parseScenario(steps("v4", [{ op: "claim_memory", domid: 1, claims: [{ node: "host", pages: 0 }] }], 100000));
+    const r4 = runScenario(v4, inlineHost(v4));
+    expect(r4.steps[7]?.result?.["done"]).to.equal(200000);
+    expect(r4.steps[8]?.rc).to.equal(-12);
+    // v7: the update is one step; dom2 can take only node 0's 162 139 unclaimed pages.
+    const v7 = parseScenario(steps("claim-sets-v7", [{ op: "claim_memory", domid: 1, claims: [{ node: 0, pages: 50000 }] }], 50000));
+    const r7 = runScenario(v7, inlineHost(v7));
+    expect(r7.steps[6]?.rc).to.equal(0);
+    expect(r7.steps[7]?.result?.["done"]).to.equal(162139);
+  });
+});
