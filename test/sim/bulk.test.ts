@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { createHost, XenPanic, type Hypervisor, type XenConfigInput } from "../../src/sim/hypervisor/index.js";
 import { highestBlocks, memflags } from "../../src/sim/hypervisor/page-alloc.js";
 import { allocDomheapPagesBulk } from "../../src/sim/hypervisor/bulk-alloc.js";
+import { fifoTake } from "../../src/sim/hypervisor/paging.js";
 import type { Memflags } from "../../src/sim/hypervisor/types.js";
 import { NUMA_NO_NODE, type FreeList } from "../../src/sim/hypervisor/heap.js";
 import type { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
@@ -253,11 +254,14 @@ describe("sim bulk paths: identical to one call at a time", () => {
 
       const shrink = d.hap && f.mb * 256 < d.poolPages;
       if (!shrink) return;
-      for (let excess = d.poolPages - f.mb * 256; excess > 0; excess--) {
-        const h = highest(d.pool, 0);
+      // Xen's loop: page_list_remove_head() of the pool's free list, one page at a time.
+      for (let excess = d.poolPages - f.mb * 256; excess > 0 && d.paging.free > 0; excess--) {
+        const [h] = fifoTake(d, 1);
         if (h === undefined) break;
-        d.pool[h[0]]?.remove(h[1], 1);
-        a.hv.alloc.freeXenPages(h[1], 0, h[0]);
+        d.pool[h.node]?.remove(h.lo, 1);
+        d.paging.free--;
+        d.paging.total--;
+        a.hv.alloc.freeXenPages(h.lo, 0, h.node);
       }
       b.hv.shadow_set_allocation({ domid: id, mb: f.mb });
       expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));

@@ -266,6 +266,8 @@ describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)"
   //    L1 tables 0x201 and 0x202 → 18; free 243 − 7 = 236.
   //  - hap_set_allocation(d, 0) (hap.c:341-): 0 < p2m_pages → target 0; frees the 236 free pages,
   //    then total_pages = 2 (monitor tables) with an empty free list → -ENOMEM. Pool 2 + 18 = 20.
+  //    The 20 pages in use are the free list's first 20 (FIFO: page_list_add_tail on growth,
+  //    page_list_remove_head in hap_alloc()), which growth placed on nodes 1, 0, 1, …: 10 + 10.
   //  - A 4 KiB populate at GFN 0x80000 needs a new L2 and L1: hap_alloc() finds no page,
   //    ept_set_entry() → -ENOMEM, populate_physmap() (memory.c:410) `goto out` after
   //    alloc_domheap_pages()/assign: done 0, tot_pages 2048 + 1.

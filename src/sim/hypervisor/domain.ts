@@ -26,6 +26,17 @@ export interface XenPage {
   node: number;
 }
 
+/**
+ * Pool pages in the order they joined the free list: call j of the group took the next page,
+ * from the top down, of `runs[j mod runs.length]` (one bulk stretch: round-robin over nodes).
+ * `taken` calls of the group have left the list again (hap_alloc or a shrink, from the head).
+ */
+export interface PoolGroup {
+  runs: { node: number; lo: number; hi: number }[];
+  size: number;
+  taken: number;
+}
+
 export class Domain {
   tot_pages = 0;
   max_pages = 0;
@@ -55,6 +66,8 @@ export class Domain {
   readonly pool: ExtentSet[];
   /** Pool pages taken off the free list: p2m tables and per-vCPU monitor tables, per node. */
   readonly poolUsed: ExtentSet[];
+  /** The free list's order (`d->arch.paging.freelist`, FIFO), as groups; see PoolGroup. */
+  readonly poolFifo: PoolGroup[] = [];
   /**
    * `d->arch.paging.{total,free,p2m}_pages` (xen/arch/x86/mm/hap/hap.c): total = pool pages not
    * used as p2m tables (free ones and monitor tables), free = on the free list, p2m = p2m tables.

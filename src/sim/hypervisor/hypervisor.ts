@@ -13,7 +13,7 @@ import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
-import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents } from "./paging.js";
+import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
@@ -254,7 +254,7 @@ export class Hypervisor {
    */
   private growPool(d: Domain, pages: number, cpu: number): number {
     const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
-    return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu);
+    return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu, poolSink(d));
   }
 
   /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
@@ -294,6 +294,7 @@ export class Hypervisor {
       });
     }
     d.paging.total = d.paging.free = d.paging.p2m = 0;
+    d.poolFifo.length = 0;
     for (const p of d.xenPages.splice(0)) this.alloc.freeXenPages(p.mfn, 0, p.node);
   }
 

@@ -9,8 +9,9 @@
  *    -ENOMEM when the free list runs dry first.
  *  - `hap_alloc()` takes the head of the free list: p2m tables (`hap_alloc_p2m_page`: total_pages--,
  *    p2m_pages++) and each vCPU's monitor table (`hap_make_monitor_table`, stays in total_pages).
- *    The free list is FIFO and the buddy allocator hands out the top of a buddy first, so its head
- *    is modelled as the highest free pool page (the same choice the shrink makes).
+ *    The free list is FIFO (`page_list_add_tail` on growth, `page_list_remove_head` in hap_alloc()
+ *    and the shrink): kept as groups of runs in allocation order (Domain.poolFifo), so the pages
+ *    taken are the oldest, alternating over nodes as round-robin growth placed them.
  *  - `hap_enable()` at domain creation: 256 pool pages, then `p2m_alloc_table()` takes one root
  *    table for the host p2m and one for each of MAX_NESTEDP2M (10) nested p2ms (p2m_init()
  *    creates them for every HVM domain); altp2m is off (`nr_altp2m` = 0).
@@ -24,7 +25,8 @@
 import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
 import { ExtentSet } from "./extent-set.js";
-import { highestBlocks, type PageAllocator } from "./page-alloc.js";
+import type { NodeRun, PageAllocator } from "./page-alloc.js";
+import type { RunSink } from "./bulk-alloc.js";
 
 /** Pool pages `hap_enable()` allocates at domain creation. */
 export const HAP_INITIAL_POOL_PAGES = 256;
@@ -37,13 +39,53 @@ const LEVEL_BITS = 9;
 /** Page orders of EPT leaf entries (4 KiB, 2 MiB, 1 GiB; hap_has_1gb/hap_has_2mb assumed). */
 const LEAF_ORDERS = [18, 9, 0] as const;
 
+/** Calls j < t of a group with m runs that landed in run i: ceil((t − i) / m), at least 0. */
+function callsOf(t: number, i: number, m: number): number {
+  return Math.max(0, Math.ceil((t - i) / m));
+}
+
+/** A sink for pool growth: records the pages' free-list order in d.poolFifo. */
+export function poolSink(d: Domain): RunSink {
+  return (node, lo, hi, group) => {
+    let g = d.poolFifo.at(-1);
+    if (group || g === undefined) { g = { runs: [], size: 0, taken: 0 }; d.poolFifo.push(g); }
+    g.runs.push({ node, lo, hi });
+    g.size += hi - lo;
+  };
+}
+
 /**
- * hap_alloc() `n` times: the highest free pool pages move to the used set. Returns how many were
+ * `page_list_remove_head()` `n` times on the pool's free list: the pages, as runs per node (cost
+ * per group and run, not per page). The caller moves them out of d.pool.
+ */
+export function fifoTake(d: Domain, n: number): NodeRun[] {
+  const out: NodeRun[] = [];
+  let left = n;
+  while (left > 0) {
+    const g = d.poolFifo[0];
+    if (g === undefined) break;
+    const t = Math.min(left, g.size - g.taken);
+    const m = g.runs.length;
+    g.runs.forEach((r, i) => {
+      // Run i hands out its pages from the top: its first c calls took [hi − c, hi).
+      const before = callsOf(g.taken, i, m);
+      const after = callsOf(g.taken + t, i, m);
+      if (after > before) out.push({ node: r.node, lo: r.hi - after, hi: r.hi - before });
+    });
+    g.taken += t;
+    left -= t;
+    if (g.taken === g.size) d.poolFifo.shift();
+  }
+  return out;
+}
+
+/**
+ * hap_alloc() `n` times: the oldest free pool pages move to the used set. Returns how many were
  * taken (fewer when the free list runs dry). `p2m`: the pages become p2m tables.
  */
 export function hapAlloc(d: Domain, n: number, p2m: boolean): number {
   let taken = 0;
-  for (const r of highestBlocks(d.pool, 0, Math.min(n, d.paging.free))) {
+  for (const r of fifoTake(d, Math.min(n, d.paging.free))) {
     d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
     d.poolUsed[r.node]?.add(r.lo, r.hi - r.lo);
     taken += r.hi - r.lo;
@@ -74,8 +116,8 @@ export function hapSetAllocation(pa: PageAllocator, d: Domain, pages: number, gr
   }
   const excess = d.paging.total - target;
   const n = Math.min(excess, d.paging.free);
-  // Xen frees one page at a time from the free list (dirty: pool pages are scrubbed on reuse).
-  for (const r of highestBlocks(d.pool, 0, n)) {
+  // Xen frees one page at a time from the free list's head (dirty: scrubbed on reuse).
+  for (const r of fifoTake(d, n)) {
     d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
     pa.freeRunDescending(r.lo, r.hi, r.node, true, 0);
   }
