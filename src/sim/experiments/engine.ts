@@ -8,8 +8,9 @@
  * one `vm_start` step runs instrumented: the same prepareVmStart + interleave(builds, seed) +
  * collect as the `vm_start` op, over a hypercall port that counts calls (the serialized
  * create+claim loop's length), and, once the builds are done, a look at the hypervisor's own
- * bookkeeping for each started VM: where Xen put its struct domain, vCPUs and paging pool, and the
- * vCPUs' affinities (the cost model's "where the vCPUs may run").
+ * vCPUs' affinities for each started VM (the cost model's "where the vCPUs may run"). Where Xen put
+ * the VM's struct domain, vCPUs and paging pool comes with each VM's outcome (`xenInternal`,
+ * src/sim/xenopsd/vm_numa.ts).
  */
 import { UsageError, type Location } from "../../errors.js";
 import type { HostSpec } from "../host.js";
@@ -19,6 +20,7 @@ import { hypervisorPort } from "../libxc/port.js";
 import { interleave } from "../libxc/scheduler.js";
 import { vmStartOp, type VmStartStep } from "../toolstack/ops.js";
 import { prepareVmStart, type Flow, type VmStartResult } from "../xenopsd/vm_start.js";
+import { xenInternalPagesOn } from "../xenopsd/vm_numa.js";
 import { runWeights, vmCostRatio, type CostModel } from "./cost-model.js";
 import type { SweepVariant } from "./sweep-spec.js";
 
@@ -94,20 +96,18 @@ function measure(ctx: StepContext, task: SweepTask, r: VmStartResult, serialized
     let local = 0;
     for (const [n, p] of Object.entries(v.pagesByNode)) { pages += p; if (v.plannedNodes.includes(Number(n))) local += p; }
     const rec: VmRecord = { started: v.started, fullyLocal: v.started && pages > 0 && local === pages };
-    const info = v.started && v.domid >= 0 ? ctx.hv.getdomaininfo(v.domid) : undefined;
     const dom = v.started && v.domid >= 0 ? ctx.hv.domain(v.domid) : undefined;
-    if (info !== undefined && dom !== undefined) {
+    if (dom !== undefined) {
       const weights = runWeights(task.host, dom.vcpus.map((c) => ({ hard: c.hard, soft: c.soft })));
       const c = vmCostRatio(task.cost, task.host, weights, v.pagesByNode);
       if (c !== undefined) { rec.cost = c; costs.push(c); }
-      if (v.plannedNodes.length > 0) {
-        plannedVms++;
-        if (v.plannedNodes.includes(info.struct_domain_node)) structDomainOnPlanned++;
-        for (const [n, p] of Object.entries(info.xen_pages_by_node)) {
-          xenPages += p;
-          if (v.plannedNodes.includes(Number(n))) xenPagesOnPlanned += p;
-        }
-      }
+    }
+    // Xen's own allocations for the VM (vm_numa.ts: struct domain, struct vcpu, paging pool).
+    if (v.started && v.plannedNodes.length > 0) {
+      plannedVms++;
+      if (v.plannedNodes.includes(v.xenInternal.structDomainNode)) structDomainOnPlanned++;
+      xenPages += v.xenInternal.pages;
+      xenPagesOnPlanned += xenInternalPagesOn(v.xenInternal, v.plannedNodes);
     }
     vms.push(rec);
   }
