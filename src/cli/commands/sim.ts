@@ -16,6 +16,7 @@ import { rcName } from "../../sim/hypervisor/index.js";
 import { PAGES_PER_MIB } from "../../sim/units.js";
 import { sweepSpecOf } from "../../sim/experiments/sweep-spec.js";
 import { COST_CHOICES } from "../../sim/experiments/cost-model.js";
+import { runSweepCommand } from "./sim-sweep.js";
 
 
 export async function loadScenarioFile(file: string): Promise<unknown> {
@@ -83,8 +84,6 @@ export const simCommand: Command = {
     const o = { seeds: str("seeds"), flows: str("flows"), cost: str("cost") };
     const sweep = sweepSpecOf(json, Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)), { file });
     if (sweep !== undefined) {
-      // Loaded only for sweeps: a single run never pays for the engine, its pool or renderers.
-      const { runSweepCommand } = await import("./sim-sweep.js");
       return runSweepCommand(file, json, sweep, args, io);
     }
     if (args["jobs"] !== undefined) throw new UsageError("--jobs applies to sweeps only (give --seeds or a \"sweep\" block)");
