@@ -4,6 +4,7 @@
  * thread), and reduce the records to per-flow distributions. The output is a pure function of the
  * scenario, host, and sweep spec: the number of workers and the chunking never show in it.
  */
+import { normalize } from "node:path";
 import { UsageError, type Location } from "../../errors.js";
 import type { HostSpec } from "../host.js";
 import { hostFromSource } from "../host-source.js";
@@ -28,7 +29,8 @@ export async function sweepHost(json: unknown, hostOverride: string | undefined,
   const scn = parseScenario(withoutSweep(json), loc);
   const fromTables = async (source: string, l: Location, rel?: string): Promise<SweepHost> => {
     const h = await hostFromSource(source, l, rel);
-    const out: SweepHost = { spec: h.spec, label: source };
+    // The path as resolved (a scenario's source relative to the scenario file), normalised.
+    const out: SweepHost = { spec: h.spec, label: normalize(h.path) };
     // Xen's one-node fallback renumbers everything: the HMAT's nodes no longer match.
     const access = h.spec.nodes.length === h.topology.nodes.length ? accessFromTopology(h.topology) : undefined;
     if (access !== undefined) out.access = access;
