@@ -3,7 +3,7 @@
  * lints deliberately bad imports against it). Each room may import only from rooms below it:
  *
  *   table side:  util, errors, diagnostics  <-  acpi  <-  aml  <-  topology  <-  validate  <-  analyse  <-  report  <-  cli
- *   simulator:   sim/host  <-  hypervisor  <-  libxc  <-  xenguest  <-  xenopsd  <-  scenario  <-  toolstack
+ *   simulator:   sim/host  <-  hypervisor  <-  libxc  <-  xenguest  <-  xenopsd  <-  scenario  <-  toolstack  <-  experiments
  *
  * The simulator may use the table side up to `analyse` (sim/host-source builds a host from tables),
  * never `report` or `cli`; the table side never imports the simulator. Above libxc, the hypervisor
@@ -27,7 +27,7 @@ const topForbidden = Object.fromEntries([
 ]);
 
 /** Simulator rooms under src/sim/ and what each may not import from its siblings. */
-const simOrder = ["hypervisor", "libxc", "xenguest", "xenopsd", "scenario", "toolstack"];
+const simOrder = ["hypervisor", "libxc", "xenguest", "xenopsd", "scenario", "toolstack", "experiments"];
 const simForbidden = Object.fromEntries(simOrder.map((room, i) => {
   const above = simOrder.slice(i + 1);
   // Above libxc the hypervisor is reached through libxc only; the scenario runner may issue hypercalls.

@@ -3,11 +3,8 @@
  * order of the hosts, whatever order the workers finish in, through a bounded window: memory
  * stays flat however large the fleet, and `--jobs 1` and `--jobs 4` give the same output.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
+import { fromSource as runsFromSource, workerModuleUrl } from "../util/worker-module.js";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
 import { unreadRow } from "./scan-host.js";
@@ -27,43 +24,15 @@ export function defaultJobs(): number {
   return availableParallelism();
 }
 
-/**
- * The worker module. Built: worker.js beside this file. From source (tests, a checkout newer
- * than its build): worker.ts, behind a bootstrap that registers tsx in the worker thread itself,
- * because on Node 20 a loader registered in the main thread (`--import tsx`, tsx's register())
- * does not reach worker threads.
- */
-function tsxApiUrl(from: string): string {
-  // Not import.meta.resolve (under mocha tsx runs this file as CommonJS, without it) nor
-  // require.resolve("tsx/esm/api") (the CommonJS build, which cannot be imported from a data:
-  // URL): the ESM build, found through tsx's own package exports.
-  const pkgPath = createRequire(from).resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
-  const entry = pkg.exports?.["./esm/api"];
-  const rel = typeof entry === "object" ? entry.import?.default : undefined;
-  if (rel === undefined) throw new Error("tsx has no ./esm/api export: cannot run the scan workers from TypeScript sources");
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
-}
-
-function workerFilename(): string {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new URL("./worker.js", here).href;
-  const tsx = tsxApiUrl(here);
-  const target = new URL("./worker.ts", here).href;
-  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();\n` +
-    `const m = await import(${JSON.stringify(target)}); export default m.default;`;
-  return `data:text/javascript,${encodeURIComponent(boot)}`;
-}
-
 /** Rows for `sources`, in order. */
 export async function* scanPool(sources: readonly string[], opts: PoolOptions = {}): AsyncGenerator<ScanRow> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
-  const fromSource = import.meta.url.endsWith(".ts");
+  const fromSource = runsFromSource(import.meta.url);
   // Loaded here, not at import: only `scan` needs the pool, and every other command (and the test
   // suite) loads without it.
   const { default: Tinypool } = await import("tinypool");
   const pool = new Tinypool({
-    filename: workerFilename(),
+    filename: workerModuleUrl(import.meta.url, "worker"),
     minThreads: Math.min(jobs, Math.max(1, sources.length)),
     maxThreads: jobs,
     // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.

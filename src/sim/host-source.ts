@@ -80,13 +80,18 @@ export function hostSpecFromTopology(t: Topology, loc: Location = {}): HostSpec 
  * scenario file is taken relative to that file.
  */
 export async function hostSpecFromSource(source: string, loc: Location = {}, relativeTo?: string): Promise<HostSpec> {
+  return (await hostFromSource(source, loc, relativeTo)).spec;
+}
+
+/** The same, with the topology it came from (a sweep's cost model reads its HMAT). */
+export async function hostFromSource(source: string, loc: Location = {}, relativeTo?: string): Promise<{ spec: HostSpec; topology: Topology; path: string }> {
   const path = relativeTo !== undefined && !isAbsolute(source) ? join(dirname(relativeTo), source) : source;
   try {
     const { topology } = await analyseSources([path], { numbering: "xen" });
     if (!topology.nodes.some((n) => n.cpus.some((c) => c.enabled))) {
       throw new UsageError(`host source ${path}: the tables describe no enabled CPU (a simulated host needs an SRAT and a MADT with processors)`, loc, "E_SIM_HOST_SOURCE");
     }
-    return hostSpecFromTopology(topology, loc);
+    return { spec: hostSpecFromTopology(topology, loc), topology, path };
   } catch (err) {
     if (err instanceof NumakitError && !(err instanceof UsageError)) {
       // The inner error already names the file: "host source: <file>: <message>".

@@ -25,3 +25,5 @@ export function parseScenario(json: unknown, loc: Location = {}): Scenario {
 
 export { parseScenarioWith, runScenario, scenarioHost, inlineHost, finalState, type Scenario, type RunReport, type StepReport, type FinalState, type CrashReport } from "./scenario/scenario.js";
 export type { BaseStep, StepContext, StepOp, StepOpTable, StepOutcome } from "./scenario/registry.js";
+/** For layers above the toolstack (src/sim/experiments), which reach the hypervisor only through here. */
+export { rcName, xenConfig, type XenConfig, type XenConfigInput } from "./hypervisor/index.js";

@@ -14,6 +14,8 @@ export interface PopulateCall {
 export class RecordingPort implements HypervisorPort {
   readonly populates: PopulateCall[] = [];
   readonly claims: { domid: number; nr_pages: number }[] = [];
+  /** The GFN of each populate's first extent, in call order (undefined: none given). */
+  readonly gpfns: (number | undefined)[] = [];
   /** Return how many of the extents succeed (default: all). */
   constructor(private readonly grant: (c: PopulateCall) => number = (c) => c.nr) {}
 
@@ -23,14 +25,16 @@ export class RecordingPort implements HypervisorPort {
   max_mem(): number { return 0; }
   claim_pages(domid: number, nr_pages: number): number { this.claims.push({ domid, nr_pages }); return 0; }
   claim_memory(): number { return 0; }
-  populate_physmap(domid: number, nr: number, order: number, flags: number): { rc: number; done: number } {
+  populate_physmap(domid: number, nr: number, order: number, flags: number, gpfn?: number): { rc: number; done: number } {
     const c = { domid, nr, order, flags };
     this.populates.push(c);
+    this.gpfns.push(gpfn);
     return { rc: 0, done: Math.min(nr, this.grant(c)) };
   }
   vcpu_setaffinity(): number { return 0; }
   setnodeaffinity(): number { return 0; }
   destroydomain(): number { return 0; }
+  unpausedomain(): number { return 0; }
   physinfo(): PhysInfo { return { totalPages: 0, freePages: 0, outstandingPages: 0, nrCpus: 1, nrNodes: 1 }; }
   numainfo(): NumaInfo { return { nodes: [], distances: [] }; }
   cputopoinfo(): { core: number; socket: number; node: number }[] { return [{ core: 0, socket: 0, node: 0 }]; }

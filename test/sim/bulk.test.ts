@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { createHost, XenPanic, type Hypervisor, type XenConfigInput } from "../../src/sim/hypervisor/index.js";
 import { highestBlocks, memflags } from "../../src/sim/hypervisor/page-alloc.js";
 import { allocDomheapPagesBulk } from "../../src/sim/hypervisor/bulk-alloc.js";
+import { fifoTake } from "../../src/sim/hypervisor/paging.js";
 import type { Memflags } from "../../src/sim/hypervisor/types.js";
 import { NUMA_NO_NODE, type FreeList } from "../../src/sim/hypervisor/heap.js";
 import type { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
@@ -253,11 +254,14 @@ describe("sim bulk paths: identical to one call at a time", () => {
 
       const shrink = d.hap && f.mb * 256 < d.poolPages;
       if (!shrink) return;
-      for (let excess = d.poolPages - f.mb * 256; excess > 0; excess--) {
-        const h = highest(d.pool, 0);
+      // Xen's loop: page_list_remove_head() of the pool's free list, one page at a time.
+      for (let excess = d.poolPages - f.mb * 256; excess > 0 && d.paging.free > 0; excess--) {
+        const [h] = fifoTake(d, 1);
         if (h === undefined) break;
-        d.pool[h[0]]?.remove(h[1], 1);
-        a.hv.alloc.freeXenPages(h[1], 0, h[0]);
+        d.pool[h.node]?.remove(h.lo, 1);
+        d.paging.free--;
+        d.paging.total--;
+        a.hv.alloc.freeXenPages(h.lo, 0, h.node);
       }
       b.hv.shadow_set_allocation({ domid: id, mb: f.mb });
       expect(snapshot(b.hv)).to.deep.equal(snapshot(a.hv));
@@ -277,11 +281,15 @@ describe("sim bulk paths: identical to one call at a time", () => {
     // Round-robin over the automatic affinity (every node): 2 M pages, 256 K per node.
     const info = hv.getdomaininfo(domid);
     expect(info?.paging_pool_pages).to.equal(8192 * 256);
-    for (let n = 0; n < 8; n++) expect(hv.domain(domid)?.pool[n]?.total).to.equal(8192 * 32);
+    for (let n = 0; n < 8; n++) expect(info?.paging_pool_by_node[n]).to.equal(8192 * 32);
     expect(hv.populate_physmap({ domid, nr_extents: 1 << 20, extent_order: 0, mem_flags: { node: 5, exact: true } }).done).to.equal(1 << 20);
     expect(hv.decrease_reservation({ domid, nr_extents: 1 << 20, extent_order: 0 }).done).to.equal(1 << 20);
-    expect(hv.shadow_set_allocation({ domid, mb: 0 }).rc).to.equal(0);
+    // hap_set_allocation(d, 0): the p2m tables stay (11 roots + EPT tables for GFNs 0..2^20 at
+    // 4 KiB: 1 L3 + 4 L2 + 2048 L1) and so do the 4 vCPUs' monitor tables, which keep
+    // total_pages above 0 once the free list is empty: -ENOMEM (xen/arch/x86/mm/hap/hap.c).
+    expect(hv.shadow_set_allocation({ domid, mb: 0 }).rc).to.equal(-12);
+    expect(hv.getdomaininfo(domid)?.paging_pool_pages).to.equal(11 + 1 + 4 + 2048 + 4);
     expect(single).to.be.below(50);
-    expect(hv.physinfo().free_pages).to.equal(hv.physinfo().total_pages - 1 - 1 - 4);
+    expect(hv.physinfo().free_pages).to.equal(hv.physinfo().total_pages - 1 - 1 - 4 - (11 + 1 + 4 + 2048 + 4));
   });
 });

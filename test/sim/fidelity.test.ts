@@ -250,3 +250,125 @@ describe("sim fidelity: SMT, cores and xenopsd's plan_valid (issue 17)", () => {
     expect(() => parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 6, threads_per_core: 4 }] }, steps: [] })).to.throw(/threads_per_core must be 1..8 and divide cpus/);
   });
 });
+
+describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)", () => {
+  // X c447b7308b (same code at RELEASE-4.18.0 and 4.21.0):
+  //  - hap_enable() (hap.c:457-): hap_set_allocation(d, 256) → 256 pool pages, 128 per node (the
+  //    start node cycles after last_alloc_node = 0 of the fresh struct domain: 1, 0, 1, …); then
+  //    p2m_alloc_table() for the host p2m and MAX_NESTEDP2M = 10 nested p2ms: p2m_pages 11,
+  //    total_pages 245 (hap_alloc_p2m_page: total−−, p2m++).
+  //  - max_vcpus: construct_vmcs() → paging_update_paging_modes() → hap_make_monitor_table():
+  //    one hap_alloc() per vCPU (free_pages −1, total unchanged): free 245 − 2 = 243.
+  //  - ept_set_entry() (p2m-ept.c:841-848): for (i = wl = 3; i > target; i−−) ept_next_level()
+  //    allocates each missing table. 1024 4 KiB pages at GFN 0: 1 L3 + 1 L2 + 2 L1 = 4 → p2m 15.
+  //    One 2 MiB extent at GFN 0x40000 (1 GiB region 1): one more L2 → 16. One 2 MiB extent at
+  //    0x40300 (not 2 MiB aligned): p2m_set_entry() (p2m.c:422-) maps it as 512 4 KiB entries,
+  //    L1 tables 0x201 and 0x202 → 18; free 243 − 7 = 236.
+  //  - hap_set_allocation(d, 0) (hap.c:341-): 0 < p2m_pages → target 0; frees the 236 free pages,
+  //    then total_pages = 2 (monitor tables) with an empty free list → -ENOMEM. Pool 2 + 18 = 20.
+  //    The 20 pages in use are the free list's first 20 (FIFO: page_list_add_tail on growth,
+  //    page_list_remove_head in hap_alloc()), which growth placed on nodes 1, 0, 1, …: 10 + 10.
+  //  - A 4 KiB populate at GFN 0x80000 needs a new L2 and L1: hap_alloc() finds no page,
+  //    ept_set_entry() → -ENOMEM, populate_physmap() (memory.c:410) `goto out` after
+  //    alloc_domheap_pages()/assign: done 0, tot_pages 2048 + 1.
+  //  - hap_set_allocation(d, 256): 256 − 18 = 238 own pages → +236; the next 4 KiB populate at
+  //    0x80001 takes L2 + L1: p2m 20, free 234, total 236, pool 256.
+  it("every expectation of the sample holds", () => {
+    const scn = parseScenario(load("paging-pool.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("a PV domain (no HAP) has no pool and its populates need none", () => {
+    const scn = parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 1 }] }, steps: [
+      { op: "createdomain", max_vcpus: 1, hap: false }, { op: "max_mem", domid: 1, max_memkb: 65536 },
+      { op: "populate_physmap", domid: 1, nr_extents: 4096, extent_order: 0, gpfn: 0 }, { op: "getdomaininfo", domid: 1 },
+    ] });
+    const r = runScenario(scn, inlineHost(scn));
+    expect(r.steps[2]?.result?.["done"]).to.equal(4096);
+    expect(r.steps[3]?.result).to.deep.include({ paging_pool_pages: 0, p2m_pages: 0 });
+  });
+});
+
+describe("sim fidelity: `xl info -n` of the simulated host (issue 17, xl-info.json)", () => {
+  // tools/xl/xl_info.c (X c447b7308b) output_physinfo(): MiB = pages / ((1 << 20) / 4096);
+  // free_memory = (free_pages − outstanding_pages) / 256; outstanding_claims = outstanding / 256.
+  // Host: 2 × 2048 MiB; MFN 0 never reaches the heap: free 1 048 575 pages → 4095 MiB, node 0
+  // memfree 524 287 pages → 2047. PV dom1: struct domain + struct vcpu from CPU 0's node (2
+  // pages). Claim 262 144 pages (1 GiB): free_memory (1 048 573 − 262 144) / 256 = 3071,
+  // outstanding_claims 1024. 512 × 2 MiB under automatic affinity alternate nodes 1, 0, … (start
+  // after last_alloc_node 0): 256 each; the claim is consumed page for page (75d29d9b5e), so
+  // free_memory stays 3071 and outstanding_claims drops to 0; node 0 memfree (524 285 − 131 072)
+  // / 256 = 1535, node 1 1536. Topology: threads_per_core = CPU 0's siblings (2),
+  // cores_per_socket = 4 CPUs / 2 (arch_do_physinfo(), xen/arch/x86/sysctl.c).
+  it("every expectation of the sample holds", () => {
+    const scn = parseScenario(load("xl-info.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("numakit sim prints xl's lines: labels padded to 23 columns, \"%3d:    %4d     %4d     %4d\", \"%4d:    %6lu     %6lu      %d\"", async () => {
+    const r = await runCli(["sim", join(samples, "xl-info.json")]);
+    expect(r.code).to.equal(0);
+    const lines = r.stdout.split("\n").map((l) => l.trim() === "" ? l : l.replace(/^ {8}/, ""));
+    for (const want of [
+      "outstanding_claims     : 1024", "free_memory            : 3071", "cpu_topology           :", "cpu:    core    socket     node",
+      "  5:       0        1        1", "No device topology data available", "numa_info              :",
+      "node:    memsize    memfree    distances", "   0:      2048       1535      10,21", "   1:      2048       1536      21,10",
+    ]) expect(lines).to.include(want);
+  });
+});
+
+describe("sim fidelity: updating a claim while builds run (issue 17, claim-update.json)", () => {
+  // Claim sets v7 domain_set_claim_entries() (xen.md §2.4, [PATCH v7] "NUMA-aware memory claim
+  // sets"): a node entry must fit node_avail − claimed_pages[n] + d->claims[n]; the set must fit
+  // (total_avail − outstanding_claims) + d->outstanding_pages and max_pages − tot_pages; then the
+  // old set is released and the new one installed (replacement, one hypercall).
+  // Node 0: 262 143 free pages (MFN 0 is not in the heap) − 2 × 2 PV struct pages = 262 139.
+  //  - dom1 claims 200 000 on node 0, populates 50 000 there (redeemed from the node claim):
+  //    claim 150 000, node 0 free 212 139, unclaimed 62 139 → dom2's 150 000 → -ENOMEM.
+  //  - dom1 lowers to 50 000: 50 000 ≤ 62 139 + 150 000 → 0; unclaimed 162 139 → dom2 fits.
+  //  - dom2 populates 100 000: claim 50 000, node 0 free 112 139.
+  //  - dom1's build fails: an all-zero set releases its 50 000 at once.
+  //  - dom2 raises to 100 000: 100 000 ≤ (112 139 − 50 000) + 50 000 → 0.
+  //  - numainfo node 0: memfree 112 139 × 4096 = 459 321 344, claimed 100 000 × 4096;
+  //    xl info: outstanding_claims 100 000 / 256 = 390, free_memory (374 283 − 100 000) / 256 = 1071.
+  it("claim sets v7: every expectation of the sample holds", () => {
+    const scn = parseScenario(load("claim-update.json"));
+    expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("XS-v4 refuses to change an outstanding claim (-EINVAL): only release and claim again", () => {
+    // XS-v4 domain_set_outstanding_pages(d, pages, node): `if ( d->outstanding_pages ) -EINVAL`.
+    const r = runWith(load("claim-update.json"), { version: "staging", nodeClaims: "v4" });
+    expect(r.steps[6]?.rc).to.equal(-12);
+    expect(r.steps[7]?.rc).to.equal(-22);
+  });
+
+  it("release + claim again is not atomic: an allocation in between takes the memory (v4), the v7 replacement cannot lose it", () => {
+    // The final claim asks for 50 000 more pages: XS-v4 takes an absolute target (tot_pages
+    // 50 000 + 50 000), claim sets the amount itself.
+    const steps = (variant: string, update: Record<string, unknown>[], reclaim: number): Record<string, unknown> => ({
+      host: { nodes: [{ mem_mib: 1024, cpus: 2 }, { mem_mib: 1024, cpus: 2 }] }, xen: { version: "staging", nodeClaims: variant },
+      steps: [
+        { op: "createdomain", max_vcpus: 1, hap: false }, { op: "createdomain", max_vcpus: 1, hap: false },
+        { op: "max_mem", domid: 1, max_memkb: 1048576 }, { op: "max_mem", domid: 2, max_memkb: 1048576 },
+        { op: "claim_memory", domid: 1, claims: [{ node: 0, pages: 200000 }] },
+        { op: "populate_physmap", domid: 1, nr_extents: 50000, extent_order: 0, mem_flags: { node: 0, exact: true } },
+        ...update,
+        // dom2 (no claim) populates 200 000 pages on node 0 meanwhile.
+        { op: "populate_physmap", domid: 2, nr_extents: 200000, extent_order: 0, mem_flags: { node: 0, exact: true } },
+        { op: "claim_memory", domid: 1, claims: [{ node: 0, pages: reclaim }] },
+      ],
+    });
+    // v4: release (NO_NODE, 0), dom2 then sees 212 139 unclaimed on node 0 and gets all 200 000;
+    // the re-claim of 50 000 finds 12 139: -ENOMEM. dom1's build has lost its reservation.
+    const v4 = parseScenario(steps("v4", [{ op: "claim_memory", domid: 1, claims: [{ node: "host", pages: 0 }] }], 100000));
+    const r4 = runScenario(v4, inlineHost(v4));
+    expect(r4.steps[7]?.result?.["done"]).to.equal(200000);
+    expect(r4.steps[8]?.rc).to.equal(-12);
+    // v7: the update is one step; dom2 can take only node 0's 162 139 unclaimed pages.
+    const v7 = parseScenario(steps("claim-sets-v7", [{ op: "claim_memory", domid: 1, claims: [{ node: 0, pages: 50000 }] }], 50000));
+    const r7 = runScenario(v7, inlineHost(v7));
+    expect(r7.steps[6]?.rc).to.equal(0);
+    expect(r7.steps[7]?.result?.["done"]).to.equal(162139);
+  });
+});

@@ -14,6 +14,9 @@ import { simHtml } from "../../sim/toolstack/html-report.js";
 import { outputArg, writeReport } from "./report.js";
 import { rcName } from "../../sim/hypervisor/index.js";
 import { PAGES_PER_MIB } from "../../sim/units.js";
+import { sweepSpecOf } from "../../sim/experiments/sweep-spec.js";
+import { COST_CHOICES } from "../../sim/experiments/cost-model.js";
+import { runSweepCommand } from "./sim-sweep.js";
 
 
 export async function loadScenarioFile(file: string): Promise<unknown> {
@@ -66,12 +69,24 @@ export const simCommand: Command = {
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
     .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", requiresArg: true, describe: "output format" })
     .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
+    .option("seeds", { type: "string", requiresArg: true, describe: "sweep: run the vm_start step once per seed (1..200, or 1,5,9..12) and report distributions" })
+    .option("flows", { type: "string", requiresArg: true, describe: "sweep: the flows to compare (comma list; default all: legacy,claim,claim+node-create)" })
+    .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" })
+    .option("jobs", { alias: "j", type: "number", requiresArg: true, describe: "sweep: worker threads (default: the number of CPUs)" })
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
     .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump")
-    .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures"),
+    .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures")
+    .example("$0 sim samples/scenarios/vm-start-4node-claim.json --seeds 1..200", "legacy vs claim vs claim+node-create over 200 interleavings"),
   run: async (args, io) => {
     const file = String(args["scenario"]);
     const json = await loadScenarioFile(file);
+    const str = (k: string): string | undefined => (typeof args[k] === "string" ? args[k] : undefined);
+    const o = { seeds: str("seeds"), flows: str("flows"), cost: str("cost") };
+    const sweep = sweepSpecOf(json, Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)), { file });
+    if (sweep !== undefined) {
+      return runSweepCommand(file, json, sweep, args, io);
+    }
+    if (args["jobs"] !== undefined) throw new UsageError("--jobs applies to sweeps only (give --seeds or a \"sweep\" block)");
     const scn = parseScenario(json, { file });
     const host = typeof args["host"] === "string" ? args["host"] : undefined;
     const spec = await scenarioHost(scn, host, { file });

@@ -30,8 +30,13 @@ import { bulkBudget, consumeBulk, landCalls } from "./bulk-claims.js";
 import { effectiveFlags, type PageAllocator } from "./page-alloc.js";
 import type { Memflags } from "./types.js";
 
-/** Receives memory handed out: the 2^order blocks of [lo, hi) on `node`, from hi downwards. */
-export type RunSink = (node: number, lo: number, hi: number) => void;
+/**
+ * Receives memory handed out: the 2^order blocks of [lo, hi) on `node`, from hi downwards.
+ * `group`: true for the first run of a group of calls spread round-robin over the runs that
+ * follow until the next group (call j of a group lands in its (j mod runs)-th run); a one-call
+ * allocation is a group of one run.
+ */
+export type RunSink = (node: number, lo: number, hi: number, group: boolean) => void;
 
 type NodeState = HeapRun | "fail" | "unknown";
 
@@ -52,7 +57,7 @@ export function allocDomheapPagesBulk(
     if (t > 0) { done += t; continue; }
     const b = pa.allocDomheapPages(d, order, mf, cpu);
     if (b === undefined) break;
-    sink?.(b.node, b.mfn, b.mfn + pow2(order));
+    sink?.(b.node, b.mfn, b.mfn + pow2(order), true);
     done++;
   }
   return done;
@@ -164,7 +169,7 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
     const lo = consumeRun(heap, s, order, k);
     perNode.set(s.node, k);
     if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
-    sink?.(s.node, lo, s.top);
+    sink?.(s.node, lo, s.top, i === 0);
   }
   consumeBulk(pa.claims, d, request, mf.noRefcount, perNode);
   if (d !== undefined) {

@@ -26,6 +26,17 @@ export interface XenPage {
   node: number;
 }
 
+/**
+ * Pool pages in the order they joined the free list: call j of the group took the next page,
+ * from the top down, of `runs[j mod runs.length]` (one bulk stretch: round-robin over nodes).
+ * `taken` calls of the group have left the list again (hap_alloc or a shrink, from the head).
+ */
+export interface PoolGroup {
+  runs: { node: number; lo: number; hi: number }[];
+  size: number;
+  taken: number;
+}
+
 export class Domain {
   tot_pages = 0;
   max_pages = 0;
@@ -48,8 +59,28 @@ export class Domain {
   readonly vcpus: Vcpu[] = [];
   /** Domain (refcounted) memory, per node. */
   readonly pages: ExtentSet[];
-  /** Paging (HAP p2m) pool pages, per node (MEMF_no_owner: not in tot_pages). */
+  /**
+   * Paging (HAP) pool pages on the pool's free list (`d->arch.paging.freelist`), per node
+   * (MEMF_no_owner: not in tot_pages). New pool pages join it; hap_alloc() takes from it.
+   */
   readonly pool: ExtentSet[];
+  /** Pool pages taken off the free list: p2m tables and per-vCPU monitor tables, per node. */
+  readonly poolUsed: ExtentSet[];
+  /** The free list's order (`d->arch.paging.freelist`, FIFO), as groups; see PoolGroup. */
+  readonly poolFifo: PoolGroup[] = [];
+  /**
+   * `d->arch.paging.{total,free,p2m}_pages` (xen/arch/x86/mm/hap/hap.c): total = pool pages not
+   * used as p2m tables (free ones and monitor tables), free = on the free list, p2m = p2m tables.
+   * Pool pages out of the heap = total + p2m.
+   */
+  readonly paging = { total: 0, free: 0, p2m: 0 };
+  /**
+   * The host p2m's EPT tables below the root, as sets of table indices per level: [0] = L1
+   * tables (GFN >> 9), [1] = L2 (GFN >> 18), [2] = L3 (GFN >> 27). See paging.ts.
+   */
+  readonly p2mTables: [ExtentSet, ExtentSet, ExtentSet] = [new ExtentSet(), new ExtentSet(), new ExtentSet()];
+  /** GFN after the highest one populated without an explicit GFN (the simulator's default GFN choice). */
+  nextGfn = 0;
   /** struct domain page (index 0) and struct vcpu pages (xenheap, d == NULL allocations). */
   readonly xenPages: XenPage[] = [];
 
@@ -64,9 +95,11 @@ export class Domain {
     this.claims = new Array<number>(nrNodes).fill(0);
     this.pages = Array.from({ length: nrNodes }, () => new ExtentSet());
     this.pool = Array.from({ length: nrNodes }, () => new ExtentSet());
+    this.poolUsed = Array.from({ length: nrNodes }, () => new ExtentSet());
   }
 
+  /** Paging pool pages out of the heap (free list + p2m tables + monitor tables). */
   get poolPages(): number {
-    return this.pool.reduce((s, p) => s + p.total, 0);
+    return this.paging.total + this.paging.p2m;
   }
 }

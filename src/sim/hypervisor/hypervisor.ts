@@ -13,6 +13,7 @@ import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
+import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
@@ -23,8 +24,7 @@ import { parseXenVersion, VERSION_RULES } from "./versions.js";
 
 /** `DOMID_FIRST_RESERVED`. */
 export const DOMID_FIRST_RESERVED = 0x7ff0;
-/** HAP paging pool pages allocated by `hap_enable()` at domain creation. */
-export const HAP_INITIAL_POOL_PAGES = 256;
+export { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES } from "./paging.js";
 /** `XEN_INVALID_MEM_SZ` / `XEN_INVALID_NODE_DIST` (~0U). */
 export const XEN_INVALID = 0xffffffff;
 /** x86 `HVM_MAX_VCPUS` and PV `MAX_VIRT_CPUS` limits for max_vcpus. */
@@ -82,7 +82,8 @@ export class Hypervisor {
    * XEN_DOMCTL_createdomain (`domain_create()`): domid, struct domain (one xenheap page,
    * d == NULL to the allocator, from the executing pCPU's node), node affinity = all / auto,
    * then `hap_enable()`'s 256-page paging pool (`MEMF_no_owner`: affinity and last_alloc_node
-   * apply, no tot_pages, no claim). Any allocation failure → -ENOMEM and nothing is left behind.
+   * apply, no tot_pages, no claim) and the 11 p2m root tables it takes from it (paging.ts).
+   * Any allocation failure → -ENOMEM and nothing is left behind.
    *
    * Seed plan (`node` given, xen.md §3.7): struct domain, vCPU structs and the pool use
    * MEMF_node(node) WITHOUT MEMF_exact_node, and node affinity is preset to {node} (manual).
@@ -110,9 +111,13 @@ export class Hypervisor {
       d.node_affinity = [a.node];
       d.auto_node_affinity = false;
     }
-    if (hap && this.growPool(d, HAP_INITIAL_POOL_PAGES, cpu) !== 0) {
-      this.teardown(d);
-      return err(ENOMEM);
+    if (hap) {
+      if (hapSetAllocation(this.alloc, d, HAP_INITIAL_POOL_PAGES, (dd, n) => this.growPool(dd, n, cpu), ENOMEM) !== 0) {
+        this.teardown(d);
+        return err(ENOMEM);
+      }
+      // p2m_alloc_table() for the host p2m and each nested p2m: one root table each.
+      hapAlloc(d, HAP_ROOT_TABLES, true);
     }
     this.doms.set(domid, d);
     return { rc: 0, domid };
@@ -140,8 +145,10 @@ export class Hypervisor {
 
   /**
    * XEN_DOMCTL_max_vcpus: must equal the creation-time max_vcpus; each vCPU's struct vcpu is one
-   * xenheap page from the calling pCPU's node (d == NULL; seed plan: MEMF_node(home node)); then
-   * `domain_update_node_affinity()`.
+   * xenheap page from the calling pCPU's node (d == NULL; seed plan: MEMF_node(home node)), and
+   * with HAP its monitor table from the paging pool (construct_vmcs() → paging_update_paging_modes()
+   * → hap_make_monitor_table(); an empty pool crashes the domain in Xen, here the vCPU just has
+   * none); then `domain_update_node_affinity()`.
    */
   max_vcpus(a: MaxVcpusArgs): HypercallResult {
     const d = this.domctlTarget(a.domid, a.caller);
@@ -154,6 +161,7 @@ export class Hypervisor {
       if (pg === undefined) return err(ENOMEM);
       d.xenPages.push({ mfn: pg.mfn, node: pg.node });
       d.vcpus.push({ id: i, hard: undefined, soft: undefined, structNode: pg.node, structMfn: pg.mfn });
+      if (d.hap) hapAlloc(d, 1, false);
     }
     this.updateNodeAffinity(d);
     return ok;
@@ -228,28 +236,25 @@ export class Hypervisor {
     return ok;
   }
 
-  /** XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION: grow (order-0 MEMF_no_owner pages) or shrink the paging pool. */
+  /**
+   * XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION → `hap_set_allocation(d, mb << 8)` (paging.ts): the p2m
+   * tables in use count towards the target; grows with order-0 MEMF_no_owner pages, shrinks from
+   * the free list (-ENOMEM when the pages in use leave too few free ones).
+   */
   shadow_set_allocation(a: ShadowAllocationArgs): HypercallResult {
     const d = this.domctlTarget(a.domid, a.caller);
     if (typeof d === "number") return { rc: d };
     if (!d.hap || a.mb < 0) return err(EINVAL);
-    const target = a.mb * PAGES_PER_MIB;
-    if (target > d.poolPages) return { rc: this.growPool(d, target - d.poolPages, 0) };
-    // Shrinking frees the highest pool pages, one page at a time in Xen (freed dirty).
-    for (const r of highestBlocks(d.pool, 0, d.poolPages - target)) {
-      d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
-      this.alloc.freeRunDescending(r.lo, r.hi, r.node, true, 0);
-    }
-    return ok;
+    return { rc: hapSetAllocation(this.alloc, d, a.mb * PAGES_PER_MIB, (dd, n) => this.growPool(dd, n, 0), ENOMEM) };
   }
 
   /**
    * `hap_set_allocation()` growth: one `alloc_domheap_page(d, MEMF_no_owner)` per page in Xen,
-   * here all of them through the bulk path (same result, cost per buddy).
+   * here all of them through the bulk path (same result, cost per buddy). Returns pages got.
    */
   private growPool(d: Domain, pages: number, cpu: number): number {
     const mf = memflags({ noOwner: true, node: d.homeNode ?? NUMA_NO_NODE });
-    return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu) === pages ? 0 : -ENOMEM;
+    return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu, poolSink(d));
   }
 
   /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
@@ -283,9 +288,13 @@ export class Hypervisor {
         });
       }
     });
-    d.pool.forEach((set, node) => {
-      for (const [s, e] of set.drain()) this.alloc.forEachAlignedBlock(s, e, (mfn, order) => { this.alloc.freeXenPages(mfn, order, node); });
-    });
+    for (const sets of [d.pool, d.poolUsed]) {
+      sets.forEach((set, node) => {
+        for (const [s, e] of set.drain()) this.alloc.forEachAlignedBlock(s, e, (mfn, order) => { this.alloc.freeXenPages(mfn, order, node); });
+      });
+    }
+    d.paging.total = d.paging.free = d.paging.p2m = 0;
+    d.poolFifo.length = 0;
     for (const p of d.xenPages.splice(0)) this.alloc.freeXenPages(p.mfn, 0, p.node);
   }
 
@@ -351,6 +360,10 @@ export class Hypervisor {
    * the caller's max order, and `propagate_node()` failures (privileged: node ≥ MAX_NUMNODES;
    * unprivileged: an exact request — an unprivileged node hint is silently ignored). Each extent
    * is one `alloc_domheap_pages()`; the first failure ends the call with a short count.
+   * With HAP each extent is then mapped in the p2m, whose tables come from the paging pool
+   * (paging.ts): when the pool has no free page for a table the mapping fails, the extent stays
+   * allocated and assigned but is not counted, and the call ends (`guest_physmap_add_page()`
+   * failing in populate_physmap(), xen/common/memory.c).
    */
   populate_physmap(a: PopulatePhysmapArgs): CountResult {
     const none = { rc: 0, done: 0 };
@@ -374,8 +387,22 @@ export class Hypervisor {
       mf.noScrub = true;
       mf.keepScrub = true;
     }
+    const size = pow2(a.extent_order);
+    const gfn = a.gpfn ?? Math.ceil(d.nextGfn / size) * size;
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
-    return { rc: 0, done: allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents) };
+    if (!d.hap) return { rc: 0, done: this.populated(d, a, gfn, allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents)) };
+    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents);
+    const got = allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, Math.min(a.nr_extents, mappable + 1));
+    const done = Math.min(got, mappable);
+    p2mMapExtents(d, gfn, a.extent_order, done, got > mappable);
+    this.populated(d, a, gfn, got);
+    return { rc: 0, done };
+  }
+
+  /** Move the default-GFN cursor past the extents a populate without `gpfn` allocated. */
+  private populated(d: Domain, a: PopulatePhysmapArgs, gfn: number, allocated: number): number {
+    if (a.gpfn === undefined) d.nextGfn = gfn + allocated * pow2(a.extent_order);
+    return allocated;
   }
 
   /**
@@ -492,11 +519,21 @@ export class Hypervisor {
       last_alloc_node: d.last_alloc_node,
       creation_finished: d.creation_finished,
       pages_by_node: byNode((n) => d.pages[n]?.total ?? 0),
-      xen_pages_by_node: byNode((n) => (d.pool[n]?.total ?? 0) + d.xenPages.filter((p) => p.node === n).length),
+      xen_pages_by_node: byNode((n) => this.poolOn(d, n) + d.xenPages.filter((p) => p.node === n).length),
       struct_domain_node: d.xenPages[0]?.node ?? NUMA_NO_NODE,
       vcpu_struct_nodes: d.vcpus.map((v) => v.structNode),
       paging_pool_pages: d.poolPages,
+      paging_pool_by_node: byNode((n) => this.poolOn(d, n)),
+      paging_total_pages: d.paging.total,
+      paging_free_pages: d.paging.free,
+      p2m_pages: d.paging.p2m,
+      p2m_tables: d.p2mTables.map((t) => t.total),
     };
+  }
+
+  /** Paging pool pages of `d` on node `n` (free list and in use). */
+  private poolOn(d: Domain, n: number): number {
+    return (d.pool[n]?.total ?? 0) + (d.poolUsed[n]?.total ?? 0);
   }
 
   /** Every domain, ascending domid. */

@@ -55,10 +55,19 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
       usedByNode[n] = (usedByNode[n] ?? 0) + set.total;
       for (const [s, e] of set.runs()) extents.push([s, e, `dom${d.domid}(node ${n})`]);
     });
-    d.pool.forEach((set, n) => {
-      usedByNode[n] = (usedByNode[n] ?? 0) + set.total;
-      for (const [s, e] of set.runs()) extents.push([s, e, `dom${d.domid} pool(node ${n})`]);
-    });
+    let pool = 0;
+    for (const sets of [d.pool, d.poolUsed]) {
+      sets.forEach((set, n) => {
+        pool += set.total;
+        usedByNode[n] = (usedByNode[n] ?? 0) + set.total;
+        for (const [s, e] of set.runs()) extents.push([s, e, `dom${d.domid} pool(node ${n})`]);
+      });
+    }
+    if (pool !== d.paging.total + d.paging.p2m) bad.push(`dom${d.domid}: pool holds ${pool} pages, total_pages + p2m_pages = ${d.paging.total + d.paging.p2m}`);
+    const free = d.pool.reduce((s, set) => s + set.total, 0);
+    if (free !== d.paging.free) bad.push(`dom${d.domid}: pool free list holds ${free} pages, free_pages = ${d.paging.free}`);
+    const fifo = d.poolFifo.reduce((s, g) => s + g.size - g.taken, 0);
+    if (fifo !== free) bad.push(`dom${d.domid}: pool free-list order holds ${fifo} pages, the free list ${free}`);
     for (const p of d.xenPages) {
       usedByNode[p.node] = (usedByNode[p.node] ?? 0) + 1;
       extents.push([p.mfn, p.mfn + 1, `dom${d.domid} xenheap(node ${p.node})`]);

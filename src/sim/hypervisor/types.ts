@@ -128,6 +128,12 @@ export interface PopulatePhysmapArgs extends CallerArg {
   nr_extents: number;
   extent_order: number;
   mem_flags?: MemFlags;
+  /**
+   * GFN of the first extent; extent i goes to `gpfn + i·2^extent_order` (contiguous, as xenguest
+   * and hvmloader pass them). It decides which p2m tables the mapping needs (HAP). Absent: the
+   * GFNs after those of the domain's previous populate without one, aligned to the extent size.
+   */
+  gpfn?: number;
 }
 
 /**
@@ -216,5 +222,16 @@ export interface DomainInfo {
   /** Node each Xen structure landed on (seed-plan evaluation). */
   struct_domain_node: number;
   vcpu_struct_nodes: number[];
+  /** Paging pool pages out of the heap: free list + p2m tables + monitor tables. */
   paging_pool_pages: number;
+  /** The same per node (where the domain's pool pages came from). */
+  paging_pool_by_node: Record<number, number>;
+  /** `d->arch.paging.total_pages`: pool pages that are not p2m tables (free + monitor tables). */
+  paging_total_pages: number;
+  /** `d->arch.paging.free_pages`: on the pool's free list. */
+  paging_free_pages: number;
+  /** `d->arch.paging.p2m_pages`: pool pages used as p2m tables (11 roots + EPT tables). */
+  p2m_pages: number;
+  /** Host p2m EPT tables below the root: [L1 (2 MiB each), L2 (1 GiB), L3 (512 GiB)]. */
+  p2m_tables: number[];
 }

@@ -61,6 +61,22 @@ export interface DomainInfo {
   pagesByNode: number[];
   /** d->node_affinity. */
   nodeAffinity: number[];
+  /** Placement of Xen's own allocations for the domain (simulator instrumentation, as debug keys show). */
+  xenInternal: DomainXenInternal;
+}
+
+/** Where Xen put a domain's struct domain, struct vcpus and paging pool (src/sim/xenopsd/vm_numa.ts reads it). */
+export interface DomainXenInternal {
+  /** Node of the struct domain page. */
+  structDomainNode: number;
+  /** Node of each vCPU's struct vcpu page. */
+  vcpuNodes: number[];
+  /** Paging pool pages out of the heap per node (free list, p2m tables, monitor tables). */
+  pagingPoolByNode: number[];
+  /** d->arch.paging.p2m_pages. */
+  p2mPages: number;
+  /** d->arch.paging.free_pages. */
+  pagingFreePages: number;
 }
 
 export interface HypervisorPort {
@@ -77,10 +93,13 @@ export interface HypervisorPort {
   /** XEN_DOMCTL_claim_memory (node claims; variant selected by the hypervisor's configuration). */
   claim_memory(domid: number, claims: MemoryClaim[]): number;
   /**
-   * XENMEM_populate_physmap: `mem_flags` is the public bit field (memflags.ts). Returns the number
-   * of extents done (`rc` < 0 only when the memop is rejected before any extent).
+   * XENMEM_populate_physmap: `mem_flags` is the public bit field (memflags.ts); `gpfn` the GFN of
+   * the first extent (extent_start[i] = gpfn + i·2^order), absent = the hypervisor's default.
+   * Returns the number of extents done (`rc` < 0 only when the memop is rejected before any extent).
    */
-  populate_physmap(domid: number, nr_extents: number, extent_order: number, mem_flags: number): { rc: number; done: number };
+  populate_physmap(domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): { rc: number; done: number };
+  /** XEN_DOMCTL_unpausedomain (the first unpause ends the domain's build: creation_finished). */
+  unpausedomain(domid: number): number;
   /** XEN_DOMCTL_setvcpuaffinity. */
   vcpu_setaffinity(domid: number, vcpu: number, aff: { hard?: number[]; soft?: number[] }): number;
   /** XEN_DOMCTL_setnodeaffinity. */

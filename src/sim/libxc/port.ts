@@ -28,15 +28,16 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     max_mem: (domid, max_memkb) => hv.max_mem({ domid, max_memkb }).rc,
     claim_pages: (domid, nr_pages) => hv.claim_pages({ domid, nr_pages }).rc,
     claim_memory: (domid, claims) => hv.claim_memory({ domid, claims }).rc,
-    populate_physmap(domid, nr_extents, extent_order, mem_flags) {
+    populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn) {
       const f = decodeMemFlags(mem_flags);
       // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
       if (f.vnode) return { rc: -EINVAL, done: 0 };
       const flags: { node?: number; exact?: boolean } = {};
       if (f.node !== undefined) flags.node = f.node;
       if (f.exact) flags.exact = true;
-      return hv.populate_physmap({ domid, nr_extents, extent_order, mem_flags: flags });
+      return hv.populate_physmap({ domid, nr_extents, extent_order, mem_flags: flags, ...(gpfn === undefined ? {} : { gpfn }) });
     },
+    unpausedomain: (domid) => hv.unpausedomain({ domid }).rc,
     vcpu_setaffinity(domid, vcpu, aff) {
       const a: { domid: number; vcpu: number; hard?: number[]; soft?: number[] } = { domid, vcpu };
       if (aff.hard !== undefined) a.hard = aff.hard;
@@ -64,6 +65,10 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
       return {
         domid: d.domid, totPages: d.tot_pages, maxPages: d.max_pages, outstandingPages: d.outstanding_pages,
         maxVcpus: d.nr_vcpus, pagesByNode: byNode(d.pages_by_node, nodes), nodeAffinity: d.node_affinity,
+        xenInternal: {
+          structDomainNode: d.struct_domain_node, vcpuNodes: d.vcpu_struct_nodes, pagingPoolByNode: byNode(d.paging_pool_by_node, nodes),
+          p2mPages: d.p2m_pages, pagingFreePages: d.paging_free_pages,
+        },
       };
     },
     domids: () => hv.domains().map((d) => d.domid),

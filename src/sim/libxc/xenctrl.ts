@@ -74,10 +74,11 @@ function count(xch: XcInterface, domid: number, order: number, done: number): vo
 
 /**
  * xc_domain_populate_physmap: the number of extents done (a short count is not an error);
- * -1 with errno when the memop itself fails.
+ * -1 with errno when the memop itself fails. `gpfn`: the first of the contiguous GFNs the C
+ * caller passes in `extent_start` (undefined: the hypervisor picks).
  */
-export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number): number {
-  const r = xch.hv.populate_physmap(domid, nr_extents, extent_order, mem_flags);
+export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): number {
+  const r = xch.hv.populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn);
   count(xch, domid, extent_order, r.done);
   return r.rc < 0 ? xch.rc(r.rc) : r.done;
 }
@@ -86,8 +87,8 @@ export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_e
  * xc_domain_populate_physmap_exact: all or error. A short count returns -1 with errno EBUSY; the
  * extents that were done stay populated (tools/libs/ctrl/xc_domain.c).
  */
-export function xc_domain_populate_physmap_exact(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number): number {
-  const done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags);
+export function xc_domain_populate_physmap_exact(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): number {
+  const done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags, gpfn);
   if (done === nr_extents) return 0;
   if (done >= 0) xch.errno = EBUSY;
   return -1;
@@ -101,6 +102,11 @@ export function xc_domain_node_setaffinity(xch: XcInterface, domid: number, node
 /** xc_vcpu_setaffinity with XEN_VCPUAFFINITY_HARD and/or _SOFT. */
 export function xc_vcpu_setaffinity(xch: XcInterface, domid: number, vcpu: number, aff: { hard?: number[]; soft?: number[] }): number {
   return xch.rc(xch.hv.vcpu_setaffinity(domid, vcpu, aff));
+}
+
+/** xc_domain_unpause. */
+export function xc_domain_unpause(xch: XcInterface, domid: number): number {
+  return xch.rc(xch.hv.unpausedomain(domid));
 }
 
 export function xc_domain_destroy(xch: XcInterface, domid: number): number {

@@ -24,9 +24,9 @@ export interface SimReportInput {
   states: FinalState["nodes"][];
 }
 
-const NODE_HUES = 8;
+export const NODE_HUES = 8;
 
-const SIM_CSS = [
+export const SIM_CSS = [
   "body{font:14px/1.45 system-ui,sans-serif;color:#1d2733;margin:0 auto;padding:0 1.2em 2em;max-width:1800px}",
   "h1{font-size:1.35em;margin:.8em 0 .2em;overflow-wrap:anywhere}h2{font-size:1.15em;border-bottom:1px solid #d5dde6;margin-top:1.6em}h3{font-size:1em}",
   ".meta{color:#4b5866}",

@@ -1,7 +1,8 @@
 /**
  * Scenario step ops of the toolstack layer (src/sim/index.ts adds them to the runner's op table):
  *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
- *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus"}], "paging_pool"?}
+ *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus", "hvmloader_pages"?}], "paging_pool"?}
+ *   {"op": "xl_info", "numa"?}: the host as `xl info [-n]` prints it (xl_info.ts), at that point of the scenario
  */
 import { FieldReader } from "../scenario/fields.js";
 import { stepOpEntry, type BaseStep, type StepContext, type StepOp, type StepOutcome } from "../scenario/registry.js";
@@ -13,12 +14,15 @@ import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.
 import { runToEnd } from "../libxc/scheduler.js";
 import { FLOWS, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
 import { formatVmStart } from "./report.js";
+import { formatXlInfo, xlInfo, type XlInfo } from "./xl_info.js";
 
 /** Largest guest a step may ask for: 64 TiB (keeps every PFN exact and every loop bounded). */
 const MAX_MEM_MIB = 64 * 1024 * 1024;
 const MAX_VMS = 100_000;
 const MAX_VCPUS = 4096;
 const MAX_NODE_ID = 0xfe;
+/** hvmloader's pages live in its reserved area, 0xFC000000..0xFE000000 (32 MiB). */
+const MAX_HVMLOADER_PAGES = 8192;
 
 function positive(f: FieldReader, v: unknown, what: string, max: number): number {
   const n = f.checkUint(v, what, max);
@@ -101,11 +105,14 @@ export const vmStartOp: StepOp<VmStartStep> = {
     const seed = f.optUint("seed") ?? 0;
     const names = new Set<string>();
     const vms = nonEmpty(f, "vms", MAX_VMS).map((v, i): VmSpec => {
-      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus"]);
+      const r: FieldReader = objectAt(f, v, `vms[${i}]`, ["name", "mem_mib", "vcpus", "hvmloader_pages"]);
       const name = r.json["name"] ?? `vm${i}`;
       if (typeof name !== "string" || name === "" || names.has(name)) r.fail("name must be a unique non-empty string");
       names.add(name);
-      return { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
+      const vm: VmSpec = { name, mem_mib: positive(r, r.json["mem_mib"], "mem_mib", MAX_MEM_MIB), vcpus: positive(r, r.json["vcpus"] ?? 1, "vcpus", MAX_VCPUS) };
+      const hvmloader = r.optUint("hvmloader_pages", MAX_HVMLOADER_PAGES);
+      if (hvmloader !== undefined) vm.hvmloaderPages = hvmloader;
+      return vm;
     });
     const step: VmStartStep = { op: "vm_start", index, flow: flow as Flow, policy: policy as Policy, seed, vms, pagingPool: f.optBool("paging_pool") ?? true };
     const build = f.json["xenopsd"];
@@ -124,7 +131,28 @@ export const vmStartOp: StepOp<VmStartStep> = {
   text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number; xenopsd?: XenopsdBuild }),
 };
 
+export interface XlInfoStep extends BaseStep {
+  /** `xl info -n` (default) or plain `xl info`. */
+  numa: boolean;
+}
+
+export const xlInfoOp: StepOp<XlInfoStep> = {
+  parse(f, index) {
+    f.only(["numa"]);
+    return { op: "xl_info", index, numa: f.optBool("numa") ?? true };
+  },
+  run(ctx, step): StepOutcome {
+    const x = xlInfo(hypervisorPort(ctx.hv));
+    const { cpuTopology: _topology, numaInfo: _numa, ...phys } = x;
+    return { rc: 0, result: step.numa ? { ...x } : { ...phys, numa: false } };
+  },
+  text: (o) => {
+    const r = o.result as unknown as XlInfo & { numa?: false };
+    return formatXlInfo(r, r.numa !== false).map((l) => `  ${l}`);
+  },
+};
+
 /** The toolstack layer's step ops (src/sim/index.ts adds them to the runner's table). */
 export function toolstackStepOps(): [string, StepOp][] {
-  return [stepOpEntry("hvm_build", hvmBuildOp), stepOpEntry("vm_start", vmStartOp)];
+  return [stepOpEntry("hvm_build", hvmBuildOp), stepOpEntry("vm_start", vmStartOp), stepOpEntry("xl_info", xlInfoOp)];
 }

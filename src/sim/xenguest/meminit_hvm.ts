@@ -22,6 +22,11 @@ export const SUPERPAGE_1GB_NR_PFNS = 1 << SUPERPAGE_1GB_SHIFT;
 /** X86_HVM_NR_SPECIAL_PAGES and, with a device model, NR_IOREQ_SERVER_PAGES (xg_dom_x86.c). */
 export const X86_HVM_NR_SPECIAL_PAGES = 8;
 export const NR_IOREQ_SERVER_PAGES = 8;
+/** X86_HVM_END_SPECIAL_REGION (tools/include/xenguest.h). */
+export const X86_HVM_END_SPECIAL_REGION = 0xff000;
+/** special_pfn(0) and ioreq_server_pfn(0) (xg_dom_x86.c). */
+export const SPECIAL_PFN_0 = X86_HVM_END_SPECIAL_REGION - X86_HVM_NR_SPECIAL_PAGES;
+export const IOREQ_SERVER_PFN_0 = SPECIAL_PFN_0 - NR_IOREQ_SERVER_PAGES;
 
 export interface MeminitResult {
   /** 0 or -1, as meminit_hvm returns. */
@@ -87,7 +92,7 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
     // PFNs 0x00..0x9F with the base memflags (no node, whatever the vNUMA layout says).
     if (dom.device_model) {
       const rc = yield* hypercall(`d${domid} populate 160 x order 0 (below VGA hole)`,
-        () => xc_domain_populate_physmap_exact(xch, domid, 0xa0, 0, memflags));
+        () => xc_domain_populate_physmap_exact(xch, domid, 0xa0, 0, memflags, 0));
       if (rc !== 0) { error = "Could not populate low memory (< 0xA0)."; break body; }
     }
 
@@ -114,7 +119,7 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
             !check_mmio_hole(cur_pfn * 2 ** PAGE_SHIFT, 2 ** 30, dom.mmio_start, dom.mmio_size)) {
           const nr = count / SUPERPAGE_1GB_NR_PFNS;
           const done = yield* hypercall(`d${domid} populate ${nr} x order 18`,
-            () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_1GB_SHIFT, new_memflags));
+            () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_1GB_SHIFT, new_memflags, cur_pfn));
           if (done > 0) {
             stat.superpages1G += done;
             cur_pages += done * SUPERPAGE_1GB_NR_PFNS;
@@ -133,7 +138,7 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
           if (cur_pfn % SUPERPAGE_2MB_NR_PFNS === 0 && count % SUPERPAGE_2MB_NR_PFNS === 0) {
             const nr = count / SUPERPAGE_2MB_NR_PFNS;
             const done = yield* hypercall(`d${domid} populate ${nr} x order 9`,
-              () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_2MB_SHIFT, new_memflags));
+              () => xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages));
             if (done > 0) {
               stat.superpages2M += done;
               cur_pages += done * SUPERPAGE_2MB_NR_PFNS;
@@ -146,7 +151,7 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
         if (count !== 0) {
           const n = count;
           rc = yield* hypercall(`d${domid} populate ${n} x order 0`,
-            () => xc_domain_populate_physmap_exact(xch, domid, n, 0, new_memflags));
+            () => xc_domain_populate_physmap_exact(xch, domid, n, 0, new_memflags, cur_pages));
           cur_pages += n;
           stat.normal += n;
         }
@@ -170,10 +175,10 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
 export function* alloc_magic_pages_hvm(xch: XcInterface, dom: XcDomImage): Build<number> {
   const domid = dom.guest_domid;
   let rc = yield* hypercall(`d${domid} populate ${X86_HVM_NR_SPECIAL_PAGES} x order 0 (special pages)`,
-    () => xc_domain_populate_physmap_exact(xch, domid, X86_HVM_NR_SPECIAL_PAGES, 0, 0));
+    () => xc_domain_populate_physmap_exact(xch, domid, X86_HVM_NR_SPECIAL_PAGES, 0, 0, SPECIAL_PFN_0));
   if (rc === 0 && dom.device_model) {
     rc = yield* hypercall(`d${domid} populate ${NR_IOREQ_SERVER_PAGES} x order 0 (ioreq server pages)`,
-      () => xc_domain_populate_physmap_exact(xch, domid, NR_IOREQ_SERVER_PAGES, 0, 0));
+      () => xc_domain_populate_physmap_exact(xch, domid, NR_IOREQ_SERVER_PAGES, 0, 0, IOREQ_SERVER_PFN_0));
   }
   return rc;
 }

@@ -14,8 +14,9 @@ import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/h
 import {
   xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
-  xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
+  xc_domain_unpause, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
 } from "../libxc/xenctrl.js";
+import { noXenInternalMemory, vmNumaMetrics, xenInternalMemory, type VmNumaMetrics, type XenInternalMemory } from "./vm_numa.js";
 import { hvm_build } from "../xenguest/hvm_build.js";
 import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
 import { libxl__get_numa_candidate } from "./libxl_numa.js";
@@ -47,7 +48,19 @@ export interface VmSpec {
   name: string;
   mem_mib: number;
   vcpus: number;
+  /** 4 KiB pages hvmloader populates after the build (default HVMLOADER_PAGES). */
+  hvmloaderPages?: number;
 }
+
+/**
+ * Default of VmSpec.hvmloaderPages: an estimate for a SeaBIOS guest (ACPI info page, ACPI
+ * tables, SMBIOS, TSS: 64 KiB). hvmloader's count depends on its table sizes at run time
+ * (mem_alloc()/acpi_mem_alloc() in tools/firmware/hvmloader/util.c populate page by page as
+ * they grow); OVMF guests add the firmware image's pages (ovmf.c). Set it per VM when known.
+ */
+export const HVMLOADER_PAGES = 16;
+/** RESERVED_MEMBASE >> PAGE_SHIFT (tools/firmware/hvmloader/config.h): where hvmloader's pages go. */
+export const HVMLOADER_FIRST_GFN = 0xfc000;
 
 export interface VmStartOptions {
   flow: Flow;
@@ -69,7 +82,13 @@ export interface VmOutcome {
   localPercent: number;
   extents: ExtentCounts;
   started: boolean;
+  /** Xen's own allocations for the VM and hvmloader's pages, each placed (vm_numa.ts). */
+  xenInternal: XenInternalMemory;
+  /** XAPI's VM_metrics NUMA fields as xenopsd reports them (vm_numa.ts). */
+  vmMetrics: VmNumaMetrics;
   error?: string;
+  /** errno of the call that failed the start (present with `error`). */
+  errno?: number;
 }
 
 export interface VmStartTotals {
@@ -99,7 +118,11 @@ interface VmCtx {
   pnode?: number;
   /** libxl policy: xl's claim_mode (host-wide claim inside meminit). */
   buildClaims: boolean;
+  /** Pages hvmloader got, per node. */
+  hvmloaderByNode: Record<string, number>;
   error?: string;
+  /** errno of the failing call, taken when `error` is set (before another build can change xch.errno). */
+  errno?: number;
 }
 
 /** What the planners see of the host. */
@@ -108,6 +131,8 @@ interface HostView {
   xenopsd: XenopsdBuild;
   numa: NumaHierarchy | undefined;
   cpuToNode: number[];
+  /** Xenctrlext.get_nr_nodes: the nodes numa_meminfo / numainfo reports. */
+  hostNodes: number;
 }
 
 function nodeCpus(view: HostView, nodes: number[]): number[] {
@@ -119,7 +144,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
   if (node !== undefined) req.node = node;
   const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
-  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; return false; }
+  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   ctx.domid = domid;
   const steps: [string, () => number][] = [
     ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
@@ -128,7 +153,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
   for (const [what, fn] of steps) {
     const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
-    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; return false; }
+    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   }
   return true;
 }
@@ -195,6 +220,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
   // ENOMEM fails the start, any other error (ENOSYS) continues without a claim.
   if (claim(() => xc_domain_claim_pages(xch, ctx.domid, ctx.mem.build_claim_pages)) !== 0 && xch.errno === ENOMEM) {
     ctx.error = "Not_enough_memory (global claim failed with ENOMEM)";
+    ctx.errno = ENOMEM;
   }
 }
 
@@ -210,8 +236,38 @@ function* build(view: HostView, ctx: VmCtx): Build<{ ok: boolean; extents: Exten
   const cfg: Parameters<typeof hvm_build>[1] = { domid: ctx.domid, mem_mib: ctx.spec.mem_mib, claim: ctx.buildClaims };
   if (ctx.pnode !== undefined) cfg.pnode = ctx.pnode;
   const r = yield* hvm_build(view.xch, cfg);
-  if (!r.ok) ctx.error = r.error ?? "build failed";
+  if (!r.ok) { ctx.error = r.error ?? "build failed"; ctx.errno = view.xch.errno; }
+  else yield* unpauseAndBoot(view, ctx);
   return { ok: r.ok, extents: r.extents };
+}
+
+/**
+ * VM_unpause, then hvmloader in the guest: `mem_hole_populate_ram()` populates one 4 KiB page per
+ * XENMEM_populate_physmap (DOMID_SELF, mem_flags 0: the domain's node affinity decides; as the
+ * caller is the guest, a node hint would be ignored anyway). The first failure sets
+ * `over_allocated` and hvmloader relocates RAM pages instead, which allocates nothing.
+ */
+function* unpauseAndBoot(view: HostView, ctx: VmCtx): Build<void> {
+  const { xch } = view;
+  const domid = ctx.domid;
+  const rc = yield* hypercall(`${ctx.spec.name} unpause`, () => xc_domain_unpause(xch, domid));
+  if (rc !== 0) { ctx.error = `unpause failed (errno ${xch.errno})`; ctx.errno = xch.errno; return; }
+  const before = pagesOf(xch, domid);
+  const n = ctx.spec.hvmloaderPages ?? HVMLOADER_PAGES;
+  for (let i = 0; i < n; i++) {
+    // The guest's own hypercall (not libxc's: not in xenopsd's extent counts).
+    const r = yield* hypercall(`${ctx.spec.name} hvmloader populate 1 x order 0`, () => xch.hv.populate_physmap(domid, 1, 0, 0, HVMLOADER_FIRST_GFN + i));
+    if (r.done !== 1) break;
+  }
+  pagesOf(xch, domid).forEach((p, node) => {
+    const got = p - (before[node] ?? 0);
+    if (got > 0) ctx.hvmloaderByNode[String(node)] = got;
+  });
+}
+
+function pagesOf(xch: XcInterface, domid: number): number[] {
+  const got: { value?: DomainInfo } = {};
+  return xc_domain_getinfo_single(xch, domid, got) === 0 ? (got.value?.pagesByNode ?? []) : [];
 }
 
 function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
@@ -238,7 +294,8 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   yield* place(view, ctx, policy, true, nodes);
 }
 
-function outcome(xch: XcInterface, ctx: VmCtx): VmOutcome {
+function outcome(view: HostView, ctx: VmCtx): VmOutcome {
+  const { xch } = view;
   const got: { value?: DomainInfo } = {};
   const info = ctx.domid >= 0 && xc_domain_getinfo_single(xch, ctx.domid, got) === 0 ? got.value : undefined;
   const pagesByNode: Record<string, number> = {};
@@ -258,8 +315,11 @@ function outcome(xch: XcInterface, ctx: VmCtx): VmOutcome {
     localPercent: total === 0 ? 0 : round2((100 * local) / total),
     extents: ctx.domid >= 0 ? { ...xch.extentCounts(ctx.domid) } : { order0: 0, order9: 0, order18: 0 },
     started: ctx.error === undefined,
+    xenInternal: info === undefined ? noXenInternalMemory() : xenInternalMemory(info, ctx.hvmloaderByNode),
+    vmMetrics: vmNumaMetrics(info?.pagesByNode ?? [], view.hostNodes, view.xenopsd === "xenserver"),
   };
   if (ctx.error !== undefined) o.error = ctx.error;
+  if (ctx.error !== undefined && ctx.errno !== undefined && ctx.errno !== 0) o.errno = ctx.errno;
   return o;
 }
 
@@ -309,11 +369,13 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const distances = xc_numainfo(xch).distances;
   const nodeCores = NumaHierarchy.nodeCoresOf(topo, distances.length);
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
-  const view: HostView = { xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode };
+  const view: HostView = {
+    xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, hostNodes: distances.length,
+  };
   const pagingPool = opts.pagingPool ?? true;
   const ctxs: VmCtx[] = opts.vms.map((spec) => ({
     spec, mem: hvmMemory(spec.mem_mib, spec.vcpus), domid: -1, planned: [],
-    buildClaims: opts.policy === "libxl" && opts.flow === "legacy",
+    buildClaims: opts.policy === "libxl" && opts.flow === "legacy", hvmloaderByNode: {},
   }));
   const teardown = function* (ctx: VmCtx): Build<void> {
     // A failed start is cleaned up (xenopsd destroys the domain), returning its memory.
@@ -326,7 +388,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const snapshots = new Map<VmCtx, VmOutcome>();
   const withOutcome = function* (ctx: VmCtx, body: Build<void>): Build<void> {
     yield* body;
-    snapshots.set(ctx, outcome(xch, ctx));
+    snapshots.set(ctx, outcome(view, ctx));
     yield* teardown(ctx);
   };
   if (opts.flow === "legacy") {
@@ -342,7 +404,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
     builds,
     planned: () => ctxs.map((c) => c.planned),
     collect: () => {
-      const vms = ctxs.map((ctx) => snapshots.get(ctx) ?? outcome(xch, ctx));
+      const vms = ctxs.map((ctx) => snapshots.get(ctx) ?? outcome(view, ctx));
       return { vms, totals: totals(vms) };
     },
   };

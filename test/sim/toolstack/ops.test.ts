@@ -56,7 +56,7 @@ describe("sim/toolstack scenario ops", () => {
   it("vm_start: result keys per VM and totals", () => {
     const r = run([{ op: "vm_start", flow: "claim", policy: "xenopsd", seed: 3, vms: [{ name: "a", mem_mib: 1024, vcpus: 2 }, { name: "b", mem_mib: 1024 }] }]);
     const res = r.steps[0]?.result as { vms: Record<string, unknown>[]; totals: Record<string, unknown> };
-    expect(Object.keys(res.vms[0] ?? {})).to.deep.equal(["name", "domid", "plannedNodes", "pagesByNode", "localPercent", "extents", "started"]);
+    expect(Object.keys(res.vms[0] ?? {})).to.deep.equal(["name", "domid", "plannedNodes", "pagesByNode", "localPercent", "extents", "started", "xenInternal", "vmMetrics"]);
     expect(res.vms.map((v) => v["plannedNodes"])).to.deep.equal([[0], [1]]);
     expect(res.totals).to.deep.include({ vms: 2, started: 2, fullyLocal: 2, localPercent: 100 });
   });
@@ -93,7 +93,7 @@ describe("sim/toolstack scenario ops", () => {
     const text = await runCli(["sim", "samples/scenarios/vm-start-4node-claim.json"]);
     expect(text.code).to.equal(0);
     expect(text.stdout).to.match(/vm_start flow=claim policy=xenopsd seed=42\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +started\n/);
-    expect(text.stdout).to.match(/totals: 40\/40 started, 40 fully local, 100\.00% of 245758 MiB on planned nodes/);
+    expect(text.stdout).to.match(/totals: 40\/40 started, 40 fully local, 100\.00% of 245760 MiB on planned nodes/);
     const json = await runCli(["sim", "--format", "json", "samples/scenarios/vm-start-4node-legacy.json"]);
     expect(json.code).to.equal(0);
     const rep = JSON.parse(json.stdout) as { steps: { result: { totals: { localPercent: number; started: number } } }[] };

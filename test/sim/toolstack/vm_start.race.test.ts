@@ -32,14 +32,20 @@ function makeHost(h: HostArb): HypervisorPort {
   return simHost(h.nodeMib, h.cpus, "v4");
 }
 
-/** Run one VM start with the builds interleaved by fast-check; true iff every VM is 100% local. */
+/**
+ * Run one VM start with the builds interleaved by fast-check; true iff every VM's build memory is
+ * 100% local. hvmloader's pages come after the claim is released (meminit_hvm's claim_pages 0),
+ * under node affinity only, so a node full of other VMs' claims may push them elsewhere: they are
+ * the claim's limit, not the flow's, and are left out here (vm_numa.ts reports them).
+ */
 async function allLocal(s: fc.Scheduler, h: HostArb, vms: VmSpec[], flow: Flow, requireSingleNodePlans: boolean): Promise<boolean> {
   fc.pre(fits(h, vms));
   const run = prepareVmStart(makeHost(h), { flow, policy: "xenopsd", seed: 0, vms, pagingPool: false });
   if (requireSingleNodePlans) fc.pre(run.planned().every((p) => p.length === 1));
   await s.waitFor(Promise.all(run.builds.map((b) => runScheduled(b, s))));
   const r = run.collect();
-  return r.vms.every((v) => v.started && v.localPercent === 100);
+  return r.vms.every((v) => v.started && Object.entries(v.pagesByNode).every(([n, p]) =>
+    v.plannedNodes.includes(Number(n)) || p === (v.xenInternal.hvmloader.byNode[n] ?? 0)));
 }
 
 // Independent arbitraries (no chain) so that fast-check shrinks host, VM list and ordering separately.

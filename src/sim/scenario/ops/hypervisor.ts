@@ -13,6 +13,8 @@ import { ESRCH } from "../../hypervisor/errno.js";
 /** Largest nr_extents a scenario step may ask for: keeps every scenario finite and fast. */
 export const MAX_STEP_EXTENTS = 2 ** 24;
 const MAX_CPU = 65535;
+/** GFNs below 2^40 (a 52-bit guest physical address space): PFN arithmetic stays exact. */
+const MAX_GPFN = 2 ** 40 - 1;
 const MAX_NODE_ID = 255;
 
 type Step<A> = BaseStep & { args: A };
@@ -102,8 +104,10 @@ export function hypervisorStepOps(): Map<string, StepOp> {
     return { rc: r.rc, result: { claims: r.claims } };
   });
 
-  op<PopulatePhysmapArgs>(t, "populate_physmap", ["domid", "nr_extents", "extent_order", "mem_flags"], (f) => {
+  op<PopulatePhysmapArgs>(t, "populate_physmap", ["domid", "nr_extents", "extent_order", "mem_flags", "gpfn"], (f) => {
     const a: PopulatePhysmapArgs = { domid: domid(f), nr_extents: f.uint("nr_extents", MAX_STEP_EXTENTS), extent_order: f.uint("extent_order", 63), ...caller(f) };
+    const gpfn = f.optUint("gpfn", MAX_GPFN);
+    if (gpfn !== undefined) a.gpfn = gpfn;
     const mf = f.optObject("mem_flags");
     if (mf !== undefined) {
       mf.only(["node", "exact"]);

@@ -1,0 +1,41 @@
+/**
+ * `numakit sim SCENARIO --seeds 1..N` (or a scenario with a "sweep" block): the sweep's run, on
+ * the command's I/O. Flag parsing and dispatch stay in ./sim.ts; the engine, its renderers and the
+ * HTML page live in src/sim/experiments.
+ */
+import type { CliIo } from "../io.js";
+import { UsageError } from "../../errors.js";
+import { toJson, write } from "../output.js";
+import { outputArg, writeReport } from "./report.js";
+import { runSweep, sweepHost } from "../../sim/experiments/sweep.js";
+import type { SweepSpec } from "../../sim/experiments/sweep-spec.js";
+import { sweepJson } from "../../sim/experiments/summary.js";
+import { renderSweepText } from "../../sim/experiments/text.js";
+import { sweepHtml } from "../../sim/experiments/html.js";
+import { defaultJobs } from "../../sim/experiments/pool.js";
+
+function jobsOf(v: unknown): number {
+  if (v === undefined) return defaultJobs();
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 1024) throw new UsageError(`--jobs takes a whole number from 1 to 1024, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+export async function runSweepCommand(file: string, json: unknown, spec: SweepSpec, args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const host = await sweepHost(json, typeof args["host"] === "string" ? args["host"] : undefined, { file });
+  const result = await runSweep({ file, json, spec, host, jobs: jobsOf(args["jobs"]) });
+  const htmlFile = outputArg(args["report"]);
+  if (htmlFile !== "-") {
+    if (args["format"] === "json") await write(`${toJson(sweepJson(result))}\n`, io.stdout);
+    else await write(renderSweepText(result), io.stdout);
+  }
+  if (htmlFile !== undefined) {
+    const d = typeof json === "object" && json !== null && "description" in json ? json.description : undefined;
+    await writeReport(htmlFile, io.stdout, sweepHtml({ result, ...(typeof d === "string" ? { description: d } : {}) }));
+  }
+  const crashes = result.flows.reduce((s, f) => s + f.crashes, 0);
+  if (crashes > 0) {
+    io.stderr.write(`numakit: ${file}: the simulated Xen panicked in ${crashes} runs of the sweep\n`);
+    return 1;
+  }
+  return 0;
+}

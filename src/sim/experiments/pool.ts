@@ -1,0 +1,31 @@
+/**
+ * Running a sweep's tasks over worker threads (tinypool, loaded on first use as src/fleet does).
+ * Results come back in task order whatever order the workers finish in, so the output does not
+ * depend on the number of workers. One worker runs the tasks in this thread: no pool at all.
+ */
+import { availableParallelism } from "node:os";
+import { fromSource, workerModuleUrl } from "../../util/worker-module.js";
+import { runSweepTask, type SeedRecord, type SweepTask } from "./engine.js";
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/** The records of every task, in task order. */
+export async function runTasks(tasks: readonly SweepTask[], jobs: number): Promise<SeedRecord[][]> {
+  if (jobs <= 1 || tasks.length <= 1) return tasks.map((t) => runSweepTask(t));
+  const { default: Tinypool } = await import("tinypool");
+  const threads = Math.min(jobs, tasks.length);
+  const pool = new Tinypool({
+    filename: workerModuleUrl(import.meta.url, "worker"),
+    minThreads: threads,
+    maxThreads: threads,
+    // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.
+    ...(fromSource(import.meta.url) ? { execArgv: [] } : {}),
+  });
+  try {
+    return await Promise.all(tasks.map((t) => pool.run(t) as Promise<SeedRecord[]>));
+  } finally {
+    await pool.destroy();
+  }
+}

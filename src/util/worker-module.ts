@@ -1,0 +1,38 @@
+/**
+ * The module a worker thread loads (tinypool's `filename`), from a built tree or from sources.
+ * Built: `<name>.js` beside the caller. From TypeScript sources (tests, a checkout newer than its
+ * build): `<name>.ts` behind a bootstrap that registers tsx in the worker thread itself, because on
+ * Node 20 a loader registered in the main thread (`--import tsx`, tsx's register()) does not reach
+ * worker threads. Shared by every worker pool (src/fleet, src/sim/experiments).
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+function tsxApiUrl(from: string): string {
+  // Not import.meta.resolve (under mocha tsx runs this file as CommonJS, without it) nor
+  // require.resolve("tsx/esm/api") (the CommonJS build, which cannot be imported from a data:
+  // URL): the ESM build, found through tsx's own package exports.
+  const pkgPath = createRequire(from).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
+  const entry = pkg.exports?.["./esm/api"];
+  const rel = typeof entry === "object" ? entry.import?.default : undefined;
+  if (rel === undefined) throw new Error("tsx has no ./esm/api export: cannot run the worker threads from TypeScript sources");
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}
+
+/** Whether the caller (its `import.meta.url`) runs from TypeScript sources. */
+export function fromSource(callerUrl: string): boolean {
+  return callerUrl.endsWith(".ts");
+}
+
+/** tinypool's `filename` for the worker module `name` (no extension) beside the caller. */
+export function workerModuleUrl(callerUrl: string, name: string): string {
+  if (!fromSource(callerUrl)) return new URL(`./${name}.js`, callerUrl).href;
+  const tsx = tsxApiUrl(callerUrl);
+  const target = new URL(`./${name}.ts`, callerUrl).href;
+  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();\n` +
+    `const m = await import(${JSON.stringify(target)}); export default m.default;`;
+  return `data:text/javascript,${encodeURIComponent(boot)}`;
+}
