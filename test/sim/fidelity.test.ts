@@ -298,11 +298,20 @@ describe("sim fidelity: `xl info -n` of the simulated host (issue 17, xl-info.js
   // outstanding_claims 1024. 512 × 2 MiB under automatic affinity alternate nodes 1, 0, … (start
   // after last_alloc_node 0): 256 each; the claim is consumed page for page (75d29d9b5e), so
   // free_memory stays 3071 and outstanding_claims drops to 0; node 0 memfree (524 285 − 131 072)
-  // / 256 = 1535, node 1 1536. Topology: threads_per_core = CPU 0's siblings (2),
-  // cores_per_socket = 4 CPUs / 2 (arch_do_physinfo(), xen/arch/x86/sysctl.c).
+  // / 256 = 1535, node 1 1536. Topology: threads_per_core = CPU 0's siblings (1),
+  // cores_per_socket = 4 CPUs / 1 (arch_do_physinfo(), xen/arch/x86/sysctl.c); CPU 5 is core 1
+  // of socket/node 1.
   it("every expectation of the sample holds", () => {
     const scn = parseScenario(load("xl-info.json"));
     expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
+  });
+
+  it("SMT: threads_per_core and cores_per_socket from CPU 0's siblings and socket", () => {
+    // 4 CPUs per node, 2 threads per core: CPU 0's sibling mask has 2 CPUs, its socket 4 → 2 cores.
+    const scn = parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 4, threads_per_core: 2 }, { mem_mib: 64, cpus: 4, threads_per_core: 2 }] }, steps: [{ op: "xl_info" }] });
+    const r = runScenario(scn, inlineHost(scn)).steps[0]?.result;
+    expect(r).to.deep.include({ threadsPerCore: 2, coresPerSocket: 2, nrCpus: 8, maxCpuId: 7 });
+    expect((r?.["cpuTopology"] as { core: number }[]).map((t) => t.core)).to.deep.equal([0, 0, 1, 1, 0, 0, 1, 1]);
   });
 
   it("numakit sim prints xl's lines: labels padded to 23 columns, \"%3d:    %4d     %4d     %4d\", \"%4d:    %6lu     %6lu      %d\"", async () => {
@@ -311,7 +320,7 @@ describe("sim fidelity: `xl info -n` of the simulated host (issue 17, xl-info.js
     const lines = r.stdout.split("\n").map((l) => l.trim() === "" ? l : l.replace(/^ {8}/, ""));
     for (const want of [
       "outstanding_claims     : 1024", "free_memory            : 3071", "cpu_topology           :", "cpu:    core    socket     node",
-      "  5:       0        1        1", "No device topology data available", "numa_info              :",
+      "  5:       1        1        1", "No device topology data available", "numa_info              :",
       "node:    memsize    memfree    distances", "   0:      2048       1535      10,21", "   1:      2048       1536      21,10",
     ]) expect(lines).to.include(want);
   });
