@@ -8,7 +8,7 @@
  * every populate_physmap call takes and drops `heap_lock`.
  */
 
-export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH } from "../hypervisor/errno.js";
+export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH, rcName } from "../hypervisor/errno.js";
 /** Not produced by the simulated hypervisor; what a Xen without node claims answers (xen.md §5.3 step 9). */
 export const ENOSYS = 38;
 
