@@ -96,7 +96,7 @@ function expectationLines(scn: Scenario, r: RunReport): string[] {
   const failed = r.failures.length - (r.crash === undefined ? 0 : 1);
   const list = r.failures.map((f) => `  ${visibleControls(f)}`);
   if (r.crash !== undefined) {
-    const also = failed > 0 ? `; ${failed} of ${plural(checked, "check")} before it failed` : "";
+    const also = failed > 0 ? `; ${failed} of ${plural(checked, "check")} before it failed` : checked > 0 ? `; all ${plural(checked, "check")} before it met` : "";
     return [`expectations: FAILED: Xen panicked in step ${r.crash.step} (${r.crash.op})${also}`, ...list];
   }
   if (failed > 0) return [`expectations: ${failed} of ${plural(checked, "check")} FAILED`, ...list];
