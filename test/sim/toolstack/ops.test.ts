@@ -22,7 +22,7 @@ describe("sim/toolstack scenario ops", () => {
     expect(r.final.domains[0]?.outstandingPages).to.equal(0);
   });
 
-  describe("xen.md §7.2 #2: affinity {0}, 3 GiB free on node 0, a 4 GiB guest", () => {
+  describe("affinity {0}, 3 GiB free on node 0, a 4 GiB guest", () => {
     // Node 0 has 4 GiB; a first domain takes 1 GiB of it exactly there.
     const prefill = [
       { op: "createdomain", max_vcpus: 1 }, { op: "max_mem", domid: 1, max_memkb: 2 * 1024 * 1024 },
