@@ -13,6 +13,8 @@ export interface Location {
   offset?: number;
   /** 1-based line in a text source (acpidump text, scenario file). */
   line?: number;
+  /** 1-based column on that line (a JSON syntax error). */
+  column?: number;
 }
 
 function oneLineText(s: string): string {
@@ -23,7 +25,10 @@ export function formatLocation(loc: Location): string {
   const parts: string[] = [];
   // File names and table signatures come from the input (a damaged dump's "signature" can hold a
   // newline or an escape sequence): shown with visible escapes, so a location stays one line.
-  if (loc.file !== undefined) parts.push(loc.line !== undefined ? `${oneLineText(loc.file)}:${loc.line}` : oneLineText(loc.file));
+  if (loc.file !== undefined) {
+    const at = loc.line === undefined ? "" : loc.column === undefined ? `:${loc.line}` : `:${loc.line}:${loc.column}`;
+    parts.push(`${oneLineText(loc.file)}${at}`);
+  }
   if (loc.table !== undefined) parts.push(oneLineText(loc.table));
   if (loc.offset !== undefined) parts.push(`offset ${hex(loc.offset)}`);
   return parts.join(": ");

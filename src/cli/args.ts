@@ -43,6 +43,11 @@ export function protectStdinArg(argv: readonly string[]): string[] {
   return argv.map((a) => (a === "-" ? STDIN_PLACEHOLDER : a));
 }
 
+/** One path argument as the user wrote it ("-" back from STDIN_PLACEHOLDER). */
+export function pathArg(v: unknown): string {
+  return v === STDIN_PLACEHOLDER ? "-" : String(v);
+}
+
 export function sourcesOf(args: Record<string, unknown>): string[] {
   const s = args["source"];
   return Array.isArray(s) ? s.map((x) => (x === STDIN_PLACEHOLDER ? "-" : String(x))) : [];

@@ -4,6 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import { hex } from "../util/hex.js";
+import { visibleControls } from "../util/escape.js";
 
 /** Streams whose reader went away (EPIPE), and streams that have the permanent error guard. */
 const closed = new WeakSet<Writable>();
@@ -24,8 +25,17 @@ function guard(stream: Writable): void {
   stream.on("error", (err: unknown) => { if (isEpipe(err)) closed.add(stream); });
 }
 
-/** Write text and resolve once the stream has accepted it (honours backpressure). */
+/**
+ * Write text and resolve once the stream has accepted it (honours backpressure). Reports print
+ * firmware strings (OEM ids, AML names, _HID strings): whatever a renderer missed, no control
+ * character (an ANSI escape sequence, a carriage return) reaches the terminal raw; it is shown as
+ * `\xNN`. Tabs and newlines pass; JSON from toJson() has no raw control characters left to change.
+ */
 export function write(text: string, stream: Writable): Promise<void> {
+  return writeRaw(visibleControls(text), stream);
+}
+
+function writeRaw(text: string, stream: Writable): Promise<void> {
   guard(stream);
   if (closed.has(stream)) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -47,7 +57,11 @@ export function write(text: string, stream: Writable): Promise<void> {
   });
 }
 
-/** JSON with bigint support: bigints become "0x..." strings (64-bit addresses and lengths). */
+/**
+ * JSON with bigint support: bigints become "0x..." strings (64-bit addresses and lengths).
+ * JSON.stringify escapes C0 controls but not DEL and C1 (U+009B is a terminal's CSI): those are
+ * written as \u escapes too, the same JSON value, safe to print.
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v), 2);
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v), 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -15,6 +15,7 @@
 import { dirname, isAbsolute, join } from "node:path";
 import { NumakitError, UsageError, type Location } from "../errors.js";
 import { analyseSources } from "../analyse.js";
+import type { Diagnostic } from "../diagnostics.js";
 import type { Topology } from "../topology/model.js";
 import { PAGE_SHIFT } from "./units.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE, validateHostSpec, type HostNode, type HostSpec, type MemRange } from "./host.js";
@@ -75,19 +76,27 @@ export function hostSpecFromTopology(t: Topology, loc: Location = {}): HostSpec 
   return spec;
 }
 
+export interface HostSourceOptions {
+  /** What a source of "-" reads (acpidump text), as for every command. */
+  stdin?: AsyncIterable<Uint8Array | string>;
+  /** What reading the source found: files a directory skipped, damaged tables of a dump left out. */
+  onSourceDiagnostics?: (diagnostics: readonly Diagnostic[]) => void;
+}
+
 /**
  * Decode `source` (a table directory, acpidump text, ...) into a host. A relative path in a
  * scenario file is taken relative to that file.
  */
-export async function hostSpecFromSource(source: string, loc: Location = {}, relativeTo?: string): Promise<HostSpec> {
-  return (await hostFromSource(source, loc, relativeTo)).spec;
+export async function hostSpecFromSource(source: string, loc: Location = {}, relativeTo?: string, opts: HostSourceOptions = {}): Promise<HostSpec> {
+  return (await hostFromSource(source, loc, relativeTo, opts)).spec;
 }
 
 /** The same, with the topology it came from (a sweep's cost model reads its HMAT). */
-export async function hostFromSource(source: string, loc: Location = {}, relativeTo?: string): Promise<{ spec: HostSpec; topology: Topology; path: string }> {
+export async function hostFromSource(source: string, loc: Location = {}, relativeTo?: string, opts: HostSourceOptions = {}): Promise<{ spec: HostSpec; topology: Topology; path: string }> {
   const path = relativeTo !== undefined && !isAbsolute(source) ? join(dirname(relativeTo), source) : source;
   try {
-    const { topology } = await analyseSources([path], { numbering: "xen" });
+    const { topology, sourceDiagnostics } = await analyseSources([path], { numbering: "xen" }, opts.stdin === undefined ? {} : { stdin: opts.stdin });
+    opts.onSourceDiagnostics?.(sourceDiagnostics);
     if (!topology.nodes.some((n) => n.cpus.some((c) => c.enabled))) {
       throw new UsageError(`host source ${path}: the tables describe no enabled CPU (a simulated host needs an SRAT and a MADT with processors)`, loc, "E_SIM_HOST_SOURCE");
     }

@@ -47,7 +47,7 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
     }
   }
   if (reserved > 0) f.add("SLIT_ENTRY_RESERVED_TOTAL", `${plural(reserved, "entry", "entries")} ${pluralWord(reserved, "uses", "use")} reserved values (0..9)`, at);
-  if (unreachable > 0) f.add("SLIT_UNREACHABLE", `${unreachable} entries are 255 (unreachable)`, at);
+  if (unreachable > 0) f.add("SLIT_UNREACHABLE", `${plural(unreachable, "entry", "entries")} ${pluralWord(unreachable, "is", "are")} 255 (unreachable)`, at);
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
   if (why !== undefined) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);

@@ -1,11 +1,11 @@
-/** xen.md §2 (claims) and the claim scenarios of §7.2 (3–10). */
+/** Claims: page_alloc.c domain_set_outstanding_pages() and the node-claim variants (XS-v4, claim sets v5/v7). */
 import { expect } from "chai";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { E2BIG, EINVAL, ENOENT, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, ESRCH } from "../../src/sim/hypervisor/errno.js";
 import { createHost } from "../../src/sim/hypervisor/index.js";
 import { assertInvariants, boot, domain, GiB, host, MiB, pagesOn, placeEach } from "./helpers.js";
 
-describe("sim claims (xen.md §2)", () => {
+describe("sim claims", () => {
   describe("XENMEM_claim_pages checks, in order (§2.1, §7.2.5–6)", () => {
     it("rejects with Xen's errno in Xen's order", () => {
       const hv = boot([[1024, 2], [1024, 2]]);

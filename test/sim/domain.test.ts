@@ -1,4 +1,4 @@
-/** xen.md §3 (createdomain, vCPUs, node affinity, max_mem), §1.3 memflag translation and §6 reporting. */
+/** xen/common/domain.c and domctl.c (createdomain, vCPUs, node affinity, max_mem), MEMF_* translation (xen/include/xen/mm.h) and sysctl.c reporting. */
 import { expect } from "chai";
 import { EEXIST, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH } from "../../src/sim/hypervisor/errno.js";
 import { createHost, rcName } from "../../src/sim/hypervisor/index.js";
@@ -6,7 +6,7 @@ import { hostSpecFromCompact } from "../../src/sim/host.js";
 import { HAP_INITIAL_POOL_PAGES, XEN_INVALID } from "../../src/sim/hypervisor/hypervisor.js";
 import { assertInvariants, boot, domain, GiB, placeEach } from "./helpers.js";
 
-describe("sim domains (xen.md §3)", () => {
+describe("sim domains (domain.c, domctl.c)", () => {
   it("domid: explicit ids below 0x7FF0 must be free; DOMID_ANY searches after the last searched id", () => {
     const hv = boot([[1024, 2]]);
     expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(1);

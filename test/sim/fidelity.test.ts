@@ -52,10 +52,10 @@ describe("sim fidelity (issue 17)", () => {
     for (const [version, [afterPopulate, afterFree, afterFailure]] of Object.entries(expected)) {
       it(`${version}: outstanding ${afterPopulate} → ${afterFree} → ${afterFailure}`, () => {
         const r = runWith(load("claim-versions.json"), { version });
-        expect(result(r, 4, "outstanding_pages")).to.equal(afterPopulate);
-        expect(result(r, 6, "outstanding_pages")).to.equal(afterFree);
+        expect(result(r, 4, "outstandingPages")).to.equal(afterPopulate);
+        expect(result(r, 6, "outstandingPages")).to.equal(afterFree);
         expect(result(r, 8, "done")).to.equal(0);
-        expect(result(r, 9, "outstanding_pages")).to.equal(afterFailure);
+        expect(result(r, 9, "outstandingPages")).to.equal(afterFailure);
       });
     }
 
@@ -76,8 +76,8 @@ describe("sim fidelity (issue 17)", () => {
     it("stops the scenario at the populate with a BUG_ON panic", () => {
       const scn = parseScenario(load("xs-v4-overcommit.json"));
       const r = runScenario(scn, inlineHost(scn));
-      expect(result(r, 7, "outstanding_pages")).to.equal(600000);
-      expect(result(r, 7, "free_pages")).to.equal(524283);
+      expect(result(r, 7, "outstandingPages")).to.equal(600000);
+      expect(result(r, 7, "freePages")).to.equal(524283);
       expect(r.steps).to.have.length(8);
       expect(r.crash?.step).to.equal(8);
       expect(r.crash?.assertion).to.equal("BUG_ON(claims > avail_pages)");
@@ -145,10 +145,10 @@ describe("sim fidelity (issue 17)", () => {
     for (const [nodeClaims, [done, outstanding]] of Object.entries(want)) {
       it(`${nodeClaims}: 1 GiB extent done ${done}, claim left ${outstanding}`, () => {
         const r = quirk(nodeClaims);
-        expect(result(r, 6, "free_pages")).to.equal(540667);
-        expect(result(r, 6, "outstanding_pages")).to.equal(340667);
+        expect(result(r, 6, "freePages")).to.equal(540667);
+        expect(result(r, 6, "outstandingPages")).to.equal(340667);
         expect(result(r, 7, "done")).to.equal(done);
-        expect(result(r, 8, "outstanding_pages")).to.equal(outstanding);
+        expect(result(r, 8, "outstandingPages")).to.equal(outstanding);
       });
     }
 

@@ -1,4 +1,4 @@
-/** xen.md §1: the buddy heap and node choice (get_free_buddy / alloc_heap_pages / free_heap_pages). */
+/** xen/common/page_alloc.c: the buddy heap and node choice (get_free_buddy / alloc_heap_pages / free_heap_pages). */
 import { expect } from "chai";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
 import { createHost } from "../../src/sim/hypervisor/index.js";
@@ -7,7 +7,7 @@ import { mfnZone } from "../../src/sim/hypervisor/heap.js";
 import { flsl, ffsl, alignDown } from "../../src/sim/hypervisor/bits.js";
 import { assertInvariants, boot, domain, fillNode, GiB, host, MiB, pagesOn, placeEach } from "./helpers.js";
 
-describe("sim heap (xen.md §1)", () => {
+describe("sim heap (page_alloc.c)", () => {
   it("bit helpers work beyond 32 bits", () => {
     expect(flsl(0)).to.equal(0);
     expect(flsl(1)).to.equal(1);

@@ -1,6 +1,6 @@
 /**
  * Model-based tests (fast-check `fc.commands`): random sequences of hypercalls on random small
- * hosts, every Xen version / claim variant, checking xen.md §7.1 after every step: pages conserved
+ * hosts, every Xen version / claim variant, checking page_alloc.c's accounting invariants after every step: pages conserved
  * per node, no page held twice, claims never negative and bounded by free memory (host; per node
  * for the node variants), exact-node allocations never elsewhere, tot_pages and free pages moving
  * by exactly the extents done. SIM_MODEL_RUNS raises the number of sequences (npm run test:sim:long).
@@ -137,7 +137,7 @@ const cfgArb = fc.constantFrom<XenConfigInput>(
   { version: "staging", nodeClaims: "none", populateNoScrubDuringBuild: false },
 );
 
-describe("sim model-based (fc.commands, xen.md §7.1)", function () {
+describe("sim model-based (fc.commands, accounting invariants)", function () {
   this.timeout(600000);
   it(`invariants hold after every step of ${RUNS} random sequences`, () => {
     fc.assert(

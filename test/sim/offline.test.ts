@@ -1,4 +1,4 @@
-/** xen.md §1.8 / §7.2.11: page offlining and the claim invariant. */
+/** xen/common/page_alloc.c offline_page() / reserve_offlined_page(): page offlining and the claim invariant. */
 import { expect } from "chai";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { EINVAL, EPERM } from "../../src/sim/hypervisor/errno.js";

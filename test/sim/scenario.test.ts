@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { runCli, repoRoot } from "../helpers/cli.js";
 import { inlineHost, parseScenario, parseScenarioWith, runScenario, scenarioHost, SIM_STEP_OPS } from "../../src/sim/index.js";
 import { stepOpEntry } from "../../src/sim/scenario/registry.js";
-import { loadScenarioFile, renderText } from "../../src/cli/commands/sim.js";
+import { loadScenarioFile } from "../../src/cli/commands/sim.js";
+import { simRunText } from "../../src/sim/toolstack/run-text.js";
 import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
 import { UsageError } from "../../src/errors.js";
 import { createHost } from "../../src/sim/hypervisor/index.js";
@@ -24,9 +25,11 @@ function parseErr(json: unknown): string {
   throw new Error("expected a UsageError");
 }
 
-function run(steps: unknown[], xen: unknown = {}): ReturnType<typeof runScenario> {
+function run(steps: unknown[], xen: unknown = {}): ReturnType<typeof runScenario> & { text: () => string } {
   const scn = parseScenario({ host, xen, steps });
-  return runScenario(scn, inlineHost(scn));
+  const spec = inlineHost(scn);
+  const r = runScenario(scn, spec);
+  return Object.assign(r, { text: () => simRunText(scn, spec, r) });
 }
 
 describe("sim scenarios", () => {
@@ -57,15 +60,15 @@ describe("sim scenarios", () => {
       { op: "max_vcpus", domid: 1, max: 1, cpu: 0 },
       { op: "idle_scrub", node: 0 },
       { op: "getdomaininfo", domid: 9, expect: { rc: -3 } },
-      { op: "physinfo", expect: { outstanding_pages: 0 } },
+      { op: "physinfo", expect: { outstandingPages: 0 } },
     ]);
     expect(r.failures).to.deep.equal([]);
     expect(r.steps.map((s) => s.rc)).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -3, 0]);
     expect(r.final.domains).to.deep.equal([{ domid: 1, totPages: 512, outstandingPages: 0, pagesByNode: { 1: 512 } }]);
     expect(r.final.nodes[0]).to.not.have.property("claimedPages");
-    const text = renderText(r);
-    expect(text).to.contain("  dom 1: tot_pages 512, outstanding 0, pages by node 1:512");
-    expect(text).to.contain("expectations: all met");
+    const text = r.text();
+    expect(text).to.contain("  domain  tot pages  outstanding  pages by node\n       1        512            0  1:512\n");
+    expect(text).to.match(/\nexpectations: all \d+ checks met\n$/);
   });
 
   it("node-claim variants report claimed pages per node; claim ops parse", () => {
@@ -88,7 +91,7 @@ describe("sim scenarios", () => {
       "step 0 (createdomain): expected domid 3, got 1",
       "step 1 (physinfo): expected nosuch 1, got nothing",
     ]);
-    expect(renderText(r)).to.contain("expectations: 3 FAILED");
+    expect(r.text()).to.contain("expectations: 3 of 3 checks FAILED");
   });
 
   it("bad scenario files fail with one line naming the step", () => {
@@ -190,7 +193,7 @@ describe("sim scenarios", () => {
       for (const f of ["claims.json", "seed-node-bound.json"]) {
         const r = await runCli(["sim", join(samples, f)]);
         expect(r.code, f).to.equal(0);
-        expect(r.stdout).to.contain("expectations: all met");
+        expect(r.stdout).to.match(/\nexpectations: all \d+ checks met\n$/);
       }
       const all = file("all.json", {
         host: { nodes: [{ mem_mib: 64, cpus: 1 }, { mem_mib: 64, cpus: 1 }] },
@@ -202,7 +205,7 @@ describe("sim scenarios", () => {
           { op: "claim_pages", domid: 1, nr_pages: 2000 },
           { op: "populate_physmap", domid: 1, nr_extents: 2, extent_order: 9, mem_flags: { node: 1, exact: true } },
           { op: "decrease_reservation", domid: 1, nr_extents: 1, extent_order: 9, expect: { done: 1 } },
-          { op: "getdomaininfo", domid: 1, expect: { outstanding_pages: 2000 - 512 } },
+          { op: "getdomaininfo", domid: 1, expect: { outstandingPages: 2000 - 512 } },
           { op: "vcpu_setaffinity", domid: 1, vcpu: 0, hard: [0], soft: "all" },
           { op: "setnodeaffinity", domid: 1, nodes: [1] },
           { op: "shadow_set_allocation", domid: 1, mb: 2 },
@@ -213,7 +216,7 @@ describe("sim scenarios", () => {
           { op: "claim_memory_get", domid: 1, expect: { rc: -95 } },
           { op: "destroydomain", domid: 1 },
           { op: "idle_scrub" },
-          { op: "physinfo", expect: { outstanding_pages: 0 } },
+          { op: "physinfo", expect: { outstandingPages: 0 } },
           { op: "numainfo" },
         ],
       });
@@ -234,7 +237,7 @@ describe("sim scenarios", () => {
       expect(notJson.stderr).to.contain("not valid JSON");
       const missing = await runCli(["sim", join(dir, "nope.json")]);
       expect(missing.code).to.equal(2);
-      expect(missing.stderr).to.contain("cannot read scenario: ENOENT");
+      expect(missing.stderr).to.equal(`numakit: ${join(dir, "nope.json")}: no such file or directory\n`);
       const noHost = await runCli(["sim", file("h.json", { steps: [] })]);
       expect(noHost.code).to.equal(2);
       expect(noHost.stderr).to.contain("scenario has no host");
@@ -244,6 +247,65 @@ describe("sim scenarios", () => {
       const flag = await runCli(["sim", file("o.json", { host, steps: [] }), "--host", "x"]);
       expect(flag.code).to.equal(2);
       expect(flag.stderr).to.match(/^numakit: host source: x: no such file or directory\n$/);
+    });
+
+    it("issue 12: a scenario from stdin, read and syntax errors in words, file:line:column, a YAML hint", async () => {
+      const text = JSON.stringify({ description: "from stdin", host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { domid: 1 } }] });
+      const fromStdin = await runCli(["sim", "-"], { stdin: text });
+      expect(fromStdin.code, fromStdin.stderr).to.equal(0);
+      expect(fromStdin.stdout.split("\n")[0]).to.equal("from stdin");
+      const both = await runCli(["sim", "-", "--host", "-"], { stdin: text });
+      expect(both.code).to.equal(2);
+      expect(both.stderr).to.equal("numakit: standard input can be read once: give the scenario or --host as -, not both\n");
+      const isDir = await runCli(["sim", dir]);
+      expect([isDir.code, isDir.stderr]).to.deep.equal([2, `numakit: ${dir}: is a directory\n`]);
+      const comma = await runCli(["sim", file("c.json", '{\n  "steps": [],\n}\n')]);
+      expect([comma.code, comma.stderr]).to.deep.equal([2, `numakit: ${join(dir, "c.json")}:3:1: not valid JSON: expected a property name in double quotes, found '}'\n`]);
+      const token = await runCli(["sim", "-"], { stdin: '{"steps": [x]}' });
+      expect(token.stderr).to.equal("numakit: <stdin>:1:12: not valid JSON: expected a value (object, array, string, number, true, false or null), found 'x'\n");
+      const yaml = await runCli(["sim", file("y.json", "host:\n  nodes: []\nsteps: []\n")]);
+      expect(yaml.code).to.equal(2);
+      expect(yaml.stderr).to.match(/y\.json:1:1: not valid JSON: .*; scenarios are JSON, and this looks like YAML\n$/);
+      const empty = await runCli(["sim", "-"], { stdin: "" });
+      expect([empty.code, empty.stderr]).to.deep.equal([2, "numakit: <stdin>: empty: a scenario file is a JSON object\n"]);
+      for (const r of [isDir, comma, token, yaml, empty]) {
+        expect(r.stderr).to.not.match(/ERR_|ENOENT|EISDIR| {2}/);
+        expect(r.stderr.split("\n")).to.have.length(2);
+      }
+    });
+
+    it("issue 12: files skipped in a --host directory are named on stderr", async () => {
+      const tables = join(dir, "tables");
+      const { cpSync } = await import("node:fs");
+      cpSync(join(repoRoot, "samples", "2socket"), tables, { recursive: true });
+      writeFileSync(join(tables, "notes.txt"), "not a table\n");
+      const r = await runCli(["sim", file("k.json", { steps: [{ op: "physinfo" }] }), "--host", tables]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.equal(`numakit: ${join(tables, "notes.txt")}: neither an ACPI table nor acpidump text (no "SIG @ 0x..." header with hex lines)\n`);
+    });
+
+    it("issue 12: text shows the description first, step arguments, column headers; 'all met' only with expectations", async () => {
+      const r = await runCli(["sim", file("t.json", { description: "two steps\u001b[31m", host, steps: [{ op: "createdomain", max_vcpus: 1 }, { op: "max_mem", domid: 1, max_memkb: 1024 }] })]);
+      expect(r.code).to.equal(0);
+      const lines = r.stdout.split("\n");
+      expect(lines.slice(0, 7)).to.deep.equal([
+        "two steps\\x1B[31m", "", "host: 2 nodes, 2 CPUs, 128.0 MiB; Xen staging, no node claims", "",
+        "step  op            rc  arguments               result",
+        "   0  createdomain  0   max_vcpus=1             domid=1",
+        "   1  max_mem       0   domid=1 max_memkb=1024",
+      ]);
+      expect(r.stdout).to.contain("  node  free pages  free MiB\n");
+      expect(r.stdout).to.not.contain("all met");
+      expect(r.stdout).to.match(/\nexpectations: none \(the scenario checks nothing\)\n$/);
+    });
+
+    it("issue 12: result keys are camelCase; an expect in snake_case is a one-line error naming the new key", async () => {
+      const r = await runCli(["sim", join(samples, "claims.json"), "--format", "json"]);
+      expect(r.stdout).to.not.match(/"[a-z0-9]+_[a-z0-9_]+":/);
+      expect(r.stdout).to.contain('"pagesByNode"');
+      const old = await runCli(["sim", file("old.json", { host, steps: [{ op: "physinfo", expect: { free_pages: 1 } }] })]);
+      expect(old.code).to.equal(2);
+      expect(old.stderr).to.match(/old\.json: step 0 \(physinfo\): expect: result fields are camelCase: "free_pages" is "freePages"\n$/);
     });
   });
 });

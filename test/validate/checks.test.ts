@@ -31,6 +31,8 @@ describe("validation catalogue", () => {
       "SRAT_DISABLED_ENTRY_DATA", "SLIT_ENTRY_RESERVED", "SLIT_BAD_CORNER_ENTRY", "SLIT_UNREACHABLE", "SLIT_ASYMMETRIC",
       "SLIT_NOT_USED", "SLIT_PXM_NOT_COVERED", "NODE_CPULESS", "LINUX_MEMORY_OVERLAP", "XEN_MEMORY_OVERLAP",
     ]);
+    // Issue 12: one 255 entry is "1 entry is", never "1 entries are".
+    expect(v.diagnostics.find((d) => d.code === "SLIT_UNREACHABLE")?.message).to.equal("1 entry is 255 (unreachable)");
     expect(v.counts.error).to.be.greaterThan(0);
     // errors sort first
     expect(v.diagnostics[0]?.severity).to.equal("error");

@@ -36,6 +36,8 @@ export function unreadable(path: string, err: unknown): InputError {
     return new InputError("E_INPUT_PERMISSION", `permission denied${hint}`, { file: path }, { cause: err });
   }
   if (code === "ENOENT") return new InputError("E_INPUT_MISSING", "no such file or directory", { file: path }, { cause: err });
+  if (code === "EISDIR") return new InputError("E_INPUT_UNREADABLE", "is a directory", { file: path }, { cause: err });
+  if (code === "ENOTDIR") return new InputError("E_INPUT_MISSING", "not a directory (a part of the path is a file)", { file: path }, { cause: err });
   const msg = err instanceof Error ? err.message : String(err);
   return new InputError("E_INPUT_UNREADABLE", `cannot read: ${msg}`, { file: path }, { cause: err });
 }
@@ -163,7 +165,8 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
   return [{ signature: String.fromCharCode(...bytes.subarray(0, SIGNATURE_SIZE)), bytes, source: { file, name: basename(file) } }];
 }
 
-async function readLimited(path: string): Promise<Uint8Array> {
+/** A file's bytes, refused (one line) above MAX_SOURCE_BYTES; read errors in words ("no such file or directory"). */
+export async function readLimited(path: string): Promise<Uint8Array> {
   let size: number;
   try { size = (await stat(path)).size; } catch (err) { throw unreadable(path, err); }
   if (size > MAX_SOURCE_BYTES) {
@@ -226,7 +229,8 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
 /** Where "-" reads from: the process's stdin unless a caller (the CLI's injected io, a test) gives another. */
 export interface LoadOptions { stdin?: AsyncIterable<Uint8Array | string> }
 
-async function readStdin(stdin: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
+/** Standard input's bytes, refused above MAX_SOURCE_BYTES. */
+export async function readStdin(stdin: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of stdin) {

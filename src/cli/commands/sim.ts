@@ -1,71 +1,45 @@
 /**
  * `numakit sim SCENARIO.json [--host SOURCE] [--format text|json]`: run a Xen NUMA memory scenario
- * on the simulated hypervisor. Exit 0 when every `expect` holds, 1 when one fails, 2 for a bad
- * scenario file (one line naming the step) or an unreadable input.
+ * on the simulated hypervisor. SCENARIO "-" reads it from stdin. Exit 0 when every `expect` holds,
+ * 1 when one fails (or a table of the --host source was damaged and left out), 2 for a bad
+ * scenario file (one line naming the file:line:column or the step) or an unreadable input.
  */
-import { readFile } from "node:fs/promises";
 import type { Argv } from "yargs";
 import type { Command } from "../command.js";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
-import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
+import { parseScenario, runScenario, scenarioHost } from "../../sim/index.js";
 import { finalState, type FinalState } from "../../sim/index.js";
 import { simHtml } from "../../sim/toolstack/html-report.js";
+import { simRunText } from "../../sim/toolstack/run-text.js";
 import { outputArg, writeReport } from "./report.js";
-import { rcName } from "../../sim/hypervisor/index.js";
-import { PAGES_PER_MIB } from "../../sim/units.js";
 import { sweepSpecOf } from "../../sim/experiments/sweep-spec.js";
 import { COST_CHOICES } from "../../sim/experiments/cost-model.js";
 import { runSweepCommand } from "./sim-sweep.js";
+import { readJsonInput } from "../json-input.js";
+import { pathArg } from "../args.js";
+import { reportSourceDiagnostics } from "../sources.js";
+import type { CliIo } from "../io.js";
 
-
-export async function loadScenarioFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new InputError("E_INPUT_UNREADABLE", `cannot read scenario: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new UsageError(`not valid JSON: ${(e as Error).message}`, { file }, "E_SIM_SCENARIO");
-  }
+/** A scenario file's JSON and the name messages use ("-": standard input, "<stdin>"); read and syntax errors are one line (exit 2). */
+export async function readScenario(file: string, stdin: CliIo["stdin"] = emptyInput()): Promise<{ json: unknown; name: string }> {
+  const { json, name } = await readJsonInput(file, stdin, "scenarios", "E_SIM_SCENARIO");
+  return { json, name };
 }
 
-function value(v: unknown): string {
-  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+/** The scenario's JSON (library callers and tests; the command uses readScenario). */
+export async function loadScenarioFile(file: string, stdin?: CliIo["stdin"]): Promise<unknown> {
+  return (await readScenario(file, stdin)).json;
 }
 
-export function renderText(r: RunReport): string {
-  const lines: string[] = [];
-  r.steps.forEach((s, i) => {
-    const res = s.result === undefined ? "" : Object.entries(s.result).map(([k, v]) => `${k}=${value(v)}`).join(" ");
-    const text = getStepOp(s.op)?.text;
-    if (text !== undefined) { lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc)}`, ...text(s).map((l) => `      ${l}`)); return; }
-    lines.push(`${String(i).padStart(4)}  ${s.op.padEnd(22)} ${rcName(s.rc).padEnd(12)} ${res}`.trimEnd());
-  });
-  if (r.crash !== undefined) lines.push(`${String(r.crash.step).padStart(4)}  ${r.crash.op.padEnd(22)} PANIC        ${r.crash.message}`);
-  lines.push("final:");
-  for (const n of r.final.nodes) {
-    const claimed = n.claimedPages === undefined ? "" : `, claimed ${n.claimedPages} pages`;
-    lines.push(`  node ${n.id}: free ${n.freePages} pages (${(n.freePages / PAGES_PER_MIB).toFixed(1)} MiB)${claimed}`);
-  }
-  for (const d of r.final.domains) {
-    const by = Object.entries(d.pagesByNode).map(([k, v]) => `${k}:${v}`).join(" ") || "-";
-    lines.push(`  dom ${d.domid}: tot_pages ${d.totPages}, outstanding ${d.outstandingPages}, pages by node ${by}`);
-  }
-  if (r.failures.length === 0) lines.push("expectations: all met");
-  else lines.push(`expectations: ${r.failures.length} FAILED`, ...r.failures.map((f) => `  ${f}`));
-  return `${lines.join("\n")}\n`;
-}
+async function* emptyInput(): AsyncGenerator<Uint8Array> { /* no input */ }
 
 export const simCommand: Command = {
   command: "sim <scenario>",
   needs: "a SCENARIO file",
   describe: "Run a Xen NUMA memory scenario (JSON) on the simulated hypervisor",
   builder: (y: Argv) => y
-    .positional("scenario", { type: "string", describe: "scenario file (JSON)", demandOption: true })
+    .positional("scenario", { type: "string", describe: "scenario file (JSON, schema/scenario.schema.json), or - for stdin", demandOption: true })
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
     .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", requiresArg: true, describe: "output format" })
     .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
@@ -74,38 +48,46 @@ export const simCommand: Command = {
     .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" })
     .option("jobs", { alias: "j", type: "number", requiresArg: true, describe: "sweep: worker threads (default: the number of CPUs)" })
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
-    .example("$0 sim scenario.json --host dump.txt --format json", "the same steps on a host decoded from an acpidump")
+    .example("$0 sim samples/scenarios/claims.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --seeds 1..200", "legacy vs claim vs claim+node-create over 200 interleavings"),
   run: async (args, io) => {
-    const file = String(args["scenario"]);
-    const json = await loadScenarioFile(file);
+    const arg = pathArg(args["scenario"]);
+    const host = typeof args["host"] === "string" ? pathArg(args["host"]) : undefined;
+    if (arg === "-" && host === "-") throw new UsageError("standard input can be read once: give the scenario or --host as -, not both");
+    const { json, name: file } = await readScenario(arg, io.stdin);
     const str = (k: string): string | undefined => (typeof args[k] === "string" ? args[k] : undefined);
     const o = { seeds: str("seeds"), flows: str("flows"), cost: str("cost") };
     const sweep = sweepSpecOf(json, Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)), { file });
     if (sweep !== undefined) {
+      if (host === "-") throw new UsageError("a sweep reads its host from a file or directory, not from standard input");
       return runSweepCommand(file, json, sweep, args, io);
     }
     if (args["jobs"] !== undefined) throw new UsageError("--jobs applies to sweeps only (give --seeds or a \"sweep\" block)");
     const scn = parseScenario(json, { file });
-    const host = typeof args["host"] === "string" ? args["host"] : undefined;
-    const spec = await scenarioHost(scn, host, { file });
+    const source = { damaged: false };
+    const spec = await scenarioHost(scn, host, { file }, {
+      stdin: io.stdin,
+      // A scenario from stdin names host sources relative to the working directory.
+      ...(arg === "-" ? { relativeTo: false as const } : {}),
+      // Skipped files and damaged tables of the host source are named, as every command does.
+      onSourceDiagnostics: (d) => { source.damaged = reportSourceDiagnostics(d, io); },
+    });
     const htmlFile = outputArg(args["report"]);
     const states: FinalState["nodes"][] = [];
     const report = runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
     // With the report on stdout, the text/JSON output would corrupt it: the report replaces it.
     if (htmlFile !== "-") {
       if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
-      else await write(renderText(report), io.stdout);
+      else await write(simRunText(scn, spec, report), io.stdout);
     }
     if (htmlFile !== undefined) {
-      const d = typeof json === "object" && json !== null && "description" in json ? json.description : undefined;
-      await writeReport(htmlFile, io.stdout, simHtml({ file, ...(typeof d === "string" ? { description: d } : {}), host: spec, report, states }));
+      await writeReport(htmlFile, io.stdout, simHtml({ file, ...(scn.description === undefined ? {} : { description: scn.description }), host: spec, report, states }));
     }
     if (report.failures.length > 0) {
       for (const f of report.failures) io.stderr.write(`numakit: ${file}: ${f}\n`);
       return 1;
     }
-    return 0;
+    return source.damaged ? 1 : 0;
   },
 };

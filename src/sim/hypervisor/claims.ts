@@ -5,7 +5,8 @@
  * XEN_DOMCTL_CLAIM_MEMORY_NO_NODE) and claim sets (ML-v7 "NUMA-aware memory claim sets").
  * This module holds the claim counters and answers the three questions the allocator asks:
  * may this request pass the host gate, may it use this node, and what does it consume.
- * References: xen.md §2 (and §1.5 steps 3 and 7).
+ * References: xen/common/page_alloc.c domain_set_outstanding_pages(), domain_adjust_tot_pages() and
+ * the claim checks of alloc_heap_pages() (xen-project/xen 009401506e).
  */
 import { EINVAL, ENOENT, ENOMEM, E2BIG } from "./errno.js";
 import type { Domain } from "./domain.js";
@@ -61,7 +62,7 @@ export class Claims {
    * availableAfterClaimsV4); claim sets v5 `claims_permit_request(..., NUMA_NO_NODE)` likewise
    * with `applicable_claims = d->node_claims + d->global_claims`, i.e. all of d's claims
    * ([PATCH 5/5] "xen/mm: Introduce Claim Sets for multiple NUMA nodes", 7 Apr 2026). v7 keeps
-   * Xen's gate (xen.md §2.4).
+   * Xen's gate (claim sets v7: domain_set_claim_entries() and its page_alloc.c checks).
    */
   hostAllows(d: Domain | undefined, request: number, noRefcount: boolean): boolean {
     if (this.config.nodeClaims === "v4" || this.config.nodeClaims === "claim-sets-v5") {

@@ -2,7 +2,7 @@
  * The simulated Xen hypervisor at hypercall level. Each public method is one hypercall (named
  * after Xen's domctl/memop/sysctl) and returns `rc` = 0 or Xen's negative errno, with the checks
  * in Xen's order. The contract is documented in docs/sim.md; references are to
- * ../shared/reference/xen.md and the Xen functions named in the comments.
+ * the Xen functions named in the comments (xen/common/page_alloc.c, domain.c, domctl.c, sysctl.c).
  */
 import { UsageError } from "../../errors.js";
 import { MAX_NUMNODES, nodePresentPages, nodeSpannedPages, type HostSpec } from "../host.js";
@@ -85,7 +85,7 @@ export class Hypervisor {
    * apply, no tot_pages, no claim) and the 11 p2m root tables it takes from it (paging.ts).
    * Any allocation failure → -ENOMEM and nothing is left behind.
    *
-   * Seed plan (`node` given, xen.md §3.7): struct domain, vCPU structs and the pool use
+   * Seed plan (`node` given; a proposed node-bound createdomain, no upstream code): struct domain, vCPU structs and the pool use
    * MEMF_node(node) WITHOUT MEMF_exact_node, and node affinity is preset to {node} (manual).
    * Fallback chosen: non-exact, like every other node-hinted Xen-internal allocation (and the
    * XS PoC cdc5de4fc1 for vCPU structs): a full node must degrade locality, not fail the domain

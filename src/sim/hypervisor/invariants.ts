@@ -1,5 +1,6 @@
 /**
- * The accounting invariants of xen.md §7.1 as a checker: returns one message per violation
+ * The accounting invariants of xen/common/page_alloc.c (total_avail_pages, node_avail_pages,
+ * outstanding_claims, d->tot_pages against the pages owned) as a checker: returns one message per violation
  * (empty = all hold). Cost is proportional to the number of extents (free buddies and owned
  * runs), so tests and other layers can call it after every step.
  */

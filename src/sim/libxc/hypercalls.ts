@@ -8,8 +8,8 @@
  * every populate_physmap call takes and drops `heap_lock`.
  */
 
-export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH } from "../hypervisor/errno.js";
-/** Not produced by the simulated hypervisor; what a Xen without node claims answers (xen.md §5.3 step 9). */
+export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH, rcName } from "../hypervisor/errno.js";
+/** Not produced by the simulated hypervisor; what a Xen without node claims answers (xenopsd's numa_placement falls back to no claim on it: xen-api ocaml/xenopsd/xc/domain.ml). */
 export const ENOSYS = 38;
 
 /** XEN_INVALID_NODE_DIST (~0U): numainfo's value for NUMA_NO_DISTANCE. */

@@ -15,6 +15,8 @@ export interface BaseStep {
   /** 0-based index in the scenario's steps array (for messages). */
   index: number;
   expect?: StepExpect;
+  /** The step's fields as the scenario wrote them, without "op" and "expect" (filled in by the parser, for reports). */
+  given?: Record<string, unknown>;
 }
 
 /** `"expect": {"rc": -22, …}`: rc and/or fields of the result that must match (deep equality). */

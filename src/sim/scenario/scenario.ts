@@ -6,12 +6,15 @@
  */
 import { UsageError, type Location } from "../../errors.js";
 import { hostSpecFromCompact, type HostSpec } from "../host.js";
-import { hostSpecFromSource } from "../host-source.js";
-import { createHost, XenPanic, NODE_CLAIMS_ALIASES, NODE_CLAIMS_VARIANTS, parseXenVersion, VERSION_RULES, XEN_VERSIONS, xenConfig, type Hypervisor, type XenConfigInput } from "../hypervisor/index.js";
+import { hostSpecFromSource, type HostSourceOptions } from "../host-source.js";
+import { createHost, XenPanic, NODE_CLAIMS_ALIASES, NODE_CLAIMS_VARIANTS, parseXenVersion, VERSION_RULES, XEN_VERSIONS, xenConfig, type Hypervisor, type XenConfig, type XenConfigInput } from "../hypervisor/index.js";
 import { FieldReader, type Json } from "./fields.js";
+import { camelKey } from "../../util/json-keys.js";
 import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
 
 export interface Scenario {
+  /** The file's "description": what the scenario shows (reports put it first). */
+  description?: string;
   /** The host, or a source to decode (`{"source": path}`) when no spec is inline. */
   host: HostSpec | { source: string } | undefined;
   xen: XenConfigInput;
@@ -44,7 +47,9 @@ export function parseScenarioWith(ops: StepOpTable, json: unknown, loc: Location
   const sj = json["steps"];
   if (!Array.isArray(sj)) return fail("scenario: steps must be an array");
   const steps = sj.map((s: unknown, index) => parseStep(ops, s, index, loc));
-  return { host, xen, steps, ops };
+  const description = json["description"];
+  if (description !== undefined && typeof description !== "string") fail("scenario: description must be a string");
+  return { ...(typeof description === "string" ? { description } : {}), host, xen, steps, ops };
 }
 
 function parseXen(v: unknown, fail: (m: string) => never): XenConfigInput {
@@ -74,6 +79,18 @@ function parseXen(v: unknown, fail: (m: string) => never): XenConfigInput {
   return out;
 }
 
+/** The first object key spelled with "_" in an `expect` (results spell keys in camelCase). */
+function snakeKey(v: unknown): string | undefined {
+  if (Array.isArray(v)) { for (const x of v) { const k = snakeKey(x); if (k !== undefined) return k; } return undefined; }
+  if (!isObject(v)) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes("_")) return k;
+    const inner = snakeKey(x);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
 function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): BaseStep {
   if (!isObject(s)) throw new UsageError(`step ${index}: must be an object with "op"`, loc, "E_SIM_SCENARIO");
   const name = s["op"];
@@ -86,8 +103,13 @@ function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): 
   if (ex !== undefined) {
     if (!isObject(ex)) f.fail("expect must be an object");
     if (ex["rc"] !== undefined && (typeof ex["rc"] !== "number" || !Number.isInteger(ex["rc"]))) f.fail("expect.rc must be an integer");
+    // Results are reported in camelCase; an old snake_case name would never match and read as a failure.
+    const snake = snakeKey(ex);
+    if (snake !== undefined) f.fail(`expect: result fields are camelCase: "${snake}" is "${camelKey(snake)}"`);
     step.expect = ex;
   }
+  // The step's own fields as written (without "op" and "expect"): what a report shows as its arguments.
+  step.given = Object.fromEntries(Object.entries(s).filter(([k]) => k !== "op" && k !== "expect"));
   return step;
 }
 
@@ -123,6 +145,11 @@ export interface RunReport {
   crash?: CrashReport;
 }
 
+/** The Xen the scenario runs (its "xen" with the defaults filled in). */
+export function scenarioXen(scn: Scenario): XenConfig {
+  return xenConfig(scn.xen);
+}
+
 /** The scenario's own inline host (compact spec); library callers without ACPI sources use this. */
 export function inlineHost(scn: Scenario, loc: Location = {}): HostSpec {
   if (scn.host === undefined || "source" in scn.host) throw new UsageError("scenario has no inline host", loc, "E_SIM_SCENARIO");
@@ -130,12 +157,15 @@ export function inlineHost(scn: Scenario, loc: Location = {}): HostSpec {
 }
 
 /** Resolve the scenario's host (`hostOverride` = `--host SOURCE`). */
-export async function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}): Promise<HostSpec> {
+export async function scenarioHost(scn: Scenario, hostOverride: string | undefined, loc: Location = {}, opts: HostSourceOptions & { relativeTo?: string | false } = {}): Promise<HostSpec> {
+  // relativeTo: the scenario file a "source" is relative to (default loc.file); false: the working directory (stdin).
+  const { relativeTo: rel = loc.file, ...sourceOpts } = opts;
+  const relativeTo = rel === false ? undefined : rel;
   // --host is the user's own argument, not part of the scenario file: its errors name only the source.
-  if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, {});
+  if (hostOverride !== undefined) return hostSpecFromSource(hostOverride, {}, undefined, sourceOpts);
   if (scn.host === undefined) throw new UsageError("scenario has no host (give \"host\" or --host SOURCE)", loc, "E_SIM_SCENARIO");
   // A source named in the scenario file is relative to that file.
-  if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc, loc.file);
+  if ("source" in scn.host) return hostSpecFromSource(scn.host.source, loc, relativeTo, sourceOpts);
   return scn.host;
 }
 

@@ -13,7 +13,7 @@ import { hvm_build } from "../xenguest/hvm_build.js";
 import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
 import { runToEnd } from "../libxc/scheduler.js";
 import { FLOWS, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
-import { formatVmStart } from "./report.js";
+import { vmStartTable } from "./report.js";
 import { formatXlInfo, xlInfo, type XlInfo } from "./xl_info.js";
 
 /** Largest guest a step may ask for: 64 TiB (keeps every PFN exact and every loop bounded). */
@@ -128,7 +128,8 @@ export const vmStartOp: StepOp<VmStartStep> = {
     const build = step.xenopsd === undefined ? {} : { xenopsd: step.xenopsd };
     return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...build, ...r } };
   },
-  text: (o) => formatVmStart(o.result as unknown as VmStartResult & { flow: Flow; policy: Policy; seed: number; xenopsd?: XenopsdBuild }),
+  // The step's row shows its flow, policy and seed: below it, the per-VM table.
+  text: (o) => vmStartTable(o.result as unknown as VmStartResult),
 };
 
 export interface XlInfoStep extends BaseStep {

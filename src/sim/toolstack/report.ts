@@ -8,7 +8,15 @@ function table(rows: string[][]): string[] {
 }
 
 
-export function formatVmStart(r: VmStartResult & { flow: Flow; policy: Policy; seed: number; xenopsd?: XenopsdBuild }): string[] {
+type VmStartReport = VmStartResult & { flow: Flow; policy: Policy; seed: number; xenopsd?: XenopsdBuild };
+
+/** The step's settings, then its table. */
+export function formatVmStart(r: VmStartReport): string[] {
+  return [`vm_start flow=${r.flow} policy=${r.policy} seed=${r.seed}${r.xenopsd === undefined ? "" : ` xenopsd=${r.xenopsd}`}`, ...vmStartTable(r)];
+}
+
+/** One row per VM (with column headers), then the totals: what `numakit sim` shows below a vm_start step. */
+export function vmStartTable(r: VmStartResult): string[] {
   const rows = [["vm", "domid", "planned", "local %", "1G", "2M", "4K", "MiB by node", "started"]];
   for (const v of r.vms) {
     const byNode = Object.entries(v.pagesByNode).map(([n, p]) => `${n}:${Math.round(p / PAGES_PER_MIB)}`).join(" ");
@@ -20,7 +28,6 @@ export function formatVmStart(r: VmStartResult & { flow: Flow; policy: Policy; s
   }
   const t = r.totals;
   return [
-    `vm_start flow=${r.flow} policy=${r.policy} seed=${r.seed}${r.xenopsd === undefined ? "" : ` xenopsd=${r.xenopsd}`}`,
     ...table(rows).map((l) => `  ${l}`),
     `  totals: ${t.started}/${t.vms} started, ${t.fullyLocal} fully local, ${t.localPercent.toFixed(2)}% of ${Math.round(t.totalPages / PAGES_PER_MIB)} MiB on planned nodes; ` +
       `extents 1G ${t.extents.order18}, 2M ${t.extents.order9}, 4K ${t.extents.order0}`,

@@ -39,7 +39,7 @@ export interface XcDomImage {
   vnode_to_pnode: number[];
   /**
    * xenguest `-mem_pnode N` (XAPI domain.ml args_numa_placements): the node xenopsd claimed on.
-   * Its use inside XS xenguest is not in the public sources (xen.md §4.1, unverified); modelled as
+   * Its use inside XS xenguest is not in the public sources (XenServer's xenguest -mem_pnode patch; unverified); modelled as
    * the intended effect: the dummy vnode 0 maps to pnode N, so every range gets XENMEMF_exact_node(N).
    */
   mem_pnode?: number;

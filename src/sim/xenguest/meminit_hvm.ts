@@ -49,7 +49,7 @@ function toBoundary(cur: number, n: number): number {
 }
 
 /**
- * meminit_hvm(): steps 1-10 of xen.md §4.2. PFN arithmetic uses plain numbers: PFNs stay below
+ * meminit_hvm() of tools/libs/guest/xg_dom_x86.c, step by step. PFN arithmetic uses plain numbers: PFNs stay below
  * 2^40, far inside a double's exact range, and `%` replaces C's masks.
  */
 export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitResult> {

@@ -1,5 +1,5 @@
 /**
- * Starting many VMs at once, three ways (xen.md §5.5):
+ * Starting many VMs at once, three ways (the build race of xen-api ocaml/xenopsd/xc/domain.ml: wait_xen_free_mem, then the build):
  *  - "legacy": every VM start runs on its own thread: create, build_pre with NUMA placement from
  *    the free memory Xen reports (no claims), then xenguest populates. Builds interleave.
  *  - "claim": the seed's flow. A serialized loop creates each domain and claims its memory on the

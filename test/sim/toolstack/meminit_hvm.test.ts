@@ -1,6 +1,6 @@
 /**
  * meminit_hvm extent counts, pinned. Every expected number is derived by hand below from the
- * algorithm in xen.md §4.2 (tools/libs/guest/xg_dom_x86.c). Units: 1 MiB = 256 pages,
+ * algorithm of meminit_hvm() in tools/libs/guest/xg_dom_x86.c. Units: 1 MiB = 256 pages,
  * 2 MiB extent = 512 pages (order 9), 1 GiB extent = 262144 pages = 0x40000 (order 18).
  * Default hole: mmio_start = 0xF0000000 (3840 MiB = PFN 0xF0000), 256 MiB up to 4 GiB.
  *
@@ -131,7 +131,7 @@ describe("sim/xenguest meminit_hvm: pinned extent counts", () => {
     });
   });
 
-  describe("superpage fallback (xen.md §4.3)", () => {
+  describe("superpage fallback (meminit_hvm)", () => {
     it("no 1 GiB pages: each failed GiB becomes 512 × 2 MiB", () => {
       // 4096 MiB: the two 1 GiB attempts fail; 1023 + 2 × 512 = 2047 × 2M.
       const { extents } = build({ mem_mib: 4096 }, (c) => (c.order === 18 ? 0 : c.nr));

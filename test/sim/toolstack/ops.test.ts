@@ -22,7 +22,7 @@ describe("sim/toolstack scenario ops", () => {
     expect(r.final.domains[0]?.outstandingPages).to.equal(0);
   });
 
-  describe("xen.md §7.2 #2: affinity {0}, 3 GiB free on node 0, a 4 GiB guest", () => {
+  describe("affinity {0}, 3 GiB free on node 0, a 4 GiB guest", () => {
     // Node 0 has 4 GiB; a first domain takes 1 GiB of it exactly there.
     const prefill = [
       { op: "createdomain", max_vcpus: 1 }, { op: "max_mem", domid: 1, max_memkb: 2 * 1024 * 1024 },
@@ -92,7 +92,7 @@ describe("sim/toolstack scenario ops", () => {
   it("numakit sim: the 4node sample prints the per-VM table; --format json carries the result", async () => {
     const text = await runCli(["sim", "samples/scenarios/vm-start-4node-claim.json"]);
     expect(text.code).to.equal(0);
-    expect(text.stdout).to.match(/vm_start flow=claim policy=xenopsd seed=42\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +started\n/);
+    expect(text.stdout).to.match(/\n {3}0 {2}vm_start {2}0 {3}flow=claim policy=xenopsd seed=42 vms=\[40 items\]\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +started\n/);
     expect(text.stdout).to.match(/totals: 40\/40 started, 40 fully local, 100\.00% of 245760 MiB on planned nodes/);
     const json = await runCli(["sim", "--format", "json", "samples/scenarios/vm-start-4node-legacy.json"]);
     expect(json.code).to.equal(0);

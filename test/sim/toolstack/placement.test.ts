@@ -31,7 +31,7 @@ describe("sim/xenopsd placement (Topology.NUMA, Softaffinity.plan)", () => {
     expect(NumaHierarchy.make(flat(2), cpus(2, 2))?.nodeCpus).to.deep.equal([[0, 1], [2, 3]]);
   });
 
-  it("node_usage balancing: identical VMs alternate 0,1,0,1 regardless of free memory (xen.md §7.2 #13)", () => {
+  it("node_usage balancing: identical VMs alternate 0,1,0,1 regardless of free memory (xenopsd's node_usage)", () => {
     const h = NumaHierarchy.make(flat(2), cpus(2, 4));
     if (h === undefined) throw new Error("no NUMA");
     const res = [h.resource(0, 60 * GiB), h.resource(1, 10 * GiB)];

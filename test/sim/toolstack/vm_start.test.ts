@@ -8,7 +8,7 @@ const three40 = (flow: VmStartOptions["flow"], seed = 1): VmStartOptions => ({
   flow, policy: "xenopsd", seed, vms: [1, 2, 3].map((i) => ({ name: `vm${i}`, mem_mib: 40 * 1024, vcpus: 4 })),
 });
 
-describe("sim/xenopsd vm_start flows (xen.md §7.2 #12)", () => {
+describe("sim/xenopsd vm_start flows", () => {
   it('claim flow: VM1 → node 0, VM2 → node 1, VM3 only fits both → global claim, interleaved, all 100%', () => {
     const r = vmStart(two(), three40("claim"));
     expect(r.vms.map((v) => v.plannedNodes)).to.deep.equal([[0], [1], [0, 1]]);

@@ -9,6 +9,7 @@ import type {
   MaxVcpusArgs, NodeAffinityArgs, PopulatePhysmapArgs, ShadowAllocationArgs, VcpuAffinityArgs,
 } from "../../hypervisor/index.js";
 import { ESRCH } from "../../hypervisor/errno.js";
+import { camelKeysOf } from "../../../util/json-keys.js";
 
 /** Largest nr_extents a scenario step may ask for: keeps every scenario finite and fast. */
 export const MAX_STEP_EXTENTS = 2 ** 24;
@@ -101,7 +102,7 @@ export function hypervisorStepOps(): Map<string, StepOp> {
 
   op<DomidArgs>(t, "claim_memory_get", ["domid"], (f) => ({ domid: domid(f), ...caller(f) }), (hv, a) => {
     const r = hv.claim_memory_get(a);
-    return { rc: r.rc, result: { claims: r.claims } };
+    return { rc: r.rc, result: camelKeysOf({ claims: r.claims }) };
   });
 
   op<PopulatePhysmapArgs>(t, "populate_physmap", ["domid", "nr_extents", "extent_order", "mem_flags", "gpfn"], (f) => {
@@ -154,11 +155,12 @@ export function hypervisorStepOps(): Map<string, StepOp> {
 
   op<DomidArgs>(t, "getdomaininfo", ["domid"], (f) => ({ domid: domid(f) }), (hv, a) => {
     const info = hv.getdomaininfo(a.domid);
-    return info === undefined ? { rc: -ESRCH } : { rc: 0, result: { ...info } };
+    // Xen's field names (tot_pages) become the report's camelCase (totPages): one key convention.
+    return info === undefined ? { rc: -ESRCH } : { rc: 0, result: camelKeysOf(info) };
   });
 
-  op<Record<string, never>>(t, "physinfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.physinfo() } }));
-  op<Record<string, never>>(t, "numainfo", [], () => ({}), (hv) => ({ rc: 0, result: { ...hv.numainfo() } }));
+  op<Record<string, never>>(t, "physinfo", [], () => ({}), (hv) => ({ rc: 0, result: camelKeysOf(hv.physinfo()) }));
+  op<Record<string, never>>(t, "numainfo", [], () => ({}), (hv) => ({ rc: 0, result: camelKeysOf(hv.numainfo()) }));
 
   op<{ mfn: number; caller?: number }>(t, "page_offline", ["mfn"], (f) => ({ mfn: f.uint("mfn", Number.MAX_SAFE_INTEGER), ...caller(f) }), (hv, a) => {
     const r = hv.page_offline(a);
