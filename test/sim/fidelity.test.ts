@@ -285,7 +285,7 @@ describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)"
     ] });
     const r = runScenario(scn, inlineHost(scn));
     expect(r.steps[2]?.result?.["done"]).to.equal(4096);
-    expect(r.steps[3]?.result).to.deep.include({ paging_pool_pages: 0, p2m_pages: 0 });
+    expect(r.steps[3]?.result).to.deep.include({ pagingPoolPages: 0, p2mPages: 0 });
   });
 });
 

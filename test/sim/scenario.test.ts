@@ -1,4 +1,5 @@
 /** The scenario runner and `numakit sim`: parsing, expectations, output, errors, extension ops. */
+import { withoutSweep } from "../../src/sim/experiments/sweep-spec.js";
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +38,8 @@ describe("sim scenarios", () => {
     const files = readdirSync(samples).filter((f) => f.endsWith(".json"));
     expect(files.length).to.be.at.least(2);
     for (const f of files) {
-      const scn = parseScenario(await loadScenarioFile(join(samples, f)), { file: f });
+      // A sweep sample's steps run once here (its seeds are test/sim/experiments/sweep.test.ts's).
+      const scn = parseScenario(withoutSweep(await loadScenarioFile(join(samples, f))), { file: f });
       const r = runScenario(scn, await scenarioHost(scn, undefined, { file: join(samples, f) }));
       // The XS-v4 over-commit sample exists to show the panic (test/sim/fidelity.test.ts): its
       // only failure is the crash; every expectation before it holds.
