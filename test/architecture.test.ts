@@ -38,6 +38,24 @@ describe("architecture: layering rules (eslint.layers.js)", function () {
     ["src/sim/hypervisor/bad.ts", `import { xc_physinfo } from "../libxc/xenctrl.js";`],
     ["src/sim/xenguest/bad.ts", `import { createHost } from "../hypervisor/index.js";`],
     ["src/sim/libxc/bad.ts", `import { topologyJson } from "../../report/json.js";`],
+    // The rooms of the fleet scan, the host diff and the synthesizer: nothing above them, and not each other.
+    ["src/fleet/bad.ts", `import { scanText } from "../report/scan.js";`],
+    ["src/fleet/bad.ts", `import { diffAnalyses } from "../diff/diff.js";`],
+    ["src/fleet/pool/bad.ts", `import { main } from "../../cli/main.js";`],
+    ["src/diff/bad.ts", `import { diffText } from "../report/diff.js";`],
+    ["src/diff/bad.ts", `import { hostRow } from "../fleet/row.js";`],
+    ["src/synth/bad.ts", `import { validate } from "../validate/index.js";`],
+    ["src/synth/bad.ts", `import { analyse } from "../analyse.js";`],
+    ["src/synth/qemu/bad.ts", `import { topologyText } from "../../report/text.js";`],
+    ["src/validate/bad.ts", `import { synthesize } from "../synth/index.js";`],
+    ["src/topology/bad.ts", `import { synthesize } from "../synth/index.js";`],
+    ["src/analyse.ts", `import { hostRow } from "./fleet/row.js";`],
+    ["src/sim/bad.ts", `import { diffAnalyses } from "../diff/diff.js";`],
+    ["src/sim/xenopsd/bad.ts", `import { hostRow } from "../../fleet/row.js";`],
+    // The floor: util and the error/diagnostic types import nothing above them.
+    ["src/util/bad.ts", `import { InputError } from "../errors.js";`],
+    ["src/errors.ts", `import { decodeTable } from "./acpi/decode.js";`],
+    ["src/diagnostics.ts", `import type { Topology } from "./topology/model.js";`],
   ];
   for (const [file, code] of bad) {
     it(`rejects ${file}: ${code}`, async () => {
@@ -57,6 +75,12 @@ describe("architecture: layering rules (eslint.layers.js)", function () {
     expect(await layerErrors("src/report/ok.ts", `import type { Topology } from "../topology/model.js";`)).to.deep.equal([]);
     // sim/xenopsd's own topology.ts is not the top-level topology room.
     expect(await layerErrors("src/sim/xenopsd/ok.ts", `import { hostTopology } from "./topology.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/fleet/ok.ts", `import { analyse } from "../analyse.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/diff/ok.ts", `import type { Topology } from "../topology/model.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/synth/ok.ts", `import { encodeTable } from "../acpi/encode.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/report/ok.ts", `import type { TopologyDiff } from "../diff/diff.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/cli/commands/ok.ts", `import { synthesize } from "../../synth/index.js";`)).to.deep.equal([]);
+    expect(await layerErrors("src/errors.ts", `import { hex } from "./util/hex.js";`)).to.deep.equal([]);
   });
 });
 

@@ -45,16 +45,17 @@ describe("aml: parser recovery and limits", () => {
     expect(r.devices.length).to.be.greaterThan(100);
   });
 
-  it("caps namespace depth: nested scopes with 255-segment names stay fast and do not overflow the stack", () => {
+  it("caps namespace depth: nested scopes with 255-segment names stay bounded and do not overflow the stack", () => {
     // Each Scope names a 255-segment path (MultiNamePrefix), so 80 of them (~80 KiB) build
     // a chain 20 000 nodes deep: before the cap, _PXM inheritance recursed that deep (RangeError)
     // and every device path cost the whole chain.
     const multi = (level: number): number[] => [0x2f, 255, ...Array.from({ length: 255 }, (_, i) => seg(`S${((level * 255 + i) % 1000).toString().padStart(3, "0")}`)).flat()];
     let body: number[] = amlDevice("DEV0", amlName("_UID", encodeInt(1n)));
     for (let level = 79; level >= 0; level--) body = amlScope(multi(level), body);
-    const t0 = performance.now();
     const r = read([amlScope(SB, amlName("_PXM", encodeInt(2n)), body)]);
-    expect(performance.now() - t0).to.be.lessThan(2000);
+    // Counted, not timed: the chain stops at the cap, so the namespace holds a few hundred nodes
+    // (not 20 000) and every walk up a path (the _PXM inheritance) costs at most the cap.
+    expect([...r.namespace.walk()].length).to.be.at.most(MAX_NAMESPACE_DEPTH + 16);
     expect(codes(r)).to.include("AML_TOO_DEEP");
     expect(Math.max(...[...r.namespace.walk()].map((n) => n.depth))).to.be.at.most(MAX_NAMESPACE_DEPTH);
     expect(r.diagnostics.find((d) => d.code === "AML_TOO_DEEP")?.message).to.match(/namespace path deeper than 256 segments/);

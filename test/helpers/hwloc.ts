@@ -4,9 +4,9 @@
  */
 import { spawnSync } from "node:child_process";
 
-/** Run a tool; any exit code but 0, or anything on stderr (hwloc's warnings), is a failure. */
-export function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
+/** Run a tool (with `input` on stdin); any exit code but 0, or anything on stderr (hwloc's warnings), is a failure. */
+export function run(cmd: string, args: string[], input?: string): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8", ...(input === undefined ? {} : { input }) });
   if (r.status !== 0 || r.stderr !== "") throw new Error(`${cmd} ${args.join(" ")}: exit ${String(r.status)}: ${r.stderr}`);
   return r.stdout;
 }
@@ -72,7 +72,14 @@ function parseMemattrs(text: string): string[] {
   return out.sort();
 }
 
-/** `hwloc-calc --pi --nodeset pu:N`: the NUMA nodes hwloc says are local to PU N. */
-export function nodesetOfPu(file: string, pu: number): number[] {
-  return parseBitmap(run("hwloc-calc", ["-i", file, "--pi", "--nodeset", `pu:${pu}`]).trim());
+/**
+ * `hwloc-calc --pi --nodeset pu:N` for several PUs (the NUMA nodes hwloc says are local to each) with ONE hwloc-calc: given no location on its command line, it reads
+ * one per line from stdin and answers each on its own line (after a "Waiting for locations" note).
+ */
+export function nodesetsOfPus(file: string, pus: readonly number[]): number[][] {
+  if (pus.length === 0) return [];
+  const lines = run("hwloc-calc", ["-i", file, "--pi", "--nodeset"], pus.map((pu) => `pu:${pu}\n`).join(""))
+    .split("\n").filter((l) => l !== "" && !l.startsWith("Waiting for locations to process on stdin"));
+  if (lines.length !== pus.length) throw new Error(`hwloc-calc answered ${lines.length} lines for ${pus.length} PUs: ${lines.join(" | ")}`);
+  return lines.map((l) => parseBitmap(l.trim()));
 }

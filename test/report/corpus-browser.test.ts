@@ -33,8 +33,10 @@ describe("report: every corpus and samples/ source renders in the browser", func
   });
 
   it("renders each with one request, no error, one picture group per node", async function () {
-    const page = b?.page;
-    if (page === undefined) throw new Error("no browser");
+    const first = b?.page;
+    if (b === undefined || first === undefined) throw new Error("no browser");
+    // Two tabs take turns: while the browser lays out one report, this process analyses the next.
+    const pages = [first, await b.browser.newPage({ viewport: { width: 1280, height: 900 } })];
     const sources = [...SAMPLES, ...corpusSources()];
     let rendered = 0;
     const refused: string[] = [];
@@ -42,27 +44,33 @@ describe("report: every corpus and samples/ source renders in the browser", func
     let bytes = 0;
     let browserMs = 0;
     const t0 = performance.now();
-    for (const [i, src] of sources.entries()) {
-      let html: string;
-      let nodes: number;
-      try {
-        const a = await analyseSources([src]);
-        html = topologyHtml(a, { sources: [src] });
-        nodes = a.topology.verdicts.linux.usesSrat ? a.topology.nodes.length : 1;
-      } catch (err) {
-        if (!(err instanceof NumakitError)) throw err;
-        refused.push(`${src}: ${err.oneLine()}`);
-        continue;
+    let next = 0;
+    const tab = async (page: (typeof pages)[number]): Promise<void> => {
+      for (let i = next++; i < sources.length; i = next++) {
+        const src = sources[i] ?? "";
+        let html: string;
+        let nodes: number;
+        try {
+          const a = await analyseSources([src]);
+          html = topologyHtml(a, { sources: [src] });
+          nodes = a.topology.verdicts.linux.usesSrat ? a.topology.nodes.length : 1;
+        } catch (err) {
+          if (!(err instanceof NumakitError)) throw err;
+          refused.push(`${src}: ${err.oneLine()}`);
+          continue;
+        }
+        const file = join(tmp, `${String(i)}.html`);
+        writeFileSync(file, html);
+        bytes += html.length;
+        const v = await visit(page, file);
+        browserMs += v.ms;
+        const groups = await page.locator("svg.host g.node").count();
+        if (v.requests.length !== 1 || v.errors.length > 0 || groups !== nodes) problems.push(`${src}: ${v.requests.length} requests, errors ${JSON.stringify(v.errors)}, ${groups} node groups (want ${nodes})`);
+        rendered++;
       }
-      const file = join(tmp, `${i}.html`);
-      writeFileSync(file, html);
-      bytes += html.length;
-      const v = await visit(page, file);
-      browserMs += v.ms;
-      const groups = await page.locator("svg.host g.node").count();
-      if (v.requests.length !== 1 || v.errors.length > 0 || groups !== nodes) problems.push(`${src}: ${v.requests.length} requests, errors ${JSON.stringify(v.errors)}, ${groups} node groups (want ${nodes})`);
-      rendered++;
-    }
+    };
+    await Promise.all(pages.map(tab));
+    await pages[1]?.close();
     console.log(`      ${rendered} reports rendered with one request each (${sources.length} sources, ${refused.length} refused as unusable input), ${(bytes / 1024).toFixed(0)} KiB, ${((performance.now() - t0) / 1000).toFixed(1)} s (${(browserMs / 1000).toFixed(1)} s loading pages)`);
     expect(problems).to.deep.equal([]);
     expect(rendered).to.be.greaterThan(80);

@@ -97,7 +97,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   }),
   fc.nat().map((i): Step => (hv) => {
     const heap = hv.alloc.heap;
-    const all = [...heap.offlined.keys(), ...heap.pending];
+    const all = [...heap.offlined.keys(), ...heap.pending.keys()];
     const mfn = all[i % Math.max(1, all.length)];
     if (mfn !== undefined) hv.page_online({ mfn });
   }),
@@ -123,7 +123,7 @@ function snapshot(hv: Hypervisor): unknown {
     }),
     totalAvail: heap.totalAvail,
     buddies: heap.buddyCount,
-    offlined: [...heap.offlined], pending: [...heap.pending],
+    offlined: [...heap.offlined], pending: [...heap.pending.keys()],
     outstanding: claims.outstanding, nodeClaimed: claims.nodeClaimed,
     lastAssignError: hv.alloc.lastAssignError,
     domains: hv.domains().map((info) => {

@@ -98,7 +98,7 @@ describe("sim/experiments: cost model", () => {
       const s = hostSpecFromCompact({ nodes: Array.from({ length: n }, () => ({ mem_mib: 16, cpus: 2 })), distances });
       const m = costModel(s, undefined, "slit");
       const w = runWeights(s, [{ hard: undefined, soft: [2 * home, 2 * home + 1] }]);
-      const byNode = Object.fromEntries(pages.map((p, i) => [String(i), p]).filter(([, p]) => (p as number) > 0));
+      const byNode: Record<string, number> = Object.fromEntries(pages.map((p, i): [string, number] => [String(i), p]).filter(([, p]) => p > 0));
       const r = vmCostRatio(m, s, w, byNode);
       if (Object.keys(byNode).length === 0) return r === undefined;
       if (r === undefined || r < 1 - 1e-12) return false;
@@ -140,8 +140,8 @@ describe("sim/experiments: engine", () => {
 
   it("property: a seed's record does not depend on the other seeds of its task (chunking cannot change a sweep)", () => {
     fc.assert(fc.property(fc.uniqueArray(fc.nat(10_000), { minLength: 1, maxLength: 4 }), fc.constantFrom("legacy", "claim", "claim+node-create"), (seeds, flow) => {
-      const together = runSweepTask(task(flow as SweepTask["flow"], seeds));
-      const alone = seeds.flatMap((s) => runSweepTask(task(flow as SweepTask["flow"], [s])));
+      const together = runSweepTask(task(flow, seeds));
+      const alone = seeds.flatMap((s) => runSweepTask(task(flow, [s])));
       expect(together).to.deep.equal(alone);
     }), { numRuns: fcRuns(0.1) });
   });
