@@ -4,6 +4,7 @@
  * tests that must see a process (exit status, pipes, the working directory).
  */
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { main } from "../../src/cli/main.js";
@@ -50,11 +51,34 @@ function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * bin/numakit runs dist/ whenever it exists (no staleness check at start-up); the tests must see
+ * the sources as they are, so a build older than any file in src/ is bypassed with
+ * NUMAKIT_FROM_SOURCE=1. Decided once per test run.
+ */
+let fromSource: boolean | undefined;
+function binFromSource(): boolean {
+  if (fromSource === undefined) {
+    const built = join(repoRoot, "dist", "cli", "run.js");
+    fromSource = !existsSync(built) || statSync(built).mtimeMs < newestMtime(join(repoRoot, "src"));
+  }
+  return fromSource;
+}
+
 /** The environment of a bin/numakit child: no coverage collection (see runBin), no inherited --import. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Deleting NODE_V8_COVERAGE is not enough: Node's child_process copies it back into a child's
   // env unless the key is present, so it is set empty (no collection).
-  return { ...withoutCoverage(process.env), NODE_V8_COVERAGE: "", NODE_OPTIONS: "", ...extra };
+  return { ...withoutCoverage(process.env), NODE_V8_COVERAGE: "", NODE_OPTIONS: "", ...(binFromSource() ? { NUMAKIT_FROM_SOURCE: "1" } : {}), ...extra };
 }
 
 /** Run the real `bin/numakit` in a child process, as a user would. */

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Argv } from "yargs";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { InputError, UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { getStepOp, parseScenario, runScenario, scenarioHost, type RunReport } from "../../sim/index.js";
@@ -57,10 +57,7 @@ export function renderText(r: RunReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-export const simCommand: Command = {
-  command: "sim <scenario>",
-  needs: "a SCENARIO file",
-  describe: "Run a Xen NUMA memory scenario (JSON) on the simulated hypervisor",
+export const simCommand: CommandImpl = {
   builder: (y: Argv) => y
     .positional("scenario", { type: "string", describe: "scenario file (JSON)", demandOption: true })
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })

@@ -9,7 +9,7 @@ import { InputError, UsageError } from "../../errors.js";
 import { SYSFS_TABLES } from "../../acpi/index.js";
 import type { Topology } from "../../topology/model.js";
 import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { checkSynthFormatArgs, isSynthFormat, runSynthFormat, SYNTH_FORMATS } from "./topology-synth.js";
 import { reportSourceDiagnostics } from "../sources.js";
@@ -32,9 +32,7 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
   }
 }
 
-export const topology: Command = {
-  command: "topology [source..]",
-  describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
+export const topology: CommandImpl = {
   builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown", ...SYNTH_FORMATS]))
     .option("out", { alias: "o", type: "string", requiresArg: true, describe: "with --format sysfs: the directory to write the node tree into" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", requiresArg: true, describe: "node ids: Linux's order, Xen's order, or raw PXM" })
