@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { main } from "../../src/cli/main.js";
 import { repoRoot } from "./paths.js";
 
 export { repoRoot };
@@ -32,6 +31,18 @@ export interface RunOptions {
 }
 
 /**
+ * main(), imported as an ES module. mocha loads the tests through require(), so a static import
+ * would give main.ts and errors.ts their CommonJS instances while the commands main() loads by
+ * dynamic import() get the ES-module ones: an InputError from a command would not be an instance
+ * of main()'s NumakitError. Importing main the way bin/numakit does keeps one module graph.
+ */
+let mainPromise: Promise<typeof import("../../src/cli/main.js").main> | undefined;
+export function cliMain(): Promise<typeof import("../../src/cli/main.js").main> {
+  mainPromise ??= import("../../src/cli/main.js").then((m) => m.main);
+  return mainPromise;
+}
+
+/**
  * Run `numakit ...argv` in-process: main() with captured stdout/stderr and the given stdin.
  * A bug (anything main() throws instead of returning an exit code) fails the test with its stack.
  */
@@ -40,7 +51,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Cli
   const stderr = new Capture();
   const input = opts.stdin;
   const stdin: Uint8Array[] = input === undefined ? [] : [typeof input === "string" ? Buffer.from(input) : input];
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(stdin), columns: opts.columns });
+  const code = await (await cliMain())(argv, { stdout, stderr, stdin: Readable.from(stdin), columns: opts.columns });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
