@@ -40,6 +40,8 @@ export function looksLikeAcpidump(text: string): boolean {
 }
 
 function isHeader(line: string): boolean {
+  // Data lines start with white space: answered before trimming and matching (most lines are data).
+  if (line.length === 0 || isSpace(line.charCodeAt(0))) return false;
   const t = line.trimEnd();
   return t.length > 0 && t.length < 49 && !/^\s/.test(t) && HEADER.test(t);
 }
@@ -144,7 +146,8 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     cur = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").replace(/\0/g, "");
+    const raw = lines[i] ?? "";
+    const line = raw.includes("\0") ? raw.replace(/\0/g, "") : raw;
     if (isHeader(line)) {
       finish();
       cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };
