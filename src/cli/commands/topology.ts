@@ -2,9 +2,6 @@ import { NUMBERINGS, type Numbering } from "../../topology/numbering.js";
 import { analyseSources } from "../../analyse.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
-import { hwlocXml } from "../../report/hwloc-xml.js";
-import { hostSvg } from "../../report/html/svg.js";
-import { topologyMarkdown } from "../../report/markdown.js";
 import { InputError, UsageError } from "../../errors.js";
 import { SYSFS_TABLES } from "../../acpi/index.js";
 import type { Topology } from "../../topology/model.js";
@@ -21,7 +18,8 @@ export function numberingOf(args: Record<string, unknown>): Numbering {
 }
 
 /** The hwloc export refuses some tables (no PU); its error names the model, so add the sources. */
-function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
+async function hwlocXmlOf(t: Topology, sources: readonly string[]): Promise<string> {
+  const { hwlocXml } = await import("../../report/hwloc-xml.js");
   try {
     return hwlocXml(t);
   } catch (err) {
@@ -56,9 +54,10 @@ export const topology: CommandImpl = {
     const sources = sourcesOf(args);
     const { tables, topology: t, validation, sourceDiagnostics } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
     reportSourceDiagnostics(sourceDiagnostics, io);
-    if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
-    if (extra === "svg") { await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
-    if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
+    // The export formats load on use: the default text/JSON output needs none of them.
+    if (extra === "hwloc-xml") { await write(await hwlocXmlOf(t, sources), io.stdout); return 0; }
+    if (extra === "svg") { const { hostSvg } = await import("../../report/html/svg.js"); await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
+    if (extra === "markdown") { const { topologyMarkdown } = await import("../../report/markdown.js"); await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
   },
