@@ -1,6 +1,9 @@
 /**
  * Topology + validation throughput: the Linux-oracle x2APIC host (512 SRAT CPUs), a real dump with
  * its DSDT/SSDTs (namespace included), and synthetic hosts of 64 and 1024 nodes built by the encoder.
+ * Scaling (issue 19): 128, 256, 512 and 1024 nodes of 4 CPUs each with a full SLIT and a 64×64
+ * HMAT (latency and bandwidth), build + validate in CPU time; the growth exponent of the time in
+ * the node count next to that of the SLIT (2: the goal is no worse than the matrix size).
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +13,8 @@ import { analyse } from "../src/analyse.js";
 import { NO_NAMESPACE } from "../src/topology/devices.js";
 import { validate } from "../src/validate/index.js";
 import { topologyText } from "../src/report/text.js";
-import { hostTables, type HostSpec } from "../test/helpers/numa-tables.js";
+import { hmatTable, hostTables, type HostSpec } from "../test/helpers/numa-tables.js";
+import { goal, medianCpuMs } from "./lib/measure.js";
 import type { BenchReport } from "./run.js";
 
 export const name = "topology";
@@ -44,6 +48,42 @@ function line(label: string, tables: DecodedTable[], withNamespace: boolean): st
     `build+validate+text${withNamespace ? " (with namespace)" : ""} ${full.toFixed(0)}/s (${(1000 / full).toFixed(2)} ms)`;
 }
 
+/** `nodes` nodes × 4 CPUs, full SLIT, and an HMAT of the first 64 initiators × 64 targets. */
+function scaledHost(nodes: number): DecodedTable[] {
+  const k = Math.min(64, nodes);
+  const pxms = Array.from({ length: k }, (_, i) => i);
+  const locality = (dataType: number, unit: bigint, v: (i: number, j: number) => number): { type: number; values: Record<string, unknown> } => ({
+    type: 1, values: {
+      flags: 0, dataType, initiatorProximityDomainsCount: k, targetProximityDomainsCount: k, entryBaseUnit: unit,
+      initiatorProximityDomainList: pxms, targetProximityDomainList: pxms, entries: pxms.flatMap((i) => pxms.map((j) => v(i, j))),
+    },
+  });
+  const hmat = hmatTable(2, [
+    ...pxms.map((p) => ({ type: 0, values: { flags: 0, memoryProximityDomain: p } })),
+    locality(0, 1000n, (i, j) => (i === j ? 80 : 120 + ((i ^ j) & 7))),
+    locality(3, 1n, (i, j) => (i === j ? 40000 : 20000 - ((i ^ j) & 7))),
+  ] as Parameters<typeof hmatTable>[1]);
+  return [...hostTables(host(nodes, 4)), hmat];
+}
+
+function scaling(): string[] {
+  const sizes = [128, 256, 512, 1024];
+  const ms = sizes.map((n) => {
+    const tables = scaledHost(n);
+    return medianCpuMs(() => { const t = buildTopology(tables, { namespace: NO_NAMESPACE }); validate(tables, t); }, 5, 1500);
+  });
+  // Least-squares slope of log(time) over log(nodes).
+  const xs = sizes.map(Math.log);
+  const ys = ms.map(Math.log);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const slope = xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] ?? 0) - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return [
+    `scaling, build + validate, nodes × 4 CPUs + full SLIT + 64×64 HMAT, median CPU: ${sizes.map((n, i) => `${n} nodes ${(ms[i] ?? NaN).toFixed(1)} ms`).join(", ")}`,
+    `  growth exponent ${goal(slope, 2, "")} (the SLIT's n² is the baseline: 2)`,
+  ];
+}
+
 export async function run(): Promise<BenchReport> {
   const x2apic = (await readTables([join(shared, "oracle", "08-x2apic", "tables")])).tables;
   const x10 = (await readTables([join(shared, "real", "supermicro-x10dai-4A64A6094FE3.txt")])).tables;
@@ -53,6 +93,7 @@ export async function run(): Promise<BenchReport> {
       line("real supermicro-x10dai (DSDT+SSDTs)", x10, true),
       line("synthetic 64 nodes x 8 CPUs", hostTables(host(64, 8)), false),
       line("synthetic 1024 nodes x 2 CPUs", hostTables(host(1024, 2)), false),
+      ...scaling(),
     ],
   };
 }

@@ -1,15 +1,16 @@
 /**
- * numakit command line. Each command lives in src/cli/commands/<name>.ts and exports a yargs
- * CommandModule; this file only wires them and maps errors to exit codes:
+ * numakit command line. Each command is listed in src/cli/commands/index.ts and lives in
+ * src/cli/commands/<name>.ts (its options and run), loaded only when it runs; this file only wires
+ * them and maps errors to exit codes:
  *   0 ok, 1 findings (validation errors, failed expectations), 2 bad usage or unreadable input.
  */
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { NumakitError, UsageError } from "../errors.js";
 import { protectStdinArg } from "./args.js";
-import type { Command } from "./command.js";
+import type { Command, CommandImpl } from "./command.js";
 import { commands } from "./commands/index.js";
 import { processIo, type CliIo } from "./io.js";
-import { unknownCommand, usageMessage, type UsageContext } from "./usage.js";
+import { commandOf, unknownCommand, usageMessage, type UsageContext } from "./usage.js";
 
 function nameOf(c: Command): string {
   return c.command.split(" ")[0] ?? c.command;
@@ -17,6 +18,30 @@ function nameOf(c: Command): string {
 
 /** Words yargs itself answers before any command (shell completion). */
 const BUILT_IN = ["completion", "--get-yargs-completions"];
+
+/**
+ * The modules this command line needs: the command it names (for its options, its --help and its
+ * run), or every command for shell completion (which asks each for its options); none for
+ * `--help`, `--version` or an unknown command.
+ */
+async function modulesFor(argv: readonly string[]): Promise<Map<Command, CommandImpl>> {
+  const named = commandOf(argv);
+  const wanted = argv.some((a) => BUILT_IN.includes(a)) ? commands : commands.filter((c) => nameOf(c) === named);
+  return new Map(await Promise.all(wanted.map(async (c) => [c, await c.load()] as const)));
+}
+
+/**
+ * yargs renders the command's whole help text after starting its handler, in case a later
+ * failure wants it (command.js handleValidationAndGetResult → usage.cacheHelpMessage). numakit's
+ * failures never print yargs' help (see .fail below), and the rendering, with cliui measuring
+ * every string, cost more CPU than decoding and analysing a dump: it is skipped. --help still
+ * renders it (usage.help()), as before.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internal = parser as unknown as { getInternalMethods?: () => { getUsageInstance: () => { cacheHelpMessage: () => void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance();
+  if (usage !== undefined) usage.cacheHelpMessage = () => undefined;
+}
 
 /**
  * Runs one command line in-process. Everything it prints goes to `io` (help and --version
@@ -48,17 +73,21 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       throw new UsageError(usageMessage(msg ?? "bad usage", ctx));
     })
     .exitProcess(false);
-  for (const c of commands) {
-    parser.command({
-      command: c.command,
-      describe: c.describe,
-      builder: c.builder,
-      handler: async (args: Record<string, unknown>) => { exitCode = await c.run(args, io); },
-    });
-  }
+  skipHelpCache(parser);
   try {
     const unknown = unknownCommand(ctx, BUILT_IN);
     if (unknown !== undefined) throw new UsageError(unknown);
+    const loaded = await modulesFor(argv);
+    for (const c of commands) {
+      const impl = loaded.get(c);
+      parser.command({
+        command: c.command,
+        describe: c.describe,
+        // A command not loaded is only listed (top-level --help); yargs runs only the one named.
+        builder: impl?.builder ?? ((y: Argv) => y),
+        handler: async (args: Record<string, unknown>) => { exitCode = await (impl ?? await c.load()).run(args, io); },
+      });
+    }
     let output = "";
     await parser.parseAsync(protectStdinArg(argv), {}, (_err: unknown, _args: unknown, out: string) => { if (out !== "") output = out; });
     if (output !== "") io.stdout.write(`${output}\n`);

@@ -4,9 +4,9 @@
  * tests that must see a process (exit status, pipes, the working directory).
  */
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { main } from "../../src/cli/main.js";
 import { repoRoot } from "./paths.js";
 
 export { repoRoot };
@@ -31,6 +31,18 @@ export interface RunOptions {
 }
 
 /**
+ * main(), imported as an ES module. mocha loads the tests through require(), so a static import
+ * would give main.ts and errors.ts their CommonJS instances while the commands main() loads by
+ * dynamic import() get the ES-module ones: an InputError from a command would not be an instance
+ * of main()'s NumakitError. Importing main the way bin/numakit does keeps one module graph.
+ */
+let mainPromise: Promise<typeof import("../../src/cli/main.js").main> | undefined;
+export function cliMain(): Promise<typeof import("../../src/cli/main.js").main> {
+  mainPromise ??= import("../../src/cli/main.js").then((m) => m.main);
+  return mainPromise;
+}
+
+/**
  * Run `numakit ...argv` in-process: main() with captured stdout/stderr and the given stdin.
  * A bug (anything main() throws instead of returning an exit code) fails the test with its stack.
  */
@@ -39,7 +51,7 @@ export async function runCli(argv: string[], opts: RunOptions = {}): Promise<Cli
   const stderr = new Capture();
   const input = opts.stdin;
   const stdin: Uint8Array[] = input === undefined ? [] : [typeof input === "string" ? Buffer.from(input) : input];
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(stdin), columns: opts.columns });
+  const code = await (await cliMain())(argv, { stdout, stderr, stdin: Readable.from(stdin), columns: opts.columns });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -50,11 +62,34 @@ function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * bin/numakit runs dist/ whenever it exists (no staleness check at start-up); the tests must see
+ * the sources as they are, so a build older than any file in src/ is bypassed with
+ * NUMAKIT_FROM_SOURCE=1. Decided once per test run.
+ */
+let fromSource: boolean | undefined;
+function binFromSource(): boolean {
+  if (fromSource === undefined) {
+    const built = join(repoRoot, "dist", "cli", "run.js");
+    fromSource = !existsSync(built) || statSync(built).mtimeMs < newestMtime(join(repoRoot, "src"));
+  }
+  return fromSource;
+}
+
 /** The environment of a bin/numakit child: no coverage collection (see runBin), no inherited --import. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Deleting NODE_V8_COVERAGE is not enough: Node's child_process copies it back into a child's
   // env unless the key is present, so it is set empty (no collection).
-  return { ...withoutCoverage(process.env), NODE_V8_COVERAGE: "", NODE_OPTIONS: "", ...extra };
+  return { ...withoutCoverage(process.env), NODE_V8_COVERAGE: "", NODE_OPTIONS: "", ...(binFromSource() ? { NUMAKIT_FROM_SOURCE: "1" } : {}), ...extra };
 }
 
 /** Run the real `bin/numakit` in a child process, as a user would. */

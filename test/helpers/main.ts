@@ -1,6 +1,6 @@
 /** The CLI in-process: main(argv, io) with captured stdout/stderr and a given stdin. */
 import { Readable, Writable } from "node:stream";
-import { main } from "../../src/cli/main.js";
+import { cliMain } from "./cli.js";
 
 export interface MainResult { code: number; stdout: string; stderr: string }
 
@@ -16,6 +16,7 @@ export async function runMain(argv: string[], opts: { stdin?: string | Uint8Arra
     stderr: sink((s) => { stderr += s; }),
     stdin: Readable.from(opts.stdin === undefined ? [] : [typeof opts.stdin === "string" ? Buffer.from(opts.stdin) : opts.stdin]),
   };
-  const code = await main(argv, io);
+  // main() as an ES module, one graph with the commands it loads (see cliMain).
+  const code = await (await cliMain())(argv, io);
   return { code, stdout, stderr };
 }

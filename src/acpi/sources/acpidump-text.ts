@@ -40,6 +40,8 @@ export function looksLikeAcpidump(text: string): boolean {
 }
 
 function isHeader(line: string): boolean {
+  // Data lines start with white space: answered before trimming and matching (most lines are data).
+  if (line.length === 0 || isSpace(line.charCodeAt(0))) return false;
   const t = line.trimEnd();
   return t.length > 0 && t.length < 49 && !/^\s/.test(t) && HEADER.test(t);
 }
@@ -84,10 +86,10 @@ export function lineBytes(rest: string): number[] {
 }
 
 /** The table's declared Length (bytes 4..7), for tables whose header has one (not the RSDP). */
-function declaredLength(sig: string, chunks: readonly number[][], count: number): number | undefined {
-  if (sig === "RSD " || sig === "RSDP" || count < 8) return undefined;
-  const head = chunks.flat().slice(4, 8);
-  return ((head[0] ?? 0) | ((head[1] ?? 0) << 8) | ((head[2] ?? 0) << 16) | ((head[3] ?? 0) << 24)) >>> 0;
+function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
+  if (sig === "RSD " || sig === "RSDP" || bytes.length < 8) return undefined;
+  // From the assembled bytes: flattening the table's line chunks again cost more than parsing it.
+  return ((bytes[4] ?? 0) | ((bytes[5] ?? 0) << 8) | ((bytes[6] ?? 0) << 16) | ((bytes[7] ?? 0) << 24)) >>> 0;
 }
 
 interface Current {
@@ -133,7 +135,7 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
       // The table ended early: damage only when the header says more bytes belong to it and the
       // end is a short or non-hex line (a dump that simply stops after whole lines is truncated).
-      const declared = declaredLength(signature, cur.chunks, cur.count);
+      const declared = declaredLength(signature, bytes);
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }
     if (cur.sig !== undefined || bytes.length > 0) {
@@ -144,7 +146,8 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     cur = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").replace(/\0/g, "");
+    const raw = lines[i] ?? "";
+    const line = raw.includes("\0") ? raw.replace(/\0/g, "") : raw;
     if (isHeader(line)) {
       finish();
       cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };

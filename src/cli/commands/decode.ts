@@ -5,13 +5,11 @@ import { printTable } from "../../acpi/print.js";
 import { diagnosticJson, tableJson } from "../../acpi/json.js";
 import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, tableFilterOf, withFormat, withSources, withTableFilter } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { chooseTables, noTables, reportSourceDiagnostics } from "../sources.js";
 import { toJson, write } from "../output.js";
 
-export const decode: Command = {
-  command: "decode [source..]",
-  describe: "Decode ACPI tables field by field (iasl -d layout, or JSON). SOURCE: table file, directory, acpidump text, or - (default: /sys/firmware/acpi/tables)",
+export const decode: CommandImpl = {
   builder: (y) => withFormat(withTableFilter(withSources(y)))
     .example("$0 decode dump.txt --table SRAT,SLIT", "decode two tables of an acpidump text file")
     .example("sudo $0 decode --format json", "this host's tables as JSON"),

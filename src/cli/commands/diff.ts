@@ -4,7 +4,7 @@ import { diffText } from "../../report/diff.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { UsageError } from "../../errors.js";
 import { STDIN_PLACEHOLDER, formatOf, withFormat } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { numberingOf } from "./topology.js";
 
@@ -14,9 +14,7 @@ function sourceArg(args: Record<string, unknown>, key: "a" | "b"): string {
   return v === STDIN_PLACEHOLDER ? "-" : v;
 }
 
-export const diff: Command = {
-  command: "diff <a> <b>",
-  describe: "Compare what the OS builds from two sources (before/after a firmware update, two hosts): nodes, CPUs, memory, distances, HMAT, findings, verdicts, then table headers. Exit 0 identical topology, 1 different",
+export const diff: CommandImpl = {
   builder: (y) => withFormat(y
     .positional("a", { type: "string", describe: "the first SOURCE (file, directory, or - for stdin)" })
     .positional("b", { type: "string", describe: "the second SOURCE" }))

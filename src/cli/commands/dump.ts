@@ -4,14 +4,12 @@ import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
 import { sysfsNames } from "../../acpi/sources/sysfs-names.js";
 import { InputError } from "../../errors.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { chooseTables, loadSomeTables, reportSourceDiagnostics } from "../sources.js";
 
 /** `numakit dump`: any source as ACPICA acpidump text (what `acpidump` prints; acpixtract reads it). */
-export const dump: Command = {
-  command: "dump [source..]",
-  describe: "Print tables as acpidump text (from binaries, directories, other dumps, or this host)",
+export const dump: CommandImpl = {
   builder: (y) => withTableFilter(withSources(y))
     .example("$0 dump samples/4node > 4node.txt", "a directory of binaries as one acpidump text file"),
   run: async (args, io) => {
@@ -52,9 +50,7 @@ export async function makeDirectory(dir: string): Promise<void> {
  * `numakit extract`: tables to binary files, named like /sys/firmware/acpi/tables (SRAT, SSDT1,
  * SSDT2, ...: repeated signatures are numbered from 1, unique ones are not).
  */
-export const extract: Command = {
-  command: "extract [source..]",
-  describe: "Write each table as a binary file named as in /sys/firmware/acpi/tables (like acpixtract -a)",
+export const extract: CommandImpl = {
   builder: (y) => withTableFilter(withSources(y))
     .option("out", { alias: "o", type: "string", demandOption: true, requiresArg: true, describe: "directory to write into (created)" })
     .example("$0 extract dump.txt --out tables/", "then: numakit decode tables/"),

@@ -10,7 +10,7 @@ import { InputError } from "../../errors.js";
 import { formatDiagnosticLine } from "../../report/diagnostic-line.js";
 import { hasErrors } from "../../diagnostics.js";
 import { formatOf, sourcesOf, withFormat, withSources } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { reportSourceDiagnostics } from "../sources.js";
 
@@ -22,9 +22,7 @@ function slitLocalities(tables: readonly { signature: string; bytes: Uint8Array 
   return n <= 0xffffn ? Number(n) : undefined;
 }
 
-export const namespace: Command = {
-  command: "namespace [source..]",
-  describe: "List devices with _PXM/_SLI (or every device) from the DSDT/SSDT AML: ids, proximity, distances, static or dynamic",
+export const namespace: CommandImpl = {
   builder: (y) => withFormat(withSources(y))
     .option("all", { alias: "a", type: "boolean", default: false, describe: "list every Device and Processor, not only those with _PXM/_SLI" })
     .example("$0 namespace dump.txt", "devices with _PXM or _SLI in an acpidump text file")

@@ -9,7 +9,7 @@ import { InputError } from "../../errors.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { topologyHtml } from "../../report/html/report.js";
 import { sourcesOf, STDIN_PLACEHOLDER, withSources } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { numberingOf } from "./topology.js";
 
@@ -31,9 +31,7 @@ export async function writeReport(file: string, stdout: Writable, html: string):
   }
 }
 
-export const report: Command = {
-  command: "report [source..]",
-  describe: "One self-contained HTML file for the host: topology picture, distance and HMAT heat maps, findings and verdicts, tables, numactl block",
+export const report: CommandImpl = {
   builder: (y) => withSources(y)
     .option("output", { alias: "o", type: "string", default: DEFAULT_REPORT_FILE, describe: "HTML file to write (- for stdout)" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })

@@ -6,7 +6,7 @@ import type { ScanRow } from "../../fleet/row.js";
 import { ScanSummary } from "../../fleet/summary.js";
 import { csvHeader, csvLine, jsonlLine, summaryText, textHeader, textLine } from "../../report/scan.js";
 import { InputError, UsageError } from "../../errors.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { progressBar } from "../progress.js";
 
@@ -45,9 +45,7 @@ function lineOf(format: ScanFormat): (row: ScanRow) => string {
   return format === "jsonl" ? jsonlLine : format === "csv" ? csvLine : textLine;
 }
 
-export const scan: Command = {
-  command: "scan <path..>",
-  describe: "Scan a fleet of dumps (files and directory trees; each dump or table directory is one host) in a worker-thread pool: one row per host, then a summary",
+export const scan: CommandImpl = {
   builder: (y) => y
     .positional("path", { type: "string", array: true, describe: "acpidump text files, table directories, or directory trees of them" })
     .option("format", { alias: "f", choices: [...FORMATS], default: "text", describe: "text table + summary, JSON Lines (schema/scan-row.schema.json), or CSV" })

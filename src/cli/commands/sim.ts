@@ -5,7 +5,7 @@
  * scenario file (one line naming the file:line:column or the step) or an unreadable input.
  */
 import type { Argv } from "yargs";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { parseScenario, runScenario, scenarioHost } from "../../sim/index.js";
@@ -34,10 +34,7 @@ export async function loadScenarioFile(file: string, stdin?: CliIo["stdin"]): Pr
 
 async function* emptyInput(): AsyncGenerator<Uint8Array> { /* no input */ }
 
-export const simCommand: Command = {
-  command: "sim <scenario>",
-  needs: "a SCENARIO file",
-  describe: "Run a Xen NUMA memory scenario (JSON) on the simulated hypervisor",
+export const simCommand: CommandImpl = {
   builder: (y: Argv) => y
     .positional("scenario", { type: "string", describe: "scenario file (JSON, schema/scenario.schema.json), or - for stdin", demandOption: true })
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })

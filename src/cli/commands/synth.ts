@@ -10,7 +10,7 @@ import { analyse, analyseSources } from "../../analyse.js";
 import { decodeTable, formatAcpidump, type RawTable } from "../../acpi/index.js";
 import { InputError, UsageError } from "../../errors.js";
 import { descriptionFromTopology, MACHINES, parseDescription, qemuCommand, synthesize, type Description, type Machine } from "../../synth/index.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { makeDirectory } from "./dump.js";
 import { cpioArchive } from "../../util/cpio.js";
@@ -66,9 +66,7 @@ async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ des
   return { desc: parseDescription(json, { file }), json, file };
 }
 
-export const synth: Command = {
-  command: "synth [desc]",
-  describe: "ACPI tables (SRAT, SLIT, HMAT, MADT) from a topology description or another host, and the QEMU command line that boots Linux on them",
+export const synth: CommandImpl = {
   builder: (y) => y
     .positional("desc", { type: "string", describe: "topology description (JSON, schema/desc.schema.json), or - for stdin" })
     .option("from", { type: "string", array: true, describe: "describe an existing host instead (SOURCE: dump, table directory, ...)" })

@@ -7,8 +7,6 @@
 import { symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { InputError, UsageError } from "../../errors.js";
-import { descriptionFromTopology } from "../../synth/from-topology.js";
-import { sysfsTree } from "../../synth/sysfs.js";
 import type { Topology } from "../../topology/model.js";
 import type { CliIo } from "../io.js";
 import { toJson, write } from "../output.js";
@@ -29,13 +27,16 @@ export function checkSynthFormatArgs(args: Record<string, unknown>): void {
 }
 
 export async function runSynthFormat(format: (typeof SYNTH_FORMATS)[number], t: Topology, sources: readonly string[], args: Record<string, unknown>, io: CliIo): Promise<number> {
+  // The synth modules load only for these formats (each command loads only what it uses).
   if (format === "desc") {
+    const { descriptionFromTopology } = await import("../../synth/from-topology.js");
     const { description, notes } = descriptionFromTopology(t, { source: sources.join(", ") });
     for (const n of notes) io.stderr.write(`numakit: ${n}\n`);
     await write(`${toJson(description)}\n`, io.stdout);
     return 0;
   }
   const out = String(args["out"]);
+  const { sysfsTree } = await import("../../synth/sysfs.js");
   const tree = sysfsTree(t);
   try {
     await makeDirectory(out);

@@ -2,14 +2,11 @@ import { NUMBERINGS, type Numbering } from "../../topology/numbering.js";
 import { analyseSources } from "../../analyse.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
-import { hwlocXml } from "../../report/hwloc-xml.js";
-import { hostSvg } from "../../report/html/svg.js";
-import { topologyMarkdown } from "../../report/markdown.js";
 import { InputError, UsageError } from "../../errors.js";
 import { SYSFS_TABLES } from "../../acpi/index.js";
 import type { Topology } from "../../topology/model.js";
 import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { checkSynthFormatArgs, isSynthFormat, runSynthFormat, SYNTH_FORMATS } from "./topology-synth.js";
 import { reportSourceDiagnostics } from "../sources.js";
@@ -21,7 +18,8 @@ export function numberingOf(args: Record<string, unknown>): Numbering {
 }
 
 /** The hwloc export refuses some tables (no PU); its error names the model, so add the sources. */
-function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
+async function hwlocXmlOf(t: Topology, sources: readonly string[]): Promise<string> {
+  const { hwlocXml } = await import("../../report/hwloc-xml.js");
   try {
     return hwlocXml(t);
   } catch (err) {
@@ -32,9 +30,7 @@ function hwlocXmlOf(t: Topology, sources: readonly string[]): string {
   }
 }
 
-export const topology: Command = {
-  command: "topology [source..]",
-  describe: "The NUMA topology Linux/Xen derive from the tables: numactl --hardware layout, then nodes, CPUs, memory, distances, HMAT, findings and verdicts",
+export const topology: CommandImpl = {
   builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown", ...SYNTH_FORMATS]))
     .option("out", { alias: "o", type: "string", requiresArg: true, describe: "with --format sysfs: the directory to write the node tree into" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", requiresArg: true, describe: "node ids: Linux's order, Xen's order, or raw PXM" })
@@ -58,9 +54,10 @@ export const topology: Command = {
     const sources = sourcesOf(args);
     const { tables, topology: t, validation, sourceDiagnostics } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
     reportSourceDiagnostics(sourceDiagnostics, io);
-    if (extra === "hwloc-xml") { await write(hwlocXmlOf(t, sources), io.stdout); return 0; }
-    if (extra === "svg") { await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
-    if (extra === "markdown") { await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
+    // The export formats load on use: the default text/JSON output needs none of them.
+    if (extra === "hwloc-xml") { await write(await hwlocXmlOf(t, sources), io.stdout); return 0; }
+    if (extra === "svg") { const { hostSvg } = await import("../../report/html/svg.js"); await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
+    if (extra === "markdown") { const { topologyMarkdown } = await import("../../report/markdown.js"); await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
     return 0;
   },

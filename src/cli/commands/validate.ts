@@ -3,13 +3,11 @@ import { validationJson } from "../../report/json.js";
 import { validationText } from "../../report/text.js";
 import { hasErrors, hasWarnings } from "../../diagnostics.js";
 import { formatOf, kernelOf, sourcesOf, withFormat, withKernel, withSources } from "../args.js";
-import type { Command } from "../command.js";
+import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { reportSourceDiagnostics } from "../sources.js";
 
-export const validate: Command = {
-  command: "validate [source..]",
-  describe: "Check SRAT/SLIT/HMAT/MSCT/MADT (fwts's checks, Linux's and Xen's conditions, cross-table rules) and say what Linux and Xen will use. Exit 1 on errors (--strict: on warnings too)",
+export const validate: CommandImpl = {
   builder: (y) => withKernel(withFormat(withSources(y)))
     .option("strict", { type: "boolean", default: false, describe: "exit 1 on warnings as well as errors" })
     .example("$0 validate dump.txt", "findings and verdicts for an acpidump text file"),

@@ -1,0 +1,74 @@
+/**
+ * Simulator goals of issue 19, CPU time (user + system), medians:
+ *  - meminit_hvm of a 1 TiB guest on a fresh 8 × 1.5 TiB host, in process (goal ≤ 10 ms), and how
+ *    the time grows when the guest doubles (2 TiB, 4 TiB; goal ≤ 1.2× per doubling);
+ *  - 1000 VM starts on that host (toolstack bench's mix, flow "claim"), each run in a child process
+ *    of its own: CPU (goal ≤ 1 s) and the child's peak RSS (goal ≤ 150 MB) next to the same
+ *    child's RSS before the run (node, tsx and the modules: the baseline).
+ * Figures, not pass/fail.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createHost } from "../src/sim/hypervisor/index.js";
+import { hostSpecFromCompact } from "../src/sim/host.js";
+import { hypervisorPort } from "../src/sim/libxc/port.js";
+import { xc_domain_create, xc_domain_setmaxmem, xc_interface_open } from "../src/sim/libxc/xenctrl.js";
+import { runToEnd } from "../src/sim/libxc/scheduler.js";
+import { hvmLayout } from "../src/sim/xenguest/layout.js";
+import { meminit_hvm } from "../src/sim/xenguest/meminit_hvm.js";
+import { cpuMs, goal, load, median } from "./lib/measure.js";
+import type { BenchReport } from "./run.js";
+
+export const name = "simgoals";
+
+const here = join(fileURLToPath(import.meta.url), "..");
+const TiB_MIB = 1024 * 1024;
+
+/** CPU ms of one meminit_hvm of `mib` on a fresh 8 × 1.5 TiB host (host boot and domain creation not counted). */
+function meminitOnce(mib: number): number {
+  const spec = hostSpecFromCompact({ nodes: Array.from({ length: 8 }, () => ({ mem_mib: 1536 * 1024, cpus: 64 })) });
+  const xch = xc_interface_open(hypervisorPort(createHost(spec, { version: "current" })));
+  const domid = xc_domain_create(xch, { max_vcpus: 4 });
+  xc_domain_setmaxmem(xch, domid, mib * 1024 + 1024);
+  const dom = hvmLayout({ domid, mem_mib: mib });
+  let rc = -1;
+  const ms = cpuMs(() => { rc = runToEnd(meminit_hvm(xch, dom)).rc; });
+  if (rc !== 0) throw new Error(`bench: meminit_hvm of ${mib} MiB failed`);
+  return ms;
+}
+
+/** Median CPU ms per size, the sizes run round-robin after a warm-up of every size (JIT). */
+function meminitMedians(sizes: readonly number[], runs: number): number[] {
+  for (let i = 0; i < 3; i++) for (const mib of sizes) meminitOnce(mib);
+  const xs = sizes.map((): number[] => []);
+  for (let i = 0; i < runs; i++) sizes.forEach((mib, k) => xs[k]?.push(meminitOnce(mib)));
+  return xs.map(median);
+}
+
+interface ChildResult { cpuMs: number; wallMs: number; rssBefore: number; peakRss: number; started: number; vms: number }
+
+function vmStartChild(pool: boolean): ChildResult {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", join(here, "lib", "vm-start-child.ts"), pool ? "pool" : "nopool"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`bench: vm-start child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
+}
+
+export function run(): Promise<BenchReport> {
+  const lines: string[] = [load()];
+  const runs = 9;
+  const [tSmall = NaN, t1 = NaN, t2 = NaN, t4 = NaN] = meminitMedians([16 * 1024, TiB_MIB, 2 * TiB_MIB, 4 * TiB_MIB], runs);
+  lines.push(`meminit_hvm in process, fresh 8 × 1.5 TiB host, median of ${runs}: 16 GiB ${tSmall.toFixed(2)} ms, 1 TiB ${t1.toFixed(2)} ms (${goal(t1 / 10, 1)} the 10 ms goal), 2 TiB ${t2.toFixed(2)} ms, 4 TiB ${t4.toFixed(2)} ms`);
+  lines.push(`  doubling the guest: 1 → 2 TiB ${goal(t2 / t1, 1.2)}, 2 → 4 TiB ${goal(t4 / t2, 1.2)}`);
+  for (const pool of [false, true]) {
+    const rs = Array.from({ length: 3 }, () => vmStartChild(pool));
+    const cpu = median(rs.map((r) => r.cpuMs));
+    const peak = median(rs.map((r) => r.peakRss));
+    const before = median(rs.map((r) => r.rssBefore));
+    const r0 = rs[0];
+    lines.push(`1000 VM starts (flow claim, paging pool ${pool ? "on" : "off"}), own process, median of 3: ${r0?.started ?? 0}/${r0?.vms ?? 0} started, ` +
+      `${cpu.toFixed(0)} ms CPU = ${goal(cpu / 1000, 1)} the 1 s goal; peak RSS ${peak.toFixed(0)} MiB (${goal((peak * 2 ** 20) / 150e6, 1)} 150 MB), ` +
+      `RSS before the run ${before.toFixed(0)} MiB (baseline: node + tsx + modules), growth ${(peak - before).toFixed(0)} MiB`);
+  }
+  return Promise.resolve({ lines });
+}

@@ -1,0 +1,111 @@
+/**
+ * Start-up and per-dump cost (issue 19), as CPU time (user + system) against baselines measured in
+ * the same run, medians of several round-robin runs:
+ *  - the built CLI (`node bin/numakit`, dist/) next to a bare `node -e 0`: `--help` and
+ *    `topology samples/4node` (goals ≤ 1.3× and ≤ 1.5×), plus peak RSS;
+ *  - the Dell PowerEdge R820 dump of the corpus (19 tables) next to ACPICA's pipeline on it,
+ *    `acpixtract -a` then `iasl -d` of every extracted table: in process (scanHost, what `numakit
+ *    scan` runs per dump; goal ≥ 10× faster) and as one process (`numakit validate`; goal no slower).
+ * Figures, not pass/fail. STARTUP_BENCH_ROUNDS overrides the number of rounds (default 15).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scanHost } from "../src/fleet/scan-host.js";
+import { load, goal, median, peakRssMiB, processMedians, timeProcess } from "./lib/measure.js";
+import type { BenchReport } from "./run.js";
+
+export const name = "startup";
+
+const root = join(fileURLToPath(import.meta.url), "..", "..");
+const R820 = join(root, "..", "shared", "samples", "real", "dell-poweredge-r820-E5985CCBA349.txt");
+const ROUNDS = Number(process.env["STARTUP_BENCH_ROUNDS"] ?? 15);
+
+function has(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+/** CPU ms of ACPICA's pipeline on `dump`, each run in a fresh directory: acpixtract -a, then iasl -d of every table. */
+function acpicaOnce(dump: string, tables: readonly string[]): number {
+  const dir = mkdtempSync(join(tmpdir(), "numakit-acpica-"));
+  try {
+    const x = timeProcess(["acpixtract", "-a", dump], dir);
+    const d = timeProcess(["iasl", "-d", ...tables], dir);
+    if (x.status !== 0 || d.status !== 0) throw new Error(`ACPICA failed on ${dump} (acpixtract ${x.status ?? "?"}, iasl ${d.status ?? "?"})`);
+    return x.cpuMs + d.cpuMs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The .dat files acpixtract -a writes for `dump`. */
+function extractedNames(dump: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "numakit-acpica-"));
+  try {
+    execFileSync("acpixtract", ["-a", dump], { cwd: dir, stdio: "ignore" });
+    return readdirSync(dir).filter((f) => f.endsWith(".dat")).sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Median CPU ms of one in-process scan of `dump` (after warm-up), over at least 2 s of CPU. */
+async function inProcessMs(dump: string): Promise<number> {
+  for (let i = 0; i < 5; i++) await scanHost(dump);
+  const xs: number[] = [];
+  let spent = 0;
+  while (xs.length < 20 || spent < 2000) {
+    const c0 = process.cpuUsage();
+    await scanHost(dump);
+    const c = process.cpuUsage(c0);
+    const ms = (c.user + c.system) / 1000;
+    xs.push(ms);
+    spent += ms;
+  }
+  return median(xs);
+}
+
+export async function run(): Promise<BenchReport> {
+  const lines: string[] = [];
+  // The CLI as installed runs dist/: build it so that the figures are of the current sources.
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "ignore" });
+  const cli = [process.execPath, join(root, "bin", "numakit")];
+  const cmds: Record<string, string[]> = {
+    "node -e 0": [process.execPath, "-e", "0"],
+    "numakit --help": [...cli, "--help"],
+    "numakit topology samples/4node": [...cli, "topology", "samples/4node"],
+  };
+  const corpus = existsSync(R820);
+  if (corpus) {
+    cmds["numakit validate R820"] = [...cli, "validate", R820];
+    cmds["numakit decode R820"] = [...cli, "decode", R820];
+  }
+  lines.push(`${ROUNDS} round-robin rounds, CPU = user + system; ${load()} (before)`);
+  const m = processMedians(cmds, root, ROUNDS);
+  const base = m["node -e 0"]?.cpuMs ?? NaN;
+  const rss = (argv: readonly string[]): string => `${peakRssMiB(argv, root).toFixed(0)} MiB`;
+  lines.push(`node -e 0: ${base.toFixed(1)} ms CPU (median), peak RSS ${rss(cmds["node -e 0"] ?? [])}`);
+  const limits: Record<string, number> = { "numakit --help": 1.3, "numakit topology samples/4node": 1.5 };
+  for (const [k, v] of Object.entries(m)) {
+    if (k === "node -e 0") continue;
+    const lim = limits[k];
+    const ratio = v.cpuMs / base;
+    lines.push(`${k}: ${v.cpuMs.toFixed(1)} ms CPU, ${lim === undefined ? `${ratio.toFixed(2)}×` : goal(ratio, lim)} node -e 0, peak RSS ${rss(cmds[k] ?? [])}${v.failed > 0 ? `, ${v.failed} runs FAILED` : ""}`);
+  }
+
+  if (!corpus) { lines.push("ACPICA comparison skipped: no corpus at ../shared/samples"); return { lines }; }
+  if (!has("acpixtract") || !has("iasl")) { lines.push("ACPICA comparison skipped: acpixtract/iasl not installed"); return { lines }; }
+  const tables = extractedNames(R820);
+  const acpica: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) acpica.push(acpicaOnce(R820, tables));
+  const acpicaMs = median(acpica);
+  const inproc = await inProcessMs(R820);
+  const validate = m["numakit validate R820"]?.cpuMs ?? NaN;
+  lines.push(`R820 (${tables.length} tables): ACPICA acpixtract -a + iasl -d of every table ${acpicaMs.toFixed(1)} ms CPU (median of ${ROUNDS})`);
+  lines.push(`  in process (scanHost, what scan runs per dump): ${inproc.toFixed(2)} ms CPU = ${goal(acpicaMs / inproc, 10, "×", true)} faster than ACPICA`);
+  lines.push(`  one process (numakit validate): ${validate.toFixed(1)} ms CPU = ${goal(validate / acpicaMs, 1)} ACPICA's time`);
+  lines.push(`${load()} (after)`);
+  return { lines };
+}
