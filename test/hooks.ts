@@ -6,11 +6,14 @@
  *   missing program), saying how many and how to enable them.
  */
 import { relative } from "node:path";
+// Every process of the run (mocha's parallel workers included) configures itself the same way.
+import "./setup.js";
 import { corpusMissing, corpusPresent, corpusPromised, corpusRoot } from "./helpers/corpus.js";
 import { repoRoot } from "./helpers/paths.js";
-import { skipLines } from "./helpers/skip.js";
+import { resetSkipCounts, skipLines } from "./helpers/skip.js";
 
 export function mochaGlobalSetup(): void {
+  resetSkipCounts();
   if (corpusPromised && !corpusPresent()) throw new Error(corpusMissing());
 }
 
@@ -19,3 +22,7 @@ export function mochaGlobalTeardown(): void {
   const hint = `no sample corpus at ${where.startsWith("..") ? where : corpusRoot} (to run them: NUMAKIT_CORPUS=/path/to/samples npm test, see README "Development")`;
   for (const line of skipLines(hint)) process.stdout.write(`  numakit: ${line}\n`);
 }
+
+// mocha stops its parallel workers with SIGTERM; exiting normally lets each write its V8 coverage
+// for c8 (a process killed by the signal writes none).
+process.on("SIGTERM", () => process.exit(0));

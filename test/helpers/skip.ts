@@ -3,7 +3,8 @@
  * (printed by test/hooks.ts) instead of a failure: the sample corpus (./corpus.ts) and outside
  * programs (iasl, acpixtract, lstopo, numactl, a browser, ...).
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
 /** Reason → number of tests skipped for it; reasons print in the order they were first met. */
@@ -20,6 +21,7 @@ export function skipped(ctx: Mocha.Context, reason: string): never {
   const runnable = ctx.runnable() as Mocha.Runnable & { type?: string };
   const n = runnable.type === "hook" ? (runnable.parent?.total() ?? 1) : 1;
   counts.set(reason, (counts.get(reason) ?? 0) + n);
+  saveCounts();
   ctx.skip();
 }
 
@@ -59,7 +61,44 @@ export function requireProgram(ctx: Mocha.Context, name: string, check: ProgramC
 /** The same check without a test context (for helpers that can do with less when it is absent). */
 requireProgram.available = (name: string): boolean => onPath(name);
 
+/**
+ * Where this run's processes leave their counts: mocha's parallel workers skip tests in their own
+ * processes, and the summary line is printed by the main one (test/hooks.ts). NUMAKIT_TEST_RUN is
+ * set by .mocharc.cjs and inherited by every process of the run.
+ */
+function countsDir(): string | undefined {
+  const run = process.env["NUMAKIT_TEST_RUN"];
+  return run === undefined ? undefined : join(tmpdir(), `numakit-skips-${run}`);
+}
+
+function saveCounts(): void {
+  const dir = countsDir();
+  if (dir === undefined) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${String(process.pid)}.json`), JSON.stringify([...counts]));
+}
+
+/** Forget counts left by an earlier run that had this run's id (called before any test). */
+export function resetSkipCounts(): void {
+  const dir = countsDir();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every process's counts, summed (and the files removed): reasons in the order first met. */
+function allCounts(): Map<string, number> {
+  const dir = countsDir();
+  if (dir === undefined) return counts;
+  const total = new Map<string, number>();
+  let files: string[] = [];
+  try { files = readdirSync(dir).sort(); } catch { /* nothing was skipped */ }
+  for (const f of files) {
+    for (const [reason, n] of JSON.parse(readFileSync(join(dir, f), "utf8")) as [string, number][]) total.set(reason, (total.get(reason) ?? 0) + n);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return total;
+}
+
 /** The lines test/hooks.ts prints at the end, one per reason. */
 export function skipLines(corpusHint: string): string[] {
-  return [...counts].map(([reason, n]) => `${String(n)} test${n === 1 ? "" : "s"} skipped: ${reason === "corpus" ? corpusHint : reason}`);
+  return [...allCounts()].map(([reason, n]) => `${String(n)} test${n === 1 ? "" : "s"} skipped: ${reason === "corpus" ? corpusHint : reason}`);
 }
