@@ -185,6 +185,25 @@ describe("reports in a headless browser", function () {
     expect(await vm00.locator("td").nth(2).textContent()).to.equal("0");
     expect(await vm00.locator("rect.n0").count()).to.equal(1);
     expect(await vm00.locator("rect.plan").count()).to.equal(1);
+    // Xen's own allocations (issue 17): vm00 is 12 GiB with 4 vCPUs → xenopsd's shadow_mib
+    // ceil((256·4 + 2·12288) / 256) = 100 MiB = 25600 pool pages, cycled over the 4 nodes of
+    // automatic affinity (6400 each: the pool is set before placement), plus struct domain and
+    // 4 struct vcpu pages on the domctl pCPU's node 0 → 6405 of 25605 on planned node 0.
+    const heads = await page().locator("section.flow thead th").allTextContents();
+    expect(heads).to.include.members(["Xen on plan", "numa opt"]);
+    const xenCell = vm00.locator("td.xen-on-plan");
+    expect(await xenCell.textContent()).to.equal("6405/25605");
+    // The per-node split shows on hover: a title attribute, read as the browser does (unescaped).
+    await xenCell.hover();
+    const xenTitle = await xenCell.getAttribute("title");
+    expect(xenTitle).to.include("by node 0:6405 1:6400 2:6400 3:6400");
+    expect(xenTitle).to.include("paging pool 0:6400 1:6400 2:6400 3:6400");
+    expect(xenTitle).to.include("hvmloader's guest pages");
+    const opt = vm00.locator("td.numa-opt");
+    expect(await opt.textContent()).to.equal("yes");
+    // All 12 GiB on node 0: one node over 4096 pages → numa_nodes 1.
+    expect(await opt.getAttribute("title")).to.match(/numa_optimised true, numa_nodes 1, numa_node_memory 0:12288 MiB 1:0 MiB 2:0 MiB 3:0 MiB/);
+    expect(await page().locator("section.flow p.xen-internal").textContent()).to.match(/^Xen-internal \(struct domain, vCPUs, paging pool\): \d+ of 517260 pages \(25\.0\d%\) on the VMs' planned nodes; XAPI numa_optimised: 40 of 40 started VMs$/);
 
     const vms = [{ name: "a", mem_mib: 512, vcpus: 1 }, { name: "b", mem_mib: 512, vcpus: 1 }];
     const two = {

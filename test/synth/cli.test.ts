@@ -141,7 +141,7 @@ describe("synth: CLI", () => {
     writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: 2, mem_mib: 64, colour: "red" }] }));
     const cases: [string[], RegExp][] = [
       [["synth", bad], /^numakit: \S*bad\.json: nodes\[0\]: unknown field "colour"/],
-      [["synth", join(tmp, "missing.json")], /cannot read description: ENOENT/],
+      [["synth", join(tmp, "missing.json")], /^numakit: \S*missing\.json: no such file or directory\n$/],
       [["synth", join(synthDir, "01-two-socket-smt.json"), "--scale-memory", "2"], /--scale-memory applies to --from/],
       [["synth"], /name a description file/],
       [["synth", join(synthDir, "01-two-socket-smt.json"), "--from", "x"], /not both/],
@@ -160,6 +160,37 @@ describe("synth: CLI", () => {
     expect((await runCli(["synth", bad])).stderr).to.match(/nodes\[1\]\.pxm: proximity domain 0 is used by two nodes/);
     writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: [0, 1], mem_mib: 64 }], distances: [[10]], hmat: { read_latency_ns: [[5000000]] } }));
     expect((await runCli(["synth", bad])).stderr).to.match(/5000000 ns is more than Linux reads/);
+  });
+
+  it("synth - reads the description from stdin like every other command (issue 12)", async () => {
+    const desc = readFileSync(join(synthDir, "01-two-socket-smt.json"), "utf8");
+    const [viaStdin, viaFile] = await Promise.all([runCli(["synth", "-"], { stdin: desc }), runCli(["synth", join(synthDir, "01-two-socket-smt.json")])]);
+    expect(viaStdin.code, viaStdin.stderr).to.equal(0);
+    expect(viaStdin.stdout).to.match(/^SRAT @ 0x/);
+    // The tables do not depend on where the description came from.
+    expect(viaStdin.stdout).to.equal(viaFile.stdout);
+    // --from - reads a dump from stdin too.
+    const from = await runCli(["synth", "--from", "-"], { stdin: readFileSync(join(repoRoot, "samples", "4node.acpidump.txt"), "utf8") });
+    expect(from.code, from.stderr).to.equal(0);
+    expect(from.stdout).to.match(/^SRAT @ 0x/);
+  });
+
+  it("a malformed description is one line at file:line:column, with the YAML hint when it looks like YAML (issue 12)", async () => {
+    // Line 3 is `    {"mem_mib": 64,}`: the "}" at column 20 is where a property name was expected.
+    const text = '{\n  "nodes": [\n    {"mem_mib": 64,}\n  ]\n}\n';
+    const file = join(tmp, "comma.json");
+    writeFileSync(file, text);
+    const [fromFile, fromStdin] = await Promise.all([runCli(["synth", file]), runCli(["synth", "-"], { stdin: text })]);
+    expect([fromFile.code, fromFile.stderr]).to.deep.equal([2, `numakit: ${file}:3:20: not valid JSON: expected a property name in double quotes, found '}'\n`]);
+    expect([fromStdin.code, fromStdin.stderr]).to.deep.equal([2, "numakit: <stdin>:3:20: not valid JSON: expected a property name in double quotes, found '}'\n"]);
+    const yaml = join(tmp, "host.yaml.json");
+    writeFileSync(yaml, "nodes:\n  - cpus: 2\n    mem_mib: 64\n");
+    const y = await runCli(["synth", yaml]);
+    expect(y.code).to.equal(2);
+    expect(y.stderr).to.match(/^numakit: \S*host\.yaml\.json:1:1: not valid JSON: .*; descriptions are JSON, and this looks like YAML\n$/);
+    // Read errors in words, never a raw Node code.
+    const dir = await runCli(["synth", tmp]);
+    expect([dir.code, dir.stderr]).to.deep.equal([2, `numakit: ${tmp}: is a directory\n`]);
   });
 
   it("no QEMU command line when QEMU cannot give the APIC ids, and says why", async () => {

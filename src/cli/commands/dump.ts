@@ -2,7 +2,7 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
 import { sysfsNames } from "../../acpi/sources/sysfs-names.js";
-import { InputError } from "../../errors.js";
+import { NotADirectoryError, writingTo } from "../output-error.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
@@ -36,7 +36,7 @@ export async function makeDirectory(dir: string): Promise<void> {
   } catch (err) {
     const code = errnoOf(err);
     if (code === "EEXIST") {
-      if (!(await stat(dir)).isDirectory()) throw new InputError("E_OUTPUT", "exists and is not a directory", { file: dir });
+      if (!(await stat(dir)).isDirectory()) throw new NotADirectoryError(dir);
       return;
     }
     const parent = dirname(dir);
@@ -62,19 +62,12 @@ export const extract: CommandImpl = {
     const named = tables.map((t, i) => ({ signature: t.signature, bytes: t.bytes, name: names[i] ?? t.signature }));
     const chosen = chooseTables(named, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
-    try {
+    // Failures of the output are one line naming OUT (output-error.ts); the list goes to stdout after.
+    await writingTo(out, async () => {
       await makeDirectory(out);
-      for (const t of chosen) {
-        await writeFile(join(out, t.name), t.bytes);
-        await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
-      }
-      if (damaged) return 1;
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      // "ENOENT: no such file or directory, mkdir 'x'" -> "ENOENT: no such file or directory": the file is named already.
-      const why = (err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "");
-      throw new InputError("E_OUTPUT", `cannot write: ${why}`, { file: out }, { cause: err });
-    }
-    return 0;
+      for (const t of chosen) await writeFile(join(out, t.name), t.bytes);
+    });
+    for (const t of chosen) await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
+    return damaged ? 1 : 0;
   },
 };

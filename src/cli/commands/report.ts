@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { analyseSources } from "../../analyse.js";
-import { InputError } from "../../errors.js";
+import { outputError } from "../output-error.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { topologyHtml } from "../../report/html/report.js";
 import { sourcesOf, STDIN_PLACEHOLDER, withSources } from "../args.js";
@@ -21,19 +21,19 @@ export function outputArg(v: unknown): string | undefined {
   return v === STDIN_PLACEHOLDER ? "-" : v;
 }
 
-/** Write a report to FILE, or to stdout for "-"; errors name the file (exit 2). */
+/** Write a report to FILE, or to stdout for "-"; errors are one line naming the file (output-error.ts, exit 2). */
 export async function writeReport(file: string, stdout: Writable, html: string): Promise<void> {
   if (file === "-") { await write(html, stdout); return; }
   try {
     await writeFile(file, html);
   } catch (err) {
-    throw new InputError("E_OUTPUT_UNWRITABLE", `cannot write the report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file }, { cause: err });
+    throw outputError(file, err);
   }
 }
 
 export const report: CommandImpl = {
   builder: (y) => withSources(y)
-    .option("output", { alias: "o", type: "string", default: DEFAULT_REPORT_FILE, describe: "HTML file to write (- for stdout)" })
+    .option("output", { alias: ["o", "out"], type: "string", default: DEFAULT_REPORT_FILE, describe: "HTML file to write (- for stdout)" })
     .option("numbering", { alias: "n", choices: [...NUMBERINGS], default: "linux", describe: "node ids: Linux's order, Xen's order, or raw PXM" })
     .example("$0 report samples/4node -o 4node.html", "the 4-node sample as a web page")
     .example("$0 report dump.txt -o - > host.html", "HTML on stdout"),

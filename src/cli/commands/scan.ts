@@ -1,5 +1,4 @@
 import { open } from "node:fs/promises";
-import type { Writable } from "node:stream";
 import { findHosts } from "../../fleet/hosts.js";
 import { defaultJobs, scanPool } from "../../fleet/pool.js";
 import type { ScanRow } from "../../fleet/row.js";
@@ -8,6 +7,7 @@ import { csvHeader, csvLine, jsonlLine, summaryText, textHeader, textLine } from
 import { InputError, UsageError } from "../../errors.js";
 import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
+import { outputError, writingTo } from "../output-error.js";
 import { progressBar } from "../progress.js";
 
 const FORMATS = ["text", "jsonl", "csv"] as const;
@@ -29,16 +29,28 @@ function pathsOf(args: Record<string, unknown>): string[] {
   return Array.isArray(p) ? p.map(String) : [];
 }
 
-async function openOut(file: string): Promise<{ stream: Writable; close: () => Promise<void> }> {
+/** The --out FILE: a write that names FILE when it fails, and close. */
+async function openOut(file: string): Promise<{ write: (text: string) => Promise<void>; close: () => Promise<void> }> {
   let fh;
   try {
     fh = await open(file, "w");
   } catch (err) {
-    const why = typeof err === "object" && err !== null && "code" in err ? String(err.code) : "cannot open";
-    throw new InputError("E_OUTPUT", `cannot write --out file (${why})`, { file });
+    throw outputError(file, err);
   }
   const stream = fh.createWriteStream();
-  return { stream, close: () => new Promise((resolve, reject) => { stream.end(() => { resolve(); }); stream.once("error", reject); }) };
+  // A file stream reports a failed write (ENOSPC, EIO) after write() has accepted the text: the
+  // first error is kept and close() fails with it, so a short file never passes as written.
+  let failed: unknown;
+  stream.on("error", (err) => { failed ??= err; });
+  const check = (): void => { if (failed !== undefined) throw outputError(file, failed); };
+  return {
+    write: (text) => writingTo(file, async () => { check(); await write(text, stream); }),
+    close: () => writingTo(file, async () => {
+      // 'close' comes after the last write's error (end()'s callback can come before it).
+      if (!stream.closed) await new Promise<void>((resolve) => { stream.once("close", () => { resolve(); }); stream.end(); });
+      check();
+    }),
+  };
 }
 
 function lineOf(format: ScanFormat): (row: ScanRow) => string {
@@ -62,7 +74,7 @@ export const scan: CommandImpl = {
     const sources = await findHosts(paths);
     if (sources.length === 0) throw new InputError("E_INPUT_NO_TABLES", "no dumps or table directories found", { file: paths.join(", ") });
     const out = typeof args["out"] === "string" ? await openOut(args["out"]) : undefined;
-    const stream = out?.stream ?? io.stdout;
+    const emit = (text: string): Promise<void> => (out === undefined ? write(text, io.stdout) : out.write(text));
     const summary = new ScanSummary();
     const line = lineOf(format);
     const progress = await progressBar(sources.length, io.stderr);
@@ -76,14 +88,14 @@ export const scan: CommandImpl = {
         summary.add(row);
         if (row.status === "ok" && row.counts.error > 0) strictFailed = true;
         buffer += line(row);
-        if (buffer.length >= FLUSH_BYTES) { await write(buffer, stream); buffer = ""; }
+        if (buffer.length >= FLUSH_BYTES) { await emit(buffer); buffer = ""; }
       }
     } finally {
       process.removeListener("SIGINT", onSigint);
       progress.stop();
     }
     if (format === "text") buffer += summaryText(summary, { interrupted: stop.signal.aborted });
-    await write(buffer, stream);
+    await emit(buffer);
     await out?.close();
     if (stop.signal.aborted) {
       await write(`numakit: interrupted after ${summary.sources} of ${sources.length} sources; their rows are written\n`, io.stderr);

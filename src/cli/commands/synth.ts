@@ -4,35 +4,21 @@
  * numakit's own validate, and the QEMU command line that boots Linux on them. Exit 0 ok, 1 when
  * the tables have validation errors, 2 for a bad description or unusable input.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { analyse, analyseSources } from "../../analyse.js";
 import { decodeTable, formatAcpidump, type RawTable } from "../../acpi/index.js";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import { descriptionFromTopology, MACHINES, parseDescription, qemuCommand, synthesize, type Description, type Machine } from "../../synth/index.js";
 import type { CommandImpl } from "../command.js";
+import { pathArg } from "../args.js";
+import { readJsonInput } from "../json-input.js";
+import { writingTo } from "../output-error.js";
 import { toJson, write } from "../output.js";
 import { makeDirectory } from "./dump.js";
 import { cpioArchive } from "../../util/cpio.js";
 import type { CliIo } from "../io.js";
 
-async function readDescription(file: string, io: CliIo): Promise<{ json: unknown; text: string }> {
-  let text: string;
-  try {
-    if (file === "-") {
-      let s = "";
-      for await (const chunk of io.stdin) s += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      text = s;
-    } else text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new InputError("E_INPUT_UNREADABLE", `cannot read description: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
-  }
-  try {
-    return { json: JSON.parse(text) as unknown, text };
-  } catch (e) {
-    throw new UsageError(`not valid JSON: ${(e as Error).message}`, { file }, "E_DESC");
-  }
-}
 
 function machineOf(args: Record<string, unknown>): Machine | undefined {
   const m = args["qemu"];
@@ -50,11 +36,11 @@ function scaleOf(args: Record<string, unknown>): number | undefined {
 
 async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ desc: Description; json: unknown; file: string }> {
   const from = args["from"];
-  const file = typeof args["desc"] === "string" ? args["desc"] : undefined;
+  const file = typeof args["desc"] === "string" ? pathArg(args["desc"]) : undefined;
   const scale = scaleOf(args);
   if (from !== undefined) {
     if (file !== undefined) throw new UsageError("give a description file or --from SOURCE, not both");
-    const sources = (Array.isArray(from) ? from : [from]).map(String);
+    const sources = (Array.isArray(from) ? from : [from]).map(pathArg);
     const { topology } = await analyseSources(sources, {}, { stdin: io.stdin });
     const { description, notes } = descriptionFromTopology(topology, { sizes: true, ...(scale === undefined ? {} : { scaleMemory: scale }), source: sources.join(", ") });
     for (const n of notes) io.stderr.write(`numakit: ${sources.join(", ")}: ${n}\n`);
@@ -62,8 +48,9 @@ async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ des
   }
   if (scale !== undefined) throw new UsageError("--scale-memory applies to --from SOURCE (a description gives its own sizes)");
   if (file === undefined) throw new UsageError("name a description file (or - for stdin), or give --from SOURCE (see numakit synth --help)");
-  const { json } = await readDescription(file, io);
-  return { desc: parseDescription(json, { file }), json, file };
+  // Read errors and JSON syntax errors as `sim` reports them: one line, file:line:column, the YAML hint.
+  const { json, name } = await readJsonInput(file, io.stdin, "descriptions", "E_DESC");
+  return { desc: parseDescription(json, { file: name }), json, file: name };
 }
 
 export const synth: CommandImpl = {
@@ -93,7 +80,7 @@ export const synth: CommandImpl = {
     const qemu = qemuCommand(host, tables.filter((t) => t.signature !== "APIC").map((t) => resolve(out, t.signature)));
     // virt: Linux's initrd table upgrade reads kernel/firmware/acpi/*.aml from an uncompressed cpio at the start of the initrd.
     const viaInitrd = host.machine === "virt";
-    try {
+    await writingTo(out, async () => {
       await makeDirectory(out);
       for (const t of tables) { await writeFile(join(out, t.signature), t.bytes); written.push(join(out, t.signature)); }
       // A table directory read as a SOURCE passes over tables.acpidump.txt when it holds binaries, and
@@ -110,10 +97,7 @@ export const synth: CommandImpl = {
         await writeFile(join(out, "acpi-tables.cpio"), cpioArchive([...dirs, ...files]));
         written.push(join(out, "acpi-tables.cpio"));
       }
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw new InputError("E_OUTPUT", `cannot write: ${(err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "")}`, { file: out }, { cause: err });
-    }
+    });
     const lines = written.map((w) => `wrote ${w}`);
     if (qemu === undefined) lines.push(`no QEMU command line: ${host.qemuProblems.join("; ")}`);
     else if (qemu.tablesVia === "initrd") {

@@ -6,7 +6,8 @@
  */
 import { symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { InputError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
+import { writingTo } from "../output-error.js";
 import type { Topology } from "../../topology/model.js";
 import type { CliIo } from "../io.js";
 import { toJson, write } from "../output.js";
@@ -38,7 +39,7 @@ export async function runSynthFormat(format: (typeof SYNTH_FORMATS)[number], t: 
   const out = String(args["out"]);
   const { sysfsTree } = await import("../../synth/sysfs.js");
   const tree = sysfsTree(t);
-  try {
+  await writingTo(out, async () => {
     await makeDirectory(out);
     for (const [path, entry] of tree) {
       const full = join(out, path);
@@ -46,10 +47,7 @@ export async function runSynthFormat(format: (typeof SYNTH_FORMATS)[number], t: 
       if (entry.kind === "file") await writeFile(full, entry.text);
       else await symlink(entry.target, full).catch((err: unknown) => { if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err; });
     }
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError("E_OUTPUT", `cannot write: ${(err instanceof Error ? err.message : String(err)).replace(/, \w+ '.*'$/, "")}`, { file: out }, { cause: err });
-  }
+  });
   await write(`wrote ${tree.size} entries of /sys/devices/system/node under ${out}\n`, io.stdout);
   return 0;
 }

@@ -7,7 +7,8 @@
 import { escapeHtml } from "../../util/escape.js";
 import { htmlDocument } from "../../util/html-page.js";
 import { nodePresentPages, type HostSpec } from "../host.js";
-import type { Flow, Policy, VmStartResult } from "../xenopsd/vm_start.js";
+import type { Flow, Policy, VmOutcome, VmStartResult } from "../xenopsd/vm_start.js";
+import { numaOptCell, xenInternalTotalsLine, xenOnPlanCell } from "./report.js";
 import type { FinalState, RunReport } from "../scenario/scenario.js";
 import { PAGES_PER_MIB } from "../units.js";
 
@@ -119,6 +120,29 @@ function vmTimeline(r: VmStartStep, host: HostSpec, before: FinalState["nodes"] 
   return `<div class="panels">${panels.join("")}</div>`;
 }
 
+/** "0:6405 1:6400" — a per-node record, nodes in order. */
+function byNodeText(rec: Record<string, number>, unit = (v: number): string => String(v)): string {
+  const parts = Object.entries(rec).sort(([a], [b]) => Number(a) - Number(b)).map(([n, v]) => `${n}:${unit(v)}`);
+  return parts.length === 0 ? "none" : parts.join(" ");
+}
+
+/** The `xen on plan` cell, the per-node split of Xen's own allocations on hover. */
+function xenOnPlanTd(v: VmOutcome): string {
+  const x = v.xenInternal;
+  const title = `Xen-internal pages by node ${byNodeText(x.byNode)}: struct domain on node ${x.structDomainNode < 0 ? "-" : x.structDomainNode}, ` +
+    `vCPUs on ${x.vcpuNodes.length === 0 ? "-" : x.vcpuNodes.join(",")}, paging pool ${byNodeText(x.pagingPool.byNode)}; ` +
+    `hvmloader's guest pages ${byNodeText(x.hvmloader.byNode)}; planned ${v.plannedNodes.length === 0 ? "-" : v.plannedNodes.join(",")}`;
+  return `<td class="num xen-on-plan" title="${e(title)}">${e(xenOnPlanCell(v))}</td>`;
+}
+
+/** The `numa opt` cell (XAPI VM_metrics.numa_optimised), numa_nodes and numa_node_memory on hover. */
+function numaOptTd(v: VmOutcome): string {
+  const m = v.vmMetrics;
+  if (!v.started) return '<td class="numa-opt">-</td>';
+  const title = `XAPI VM_metrics: numa_optimised ${m.numaOptimised}, numa_nodes ${m.numaNodes}, numa_node_memory ${byNodeText(m.numaNodeMemory, (b) => `${Math.round(b / 2 ** 20)} MiB`)}`;
+  return `<td class="numa-opt" title="${e(title)}">${numaOptCell(v)}</td>`;
+}
+
 function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: FinalState["nodes"] | undefined): string {
   const max = Math.max(1, ...r.vms.map((v) => Object.values(v.pagesByNode).reduce((s, p) => s + p, 0)));
   const rows = r.vms.map((v) => {
@@ -126,13 +150,14 @@ function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: F
     return `<tr><td>${e(v.name)}</td><td class="num">${v.domid < 0 ? "–" : v.domid}</td><td>${v.plannedNodes.length === 0 ? "–" : v.plannedNodes.join(",")}</td>` +
       `<td>${vmBar(v.pagesByNode, v.plannedNodes, max)}</td><td class="num">${mib(pages)}</td><td class="num">${v.localPercent.toFixed(2)}</td>` +
       `<td class="num">${v.extents.order18}</td><td class="num">${v.extents.order9}</td><td class="num">${v.extents.order0}</td>` +
-      `<td>${v.started ? '<span class="ok">yes</span>' : `<span class="fail">no</span> ${e(v.error ?? "failed")}`}</td></tr>`;
+      `${xenOnPlanTd(v)}${numaOptTd(v)}<td>${v.started ? '<span class="ok">yes</span>' : `<span class="fail">no</span> ${e(v.error ?? "failed")}`}</td></tr>`;
   });
   const t = r.totals;
   return `<section class="flow" data-step="${index}"><h3>step ${index}: vm_start flow=${e(r.flow)} policy=${e(r.policy)} seed=${r.seed}</h3>` +
     `<h4>guest memory per node as the VMs start (cumulative, in start order)</h4>${vmTimeline(r, host, before)}` +
     `<p>${t.started}/${t.vms} started, ${t.fullyLocal} fully local, ${t.localPercent.toFixed(2)}% of ${mib(t.totalPages)} on planned nodes; extents 1G ${t.extents.order18}, 2M ${t.extents.order9}, 4K ${t.extents.order0}</p>` +
-    '<table class="list"><thead><tr><th>VM</th><th>domid</th><th>planned</th><th>memory by node (planned outlined)</th><th>MiB</th><th>local %</th><th>1G</th><th>2M</th><th>4K</th><th>started</th></tr></thead>' +
+    `<p class="xen-internal">${e(xenInternalTotalsLine(r))}</p>` +
+    '<table class="list"><thead><tr><th>VM</th><th>domid</th><th>planned</th><th>memory by node (planned outlined)</th><th>MiB</th><th>local %</th><th>1G</th><th>2M</th><th>4K</th><th title="Xen-internal pages (struct domain, vCPUs, paging pool) on the planned node(s) / all">Xen on plan</th><th title="XAPI VM_metrics.numa_optimised">numa opt</th><th>started</th></tr></thead>' +
     `<tbody>${rows.join("\n")}</tbody></table></section>`;
 }
 

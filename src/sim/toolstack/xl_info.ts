@@ -14,7 +14,11 @@
  *  - free_memory is `free_pages - outstanding_pages`: memory nobody has claimed;
  *  - threads_per_core = CPU 0's sibling count, cores_per_socket = CPU 0's core mask / threads;
  *  - max_cpu_id = nr_cpu_ids − 1, here the highest CPU id of the host spec (no hot-pluggable CPUs);
- *  - free_cpus counts CPUs in no cpupool: every CPU is in Pool-0 (the simulator has no cpupools): 0;
+ *  - free_memory and outstanding_claims as output_physinfo() prints them (xl_info.c lines 307 and
+ *    310 at c447b7308b: `(free_pages - outstanding_pages) / i`, `outstanding_pages / i`, i = 256);
+ *  - free_cpus counts CPUs in no cpupool (lines 312–316: libxl_get_freecpus() →
+ *    xc_cpupool_freeinfo()); at boot every online CPU joins Pool-0 and the simulator has no
+ *    cpupool operations, so it is 0 as on a real host that never moved a CPU out of Pool-0;
  *  - numainfo rows are skipped for offline nodes (LIBXL_NUMAINFO_INVALID_ENTRY), an unknown
  *    distance (~0U) prints as %d of ~0: -1.
  */

@@ -92,12 +92,63 @@ describe("sim/toolstack scenario ops", () => {
   it("numakit sim: the 4node sample prints the per-VM table; --format json carries the result", async () => {
     const text = await runCli(["sim", "samples/scenarios/vm-start-4node-claim.json"]);
     expect(text.code).to.equal(0);
-    expect(text.stdout).to.match(/\n {3}0 {2}vm_start {2}0 {3}flow=claim policy=xenopsd seed=42 vms=\[40 items\]\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +started\n/);
+    expect(text.stdout).to.match(/\n {3}0 {2}vm_start {2}0 {3}flow=claim policy=xenopsd seed=42 vms=\[40 items\]\n +vm +domid +planned +local % +1G +2M +4K +MiB by node +xen on plan +numa opt +started\n/);
     expect(text.stdout).to.match(/totals: 40\/40 started, 40 fully local, 100\.00% of 245760 MiB on planned nodes/);
     const json = await runCli(["sim", "--format", "json", "samples/scenarios/vm-start-4node-legacy.json"]);
     expect(json.code).to.equal(0);
     const rep = JSON.parse(json.stdout) as { steps: { result: { totals: { localPercent: number; started: number } } }[] };
     expect(rep.steps[0]?.result.totals.started).to.equal(40);
     expect(rep.steps[0]?.result.totals.localPercent).to.be.below(100);
+  });
+
+  describe("numakit sim: Xen-internal allocations and XAPI numa_optimised in the vm_start table (issue 17)", () => {
+    // Worked out from the sources, not read off the output:
+    //  - xenopsd memory.ml shadow_mib: ceil((256·vcpus + 2·mem_mib) / 256) MiB of paging pool,
+    //    hap_set_allocation() takes that many pages out of the heap (256 per MiB);
+    //  - domain_create()/vcpu_create(): 1 struct domain page + 1 struct vcpu page per vCPU;
+    //  - claim flow: created before placement, so struct domain and vCPUs sit on the domctl
+    //    pCPU's node (0) and the pool cycles over the 4 nodes of automatic affinity (a quarter
+    //    each); claim+node-create: all of it on the planned node.
+    const pool = (mib: number, vcpus: number): number => Math.ceil((256 * vcpus + 2 * mib) / 256) * 256;
+    const kinds = [[12288, 4], [6144, 2], [4096, 2], [2048, 2]] as const;
+    const perVm = kinds.map(([mib, vcpus]) => pool(mib, vcpus) + 1 + vcpus);
+    // samples/scenarios/vm-start-4node-*.json: 10 VMs of each kind.
+    const all = 10 * perVm.reduce((a, b) => a + b, 0);
+
+    it("claim flow: vm00 (12 GiB, 4 vCPUs, planned on node 0) has struct domain, vCPUs and a quarter of the pool there", async () => {
+      const r = await runCli(["sim", "samples/scenarios/vm-start-4node-claim.json"]);
+      expect(r.code).to.equal(0);
+      // 25600 pool pages (100 MiB): 6400 on node 0, plus 1 + 4 → "6405/25605"; one node holds all its memory → numa_optimised.
+      const vm00 = `${pool(12288, 4) / 4 + 1 + 4}/${perVm[0]}`;
+      expect(vm00).to.equal("6405/25605");
+      expect(r.stdout).to.match(new RegExp(`\\n +vm00 +1 +0 +100\\.00 .* 0:12288 +${vm00} +yes +yes\\n`));
+      // vm01 (6 GiB, 2 vCPUs) is planned on node 1: only its quarter of the 12800-page pool.
+      expect(r.stdout).to.match(new RegExp(`\\n +vm01 +\\d+ +1 +100\\.00 .* ${pool(6144, 2) / 4}/${perVm[1]} +yes +yes\\n`));
+      expect(r.stdout).to.include(`Xen-internal (struct domain, vCPUs, paging pool): `);
+      expect(r.stdout).to.match(new RegExp(`: \\d+ of ${all} pages \\(25\\.0\\d%\\) on the VMs' planned nodes; XAPI numa_optimised: 40 of 40 started VMs\\n`));
+    });
+
+    it("claim+node-create: every Xen-internal page on the planned node", async () => {
+      const r = await runCli(["sim", "samples/scenarios/vm-start-4node-node-create.json"]);
+      expect(r.code).to.equal(0);
+      expect(all).to.equal(517260);
+      expect(r.stdout).to.include(`Xen-internal (struct domain, vCPUs, paging pool): ${all} of ${all} pages (100.00%) on the VMs' planned nodes; XAPI numa_optimised: 40 of 40 started VMs\n`);
+      expect(r.stdout).to.match(new RegExp(`\\n +vm03 .* ${perVm[3]}/${perVm[3]} +yes +yes\\n`));
+    });
+
+    it("legacy flow: about a quarter on plan, like the claim flow (the pool is allocated before placement)", async () => {
+      const r = await runCli(["sim", "samples/scenarios/vm-start-4node-legacy.json"]);
+      expect(r.stdout).to.match(new RegExp(`: \\d+ of ${all} pages \\(25\\.0\\d%\\) on the VMs' planned nodes`));
+    });
+
+    it("a VM that does not start: '-' for Xen on plan, not counted as a started VM", async () => {
+      const scn = { host: host2([1024, 1024]), xen: { version: "current", nodeClaims: "v4" }, steps: [{ op: "vm_start", flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "big", mem_mib: 4096, vcpus: 1 }, { name: "small", mem_mib: 256, vcpus: 1 }] }] };
+      const r = await runCli(["sim", "-"], { stdin: JSON.stringify(scn) });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/\n +big +\d+ +- +0\.00 .* - +- +no \(/);
+      // Only "small" (256 MiB, 1 vCPU: a 3 MiB pool, 768 pages + 2) counts.
+      expect(r.stdout).to.match(/: \d+ of 770 pages \(\d+\.\d\d%\) on the VMs' planned nodes; /);
+      expect(r.stdout).to.match(/XAPI numa_optimised: 1 of 1 started VMs\n/);
+    });
   });
 });

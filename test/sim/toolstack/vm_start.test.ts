@@ -58,8 +58,8 @@ describe("sim/xenopsd vm_start flows", () => {
     const r = vmStart(two(), three40("claim"));
     const lines = formatVmStart({ ...r, flow: "claim", policy: "xenopsd", seed: 1 });
     expect(lines[0]).to.equal("vm_start flow=claim policy=xenopsd seed=1");
-    expect(lines[1]).to.match(/^ {2}vm +domid +planned +local % +1G +2M +4K +MiB by node +started$/);
-    expect(lines[2]).to.match(/^ {2}vm1 +1 +0 +100\.00 +38 +1023 +496 +0:40960 +yes$/);
-    expect(lines.at(-1)).to.match(/totals: 3\/3 started, 3 fully local, 100\.00% of 122880 MiB/);
+    expect(lines[1]).to.match(/^ {2}vm +domid +planned +local % +1G +2M +4K +MiB by node +xen on plan +numa opt +started$/);
+    expect(lines[2]).to.match(/^ {2}vm1 +1 +0 +100\.00 +38 +1023 +496 +0:40960 +\d+\/\d+ +yes +yes$/);
+    expect(lines.at(-2)).to.match(/totals: 3\/3 started, 3 fully local, 100\.00% of 122880 MiB/);
   });
 });

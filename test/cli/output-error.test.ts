@@ -1,0 +1,138 @@
+/**
+ * Issue 12: output that cannot be written is one line in numakit's words — "numakit: cannot write
+ * OUT: REASON" — exit 2, never a stack trace or a raw Node code (ENOTDIR, EISDIR, ENOENT), for
+ * every command that writes files: extract, synth, topology --format sysfs, scan, report, sim --report.
+ */
+import { expect } from "chai";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { E_OUTPUT, NotADirectoryError, outputError, outputReason } from "../../src/cli/output-error.js";
+import { InputError, UsageError } from "../../src/errors.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
+
+const sample4 = join(repoRoot, "samples", "4node");
+const desc = join(repoRoot, "samples", "synth", "01-two-socket-smt.json");
+const scenario = join(repoRoot, "samples", "scenarios", "claims.json");
+
+/** A Node fs error as fs/promises throws it. */
+function nodeError(code: string, syscall: string, path: string, words: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${words}, ${syscall} '${path}'`), { code, syscall, path, errno: -1 });
+}
+
+/** No raw errno name, no Node error code, no stack frame, one line. */
+function wordsOnly(stderr: string): void {
+  expect(stderr.trim().split("\n")).to.have.length(1);
+  expect(stderr).not.to.match(/\bE[A-Z]{3,}\b|ERR_|\n\s+at /);
+}
+
+describe("cli: output that cannot be written (issue 12)", () => {
+  let tmp = "";
+  let file = "";
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), "numakit-out-"));
+    file = join(tmp, "regular");
+    writeFileSync(file, "not a directory\n");
+  });
+  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+  // Each command, its output under a regular file (ENOTDIR from the OS).
+  const underFile: [string, (file: string) => string[], string][] = [
+    ["extract --out DIR", (f) => ["extract", sample4, "--out", join(f, "tables")], "tables"],
+    ["synth --out DIR", (f) => ["synth", desc, "--out", join(f, "vm")], "vm"],
+    ["topology --format sysfs --out DIR", (f) => ["topology", sample4, "--format", "sysfs", "--out", join(f, "sys")], "sys"],
+    ["scan --out FILE", (f) => ["scan", sample4, "--out", join(f, "fleet.txt")], "fleet.txt"],
+    ["report -o FILE", (f) => ["report", sample4, "-o", join(f, "r.html")], "r.html"],
+    ["report --out FILE", (f) => ["report", sample4, "--out", join(f, "r.html")], "r.html"],
+    ["sim --report FILE", (f) => ["sim", scenario, "--report", join(f, "run.html")], "run.html"],
+  ];
+  for (const [what, argv, leaf] of underFile) {
+    it(`${what} under a regular file: "cannot write OUT: a parent is not a directory", exit 2`, async () => {
+      const r = await runCli(argv(file));
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).to.equal(`numakit: cannot write ${join(file, leaf)}: a parent is not a directory\n`);
+      wordsOnly(r.stderr);
+    });
+  }
+
+  it("a FILE output that is a directory: \"is a directory\" (scan, report, sim --report)", async () => {
+    const runs = await Promise.all([
+      runCli(["scan", sample4, "--out", tmp]),
+      runCli(["report", sample4, "-o", tmp]),
+      runCli(["sim", scenario, "--report", tmp]),
+    ]);
+    for (const r of runs) {
+      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${tmp}: is a directory\n`]);
+    }
+  });
+
+  it("a DIR output that is a regular file: \"exists and is not a directory\" (extract, synth, topology --format sysfs)", async () => {
+    const runs = await Promise.all([
+      runCli(["extract", sample4, "--out", file]),
+      runCli(["synth", desc, "--out", file]),
+      runCli(["topology", sample4, "--format", "sysfs", "--out", file]),
+    ]);
+    for (const r of runs) {
+      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${file}: exists and is not a directory\n`]);
+    }
+  });
+
+  it("a FILE in a directory that does not exist: \"no such directory\" (report, sim --report, scan)", async () => {
+    const missing = join(tmp, "no-such-dir", "out.html");
+    const runs = await Promise.all([
+      runCli(["report", sample4, "-o", missing]),
+      runCli(["sim", scenario, "--report", missing]),
+      runCli(["scan", sample4, "--out", missing]),
+    ]);
+    for (const r of runs) {
+      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${missing}: no such directory\n`]);
+    }
+    expect(existsSync(join(tmp, "no-such-dir"))).to.equal(false);
+  });
+
+  it("synth --out DIR whose text/ is a file: names DIR and the file inside it that failed", async () => {
+    const out = join(tmp, "vm");
+    await runCli(["synth", desc, "--out", out]);
+    rmSync(join(out, "text"), { recursive: true });
+    writeFileSync(join(out, "text"), "");
+    const r = await runCli(["synth", desc, "--out", out]);
+    expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${out} (${join(out, "text")}): exists and is not a directory\n`]);
+  });
+
+  it("a write that fails after the file opened (scan --out /dev/full: ENOSPC) is not a silent success", async function () {
+    if (!existsSync("/dev/full")) this.skip();
+    const [scan, report] = await Promise.all([runCli(["scan", sample4, "--out", "/dev/full"]), runCli(["report", sample4, "-o", "/dev/full"])]);
+    for (const r of [scan, report]) expect([r.code, r.stderr]).to.deep.equal([2, "numakit: cannot write /dev/full: no space left on device\n"]);
+  });
+
+  describe("outputError(): the reason in words for each errno", () => {
+    const cases: [string, string][] = [
+      ["EACCES", "permission denied"], ["EPERM", "permission denied"], ["EISDIR", "is a directory"],
+      ["ENOENT", "no such directory"], ["ENOTDIR", "a parent is not a directory"], ["EROFS", "read-only file system"],
+      ["ENOSPC", "no space left on device"],
+    ];
+    for (const [code, words] of cases) {
+      it(`${code} → "${words}"`, () => {
+        const e = outputError("/srv/out", nodeError(code, "open", "/srv/out", "whatever Node says"));
+        expect(e).to.be.instanceOf(InputError);
+        expect([e.code, e.exitCode, e.oneLine()]).to.deep.equal([E_OUTPUT, 2, `cannot write /srv/out: ${words}`]);
+      });
+    }
+
+    it("an errno not in the table: Node's words without the code; no code at all: \"write failed\"", () => {
+      expect(outputReason(nodeError("ECONNRESET", "write", "/x", "connection reset by peer"))).to.equal("connection reset by peer");
+      expect(outputReason(new Error("something"))).to.equal("write failed");
+      expect(outputReason("a string")).to.equal("write failed");
+    });
+
+    it("a file inside OUT is named in parentheses; control characters in names are shown escaped", () => {
+      expect(outputError("o", new NotADirectoryError("o/text")).oneLine()).to.equal("cannot write o (o/text): exists and is not a directory");
+      expect(outputError("a\u001b[2Jb", nodeError("EACCES", "open", "a\u001b[2Jb", "permission denied")).oneLine()).to.equal("cannot write a\\x1B[2Jb: permission denied");
+    });
+
+    it("numakit's own errors pass unchanged", () => {
+      const u = new UsageError("bad");
+      expect(outputError("o", u)).to.equal(u);
+    });
+  });
+});
