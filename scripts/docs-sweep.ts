@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultJobs } from "../src/sim/experiments/pool.js";
+import { defaultJobs } from "../src/util/jobs.js";
 import { runSweep, sweepHost } from "../src/sim/experiments/sweep.js";
 import { sweepSpecOf } from "../src/sim/experiments/sweep-spec.js";
 import type { SweepResult } from "../src/sim/experiments/summary.js";

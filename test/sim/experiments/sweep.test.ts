@@ -241,13 +241,26 @@ describe("sim/experiments: CLI", function () {
       [["--seeds", "1..2", "--flows", "fast"], /--flows must be one of/],
       [["--seeds", "1..2", "--cost", "latency"], /--cost latency: the host has no HMAT/],
       [["--jobs", "2"], /--jobs applies to sweeps only/],
-      [["--seeds", "1", "--jobs", "0"], /--jobs takes a whole number/],
+      [["--seeds", "1", "--jobs", "0"], /^numakit: --jobs takes a whole number from 1 to 1024, not "0"$/],
+      // yargs would have made "abc" NaN, and the message said "not null".
+      [["--seeds", "1", "--jobs", "abc"], /^numakit: --jobs takes a whole number from 1 to 1024, not "abc"$/],
+      [["--seeds", "1", "-j", "1.5"], /not "1\.5"$/],
+      [["--seeds", "1", "--jobs", "1025"], /not "1025"$/],
+      [["--seeds", "5..1"], /--seeds: range 5..1 is empty \(1 < 5\)/],
+      [["--seeds", "abc"], /--seeds: "abc" is not a seed \(a whole number, or A..B\)/],
+      [["--seeds", "1..x"], /--seeds: "x" is not a seed/],
+      [["--seeds", "1..100001"], /--seeds: more than 100000 seeds/],
+      [["--seeds", "1..60000,70000..130000"], /--seeds: more than 100000 seeds/],
+      [["--seeds", "1,2,1"], /--seeds: seed 1 appears twice/],
+      [["--seeds", "4294967296"], /--seeds: seed 4294967296 is above 4294967295/],
+      [["--seeds", "1..2", "--flows", "legacy,fast"], /^numakit: --flows must be one of "legacy", "claim", "claim\+node-create", not "fast"$/],
+      [["--seeds", "1..2", "--host", "-"], /a sweep reads its host from a file or directory, not from standard input/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(["sim", file, ...args]);
       expect(r.code, args.join(" ")).to.equal(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).to.have.length(1);
-      expect(r.stderr).to.match(re);
+      expect(r.stderr.trim(), args.join(" ")).to.match(re);
     }
   });
 });
