@@ -231,6 +231,14 @@ describe("sim/experiments: CLI", function () {
     }
     const t = await runCli(["sim", file, "--seeds", "1..4", "--jobs", "1"]);
     expect(t.stdout.split("\n")[0]).to.match(/^On inline host \(3 nodes\), 4 seeds × 6 VMs: /);
+    // All-local VMs whose float cost sum lands a hair above 1 are not listed as the worst at "1.000".
+    const local = await runCli(["sim", join(repoRoot, "samples", "scenarios", "sweep-4node.json"), "--seeds", "1", "--flows", "claim+node-create", "--jobs", "1"]);
+    expect(local.code, local.stderr).to.equal(0);
+    expect(local.stdout).to.include("cost ratio, single VMs                 1.000   1.000   1.000   1.000   1.000");
+    expect(local.stdout).to.not.match(/worst VMs/);
+    const legacy = await runCli(["sim", join(repoRoot, "samples", "scenarios", "sweep-4node.json"), "--seeds", "1", "--flows", "legacy", "--jobs", "1"]);
+    expect(legacy.stdout).to.match(/worst VMs \(p95 cost ratio\): vm\d+ 1\.[0-9]{3}, /);
+    expect(legacy.stdout).to.not.match(/worst VMs.* 1\.000\b/);
   });
 
   it("bad flags and files: exit 2, one line", async () => {
