@@ -2,6 +2,7 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { DEFAULT_KERNEL, kernelText, parseKernel, type KernelVersion } from "../topology/kernel.js";
+import { defaultJobs } from "../util/jobs.js";
 
 const SOURCE_HELP = "table binary, directory (sysfs / acpidump -b), acpidump text, or - (default: /sys/firmware/acpi/tables)";
 
@@ -75,4 +76,26 @@ export function kernelOf(args: Record<string, unknown>): KernelVersion {
   if (k === undefined) return DEFAULT_KERNEL;
   if (typeof k !== "string") throw new UsageError("--kernel takes one Linux version such as 6.1 or 6.12");
   return parseKernel(k);
+}
+
+/** Most worker threads `--jobs` takes: far above any host's CPUs, low enough to catch a typo. */
+export const MAX_JOBS = 1024;
+
+/**
+ * --jobs N / -j N (`scan`, `sim --seeds`). Declared as a string, not a yargs number: a number
+ * option turns `--jobs abc` into NaN, and the message could only say "not null".
+ */
+export function withJobs(y: Argv, describe: string): Argv {
+  return y.option("jobs", { alias: "j", type: "string", requiresArg: true, describe });
+}
+
+/** The --jobs value (default: one per CPU); a bad one is a usage error quoting what was typed. */
+export function jobsArg(v: unknown): number {
+  if (v === undefined) return defaultJobs();
+  // Given twice, yargs makes a list; the last one wins, as for every other option.
+  const last: unknown = Array.isArray(v) ? v[v.length - 1] : v;
+  const text = typeof last === "number" ? String(last) : typeof last === "string" ? last.trim() : "";
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS) throw new UsageError(`--jobs takes a whole number from 1 to ${MAX_JOBS}, not ${JSON.stringify(typeof last === "string" ? last : String(last))}`);
+  return n;
 }

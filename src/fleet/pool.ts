@@ -3,7 +3,7 @@
  * order of the hosts, whatever order the workers finish in, through a bounded window: memory
  * stays flat however large the fleet, and `--jobs 1` and `--jobs 4` give the same output.
  */
-import { availableParallelism } from "node:os";
+import { defaultJobs } from "../util/jobs.js";
 import { fromSource as runsFromSource, workerModuleUrl } from "../util/worker-module.js";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
@@ -18,10 +18,6 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** Called as each host's row is ready (in completion order): for progress displays. */
   onDone?: (row: ScanRow) => void;
-}
-
-export function defaultJobs(): number {
-  return availableParallelism();
 }
 
 /** Rows for `sources`, in order. */

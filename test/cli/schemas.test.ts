@@ -1,7 +1,8 @@
 /**
  * Issue 12: every JSON output has a published schema (schema/), checked with ajv: decode and
  * namespace over samples/ and the corpus, sim over every sample scenario, and the scenario file
- * format over every sample scenario (and its enums against the simulator's own lists).
+ * format over every sample scenario (and its enums against the simulator's own lists), and the
+ * sweep report (issue 18) over the sweep samples.
  */
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
@@ -47,6 +48,42 @@ describe("JSON Schemas (issue 12)", () => {
       const withSnake = { ...j, steps: [{ op: "x", rc: 0, result: { pages_by_node: {} } }] };
       expect(schemaErrors("sim.schema.json", withSnake)).to.not.deep.equal([]);
     }
+  });
+
+  it("sim --seeds --format json of every sweep sample validates against the sweep schema; a broken one is rejected", async function () {
+    this.timeout(60_000);
+    const sweeps = scenarios().filter((x) => "sweep" in (JSON.parse(readFileSync(x, "utf8")) as object));
+    expect(sweeps.map((f) => f.split(/[\\/]/).pop())).to.include.members(["sweep-4node.json", "sweep-8node-40vm.json"]);
+    const docs: Record<string, unknown>[] = [];
+    for (const f of sweeps) {
+      // Few seeds: the schema is about the shape; the samples' own 1..200 are the docs' tables.
+      for (const extra of [[], ["--cost", "slit", "--flows", "claim,legacy"]]) {
+        const r = await runCli(["sim", f, "--seeds", "1..3", "--jobs", "1", "--format", "json", ...extra]);
+        expect(r.code, `${f} ${r.stderr}`).to.equal(0);
+        const j = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(schemaErrors("sweep.schema.json", j), `${f} ${extra.join(" ")}`).to.deep.equal([]);
+        docs.push(j);
+      }
+    }
+    // The schema's flow list is the simulator's.
+    const s = JSON.parse(readFileSync(join(repoRoot, "schema", "sweep.schema.json"), "utf8")) as { $defs: { flow: { properties: { flow: { enum: string[] } } } } };
+    expect(s.$defs.flow.properties.flow.enum).to.deep.equal([...FLOWS]);
+    // Broken documents: a contract key missing, a snake_case key, a wrong type, a median that is not a count.
+    type Doc = { sweep: { flows: Record<string, Record<string, unknown>> } };
+    const doc = docs[0] as Doc;
+    const broken = (edit: (flow: Record<string, unknown>, d: Doc) => void): Doc => {
+      const d = structuredClone(doc);
+      const first = Object.values(d.sweep.flows)[0];
+      if (first === undefined) throw new Error("no flow");
+      edit(first, d);
+      return d;
+    };
+    expect(schemaErrors("sweep.schema.json", broken((f) => { delete f["costRatio"]; }))).to.include("/sweep/flows/legacy: must have required property 'costRatio'");
+    expect(schemaErrors("sweep.schema.json", broken((f) => { f["start_failures"] = 0; }))).to.not.deep.equal([]);
+    expect(schemaErrors("sweep.schema.json", broken((f) => { f["seeds"] = "3"; }))).to.not.deep.equal([]);
+    expect(schemaErrors("sweep.schema.json", broken((f) => { f["vmsFullyLocal"] = { min: 1, median: 2.5, max: 3 }; }))).to.not.deep.equal([]);
+    expect(schemaErrors("sweep.schema.json", broken((_f, d) => { d.sweep.flows = {}; }))).to.not.deep.equal([]);
+    expect(schemaErrors("sweep.schema.json", { flows: doc.sweep.flows })).to.not.deep.equal([]);
   });
 
   it("every sample scenario validates against the scenario schema, whose lists match the simulator's", () => {

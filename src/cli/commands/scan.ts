@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { findHosts } from "../../fleet/hosts.js";
-import { defaultJobs, scanPool } from "../../fleet/pool.js";
+import { scanPool } from "../../fleet/pool.js";
 import type { ScanRow } from "../../fleet/row.js";
 import { ScanSummary } from "../../fleet/summary.js";
 import { csvHeader, csvLine, jsonlLine, summaryText, textHeader, textLine } from "../../report/scan.js";
@@ -9,6 +9,8 @@ import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { outputError, writingTo } from "../output-error.js";
 import { progressBar } from "../progress.js";
+import { jobsArg, withJobs } from "../args.js";
+import { defaultJobs } from "../../util/jobs.js";
 
 const FORMATS = ["text", "jsonl", "csv"] as const;
 type ScanFormat = (typeof FORMATS)[number];
@@ -16,13 +18,6 @@ type ScanFormat = (typeof FORMATS)[number];
 const FLUSH_BYTES = 64 * 1024;
 /** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;
-
-function jobsOf(args: Record<string, unknown>): number {
-  const j = args["jobs"];
-  if (j === undefined) return defaultJobs();
-  if (typeof j !== "number" || !Number.isInteger(j) || j < 1 || j > 1024) throw new UsageError(`--jobs takes a whole number from 1 to 1024, not ${JSON.stringify(j)}`);
-  return j;
-}
 
 function pathsOf(args: Record<string, unknown>): string[] {
   const p = args["path"];
@@ -58,10 +53,10 @@ function lineOf(format: ScanFormat): (row: ScanRow) => string {
 }
 
 export const scan: CommandImpl = {
-  builder: (y) => y
+  builder: (y) => withJobs(y
     .positional("path", { type: "string", array: true, describe: "acpidump text files, table directories, or directory trees of them" })
-    .option("format", { alias: "f", choices: [...FORMATS], default: "text", describe: "text table + summary, JSON Lines (schema/scan-row.schema.json), or CSV" })
-    .option("jobs", { alias: "j", type: "number", describe: `worker threads (default: the number of CPUs, ${defaultJobs()} here)` })
+    .option("format", { alias: "f", choices: [...FORMATS], default: "text", describe: "text table + summary, JSON Lines (schema/scan-row.schema.json), or CSV" }),
+    `worker threads (default: the number of CPUs, ${defaultJobs()} here)`)
     .option("out", { alias: "o", type: "string", describe: "write the rows to FILE instead of standard output" })
     .option("strict", { type: "boolean", default: false, describe: "exit 1 when a host has validation errors" })
     .example("$0 scan dumps/ --format jsonl > fleet.jsonl", "one JSON object per host")
@@ -69,7 +64,7 @@ export const scan: CommandImpl = {
   run: async (args, io) => {
     const format = (args["format"] ?? "text") as ScanFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, jsonl or csv, not ${JSON.stringify(format)}`);
-    const jobs = jobsOf(args);
+    const jobs = jobsArg(args["jobs"]);
     const paths = pathsOf(args);
     const sources = await findHosts(paths);
     if (sources.length === 0) throw new InputError("E_INPUT_NO_TABLES", "no dumps or table directories found", { file: paths.join(", ") });

@@ -4,25 +4,20 @@
  * HTML page live in src/sim/experiments.
  */
 import type { CliIo } from "../io.js";
-import { UsageError } from "../../errors.js";
 import { toJson, write } from "../output.js";
 import { outputArg, writeReport } from "./report.js";
+import { jobsArg } from "../args.js";
 import { runSweep, sweepHost } from "../../sim/experiments/sweep.js";
 import type { SweepSpec } from "../../sim/experiments/sweep-spec.js";
 import { sweepJson } from "../../sim/experiments/summary.js";
 import { renderSweepText } from "../../sim/experiments/text.js";
 import { sweepHtml } from "../../sim/experiments/html.js";
-import { defaultJobs } from "../../sim/experiments/pool.js";
-
-function jobsOf(v: unknown): number {
-  if (v === undefined) return defaultJobs();
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 1024) throw new UsageError(`--jobs takes a whole number from 1 to 1024, not ${JSON.stringify(v)}`);
-  return v;
-}
 
 export async function runSweepCommand(file: string, json: unknown, spec: SweepSpec, args: Record<string, unknown>, io: CliIo): Promise<number> {
+  // Flags before the host: a bad --jobs is reported without decoding any table.
+  const jobs = jobsArg(args["jobs"]);
   const host = await sweepHost(json, typeof args["host"] === "string" ? args["host"] : undefined, { file });
-  const result = await runSweep({ file, json, spec, host, jobs: jobsOf(args["jobs"]) });
+  const result = await runSweep({ file, json, spec, host, jobs });
   const htmlFile = outputArg(args["report"]);
   if (htmlFile !== "-") {
     if (args["format"] === "json") await write(`${toJson(sweepJson(result))}\n`, io.stdout);

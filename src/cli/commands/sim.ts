@@ -17,7 +17,7 @@ import { sweepSpecOf } from "../../sim/experiments/sweep-spec.js";
 import { COST_CHOICES } from "../../sim/experiments/cost-model.js";
 import { runSweepCommand } from "./sim-sweep.js";
 import { readJsonInput } from "../json-input.js";
-import { pathArg } from "../args.js";
+import { pathArg, withJobs } from "../args.js";
 import { reportSourceDiagnostics } from "../sources.js";
 import type { CliIo } from "../io.js";
 
@@ -35,15 +35,15 @@ export async function loadScenarioFile(file: string, stdin?: CliIo["stdin"]): Pr
 async function* emptyInput(): AsyncGenerator<Uint8Array> { /* no input */ }
 
 export const simCommand: CommandImpl = {
-  builder: (y: Argv) => y
+  builder: (y: Argv) => withJobs(y
     .positional("scenario", { type: "string", describe: "scenario file (JSON, schema/scenario.schema.json), or - for stdin", demandOption: true })
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
     .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", requiresArg: true, describe: "output format" })
     .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
     .option("seeds", { type: "string", requiresArg: true, describe: "sweep: run the vm_start step once per seed (1..200, or 1,5,9..12) and report distributions" })
     .option("flows", { type: "string", requiresArg: true, describe: "sweep: the flows to compare (comma list; default all: legacy,claim,claim+node-create)" })
-    .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" })
-    .option("jobs", { alias: "j", type: "number", requiresArg: true, describe: "sweep: worker threads (default: the number of CPUs)" })
+    .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" }),
+    "sweep: worker threads (default: the number of CPUs)")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
     .example("$0 sim samples/scenarios/claims.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures")

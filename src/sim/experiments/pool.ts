@@ -3,13 +3,8 @@
  * Results come back in task order whatever order the workers finish in, so the output does not
  * depend on the number of workers. One worker runs the tasks in this thread: no pool at all.
  */
-import { availableParallelism } from "node:os";
 import { fromSource, workerModuleUrl } from "../../util/worker-module.js";
 import { runSweepTask, type SeedRecord, type SweepTask } from "./engine.js";
-
-export function defaultJobs(): number {
-  return availableParallelism();
-}
 
 /** The records of every task, in task order. */
 export async function runTasks(tasks: readonly SweepTask[], jobs: number): Promise<SeedRecord[][]> {

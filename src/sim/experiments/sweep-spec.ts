@@ -48,7 +48,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function oneOf<T extends string>(v: unknown, list: readonly T[], what: string, loc: Location): T {
   if (typeof v !== "string" || !(list as readonly string[]).includes(v)) {
-    throw new UsageError(`${what} must be one of ${list.map((x) => `"${x}"`).join(", ")}`, loc, "E_SIM_SWEEP");
+    // The rejected value is named: in "--flows legacy,clam" the user needs to see which one.
+    throw new UsageError(`${what} must be one of ${list.map((x) => `"${x}"`).join(", ")}, not ${JSON.stringify(v)}`, loc, "E_SIM_SWEEP");
   }
   return v as T;
 }

@@ -231,6 +231,14 @@ describe("sim/experiments: CLI", function () {
     }
     const t = await runCli(["sim", file, "--seeds", "1..4", "--jobs", "1"]);
     expect(t.stdout.split("\n")[0]).to.match(/^On inline host \(3 nodes\), 4 seeds × 6 VMs: /);
+    // All-local VMs whose float cost sum lands a hair above 1 are not listed as the worst at "1.000".
+    const local = await runCli(["sim", join(repoRoot, "samples", "scenarios", "sweep-4node.json"), "--seeds", "1", "--flows", "claim+node-create", "--jobs", "1"]);
+    expect(local.code, local.stderr).to.equal(0);
+    expect(local.stdout).to.include("cost ratio, single VMs                 1.000   1.000   1.000   1.000   1.000");
+    expect(local.stdout).to.not.match(/worst VMs/);
+    const legacy = await runCli(["sim", join(repoRoot, "samples", "scenarios", "sweep-4node.json"), "--seeds", "1", "--flows", "legacy", "--jobs", "1"]);
+    expect(legacy.stdout).to.match(/worst VMs \(p95 cost ratio\): vm\d+ 1\.[0-9]{3}, /);
+    expect(legacy.stdout).to.not.match(/worst VMs.* 1\.000\b/);
   });
 
   it("bad flags and files: exit 2, one line", async () => {
@@ -241,13 +249,26 @@ describe("sim/experiments: CLI", function () {
       [["--seeds", "1..2", "--flows", "fast"], /--flows must be one of/],
       [["--seeds", "1..2", "--cost", "latency"], /--cost latency: the host has no HMAT/],
       [["--jobs", "2"], /--jobs applies to sweeps only/],
-      [["--seeds", "1", "--jobs", "0"], /--jobs takes a whole number/],
+      [["--seeds", "1", "--jobs", "0"], /^numakit: --jobs takes a whole number from 1 to 1024, not "0"$/],
+      // yargs would have made "abc" NaN, and the message said "not null".
+      [["--seeds", "1", "--jobs", "abc"], /^numakit: --jobs takes a whole number from 1 to 1024, not "abc"$/],
+      [["--seeds", "1", "-j", "1.5"], /not "1\.5"$/],
+      [["--seeds", "1", "--jobs", "1025"], /not "1025"$/],
+      [["--seeds", "5..1"], /--seeds: range 5..1 is empty \(1 < 5\)/],
+      [["--seeds", "abc"], /--seeds: "abc" is not a seed \(a whole number, or A..B\)/],
+      [["--seeds", "1..x"], /--seeds: "x" is not a seed/],
+      [["--seeds", "1..100001"], /--seeds: more than 100000 seeds/],
+      [["--seeds", "1..60000,70000..130000"], /--seeds: more than 100000 seeds/],
+      [["--seeds", "1,2,1"], /--seeds: seed 1 appears twice/],
+      [["--seeds", "4294967296"], /--seeds: seed 4294967296 is above 4294967295/],
+      [["--seeds", "1..2", "--flows", "legacy,fast"], /^numakit: --flows must be one of "legacy", "claim", "claim\+node-create", not "fast"$/],
+      [["--seeds", "1..2", "--host", "-"], /a sweep reads its host from a file or directory, not from standard input/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(["sim", file, ...args]);
       expect(r.code, args.join(" ")).to.equal(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).to.have.length(1);
-      expect(r.stderr).to.match(re);
+      expect(r.stderr.trim(), args.join(" ")).to.match(re);
     }
   });
 });
