@@ -3,12 +3,12 @@
  * JSON contract, --table, exit codes 0/1/2 with one-line errors, stdin, directory sources. (A pipe
  * that closes early is a process matter: test/cli/bin.test.ts.)
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { runCli } from "../helpers/cli.js";
 import { corpusRoot, requireCorpus } from "../helpers/corpus.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const S = corpusRoot;
 const q35 = join(S, "qemu", "x86", "q35");
@@ -27,9 +27,7 @@ function expectOneLineError(stderr: string, ...parts: string[]): void {
 
 describe("cli: numakit decode", function () {
   this.timeout(60_000);
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-cli-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("cli");
 
   it("prints iasl-style text for every table of an acpidump text file (exit 0)", async function () {
     requireCorpus(this);
@@ -97,13 +95,13 @@ describe("cli: numakit decode", function () {
 
   it("exits 2 with one line naming the file: missing file, non-table file, bad options", async function () {
     requireCorpus(this);
-    const missing = await runCli(["decode", join(tmp, "nope.dat")]);
+    const missing = await runCli(["decode", join(tmp(), "nope.dat")]);
     expect(missing.code).to.equal(2);
     expectOneLineError(missing.stderr, "nope.dat", "no such file");
     const readme = await runCli(["decode", join(S, "SOURCES.md")]);
     expect(readme.code).to.equal(2);
     expectOneLineError(readme.stderr, "SOURCES.md", "neither an ACPI table");
-    const garbage = join(tmp, "garbage.bin");
+    const garbage = join(tmp(), "garbage.bin");
     writeFileSync(garbage, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]));
     const elf = await runCli(["decode", garbage]);
     expect(elf.code).to.equal(2);
@@ -121,7 +119,7 @@ describe("cli: numakit decode", function () {
 
   it("exits 2 for a directory without tables, 1 when --table matches nothing", async function () {
     requireCorpus(this);
-    const empty = join(tmp, "empty");
+    const empty = join(tmp(), "empty");
     mkdirSync(empty);
     writeFileSync(join(empty, "notes.txt"), "nothing here\n");
     const none = await runCli(["decode", empty]);
@@ -144,7 +142,7 @@ describe("cli: numakit decode", function () {
 
   it("reads directories: sysfs layout with dynamic/ (data/ ignored), and acpidump -b names", async function () {
     requireCorpus(this);
-    const sysfs = join(tmp, "sysfs");
+    const sysfs = join(tmp(), "sysfs");
     mkdirSync(join(sysfs, "dynamic"), { recursive: true });
     mkdirSync(join(sysfs, "data"));
     copyFileSync(join(q35, "SRAT.memhp"), join(sysfs, "SRAT"));
@@ -158,7 +156,7 @@ describe("cli: numakit decode", function () {
     expect(tablesOf(r.stdout).map((t) => [t["signature"], (t["source"] as Obj)["name"]])).to.deep.equal([
       ["APIC", "APIC"], ["HPET", "HPET2"], ["SLIT", "SLIT"], ["SRAT", "SRAT"],
     ]);
-    const dashB = join(tmp, "acpidump-b");
+    const dashB = join(tmp(), "acpidump-b");
     mkdirSync(dashB);
     copyFileSync(join(q35, "SRAT.memhp"), join(dashB, "srat.dat"));
     copyFileSync(join(S, "synthetic", "srat_unknown.dat"), join(dashB, "srat2.dat"));

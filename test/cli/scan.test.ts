@@ -3,22 +3,20 @@
  * one-line errors, and Ctrl-C during a scan (rows so far are written, exit 130).
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, linkSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { childEnv, repoRoot, runCli } from "../helpers/cli.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 import { CSV_COLUMNS } from "../../src/report/scan.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const samples = join(repoRoot, "samples");
 
 describe("cli: numakit scan", function () {
   this.timeout(180_000);
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-scan-cli-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("scan-cli");
 
   it("--format jsonl: one schema-valid object per source, exit 0", async () => {
     const r = await runCli(["scan", samples, "--format", "jsonl", "--jobs", "2"]);
@@ -33,7 +31,7 @@ describe("cli: numakit scan", function () {
   });
 
   it("--format csv --out FILE writes a header and one line per source; text ends with the summary", async () => {
-    const out = join(tmp, "fleet.csv");
+    const out = join(tmp(), "fleet.csv");
     const csv = await runCli(["scan", join(samples, "4node"), join(samples, "2socket"), "-f", "csv", "-o", out, "-j", "1"]);
     expect(csv.code, csv.stderr).to.equal(0);
     expect(csv.stdout).to.equal("");
@@ -49,17 +47,17 @@ describe("cli: numakit scan", function () {
   });
 
   it("exit 2 when nothing could be read, exit 1 when a source is unreadable, --strict on error findings", async () => {
-    const notes = join(tmp, "notes");
+    const notes = join(tmp(), "notes");
     mkdirSync(notes);
     writeFileSync(join(notes, "a.txt"), "not a dump\n");
     const none = await runCli(["scan", notes, "-j", "1"]);
     expect(none.code).to.equal(2);
     expect(none.stderr).to.equal("numakit: no host could be read (1 skipped as not ACPI data, 0 unreadable)\n");
-    const missing = await runCli(["scan", join(samples, "4node"), join(tmp, "missing.txt"), "-f", "jsonl", "-j", "1"]);
+    const missing = await runCli(["scan", join(samples, "4node"), join(tmp(), "missing.txt"), "-f", "jsonl", "-j", "1"]);
     expect(missing.code).to.equal(1);
     expect(missing.stdout).to.contain('"status":"error","error":{"code":"E_INPUT_MISSING"');
     // A table with a bad checksum is an error finding: exit 0, or 1 with --strict.
-    const bad = join(tmp, "bad");
+    const bad = join(tmp(), "bad");
     mkdirSync(bad);
     const srat = readFileSync(join(samples, "4node", "SRAT"));
     srat[9] = (srat[9] ?? 0) ^ 0xff;
@@ -83,7 +81,7 @@ describe("cli: numakit scan", function () {
 
   it("Ctrl-C stops the scan: the rows finished so far are written, exit 130", async function () {
     // 400 hosts (hard links of one dump): long enough to interrupt after the first rows.
-    const fleet = join(tmp, "fleet");
+    const fleet = join(tmp(), "fleet");
     mkdirSync(fleet);
     for (let i = 0; i < 400; i++) linkSync(join(samples, "4node.acpidump.txt"), join(fleet, `host${i}.txt`));
     const tsx = pathToFileURL(join(repoRoot, "node_modules", "tsx", "dist", "loader.mjs")).href;

@@ -7,10 +7,10 @@
  * fwts test vectors) are listed in EXTERNAL with where the doc says to get them.
  */
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, runCli } from "../helpers/cli.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 export interface DocExample { doc: string; line: number; command: string; argv: string[]; shown: string[]; plain: boolean }
 
@@ -86,9 +86,7 @@ function allExamples(): DocExample[] {
 
 describe("README and docs examples (issue 12)", function () {
   this.timeout(120_000);
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-docs-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("docs");
 
   it("every example runs from a clone (exit 0 or 1) and prints what the doc shows", async () => {
     const problems: string[] = [];
@@ -97,7 +95,7 @@ describe("README and docs examples (issue 12)", function () {
     const comparedSweeps: string[] = [];
     for (const ex of allExamples()) {
       if (missingFiles(ex.argv).length > 0) continue;
-      const argv = ex.argv.map((a, i) => (OUTPUT_FLAGS.has(ex.argv[i - 1] ?? "") && a !== "-" ? join(tmp, `${ran}-${a.replace(/[/]/g, "_")}`) : a));
+      const argv = ex.argv.map((a, i) => (OUTPUT_FLAGS.has(ex.argv[i - 1] ?? "") && a !== "-" ? join(tmp(), `${ran}-${a.replace(/[/]/g, "_")}`) : a));
       const r = await runCli(argv);
       ran++;
       const where = `${ex.doc}:${ex.line}: numakit ${ex.command}`;

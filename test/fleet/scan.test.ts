@@ -2,8 +2,7 @@
  * The fleet scan as a library: host discovery, rows (values, schema, fingerprints), the worker
  * pool (order, --jobs 1 = --jobs 2, abort), over samples/ and the whole corpus.
  */
-import { mkdirSync, mkdtempSync, copyFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, copyFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect } from "chai";
 import { findHosts } from "../../src/fleet/hosts.js";
@@ -15,6 +14,7 @@ import { csvCell, csvHeader, csvLine, summaryText, textLine } from "../../src/re
 import { repoRoot } from "../helpers/cli.js";
 import { corpusRoot as sharedSamples, corpusTables, requireCorpus } from "../helpers/corpus.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const samples = join(repoRoot, "samples");
 
@@ -30,12 +30,10 @@ function ok(row: ScanRow | undefined): HostRow {
 }
 
 describe("scan: host discovery", () => {
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-scan-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("scan");
 
   it("a table directory is one host, a text dump is one host, other directories are walked", async () => {
-    const fleet = join(tmp, "fleet");
+    const fleet = join(tmp(), "fleet");
     mkdirSync(join(fleet, "rack1", "host-a"), { recursive: true });
     mkdirSync(join(fleet, "rack2"), { recursive: true });
     for (const t of ["SRAT", "SLIT", "APIC"]) copyFileSync(join(samples, "4node", t), join(fleet, "rack1", "host-a", t));
@@ -54,7 +52,7 @@ describe("scan: host discovery", () => {
   });
 
   it("a missing path is a row that says so, not an abort", async () => {
-    const rows = await collect(await findHosts([join(tmp, "nope"), join(samples, "4node")]), 1);
+    const rows = await collect(await findHosts([join(tmp(), "nope"), join(samples, "4node")]), 1);
     expect(rows.map((r) => r.status)).to.deep.equal(["error", "ok"]);
     expect(rows[0]?.status === "error" ? rows[0].error : undefined).to.deep.equal({ code: "E_INPUT_MISSING", message: "no such file or directory" });
   });

@@ -5,8 +5,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { analyseSources } from "../../src/analyse.js";
 import { topologyHtml } from "../../src/report/html/report.js";
@@ -15,6 +14,7 @@ import { topologyMarkdown } from "../../src/report/markdown.js";
 import { escapeHtml, escapeMarkdown, visibleControls } from "../../src/util/escape.js";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { HOSTILE_HID, HOSTILE_OEM_ID, writeHostileHost } from "../helpers/hostile.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const sample4 = join(repoRoot, "samples", "4node");
 
@@ -105,22 +105,20 @@ describe("numakit report (HTML structure)", () => {
 });
 
 describe("numakit report / topology --format svg|markdown / sim --report (CLI)", () => {
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-report-cli-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("report-cli");
 
   it("report -o FILE writes the HTML file and exits 0", async () => {
-    const out = join(tmp, "r.html");
+    const out = join(tmp(), "r.html");
     const r = await runCli(["report", sample4, "-o", out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(readFileSync(out, "utf8")).to.include("numakit report: ");
   });
 
   it("report into a directory that does not exist: one line naming the file, exit 2", async () => {
-    const r = await runCli(["report", sample4, "-o", join(tmp, "missing", "r.html")]);
+    const r = await runCli(["report", sample4, "-o", join(tmp(), "missing", "r.html")]);
     expect(r.code).to.equal(2);
     expect(r.stderr.trim().split("\n")).to.have.length(1);
-    expect(r.stderr).to.equal(`numakit: cannot write ${join(tmp, "missing", "r.html")}: no such directory\n`);
+    expect(r.stderr).to.equal(`numakit: cannot write ${join(tmp(), "missing", "r.html")}: no such directory\n`);
   });
 
   it("report -o - writes the document to stdout; topology --format svg and markdown", async () => {
@@ -140,7 +138,7 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
   });
 
   it("sim --report FILE writes the run as HTML and keeps the text output", async () => {
-    const out = join(tmp, "sim.html");
+    const out = join(tmp(), "sim.html");
     const r = await runCli(["sim", join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json"), "--report", out]);
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/\nexpectations: none \(the scenario checks nothing\)\n$/);

@@ -1,9 +1,8 @@
 /** The scenario runner and `numakit sim`: parsing, expectations, output, errors, extension ops. */
 import { withoutSweep } from "../../src/sim/experiments/sweep-spec.js";
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { runCli, repoRoot } from "../helpers/cli.js";
 import { inlineHost, parseScenario, parseScenarioWith, runScenario, scenarioHost, SIM_STEP_OPS } from "../../src/sim/index.js";
 import { stepOpEntry } from "../../src/sim/scenario/registry.js";
@@ -12,6 +11,7 @@ import { simRunText } from "../../src/sim/toolstack/run-text.js";
 import { hostSpecFromCompact, type HostSpec } from "../../src/sim/host.js";
 import { UsageError } from "../../src/errors.js";
 import { createHost } from "../../src/sim/hypervisor/index.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const samples = join(repoRoot, "samples", "scenarios");
 const host = { nodes: [{ mem_mib: 64, cpus: 1 }, { mem_mib: 64, cpus: 1 }] };
@@ -174,11 +174,9 @@ describe("sim scenarios", () => {
   });
 
   describe("numakit sim (CLI)", () => {
-    let dir = "";
-    before(() => { dir = mkdtempSync(join(tmpdir(), "numakit-sim-")); });
-    after(() => { rmSync(dir, { recursive: true, force: true }); });
+    const dir = tmpDirPerSuite("sim");
     const file = (name: string, content: unknown): string => {
-      const p = join(dir, name);
+      const p = join(dir(), name);
       writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
       return p;
     };
@@ -237,9 +235,9 @@ describe("sim scenarios", () => {
       const notJson = await runCli(["sim", file("n.json", "{")]);
       expect(notJson.code).to.equal(2);
       expect(notJson.stderr).to.contain("not valid JSON");
-      const missing = await runCli(["sim", join(dir, "nope.json")]);
+      const missing = await runCli(["sim", join(dir(), "nope.json")]);
       expect(missing.code).to.equal(2);
-      expect(missing.stderr).to.equal(`numakit: ${join(dir, "nope.json")}: no such file or directory\n`);
+      expect(missing.stderr).to.equal(`numakit: ${join(dir(), "nope.json")}: no such file or directory\n`);
       const noHost = await runCli(["sim", file("h.json", { steps: [] })]);
       expect(noHost.code).to.equal(2);
       expect(noHost.stderr).to.contain("scenario has no host");
@@ -259,10 +257,10 @@ describe("sim scenarios", () => {
       const both = await runCli(["sim", "-", "--host", "-"], { stdin: text });
       expect(both.code).to.equal(2);
       expect(both.stderr).to.equal("numakit: standard input can be read once: give the scenario or --host as -, not both\n");
-      const isDir = await runCli(["sim", dir]);
-      expect([isDir.code, isDir.stderr]).to.deep.equal([2, `numakit: ${dir}: is a directory\n`]);
+      const isDir = await runCli(["sim", dir()]);
+      expect([isDir.code, isDir.stderr]).to.deep.equal([2, `numakit: ${dir()}: is a directory\n`]);
       const comma = await runCli(["sim", file("c.json", '{\n  "steps": [],\n}\n')]);
-      expect([comma.code, comma.stderr]).to.deep.equal([2, `numakit: ${join(dir, "c.json")}:3:1: not valid JSON: expected a property name in double quotes, found '}'\n`]);
+      expect([comma.code, comma.stderr]).to.deep.equal([2, `numakit: ${join(dir(), "c.json")}:3:1: not valid JSON: expected a property name in double quotes, found '}'\n`]);
       const token = await runCli(["sim", "-"], { stdin: '{"steps": [x]}' });
       expect(token.stderr).to.equal("numakit: <stdin>:1:12: not valid JSON: expected a value (object, array, string, number, true, false or null), found 'x'\n");
       const yaml = await runCli(["sim", file("y.json", "host:\n  nodes: []\nsteps: []\n")]);
@@ -277,7 +275,7 @@ describe("sim scenarios", () => {
     });
 
     it("issue 12: files skipped in a --host directory are named on stderr", async () => {
-      const tables = join(dir, "tables");
+      const tables = join(dir(), "tables");
       const { cpSync } = await import("node:fs");
       cpSync(join(repoRoot, "samples", "2socket"), tables, { recursive: true });
       writeFileSync(join(tables, "notes.txt"), "not a table\n");

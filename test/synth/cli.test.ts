@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDescription } from "../../src/synth/index.js";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
@@ -10,16 +9,15 @@ import { compareWithLinux } from "../helpers/linux-sysfs.js";
 import { oracleConfigs, oracleDir, oracleTopology } from "../topology/oracle.js";
 import { sysfsTree } from "../../src/synth/sysfs.js";
 import { requireCorpus } from "../helpers/corpus.js";
+import { tmpDirPerSuite } from "../helpers/tmp.js";
 
 const synthDir = join(repoRoot, "samples", "synth");
 
 describe("synth: CLI", () => {
-  let tmp = "";
-  before(() => { tmp = mkdtempSync(join(tmpdir(), "numakit-synth-")); });
-  after(() => { rmSync(tmp, { recursive: true, force: true }); });
+  const tmp = tmpDirPerSuite("synth");
 
   it("writes SRAT, SLIT, HMAT, APIC and acpidump text, and prints the QEMU command line", async () => {
-    const out = join(tmp, "hmat");
+    const out = join(tmp(), "hmat");
     const r = await runCli(["synth", join(synthDir, "04-hmat-caches.json"), "--out", out]);
     expect(r.code, r.stderr).to.equal(0);
     for (const f of ["SRAT", "SLIT", "HMAT", "APIC", "text/acpidump.txt", "desc.json"]) expect(existsSync(join(out, f)), f).to.equal(true);
@@ -37,7 +35,7 @@ describe("synth: CLI", () => {
   });
 
   it("--qemu virt: GICC CPUs from 1 GiB, the tables in an initrd cpio, and the qemu-system-aarch64 command", async () => {
-    const out = join(tmp, "virt");
+    const out = join(tmp(), "virt");
     const r = await runCli(["synth", join(synthDir, "04-hmat-caches.json"), "--qemu", "virt", "--out", out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.split("\n").find((l) => l.startsWith("qemu-system-aarch64 "))).to.equal("qemu-system-aarch64 -machine virt,gic-version=3 -cpu cortex-a57 -smp 4,sockets=2,cores=2,threads=1 -m 3G -bios edk2-aarch64-code.fd");
@@ -61,9 +59,9 @@ describe("synth: CLI", () => {
   });
 
   it("--qemu virt: UIDs QEMU cannot give get no command line; x2apic is refused", async () => {
-    const f = join(tmp, "uids.json");
+    const f = join(tmp(), "uids.json");
     writeFileSync(f, JSON.stringify({ nodes: [{ cpus: [0, 5], mem_mib: 512 }] }));
-    const r = await runCli(["synth", f, "--qemu", "virt", "--out", join(tmp, "uids")]);
+    const r = await runCli(["synth", f, "--qemu", "virt", "--out", join(tmp(), "uids")]);
     expect(r.stdout).to.match(/no QEMU command line: QEMU's virt gives its CPUs the GICC ACPI Processor UIDs 0\.\.1; these are 0,5/);
     writeFileSync(f, JSON.stringify({ machine: "virt", nodes: [{ cpus: 2, x2apic: true, mem_mib: 512 }] }));
     const x = await runCli(["synth", f]);
@@ -72,11 +70,11 @@ describe("synth: CLI", () => {
   });
 
   it("a table directory reads tables.acpidump.txt only when it holds no binary table", async () => {
-    const out = join(tmp, "companion");
+    const out = join(tmp(), "companion");
     await runCli(["synth", join(synthDir, "01-two-socket-smt.json"), "--out", out]);
     const both = await runCli(["decode", out, "--format", "json"]);
     expect((JSON.parse(both.stdout) as { tables: unknown[] }).tables.length).to.equal(3);
-    const only = join(tmp, "companion-only");
+    const only = join(tmp(), "companion-only");
     await runCli(["synth", join(synthDir, "01-two-socket-smt.json"), "--out", only]);
     for (const sig of ["SRAT", "SLIT", "APIC"]) rmSync(join(only, sig));
     const text = await runCli(["decode", only, "--format", "json"]);
@@ -104,7 +102,7 @@ describe("synth: CLI", () => {
   });
 
   it("--from a host, scaled: same nodes, CPUs, distances and HMAT; memory × F laid out for QEMU", async () => {
-    const out = join(tmp, "from");
+    const out = join(tmp(), "from");
     const r = await runCli(["synth", "--from", join(repoRoot, "samples", "4node"), "--scale-memory", "0.01", "--out", out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include("-smp 64,sockets=1,cores=64,threads=1 -m 2620M");
@@ -126,8 +124,8 @@ describe("synth: CLI", () => {
   });
 
   it("topology --format sysfs --out DIR writes the node tree (files and access-class symlinks)", async () => {
-    const tables = join(tmp, "hmat");
-    const out = join(tmp, "sysfs");
+    const tables = join(tmp(), "hmat");
+    const out = join(tmp(), "sysfs");
     const r = await runCli(["topology", tables, "--format", "sysfs", "--out", out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(readFileSync(join(out, "online"), "utf8")).to.equal("0-2\n");
@@ -137,16 +135,16 @@ describe("synth: CLI", () => {
   });
 
   it("bad input: one line naming the file and field, exit 2", async () => {
-    const bad = join(tmp, "bad.json");
+    const bad = join(tmp(), "bad.json");
     writeFileSync(bad, JSON.stringify({ nodes: [{ cpus: 2, mem_mib: 64, colour: "red" }] }));
     const cases: [string[], RegExp][] = [
       [["synth", bad], /^numakit: \S*bad\.json: nodes\[0\]: unknown field "colour"/],
-      [["synth", join(tmp, "missing.json")], /^numakit: \S*missing\.json: no such file or directory\n$/],
+      [["synth", join(tmp(), "missing.json")], /^numakit: \S*missing\.json: no such file or directory\n$/],
       [["synth", join(synthDir, "01-two-socket-smt.json"), "--scale-memory", "2"], /--scale-memory applies to --from/],
       [["synth"], /name a description file/],
       [["synth", join(synthDir, "01-two-socket-smt.json"), "--from", "x"], /not both/],
       [["topology", join(repoRoot, "samples", "4node"), "--format", "sysfs"], /give --out DIR/],
-      [["topology", join(repoRoot, "samples", "4node"), "--out", tmp], /--out goes with --format sysfs/],
+      [["topology", join(repoRoot, "samples", "4node"), "--out", tmp()], /--out goes with --format sysfs/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args);
@@ -178,25 +176,25 @@ describe("synth: CLI", () => {
   it("a malformed description is one line at file:line:column, with the YAML hint when it looks like YAML (issue 12)", async () => {
     // Line 3 is `    {"mem_mib": 64,}`: the "}" at column 20 is where a property name was expected.
     const text = '{\n  "nodes": [\n    {"mem_mib": 64,}\n  ]\n}\n';
-    const file = join(tmp, "comma.json");
+    const file = join(tmp(), "comma.json");
     writeFileSync(file, text);
     const [fromFile, fromStdin] = await Promise.all([runCli(["synth", file]), runCli(["synth", "-"], { stdin: text })]);
     expect([fromFile.code, fromFile.stderr]).to.deep.equal([2, `numakit: ${file}:3:20: not valid JSON: expected a property name in double quotes, found '}'\n`]);
     expect([fromStdin.code, fromStdin.stderr]).to.deep.equal([2, "numakit: <stdin>:3:20: not valid JSON: expected a property name in double quotes, found '}'\n"]);
-    const yaml = join(tmp, "host.yaml.json");
+    const yaml = join(tmp(), "host.yaml.json");
     writeFileSync(yaml, "nodes:\n  - cpus: 2\n    mem_mib: 64\n");
     const y = await runCli(["synth", yaml]);
     expect(y.code).to.equal(2);
     expect(y.stderr).to.match(/^numakit: \S*host\.yaml\.json:1:1: not valid JSON: .*; descriptions are JSON, and this looks like YAML\n$/);
     // Read errors in words, never a raw Node code.
-    const dir = await runCli(["synth", tmp]);
-    expect([dir.code, dir.stderr]).to.deep.equal([2, `numakit: ${tmp}: is a directory\n`]);
+    const dir = await runCli(["synth", tmp()]);
+    expect([dir.code, dir.stderr]).to.deep.equal([2, `numakit: ${tmp()}: is a directory\n`]);
   });
 
   it("no QEMU command line when QEMU cannot give the APIC ids, and says why", async () => {
-    const f = join(tmp, "ids.json");
+    const f = join(tmp(), "ids.json");
     writeFileSync(f, JSON.stringify({ nodes: [{ cpus: [0, 2], mem_mib: 512 }, { cpus: [7], mem_mib: 512 }] }));
-    const r = await runCli(["synth", f, "--out", join(tmp, "ids")]);
+    const r = await runCli(["synth", f, "--out", join(tmp(), "ids")]);
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/no QEMU command line: no -smp sockets\/cores\/threads gives QEMU the APIC ids 0,2,7/);
   });

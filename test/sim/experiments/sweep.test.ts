@@ -19,6 +19,7 @@ import { sweepHtml } from "../../../src/sim/experiments/html.js";
 import { runCli, repoRoot } from "../../helpers/cli.js";
 import { fcRuns } from "../../helpers/runs.js";
 import { findBrowser, launchBrowser, NO_BROWSER, visit } from "../../helpers/browser.js";
+import { tmpDirPerSuite } from "../../helpers/tmp.js";
 
 /** A small host and VM set where the legacy race loses locality in some interleavings. */
 const small = {
@@ -210,12 +211,10 @@ describe("sim/experiments: sweeps", function () {
 
 describe("sim/experiments: CLI", function () {
   this.timeout(120_000);
-  let dir = "";
-  before(() => { dir = mkdtempSync(join(tmpdir(), "numakit-sweep-")); });
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
+  const dir = tmpDirPerSuite("sweep");
 
   it("--format json carries exactly the issue's keys per flow; text starts with the summary sentence", async () => {
-    const file = join(dir, "small.json");
+    const file = join(dir(), "small.json");
     writeFileSync(file, JSON.stringify(small));
     const j = await runCli(["sim", file, "--seeds", "1..4", "--jobs", "1", "--format", "json"]);
     expect(j.code, j.stderr).to.equal(0);
@@ -242,7 +241,7 @@ describe("sim/experiments: CLI", function () {
   });
 
   it("bad flags and files: exit 2, one line", async () => {
-    const file = join(dir, "small.json");
+    const file = join(dir(), "small.json");
     writeFileSync(file, JSON.stringify(small));
     const cases: [string[], RegExp][] = [
       [["--seeds", "9..1"], /--seeds: range 9..1 is empty/],
