@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (and `prepare`, which `npm ci` runs): the library and its types into dist/ (tsc,
+ * tsconfig.build.json), then the CLI bundled by esbuild into dist/cli/bundle/: numakit.js (the
+ * dispatcher, yargs included) and one chunk per command and per piece of code commands share,
+ * still loaded by dynamic import() only when a command runs. bin/numakit runs numakit.js.
+ *
+ * Why a bundle (issue 19): loading ~60 modules (yargs and its helpers) to print --help, ~140 to run
+ * `topology`, cost more CPU in Node's module loader than the work itself. Two changes to
+ * dependencies, made here at build time and checked (the build fails if a dependency changed so
+ * that they no longer apply), leave every output byte-identical:
+ *  - string-width (yargs' help layout, through cliui and wrap-ansi) builds an Intl.Segmenter and
+ *    Unicode-property regexps when loaded, and measures every character with them. Here it is
+ *    loaded only when a string is not printable ASCII; a printable-ASCII string is its length (what
+ *    string-width answers for it: test/cli/bundle.test.ts checks every such character).
+ *  - yargs' ESM platform shim finds its locales (y18n) and the package.json behind --version from
+ *    its own file's URL; in the bundle that URL is the bundle's, so the shim is given its real path
+ *    in node_modules (resolved at run time, as Node resolves `yargs` from dist/).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+
+const outdir = join(root, "dist", "cli", "bundle");
+rmSync(outdir, { recursive: true, force: true });
+
+/** Replaces `from` (which must occur exactly once) in a dependency's source. */
+function patch(source, file, from, to) {
+  const at = source.indexOf(from);
+  if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`build: ${file} changed: '${from}' is not there exactly once`);
+  return source.slice(0, at) + to + source.slice(at + from.length);
+}
+
+const isStringWidth = (p) => p.endsWith(`${sep}string-width${sep}index.js`);
+const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
+
+/** The two dependency changes described above. */
+const deps = {
+  name: "numakit-deps",
+  setup(b) {
+    // string-width itself, under its own name, is loaded through require(): esbuild then runs its
+    // module body (the Segmenter, the regexps) on the first call, not when the bundle loads.
+    b.onResolve({ filter: /^numakit-real-string-width:/ }, (args) => ({ path: args.path.slice("numakit-real-string-width:".length), namespace: "real-string-width" }));
+    b.onLoad({ filter: /.*/, namespace: "real-string-width" }, (args) => ({ contents: readFileSync(args.path, "utf8"), resolveDir: dirname(args.path), loader: "js" }));
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      if (!isStringWidth(args.path)) return undefined;
+      const real = JSON.stringify(`numakit-real-string-width:${args.path}`);
+      return {
+        contents: [
+          "const PRINTABLE_ASCII = /^[\\x20-\\x7e]*$/;",
+          "let real;",
+          "export default function stringWidth(string, options) {",
+          "  if (typeof string === 'string' && PRINTABLE_ASCII.test(string)) return string.length;",
+          `  real ??= require(${real}).default;`,
+          "  return real(string, options);",
+          "}",
+        ].join("\n"),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      };
+    });
+    b.onLoad({ filter: /[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      if (!args.path.endsWith(YARGS_SHIM)) return undefined;
+      const src = readFileSync(args.path, "utf8");
+      return {
+        contents: patch(src, args.path, "const __dirname = fileURLToPath(import.meta.url);",
+          "const __dirname = createRequire(import.meta.url).resolve('yargs/package.json').replace(/package\\.json$/, 'lib/platform-shims/esm.mjs');"),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      };
+    });
+  },
+};
+
+await build({
+  // The worker threads' modules are entry points of their own (src/util/worker-module.ts finds them).
+  entryPoints: {
+    numakit: join(root, "src", "cli", "run.ts"),
+    "fleet/worker": join(root, "src", "fleet", "worker.ts"),
+    "sim/experiments/worker": join(root, "src", "sim", "experiments", "worker.ts"),
+  },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  tsconfig: join(root, "tsconfig.build.json"),
+  define: { NUMAKIT_BUNDLED: "true" },
+  // tinypool starts its threads from its own files: it stays in node_modules.
+  external: ["tinypool"],
+  sourcemap: "linked",
+  // CommonJS dependencies (cli-progress) require Node's built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __numakitCreateRequire } from 'node:module'; const require = __numakitCreateRequire(import.meta.url);" },
+  plugins: [deps],
+  logLevel: "warning",
+});
