@@ -1,8 +1,8 @@
 /**
  * Start-up and per-dump cost (issue 19), as CPU time (user + system) against baselines measured in
  * the same run, medians of several round-robin runs:
- *  - the built CLI (`node bin/numakit`, dist/) next to a bare `node -e 0`: `--help` and
- *    `topology samples/4node` (goals ≤ 1.3× and ≤ 1.5×), plus peak RSS;
+ *  - the built CLI (`node bin/numakit`: dist/cli/bundle/, see scripts/build.mjs) next to a bare
+ *    `node -e 0`: `--help` and `topology samples/4node` (goals ≤ 1.3× and ≤ 1.5×), plus peak RSS;
  *  - the Dell PowerEdge R820 dump of the corpus (19 tables) next to ACPICA's pipeline on it,
  *    `acpixtract -a` then `iasl -d` of every extracted table: in process (scanHost, what `numakit
  *    scan` runs per dump; goal ≥ 10× faster) and as one process (`numakit validate`; goal no slower).

@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 /**
  * `npm run build` (and `prepare`, which `npm ci` runs): the library and its types into dist/ (tsc,
- * tsconfig.build.json), then the CLI bundled by esbuild into dist/cli/bundle/: numakit.js (the
- * dispatcher, yargs included) and one chunk per command and per piece of code commands share,
- * still loaded by dynamic import() only when a command runs. bin/numakit runs numakit.js.
+ * tsconfig.build.json), then the CLI bundled by esbuild into dist/cli/bundle/:
+ *  - numakit.js: the dispatcher (src/cli/run.ts, main.ts, the command list) with yargs, and a chunk
+ *    per command and per piece of code commands share beside it, loaded by import() only when a
+ *    command runs: `--help`, completion, a command line that does not start with a command name;
+ *  - cmd/<command>.js: the same CLI in one file with only that command (the others are stubs that
+ *    are never loaded), for a command line whose first word is that command (bin/numakit picks it);
+ *  - fleet/worker.js, sim/experiments/worker.js: the worker threads' modules.
  *
- * Why a bundle (issue 19): loading ~60 modules (yargs and its helpers) to print --help, ~140 to run
- * `topology`, cost more CPU in Node's module loader than the work itself. Two changes to
+ * Why (issue 19): loading ~60 modules (yargs and its helpers) to print --help, ~140 to run
+ * `topology`, cost more CPU in Node's module loader than the work itself; and Node 20's ES-module
+ * loader costs about 1.5 ms per file, so the ~20 shared chunks `topology` needs cost more than
+ * compiling the same code as one file (cmd/topology.js). Two changes to
  * dependencies, made here at build time and checked (the build fails if a dependency changed so
  * that they no longer apply), leave every output byte-identical:
  *  - string-width (yargs' help layout, through cliui and wrap-ansi) builds an Intl.Segmenter and
@@ -79,7 +85,24 @@ const deps = {
   },
 };
 
+/** What every build of the CLI shares. */
+const common = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  tsconfig: join(root, "tsconfig.build.json"),
+  define: { NUMAKIT_BUNDLED: JSON.stringify("./") },
+  // tinypool starts its threads from its own files: it stays in node_modules.
+  external: ["tinypool"],
+  sourcemap: "linked",
+  // CommonJS dependencies (cli-progress) require Node's built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __numakitCreateRequire } from 'node:module'; const require = __numakitCreateRequire(import.meta.url);" },
+  logLevel: "warning",
+};
+
 await build({
+  ...common,
   // The worker threads' modules are entry points of their own (src/util/worker-module.ts finds them).
   entryPoints: {
     numakit: join(root, "src", "cli", "run.ts"),
@@ -87,18 +110,37 @@ await build({
     "sim/experiments/worker": join(root, "src", "sim", "experiments", "worker.ts"),
   },
   outdir,
-  bundle: true,
   splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  tsconfig: join(root, "tsconfig.build.json"),
-  define: { NUMAKIT_BUNDLED: "true" },
-  // tinypool starts its threads from its own files: it stays in node_modules.
-  external: ["tinypool"],
-  sourcemap: "linked",
-  // CommonJS dependencies (cli-progress) require Node's built-ins: give the ESM bundle a require.
-  banner: { js: "import { createRequire as __numakitCreateRequire } from 'node:module'; const require = __numakitCreateRequire(import.meta.url);" },
   plugins: [deps],
-  logLevel: "warning",
 });
+
+/**
+ * The commands and their modules, from src/cli/commands/index.ts ("topology" -> "topology", "extract"
+ * -> "dump"): a command's file keeps its module, every other command module is a stub.
+ */
+const index = readFileSync(join(root, "src", "cli", "commands", "index.ts"), "utf8");
+const commandModules = [...index.matchAll(/command: "([a-z-]+)[^"]*",[^]*?import\("\.\/([a-z-]+)\.js"\)/g)].map((m) => [m[1], m[2]]);
+if (commandModules.length === 0 || commandModules.length !== [...index.matchAll(/command: "/g)].length) {
+  throw new Error("build: src/cli/commands/index.ts changed: cannot pair each command with its module");
+}
+const stubs = (keep) => ({
+  name: "numakit-one-command",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+      if (!args.importer.endsWith(`${sep}cli${sep}commands${sep}index.ts`) || args.path === `./${keep}.js`) return undefined;
+      return { path: args.path, namespace: "numakit-stub" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "numakit-stub" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`this build of numakit holds one command; ${args.path} is not in it`)});`,
+      loader: "js",
+    }));
+  },
+});
+await Promise.all(commandModules.map(([command, module]) => build({
+  ...common,
+  entryPoints: { [command]: join(root, "src", "cli", "run.ts") },
+  outdir: join(outdir, "cmd"),
+  define: { NUMAKIT_BUNDLED: JSON.stringify("../") },
+  splitting: false,
+  plugins: [deps, stubs(module)],
+})));

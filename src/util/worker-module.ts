@@ -1,8 +1,8 @@
 /**
  * The module a worker thread loads (tinypool's `filename`), from a built tree or from sources.
  * Built by tsc: `<name>.js` beside the caller. In the CLI bundle (scripts/build.mjs, which defines
- * NUMAKIT_BUNDLED): `<bundled>.js`, the worker's own entry point under the bundle's directory (the
- * caller is one of the bundle's chunks, all in that directory). From TypeScript sources (tests, a checkout newer than its
+ * NUMAKIT_BUNDLED as the way from the caller's file to the bundle's directory): `<bundled>.js`,
+ * the worker's own entry point under that directory. From TypeScript sources (tests, a checkout newer than its
  * build): `<name>.ts` behind a bootstrap that registers tsx in the worker thread itself, because on
  * Node 20 a loader registered in the main thread (`--import tsx`, tsx's register()) does not reach
  * worker threads. Shared by every worker pool (src/fleet, src/sim/experiments).
@@ -24,8 +24,8 @@ function tsxApiUrl(from: string): string {
   return pathToFileURL(join(dirname(pkgPath), rel)).href;
 }
 
-/** `true` in the CLI bundle (esbuild's define); not defined anywhere else. */
-declare const NUMAKIT_BUNDLED: boolean | undefined;
+/** In the CLI bundle (esbuild's define), the relative URL of the bundle's directory ("./", "../"); not defined anywhere else. */
+declare const NUMAKIT_BUNDLED: string | undefined;
 
 /** Whether the caller (its `import.meta.url`) runs from TypeScript sources. */
 export function fromSource(callerUrl: string): boolean {
@@ -37,7 +37,7 @@ export function fromSource(callerUrl: string): boolean {
  * is its entry point's name in the CLI bundle (its path under src/, without extension).
  */
 export function workerModuleUrl(callerUrl: string, name: string, bundled: string): string {
-  if (typeof NUMAKIT_BUNDLED !== "undefined" && NUMAKIT_BUNDLED) return new URL(`./${bundled}.js`, callerUrl).href;
+  if (typeof NUMAKIT_BUNDLED === "string") return new URL(`${NUMAKIT_BUNDLED}${bundled}.js`, callerUrl).href;
   if (!fromSource(callerUrl)) return new URL(`./${name}.js`, callerUrl).href;
   const tsx = tsxApiUrl(callerUrl);
   const target = new URL(`./${name}.ts`, callerUrl).href;
