@@ -7,6 +7,7 @@
  *    command runs: `--help`, completion, a command line that does not start with a command name;
  *  - cmd/<command>.js: the same CLI in one file with only that command (the others are stubs that
  *    are never loaded), for a command line whose first word is that command (bin/numakit picks it);
+ *    cmd/_none.js, with no command, for a command line of options only (--help, --version);
  *  - fleet/worker.js, sim/experiments/worker.js: the worker threads' modules.
  *
  * Why (issue 19): loading ~60 modules (yargs and its helpers) to print --help, ~140 to run
@@ -136,7 +137,8 @@ const stubs = (keep) => ({
     }));
   },
 });
-await Promise.all(commandModules.map(([command, module]) => build({
+// cmd/_none.js: no command at all, for command lines without one (--help, --version).
+await Promise.all([...commandModules, ["_none", undefined]].map(([command, module]) => build({
   ...common,
   entryPoints: { [command]: join(root, "src", "cli", "run.ts") },
   outdir: join(outdir, "cmd"),

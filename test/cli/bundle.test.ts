@@ -57,9 +57,10 @@ describe("cli: the built bundle", function () {
     if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
     const bin = join(repoRoot, "bin", "numakit");
     const cases: [string[], Record<string, string>][] = [
+      // cmd/_none.js: options only.
+      [["--help"], { LANG: "C" }], [["--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["--version"], {}], [[], {}], [["--bogus"], {}],
       // numakit.js (the dispatcher and its chunks): no command first.
-      [["--help"], { LANG: "C" }], [["--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["--version"], {}], [["frobnicate"], {}],
-      [["--numbering", "xen", "topology", "samples/4node"], {}],
+      [["frobnicate"], {}], [["--numbering", "xen", "topology", "samples/4node"], {}], [["completion"], {}],
       // cmd/topology.js: the command first.
       [["topology", "--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["topology", "samples/4node"], {}], [["topology", "--version"], {}],
       [["topology", "samples/4node", "--format", "json"], {}], [["topology", "no-such-file"], {}],
@@ -73,8 +74,7 @@ describe("cli: the built bundle", function () {
 
   it("has a one-command bundle for every command, run by bin/numakit when the command comes first", function () {
     if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
-    for (const c of commands) {
-      const name = c.command.split(" ")[0] ?? "";
+    for (const name of [...commands.map((c) => c.command.split(" ")[0] ?? ""), "_none"]) {
       expect(existsSync(join(repoRoot, "dist", "cli", "bundle", "cmd", `${name}.js`)), name).to.equal(true);
     }
     const r = run(join(repoRoot, "dist", "cli", "bundle", "cmd", "decode.js"), ["topology", "samples/4node"]);
