@@ -10,7 +10,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["eslint.config.js", "eslint.layers.js", ".mocharc.cjs", "scripts/test.mjs"] },
+        projectService: { allowDefaultProject: ["eslint.config.js", "eslint.layers.js", ".mocharc.cjs", "scripts/test.mjs", "scripts/build.mjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

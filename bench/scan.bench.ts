@@ -92,9 +92,9 @@ async function poolScan(fleet: string, jobs: number): Promise<string> {
     `first row after ${((first - t0) / 1000).toFixed(1)} s, then ${steady.toFixed(0)} dumps/s); peak RSS ${(peak / MiB).toFixed(0)} MiB; ${(bytes / MiB).toFixed(1)} MiB of JSONL`;
 }
 
-/** The built CLI (dist/) as a user runs it, under /usr/bin/time for its peak RSS. */
+/** The built CLI (dist/cli/bundle/, what bin/numakit runs) as a user runs it, under /usr/bin/time for its peak RSS. */
 function builtCli(fleet: string, hosts: number, jobs: number): string {
-  const run = join(root, "dist", "cli", "run.js");
+  const run = join(root, "dist", "cli", "bundle", "numakit.js");
   if (!existsSync(run) || !existsSync("/usr/bin/time")) return "skipped (no dist/ build or no /usr/bin/time)";
   const t0 = performance.now();
   const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, run, "scan", fleet, "--format", "jsonl", "--jobs", String(jobs), "--out", "/dev/null"], { encoding: "utf8" });
@@ -120,7 +120,7 @@ export async function run(): Promise<BenchReport> {
     replicate(units, HOSTS, dir);
     const fleet = join(dir, "fleet");
     for (const jobs of [...new Set([1, defaultJobs()])]) lines.push(`pool, corpus mix, ${await poolScan(fleet, jobs)}`);
-    lines.push(`built CLI (dist/; rebuild first: npm run build), corpus mix, --jobs ${defaultJobs()}: ${builtCli(fleet, HOSTS, defaultJobs())}`);
+    lines.push(`built CLI (dist/cli/bundle/; rebuild first: npm run build), corpus mix, --jobs ${defaultJobs()}: ${builtCli(fleet, HOSTS, defaultJobs())}`);
     rmSync(join(dir, "fleet"), { recursive: true, force: true });
     rmSync(join(dir, "originals"), { recursive: true, force: true });
     replicate(four, HOSTS, dir);

@@ -1,11 +1,13 @@
 /**
  * Start-up and per-dump cost (issue 19), as CPU time (user + system) against baselines measured in
  * the same run, medians of several round-robin runs:
- *  - the built CLI (`node bin/numakit`, dist/) next to a bare `node -e 0`: `--help` and
- *    `topology samples/4node` (goals ≤ 1.3× and ≤ 1.5×), plus peak RSS;
+ *  - the built CLI (`node bin/numakit`: dist/cli/bundle/, see scripts/build.mjs) next to a bare
+ *    `node -e 0`: `--help` and `topology samples/4node` (goals ≤ 1.3× and ≤ 1.5×), plus peak RSS;
  *  - the Dell PowerEdge R820 dump of the corpus (19 tables) next to ACPICA's pipeline on it,
  *    `acpixtract -a` then `iasl -d` of every extracted table: in process (scanHost, what `numakit
  *    scan` runs per dump; goal ≥ 10× faster) and as one process (`numakit validate`; goal no slower).
+ * Also the number of files each start loads (a module-loader hook counts them): Node 20's ES-module
+ * loader costs about 1.5 ms of CPU per file, which is why the CLI is bundled (scripts/build.mjs).
  * Figures, not pass/fail. STARTUP_BENCH_ROUNDS overrides the number of rounds (default 15).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -51,6 +53,19 @@ function extractedNames(dump: string): string[] {
   }
 }
 
+/** Prints every module URL the loader loads to stderr, one "loaded <url>" line each (as test/cli/lazy-load.test.ts). */
+const HOOK = "data:text/javascript," + encodeURIComponent(
+  'import { register } from "node:module";' +
+  'register("data:text/javascript," + encodeURIComponent("export async function load(u, c, next) { process.stderr.write(\\"loaded \\" + u + \\"\\\\n\\"); return next(u, c); }"));',
+);
+
+/** "N files (M from node_modules)": the JavaScript files one run of `argv` (node's arguments) loads. */
+function filesLoaded(argv: readonly string[]): string {
+  const r = spawnSync(process.execPath, ["--import", HOOK, ...argv], { cwd: root, encoding: "utf8" });
+  const files = r.stderr.split("\n").filter((l) => l.startsWith("loaded file:"));
+  return `${files.length} files (${files.filter((l) => l.includes("/node_modules/")).length} from node_modules)`;
+}
+
 /** Median CPU ms of one in-process scan of `dump` (after warm-up), over at least 2 s of CPU. */
 async function inProcessMs(dump: string): Promise<number> {
   for (let i = 0; i < 5; i++) await scanHost(dump);
@@ -94,6 +109,8 @@ export async function run(): Promise<BenchReport> {
     const ratio = v.cpuMs / base;
     lines.push(`${k}: ${v.cpuMs.toFixed(1)} ms CPU, ${lim === undefined ? `${ratio.toFixed(2)}×` : goal(ratio, lim)} node -e 0, peak RSS ${rss(cmds[k] ?? [])}${v.failed > 0 ? `, ${v.failed} runs FAILED` : ""}`);
   }
+
+  lines.push(`files loaded: numakit --help ${filesLoaded(cmds["numakit --help"]?.slice(1) ?? [])}; numakit topology samples/4node ${filesLoaded(cmds["numakit topology samples/4node"]?.slice(1) ?? [])}`);
 
   if (!corpus) { lines.push("ACPICA comparison skipped: no corpus at ../shared/samples"); return { lines }; }
   if (!has("acpixtract") || !has("iasl")) { lines.push("ACPICA comparison skipped: acpixtract/iasl not installed"); return { lines }; }

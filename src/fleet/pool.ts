@@ -28,7 +28,7 @@ export async function* scanPool(sources: readonly string[], opts: PoolOptions = 
   // suite) loads without it.
   const { default: Tinypool } = await import("tinypool");
   const pool = new Tinypool({
-    filename: workerModuleUrl(import.meta.url, "worker"),
+    filename: workerModuleUrl(import.meta.url, "worker", "fleet/worker"),
     minThreads: Math.min(jobs, Math.max(1, sources.length)),
     maxThreads: jobs,
     // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.

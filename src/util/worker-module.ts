@@ -1,6 +1,8 @@
 /**
  * The module a worker thread loads (tinypool's `filename`), from a built tree or from sources.
- * Built: `<name>.js` beside the caller. From TypeScript sources (tests, a checkout newer than its
+ * Built by tsc: `<name>.js` beside the caller. In the CLI bundle (scripts/build.mjs, which defines
+ * NUMAKIT_BUNDLED as the way from the caller's file to the bundle's directory): `<bundled>.js`,
+ * the worker's own entry point under that directory. From TypeScript sources (tests, a checkout newer than its
  * build): `<name>.ts` behind a bootstrap that registers tsx in the worker thread itself, because on
  * Node 20 a loader registered in the main thread (`--import tsx`, tsx's register()) does not reach
  * worker threads. Shared by every worker pool (src/fleet, src/sim/experiments).
@@ -22,13 +24,20 @@ function tsxApiUrl(from: string): string {
   return pathToFileURL(join(dirname(pkgPath), rel)).href;
 }
 
+/** In the CLI bundle (esbuild's define), the relative URL of the bundle's directory ("./", "../"); not defined anywhere else. */
+declare const NUMAKIT_BUNDLED: string | undefined;
+
 /** Whether the caller (its `import.meta.url`) runs from TypeScript sources. */
 export function fromSource(callerUrl: string): boolean {
   return callerUrl.endsWith(".ts");
 }
 
-/** tinypool's `filename` for the worker module `name` (no extension) beside the caller. */
-export function workerModuleUrl(callerUrl: string, name: string): string {
+/**
+ * tinypool's `filename` for the worker module `name` (no extension) beside the caller; `bundled`
+ * is its entry point's name in the CLI bundle (its path under src/, without extension).
+ */
+export function workerModuleUrl(callerUrl: string, name: string, bundled: string): string {
+  if (typeof NUMAKIT_BUNDLED === "string") return new URL(`${NUMAKIT_BUNDLED}${bundled}.js`, callerUrl).href;
   if (!fromSource(callerUrl)) return new URL(`./${name}.js`, callerUrl).href;
   const tsx = tsxApiUrl(callerUrl);
   const target = new URL(`./${name}.ts`, callerUrl).href;

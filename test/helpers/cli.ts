@@ -77,9 +77,10 @@ function newestMtime(dir: string): number {
  * NUMAKIT_FROM_SOURCE=1. Decided once per test run.
  */
 let fromSource: boolean | undefined;
-function binFromSource(): boolean {
+/** Whether bin/numakit runs the sources in the tests: no CLI bundle, or one older than src/. */
+export function binFromSource(): boolean {
   if (fromSource === undefined) {
-    const built = join(repoRoot, "dist", "cli", "run.js");
+    const built = join(repoRoot, "dist", "cli", "bundle", "numakit.js");
     fromSource = !existsSync(built) || statSync(built).mtimeMs < newestMtime(join(repoRoot, "src"));
   }
   return fromSource;

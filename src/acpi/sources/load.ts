@@ -5,6 +5,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
@@ -175,10 +176,8 @@ export async function readLimited(path: string): Promise<Uint8Array> {
   try { return new Uint8Array(await readFile(path)); } catch (err) { throw unreadable(path, err); }
 }
 
-/** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order. */
-export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
-}
+/** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order (src/util/natural-compare.ts). */
+export { naturalCompare };
 
 /** Files a directory source passes over without a word: hidden files, ASL/disassembly, notes, JSON, cpio archives (synth's initrd tables). */
 export function ignoredInDirectory(name: string): boolean {

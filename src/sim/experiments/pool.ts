@@ -12,7 +12,7 @@ export async function runTasks(tasks: readonly SweepTask[], jobs: number): Promi
   const { default: Tinypool } = await import("tinypool");
   const threads = Math.min(jobs, tasks.length);
   const pool = new Tinypool({
-    filename: workerModuleUrl(import.meta.url, "worker"),
+    filename: workerModuleUrl(import.meta.url, "worker", "sim/experiments/worker"),
     minThreads: threads,
     maxThreads: threads,
     // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (and `prepare`, which `npm ci` runs): the library and its types into dist/ (tsc,
+ * tsconfig.build.json), then the CLI bundled by esbuild into dist/cli/bundle/:
+ *  - numakit.js: the dispatcher (src/cli/run.ts, main.ts, the command list) with yargs, and a chunk
+ *    per command and per piece of code commands share beside it, loaded by import() only when a
+ *    command runs: `--help`, completion, a command line that does not start with a command name;
+ *  - cmd/<command>.js: the same CLI in one file with only that command (the others are stubs that
+ *    are never loaded), for a command line whose first word is that command (bin/numakit picks it);
+ *    cmd/_none.js, with no command, for a command line of options only (--help, --version);
+ *  - fleet/worker.js, sim/experiments/worker.js: the worker threads' modules.
+ *
+ * Why (issue 19): loading ~60 modules (yargs and its helpers) to print --help, ~140 to run
+ * `topology`, cost more CPU in Node's module loader than the work itself; and Node 20's ES-module
+ * loader costs about 1.5 ms per file, so the ~20 shared chunks `topology` needs cost more than
+ * compiling the same code as one file (cmd/topology.js). Two changes to
+ * dependencies, made here at build time and checked (the build fails if a dependency changed so
+ * that they no longer apply), leave every output byte-identical:
+ *  - string-width (yargs' help layout, through cliui and wrap-ansi) builds an Intl.Segmenter and
+ *    Unicode-property regexps when loaded, and measures every character with them. Here it is
+ *    loaded only when a string is not printable ASCII; a printable-ASCII string is its length (what
+ *    string-width answers for it: test/cli/bundle.test.ts checks every such character).
+ *  - yargs' ESM platform shim finds its locales (y18n) and the package.json behind --version from
+ *    its own file's URL; in the bundle that URL is the bundle's, so the shim is given its real path
+ *    in node_modules (resolved at run time, as Node resolves `yargs` from dist/).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+
+const outdir = join(root, "dist", "cli", "bundle");
+rmSync(outdir, { recursive: true, force: true });
+
+/** Replaces `from` (which must occur exactly once) in a dependency's source. */
+function patch(source, file, from, to) {
+  const at = source.indexOf(from);
+  if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`build: ${file} changed: '${from}' is not there exactly once`);
+  return source.slice(0, at) + to + source.slice(at + from.length);
+}
+
+const isStringWidth = (p) => p.endsWith(`${sep}string-width${sep}index.js`);
+const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
+
+/** The two dependency changes described above. */
+const deps = {
+  name: "numakit-deps",
+  setup(b) {
+    // string-width itself, under its own name, is loaded through require(): esbuild then runs its
+    // module body (the Segmenter, the regexps) on the first call, not when the bundle loads.
+    b.onResolve({ filter: /^numakit-real-string-width:/ }, (args) => ({ path: args.path.slice("numakit-real-string-width:".length), namespace: "real-string-width" }));
+    b.onLoad({ filter: /.*/, namespace: "real-string-width" }, (args) => ({ contents: readFileSync(args.path, "utf8"), resolveDir: dirname(args.path), loader: "js" }));
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      if (!isStringWidth(args.path)) return undefined;
+      const real = JSON.stringify(`numakit-real-string-width:${args.path}`);
+      return {
+        contents: [
+          "const PRINTABLE_ASCII = /^[\\x20-\\x7e]*$/;",
+          "let real;",
+          "export default function stringWidth(string, options) {",
+          "  if (typeof string === 'string' && PRINTABLE_ASCII.test(string)) return string.length;",
+          `  real ??= require(${real}).default;`,
+          "  return real(string, options);",
+          "}",
+        ].join("\n"),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      };
+    });
+    b.onLoad({ filter: /[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      if (!args.path.endsWith(YARGS_SHIM)) return undefined;
+      const src = readFileSync(args.path, "utf8");
+      return {
+        contents: patch(src, args.path, "const __dirname = fileURLToPath(import.meta.url);",
+          "const __dirname = createRequire(import.meta.url).resolve('yargs/package.json').replace(/package\\.json$/, 'lib/platform-shims/esm.mjs');"),
+        resolveDir: dirname(args.path),
+        loader: "js",
+      };
+    });
+  },
+};
+
+/** What every build of the CLI shares. */
+const common = {
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  tsconfig: join(root, "tsconfig.build.json"),
+  define: { NUMAKIT_BUNDLED: JSON.stringify("./") },
+  // tinypool starts its threads from its own files: it stays in node_modules.
+  external: ["tinypool"],
+  sourcemap: "linked",
+  // CommonJS dependencies (cli-progress) require Node's built-ins: give the ESM bundle a require.
+  banner: { js: "import { createRequire as __numakitCreateRequire } from 'node:module'; const require = __numakitCreateRequire(import.meta.url);" },
+  logLevel: "warning",
+};
+
+await build({
+  ...common,
+  // The worker threads' modules are entry points of their own (src/util/worker-module.ts finds them).
+  entryPoints: {
+    numakit: join(root, "src", "cli", "run.ts"),
+    "fleet/worker": join(root, "src", "fleet", "worker.ts"),
+    "sim/experiments/worker": join(root, "src", "sim", "experiments", "worker.ts"),
+  },
+  outdir,
+  splitting: true,
+  plugins: [deps],
+});
+
+/**
+ * The commands and their modules, from src/cli/commands/index.ts ("topology" -> "topology", "extract"
+ * -> "dump"): a command's file keeps its module, every other command module is a stub.
+ */
+const index = readFileSync(join(root, "src", "cli", "commands", "index.ts"), "utf8");
+const commandModules = [...index.matchAll(/command: "([a-z-]+)[^"]*",[^]*?import\("\.\/([a-z-]+)\.js"\)/g)].map((m) => [m[1], m[2]]);
+if (commandModules.length === 0 || commandModules.length !== [...index.matchAll(/command: "/g)].length) {
+  throw new Error("build: src/cli/commands/index.ts changed: cannot pair each command with its module");
+}
+const stubs = (keep) => ({
+  name: "numakit-one-command",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+      if (!args.importer.endsWith(`${sep}cli${sep}commands${sep}index.ts`) || args.path === `./${keep}.js`) return undefined;
+      return { path: args.path, namespace: "numakit-stub" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "numakit-stub" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`this build of numakit holds one command; ${args.path} is not in it`)});`,
+      loader: "js",
+    }));
+  },
+});
+// cmd/_none.js: no command at all, for command lines without one (--help, --version).
+await Promise.all([...commandModules, ["_none", undefined]].map(([command, module]) => build({
+  ...common,
+  entryPoints: { [command]: join(root, "src", "cli", "run.ts") },
+  outdir: join(outdir, "cmd"),
+  define: { NUMAKIT_BUNDLED: JSON.stringify("../") },
+  splitting: false,
+  plugins: [deps, stubs(module)],
+})));

@@ -1,0 +1,85 @@
+/**
+ * The built CLI (scripts/build.mjs: dist/cli/bundle/) prints what the sources print. The bundle
+ * changes two dependencies at build time: string-width answers a printable-ASCII string's length
+ * without loading itself, and yargs' platform shim finds its locales and the package.json from
+ * its real path. These tests check that both hold for the string-width versions installed, and
+ * compare the bundle's output with the sources' for help texts (in two locales) and a command.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect } from "chai";
+import { commands } from "../../src/cli/commands/index.js";
+import { binFromSource, childEnv, repoRoot } from "../helpers/cli.js";
+import { skipped } from "../helpers/skip.js";
+
+/** Every installed string-width (the bundle includes whichever versions yargs, cliui and wrap-ansi use). */
+function stringWidths(dir = join(repoRoot, "node_modules"), depth = 0): string[] {
+  const found: string[] = [];
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const p = join(dir, name);
+    if (name === "string-width" && existsSync(join(p, "index.js"))) found.push(join(p, "index.js"));
+    else if (depth < 3 && !name.startsWith(".")) {
+      const nested = join(p, "node_modules");
+      if (existsSync(nested)) found.push(...stringWidths(nested, depth + 1));
+    }
+  }
+  return found;
+}
+
+function run(file: string, argv: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [file, ...argv], { cwd: repoRoot, env: childEnv(env), encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("cli: the built bundle", function () {
+  this.timeout(60_000);
+
+  it("string-width gives every printable-ASCII string its length (the bundle's shortcut)", async () => {
+    const files = stringWidths();
+    expect(files).to.not.deep.equal([]);
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    for (const f of files) {
+      const width = (await import(pathToFileURL(f).href) as { default: (s: string, o?: object) => number }).default;
+      for (const c of printable) {
+        expect(width(c), `${f}: ${JSON.stringify(c)}`).to.equal(1);
+        expect(width(c, { countAnsiEscapeCodes: true, ambiguousIsNarrow: false }), `${f}: ${JSON.stringify(c)}`).to.equal(1);
+      }
+      expect(width(printable.join("")), f).to.equal(printable.length);
+      // Not printable ASCII: the shortcut must not apply (tabs, escapes, wide characters).
+      expect(width("\u001b[1mab\u001b[22m"), f).to.equal(2);
+      expect(width("节点"), f).to.equal(4);
+    }
+  });
+
+  it("prints the same help (two locales), version, errors and topology as the sources, through either bundle", function () {
+    if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
+    const bin = join(repoRoot, "bin", "numakit");
+    const cases: [string[], Record<string, string>][] = [
+      // cmd/_none.js: options only.
+      [["--help"], { LANG: "C" }], [["--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["--version"], {}], [[], {}], [["--bogus"], {}],
+      // numakit.js (the dispatcher and its chunks): no command first.
+      [["frobnicate"], {}], [["--numbering", "xen", "topology", "samples/4node"], {}], [["completion"], {}],
+      // cmd/topology.js: the command first.
+      [["topology", "--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["topology", "samples/4node"], {}], [["topology", "--version"], {}],
+      [["topology", "samples/4node", "--format", "json"], {}], [["topology", "no-such-file"], {}],
+    ];
+    for (const [argv, env] of cases) {
+      const built = run(bin, argv, env);
+      const src = run(bin, argv, { ...env, NUMAKIT_FROM_SOURCE: "1" });
+      expect(built, argv.join(" ")).to.deep.equal(src);
+    }
+  });
+
+  it("has a one-command bundle for every command, run by bin/numakit when the command comes first", function () {
+    if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
+    for (const name of [...commands.map((c) => c.command.split(" ")[0] ?? ""), "_none"]) {
+      expect(existsSync(join(repoRoot, "dist", "cli", "bundle", "cmd", `${name}.js`)), name).to.equal(true);
+    }
+    const r = run(join(repoRoot, "dist", "cli", "bundle", "cmd", "decode.js"), ["topology", "samples/4node"]);
+    // The decode bundle holds decode only: another command is a bug of the caller (bin/numakit).
+    expect(r.status).to.equal(70);
+    expect(r.stderr).to.match(/^numakit: internal error: this build of numakit holds one command; \.\/topology\.js is not in it/);
+  });
+});
