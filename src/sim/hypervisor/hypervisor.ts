@@ -175,18 +175,33 @@ export class Hypervisor {
   private updateNodeAffinity(d: Domain): void {
     if (d.vcpus.length === 0 || !d.auto_node_affinity) return;
     // A vCPU without a mask ("all") makes the union every online CPU: no need to build it
-    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs).
-    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): ReadonlySet<number> => {
-      if (d.vcpus.some((v) => pick(v) === undefined)) return this.onlineCpuSet;
+    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs). No copies: the
+    // unions are built once and only their nodes are kept.
+    const online = this.onlineCpuSet;
+    let hard: ReadonlySet<number> = online;
+    if (d.vcpus.every((v) => v.hard !== undefined)) {
       const s = new Set<number>();
-      for (const v of d.vcpus) for (const c of pick(v) ?? []) s.add(c);
-      return s;
-    };
-    const hardUnion = union((v) => v.hard);
-    const hard = hardUnion === this.onlineCpuSet ? hardUnion : new Set([...hardUnion].filter((c) => this.onlineCpuSet.has(c)));
-    const soft = [...union((v) => v.soft)].filter((c) => hard.has(c));
-    const chosen = soft.length > 0 ? soft : [...hard];
-    d.node_affinity = [...new Set(chosen.map((c) => this.alloc.cpuToNode(c)))].sort((x, y) => x - y);
+      for (const v of d.vcpus) for (const c of v.hard ?? []) if (online.has(c)) s.add(c);
+      hard = s;
+    }
+    // soft ∩ hard: with an "all" soft mask that is hard itself.
+    const softNodes = new Set<number>();
+    if (d.vcpus.every((v) => v.soft !== undefined)) {
+      for (const v of d.vcpus) for (const c of v.soft ?? []) if (hard.has(c)) softNodes.add(this.alloc.cpuToNode(c));
+    }
+    let nodes: ReadonlySet<number> = softNodes;
+    if (nodes.size === 0) nodes = hard === online ? this.onlineCpuNodes() : new Set([...hard].map((c) => this.alloc.cpuToNode(c)));
+    const aff = [...nodes].sort((x, y) => x - y);
+    // Keep the same array when nothing changed: the allocator's nodemask cache is keyed on it.
+    const old = d.node_affinity;
+    if (aff.length !== old.length || aff.some((n, i) => n !== old[i])) d.node_affinity = aff;
+  }
+
+  private cpuNodes: ReadonlySet<number> | undefined;
+  /** The nodes of the online CPUs. */
+  private onlineCpuNodes(): ReadonlySet<number> {
+    this.cpuNodes ??= new Set(this.onlineCpus.map((c) => this.alloc.cpuToNode(c)));
+    return this.cpuNodes;
   }
 
   /** XEN_DOMCTL_setvcpuaffinity: vcpu ≥ max_vcpus → -EINVAL; not created → -ESRCH; hard ∩ online = ∅ → -EINVAL. */
