@@ -167,17 +167,20 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   }
   if (calls <= 0) return 0;
 
-  const perNode = new Map<number, number>();
+  // Calls per node, in landing order (each node at most once in the cycle).
+  const nodes: number[] = [];
+  const counts: number[] = [];
   for (let i = 0; i < m && i < calls; i++) {
     const s = runs[i];
     if (s === undefined) break;
     const k = Math.ceil((calls - i) / m);
     const lo = consumeRun(heap, s, order, k);
-    perNode.set(s.node, k);
+    nodes.push(s.node);
+    counts.push(k);
     if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
     sink?.(s.node, lo, s.top, i === 0);
   }
-  consumeBulk(pa.claims, d, request, mf.noRefcount, perNode);
+  consumeBulk(pa.claims, d, request, mf.noRefcount, nodes, counts);
   if (d !== undefined) {
     if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);
     d.last_alloc_node = cycle[(calls - 1) % m] ?? d.last_alloc_node;

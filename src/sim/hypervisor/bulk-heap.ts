@@ -103,14 +103,19 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
   const size = count * pow2(order);
   const newTop = run.top - size;
   if (newTop < run.base) throw new Error("heap: run overconsumed");
+  const firstDirty = run.dirty ? 0 : INVALID_DIRTY_IDX;
   for (const p of run.pieces) {
-    const end = p.mfn + pow2(p.order);
+    const pm = p.mfn;
+    const end = pm + pow2(p.order);
     if (end <= newTop) break;
     heap.unlink(p);
-    let at = p.mfn;
+    let at = pm;
     for (let o = p.order - 1; at < newTop; o--) {
-      if (!bitSet(newTop - p.mfn, o)) continue;
-      heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty: run.dirty ? 0 : INVALID_DIRTY_IDX, prev: undefined, next: undefined, list: undefined }, nh);
+      if (!bitSet(newTop - pm, o)) continue;
+      // The lowest remainder starts where the piece did: its record is reused (same MFN, same
+      // result), so that splitting a buddy allocates nothing in the common case.
+      if (at === pm) { p.order = o; p.firstDirty = firstDirty; heap.addScrub(p, nh); }
+      else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
       at += pow2(o);
     }
   }

@@ -240,28 +240,30 @@ export class Heap {
     const nh = this.nodes[pg.node];
     if (nh === undefined) throw new Error("heap: buddy on a node without heap");
     this.unlink(pg);
+    const node = pg.node;
+    const zone = pg.zone;
     let mfn = pg.mfn;
     let buddyOrder = pg.order;
     let firstDirty = pg.firstDirty;
     while (buddyOrder !== order) {
       buddyOrder--;
       const half = pow2(buddyOrder);
-      const low: Buddy = {
-        mfn, order: buddyOrder, node: pg.node, zone: pg.zone,
-        firstDirty: firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX,
-        prev: undefined, next: undefined, list: undefined,
-      };
+      const lowDirty = firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX;
+      // The first lower half starts at pg's MFN: pg's record (off every list now) is reused for it.
+      let low: Buddy;
+      if (mfn === pg.mfn) { low = pg; low.order = buddyOrder; low.firstDirty = lowDirty; }
+      else low = { mfn, order: buddyOrder, node, zone, firstDirty: lowDirty, prev: undefined, next: undefined, list: undefined };
       this.addScrub(low, nh);
       mfn += half;
       if (firstDirty !== INVALID_DIRTY_IDX) firstDirty = firstDirty >= half ? firstDirty - half : 0;
     }
     const request = pow2(order);
-    nh.avail[pg.zone] = (nh.avail[pg.zone] ?? 0) - request;
+    nh.avail[zone] = (nh.avail[zone] ?? 0) - request;
     nh.availPages -= request;
     this.totalAvail -= request;
     const dirty = firstDirty !== INVALID_DIRTY_IDX;
     if (dirty) nh.needScrub = Math.max(0, nh.needScrub - (request - firstDirty));
-    return { mfn, order, node: pg.node, dirty };
+    return { mfn, order, node, dirty };
   }
 
   /**
