@@ -17,18 +17,21 @@ interface Block {
   ends: number[];
 }
 
+/** The blocks of every empty set (never mutated: the first add replaces it). Domains hold dozens of sets, most empty. */
+const NO_BLOCKS: Block[] = [];
+/** Result of the last floor(): block index and index within it (fb = -1: none). Shared scratch, read right after the call. */
+let fb = -1;
+let fi = 0;
+
 export class ExtentSet {
-  private blocks: Block[] = [];
+  private blocks: Block[] = NO_BLOCKS;
   private pages = 0;
   private count = 0;
-  /** Result of the last floor() / step(): block index and index within it (b = -1: none). */
-  private fb = -1;
-  private fi = 0;
 
   get total(): number { return this.pages; }
   get intervals(): number { return this.count; }
 
-  /** Position (fb, fi) of the last interval whose start is <= mfn; fb = -1 when there is none. */
+  /** Sets (fb, fi) to the last interval whose start is <= mfn; fb = -1 when there is none. */
   private floor(mfn: number): void {
     const blocks = this.blocks;
     let lo = 0;
@@ -38,8 +41,8 @@ export class ExtentSet {
       const mid = (lo + hi) >> 1;
       if ((blocks[mid] as Block).starts[0] as number <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    this.fb = b;
-    this.fi = 0;
+    fb = b;
+    fi = 0;
     if (b < 0) return;
     const starts = (blocks[b] as Block).starts;
     lo = 0;
@@ -49,7 +52,7 @@ export class ExtentSet {
       const mid = (lo + hi) >> 1;
       if ((starts[mid] as number) <= mfn) { i = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    this.fi = i;
+    fi = i;
   }
 
   /** Remove the interval at (b, i). */
@@ -57,13 +60,15 @@ export class ExtentSet {
     const blk = this.blocks[b] as Block;
     blk.starts.splice(i, 1);
     blk.ends.splice(i, 1);
-    if (blk.starts.length === 0) this.blocks.splice(b, 1);
+    if (blk.starts.length === 0) {
+      if (this.blocks.length === 1) this.blocks = NO_BLOCKS; else this.blocks.splice(b, 1);
+    }
     this.count--;
   }
 
   /** Insert a new interval at index i of block b (b = 0, i = 0: the very beginning). */
   private insertAt(b: number, i: number, s: number, e: number): void {
-    if (this.blocks.length === 0) { this.blocks.push({ starts: [s], ends: [e] }); this.count++; return; }
+    if (this.blocks.length === 0) { this.blocks = [{ starts: [s], ends: [e] }]; this.count++; return; }
     const blk = this.blocks[b] as Block;
     if (i === blk.starts.length) { blk.starts.push(s); blk.ends.push(e); } else { blk.starts.splice(i, 0, s); blk.ends.splice(i, 0, e); }
     this.count++;
@@ -76,8 +81,8 @@ export class ExtentSet {
   add(start: number, n: number): void {
     const end = start + n;
     this.floor(start);
-    const pb = this.fb;
-    const pi = this.fi;
+    const pb = fb;
+    const pi = fi;
     // The interval after the floor (or the first one): (qb, qi), qb = -1 when there is none.
     let qb = -1;
     let qi = 0;
@@ -110,14 +115,14 @@ export class ExtentSet {
   /** Whether every MFN of [start, start+n) is in the set. */
   has(start: number, n: number): boolean {
     this.floor(start);
-    return this.fb >= 0 && ((this.blocks[this.fb] as Block).ends[this.fi] as number) >= start + n;
+    return fb >= 0 && ((this.blocks[fb] as Block).ends[fi] as number) >= start + n;
   }
 
   /** Remove [start, start+n), which must be wholly in the set. */
   remove(start: number, n: number): void {
     this.floor(start);
-    const b = this.fb;
-    const i = this.fi;
+    const b = fb;
+    const i = fi;
     const end = start + n;
     const blk = b < 0 ? undefined : this.blocks[b];
     const s = blk === undefined ? 0 : blk.starts[i] as number;
@@ -137,8 +142,8 @@ export class ExtentSet {
   countIn(lo: number, hi: number): number {
     if (hi <= lo || this.count === 0) return 0;
     this.floor(lo);
-    let b = this.fb < 0 ? 0 : this.fb;
-    let i = this.fi;
+    let b = fb < 0 ? 0 : fb;
+    let i = fi;
     let n = 0;
     for (; b < this.blocks.length; b++, i = 0) {
       const blk = this.blocks[b] as Block;
@@ -160,8 +165,8 @@ export class ExtentSet {
     let gaps: number[] | undefined;
     if (this.count > 0) {
       this.floor(lo);
-      let b = this.fb < 0 ? 0 : this.fb;
-      let i = this.fi;
+      let b = fb < 0 ? 0 : fb;
+      let i = fi;
       outer: for (; b < this.blocks.length; b++, i = 0) {
         const blk = this.blocks[b] as Block;
         for (; i < blk.starts.length; i++) {
@@ -218,7 +223,7 @@ export class ExtentSet {
   drain(): [number, number][] {
     const out: [number, number][] = [];
     this.forEachRun((s, e) => out.push([s, e]));
-    this.blocks = [];
+    this.blocks = NO_BLOCKS;
     this.pages = 0;
     this.count = 0;
     return out;

@@ -211,13 +211,20 @@ export class Hypervisor {
     if (a.vcpu < 0 || a.vcpu >= d.max_vcpus) return err(EINVAL);
     const v = d.vcpus[a.vcpu];
     if (v === undefined) return err(ESRCH);
-    const set = (s: CpuSet | undefined): number[] | undefined => (s === undefined || s === "all" ? undefined : [...s]);
+    // The mask is copied (the caller may reuse its array), but a vCPU given the same CPUs as the
+    // previous one shares its copy: xenopsd sets one soft mask on every vCPU (read-only here).
+    const prev = d.vcpus[a.vcpu - 1];
+    const same = (x: readonly number[] | undefined, y: readonly number[]): x is number[] => x !== undefined && x.length === y.length && x.every((c, i) => c === y[i]);
+    const set = (s: CpuSet | undefined, shared: number[] | undefined): number[] | undefined => {
+      if (s === undefined || s === "all") return undefined;
+      return same(shared, s) ? shared : [...s];
+    };
     if (a.hard !== undefined) {
-      const hard = set(a.hard);
+      const hard = set(a.hard, prev?.hard);
       if (hard !== undefined && !hard.some((c) => this.onlineCpuSet.has(c))) return err(EINVAL);
       v.hard = hard;
     }
-    if (a.soft !== undefined) v.soft = set(a.soft);
+    if (a.soft !== undefined) v.soft = set(a.soft, prev?.soft);
     this.updateNodeAffinity(d);
     return ok;
   }
