@@ -108,13 +108,15 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
     const pm = p.mfn;
     const end = pm + pow2(p.order);
     if (end <= newTop) break;
-    heap.unlink(p);
+    // Off its list. The lowest remainder starts where the piece did: its record is reused (same
+    // MFN, same result; it stays in the merge lookup), so that splitting a buddy allocates nothing
+    // and leaves the lookup alone in the common case.
+    p.list?.remove(p);
+    if (pm >= newTop) heap.free.delete(pm);
     let at = pm;
     for (let o = p.order - 1; at < newTop; o--) {
       if (!bitSet(newTop - pm, o)) continue;
-      // The lowest remainder starts where the piece did: its record is reused (same MFN, same
-      // result), so that splitting a buddy allocates nothing in the common case.
-      if (at === pm) { p.order = o; p.firstDirty = firstDirty; heap.addScrub(p, nh); }
+      if (at === pm) { p.order = o; p.firstDirty = firstDirty; heap.relist(p, nh); }
       else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
       at += pow2(o);
     }

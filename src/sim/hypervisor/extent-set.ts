@@ -10,7 +10,8 @@
  */
 import { pow2 } from "./bits.js";
 
-const BLOCK = 256;
+/** Split size: new runs mostly go in front of a block (memory is handed out top down), so blocks stay short. */
+const BLOCK = 64;
 
 interface Block {
   starts: number[];

@@ -13,7 +13,7 @@ import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
-import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, poolSink } from "./paging.js";
+import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, p2mTablesNeeded, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
@@ -413,10 +413,13 @@ export class Hypervisor {
     const gfn = a.gpfn ?? Math.ceil(d.nextGfn / size) * size;
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
     if (!d.hap) return { rc: 0, done: this.populated(d, a, gfn, allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents)) };
-    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents);
+    // The tables of all extents are counted once; the allocation between does not touch the p2m.
+    const needAll = p2mTablesNeeded(d, gfn, a.extent_order, a.nr_extents);
+    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents, needAll);
     const got = allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, Math.min(a.nr_extents, mappable + 1));
     const done = Math.min(got, mappable);
-    p2mMapExtents(d, gfn, a.extent_order, done, got > mappable);
+    if (done === a.nr_extents) p2mMapExtents(d, gfn, a.extent_order, done, false, needAll);
+    else p2mMapExtents(d, gfn, a.extent_order, done, got > mappable);
     this.populated(d, a, gfn, got);
     return { rc: 0, done };
   }

@@ -162,16 +162,22 @@ function addTables(d: Domain, lo: number, hi: number, order: number): void {
   }
 }
 
+/** Tables missing for mapping `k` extents of `order` at GFNs gfn, gfn + 2^order, …. */
+export function p2mTablesNeeded(d: Domain, gfn: number, order: number, k: number): number {
+  return missingTables(d, gfn, gfn + k * pow2(order), mapOrder(gfn, order));
+}
+
 /**
  * The extents of a populate_physmap call at GFNs gfn, gfn + 2^order, … that the pool can map.
  * Returns `mappable`, how many of the first `n` extents get every table they need from the
- * pool's free pages (the next extent, if any, is the one whose mapping fails).
+ * pool's free pages (the next extent, if any, is the one whose mapping fails). `needAll`: the
+ * tables all `n` extents need (p2mTablesNeeded), when the caller has it.
  */
-export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: number): number {
+export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: number, needAll = p2mTablesNeeded(d, gfn, order, n)): number {
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
   const budget = d.paging.free;
-  if (missingTables(d, gfn, gfn + n * size, mo) <= budget) return n;
+  if (needAll <= budget) return n;
   // Largest k with the first k extents' tables within the budget (monotone in k).
   let lo = 0;
   let hi = n;
@@ -185,12 +191,12 @@ export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: num
 /**
  * Map `k` extents (their tables fit, see p2mMappableExtents), then, if `failing`, the walk of the
  * next extent, which takes the pool's remaining free pages in walk order (per chunk, root first)
- * before the allocation that fails. Returns the tables taken.
+ * before the allocation that fails. Returns the tables taken. `need`: p2mTablesNeeded for the `k`
+ * extents, when the caller has it.
  */
-export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean): number {
+export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean, need = p2mTablesNeeded(d, gfn, order, k)): number {
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
-  const need = missingTables(d, gfn, gfn + k * size, mo);
   hapAlloc(d, need, true);
   addTables(d, gfn, gfn + k * size, mo);
   if (!failing) return need;
