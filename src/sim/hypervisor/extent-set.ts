@@ -3,24 +3,24 @@
  * own in these (one set per node), so bookkeeping grows with the number of discontiguous runs,
  * never with pages: 16 GiB populated as 8192 adjacent 2 MiB extents is one or a few intervals.
  *
- * Intervals live in blocks of at most BLOCK sorted entries (a two-level B-tree), so that even a
+ * Intervals live in blocks of at most 2·BLOCK sorted entries (a two-level B-tree), so that even a
  * badly fragmented set (every other 4 KiB page freed: half a million runs) updates in
- * O(log n + BLOCK) instead of shifting one huge array. Lookups are binary searches in place (no
- * position objects, no copies): they run several times per hypercall.
+ * O(log n + BLOCK) instead of shifting one huge array. A block is one flat array of
+ * start, end, start, end, … (a domain holds dozens of sets, most with one interval: one array each
+ * keeps them small). Lookups are binary searches in place (no position objects, no copies): they
+ * run several times per hypercall.
  */
 import { pow2 } from "./bits.js";
 
-/** Split size: new runs mostly go in front of a block (memory is handed out top down), so blocks stay short. */
+/** Split size in intervals: new runs mostly go in front of a block (memory is handed out top down), so blocks stay short. */
 const BLOCK = 64;
 
-interface Block {
-  starts: number[];
-  ends: number[];
-}
+/** start, end of interval i at [2i], [2i + 1]. */
+type Block = number[];
 
-/** The blocks of every empty set (never mutated: the first add replaces it). Domains hold dozens of sets, most empty. */
+/** The blocks of every empty set (never mutated: the first add replaces it). */
 const NO_BLOCKS: Block[] = [];
-/** Result of the last floor(): block index and index within it (fb = -1: none). Shared scratch, read right after the call. */
+/** Result of the last floor(): block index and array index (2 × interval) within it (fb = -1: none). Shared scratch, read right after the call. */
 let fb = -1;
 let fi = 0;
 
@@ -40,42 +40,39 @@ export class ExtentSet {
     let b = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((blocks[mid] as Block).starts[0] as number <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
+      if (((blocks[mid] as Block)[0] as number) <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
     }
     fb = b;
     fi = 0;
     if (b < 0) return;
-    const starts = (blocks[b] as Block).starts;
+    const blk = blocks[b] as Block;
     lo = 0;
-    hi = starts.length - 1;
+    hi = (blk.length >> 1) - 1;
     let i = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((starts[mid] as number) <= mfn) { i = mid; lo = mid + 1; } else hi = mid - 1;
+      if ((blk[2 * mid] as number) <= mfn) { i = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    fi = i;
+    fi = 2 * i;
   }
 
-  /** Remove the interval at (b, i). */
+  /** Remove the interval at array index i of block b. */
   private del(b: number, i: number): void {
     const blk = this.blocks[b] as Block;
-    blk.starts.splice(i, 1);
-    blk.ends.splice(i, 1);
-    if (blk.starts.length === 0) {
+    blk.splice(i, 2);
+    if (blk.length === 0) {
       if (this.blocks.length === 1) this.blocks = NO_BLOCKS; else this.blocks.splice(b, 1);
     }
     this.count--;
   }
 
-  /** Insert a new interval at index i of block b (b = 0, i = 0: the very beginning). */
+  /** Insert a new interval at array index i of block b (b = 0, i = 0: the very beginning). */
   private insertAt(b: number, i: number, s: number, e: number): void {
-    if (this.blocks.length === 0) { this.blocks = [{ starts: [s], ends: [e] }]; this.count++; return; }
+    if (this.blocks.length === 0) { this.blocks = [[s, e]]; this.count++; return; }
     const blk = this.blocks[b] as Block;
-    if (i === blk.starts.length) { blk.starts.push(s); blk.ends.push(e); } else { blk.starts.splice(i, 0, s); blk.ends.splice(i, 0, e); }
+    if (i === blk.length) blk.push(s, e); else blk.splice(i, 0, s, e);
     this.count++;
-    if (blk.starts.length > 2 * BLOCK) {
-      this.blocks.splice(b + 1, 0, { starts: blk.starts.splice(BLOCK), ends: blk.ends.splice(BLOCK) });
-    }
+    if (blk.length > 4 * BLOCK) this.blocks.splice(b + 1, 0, blk.splice(2 * BLOCK));
   }
 
   /** Add [start, start+n); the range must not intersect the set (callers own disjoint memory). */
@@ -88,27 +85,27 @@ export class ExtentSet {
     let qb = -1;
     let qi = 0;
     if (pb < 0) { if (this.blocks.length > 0) qb = 0; }
-    else if (pi + 1 < (this.blocks[pb] as Block).starts.length) { qb = pb; qi = pi + 1; }
+    else if (pi + 2 < (this.blocks[pb] as Block).length) { qb = pb; qi = pi + 2; }
     else if (pb + 1 < this.blocks.length) qb = pb + 1;
     const prev = pb < 0 ? undefined : (this.blocks[pb] as Block);
     const nxt = qb < 0 ? undefined : (this.blocks[qb] as Block);
-    const prevEnd = prev === undefined ? -1 : prev.ends[pi] as number;
-    const nxtStart = nxt === undefined ? Infinity : nxt.starts[qi] as number;
+    const prevEnd = prev === undefined ? -1 : prev[pi + 1] as number;
+    const nxtStart = nxt === undefined ? Infinity : nxt[qi] as number;
     if (prev !== undefined && prevEnd > start) throw new Error(`ExtentSet: MFN ${start} added twice`);
     if (nxt !== undefined && nxtStart < end) throw new Error(`ExtentSet: MFN ${nxtStart} added twice`);
     const joinPrev = prev !== undefined && prevEnd === start;
     const joinNext = nxt !== undefined && nxtStart === end;
     if (joinPrev && joinNext) {
-      prev.ends[pi] = nxt.ends[qi] as number;
+      prev[pi + 1] = nxt[qi + 1] as number;
       this.del(qb, qi);
     } else if (joinPrev) {
-      prev.ends[pi] = end;
+      prev[pi + 1] = end;
     } else if (joinNext) {
-      nxt.starts[qi] = start;
+      nxt[qi] = start;
     } else if (pb < 0) {
       this.insertAt(0, 0, start, end);
     } else {
-      this.insertAt(pb, pi + 1, start, end);
+      this.insertAt(pb, pi + 2, start, end);
     }
     this.pages += n;
   }
@@ -116,7 +113,7 @@ export class ExtentSet {
   /** Whether every MFN of [start, start+n) is in the set. */
   has(start: number, n: number): boolean {
     this.floor(start);
-    return fb >= 0 && ((this.blocks[fb] as Block).ends[fi] as number) >= start + n;
+    return fb >= 0 && ((this.blocks[fb] as Block)[fi + 1] as number) >= start + n;
   }
 
   /** Remove [start, start+n), which must be wholly in the set. */
@@ -126,15 +123,15 @@ export class ExtentSet {
     const i = fi;
     const end = start + n;
     const blk = b < 0 ? undefined : this.blocks[b];
-    const s = blk === undefined ? 0 : blk.starts[i] as number;
-    const e = blk === undefined ? -1 : blk.ends[i] as number;
+    const s = blk === undefined ? 0 : blk[i] as number;
+    const e = blk === undefined ? -1 : blk[i + 1] as number;
     if (blk === undefined || e < end) throw new Error(`ExtentSet: MFN ${start} not owned`);
     if (s === start && e === end) this.del(b, i);
-    else if (s === start) blk.starts[i] = end;
-    else if (e === end) blk.ends[i] = start;
+    else if (s === start) blk[i] = end;
+    else if (e === end) blk[i + 1] = start;
     else {
-      blk.ends[i] = start;
-      this.insertAt(b, i + 1, end, e);
+      blk[i + 1] = start;
+      this.insertAt(b, i + 2, end, e);
     }
     this.pages -= n;
   }
@@ -148,10 +145,10 @@ export class ExtentSet {
     let n = 0;
     for (; b < this.blocks.length; b++, i = 0) {
       const blk = this.blocks[b] as Block;
-      for (; i < blk.starts.length; i++) {
-        const s = blk.starts[i] as number;
+      for (; i < blk.length; i += 2) {
+        const s = blk[i] as number;
         if (s >= hi) return n;
-        const e = blk.ends[i] as number;
+        const e = blk[i + 1] as number;
         if (e > lo) n += (e < hi ? e : hi) - (s > lo ? s : lo);
       }
     }
@@ -170,10 +167,10 @@ export class ExtentSet {
       let i = fi;
       outer: for (; b < this.blocks.length; b++, i = 0) {
         const blk = this.blocks[b] as Block;
-        for (; i < blk.starts.length; i++) {
-          const s = blk.starts[i] as number;
+        for (; i < blk.length; i += 2) {
+          const s = blk[i] as number;
           if (s >= hi) break outer;
-          const e = blk.ends[i] as number;
+          const e = blk[i + 1] as number;
           if (e <= cur) continue;
           if (s > cur) (gaps ??= []).push(cur, s);
           cur = e;
@@ -192,9 +189,9 @@ export class ExtentSet {
     const size = pow2(order);
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const blk = this.blocks[b] as Block;
-      for (let i = blk.starts.length - 1; i >= 0; i--) {
-        const s = blk.starts[i] as number;
-        const e = blk.ends[i] as number;
+      for (let i = blk.length - 2; i >= 0; i -= 2) {
+        const s = blk[i] as number;
+        const e = blk[i + 1] as number;
         const top = e - size;
         if (top >= s && top - (top % size) >= s) return top - (top % size);
       }
@@ -204,19 +201,19 @@ export class ExtentSet {
 
   /** Call fn(start, end) for each interval, ascending. */
   forEachRun(fn: (start: number, end: number) => void): void {
-    for (const blk of this.blocks) for (let i = 0; i < blk.starts.length; i++) fn(blk.starts[i] as number, blk.ends[i] as number);
+    for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) fn(blk[i] as number, blk[i + 1] as number);
   }
 
   /** The intervals, ascending. */
   *runs(): Generator<[number, number]> {
-    for (const blk of this.blocks) for (let i = 0; i < blk.starts.length; i++) yield [blk.starts[i] as number, blk.ends[i] as number];
+    for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) yield [blk[i] as number, blk[i + 1] as number];
   }
 
   /** The intervals, descending. */
   *runsDescending(): Generator<[number, number]> {
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const blk = this.blocks[b] as Block;
-      for (let i = blk.starts.length - 1; i >= 0; i--) yield [blk.starts[i] as number, blk.ends[i] as number];
+      for (let i = blk.length - 2; i >= 0; i -= 2) yield [blk[i] as number, blk[i + 1] as number];
     }
   }
 
