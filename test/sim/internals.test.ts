@@ -60,6 +60,31 @@ describe("sim internals", () => {
     }), { numRuns: fcRuns(0.3) });
   });
 
+  it("ExtentSet countIn and fill agree with a per-page model across blocks (property)", () => {
+    const op = fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 }));
+    const query = fc.tuple(fc.nat({ max: 3100 }), fc.nat({ max: 400 }));
+    fc.assert(fc.property(fc.array(op, { maxLength: 1500 }), fc.array(query, { minLength: 1, maxLength: 20 }), (ops, queries) => {
+      const s = new ExtentSet();
+      const model = new Set<number>();
+      for (const [add, at, n] of ops) {
+        const pages = Array.from({ length: n }, (_, k) => at + k);
+        if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
+        if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
+      }
+      for (const [lo, len] of queries) {
+        const inRange = [...model].filter((x) => x >= lo && x < lo + len).length;
+        expect(s.countIn(lo, lo + len)).to.equal(inRange);
+      }
+      const [lo, len] = queries[0] ?? [0, 0];
+      expect(s.fill(lo, lo + len)).to.equal(len - [...model].filter((x) => x >= lo && x < lo + len).length);
+      for (let x = lo; x < lo + len; x++) model.add(x);
+      const flat: number[] = [];
+      s.forEachRun((a, b) => { for (let x = a; x < b; x++) flat.push(x); });
+      expect(flat).to.deep.equal([...model].sort((x, y) => x - y));
+      expect(s.total).to.equal(model.size);
+    }), { numRuns: fcRuns(0.3) });
+  });
+
   it("ExtentSet splits into blocks when fragmented to many runs and merges back", () => {
     const s = new ExtentSet();
     s.add(0, 1 << 16);

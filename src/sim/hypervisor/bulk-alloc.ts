@@ -89,8 +89,10 @@ interface Stretch {
   d: Domain | undefined;
   order: number;
   mf: Memflags;
-  range: [number, number];
+  range: readonly [number, number];
   takeDirty: boolean;
+  /** Pages the calls can take at most (nextRun's `need`). */
+  need: number;
   /** Per node id: what the next call landing there takes (filled on first use). */
   states: (NodeState | undefined)[];
 }
@@ -99,14 +101,18 @@ function nodeState(st: Stretch, node: number): NodeState {
   let s = st.states[node];
   if (s === undefined) {
     const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
-    s = ok ? nextRun(st.pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty) : "fail";
+    s = ok ? nextRun(st.pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need) : "fail";
     st.states[node] = s;
   }
   return s;
 }
 
-/** Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on. */
-function landingCycle(st: Stretch, cpu: number): number[] {
+/**
+ * Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on.
+ * The cycle stops at `calls` nodes: with no more calls than nodes, call i lands on the i-th node
+ * either way (and nodes never reached are not looked at).
+ */
+function landingCycle(st: Stretch, cpu: number, calls: number): number[] {
   const { pa, d, mf } = st;
   const mask = pa.nodemask(d);
   const start = pa.startNode(mask, mf, d, cpu);
@@ -117,7 +123,7 @@ function landingCycle(st: Stretch, cpu: number): number[] {
     const cycle: number[] = [];
     for (let k = 0; k < mask.length; k++) {
       const x = mask[(i0 + k) % mask.length] ?? start;
-      if (nodeState(st, x) !== "fail") cycle.push(x);
+      if (nodeState(st, x) !== "fail" && cycle.push(x) >= calls) break;
     }
     if (cycle.length > 0 || mf.exact) return cycle;
     // Nothing in the nodemask: every call falls back to the same first other node.
@@ -145,8 +151,8 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
 
-  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, states: [] };
-  const cycle = landingCycle(st, cpu);
+  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, need: calls * request, states: [] };
+  const cycle = landingCycle(st, cpu, calls);
   const m = cycle.length;
   if (m === 0) return 0;
   const runs: HeapRun[] = [];
@@ -161,17 +167,20 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   }
   if (calls <= 0) return 0;
 
-  const perNode = new Map<number, number>();
+  // Calls per node, in landing order (each node at most once in the cycle).
+  const nodes: number[] = [];
+  const counts: number[] = [];
   for (let i = 0; i < m && i < calls; i++) {
     const s = runs[i];
     if (s === undefined) break;
     const k = Math.ceil((calls - i) / m);
     const lo = consumeRun(heap, s, order, k);
-    perNode.set(s.node, k);
+    nodes.push(s.node);
+    counts.push(k);
     if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
     sink?.(s.node, lo, s.top, i === 0);
   }
-  consumeBulk(pa.claims, d, request, mf.noRefcount, perNode);
+  consumeBulk(pa.claims, d, request, mf.noRefcount, nodes, counts);
   if (d !== undefined) {
     if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);
     d.last_alloc_node = cycle[(calls - 1) % m] ?? d.last_alloc_node;

@@ -29,7 +29,10 @@ export interface BulkBudget {
 export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean): BulkBudget | undefined {
   // XS-v4 panics in available_after_claims() once claims exceed free memory (host or a node the
   // scan visits): which call hits it is for the one-call path to find.
-  if (cl.config.nodeClaims === "v4" && (cl.outstanding > cl.heap.totalAvail || cl.heap.online.some((n) => (cl.nodeClaimed[n] ?? 0) > cl.heap.nodeAvail(n)))) return undefined;
+  if (cl.config.nodeClaims === "v4") {
+    if (cl.outstanding > cl.heap.totalAvail) return undefined;
+    for (const n of cl.heap.online) if ((cl.nodeClaimed[n] ?? 0) > cl.heap.nodeAvail(n)) return undefined;
+  }
   if (d === undefined || noRefcount || d.outstanding_pages === 0) {
     if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
     return { hostCalls: callsWithin(cl.unclaimed, 0, request, Infinity), land: cl.config.nodeClaims === "none" ? "any" : "unclaimed" };
@@ -78,17 +81,22 @@ function callsWithin(free: number, claim: number, request: number, max: number):
   return Math.min(max, Math.max(0, Math.floor((free + claim - request) / request) + 1));
 }
 
-/** The claim consumption of `calls` allocations per node, as budgeted by bulkBudget (current Xen: at allocation). */
-export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, calls: ReadonlyMap<number, number>): void {
+/**
+ * The claim consumption of the allocations per node (`counts[i]` calls on `nodes[i]`), as budgeted
+ * by bulkBudget (current Xen: at allocation).
+ */
+export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, nodes: readonly number[], counts: readonly number[]): void {
   if (d === undefined || noRefcount || d.outstanding_pages === 0 || cl.rules.claimConsumption !== "alloc_heap_pages") return;
   let total = 0;
-  for (const c of calls.values()) total += c * request;
+  for (const c of counts) total += c * request;
   cl.take(d, total);
   if (cl.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
     cl.nodeClaimed[d.claim_node] = (cl.nodeClaimed[d.claim_node] ?? 0) - total;
     if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
   } else if (isClaimSets(cl.config.nodeClaims) && d.node_claims > 0) {
-    for (const [n, c] of calls) {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i] ?? 0;
+      const c = counts[i] ?? 0;
       d.claims[n] = (d.claims[n] ?? 0) - c * request;
       d.node_claims -= c * request;
       cl.nodeClaimed[n] = (cl.nodeClaimed[n] ?? 0) - c * request;

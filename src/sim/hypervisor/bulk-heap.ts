@@ -40,8 +40,12 @@ export function anyAvail(heap: Heap, zoneLo: number, zoneHi: number, request: nu
  *    rotates to the tail, or a partly dirty buddy whose split pieces differ in cleanliness).
  *  - a HeapRun: a uniformly clean (or dirty-from-page-0) region [base, top) that the next calls
  *    consume from the top, one 2^order block per call; see consumeRun.
+ * `need`: the pages the caller can use at most; the region is not extended below top − need
+ * (a region of at least `need` pages answers the caller as its full extent would, and the
+ * extension walks free lists per piece: without the bound a populate of 4 extents would pay for
+ * the whole remainder of a 1 GiB buddy every call).
  */
-export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number, order: number, takeDirty: boolean): HeapRun | "fail" | "unknown" {
+export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number, order: number, takeDirty: boolean, need = Infinity): HeapRun | "fail" | "unknown" {
   const nh = heap.nodes[node];
   if (nh === undefined) return "fail";
   const request = pow2(order);
@@ -52,7 +56,7 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
       if (pg === undefined) continue;
       const dirty = pg.firstDirty !== INVALID_DIRTY_IDX;
       if ((dirty && !takeDirty) || (dirty && pg.firstDirty !== 0)) return "unknown";
-      return extendRun(heap, nh, pg, dirty);
+      return extendRun(heap, nh, pg, dirty, need);
     }
   }
   return "fail";
@@ -65,10 +69,11 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
  * buddy directly below (it is, for the remains of an earlier split: larger pieces lie lower),
  * at the head of its list and equally clean, the region continues through it.
  */
-function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean): HeapRun {
+function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: number): HeapRun {
   const pieces = [top];
   let cur = top;
-  while (cur.list?.size === 1) {
+  const end = top.mfn + pow2(top.order);
+  while (cur.list?.size === 1 && end - cur.mfn < need) {
     let next: Buddy | undefined;
     for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
       const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
@@ -82,7 +87,7 @@ function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean): HeapRu
     pieces.push(next);
     cur = next;
   }
-  return { node: top.node, zone: top.zone, pieces, base: cur.mfn, top: top.mfn + pow2(top.order), dirty };
+  return { node: top.node, zone: top.zone, pieces, base: cur.mfn, top: end, dirty };
 }
 
 /**
@@ -98,14 +103,21 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
   const size = count * pow2(order);
   const newTop = run.top - size;
   if (newTop < run.base) throw new Error("heap: run overconsumed");
+  const firstDirty = run.dirty ? 0 : INVALID_DIRTY_IDX;
   for (const p of run.pieces) {
-    const end = p.mfn + pow2(p.order);
+    const pm = p.mfn;
+    const end = pm + pow2(p.order);
     if (end <= newTop) break;
-    heap.unlink(p);
-    let at = p.mfn;
+    // Off its list. The lowest remainder starts where the piece did: its record is reused (same
+    // MFN, same result; it stays in the merge lookup), so that splitting a buddy allocates nothing
+    // and leaves the lookup alone in the common case.
+    p.list?.remove(p);
+    if (pm >= newTop) heap.free.delete(pm);
+    let at = pm;
     for (let o = p.order - 1; at < newTop; o--) {
-      if (!bitSet(newTop - p.mfn, o)) continue;
-      heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty: run.dirty ? 0 : INVALID_DIRTY_IDX, prev: undefined, next: undefined, list: undefined }, nh);
+      if (!bitSet(newTop - pm, o)) continue;
+      if (at === pm) { p.order = o; p.firstDirty = firstDirty; heap.relist(p, nh); }
+      else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
       at += pow2(o);
     }
   }

@@ -23,9 +23,11 @@ import { VERSION_RULES, type VersionRules } from "./versions.js";
  * node get_free_buddy visits) and domain_set_outstanding_pages(). Reviewers asked for an
  * ASSERT(); as posted it is a BUG_ON, so a release build panics.
  */
-function availableAfterClaimsV4(avail: number, claims: number, what: string): number {
+function availableAfterClaimsV4(avail: number, claims: number, what: "host" | number): number {
   if (claims > avail) {
-    throw new XenPanic("BUG_ON(claims > avail_pages)", "available_after_claims() (XS-v4 page_alloc.c)", `${what}: claims ${claims} > avail_pages ${avail}`);
+    // `what`: "host" or a node number (the message is only built when it is needed).
+    const where = what === "host" ? what : `node ${what}`;
+    throw new XenPanic("BUG_ON(claims > avail_pages)", "available_after_claims() (XS-v4 page_alloc.c)", `${where}: claims ${claims} > avail_pages ${avail}`);
   }
   return avail - claims;
 }
@@ -84,7 +86,7 @@ export class Claims {
       case "none":
         return true;
       case "v4": {
-        const free = availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, `node ${node}`);
+        const free = availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, node);
         if (free >= request) return true;
         return d !== undefined && !noRefcount && node === d.claim_node && request <= free + d.outstanding_pages;
       }
@@ -214,7 +216,7 @@ export class Claims {
     // Only one of the two is checked: a node claim is not checked against host-wide unclaimed memory.
     const available = node === NUMA_NO_NODE
       ? availableAfterClaimsV4(this.heap.totalAvail, this.outstanding, "host")
-      : availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, `node ${node}`);
+      : availableAfterClaimsV4(this.heap.nodeAvail(node), this.nodeClaimed[node] ?? 0, node);
     if (claim > available) return -ENOMEM;
     d.outstanding_pages = claim;
     this.outstanding += claim;

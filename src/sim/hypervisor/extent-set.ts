@@ -3,152 +3,195 @@
  * own in these (one set per node), so bookkeeping grows with the number of discontiguous runs,
  * never with pages: 16 GiB populated as 8192 adjacent 2 MiB extents is one or a few intervals.
  *
- * Intervals live in blocks of at most BLOCK sorted entries (a two-level B-tree), so that even a
+ * Intervals live in blocks of at most 2·BLOCK sorted entries (a two-level B-tree), so that even a
  * badly fragmented set (every other 4 KiB page freed: half a million runs) updates in
- * O(log n + BLOCK) instead of shifting one huge array.
+ * O(log n + BLOCK) instead of shifting one huge array. A block is one flat array of
+ * start, end, start, end, … (a domain holds dozens of sets, most with one interval: one array each
+ * keeps them small). Lookups are binary searches in place (no position objects, no copies): they
+ * run several times per hypercall.
  */
 import { pow2 } from "./bits.js";
 
-const BLOCK = 256;
+/** Split size in intervals: new runs mostly go in front of a block (memory is handed out top down), so blocks stay short. */
+const BLOCK = 64;
 
-interface Block {
-  starts: number[];
-  ends: number[];
-}
+/** start, end of interval i at [2i], [2i + 1]. */
+type Block = number[];
 
-/** Position of an interval: block index and index within the block. */
-interface Pos {
-  b: number;
-  i: number;
-}
+/** The blocks of every empty set (never mutated: the first add replaces it). */
+const NO_BLOCKS: Block[] = [];
+/** Result of the last floor(): block index and array index (2 × interval) within it (fb = -1: none). Shared scratch, read right after the call. */
+let fb = -1;
+let fi = 0;
 
 export class ExtentSet {
-  private blocks: Block[] = [];
+  private blocks: Block[] = NO_BLOCKS;
   private pages = 0;
   private count = 0;
 
   get total(): number { return this.pages; }
   get intervals(): number { return this.count; }
 
-  /** The last interval whose start is <= mfn, or undefined. */
-  private floor(mfn: number): Pos | undefined {
+  /** Sets (fb, fi) to the last interval whose start is <= mfn; fb = -1 when there is none. */
+  private floor(mfn: number): void {
+    const blocks = this.blocks;
     let lo = 0;
-    let hi = this.blocks.length - 1;
+    let hi = blocks.length - 1;
     let b = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.blocks[mid]?.starts[0] ?? Infinity) <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
+      if (((blocks[mid] as Block)[0] as number) <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    const blk = this.blocks[b];
-    if (blk === undefined) return undefined;
+    fb = b;
+    fi = 0;
+    if (b < 0) return;
+    const blk = blocks[b] as Block;
     lo = 0;
-    hi = blk.starts.length - 1;
+    hi = (blk.length >> 1) - 1;
     let i = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((blk.starts[mid] ?? Infinity) <= mfn) { i = mid; lo = mid + 1; } else hi = mid - 1;
+      if ((blk[2 * mid] as number) <= mfn) { i = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    return { b, i };
+    fi = 2 * i;
   }
 
-  private next(p: Pos | undefined): Pos | undefined {
-    if (p === undefined) return this.blocks.length > 0 ? { b: 0, i: 0 } : undefined;
-    const blk = this.blocks[p.b];
-    if (blk !== undefined && p.i + 1 < blk.starts.length) return { b: p.b, i: p.i + 1 };
-    return p.b + 1 < this.blocks.length ? { b: p.b + 1, i: 0 } : undefined;
-  }
-
-  private get(p: Pos): [number, number] {
-    const blk = this.blocks[p.b];
-    return [blk?.starts[p.i] ?? 0, blk?.ends[p.i] ?? 0];
-  }
-
-  private set(p: Pos, s: number, e: number): void {
-    const blk = this.blocks[p.b];
-    if (blk === undefined) return;
-    blk.starts[p.i] = s;
-    blk.ends[p.i] = e;
-  }
-
-  private del(p: Pos): void {
-    const blk = this.blocks[p.b];
-    if (blk === undefined) return;
-    blk.starts.splice(p.i, 1);
-    blk.ends.splice(p.i, 1);
-    if (blk.starts.length === 0) this.blocks.splice(p.b, 1);
+  /** Remove the interval at array index i of block b. */
+  private del(b: number, i: number): void {
+    const blk = this.blocks[b] as Block;
+    blk.splice(i, 2);
+    if (blk.length === 0) {
+      if (this.blocks.length === 1) this.blocks = NO_BLOCKS; else this.blocks.splice(b, 1);
+    }
     this.count--;
   }
 
-  /** Insert a new interval right after position p (at the very beginning for undefined). */
-  private insertAfter(p: Pos | undefined, s: number, e: number): void {
-    let b = p?.b ?? 0;
-    let i = p === undefined ? 0 : p.i + 1;
-    if (this.blocks.length === 0) { this.blocks.push({ starts: [], ends: [] }); b = 0; i = 0; }
-    const blk = this.blocks[b];
-    if (blk === undefined) return;
-    blk.starts.splice(i, 0, s);
-    blk.ends.splice(i, 0, e);
+  /** Insert a new interval at array index i of block b (b = 0, i = 0: the very beginning). */
+  private insertAt(b: number, i: number, s: number, e: number): void {
+    if (this.blocks.length === 0) { this.blocks = [[s, e]]; this.count++; return; }
+    const blk = this.blocks[b] as Block;
+    if (i === blk.length) blk.push(s, e); else blk.splice(i, 0, s, e);
     this.count++;
-    if (blk.starts.length > 2 * BLOCK) {
-      this.blocks.splice(b + 1, 0, { starts: blk.starts.splice(BLOCK), ends: blk.ends.splice(BLOCK) });
-    }
+    if (blk.length > 4 * BLOCK) this.blocks.splice(b + 1, 0, blk.splice(2 * BLOCK));
   }
 
   /** Add [start, start+n); the range must not intersect the set (callers own disjoint memory). */
   add(start: number, n: number): void {
     const end = start + n;
-    const p = this.floor(start);
-    const q = this.next(p);
-    const prev = p === undefined ? undefined : this.get(p);
-    const nxt = q === undefined ? undefined : this.get(q);
-    if (prev !== undefined && prev[1] > start) throw new Error(`ExtentSet: MFN ${start} added twice`);
-    if (nxt !== undefined && nxt[0] < end) throw new Error(`ExtentSet: MFN ${nxt[0]} added twice`);
-    const joinPrev = prev !== undefined && prev[1] === start;
-    const joinNext = nxt !== undefined && nxt[0] === end;
-    if (joinPrev && joinNext && p !== undefined && q !== undefined) {
-      this.set(p, prev[0], nxt[1]);
-      this.del(q);
-    } else if (joinPrev && p !== undefined) {
-      this.set(p, prev[0], end);
-    } else if (joinNext && q !== undefined) {
-      this.set(q, start, nxt[1]);
+    this.floor(start);
+    const pb = fb;
+    const pi = fi;
+    // The interval after the floor (or the first one): (qb, qi), qb = -1 when there is none.
+    let qb = -1;
+    let qi = 0;
+    if (pb < 0) { if (this.blocks.length > 0) qb = 0; }
+    else if (pi + 2 < (this.blocks[pb] as Block).length) { qb = pb; qi = pi + 2; }
+    else if (pb + 1 < this.blocks.length) qb = pb + 1;
+    const prev = pb < 0 ? undefined : (this.blocks[pb] as Block);
+    const nxt = qb < 0 ? undefined : (this.blocks[qb] as Block);
+    const prevEnd = prev === undefined ? -1 : prev[pi + 1] as number;
+    const nxtStart = nxt === undefined ? Infinity : nxt[qi] as number;
+    if (prev !== undefined && prevEnd > start) throw new Error(`ExtentSet: MFN ${start} added twice`);
+    if (nxt !== undefined && nxtStart < end) throw new Error(`ExtentSet: MFN ${nxtStart} added twice`);
+    const joinPrev = prev !== undefined && prevEnd === start;
+    const joinNext = nxt !== undefined && nxtStart === end;
+    if (joinPrev && joinNext) {
+      prev[pi + 1] = nxt[qi + 1] as number;
+      this.del(qb, qi);
+    } else if (joinPrev) {
+      prev[pi + 1] = end;
+    } else if (joinNext) {
+      nxt[qi] = start;
+    } else if (pb < 0) {
+      this.insertAt(0, 0, start, end);
     } else {
-      this.insertAfter(p, start, end);
+      this.insertAt(pb, pi + 2, start, end);
     }
     this.pages += n;
   }
 
   /** Whether every MFN of [start, start+n) is in the set. */
   has(start: number, n: number): boolean {
-    const p = this.floor(start);
-    return p !== undefined && this.get(p)[1] >= start + n;
+    this.floor(start);
+    return fb >= 0 && ((this.blocks[fb] as Block)[fi + 1] as number) >= start + n;
   }
 
   /** Remove [start, start+n), which must be wholly in the set. */
   remove(start: number, n: number): void {
-    const p = this.floor(start);
+    this.floor(start);
+    const b = fb;
+    const i = fi;
     const end = start + n;
-    const [s, e] = p === undefined ? [0, -1] : this.get(p);
-    if (p === undefined || e < end) throw new Error(`ExtentSet: MFN ${start} not owned`);
-    if (s === start && e === end) this.del(p);
-    else if (s === start) this.set(p, end, e);
-    else if (e === end) this.set(p, s, start);
+    const blk = b < 0 ? undefined : this.blocks[b];
+    const s = blk === undefined ? 0 : blk[i] as number;
+    const e = blk === undefined ? -1 : blk[i + 1] as number;
+    if (blk === undefined || e < end) throw new Error(`ExtentSet: MFN ${start} not owned`);
+    if (s === start && e === end) this.del(b, i);
+    else if (s === start) blk[i] = end;
+    else if (e === end) blk[i + 1] = start;
     else {
-      this.set(p, s, start);
-      this.insertAfter(p, end, e);
+      blk[i + 1] = start;
+      this.insertAt(b, i + 2, end, e);
     }
     this.pages -= n;
+  }
+
+  /** How many members lie in [lo, hi): a binary search, then the intervals overlapping it. */
+  countIn(lo: number, hi: number): number {
+    if (hi <= lo || this.count === 0) return 0;
+    this.floor(lo);
+    let b = fb < 0 ? 0 : fb;
+    let i = fi;
+    let n = 0;
+    for (; b < this.blocks.length; b++, i = 0) {
+      const blk = this.blocks[b] as Block;
+      for (; i < blk.length; i += 2) {
+        const s = blk[i] as number;
+        if (s >= hi) return n;
+        const e = blk[i + 1] as number;
+        if (e > lo) n += (e < hi ? e : hi) - (s > lo ? s : lo);
+      }
+    }
+    return n;
+  }
+
+  /** Add every member of [lo, hi) not yet in the set (the gaps); returns how many were added. */
+  fill(lo: number, hi: number): number {
+    if (hi <= lo) return 0;
+    // Collect the gaps first (adding while walking would move the positions); few per call.
+    let cur = lo;
+    let gaps: number[] | undefined;
+    if (this.count > 0) {
+      this.floor(lo);
+      let b = fb < 0 ? 0 : fb;
+      let i = fi;
+      outer: for (; b < this.blocks.length; b++, i = 0) {
+        const blk = this.blocks[b] as Block;
+        for (; i < blk.length; i += 2) {
+          const s = blk[i] as number;
+          if (s >= hi) break outer;
+          const e = blk[i + 1] as number;
+          if (e <= cur) continue;
+          if (s > cur) (gaps ??= []).push(cur, s);
+          cur = e;
+          if (cur >= hi) break outer;
+        }
+      }
+    }
+    let added = 0;
+    if (gaps !== undefined) for (let k = 0; k < gaps.length; k += 2) { const s = gaps[k] as number; const e = gaps[k + 1] as number; this.add(s, e - s); added += e - s; }
+    if (cur < hi) { this.add(cur, hi - cur); added += hi - cur; }
+    return added;
   }
 
   /** Start of the highest 2^order-aligned block wholly in the set, or undefined. */
   highestAligned(order: number): number | undefined {
     const size = pow2(order);
     for (let b = this.blocks.length - 1; b >= 0; b--) {
-      const blk = this.blocks[b];
-      if (blk === undefined) continue;
-      for (let i = blk.starts.length - 1; i >= 0; i--) {
-        const s = blk.starts[i] ?? 0;
-        const e = blk.ends[i] ?? 0;
+      const blk = this.blocks[b] as Block;
+      for (let i = blk.length - 2; i >= 0; i -= 2) {
+        const s = blk[i] as number;
+        const e = blk[i + 1] as number;
         const top = e - size;
         if (top >= s && top - (top % size) >= s) return top - (top % size);
       }
@@ -156,24 +199,29 @@ export class ExtentSet {
     return undefined;
   }
 
+  /** Call fn(start, end) for each interval, ascending. */
+  forEachRun(fn: (start: number, end: number) => void): void {
+    for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) fn(blk[i] as number, blk[i + 1] as number);
+  }
+
   /** The intervals, ascending. */
   *runs(): Generator<[number, number]> {
-    for (const blk of this.blocks) for (let i = 0; i < blk.starts.length; i++) yield [blk.starts[i] ?? 0, blk.ends[i] ?? 0];
+    for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) yield [blk[i] as number, blk[i + 1] as number];
   }
 
   /** The intervals, descending. */
   *runsDescending(): Generator<[number, number]> {
     for (let b = this.blocks.length - 1; b >= 0; b--) {
-      const blk = this.blocks[b];
-      if (blk === undefined) continue;
-      for (let i = blk.starts.length - 1; i >= 0; i--) yield [blk.starts[i] ?? 0, blk.ends[i] ?? 0];
+      const blk = this.blocks[b] as Block;
+      for (let i = blk.length - 2; i >= 0; i -= 2) yield [blk[i] as number, blk[i + 1] as number];
     }
   }
 
   /** Remove and return every interval, ascending (teardown). */
   drain(): [number, number][] {
-    const out = [...this.runs()];
-    this.blocks = [];
+    const out: [number, number][] = [];
+    this.forEachRun((s, e) => out.push([s, e]));
+    this.blocks = NO_BLOCKS;
     this.pages = 0;
     this.count = 0;
     return out;

@@ -164,6 +164,16 @@ export class Heap {
     this.free.set(b.mfn, b);
   }
 
+  /**
+   * Put a buddy that is still in the merge lookup under its MFN (taken off its list to be split,
+   * its record reused for the lower remainder) back on a list: addScrub without the lookup update.
+   * Internal (also bulk-heap.ts).
+   */
+  relist(b: Buddy, nh: NodeHeap): void {
+    const l = this.list(nh, b.zone, b.order);
+    if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
+  }
+
   /** Take a buddy off its list and the merge lookup. Internal (also bulk-heap.ts). */
   unlink(b: Buddy): void {
     b.list?.remove(b);
@@ -239,29 +249,32 @@ export class Heap {
   take(pg: Buddy, order: number): Block {
     const nh = this.nodes[pg.node];
     if (nh === undefined) throw new Error("heap: buddy on a node without heap");
-    this.unlink(pg);
+    // Off its list; it leaves the merge lookup only if no lower half reuses its record (below).
+    pg.list?.remove(pg);
+    if (pg.order === order) this.free.delete(pg.mfn);
+    const node = pg.node;
+    const zone = pg.zone;
     let mfn = pg.mfn;
     let buddyOrder = pg.order;
     let firstDirty = pg.firstDirty;
     while (buddyOrder !== order) {
       buddyOrder--;
       const half = pow2(buddyOrder);
-      const low: Buddy = {
-        mfn, order: buddyOrder, node: pg.node, zone: pg.zone,
-        firstDirty: firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX,
-        prev: undefined, next: undefined, list: undefined,
-      };
-      this.addScrub(low, nh);
+      const lowDirty = firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX;
+      // The first lower half starts at pg's MFN: pg's record (off every list now) is reused for it.
+      let low: Buddy;
+      if (mfn === pg.mfn) { low = pg; low.order = buddyOrder; low.firstDirty = lowDirty; this.relist(low, nh); }
+      else { low = { mfn, order: buddyOrder, node, zone, firstDirty: lowDirty, prev: undefined, next: undefined, list: undefined }; this.addScrub(low, nh); }
       mfn += half;
       if (firstDirty !== INVALID_DIRTY_IDX) firstDirty = firstDirty >= half ? firstDirty - half : 0;
     }
     const request = pow2(order);
-    nh.avail[pg.zone] = (nh.avail[pg.zone] ?? 0) - request;
+    nh.avail[zone] = (nh.avail[zone] ?? 0) - request;
     nh.availPages -= request;
     this.totalAvail -= request;
     const dirty = firstDirty !== INVALID_DIRTY_IDX;
     if (dirty) nh.needScrub = Math.max(0, nh.needScrub - (request - firstDirty));
-    return { mfn, order, node: pg.node, dirty };
+    return { mfn, order, node, dirty };
   }
 
   /**

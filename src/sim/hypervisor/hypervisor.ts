@@ -13,7 +13,7 @@ import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
-import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, poolSink } from "./paging.js";
+import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, p2mTablesNeeded, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
@@ -175,18 +175,33 @@ export class Hypervisor {
   private updateNodeAffinity(d: Domain): void {
     if (d.vcpus.length === 0 || !d.auto_node_affinity) return;
     // A vCPU without a mask ("all") makes the union every online CPU: no need to build it
-    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs).
-    const union = (pick: (v: Domain["vcpus"][number]) => number[] | undefined): ReadonlySet<number> => {
-      if (d.vcpus.some((v) => pick(v) === undefined)) return this.onlineCpuSet;
+    // (cost per vCPU, not per vCPU × pCPU, on hosts with hundreds of pCPUs). No copies: the
+    // unions are built once and only their nodes are kept.
+    const online = this.onlineCpuSet;
+    let hard: ReadonlySet<number> = online;
+    if (d.vcpus.every((v) => v.hard !== undefined)) {
       const s = new Set<number>();
-      for (const v of d.vcpus) for (const c of pick(v) ?? []) s.add(c);
-      return s;
-    };
-    const hardUnion = union((v) => v.hard);
-    const hard = hardUnion === this.onlineCpuSet ? hardUnion : new Set([...hardUnion].filter((c) => this.onlineCpuSet.has(c)));
-    const soft = [...union((v) => v.soft)].filter((c) => hard.has(c));
-    const chosen = soft.length > 0 ? soft : [...hard];
-    d.node_affinity = [...new Set(chosen.map((c) => this.alloc.cpuToNode(c)))].sort((x, y) => x - y);
+      for (const v of d.vcpus) for (const c of v.hard ?? []) if (online.has(c)) s.add(c);
+      hard = s;
+    }
+    // soft ∩ hard: with an "all" soft mask that is hard itself.
+    const softNodes = new Set<number>();
+    if (d.vcpus.every((v) => v.soft !== undefined)) {
+      for (const v of d.vcpus) for (const c of v.soft ?? []) if (hard.has(c)) softNodes.add(this.alloc.cpuToNode(c));
+    }
+    let nodes: ReadonlySet<number> = softNodes;
+    if (nodes.size === 0) nodes = hard === online ? this.onlineCpuNodes() : new Set([...hard].map((c) => this.alloc.cpuToNode(c)));
+    const aff = [...nodes].sort((x, y) => x - y);
+    // Keep the same array when nothing changed: the allocator's nodemask cache is keyed on it.
+    const old = d.node_affinity;
+    if (aff.length !== old.length || aff.some((n, i) => n !== old[i])) d.node_affinity = aff;
+  }
+
+  private cpuNodes: ReadonlySet<number> | undefined;
+  /** The nodes of the online CPUs. */
+  private onlineCpuNodes(): ReadonlySet<number> {
+    this.cpuNodes ??= new Set(this.onlineCpus.map((c) => this.alloc.cpuToNode(c)));
+    return this.cpuNodes;
   }
 
   /** XEN_DOMCTL_setvcpuaffinity: vcpu ≥ max_vcpus → -EINVAL; not created → -ESRCH; hard ∩ online = ∅ → -EINVAL. */
@@ -196,13 +211,20 @@ export class Hypervisor {
     if (a.vcpu < 0 || a.vcpu >= d.max_vcpus) return err(EINVAL);
     const v = d.vcpus[a.vcpu];
     if (v === undefined) return err(ESRCH);
-    const set = (s: CpuSet | undefined): number[] | undefined => (s === undefined || s === "all" ? undefined : [...s]);
+    // The mask is copied (the caller may reuse its array), but a vCPU given the same CPUs as the
+    // previous one shares its copy: xenopsd sets one soft mask on every vCPU (read-only here).
+    const prev = d.vcpus[a.vcpu - 1];
+    const same = (x: readonly number[] | undefined, y: readonly number[]): x is number[] => x !== undefined && x.length === y.length && x.every((c, i) => c === y[i]);
+    const set = (s: CpuSet | undefined, shared: number[] | undefined): number[] | undefined => {
+      if (s === undefined || s === "all") return undefined;
+      return same(shared, s) ? shared : [...s];
+    };
     if (a.hard !== undefined) {
-      const hard = set(a.hard);
+      const hard = set(a.hard, prev?.hard);
       if (hard !== undefined && !hard.some((c) => this.onlineCpuSet.has(c))) return err(EINVAL);
       v.hard = hard;
     }
-    if (a.soft !== undefined) v.soft = set(a.soft);
+    if (a.soft !== undefined) v.soft = set(a.soft, prev?.soft);
     this.updateNodeAffinity(d);
     return ok;
   }
@@ -391,10 +413,13 @@ export class Hypervisor {
     const gfn = a.gpfn ?? Math.ceil(d.nextGfn / size) * size;
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
     if (!d.hap) return { rc: 0, done: this.populated(d, a, gfn, allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents)) };
-    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents);
+    // The tables of all extents are counted once; the allocation between does not touch the p2m.
+    const needAll = p2mTablesNeeded(d, gfn, a.extent_order, a.nr_extents);
+    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents, needAll);
     const got = allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, Math.min(a.nr_extents, mappable + 1));
     const done = Math.min(got, mappable);
-    p2mMapExtents(d, gfn, a.extent_order, done, got > mappable);
+    if (done === a.nr_extents) p2mMapExtents(d, gfn, a.extent_order, done, false, needAll);
+    else p2mMapExtents(d, gfn, a.extent_order, done, got > mappable);
     this.populated(d, a, gfn, got);
     return { rc: 0, done };
   }

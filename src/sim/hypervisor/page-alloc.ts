@@ -29,6 +29,12 @@ export function effectiveFlags(flags: Memflags): Memflags {
   return flags.noOwner ? { ...flags, noRefcount: true } : flags;
 }
 
+/** alloc_domheap_pages()'s zone ranges (see PageAllocator.domheapZones); shared, do not mutate. */
+export interface DomheapZones {
+  readonly dma: readonly [number, number] | undefined;
+  readonly all: readonly [number, number] | undefined;
+}
+
 export class PageAllocator {
   readonly heap: Heap;
   readonly claims: Claims;
@@ -148,12 +154,20 @@ export class PageAllocator {
    * alloc_domheap_pages()'s zone ranges: `dma` = above the DMA zone (tried first when there is
    * one), `all` = every zone (undefined with MEMF_no_dma).
    */
-  domheapZones(mf: Memflags): { dma: [number, number] | undefined; all: [number, number] | undefined } {
-    const zoneHi = Math.min(bitsToZone(64 + PAGE_SHIFT), NR_ZONES - 1);
-    const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
-    const dmaZone = this.dmaBitsize === 0 ? zoneHi : bitsToZone(this.dmaBitsize);
-    return { dma: dmaZone < zoneHi ? [dmaZone + 1, zoneHi] : undefined, all: noDma ? undefined : [MEMZONE_XEN + 1, zoneHi] };
+  domheapZones(mf: Memflags): DomheapZones {
+    // Fixed per host (dma_bitsize) and MEMF_no_dma: built once (this runs on every populate).
+    const k = mf.noDma ? 1 : 0;
+    let z = this.zonesCache[k];
+    if (z === undefined) {
+      const zoneHi = Math.min(bitsToZone(64 + PAGE_SHIFT), NR_ZONES - 1);
+      const noDma = this.dmaBitsize === 0 ? false : mf.noDma;
+      const dmaZone = this.dmaBitsize === 0 ? zoneHi : bitsToZone(this.dmaBitsize);
+      z = { dma: dmaZone < zoneHi ? [dmaZone + 1, zoneHi] : undefined, all: noDma ? undefined : [MEMZONE_XEN + 1, zoneHi] };
+      this.zonesCache[k] = z;
+    }
+    return z;
   }
+  private readonly zonesCache: (DomheapZones | undefined)[] = [];
 
   /** `assign_pages()`: dying → -EINVAL; tot > max → -EPERM; nr > max - tot → -E2BIG. */
   private assignPages(d: Domain, block: Block, mf: Memflags): number {

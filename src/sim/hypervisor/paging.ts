@@ -24,7 +24,6 @@
  */
 import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
-import { ExtentSet } from "./extent-set.js";
 import type { NodeRun, PageAllocator } from "./page-alloc.js";
 import type { RunSink } from "./bulk-alloc.js";
 
@@ -128,22 +127,16 @@ export function hapSetAllocation(pa: PageAllocator, d: Domain, pages: number, gr
 
 /** Mapping order of an extent of `order` at `gfn`: p2m_set_entry() splits by GFN alignment. */
 function mapOrder(gfn: number, order: number): number {
-  return LEAF_ORDERS.find((o) => o <= order && gfn % pow2(o) === 0) ?? 0;
+  for (const o of LEAF_ORDERS) if (o <= order && gfn % pow2(o) === 0) return o;
+  return 0;
 }
+
+/** Per mapping order 0..18: levels (0 = L1 … 2 = L3) whose tables a mapping walks through below the root. */
+const LEVELS_FOR: readonly (readonly number[])[] = Array.from({ length: 19 }, (_, order) => [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS));
 
 /** Levels (0 = L1 … 2 = L3) whose tables a mapping of `order` walks through below the root. */
-function levelsFor(order: number): number[] {
-  return [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS);
-}
-
-/** Members of `set` in [lo, hi). */
-function countIn(set: ExtentSet, lo: number, hi: number): number {
-  let n = 0;
-  for (const [s, e] of set.runs()) {
-    if (s >= hi) break;
-    n += Math.max(0, Math.min(e, hi) - Math.max(s, lo));
-  }
-  return n;
+function levelsFor(order: number): readonly number[] {
+  return LEVELS_FOR[order] ?? [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS);
 }
 
 /** Tables missing for mapping GFNs [lo, hi) at `order`. */
@@ -154,7 +147,7 @@ function missingTables(d: Domain, lo: number, hi: number, order: number): number
     const shift = (l + 1) * LEVEL_BITS;
     const a = Math.floor(lo / pow2(shift));
     const b = Math.floor((hi - 1) / pow2(shift)) + 1;
-    n += b - a - countIn(d.p2mTables[l] ?? new ExtentSet(), a, b);
+    n += b - a - (d.p2mTables[l]?.countIn(a, b) ?? 0);
   }
   return n;
 }
@@ -164,34 +157,27 @@ function addTables(d: Domain, lo: number, hi: number, order: number): void {
   if (hi <= lo) return;
   for (const l of levelsFor(order)) {
     const shift = (l + 1) * LEVEL_BITS;
-    const set = d.p2mTables[l];
-    if (set === undefined) continue;
-    const a = Math.floor(lo / pow2(shift));
-    const b = Math.floor((hi - 1) / pow2(shift)) + 1;
     // Add the gaps of [a, b) not yet in the set.
-    let cur = a;
-    const gaps: [number, number][] = [];
-    for (const [s, e] of set.runs()) {
-      if (s >= b) break;
-      if (e <= cur) continue;
-      if (s > cur) gaps.push([cur, s]);
-      cur = Math.max(cur, e);
-    }
-    if (cur < b) gaps.push([cur, b]);
-    for (const [s, e] of gaps) set.add(s, e - s);
+    d.p2mTables[l]?.fill(Math.floor(lo / pow2(shift)), Math.floor((hi - 1) / pow2(shift)) + 1);
   }
+}
+
+/** Tables missing for mapping `k` extents of `order` at GFNs gfn, gfn + 2^order, …. */
+export function p2mTablesNeeded(d: Domain, gfn: number, order: number, k: number): number {
+  return missingTables(d, gfn, gfn + k * pow2(order), mapOrder(gfn, order));
 }
 
 /**
  * The extents of a populate_physmap call at GFNs gfn, gfn + 2^order, … that the pool can map.
  * Returns `mappable`, how many of the first `n` extents get every table they need from the
- * pool's free pages (the next extent, if any, is the one whose mapping fails).
+ * pool's free pages (the next extent, if any, is the one whose mapping fails). `needAll`: the
+ * tables all `n` extents need (p2mTablesNeeded), when the caller has it.
  */
-export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: number): number {
+export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: number, needAll = p2mTablesNeeded(d, gfn, order, n)): number {
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
   const budget = d.paging.free;
-  if (missingTables(d, gfn, gfn + n * size, mo) <= budget) return n;
+  if (needAll <= budget) return n;
   // Largest k with the first k extents' tables within the budget (monotone in k).
   let lo = 0;
   let hi = n;
@@ -205,12 +191,12 @@ export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: num
 /**
  * Map `k` extents (their tables fit, see p2mMappableExtents), then, if `failing`, the walk of the
  * next extent, which takes the pool's remaining free pages in walk order (per chunk, root first)
- * before the allocation that fails. Returns the tables taken.
+ * before the allocation that fails. Returns the tables taken. `need`: p2mTablesNeeded for the `k`
+ * extents, when the caller has it.
  */
-export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean): number {
+export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean, need = p2mTablesNeeded(d, gfn, order, k)): number {
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
-  const need = missingTables(d, gfn, gfn + k * size, mo);
   hapAlloc(d, need, true);
   addTables(d, gfn, gfn + k * size, mo);
   if (!failing) return need;

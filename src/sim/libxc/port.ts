@@ -35,7 +35,9 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
       const flags: { node?: number; exact?: boolean } = {};
       if (f.node !== undefined) flags.node = f.node;
       if (f.exact) flags.exact = true;
-      return hv.populate_physmap({ domid, nr_extents, extent_order, mem_flags: flags, ...(gpfn === undefined ? {} : { gpfn }) });
+      const args: Parameters<Hypervisor["populate_physmap"]>[0] = { domid, nr_extents, extent_order, mem_flags: flags };
+      if (gpfn !== undefined) args.gpfn = gpfn;
+      return hv.populate_physmap(args);
     },
     unpausedomain: (domid) => hv.unpausedomain({ domid }).rc,
     vcpu_setaffinity(domid, vcpu, aff) {

@@ -386,8 +386,8 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   };
   let builds: Build<void>[];
   const snapshots = new Map<VmCtx, VmOutcome>();
-  const withOutcome = function* (ctx: VmCtx, body: Build<void>): Build<void> {
-    yield* body;
+  const withOutcome = function* (ctx: VmCtx, body: Build<unknown> | undefined): Build<void> {
+    if (body !== undefined) yield* body;
     snapshots.set(ctx, outcome(view, ctx));
     yield* teardown(ctx);
   };
@@ -396,9 +396,9 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   } else {
     const nodeCreate = opts.flow === "claim+node-create";
     for (const ctx of ctxs) runToEnd(serializedStart(view, ctx, opts.policy, nodeCreate, pagingPool));
-    builds = ctxs.map((ctx) => withOutcome(ctx, (function* () {
-      if (ctx.error === undefined) yield* build(view, ctx);
-    })()));
+    // ctx.error is final once the serialized phase is over: decided here, which spares every
+    // hypercall of the build one generator level to pass through.
+    builds = ctxs.map((ctx) => withOutcome(ctx, ctx.error === undefined ? build(view, ctx) : undefined));
   }
   return {
     builds,
