@@ -34,7 +34,9 @@ function run(file: string, argv: string[], env: Record<string, string> = {}): { 
 }
 
 describe("cli: the built bundle", function () {
-  this.timeout(60_000);
+  // 26 processes, half of them through tsx: about 30 s on a quiet machine, several times that when
+  // the lint and the type check share its two cores on a cold cache (a fresh clone, as in CI).
+  this.timeout(300_000);
 
   it("string-width gives every printable-ASCII string its length (the bundle's shortcut)", async () => {
     const files = stringWidths();
