@@ -7,6 +7,7 @@
 import type { Flow, Policy, VmOutcome, VmStartResult, XenopsdBuild } from "../xenopsd/vm_start.js";
 import { xenInternalPagesOn } from "../xenopsd/vm_numa.js";
 import { PAGES_PER_MIB } from "../units.js";
+import { mibText, percentOf } from "../../util/percent.js";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
@@ -46,7 +47,7 @@ export function xenInternalTotals(r: VmStartResult): { onPlan: number; pages: nu
     if (x !== undefined) { onPlan += x.onPlan; pages += x.pages; }
     if (v.started) { started++; if (v.vmMetrics.numaOptimised) optimised++; }
   }
-  return { onPlan, pages, percent: pages === 0 ? 0 : (onPlan / pages) * 100, optimised, started };
+  return { onPlan, pages, percent: percentOf(onPlan, pages), optimised, started };
 }
 
 /** The totals line of the Xen-internal and XAPI columns. */
@@ -67,7 +68,7 @@ export function formatVmStart(r: VmStartReport): string[] {
 export function vmStartTable(r: VmStartResult): string[] {
   const rows = [["vm", "domid", "planned", "local %", "1G", "2M", "4K", "MiB by node", "xen on plan", "numa opt", "started"]];
   for (const v of r.vms) {
-    const byNode = Object.entries(v.pagesByNode).map(([n, p]) => `${n}:${Math.round(p / PAGES_PER_MIB)}`).join(" ");
+    const byNode = Object.entries(v.pagesByNode).map(([n, p]) => `${n}:${mibText(p, PAGES_PER_MIB)}`).join(" ");
     rows.push([
       v.name, v.domid < 0 ? "-" : String(v.domid), v.plannedNodes.length === 0 ? "-" : v.plannedNodes.join(","),
       v.localPercent.toFixed(2), String(v.extents.order18), String(v.extents.order9), String(v.extents.order0),

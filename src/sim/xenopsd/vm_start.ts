@@ -24,6 +24,7 @@ import { hvmMemory, type VmMemory } from "./memory.js";
 import { hypercall, interleave, runToEnd, type Build } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
 import { NumaHierarchy } from "./topology.js";
+import { percentOf } from "../../util/percent.js";
 
 export type Flow = "legacy" | "claim" | "claim+node-create";
 export type Policy = "xenopsd" | "libxl";
@@ -312,7 +313,7 @@ function outcome(view: HostView, ctx: VmCtx): VmOutcome {
     domid: ctx.domid,
     plannedNodes: ctx.planned,
     pagesByNode,
-    localPercent: total === 0 ? 0 : round2((100 * local) / total),
+    localPercent: percentOf(local, total),
     extents: ctx.domid >= 0 ? { ...xch.extentCounts(ctx.domid) } : { order0: 0, order9: 0, order18: 0 },
     started: ctx.error === undefined,
     xenInternal: info === undefined ? noXenInternalMemory() : xenInternalMemory(info, ctx.hvmloaderByNode),
@@ -321,10 +322,6 @@ function outcome(view: HostView, ctx: VmCtx): VmOutcome {
   if (ctx.error !== undefined) o.error = ctx.error;
   if (ctx.error !== undefined && ctx.errno !== undefined && ctx.errno !== 0) o.errno = ctx.errno;
   return o;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 export function totals(vms: VmOutcome[]): VmStartTotals {
@@ -347,7 +344,7 @@ export function totals(vms: VmOutcome[]): VmStartTotals {
     t.extents.order9 += v.extents.order9;
     t.extents.order18 += v.extents.order18;
   }
-  t.localPercent = t.totalPages === 0 ? 0 : round2((100 * t.localPages) / t.totalPages);
+  t.localPercent = percentOf(t.localPages, t.totalPages);
   return t;
 }
 
