@@ -10,7 +10,7 @@ import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
-import { looksLikeAcpidump, parseAcpidumpText, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { LOOKS_LIKE_LINES, looksLikeAcpidump, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
 /** How standard input ("-") is named in messages. */
@@ -115,6 +115,17 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
+/** The text (latin1) of the lines looksLikeAcpidump reads: up to and including the LOOKS_LIKE_LINES-th line break. */
+function leadingLines(bytes: Uint8Array): string {
+  let end = -1;
+  for (let n = 0; n < LOOKS_LIKE_LINES; n++) {
+    end = bytes.indexOf(0x0a, end + 1);
+    if (end < 0) break;
+  }
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end + 1);
+  return view.toString("latin1");
+}
+
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
 export type DamageHandler = (d: Diagnostic) => void;
 
@@ -137,9 +148,10 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: DamageHandler): RawTable[] {
   const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
-    const text = Buffer.from(bytes).toString("latin1");
-    if (looksLikeAcpidump(text)) {
-      const tables = parseAcpidumpText(text, file);
+    // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
+    // (a string of a whole dump costs more to make than the parse).
+    if (looksLikeAcpidump(leadingLines(bytes))) {
+      const tables = parseAcpidumpBytes(bytes, file);
       if (tables.length > 0) {
         const usable: RawTable[] = [];
         for (const { damage, ...t } of tables) {
