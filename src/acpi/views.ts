@@ -124,14 +124,24 @@ function located(t: DecodedTable, s: DecodedSubtable): Located {
  * field the topology needs are left out (the decoder has already reported them). Type 0 of an
  * SRAT cut to 12 bytes lacks `proximityDomainHigh24`, which is optional here.
  */
-export function sratEntries(t: DecodedTable): SratEntry[] {
+export function sratEntries(t: DecodedTable): readonly SratEntry[] {
+  const cached = sratCache.get(t);
+  if (cached !== undefined) return cached;
   const out: SratEntry[] = [];
   for (const s of t.subtables) {
     const e = s.known ? sratEntry(t, s) : undefined;
     if (e !== undefined) out.push(e);
   }
+  sratCache.set(t, out);
   return out;
 }
+
+/**
+ * The views of a decoded table, made once: topology and validation each ask for the SRAT's entries
+ * and the MADT's CPUs of the same table. A decoded table is not changed after decoding.
+ */
+const sratCache = new WeakMap<DecodedTable, readonly SratEntry[]>();
+const madtCache = new WeakMap<DecodedTable, readonly MadtCpu[]>();
 
 function sratEntry(t: DecodedTable, s: DecodedSubtable): SratEntry | undefined {
   const v = s.values;
@@ -177,11 +187,15 @@ function cpuFromMadt(t: DecodedTable, s: DecodedSubtable): MadtCpu | undefined {
 }
 
 /** MADT processor entries (LAPIC, x2APIC, GICC, CORE_PIC, RINTC) in table order. */
-export function madtCpus(t: DecodedTable): MadtCpu[] {
-  return t.subtables.flatMap((s) => {
+export function madtCpus(t: DecodedTable): readonly MadtCpu[] {
+  const cached = madtCache.get(t);
+  if (cached !== undefined) return cached;
+  const out = t.subtables.flatMap((s) => {
     const c = s.known ? cpuFromMadt(t, s) : undefined;
     return c === undefined ? [] : [c];
   });
+  madtCache.set(t, out);
+  return out;
 }
 
 export function slitView(t: DecodedTable): SlitView | undefined {

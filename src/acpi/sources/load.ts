@@ -115,15 +115,23 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
-/** The text (latin1) of the lines looksLikeAcpidump reads: up to and including the LOOKS_LIKE_LINES-th line break. */
-function leadingLines(bytes: Uint8Array): string {
+/** The text (latin1) of the first `lines` lines: up to and including the `lines`-th line break. */
+function leadingLines(bytes: Uint8Array, lines: number): string {
   let end = -1;
-  for (let n = 0; n < LOOKS_LIKE_LINES; n++) {
+  for (let n = 0; n < lines; n++) {
     end = bytes.indexOf(0x0a, end + 1);
     if (end < 0) break;
   }
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end + 1);
   return view.toString("latin1");
+}
+
+/**
+ * looksLikeAcpidump of the bytes as latin1 text, asked of the first few lines before all it reads
+ * (a dump says so in its first lines; a yes on fewer whole lines is a yes on more).
+ */
+function bytesLookLikeAcpidump(bytes: Uint8Array): boolean {
+  return looksLikeAcpidump(leadingLines(bytes, 16)) || looksLikeAcpidump(leadingLines(bytes, LOOKS_LIKE_LINES));
 }
 
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
@@ -150,7 +158,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
   if (bytes.length > 0 && isText(bytes)) {
     // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
     // (a string of a whole dump costs more to make than the parse).
-    if (looksLikeAcpidump(leadingLines(bytes))) {
+    if (bytesLookLikeAcpidump(bytes)) {
       const tables = parseAcpidumpBytes(bytes, file);
       if (tables.length > 0) {
         const usable: RawTable[] = [];
