@@ -82,6 +82,18 @@ type Codes = Uint8Array | Uint16Array;
  */
 function scanLineBytes(codes: Codes, start: number, end: number, out: Uint8Array): number {
   const stop = Math.min(end, start + 49);
+  // ACPICA's own layout, " XX" sixteen times then white space: read at fixed places.
+  if (stop === start + 49 && isSpace(codes[start + 48] ?? 0)) {
+    let k = 0;
+    for (; k < 16; k++) {
+      const at = start + 3 * k;
+      const hi = hexDigit(codes[at + 1] ?? 0);
+      const lo = hexDigit(codes[at + 2] ?? 0);
+      if (codes[at] !== 0x20 || hi < 0 || lo < 0) break;
+      out[k] = hi * 16 + lo;
+    }
+    if (k === 16) return 16;
+  }
   let n = 0;
   let i = start;
   while (n < 16) {
@@ -124,11 +136,11 @@ interface Current {
   /** The table's bytes so far: the first `count` of them (grown by doubling). */
   buf: Uint8Array;
   count: number;
-  damage?: TextDamage;
+  damage: TextDamage | undefined;
   /** The last data line, when it held fewer than 16 bytes (only a table's last line may). */
-  short?: { line: number; offset: number; bytes: number };
+  short: { line: number; offset: number; bytes: number } | undefined;
   /** The first line since the last data line that is neither data nor blank (a wrapped ASCII column, or garbage). */
-  odd?: number;
+  odd: number | undefined;
 }
 
 /**
@@ -221,7 +233,8 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
     }
     cur = undefined;
   };
-  const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0 });
+  // Every field set from the start, none deleted: the object keeps one shape (a `delete` per line made it a slow dictionary).
+  const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
   const onLine = (c: Codes, start: number, end: number, lineNo: number): void => {
     // Data lines start with white space: only other lines are made strings, for the header pattern.
     if (start < end && !isSpace(c[start] ?? 0) && isHeader(lineText(c, start, end))) {
@@ -263,11 +276,11 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       grown.set(cur.buf);
       cur.buf = grown;
     }
-    cur.buf.set(scratch.subarray(0, n), cur.count);
+    const buf = cur.buf;
+    for (let k = 0; k < n; k++) buf[cur.count + k] = scratch[k] ?? 0;
     cur.count += n;
-    if (n < 16) cur.short = { line: lineNo, offset, bytes: n };
-    else delete cur.short;
-    delete cur.odd;
+    cur.short = n < 16 ? { line: lineNo, offset, bytes: n } : undefined;
+    cur.odd = undefined;
   };
   const hasNul = codes.indexOf(0) >= 0;
   // Most dumps have no CR at all (and never U+2028/U+2029): then no line needs looking through for one.
