@@ -217,7 +217,8 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
   let cur: Current | undefined;
   const finish = (): void => {
     if (cur === undefined) return;
-    const bytes = cur.buf.slice(0, cur.count);
+    // Usually the buffer is exactly the table (grown to its declared Length): then it is the table's bytes.
+    const bytes = cur.buf.length === cur.count ? cur.buf : cur.buf.slice(0, cur.count);
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
     if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
@@ -272,8 +273,10 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       return;
     }
     if (cur.count + n > cur.buf.length) {
-      const grown = new Uint8Array(cur.buf.length * 2);
-      grown.set(cur.buf);
+      // Once the header's Length is in, grow to it in one step (when the text could hold that many bytes).
+      const declared = cur.count >= 8 ? declaredLength("", cur.buf) ?? 0 : 0;
+      const grown = new Uint8Array(declared >= cur.count + n && declared <= codes.length ? declared : cur.buf.length * 2);
+      grown.set(cur.buf.subarray(0, cur.count));
       cur.buf = grown;
     }
     const buf = cur.buf;
