@@ -75,7 +75,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
     }
   }
   const table = all.subarray(0, tableLen);
-  const excess = Uint8Array.from(all.subarray(tableLen));
+  const excess = new Uint8Array(all.subarray(tableLen));
 
   // ACPI 6.5 §5.2.6: all bytes of the table, checksum included, sum to zero (mod 256).
   const sum = checksum(table);
@@ -94,7 +94,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
     trailing: new Uint8Array(0), excess, checksumValid, checksumExpected, diagnostics: sink.items,
   };
   if (def === undefined || header.missing.length > 0) {
-    result.trailing = Uint8Array.from(table.subarray(Math.min(HEADER_SIZE, table.length)));
+    result.trailing = new Uint8Array(table.subarray(Math.min(HEADER_SIZE, table.length)));
     return result;
   }
 
@@ -110,12 +110,12 @@ export function decodeTable(raw: RawTable): DecodedTable {
     if (start < pos || start > table.length) {
       sink.error("SUBTABLES_START_INVALID", `structures are said to start at ${hex(start)}, outside ${hex(pos)}..${hex(table.length)}`, HEADER_SIZE);
     } else {
-      result.gap = Uint8Array.from(table.subarray(pos, start));
+      result.gap = new Uint8Array(table.subarray(pos, start));
       if (result.gap.length > 0) sink.warning("TABLE_GAP", `${result.gap.length} bytes between the fixed fields and the first structure`, pos);
       pos = walkSubtables(result, table, start, hv.revision ?? 0, sink);
     }
   }
-  result.trailing = Uint8Array.from(table.subarray(pos));
+  result.trailing = new Uint8Array(table.subarray(pos));
   if (result.trailing.length > 0 && (def.subtables === undefined || fixed.missing.length > 0)) {
     sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, pos);
   }

@@ -124,13 +124,39 @@ function located(t: DecodedTable, s: DecodedSubtable): Located {
  * field the topology needs are left out (the decoder has already reported them). Type 0 of an
  * SRAT cut to 12 bytes lacks `proximityDomainHigh24`, which is optional here.
  */
-export function sratEntries(t: DecodedTable): SratEntry[] {
+export function sratEntries(t: DecodedTable): readonly SratEntry[] {
+  const cached = sratCache.get(t);
+  if (cached !== undefined) return cached;
   const out: SratEntry[] = [];
   for (const s of t.subtables) {
     const e = s.known ? sratEntry(t, s) : undefined;
     if (e !== undefined) out.push(e);
   }
+  sratCache.set(t, out);
   return out;
+}
+
+/**
+ * The views of a decoded table, made once: topology and validation each ask for the SRAT's entries
+ * and the MADT's CPUs of the same table. A decoded table is not changed after decoding.
+ */
+const sratCache = new WeakMap<DecodedTable, readonly SratEntry[]>();
+const madtCache = new WeakMap<DecodedTable, readonly MadtCpu[]>();
+
+/**
+ * A view with its location and type. readView's object is fresh and nobody else's: the fields are
+ * added to it, in the order `{ ...view, ...located(t, s), type }` gives them (that spread cost ten
+ * times the rest of the view).
+ */
+function locatedView<T extends object, N extends number>(view: T, t: DecodedTable, s: DecodedSubtable, type: N): T & Located & { type: N };
+function locatedView<T extends object, N extends number>(view: T | undefined, t: DecodedTable, s: DecodedSubtable, type: N): (T & Located & { type: N }) | undefined;
+function locatedView<T extends object, N extends number>(view: T | undefined, t: DecodedTable, s: DecodedSubtable, type: N): (T & Located & { type: N }) | undefined {
+  if (view === undefined) return undefined;
+  const e = view as T & Located & { type: N };
+  e.at = locationOf(t, s.offset);
+  e.declaredLength = s.declaredLength;
+  e.type = type;
+  return e;
 }
 
 function sratEntry(t: DecodedTable, s: DecodedSubtable): SratEntry | undefined {
@@ -140,17 +166,17 @@ function sratEntry(t: DecodedTable, s: DecodedSubtable): SratEntry | undefined {
     if (cpu === undefined) return undefined;
     const high = v["proximityDomainHigh24"];
     const eid = v["localSapicEid"];
-    return { ...cpu, ...located(t, s), type: 0, proximityDomainHigh24: typeof high === "number" ? high : undefined, localSapicEid: typeof eid === "number" ? eid : 0 };
+    const e = locatedView(cpu, t, s, 0 as const);
+    return Object.assign(e, { proximityDomainHigh24: typeof high === "number" ? high : undefined, localSapicEid: typeof eid === "number" ? eid : 0 });
   }
   if (!complete(s)) return undefined;
-  const at = located(t, s);
   switch (s.type) {
-    case 1: return withView(readView(v, VIEWS.sratMemory), at, 1 as const);
-    case 2: return withView(readView(v, VIEWS.sratX2apic), at, 2 as const);
-    case 3: return withView(readView(v, VIEWS.sratGicc), at, 3 as const);
-    case 4: return withView(readView(v, VIEWS.sratGicIts), at, 4 as const);
-    case 5: case 6: return withView(readView(v, VIEWS.sratGeneric), at, s.type);
-    case 7: return withView(readView(v, VIEWS.sratRintc), at, 7 as const);
+    case 1: return locatedView(readView(v, VIEWS.sratMemory), t, s, 1 as const);
+    case 2: return locatedView(readView(v, VIEWS.sratX2apic), t, s, 2 as const);
+    case 3: return locatedView(readView(v, VIEWS.sratGicc), t, s, 3 as const);
+    case 4: return locatedView(readView(v, VIEWS.sratGicIts), t, s, 4 as const);
+    case 5: case 6: return locatedView(readView(v, VIEWS.sratGeneric), t, s, s.type);
+    case 7: return locatedView(readView(v, VIEWS.sratRintc), t, s, 7 as const);
     default: return undefined;
   }
 }
@@ -159,12 +185,19 @@ function withView<T extends object, N extends number>(view: T | undefined, at: L
   return view === undefined ? undefined : { ...view, ...at, type };
 }
 
+/** One MADT CPU, its fields in this order (a literal: spreading the location into it cost more than the rest of the view). */
+function madtCpu(t: DecodedTable, s: DecodedSubtable, type: MadtCpu["type"], matchId: number, uid: number, flags: number, enabled: BitSpec, online: BitSpec | undefined): MadtCpu {
+  return {
+    at: locationOf(t, s.offset), declaredLength: s.declaredLength, type, matchId, uid, flags,
+    enabled: isSet(flags, enabled), onlineCapable: online !== undefined && isSet(flags, online),
+  };
+}
+
 /** The MADT's id, UID and flag names for each processor structure type. */
 function cpuFromMadt(t: DecodedTable, s: DecodedSubtable): MadtCpu | undefined {
   const v = s.values;
-  const at = located(t, s);
   const cpu = (type: MadtCpu["type"], matchId: number, uid: number, flags: number, enabled: BitSpec, online: BitSpec | undefined): MadtCpu =>
-    ({ ...at, type, matchId, uid, flags, enabled: isSet(flags, enabled), onlineCapable: online !== undefined && isSet(flags, online) });
+    madtCpu(t, s, type, matchId, uid, flags, enabled, online);
   switch (s.type) {
     case 0x00: { const c = readView(v, VIEWS.madtLapic); return c && cpu(0x00, c.localApicId, c.processorId, c.flags, MADT_LAPIC_FLAGS.processorEnabled, MADT_LAPIC_FLAGS.runtimeOnlineCapable); }
     case 0x09: { const c = readView(v, VIEWS.madtX2apic); return c && cpu(0x09, c.x2apicId, c.processorUid, c.flags, MADT_LAPIC_FLAGS.processorEnabled, MADT_LAPIC_FLAGS.runtimeOnlineCapable); }
@@ -177,11 +210,15 @@ function cpuFromMadt(t: DecodedTable, s: DecodedSubtable): MadtCpu | undefined {
 }
 
 /** MADT processor entries (LAPIC, x2APIC, GICC, CORE_PIC, RINTC) in table order. */
-export function madtCpus(t: DecodedTable): MadtCpu[] {
-  return t.subtables.flatMap((s) => {
+export function madtCpus(t: DecodedTable): readonly MadtCpu[] {
+  const cached = madtCache.get(t);
+  if (cached !== undefined) return cached;
+  const out = t.subtables.flatMap((s) => {
     const c = s.known ? cpuFromMadt(t, s) : undefined;
     return c === undefined ? [] : [c];
   });
+  madtCache.set(t, out);
+  return out;
 }
 
 export function slitView(t: DecodedTable): SlitView | undefined {

@@ -74,7 +74,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const hmatT = firstTable(tables, "HMAT");
   const msctT = firstTable(tables, "MSCT");
   const revision = sratT === undefined ? 0 : revisionOf(sratT);
-  const entries: SratEntry[] = sratT === undefined ? [] : sratEntries(sratT);
+  const entries: readonly SratEntry[] = sratT === undefined ? [] : sratEntries(sratT);
 
   const linux = walkLinux(entries, revision, limits.linuxMaxNumnodes);
   const xen = walkXen(entries, revision, limits.xenMaxNumnodes);

@@ -4,8 +4,9 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { lineBytes } from "../../src/acpi/sources/acpidump-text.js";
+import { lineBytes, parseAcpidumpBytes, parseAcpidumpText } from "../../src/acpi/sources/acpidump-text.js";
 import { fcRuns } from "../helpers/runs.js";
+import { referenceParse } from "./acpidump-text.reference.js";
 
 function reference(rest: string): number[] {
   const out: number[] = [];
@@ -34,5 +35,51 @@ describe("acpi: acpidump data-line scanner", () => {
     expect(lineBytes(row)).to.deep.equal(Array.from({ length: 16 }, (_, i) => i));
     expect(lineBytes(" 53 52 41 54 C0  SRAT.")).to.deep.equal([0x53, 0x52, 0x41, 0x54, 0xc0]);
     expect(lineBytes(" 53 5 41")).to.deep.equal([0x53]);
+  });
+});
+
+/** ACPICA's acpidump layout of `bytes` under `header`: offset, 16 hex bytes, the ASCII column. */
+function dumpText(header: string, bytes: readonly number[]): string {
+  const lines = [header];
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = bytes.slice(at, at + 16);
+    const hex = row.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ").padEnd(47, " ");
+    const ascii = row.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`    ${at.toString(16).toUpperCase().padStart(4, "0")}: ${hex}  ${ascii}`);
+  }
+  return lines.join("\n") + "\n\n";
+}
+
+describe("acpi: acpidump text parser against the line-by-line regex reference", () => {
+  // Tables whose Length is right, short or long, in dumps then bent at random places: line endings,
+  // NULs, odd white space (NBSP, U+2000, U+2028), junk characters, lines cut or joined.
+  const table = fc.tuple(fc.constantFrom("SRAT", "APIC", "SSDT", "RSD PTR "), fc.integer({ min: 0, max: 80 }), fc.integer({ min: -8, max: 8 }))
+    .chain(([sig, n, skew]) => fc.array(fc.integer({ min: 0, max: 255 }), { minLength: n, maxLength: n }).map((body) => {
+      const bytes = Array.from({ length: 4 }, (_, i) => sig.charCodeAt(i)).concat(body);
+      const len = Math.max(0, bytes.length + skew);
+      if (bytes.length >= 8) { bytes[4] = len & 0xff; bytes[5] = len >> 8; bytes[6] = 0; bytes[7] = 0; }
+      return dumpText(`${sig.trimEnd()} @ 0x${"0".repeat(16)}`, bytes);
+    }));
+  const bend = fc.tuple(fc.nat(), fc.constantFrom("\r", "\r\n", "\n", "\0", " ", "\t", "\u00a0", "\u2000", "\u2028", "z", ":", "0", "", "\n\n", "  0000: 41"), fc.integer({ min: 0, max: 3 }));
+  const dump = fc.tuple(fc.array(table, { minLength: 1, maxLength: 3 }), fc.array(bend, { maxLength: 6 })).map(([tables, bends]) => {
+    let text = tables.join("");
+    for (const [at, insert, drop] of bends) {
+      const i = at % (text.length + 1);
+      text = text.slice(0, i) + insert + text.slice(i + drop);
+    }
+    return text;
+  });
+
+  it("finds the same tables, bytes, lines and damage, from the text and from its bytes", () => {
+    fc.assert(fc.property(dump, (text) => {
+      const want = referenceParse(text, "d.txt");
+      expect(parseAcpidumpText(text, "d.txt")).to.deep.equal(want);
+      if (Array.from(text, (c) => c.charCodeAt(0)).every((c) => c <= 0xff)) expect(parseAcpidumpBytes(new Uint8Array(Buffer.from(text, "latin1")), "d.txt")).to.deep.equal(want);
+    }), { numRuns: fcRuns(3) });
+  });
+
+  it("reads the sample dump as the reference does", () => {
+    const text = dumpText("SSDT @ 0x0000000000000000", Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
+    expect(parseAcpidumpBytes(new Uint8Array(Buffer.from(text, "latin1")), "d.txt")).to.deep.equal(referenceParse(text, "d.txt"));
   });
 });

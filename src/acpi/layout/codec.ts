@@ -53,7 +53,7 @@ function addField(p: Parser, f: FieldSpec): Parser {
     case "u24": return p.buffer(f.key, { length: 3, formatter: (b: unknown) => u24(b as Uint8Array) });
     // latin1 by hand: TextDecoder("latin1") is windows-1252 and would not round-trip 0x80-0x9F.
     case "ascii": return p.buffer(f.key, { length: f.size, formatter: (b: unknown) => latin1(b as Uint8Array) });
-    case "bytes": return p.buffer(f.key, { length: f.size, formatter: (b: unknown) => Uint8Array.from(b as Uint8Array) });
+    case "bytes": return p.buffer(f.key, { length: f.size, formatter: (b: unknown) => new Uint8Array(b as Uint8Array) });
     case "array": throw new Error(`array field ${f.key} in a fixed segment`);
   }
 }
@@ -173,7 +173,7 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
     }
   }
   // Most structs have no extra bytes: share one empty array instead of allocating one per struct.
-  const extra = pos < avail ? Uint8Array.from(bytes.subarray(pos)) : NO_BYTES;
+  const extra = pos < avail ? new Uint8Array(bytes.subarray(pos)) : NO_BYTES;
   return { spec, offset, size: avail, values, offsets, extra, missing, clamped };
 }
 

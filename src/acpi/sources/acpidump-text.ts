@@ -28,9 +28,12 @@ export interface TextTable extends RawTable {
   damage?: TextDamage;
 }
 
-/** Does this text look like an acpidump (at least one table header followed by a data line)? */
+/** How many lines looksLikeAcpidump reads. */
+export const LOOKS_LIKE_LINES = 2000;
+
+/** Does this text look like an acpidump (at least one table header followed by a data line in its first LOOKS_LIKE_LINES lines)? */
 export function looksLikeAcpidump(text: string): boolean {
-  const lines = text.split(/\r?\n/, 2000);
+  const lines = text.split(/\r?\n/, LOOKS_LIKE_LINES);
   for (let i = 0; i + 1 < lines.length; i++) {
     const line = lines[i] ?? "";
     if (isHeader(line) && DATA.test(lines[i + 1] ?? "")) return true;
@@ -62,27 +65,62 @@ function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
+/** JavaScript's \s over all of UTF-16 (a data line's leading white space, as the regex /^\s+/ reads it). */
+function isRegexSpace(c: number): boolean {
+  if (c < 0x100) return isSpace(c);
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** A dump's characters as code units: latin1 bytes (a file's own bytes, no string made) or UTF-16. */
+type Codes = Uint8Array | Uint16Array;
+
 /**
- * Bytes of one data line: up to 16 two-digit hex tokens in the 49 characters after the colon; the
- * first other token ends the data. A hand-written scanner: this loop is most of the time spent
- * reading a dump (a split/regex/parseInt version ran at a third of the speed).
+ * Bytes of one data line, from `codes[start..end)` (the text after the colon) into `out`: up to 16
+ * two-digit hex tokens in the first 49 characters; the first other token ends the data. Returns
+ * how many. A hand-written scanner: this loop is most of the time spent reading a dump (a
+ * split/regex/parseInt version ran at a third of the speed).
  */
-export function lineBytes(rest: string): number[] {
-  const out: number[] = [];
-  const end = Math.min(rest.length, 49);
-  let i = 0;
-  while (out.length < 16) {
-    while (i < end && isSpace(rest.charCodeAt(i))) i++;
-    if (i >= end) break;
+function scanLineBytes(codes: Codes, start: number, end: number, out: Uint8Array): number {
+  const stop = Math.min(end, start + 49);
+  // ACPICA's own layout, " XX" sixteen times then white space: read at fixed places.
+  if (stop === start + 49 && isSpace(codes[start + 48] ?? 0)) {
+    let k = 0;
+    for (; k < 16; k++) {
+      const at = start + 3 * k;
+      const hi = hexDigit(codes[at + 1] ?? 0);
+      const lo = hexDigit(codes[at + 2] ?? 0);
+      if (codes[at] !== 0x20 || hi < 0 || lo < 0) break;
+      out[k] = hi * 16 + lo;
+    }
+    if (k === 16) return 16;
+  }
+  let n = 0;
+  let i = start;
+  while (n < 16) {
+    while (i < stop && isSpace(codes[i] ?? 0)) i++;
+    if (i >= stop) break;
     let j = i;
-    while (j < end && !isSpace(rest.charCodeAt(j))) j++;
-    const hi = hexDigit(rest.charCodeAt(i));
-    const lo = hexDigit(rest.charCodeAt(i + 1));
+    while (j < stop && !isSpace(codes[j] ?? 0)) j++;
+    const hi = hexDigit(codes[i] ?? 0);
+    // Past the 49 characters (or the line) counts as no digit, as charCodeAt's NaN did.
+    const lo = i + 1 < stop ? hexDigit(codes[i + 1] ?? 0) : -1;
     if (j - i !== 2 || hi < 0 || lo < 0) break;
-    out.push(hi * 16 + lo);
+    out[n++] = hi * 16 + lo;
     i = j;
   }
+  return n;
+}
+
+function toCodes(text: string): Codes {
+  const out = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
+}
+
+/** Bytes of one data line's text after the colon (see scanLineBytes). */
+export function lineBytes(rest: string): number[] {
+  const out = new Uint8Array(16);
+  return Array.from(out.subarray(0, scanLineBytes(toCodes(rest), 0, rest.length, out)));
 }
 
 /** The table's declared Length (bytes 4..7), for tables whose header has one (not the RSDP). */
@@ -95,13 +133,14 @@ function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
 interface Current {
   sig: string | undefined;
   line: number;
-  chunks: number[][];
+  /** The table's bytes so far: the first `count` of them (grown by doubling). */
+  buf: Uint8Array;
   count: number;
-  damage?: TextDamage;
+  damage: TextDamage | undefined;
   /** The last data line, when it held fewer than 16 bytes (only a table's last line may). */
-  short?: { line: number; offset: number; bytes: number };
+  short: { line: number; offset: number; bytes: number } | undefined;
   /** The first line since the last data line that is neither data nor blank (a wrapped ASCII column, or garbage). */
-  odd?: number;
+  odd: number | undefined;
 }
 
 /**
@@ -116,20 +155,70 @@ function damageAt(cur: Current, found: string): TextDamage {
   return { line: cur.line, offset: cur.count, reason: found };
 }
 
+/** The characters `codes[start..end)` as a string (for the rare lines that are not hex data). */
+function lineText(codes: Codes, start: number, end: number): string {
+  let out = "";
+  for (let i = start; i < end; i += 4096) out += String.fromCharCode(...codes.subarray(i, Math.min(end, i + 4096)));
+  return out;
+}
+
+/**
+ * Where a data line's text after the colon starts, when `codes[start..end)` matches
+ * /^\s+([0-9A-Fa-f]{1,16}):(.*)$/ (one or more white space, 1-16 hex digits, a colon, then no
+ * line terminator: CR, U+2028, U+2029, looked for only when `terminators` says the text has any), else -1.
+ */
+function dataStart(codes: Codes, start: number, end: number, terminators: boolean): number {
+  let i = start;
+  while (i < end && isRegexSpace(codes[i] ?? 0)) i++;
+  if (i === start) return -1;
+  const digits = i;
+  while (i < end && i - digits < 17 && hexDigit(codes[i] ?? 0) >= 0) i++;
+  const n = i - digits;
+  if (n === 0 || n > 16 || i >= end || codes[i] !== 0x3a) return -1;
+  for (let k = i + 1; terminators && k < end; k++) {
+    const c = codes[k] ?? 0;
+    if (c === 0x0d || c === 0x2028 || c === 0x2029) return -1;
+  }
+  return i + 1;
+}
+
+/** The hex offset in `codes[start..end)` (1-16 digits), as parseInt(…, 16) reads it. */
+function hexOffset(codes: Codes, start: number, end: number): number {
+  // Up to 13 digits (52 bits) the sum is exact; longer ones are left to parseInt's rounding.
+  if (end - start > 13) return parseInt(lineText(codes, start, end), 16);
+  let v = 0;
+  for (let i = start; i < end; i++) v = v * 16 + hexDigit(codes[i] ?? 0);
+  return v;
+}
+
 /**
  * Tables of an acpidump text. A malformed hex line (non-hex characters, a short line, a line
  * missing) sets `damage` on its table and ends the table's bytes there: later lines of the table
  * are consumed but not used, so the rest of the dump still parses.
  */
 export function parseAcpidumpText(text: string, file: string): TextTable[] {
+  let wide = false;
+  for (let i = 0; i < text.length && !wide; i++) wide = text.charCodeAt(i) > 0xff;
+  return parseCodes(wide ? toCodes(text) : Buffer.from(text, "latin1"), file);
+}
+
+/**
+ * Tables of an acpidump text given as its bytes, each byte one character (latin1), as
+ * parseAcpidumpText(bytes as latin1 text) reads them; no string of the whole dump is made.
+ */
+export function parseAcpidumpBytes(bytes: Uint8Array, file: string): TextTable[] {
+  return parseCodes(bytes, file);
+}
+
+/** Lines are split as text.split(/\r?\n/) splits them; NUL characters are dropped from a line. */
+function parseCodes(codes: Codes, file: string): TextTable[] {
   const tables: TextTable[] = [];
-  const lines = text.split(/\r?\n/);
+  const scratch = new Uint8Array(16);
   let cur: Current | undefined;
   const finish = (): void => {
     if (cur === undefined) return;
-    const bytes = new Uint8Array(cur.count);
-    let at = 0;
-    for (const c of cur.chunks) { bytes.set(c, at); at += c.length; }
+    // Usually the buffer is exactly the table (grown to its declared Length): then it is the table's bytes.
+    const bytes = cur.buf.length === cur.count ? cur.buf : cur.buf.slice(0, cur.count);
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
     if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
@@ -145,44 +234,74 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
     }
     cur = undefined;
   };
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? "";
-    const line = raw.includes("\0") ? raw.replace(/\0/g, "") : raw;
-    if (isHeader(line)) {
+  // Every field set from the start, none deleted: the object keeps one shape (a `delete` per line made it a slow dictionary).
+  const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
+  const onLine = (c: Codes, start: number, end: number, lineNo: number): void => {
+    // Data lines start with white space: only other lines are made strings, for the header pattern.
+    if (start < end && !isSpace(c[start] ?? 0) && isHeader(lineText(c, start, end))) {
       finish();
-      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };
-      continue;
+      cur = newTable(headerSignature(lineText(c, start, end)), lineNo);
+      return;
     }
-    const m = DATA.exec(line);
-    if (m === null) {
+    const rest = dataStart(c, start, end, terminators);
+    if (rest < 0) {
       // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
-      if (cur !== undefined && line.trim() === "" && cur.count > 0) finish();
-      else if (cur !== undefined && (cur.count > 0 || cur.sig !== undefined) && cur.odd === undefined && line.trim() !== "") cur.odd = i + 1;
-      continue;
+      if (cur === undefined) return;
+      const blank = lineText(c, start, end).trim() === "";
+      if (blank && cur.count > 0) finish();
+      else if ((cur.count > 0 || cur.sig !== undefined) && cur.odd === undefined && !blank) cur.odd = lineNo;
+      return;
     }
-    const offset = parseInt(m[1] ?? "0", 16);
-    const data = lineBytes(m[2] ?? "");
-    if (data.length === 0) {
+    let digits = start;
+    while (isRegexSpace(c[digits] ?? 0)) digits++;
+    const offset = hexOffset(c, digits, rest - 1);
+    const n = scanLineBytes(c, rest, end, scratch);
+    if (n === 0) {
       // "  0030: zz zz ..." inside a table is a damaged line; before any data it is not a table.
-      if (cur !== undefined && cur.count > 0 && cur.damage === undefined) cur.damage = { line: i + 1, offset: cur.count, reason: "no hex bytes after its offset" };
+      if (cur !== undefined && cur.count > 0 && cur.damage === undefined) cur.damage = { line: lineNo, offset: cur.count, reason: "no hex bytes after its offset" };
       else if (cur === undefined || cur.count === 0) finish();
-      continue;
+      return;
     }
     if (cur === undefined) {
       // Data without a header (iasl "Raw Table Data" block): starts a table only at offset 0.
-      if (offset !== 0) continue;
-      cur = { sig: undefined, line: i + 1, chunks: [], count: 0 };
+      if (offset !== 0) return;
+      cur = newTable(undefined, lineNo);
     }
-    if (cur.damage !== undefined) continue;
+    if (cur.damage !== undefined) return;
     if (offset !== cur.count) {
       cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`);
-      continue;
+      return;
     }
-    cur.chunks.push(data);
-    cur.count += data.length;
-    if (data.length < 16) cur.short = { line: i + 1, offset, bytes: data.length };
-    else delete cur.short;
-    delete cur.odd;
+    if (cur.count + n > cur.buf.length) {
+      // Once the header's Length is in, grow to it in one step (when the text could hold that many bytes).
+      const declared = cur.count >= 8 ? declaredLength("", cur.buf) ?? 0 : 0;
+      const grown = new Uint8Array(declared >= cur.count + n && declared <= codes.length ? declared : cur.buf.length * 2);
+      grown.set(cur.buf.subarray(0, cur.count));
+      cur.buf = grown;
+    }
+    const buf = cur.buf;
+    for (let k = 0; k < n; k++) buf[cur.count + k] = scratch[k] ?? 0;
+    cur.count += n;
+    cur.short = n < 16 ? { line: lineNo, offset, bytes: n } : undefined;
+    cur.odd = undefined;
+  };
+  const hasNul = codes.indexOf(0) >= 0;
+  // Most dumps have no CR at all (and never U+2028/U+2029): then no line needs looking through for one.
+  const terminators = codes.indexOf(0x0d) >= 0 || (codes instanceof Uint16Array && (codes.indexOf(0x2028) >= 0 || codes.indexOf(0x2029) >= 0));
+  let lineNo = 0;
+  for (let pos = 0; ;) {
+    const lf = codes.indexOf(0x0a, pos);
+    const next = lf < 0 ? codes.length : lf;
+    const end = lf > pos && codes[lf - 1] === 0x0d ? lf - 1 : next;
+    lineNo++;
+    if (hasNul && codes.subarray(pos, end).indexOf(0) >= 0) {
+      const kept = codes.subarray(pos, end).filter((x) => x !== 0);
+      onLine(kept, 0, kept.length, lineNo);
+    } else {
+      onLine(codes, pos, end, lineNo);
+    }
+    if (lf < 0) break;
+    pos = lf + 1;
   }
   finish();
   return tables;

@@ -10,7 +10,7 @@ import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
-import { looksLikeAcpidump, parseAcpidumpText, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { LOOKS_LIKE_LINES, looksLikeAcpidump, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
 /** How standard input ("-") is named in messages. */
@@ -115,6 +115,25 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
+/** The text (latin1) of the first `lines` lines: up to and including the `lines`-th line break. */
+function leadingLines(bytes: Uint8Array, lines: number): string {
+  let end = -1;
+  for (let n = 0; n < lines; n++) {
+    end = bytes.indexOf(0x0a, end + 1);
+    if (end < 0) break;
+  }
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end + 1);
+  return view.toString("latin1");
+}
+
+/**
+ * looksLikeAcpidump of the bytes as latin1 text, asked of the first few lines before all it reads
+ * (a dump says so in its first lines; a yes on fewer whole lines is a yes on more).
+ */
+function bytesLookLikeAcpidump(bytes: Uint8Array): boolean {
+  return looksLikeAcpidump(leadingLines(bytes, 16)) || looksLikeAcpidump(leadingLines(bytes, LOOKS_LIKE_LINES));
+}
+
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
 export type DamageHandler = (d: Diagnostic) => void;
 
@@ -137,9 +156,10 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: DamageHandler): RawTable[] {
   const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
-    const text = Buffer.from(bytes).toString("latin1");
-    if (looksLikeAcpidump(text)) {
-      const tables = parseAcpidumpText(text, file);
+    // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
+    // (a string of a whole dump costs more to make than the parse).
+    if (bytesLookLikeAcpidump(bytes)) {
+      const tables = parseAcpidumpBytes(bytes, file);
       if (tables.length > 0) {
         const usable: RawTable[] = [];
         for (const { damage, ...t } of tables) {
