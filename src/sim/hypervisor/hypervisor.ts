@@ -388,20 +388,19 @@ export class Hypervisor {
    * failing in populate_physmap(), xen/common/memory.c).
    */
   populate_physmap(a: PopulatePhysmapArgs): CountResult {
-    const none = { rc: 0, done: 0 };
     const d = this.doms.get(a.domid);
-    if (d === undefined) return none;
-    if (!this.privileged(a.caller) && a.caller !== a.domid) return none;
-    if (a.extent_order > this.maxOrder(a.caller)) return none;
+    if (d === undefined) return { rc: 0, done: 0 };
+    if (!this.privileged(a.caller) && a.caller !== a.domid) return { rc: 0, done: 0 };
+    if (a.extent_order > this.maxOrder(a.caller)) return { rc: 0, done: 0 };
     const mf = memflags();
     const f = a.mem_flags ?? {};
     if (f.node !== undefined) {
       if (this.privileged(a.caller)) {
-        if (f.node >= MAX_NUMNODES) return none;
+        if (f.node >= MAX_NUMNODES) return { rc: 0, done: 0 };
         mf.node = f.node;
         mf.exact = f.exact ?? false;
       } else if (f.exact === true) {
-        return none;
+        return { rc: 0, done: 0 };
       }
     }
     // X 83a784a15b: during domain build dirty buddies are acceptable in the first pass.

@@ -29,6 +29,12 @@ export interface DecodedMemFlags {
   addressBits: number;
 }
 
+/** XENMEMF_get_node: ((flags >> 8) - 1) & 0xff, or undefined for field 0 ("no node"). */
+export function memFlagsNode(flags: number): number | undefined {
+  const field = (flags >>> 8) & 0xff;
+  return field === 0 ? undefined : field - 1;
+}
+
 /** XENMEMF_get_node: ((flags >> 8) - 1) & 0xff, with field 0 meaning "no node". */
 export function decodeMemFlags(flags: number): DecodedMemFlags {
   const field = (flags >>> 8) & 0xff;

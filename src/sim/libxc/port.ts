@@ -6,7 +6,7 @@
 import type { Hypervisor } from "../hypervisor/index.js";
 import { cpuTopology } from "../host.js";
 import { EINVAL, XEN_INVALID_NODE_DIST, type DomainInfo, type HypervisorPort, type NumaInfo, type PhysInfo } from "./hypercalls.js";
-import { decodeMemFlags } from "./memflags.js";
+import { memFlagsNode, XENMEMF_exact_node_request, XENMEMF_vnode } from "./memflags.js";
 import { PAGE_SIZE } from "../units.js";
 
 /** NUMA_NO_DISTANCE as the hypervisor's numainfo may carry it. */
@@ -29,12 +29,13 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     claim_pages: (domid, nr_pages) => hv.claim_pages({ domid, nr_pages }).rc,
     claim_memory: (domid, claims) => hv.claim_memory({ domid, claims }).rc,
     populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn) {
-      const f = decodeMemFlags(mem_flags);
       // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
-      if (f.vnode) return { rc: -EINVAL, done: 0 };
+      // (decodeMemFlags's fields, read without building its record: this runs per hypercall.)
+      if ((mem_flags & XENMEMF_vnode) !== 0) return { rc: -EINVAL, done: 0 };
       const flags: { node?: number; exact?: boolean } = {};
-      if (f.node !== undefined) flags.node = f.node;
-      if (f.exact) flags.exact = true;
+      const node = memFlagsNode(mem_flags);
+      if (node !== undefined) flags.node = node;
+      if ((mem_flags & XENMEMF_exact_node_request) !== 0) flags.exact = true;
       const args: Parameters<Hypervisor["populate_physmap"]>[0] = { domid, nr_extents, extent_order, mem_flags: flags };
       if (gpfn !== undefined) args.gpfn = gpfn;
       return hv.populate_physmap(args);

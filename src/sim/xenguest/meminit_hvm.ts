@@ -61,6 +61,8 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
   const target_pages = dom.target_pages;
   let memflags = 0;
   let error: string | undefined;
+  let label9 = "";
+  let label9nr = -1;
   if (nr_pages > target_pages) memflags |= XENMEMF_populate_on_demand;
 
   let vmemranges: VmemRange[];
@@ -139,7 +141,9 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
           }
           if (cur_pfn % SUPERPAGE_2MB_NR_PFNS === 0 && count % SUPERPAGE_2MB_NR_PFNS === 0) {
             const nr = count / SUPERPAGE_2MB_NR_PFNS;
-            yield `d${domid} populate ${nr} x order 9`;
+            // The label of the hot call (nr is 4 but at range edges) is built once per nr, not per call.
+            if (nr !== label9nr) { label9 = `d${domid} populate ${nr} x order 9`; label9nr = nr; }
+            yield label9;
             const done = xc_domain_populate_physmap(xch, domid, nr, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages);
             if (done > 0) {
               stat.superpages2M += done;

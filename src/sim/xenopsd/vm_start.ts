@@ -17,11 +17,11 @@ import {
   xc_domain_unpause, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
 } from "../libxc/xenctrl.js";
 import { noXenInternalMemory, vmNumaMetrics, xenInternalMemory, type VmNumaMetrics, type XenInternalMemory } from "./vm_numa.js";
-import { hvm_build } from "../xenguest/hvm_build.js";
+import { hvm_build, type HvmBuildResult } from "../xenguest/hvm_build.js";
 import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
 import { libxl__get_numa_candidate } from "./libxl_numa.js";
 import { hvmMemory, type VmMemory } from "./memory.js";
-import { hypercall, interleave, runToEnd, type Build } from "../libxc/scheduler.js";
+import { hypercall, interleave, runToEnd, sequence, type Build } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
 import { NumaHierarchy } from "./topology.js";
 import { percentOf } from "../../util/percent.js";
@@ -233,13 +233,22 @@ function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, pre
   applyPlan(view, ctx, policy, nodes, claims);
 }
 
-function* build(view: HostView, ctx: VmCtx): Build<{ ok: boolean; extents: ExtentCounts }> {
+/** xenguest's configuration for the VM's build. */
+function buildConfig(ctx: VmCtx): Parameters<typeof hvm_build>[1] {
   const cfg: Parameters<typeof hvm_build>[1] = { domid: ctx.domid, mem_mib: ctx.spec.mem_mib, claim: ctx.buildClaims };
   if (ctx.pnode !== undefined) cfg.pnode = ctx.pnode;
-  const r = yield* hvm_build(view.xch, cfg);
+  return cfg;
+}
+
+/** After hvm_build: a failed build sets the VM's error; returns whether it succeeded. */
+function built(view: HostView, ctx: VmCtx, r: HvmBuildResult): boolean {
   if (!r.ok) { ctx.error = r.error ?? "build failed"; ctx.errno = view.xch.errno; }
-  else yield* unpauseAndBoot(view, ctx);
-  return { ok: r.ok, extents: r.extents };
+  return r.ok;
+}
+
+/** The build (hvm_build), then VM_unpause and hvmloader. */
+function* build(view: HostView, ctx: VmCtx): Build<void> {
+  if (built(view, ctx, yield* hvm_build(view.xch, buildConfig(ctx)))) yield* unpauseAndBoot(view, ctx);
 }
 
 /**
@@ -255,10 +264,12 @@ function* unpauseAndBoot(view: HostView, ctx: VmCtx): Build<void> {
   if (rc !== 0) { ctx.error = `unpause failed (errno ${xch.errno})`; ctx.errno = xch.errno; return; }
   const before = pagesOf(xch, domid);
   const n = ctx.spec.hvmloaderPages ?? HVMLOADER_PAGES;
+  const label = `${ctx.spec.name} hvmloader populate 1 x order 0`;
   for (let i = 0; i < n; i++) {
-    // The guest's own hypercall (not libxc's: not in xenopsd's extent counts).
-    const r = yield* hypercall(`${ctx.spec.name} hvmloader populate 1 x order 0`, () => xch.hv.populate_physmap(domid, 1, 0, 0, HVMLOADER_FIRST_GFN + i));
-    if (r.done !== 1) break;
+    // The guest's own hypercall (not libxc's: not in xenopsd's extent counts). Written as
+    // hypercall() does, without its nested generator and closure per call; one label per VM.
+    yield label;
+    if (xch.hv.populate_physmap(domid, 1, 0, 0, HVMLOADER_FIRST_GFN + i).done !== 1) break;
   }
   pagesOf(xch, domid).forEach((p, node) => {
     const got = p - (before[node] ?? 0);
@@ -395,7 +406,12 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
     for (const ctx of ctxs) runToEnd(serializedStart(view, ctx, opts.policy, nodeCreate, pagingPool));
     // ctx.error is final once the serialized phase is over: decided here, which spares every
     // hypercall of the build one generator level to pass through.
-    builds = ctxs.map((ctx) => withOutcome(ctx, ctx.error === undefined ? build(view, ctx) : undefined));
+    // Same hypercalls, same yields, in the same order as withOutcome(ctx, build(view, ctx)), but
+    // hvm_build is chained with sequence() rather than delegated to through two generator levels:
+    // each level a yield passes through costs per hypercall (~250 000 of them for 1000 VMs).
+    builds = ctxs.map((ctx) => (ctx.error === undefined
+      ? sequence(() => hvm_build(xch, buildConfig(ctx)), (r) => withOutcome(ctx, built(view, ctx, r) ? unpauseAndBoot(view, ctx) : undefined))
+      : withOutcome(ctx, undefined)));
   }
   return {
     builds,

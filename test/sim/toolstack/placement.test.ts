@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { libxl__get_numa_candidate } from "../../../src/sim/xenopsd/libxl_numa.js";
-import { interleave, mulberry32, runToEnd } from "../../../src/sim/libxc/scheduler.js";
+import { interleave, mulberry32, runToEnd, sequence } from "../../../src/sim/libxc/scheduler.js";
 import { plan } from "../../../src/sim/xenopsd/softaffinity.js";
 import { genCandidates, NumaHierarchy, UNREACHABLE_DISTANCE } from "../../../src/sim/xenopsd/topology.js";
 import type { Build } from "../../../src/sim/libxc/scheduler.js";
@@ -92,6 +92,29 @@ describe("sim/xenopsd scheduler", () => {
     expect(run(7).r).to.deep.equal(["a", "b"]);
     expect(run(7).log.join()).to.not.equal(run(8).log.join());
     expect(run(7).log.slice(0, 20).some((l) => l.startsWith("b"))).to.equal(true);
+  });
+
+  it("sequence(first, then) yields and returns as the nested generators would, starting nothing before the first advance", () => {
+    const nested = (log: string[]) => (function* (): Build<string> {
+      log.push("start");
+      const a = yield* task("p", 3, log);
+      return yield* task(`${a}q`, 2, log);
+    })();
+    const seq = (log: string[]) => sequence(() => { log.push("start"); return task("p", 3, log); }, (a) => task(`${a}q`, 2, log));
+    for (const mk of [nested, seq]) {
+      const log: string[] = [];
+      const b = mk(log);
+      expect(log).to.deep.equal([]);
+      const labels: string[] = [];
+      let r = b.next();
+      for (; r.done !== true; r = b.next()) labels.push(r.value);
+      expect(labels).to.deep.equal(["p0", "p1", "p2", "pq0", "pq1"]);
+      expect(r.value).to.equal("pq");
+      expect(log).to.deep.equal(["start", "p0", "p1", "p2", "pq0", "pq1"]);
+    }
+    // Interleaved with other builds: the same order as the nested version, seed for seed.
+    const order = (mk: (log: string[]) => Build<string>) => { const log: string[] = []; interleave([mk(log), task("z", 5, log)], 3); return log; };
+    expect(order(seq)).to.deep.equal(order(nested));
   });
 
   it("runToEnd runs one build alone; mulberry32 stays in [0, 1)", () => {
