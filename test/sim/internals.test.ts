@@ -6,6 +6,18 @@ import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { boot, domain } from "./helpers.js";
 import { fcRuns } from "../helpers/runs.js";
 
+/** An ExtentSet and a per-page model of it after the same adds and removes (those that apply). */
+function setAndModel(ops: readonly (readonly [boolean, number, number])[]): { s: ExtentSet; model: Set<number> } {
+  const s = new ExtentSet();
+  const model = new Set<number>();
+  for (const [add, at, n] of ops) {
+    const pages = Array.from({ length: n }, (_, k) => at + k);
+    if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
+    if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
+  }
+  return { s, model };
+}
+
 describe("sim internals", () => {
   it("ExtentSet coalesces, splits, finds aligned blocks and refuses double ownership", () => {
     const s = new ExtentSet();
@@ -41,13 +53,7 @@ describe("sim internals", () => {
 
   it("ExtentSet matches a per-page model across block splits (property)", () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 })), { maxLength: 1500 }), (ops) => {
-      const s = new ExtentSet();
-      const model = new Set<number>();
-      for (const [add, at, n] of ops) {
-        const pages = Array.from({ length: n }, (_, k) => at + k);
-        if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
-        if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
-      }
+      const { s, model } = setAndModel(ops);
       const flat: number[] = [];
       let prevEnd = -1;
       for (const [a, b] of s.runs()) {
@@ -64,13 +70,7 @@ describe("sim internals", () => {
     const op = fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 }));
     const query = fc.tuple(fc.nat({ max: 3100 }), fc.nat({ max: 400 }));
     fc.assert(fc.property(fc.array(op, { maxLength: 1500 }), fc.array(query, { minLength: 1, maxLength: 20 }), (ops, queries) => {
-      const s = new ExtentSet();
-      const model = new Set<number>();
-      for (const [add, at, n] of ops) {
-        const pages = Array.from({ length: n }, (_, k) => at + k);
-        if (add && pages.every((x) => !model.has(x))) { s.add(at, n); pages.forEach((x) => model.add(x)); }
-        if (!add && pages.every((x) => model.has(x))) { s.remove(at, n); pages.forEach((x) => model.delete(x)); }
-      }
+      const { s, model } = setAndModel(ops);
       for (const [lo, len] of queries) {
         const inRange = [...model].filter((x) => x >= lo && x < lo + len).length;
         expect(s.countIn(lo, lo + len)).to.equal(inRange);
