@@ -19,31 +19,8 @@ export function XENMEMF_exact_node(node: number): number {
 /** XC_NUMA_NO_NODE (tools/include/xenguest.h): ~0U. */
 export const XC_NUMA_NO_NODE = 0xffffffff;
 
-export interface DecodedMemFlags {
-  /** Requested (physical or virtual) node; absent = no node. */
-  node?: number;
-  exact: boolean;
-  vnode: boolean;
-  populateOnDemand: boolean;
-  /** Address-width limit (bits 0..7), 0 = none. */
-  addressBits: number;
-}
-
 /** XENMEMF_get_node: ((flags >> 8) - 1) & 0xff, or undefined for field 0 ("no node"). */
 export function memFlagsNode(flags: number): number | undefined {
   const field = (flags >>> 8) & 0xff;
   return field === 0 ? undefined : field - 1;
-}
-
-/** XENMEMF_get_node: ((flags >> 8) - 1) & 0xff, with field 0 meaning "no node". */
-export function decodeMemFlags(flags: number): DecodedMemFlags {
-  const field = (flags >>> 8) & 0xff;
-  const d: DecodedMemFlags = {
-    exact: (flags & XENMEMF_exact_node_request) !== 0,
-    vnode: (flags & XENMEMF_vnode) !== 0,
-    populateOnDemand: (flags & XENMEMF_populate_on_demand) !== 0,
-    addressBits: flags & 0xff,
-  };
-  if (field !== 0) d.node = field - 1;
-  return d;
 }

@@ -30,7 +30,7 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     claim_memory: (domid, claims) => hv.claim_memory({ domid, claims }).rc,
     populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn) {
       // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
-      // (decodeMemFlags's fields, read without building its record: this runs per hypercall.)
+      // The flags are read bit by bit, without building a record: this runs once per hypercall.
       if ((mem_flags & XENMEMF_vnode) !== 0) return { rc: -EINVAL, done: 0 };
       const flags: { node?: number; exact?: boolean } = {};
       const node = memFlagsNode(mem_flags);
