@@ -20,7 +20,7 @@ import { hypervisorPort } from "../libxc/port.js";
 import { interleave } from "../libxc/scheduler.js";
 import { vmStartOp, type VmStartStep } from "../toolstack/ops.js";
 import { prepareVmStart, type Flow, type VmStartResult } from "../xenopsd/vm_start.js";
-import { xenInternalPagesOn } from "../xenopsd/vm_numa.js";
+import { xenInternalOnPlan } from "../xenopsd/vm_numa.js";
 import { runWeights, vmCostRatio, type CostModel } from "./cost-model.js";
 import type { SweepVariant } from "./sweep-spec.js";
 
@@ -103,11 +103,12 @@ function measure(ctx: StepContext, task: SweepTask, r: VmStartResult, serialized
       if (c !== undefined) { rec.cost = c; costs.push(c); }
     }
     // Xen's own allocations for the VM (vm_numa.ts: struct domain, struct vcpu, paging pool).
-    if (v.started && v.plannedNodes.length > 0) {
+    const xen = xenInternalOnPlan(v);
+    if (xen !== undefined) {
       plannedVms++;
       if (v.plannedNodes.includes(v.xenInternal.structDomainNode)) structDomainOnPlanned++;
-      xenPages += v.xenInternal.pages;
-      xenPagesOnPlanned += xenInternalPagesOn(v.xenInternal, v.plannedNodes);
+      xenPages += xen.pages;
+      xenPagesOnPlanned += xen.onPlan;
     }
     vms.push(rec);
   }

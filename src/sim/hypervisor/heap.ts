@@ -10,7 +10,6 @@
  * page-alloc.ts, as in Xen's alloc_heap_pages().
  */
 import { flsl, ffsl, pow2, bitSet, alignDown } from "./bits.js";
-import { MfnMap } from "./mfn-map.js";
 import type { HostSpec } from "../host.js";
 
 /** x86: 2 × PAGETABLE_ORDER (1 GiB). */
@@ -107,7 +106,7 @@ export class Heap {
   readonly online: number[];
   totalAvail = 0;
   /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). Internal (also read by bulk-heap.ts). */
-  readonly free = new MfnMap<Buddy>();
+  readonly free = new Map<number, Buddy>();
 
   constructor(spec: HostSpec) {
     this.nodes = spec.nodes.map((n) => (n.ranges.length === 0 ? undefined : {

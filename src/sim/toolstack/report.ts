@@ -5,23 +5,13 @@
  * and XAPI's VM_metrics.numa_optimised as xenopsd reports it (`numa opt`).
  */
 import type { Flow, Policy, VmOutcome, VmStartResult, XenopsdBuild } from "../xenopsd/vm_start.js";
-import { xenInternalPagesOn } from "../xenopsd/vm_numa.js";
+import { xenInternalOnPlan } from "../xenopsd/vm_numa.js";
 import { PAGES_PER_MIB } from "../units.js";
 import { mibText, percentOf } from "../../util/percent.js";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd());
-}
-
-/**
- * Xen-internal pages (struct domain, vCPUs, paging pool) of a VM on its planned node(s), and in
- * all; undefined for a VM that did not start or had no plan (nothing to be on). The totals count
- * the same VMs as the sweeps' xenInternalOnPlannedNodesPct (experiments/engine.ts).
- */
-export function xenInternalOnPlan(v: VmOutcome): { onPlan: number; pages: number } | undefined {
-  if (!v.started || v.plannedNodes.length === 0) return undefined;
-  return { onPlan: xenInternalPagesOn(v.xenInternal, v.plannedNodes), pages: v.xenInternal.pages };
 }
 
 /** The `xen on plan` cell: "on plan/total", "-" for a VM that did not start or had no plan. */

@@ -103,6 +103,16 @@ export function xenInternalPagesOn(x: XenInternalMemory, nodes: readonly number[
 }
 
 /**
+ * A started VM's Xen-internal pages on its planned node(s), and in all; undefined for a VM that
+ * did not start or had no plan (nothing to be on). The vm_start table's `xen on plan` and the
+ * sweeps' xenInternalOnPlannedNodesPct count the same VMs through this.
+ */
+export function xenInternalOnPlan(v: { started: boolean; plannedNodes: readonly number[]; xenInternal: XenInternalMemory }): { onPlan: number; pages: number } | undefined {
+  if (!v.started || v.plannedNodes.length === 0) return undefined;
+  return { onPlan: xenInternalPagesOn(v.xenInternal, v.plannedNodes), pages: v.xenInternal.pages };
+}
+
+/**
  * `Xenctrlext.DomainNuma.state`: `pagesByNode` = the domain's pages per host node (as
  * XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES returns them), `hostNodes` = get_nr_nodes, `available` =
  * whether xenopsd's node-pages stub works (false for the upstream build: the default record).
