@@ -26,6 +26,12 @@ function wordsOnly(stderr: string): void {
   expect(stderr).not.to.match(/\bE[A-Z]{3,}\b|ERR_|\n\s+at /);
 }
 
+/** Every command line fails alone with exit 2 and exactly `numakit: MESSAGE`. */
+async function allFailWith(argvs: string[][], message: string): Promise<void> {
+  const runs = await Promise.all(argvs.map((a) => runCli(a)));
+  for (const r of runs) expect([r.code, r.stderr]).to.deep.equal([2, `numakit: ${message}\n`]);
+}
+
 describe("cli: output that cannot be written (issue 12)", () => {
   let tmp = "";
   let file = "";
@@ -56,37 +62,17 @@ describe("cli: output that cannot be written (issue 12)", () => {
   }
 
   it("a FILE output that is a directory: \"is a directory\" (scan, report, sim --report)", async () => {
-    const runs = await Promise.all([
-      runCli(["scan", sample4, "--out", tmp]),
-      runCli(["report", sample4, "-o", tmp]),
-      runCli(["sim", scenario, "--report", tmp]),
-    ]);
-    for (const r of runs) {
-      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${tmp}: is a directory\n`]);
-    }
+    await allFailWith([["scan", sample4, "--out", tmp], ["report", sample4, "-o", tmp], ["sim", scenario, "--report", tmp]], `cannot write ${tmp}: is a directory`);
   });
 
   it("a DIR output that is a regular file: \"exists and is not a directory\" (extract, synth, topology --format sysfs)", async () => {
-    const runs = await Promise.all([
-      runCli(["extract", sample4, "--out", file]),
-      runCli(["synth", desc, "--out", file]),
-      runCli(["topology", sample4, "--format", "sysfs", "--out", file]),
-    ]);
-    for (const r of runs) {
-      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${file}: exists and is not a directory\n`]);
-    }
+    await allFailWith([["extract", sample4, "--out", file], ["synth", desc, "--out", file], ["topology", sample4, "--format", "sysfs", "--out", file]],
+      `cannot write ${file}: exists and is not a directory`);
   });
 
   it("a FILE in a directory that does not exist: \"no such directory\" (report, sim --report, scan)", async () => {
     const missing = join(tmp, "no-such-dir", "out.html");
-    const runs = await Promise.all([
-      runCli(["report", sample4, "-o", missing]),
-      runCli(["sim", scenario, "--report", missing]),
-      runCli(["scan", sample4, "--out", missing]),
-    ]);
-    for (const r of runs) {
-      expect([r.code, r.stderr]).to.deep.equal([2, `numakit: cannot write ${missing}: no such directory\n`]);
-    }
+    await allFailWith([["report", sample4, "-o", missing], ["sim", scenario, "--report", missing], ["scan", sample4, "--out", missing]], `cannot write ${missing}: no such directory`);
     expect(existsSync(join(tmp, "no-such-dir"))).to.equal(false);
   });
 
@@ -101,8 +87,7 @@ describe("cli: output that cannot be written (issue 12)", () => {
 
   it("a write that fails after the file opened (scan --out /dev/full: ENOSPC) is not a silent success", async function () {
     if (!existsSync("/dev/full")) this.skip();
-    const [scan, report] = await Promise.all([runCli(["scan", sample4, "--out", "/dev/full"]), runCli(["report", sample4, "-o", "/dev/full"])]);
-    for (const r of [scan, report]) expect([r.code, r.stderr]).to.deep.equal([2, "numakit: cannot write /dev/full: no space left on device\n"]);
+    await allFailWith([["scan", sample4, "--out", "/dev/full"], ["report", sample4, "-o", "/dev/full"]], "cannot write /dev/full: no space left on device");
   });
 
   describe("outputError(): the reason in words for each errno", () => {

@@ -238,16 +238,17 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
   const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
   const onLine = (c: Codes, start: number, end: number, lineNo: number): void => {
     // Data lines start with white space: only other lines are made strings, for the header pattern.
-    if (start < end && !isSpace(c[start] ?? 0) && isHeader(lineText(c, start, end))) {
+    const text = start < end && !isSpace(c[start] ?? 0) ? lineText(c, start, end) : undefined;
+    if (text !== undefined && isHeader(text)) {
       finish();
-      cur = newTable(headerSignature(lineText(c, start, end)), lineNo);
+      cur = newTable(headerSignature(text), lineNo);
       return;
     }
     const rest = dataStart(c, start, end, terminators);
     if (rest < 0) {
       // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
       if (cur === undefined) return;
-      const blank = lineText(c, start, end).trim() === "";
+      const blank = (text ?? lineText(c, start, end)).trim() === "";
       if (blank && cur.count > 0) finish();
       else if ((cur.count > 0 || cur.sig !== undefined) && cur.odd === undefined && !blank) cur.odd = lineNo;
       return;
