@@ -181,10 +181,6 @@ function sratEntry(t: DecodedTable, s: DecodedSubtable): SratEntry | undefined {
   }
 }
 
-function withView<T extends object, N extends number>(view: T | undefined, at: Located, type: N): (T & Located & { type: N }) | undefined {
-  return view === undefined ? undefined : { ...view, ...at, type };
-}
-
 /** One MADT CPU, its fields in this order (a literal: spreading the location into it cost more than the rest of the view). */
 function madtCpu(t: DecodedTable, s: DecodedSubtable, type: MadtCpu["type"], matchId: number, uid: number, flags: number, enabled: BitSpec, online: BitSpec | undefined): MadtCpu {
   return {
@@ -251,10 +247,10 @@ export function hmatEntries(t: DecodedTable): HmatEntry[] {
       const m = readView(s.values, VIEWS.hmatMemory);
       if (m !== undefined) out.push({ ...m, ...at, type: 0, initiatorValid: isSet(m.flags, HMAT_MEMORY_FLAGS.processorProximityDomainValid), memoryValid: true });
     } else if (s.type === 1) {
-      const e = withView(readView(s.values, VIEWS.hmatLocality), at, 1 as const);
+      const e = locatedView(readView(s.values, VIEWS.hmatLocality), t, s, 1 as const);
       if (e !== undefined) out.push(e);
     } else if (s.type === 2) {
-      const e = withView(readView(s.values, VIEWS.hmatCache), at, 2 as const);
+      const e = locatedView(readView(s.values, VIEWS.hmatCache), t, s, 2 as const);
       if (e !== undefined) out.push(e);
     }
   }
