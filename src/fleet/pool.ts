@@ -2,16 +2,18 @@
  * Scanning many hosts in-process over a worker-thread pool (tinypool). Rows come back in the
  * order of the hosts, whatever order the workers finish in, through a bounded window: memory
  * stays flat however large the fleet, and `--jobs 1` and `--jobs 4` give the same output.
+ * One job (or one host) runs in this thread, as the sweep's pool does (sim/experiments/pool.ts):
+ * starting a worker thread costs more than reading a host.
  */
 import { defaultJobs } from "../util/jobs.js";
 import { fromSource as runsFromSource, workerModuleUrl } from "../util/worker-module.js";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
 import { unreadRow } from "./scan-host.js";
-import type { ScanTask } from "./worker.js";
+import scanTask, { type ScanTask } from "./worker.js";
 
 export interface PoolOptions {
-  /** Worker threads (default: the number of CPUs). */
+  /** Worker threads (default: the number of CPUs); 1 reads the hosts in this thread. */
   jobs?: number;
   numbering?: Numbering;
   /** Stops submitting and yielding; the pool is torn down. */
@@ -20,9 +22,29 @@ export interface PoolOptions {
   onDone?: (row: ScanRow) => void;
 }
 
+function taskOf(source: string, opts: PoolOptions): ScanTask {
+  return opts.numbering === undefined ? { source } : { source, numbering: opts.numbering };
+}
+
+/** The hosts read one after another in this thread: the same rows as the pool, in the same order. */
+async function* scanHere(sources: readonly string[], opts: PoolOptions): AsyncGenerator<ScanRow> {
+  const aborted = (): boolean => opts.signal?.aborted === true;
+  for (const source of sources) {
+    if (aborted()) return;
+    const row = await scanTask(taskOf(source, opts)).catch((err: unknown) => unreadRow(source, err));
+    opts.onDone?.(row);
+    if (aborted()) return;
+    yield row;
+  }
+}
+
 /** Rows for `sources`, in order. */
 export async function* scanPool(sources: readonly string[], opts: PoolOptions = {}): AsyncGenerator<ScanRow> {
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
+  if (jobs === 1 || sources.length <= 1) {
+    yield* scanHere(sources, opts);
+    return;
+  }
   const fromSource = runsFromSource(import.meta.url);
   // Loaded here, not at import: only `scan` needs the pool, and every other command (and the test
   // suite) loads without it.
@@ -42,8 +64,7 @@ export async function* scanPool(sources: readonly string[], opts: PoolOptions = 
   const submit = (): void => {
     while (submitted < sources.length && pending.size < window && !aborted()) {
       const source = sources[submitted] ?? "";
-      const task: ScanTask = opts.numbering === undefined ? { source } : { source, numbering: opts.numbering };
-      const row = (pool.run(task) as Promise<ScanRow>).catch((err: unknown) => unreadRow(source, err))
+      const row = (pool.run(taskOf(source, opts)) as Promise<ScanRow>).catch((err: unknown) => unreadRow(source, err))
         .then((r) => { opts.onDone?.(r); return r; });
       pending.set(submitted++, row);
     }
