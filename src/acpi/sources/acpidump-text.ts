@@ -264,8 +264,8 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
     while (isRegexSpace(c[digits] ?? 0)) digits++;
     const offset = hexOffset(c, digits, rest - 1);
     // Straight into the table's buffer when it has room for a whole line (as it almost always has).
-    const room = cur !== undefined && cur.damage === undefined && offset === cur.count && cur.count + 16 <= cur.buf.length;
-    const n = room ? scanLineBytes(c, rest, end, cur.buf, cur.count) : scanLineBytes(c, rest, end, scratch);
+    const direct = cur !== undefined && cur.damage === undefined && offset === cur.count && cur.count + 16 <= cur.buf.length ? cur : undefined;
+    const n = direct !== undefined ? scanLineBytes(c, rest, end, direct.buf, direct.count) : scanLineBytes(c, rest, end, scratch);
     if (n === 0) {
       // "  0030: zz zz ..." inside a table is a damaged line; before any data it is not a table.
       if (cur !== undefined && cur.count > 0 && cur.damage === undefined) cur.damage = { line: lineNo, offset: cur.count, reason: "no hex bytes after its offset" };
@@ -289,7 +289,7 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       grown.set(cur.buf.subarray(0, cur.count));
       cur.buf = grown;
     }
-    if (!room) {
+    if (direct === undefined) {
       const buf = cur.buf;
       for (let k = 0; k < n; k++) buf[cur.count + k] = scratch[k] ?? 0;
     }
