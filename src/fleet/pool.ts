@@ -48,7 +48,7 @@ export async function* scanPool(sources: readonly string[], opts: PoolOptions = 
   const fromSource = runsFromSource(import.meta.url);
   // Loaded here, not at import: only `scan` needs the pool, and every other command (and the test
   // suite) loads without it.
-  const { default: Tinypool } = await import("tinypool");
+  const { Tinypool } = await import("tinypool");
   const pool = new Tinypool({
     filename: workerModuleUrl(import.meta.url, "worker", "fleet/worker"),
     minThreads: Math.min(jobs, Math.max(1, sources.length)),

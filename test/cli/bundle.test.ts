@@ -70,11 +70,11 @@ describe("cli: the built bundle", function () {
     if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
     const bin = join(repoRoot, "bin", "numakit");
     const cases: [string[], Record<string, string>][] = [
-      // cmd/_none.js: options only.
+      // cmd/_none.cjs: options only.
       [["--help"], { LANG: "C" }], [["--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["--version"], {}], [[], {}], [["--bogus"], {}],
       // numakit.js (the dispatcher and its chunks): no command first.
       [["frobnicate"], {}], [["--numbering", "xen", "topology", "samples/4node"], {}], [["completion"], {}],
-      // cmd/topology.js: the command first.
+      // cmd/topology.cjs: the command first.
       [["topology", "--help"], { LANG: "de_DE.UTF-8", LC_ALL: "" }], [["topology", "samples/4node"], {}], [["topology", "--version"], {}],
       [["topology", "samples/4node", "--format", "json"], {}], [["topology", "no-such-file"], {}],
     ];
@@ -90,11 +90,29 @@ describe("cli: the built bundle", function () {
   it("has a one-command bundle for every command, run by bin/numakit when the command comes first", function () {
     if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
     for (const name of [...commands.map((c) => c.command.split(" ")[0] ?? ""), "_none"]) {
-      expect(existsSync(join(repoRoot, "dist", "cli", "bundle", "cmd", `${name}.js`)), name).to.equal(true);
+      expect(existsSync(join(repoRoot, "dist", "cli", "bundle", "cmd", `${name}.cjs`)), name).to.equal(true);
     }
-    const r = run(join(repoRoot, "dist", "cli", "bundle", "cmd", "decode.js"), ["topology", "samples/4node"]);
+    const r = run(join(repoRoot, "dist", "cli", "bundle", "cmd", "decode.cjs"), ["topology", "samples/4node"]);
     // The decode bundle holds decode only: another command is a bug of the caller (bin/numakit).
     expect(r.status).to.equal(70);
     expect(r.stderr).to.match(/^numakit: internal error: this build of numakit holds one command; \.\/topology\.js is not in it/);
+  });
+
+  it("compiles each one-command bundle with the code cache the build made (V8 takes it), and prints the same without it", function () {
+    if (binFromSource()) skipped(this, "no CLI bundle, or one older than src/ (npm run build)");
+    const bin = join(repoRoot, "bin", "numakit");
+    // A pool (tinypool, outside the bundle) is required from the bundle: scan --jobs 2 and a sweep.
+    for (const argv of [["--help"], ["topology", "samples/4node"], ["validate", "samples/2socket"], ["scan", "samples", "--jobs", "2", "--format", "jsonl"],
+      ["sim", "samples/scenarios/sweep-4node.json", "--seeds", "1..2", "--jobs", "2"]]) {
+      const cached = run(bin, argv, { NUMAKIT_CODE_CACHE: "report" });
+      expect(cached.stderr, argv.join(" ")).to.match(/^numakit: code cache accepted\n/);
+      const plain = run(bin, argv, { NUMAKIT_CODE_CACHE: "off" });
+      expect(plain.status, argv.join(" ")).to.be.oneOf([0, 1]);
+      expect({ ...cached, stderr: cached.stderr.replace(/^numakit: code cache accepted\n/, "") }, argv.join(" ")).to.deep.equal(plain);
+    }
+    // A cache V8 will not take (another heap limit changes V8's flags) is compiled without: same output.
+    const other = spawnSync(process.execPath, ["--max-old-space-size=200", bin, "topology", "samples/4node"], { cwd: repoRoot, env: childEnv({ NUMAKIT_CODE_CACHE: "report" }), encoding: "utf8" });
+    expect(other.stderr).to.equal("numakit: code cache rejected\n");
+    expect(other.stdout).to.equal(run(bin, ["topology", "samples/4node"]).stdout);
   });
 });

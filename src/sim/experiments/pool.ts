@@ -9,7 +9,7 @@ import { runSweepTask, type SeedRecord, type SweepTask } from "./engine.js";
 /** The records of every task, in task order. */
 export async function runTasks(tasks: readonly SweepTask[], jobs: number): Promise<SeedRecord[][]> {
   if (jobs <= 1 || tasks.length <= 1) return tasks.map((t) => runSweepTask(t));
-  const { default: Tinypool } = await import("tinypool");
+  const { Tinypool } = await import("tinypool");
   const threads = Math.min(jobs, tasks.length);
   const pool = new Tinypool({
     filename: workerModuleUrl(import.meta.url, "worker", "sim/experiments/worker"),
