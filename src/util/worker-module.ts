@@ -2,26 +2,40 @@
  * The module a worker thread loads (tinypool's `filename`), from a built tree or from sources.
  * Built by tsc: `<name>.js` beside the caller. In the CLI bundle (scripts/build.mjs, which defines
  * NUMAKIT_BUNDLED as the way from the caller's file to the bundle's directory): `<bundled>.js`,
- * the worker's own entry point under that directory. From TypeScript sources (tests, a checkout newer than its
- * build): `<name>.ts` behind a bootstrap that registers tsx in the worker thread itself, because on
- * Node 20 a loader registered in the main thread (`--import tsx`, tsx's register()) does not reach
- * worker threads. Shared by every worker pool (src/fleet, src/sim/experiments).
+ * the worker's own entry point under that directory. From TypeScript sources (tests, a checkout
+ * newer than its build): `<name>.ts` bundled by esbuild (a dev dependency, as tsx is) into one
+ * JavaScript file under node_modules/.cache, once per process and worker module, which the threads
+ * load as they would the CLI bundle's. On Node 20 a loader registered in the main thread
+ * (`--import tsx`) does not reach worker threads; registering tsx in each thread instead cost
+ * ~330 ms of CPU per thread (a loader thread of its own, every module through it), more than a
+ * scan's work. Shared by every worker pool (src/fleet, src/sim/experiments).
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-function tsxApiUrl(from: string): string {
-  // Not import.meta.resolve (under mocha tsx runs this file as CommonJS, without it) nor
-  // require.resolve("tsx/esm/api") (the CommonJS build, which cannot be imported from a data:
-  // URL): the ESM build, found through tsx's own package exports.
-  const pkgPath = createRequire(from).resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
-  const entry = pkg.exports?.["./esm/api"];
-  const rel = typeof entry === "object" ? entry.import?.default : undefined;
-  if (rel === undefined) throw new Error("tsx has no ./esm/api export: cannot run the worker threads from TypeScript sources");
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+/** The bundles made in this process, by source URL: made once, removed when the process exits. */
+const bundledWorkers = new Map<string, string>();
+
+interface EsbuildSync { buildSync(options: Record<string, unknown>): unknown }
+
+/** `source` (a worker module's .ts URL) bundled into one ES module file; its URL. */
+function bundleWorker(source: string): string {
+  const done = bundledWorkers.get(source);
+  if (done !== undefined) return done;
+  const require = createRequire(source);
+  const file = fileURLToPath(source);
+  // Under the checkout's node_modules, so that Node resolves anything left outside the bundle.
+  const dir = join(dirname(require.resolve("esbuild/package.json")), "..", ".cache", "numakit", "workers");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${basename(file, ".ts")}-${String(process.pid)}-${String(bundledWorkers.size)}.mjs`);
+  const esbuild = require("esbuild") as EsbuildSync;
+  esbuild.buildSync({ entryPoints: [file], bundle: true, platform: "node", format: "esm", target: "node20", outfile: out, sourcemap: "inline", logLevel: "error" });
+  if (bundledWorkers.size === 0) process.once("exit", () => { for (const f of bundledWorkers.values()) rmSync(fileURLToPath(f), { force: true }); });
+  const url = pathToFileURL(out).href;
+  bundledWorkers.set(source, url);
+  return url;
 }
 
 /** In the CLI bundle (esbuild's define), the relative URL of the bundle's directory ("./", "../"); not defined anywhere else. */
@@ -39,9 +53,5 @@ export function fromSource(callerUrl: string): boolean {
 export function workerModuleUrl(callerUrl: string, name: string, bundled: string): string {
   if (typeof NUMAKIT_BUNDLED === "string") return new URL(`${NUMAKIT_BUNDLED}${bundled}.js`, callerUrl).href;
   if (!fromSource(callerUrl)) return new URL(`./${name}.js`, callerUrl).href;
-  const tsx = tsxApiUrl(callerUrl);
-  const target = new URL(`./${name}.ts`, callerUrl).href;
-  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();\n` +
-    `const m = await import(${JSON.stringify(target)}); export default m.default;`;
-  return `data:text/javascript,${encodeURIComponent(boot)}`;
+  return bundleWorker(new URL(`./${name}.ts`, callerUrl).href);
 }
