@@ -151,6 +151,9 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
     ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
     ["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)],
   ];
+  // The paging pool before any NUMA placement: xenopsd's build_pre calls shadow_allocation_set and
+  // only then numa_placement (ocaml/xenopsd/xc/domain.ml, build_pre, xen-api 9fa5a04a59), so the
+  // pool is allocated while the domain has no node affinity yet.
   if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
   for (const [what, fn] of steps) {
     const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
