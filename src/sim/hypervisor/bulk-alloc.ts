@@ -83,25 +83,34 @@ function scanOrder(online: readonly number[], mask: readonly number[], start: nu
   return seq;
 }
 
-/** The calls being batched (plain data: this runs once per populate call, keep it cheap). */
+/**
+ * The calls being batched. This runs once per populate call (a 1000-VM start makes ~250 000),
+ * so one record and its arrays are reused from stretch to stretch instead of allocated each
+ * time: stretch() is not re-entrant (a sink only records) and fills them before use.
+ */
 interface Stretch {
-  pa: PageAllocator;
   d: Domain | undefined;
   order: number;
-  mf: Memflags;
   range: readonly [number, number];
   takeDirty: boolean;
   /** Pages the calls can take at most (nextRun's `need`). */
   need: number;
-  /** Per node id: what the next call landing there takes (filled on first use). */
+  /** Per node id: what the next call landing there takes (filled on first use, cleared per stretch). */
   states: (NodeState | undefined)[];
 }
 
-function nodeState(st: Stretch, node: number): NodeState {
+const st: Stretch = { d: undefined, order: 0, range: [0, 0], takeDirty: false, need: 0, states: [] };
+/** stretch()'s landing cycle, runs, and calls per node (reused, see Stretch). */
+const cycleBuf: number[] = [];
+const runsBuf: HeapRun[] = [];
+const nodesBuf: number[] = [];
+const countsBuf: number[] = [];
+
+function nodeState(pa: PageAllocator, mf: Memflags, node: number): NodeState {
   let s = st.states[node];
   if (s === undefined) {
-    const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
-    s = ok ? nextRun(st.pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need) : "fail";
+    const ok = pa.claims.nodeAllows(st.d, node, pow2(st.order), mf.noRefcount);
+    s = ok ? nextRun(pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need) : "fail";
     st.states[node] = s;
   }
   return s;
@@ -112,26 +121,30 @@ function nodeState(st: Stretch, node: number): NodeState {
  * The cycle stops at `calls` nodes: with no more calls than nodes, call i lands on the i-th node
  * either way (and nodes never reached are not looked at).
  */
-function landingCycle(st: Stretch, cpu: number, calls: number): number[] {
-  const { pa, d, mf } = st;
+function landingCycle(pa: PageAllocator, d: Domain | undefined, mf: Memflags, cpu: number, calls: number): number[] {
   const mask = pa.nodemask(d);
   const start = pa.startNode(mask, mf, d, cpu);
   const online = pa.heap.online;
+  const cycle = cycleBuf;
+  cycle.length = 0;
   if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
     // Round-robin: each call starts after the node the previous one used.
     const i0 = mask.indexOf(start);
-    const cycle: number[] = [];
     for (let k = 0; k < mask.length; k++) {
       const x = mask[(i0 + k) % mask.length] ?? start;
-      if (nodeState(st, x) !== "fail" && cycle.push(x) >= calls) break;
+      if (nodeState(pa, mf, x) !== "fail" && cycle.push(x) >= calls) break;
     }
     if (cycle.length > 0 || mf.exact) return cycle;
     // Nothing in the nodemask: every call falls back to the same first other node.
-    for (const x of online) if (!mask.includes(x) && nodeState(st, x) !== "fail") return [x];
-    return [];
+    for (const x of online) if (!mask.includes(x) && nodeState(pa, mf, x) !== "fail") { cycle.push(x); return cycle; }
+    return cycle;
   }
-  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(st, x) !== "fail") return [x];
-  return [];
+  // A fixed start node (MEMF_node, or d == NULL): every call lands on the first node of one scan
+  // that has something to offer; the start node alone when it has (the scan order is built only
+  // when it has not).
+  if (nodeState(pa, mf, start) !== "fail") { cycle.push(start); return cycle; }
+  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(pa, mf, x) !== "fail") { cycle.push(x); return cycle; }
+  return cycle;
 }
 
 /**
@@ -151,14 +164,20 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
 
-  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, need: calls * request, states: [] };
-  const cycle = landingCycle(st, cpu, calls);
+  st.d = d;
+  st.order = order;
+  st.range = range;
+  st.takeDirty = order === 0 || mf.noScrub;
+  st.need = calls * request;
+  st.states.fill(undefined);
+  const cycle = landingCycle(pa, d, mf, cpu, calls);
   const m = cycle.length;
   if (m === 0) return 0;
-  const runs: HeapRun[] = [];
+  const runs = runsBuf;
+  runs.length = 0;
   for (let i = 0; i < m; i++) {
     const node = cycle[i] ?? 0;
-    const s = nodeState(st, node);
+    const s = nodeState(pa, mf, node);
     if (typeof s === "string") { calls = Math.min(calls, i); break; }
     runs.push(s);
     // Node i serves calls i, i+m, …: its cap-th next call (index i + cap·m) is the first it cannot.
@@ -168,8 +187,10 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   if (calls <= 0) return 0;
 
   // Calls per node, in landing order (each node at most once in the cycle).
-  const nodes: number[] = [];
-  const counts: number[] = [];
+  const nodes = nodesBuf;
+  const counts = countsBuf;
+  nodes.length = 0;
+  counts.length = 0;
   for (let i = 0; i < m && i < calls; i++) {
     const s = runs[i];
     if (s === undefined) break;

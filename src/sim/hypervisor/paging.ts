@@ -83,6 +83,8 @@ export function fifoTake(d: Domain, n: number): NodeRun[] {
  * taken (fewer when the free list runs dry). `p2m`: the pages become p2m tables.
  */
 export function hapAlloc(d: Domain, n: number, p2m: boolean): number {
+  // Most populate calls need no new table: nothing to take.
+  if (n <= 0) return 0;
   let taken = 0;
   for (const r of fifoTake(d, Math.min(n, d.paging.free))) {
     d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
