@@ -82,19 +82,19 @@ function callsWithin(free: number, claim: number, request: number, max: number):
 }
 
 /**
- * The claim consumption of the allocations per node (`counts[i]` calls on `nodes[i]`), as budgeted
- * by bulkBudget (current Xen: at allocation).
+ * The claim consumption of the allocations per node (`counts[i]` calls on `nodes[i]`, i < `len`),
+ * as budgeted by bulkBudget (current Xen: at allocation).
  */
-export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, nodes: readonly number[], counts: readonly number[]): void {
+export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, nodes: readonly number[], counts: readonly number[], len = counts.length): void {
   if (d === undefined || noRefcount || d.outstanding_pages === 0 || cl.rules.claimConsumption !== "alloc_heap_pages") return;
   let total = 0;
-  for (const c of counts) total += c * request;
+  for (let i = 0; i < len; i++) total += (counts[i] ?? 0) * request;
   cl.take(d, total);
   if (cl.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
     cl.nodeClaimed[d.claim_node] = (cl.nodeClaimed[d.claim_node] ?? 0) - total;
     if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
   } else if (isClaimSets(cl.config.nodeClaims) && d.node_claims > 0) {
-    for (let i = 0; i < nodes.length; i++) {
+    for (let i = 0; i < len; i++) {
       const n = nodes[i] ?? 0;
       const c = counts[i] ?? 0;
       d.claims[n] = (d.claims[n] ?? 0) - c * request;
