@@ -197,6 +197,8 @@ export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: num
  * extents, when the caller has it.
  */
 export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean, need = p2mTablesNeeded(d, gfn, order, k)): number {
+  // No table missing: every level already holds all of them (addTables would add nothing).
+  if (need === 0 && !failing) return 0;
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
   hapAlloc(d, need, true);
