@@ -147,6 +147,18 @@ export class ExtentSet {
     this.pages -= n;
   }
 
+  /** The interval holding x, as [start, end) in `out`; false (out untouched) when x is not in the set. */
+  runAt(x: number, out: [number, number]): boolean {
+    this.floor(x);
+    if (fb < 0) return false;
+    const blk = this.blocks[fb] as Block;
+    const e = blk[fi + 1] as number;
+    if (e <= x) return false;
+    out[0] = blk[fi] as number;
+    out[1] = e;
+    return true;
+  }
+
   /** How many members lie in [lo, hi): a binary search, then the intervals overlapping it. */
   countIn(lo: number, hi: number): number {
     if (hi <= lo || this.count === 0) return 0;
