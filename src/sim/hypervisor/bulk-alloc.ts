@@ -26,7 +26,7 @@ import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
 import { anyAvail, consumeRun, nextRun, type HeapRun } from "./bulk-heap.js";
-import { bulkBudget, consumeBulk, landCalls } from "./bulk-claims.js";
+import { bulkBudget, consumeBulk, landCalls, type BulkBudget } from "./bulk-claims.js";
 import { effectiveFlags, type PageAllocator } from "./page-alloc.js";
 import type { Memflags } from "./types.js";
 
@@ -107,6 +107,7 @@ const st: Stretch = { d: undefined, order: 0, range: [0, 0], takeDirty: false, n
 const cycleBuf: number[] = [];
 let cycleLen = 0;
 const runsBuf: HeapRun[] = [];
+const budgetBuf: BulkBudget = { hostCalls: 0, land: "any" };
 const nodesBuf: number[] = [];
 const countsBuf: number[] = [];
 
@@ -166,7 +167,7 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   // zone there has 2^order free pages; then the calls are decided by the attempt over all zones.
   const zones = pa.domheapZones(mf);
   const range = zones.dma !== undefined && anyAvail(heap, zones.dma[0], zones.dma[1], request) ? zones.dma : zones.all;
-  const budget = bulkBudget(pa.claims, d, request, mf.noRefcount);
+  const budget = bulkBudget(pa.claims, d, request, mf.noRefcount, budgetBuf);
   if (range === undefined || budget === undefined) return 0;
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
