@@ -25,7 +25,7 @@ export interface HeapRun {
 export function anyAvail(heap: Heap, zoneLo: number, zoneHi: number, request: number): boolean {
   for (const nh of heap.nodes) {
     if (nh === undefined) continue;
-    for (let z = zoneHi; z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
+    for (let z = Math.min(zoneHi, heap.topZone); z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
   }
   return false;
 }
@@ -49,7 +49,7 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
   const nh = heap.nodes[node];
   if (nh === undefined) return "fail";
   const request = pow2(order);
-  for (let zone = zoneHi; zone >= zoneLo; zone--) {
+  for (let zone = Math.min(zoneHi, heap.topZone); zone >= zoneLo; zone--) {
     if ((nh.avail[zone] ?? 0) < request) continue;
     for (let j = order; j <= MAX_ORDER; j++) {
       const pg = nh.lists[zone * (MAX_ORDER + 1) + j]?.head;
