@@ -108,13 +108,17 @@ const cycleBuf: number[] = [];
 let cycleLen = 0;
 const runsBuf: HeapRun[] = [];
 const budgetBuf: BulkBudget = { hostCalls: 0, land: "any" };
+/** Per node id: the HeapRun record nextRun refills for that node (a node is looked at once per stretch). */
+const runOf: (HeapRun | undefined)[] = [];
 const nodesBuf: number[] = [];
 const countsBuf: number[] = [];
 
 function nodeState(pa: PageAllocator, mf: Memflags, node: number): NodeState {
   if (st.stamp[node] === st.gen) return st.states[node] ?? "fail";
   const ok = pa.claims.nodeAllows(st.d, node, pow2(st.order), mf.noRefcount);
-  const s = ok ? nextRun(pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need) : "fail";
+  let out = runOf[node];
+  if (out === undefined) { out = { node, zone: 0, pieces: [], npieces: 0, base: 0, top: 0, dirty: false }; runOf[node] = out; }
+  const s = ok ? nextRun(pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need, out) : "fail";
   st.states[node] = s;
   st.stamp[node] = st.gen;
   return s;
