@@ -26,7 +26,7 @@ import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
 import { anyAvail, consumeRun, nextRun, type HeapRun } from "./bulk-heap.js";
-import { bulkBudget, consumeBulk, landCalls } from "./bulk-claims.js";
+import { bulkBudget, consumeBulk, landCalls, type BulkBudget } from "./bulk-claims.js";
 import { effectiveFlags, type PageAllocator } from "./page-alloc.js";
 import type { Memflags } from "./types.js";
 
@@ -83,55 +83,80 @@ function scanOrder(online: readonly number[], mask: readonly number[], start: nu
   return seq;
 }
 
-/** The calls being batched (plain data: this runs once per populate call, keep it cheap). */
+/**
+ * The calls being batched. This runs once per populate call (a 1000-VM start makes ~250 000),
+ * so one record and its arrays are reused from stretch to stretch instead of allocated each
+ * time: stretch() is not re-entrant (a sink only records) and fills them before use, and arrays
+ * are filled by index with a separate count (`length = 0` is a runtime call in V8).
+ */
 interface Stretch {
-  pa: PageAllocator;
   d: Domain | undefined;
   order: number;
-  mf: Memflags;
   range: readonly [number, number];
   takeDirty: boolean;
   /** Pages the calls can take at most (nextRun's `need`). */
   need: number;
-  /** Per node id: what the next call landing there takes (filled on first use). */
+  /** Per node id: what the next call landing there takes (filled on first use; valid when stamp[node] = gen). */
   states: (NodeState | undefined)[];
+  stamp: number[];
+  gen: number;
 }
 
-function nodeState(st: Stretch, node: number): NodeState {
-  let s = st.states[node];
-  if (s === undefined) {
-    const ok = st.pa.claims.nodeAllows(st.d, node, pow2(st.order), st.mf.noRefcount);
-    s = ok ? nextRun(st.pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need) : "fail";
-    st.states[node] = s;
-  }
+const st: Stretch = { d: undefined, order: 0, range: [0, 0], takeDirty: false, need: 0, states: [], stamp: [], gen: 0 };
+/** stretch()'s landing cycle (cycleLen nodes), its runs, and the calls per node (reused, see Stretch). */
+const cycleBuf: number[] = [];
+let cycleLen = 0;
+const runsBuf: HeapRun[] = [];
+const budgetBuf: BulkBudget = { hostCalls: 0, land: "any" };
+/** Per node id: the HeapRun record nextRun refills for that node (a node is looked at once per stretch). */
+const runOf: (HeapRun | undefined)[] = [];
+const nodesBuf: number[] = [];
+const countsBuf: number[] = [];
+
+function nodeState(pa: PageAllocator, mf: Memflags, node: number): NodeState {
+  if (st.stamp[node] === st.gen) return st.states[node] ?? "fail";
+  const ok = pa.claims.nodeAllows(st.d, node, pow2(st.order), mf.noRefcount);
+  let out = runOf[node];
+  if (out === undefined) { out = { node, zone: 0, pieces: [], npieces: 0, base: 0, top: 0, dirty: false }; runOf[node] = out; }
+  const s = ok ? nextRun(pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need, out) : "fail";
+  st.states[node] = s;
+  st.stamp[node] = st.gen;
   return s;
 }
 
+/** Append a node to the landing cycle; returns its new length. */
+function land(node: number): number {
+  cycleBuf[cycleLen++] = node;
+  return cycleLen;
+}
+
 /**
- * Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on.
- * The cycle stops at `calls` nodes: with no more calls than nodes, call i lands on the i-th node
- * either way (and nodes never reached are not looked at).
+ * Nodes the calls land on, in call order, repeating (round-robin), or the single node all land on,
+ * into cycleBuf[0 .. cycleLen). The cycle stops at `calls` nodes: with no more calls than nodes,
+ * call i lands on the i-th node either way (and nodes never reached are not looked at).
  */
-function landingCycle(st: Stretch, cpu: number, calls: number): number[] {
-  const { pa, d, mf } = st;
+function landingCycle(pa: PageAllocator, d: Domain | undefined, mf: Memflags, cpu: number, calls: number): void {
   const mask = pa.nodemask(d);
   const start = pa.startNode(mask, mf, d, cpu);
   const online = pa.heap.online;
+  cycleLen = 0;
   if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
     // Round-robin: each call starts after the node the previous one used.
     const i0 = mask.indexOf(start);
-    const cycle: number[] = [];
     for (let k = 0; k < mask.length; k++) {
       const x = mask[(i0 + k) % mask.length] ?? start;
-      if (nodeState(st, x) !== "fail" && cycle.push(x) >= calls) break;
+      if (nodeState(pa, mf, x) !== "fail" && land(x) >= calls) break;
     }
-    if (cycle.length > 0 || mf.exact) return cycle;
+    if (cycleLen > 0 || mf.exact) return;
     // Nothing in the nodemask: every call falls back to the same first other node.
-    for (const x of online) if (!mask.includes(x) && nodeState(st, x) !== "fail") return [x];
-    return [];
+    for (const x of online) if (!mask.includes(x) && nodeState(pa, mf, x) !== "fail") { land(x); return; }
+    return;
   }
-  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(st, x) !== "fail") return [x];
-  return [];
+  // A fixed start node (MEMF_node, or d == NULL): every call lands on the first node of one scan
+  // that has something to offer; the start node alone when it has (the scan order is built only
+  // when it has not).
+  if (nodeState(pa, mf, start) !== "fail") { land(start); return; }
+  for (const x of scanOrder(online, mask, start, mf)) if (nodeState(pa, mf, x) !== "fail") { land(x); return; }
 }
 
 /**
@@ -146,21 +171,26 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   // zone there has 2^order free pages; then the calls are decided by the attempt over all zones.
   const zones = pa.domheapZones(mf);
   const range = zones.dma !== undefined && anyAvail(heap, zones.dma[0], zones.dma[1], request) ? zones.dma : zones.all;
-  const budget = bulkBudget(pa.claims, d, request, mf.noRefcount);
+  const budget = bulkBudget(pa.claims, d, request, mf.noRefcount, budgetBuf);
   if (range === undefined || budget === undefined) return 0;
   let calls = Math.min(max, assignCalls(d, mf, request), budget.hostCalls);
   if (calls <= 0) return 0;
 
-  const st: Stretch = { pa, d, order, mf, range, takeDirty: order === 0 || mf.noScrub, need: calls * request, states: [] };
-  const cycle = landingCycle(st, cpu, calls);
-  const m = cycle.length;
+  st.d = d;
+  st.order = order;
+  st.range = range;
+  st.takeDirty = order === 0 || mf.noScrub;
+  st.need = calls * request;
+  st.gen++;
+  landingCycle(pa, d, mf, cpu, calls);
+  const m = cycleLen;
   if (m === 0) return 0;
-  const runs: HeapRun[] = [];
+  let nruns = 0;
   for (let i = 0; i < m; i++) {
-    const node = cycle[i] ?? 0;
-    const s = nodeState(st, node);
+    const node = cycleBuf[i] ?? 0;
+    const s = nodeState(pa, mf, node);
     if (typeof s === "string") { calls = Math.min(calls, i); break; }
-    runs.push(s);
+    runsBuf[nruns++] = s;
     // Node i serves calls i, i+m, …: its cap-th next call (index i + cap·m) is the first it cannot.
     const cap = Math.min((s.top - s.base) / request, landCalls(pa.claims, budget, d, request, node));
     calls = Math.min(calls, i + cap * m);
@@ -168,22 +198,21 @@ function stretch(pa: PageAllocator, d: Domain | undefined, order: number, mf: Me
   if (calls <= 0) return 0;
 
   // Calls per node, in landing order (each node at most once in the cycle).
-  const nodes: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < m && i < calls; i++) {
-    const s = runs[i];
+  let n = 0;
+  for (let i = 0; i < nruns && i < calls; i++) {
+    const s = runsBuf[i];
     if (s === undefined) break;
     const k = Math.ceil((calls - i) / m);
     const lo = consumeRun(heap, s, order, k);
-    nodes.push(s.node);
-    counts.push(k);
+    nodesBuf[n] = s.node;
+    countsBuf[n++] = k;
     if (d !== undefined) (mf.noOwner ? d.pool : d.pages)[s.node]?.add(lo, s.top - lo);
     sink?.(s.node, lo, s.top, i === 0);
   }
-  consumeBulk(pa.claims, d, request, mf.noRefcount, nodes, counts);
+  consumeBulk(pa.claims, d, request, mf.noRefcount, nodesBuf, countsBuf, n);
   if (d !== undefined) {
     if (!mf.noOwner && !mf.noRefcount) pa.claims.adjustTotPages(d, calls * request);
-    d.last_alloc_node = cycle[(calls - 1) % m] ?? d.last_alloc_node;
+    d.last_alloc_node = cycleBuf[(calls - 1) % m] ?? d.last_alloc_node;
   }
   return calls;
 }

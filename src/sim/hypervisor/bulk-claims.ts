@@ -24,9 +24,10 @@ export interface BulkBudget {
  * (host-wide, and on the node used). While a claim covers the request, each call consumes
  * exactly `request` from it, so host-wide and the claim node's unclaimed memory stay constant.
  * undefined: a call could take a branch this does not model (the allocator then goes one call
- * at a time).
+ * at a time). The answer is written into `out` (the bulk path passes one record it reuses: this
+ * runs once per populate call) and returned.
  */
-export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean): BulkBudget | undefined {
+export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, out: BulkBudget = { hostCalls: 0, land: "any" }): BulkBudget | undefined {
   // XS-v4 panics in available_after_claims() once claims exceed free memory (host or a node the
   // scan visits): which call hits it is for the one-call path to find.
   if (cl.config.nodeClaims === "v4") {
@@ -35,22 +36,25 @@ export function bulkBudget(cl: Claims, d: Domain | undefined, request: number, n
   }
   if (d === undefined || noRefcount || d.outstanding_pages === 0) {
     if (d !== undefined && !noRefcount && (d.claim_node !== NUMA_NO_NODE || d.node_claims > 0)) return undefined;
-    return { hostCalls: callsWithin(cl.unclaimed, 0, request, Infinity), land: cl.config.nodeClaims === "none" ? "any" : "unclaimed" };
+    return budget(out, callsWithin(cl.unclaimed, 0, request, Infinity), cl.config.nodeClaims === "none" ? "any" : "unclaimed");
   }
   const calls = Math.floor(d.outstanding_pages / request);
   switch (cl.config.nodeClaims) {
     case "none":
-      return { hostCalls: calls, land: "any" };
+      return budget(out, calls, "any");
     case "v4":
-      return {
-        hostCalls: callsWithin(cl.unclaimed, d.outstanding_pages, request, calls),
-        land: d.claim_node === NUMA_NO_NODE ? "unclaimed" : "claim-node",
-      };
+      return budget(out, callsWithin(cl.unclaimed, d.outstanding_pages, request, calls), d.claim_node === NUMA_NO_NODE ? "unclaimed" : "claim-node");
     case "claim-sets-v5":
     case "claim-sets-v7":
       // Claim sets redeem from the allocation's node first: modelled while that claim covers it.
-      return { hostCalls: calls, land: d.node_claims === 0 ? "unclaimed" : "node-claim" };
+      return budget(out, calls, d.node_claims === 0 ? "unclaimed" : "node-claim");
   }
+}
+
+function budget(out: BulkBudget, hostCalls: number, land: BulkBudget["land"]): BulkBudget {
+  out.hostCalls = hostCalls;
+  out.land = land;
+  return out;
 }
 
 /** How many of the calls budgeted by bulkBudget may land on `node` (0: not modelled there). */
@@ -82,19 +86,19 @@ function callsWithin(free: number, claim: number, request: number, max: number):
 }
 
 /**
- * The claim consumption of the allocations per node (`counts[i]` calls on `nodes[i]`), as budgeted
- * by bulkBudget (current Xen: at allocation).
+ * The claim consumption of the allocations per node (`counts[i]` calls on `nodes[i]`, i < `len`),
+ * as budgeted by bulkBudget (current Xen: at allocation).
  */
-export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, nodes: readonly number[], counts: readonly number[]): void {
+export function consumeBulk(cl: Claims, d: Domain | undefined, request: number, noRefcount: boolean, nodes: readonly number[], counts: readonly number[], len = counts.length): void {
   if (d === undefined || noRefcount || d.outstanding_pages === 0 || cl.rules.claimConsumption !== "alloc_heap_pages") return;
   let total = 0;
-  for (const c of counts) total += c * request;
+  for (let i = 0; i < len; i++) total += (counts[i] ?? 0) * request;
   cl.take(d, total);
   if (cl.config.nodeClaims === "v4" && d.claim_node !== NUMA_NO_NODE) {
     cl.nodeClaimed[d.claim_node] = (cl.nodeClaimed[d.claim_node] ?? 0) - total;
     if (d.outstanding_pages === 0) d.claim_node = NUMA_NO_NODE;
   } else if (isClaimSets(cl.config.nodeClaims) && d.node_claims > 0) {
-    for (let i = 0; i < nodes.length; i++) {
+    for (let i = 0; i < len; i++) {
       const n = nodes[i] ?? 0;
       const c = counts[i] ?? 0;
       d.claims[n] = (d.claims[n] ?? 0) - c * request;

@@ -9,13 +9,15 @@ import { INVALID_DIRTY_IDX, MAX_ORDER, type Buddy, type Heap, type NodeHeap } fr
 
 /**
  * A free region the next allocations of one order consume from the top (nextRun): free
- * buddies `pieces` (the smallest, at the top, first; each larger one directly below the previous)
- * covering [base, top), all clean or all dirty from their first page.
+ * buddies `pieces[0 .. npieces)` (the smallest, at the top, first; each larger one directly
+ * below the previous) covering [base, top), all clean or all dirty from their first page.
+ * A caller may pass one to nextRun to be filled again (the bulk path does, once per populate).
  */
 export interface HeapRun {
   node: number;
   zone: number;
   pieces: Buddy[];
+  npieces: number;
   base: number;
   top: number;
   dirty: boolean;
@@ -25,7 +27,7 @@ export interface HeapRun {
 export function anyAvail(heap: Heap, zoneLo: number, zoneHi: number, request: number): boolean {
   for (const nh of heap.nodes) {
     if (nh === undefined) continue;
-    for (let z = zoneHi; z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
+    for (let z = Math.min(zoneHi, heap.topZone); z >= zoneLo; z--) if ((nh.avail[z] ?? 0) >= request) return true;
   }
   return false;
 }
@@ -45,18 +47,18 @@ export function anyAvail(heap: Heap, zoneLo: number, zoneHi: number, request: nu
  * extension walks free lists per piece: without the bound a populate of 4 extents would pay for
  * the whole remainder of a 1 GiB buddy every call).
  */
-export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number, order: number, takeDirty: boolean, need = Infinity): HeapRun | "fail" | "unknown" {
+export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number, order: number, takeDirty: boolean, need = Infinity, out?: HeapRun): HeapRun | "fail" | "unknown" {
   const nh = heap.nodes[node];
   if (nh === undefined) return "fail";
   const request = pow2(order);
-  for (let zone = zoneHi; zone >= zoneLo; zone--) {
+  for (let zone = Math.min(zoneHi, heap.topZone); zone >= zoneLo; zone--) {
     if ((nh.avail[zone] ?? 0) < request) continue;
     for (let j = order; j <= MAX_ORDER; j++) {
       const pg = nh.lists[zone * (MAX_ORDER + 1) + j]?.head;
       if (pg === undefined) continue;
       const dirty = pg.firstDirty !== INVALID_DIRTY_IDX;
       if ((dirty && !takeDirty) || (dirty && pg.firstDirty !== 0)) return "unknown";
-      return extendRun(heap, nh, pg, dirty, need);
+      return extendRun(heap, nh, pg, dirty, need, out ?? { node: 0, zone: 0, pieces: [], npieces: 0, base: 0, top: 0, dirty: false });
     }
   }
   return "fail";
@@ -69,8 +71,10 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
  * buddy directly below (it is, for the remains of an earlier split: larger pieces lie lower),
  * at the head of its list and equally clean, the region continues through it.
  */
-function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: number): HeapRun {
-  const pieces = [top];
+function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: number, run: HeapRun): HeapRun {
+  const pieces = run.pieces;
+  let n = 0;
+  pieces[n++] = top;
   let cur = top;
   const end = top.mfn + pow2(top.order);
   while (cur.list?.size === 1 && end - cur.mfn < need) {
@@ -84,10 +88,16 @@ function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: n
       next = cand;
     }
     if (next === undefined) break;
-    pieces.push(next);
+    pieces[n++] = next;
     cur = next;
   }
-  return { node: top.node, zone: top.zone, pieces, base: cur.mfn, top: end, dirty };
+  run.node = top.node;
+  run.zone = top.zone;
+  run.npieces = n;
+  run.base = cur.mfn;
+  run.top = end;
+  run.dirty = dirty;
+  return run;
 }
 
 /**
@@ -104,7 +114,9 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
   const newTop = run.top - size;
   if (newTop < run.base) throw new Error("heap: run overconsumed");
   const firstDirty = run.dirty ? 0 : INVALID_DIRTY_IDX;
-  for (const p of run.pieces) {
+  for (let i = 0; i < run.npieces; i++) {
+    const p = run.pieces[i];
+    if (p === undefined) break;
     const pm = p.mfn;
     const end = pm + pow2(p.order);
     if (end <= newTop) break;

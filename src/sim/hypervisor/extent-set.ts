@@ -35,19 +35,27 @@ export class ExtentSet {
   /** Sets (fb, fi) to the last interval whose start is <= mfn; fb = -1 when there is none. */
   private floor(mfn: number): void {
     const blocks = this.blocks;
-    let lo = 0;
-    let hi = blocks.length - 1;
-    let b = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (((blocks[mid] as Block)[0] as number) <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
+    const last = blocks.length - 1;
+    fi = 0;
+    // The ends first: memory is handed out top down (a new run below every other one) and GFNs
+    // bottom up (a new table after every other one); each touches one block, not log2(blocks).
+    if (last < 0 || ((blocks[0] as Block)[0] as number) > mfn) { fb = -1; return; }
+    let b = 0;
+    if (((blocks[last] as Block)[0] as number) <= mfn) b = last;
+    else {
+      let lo = 1;
+      let hi = last - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (((blocks[mid] as Block)[0] as number) <= mfn) { b = mid; lo = mid + 1; } else hi = mid - 1;
+      }
     }
     fb = b;
-    fi = 0;
-    if (b < 0) return;
     const blk = blocks[b] as Block;
-    lo = 0;
-    hi = (blk.length >> 1) - 1;
+    const n = blk.length >> 1;
+    if ((blk[2 * n - 2] as number) <= mfn) { fi = 2 * n - 2; return; }
+    let lo = 0;
+    let hi = n - 2;
     let i = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
@@ -70,6 +78,9 @@ export class ExtentSet {
   private insertAt(b: number, i: number, s: number, e: number): void {
     if (this.blocks.length === 0) { this.blocks = [[s, e]]; this.count++; return; }
     const blk = this.blocks[b] as Block;
+    // In front of a block already past its split size (runs handed out top down, see BLOCK):
+    // a new block, so that the front inserts that follow shift a short array, not a long one.
+    if (i === 0 && blk.length >= 2 * BLOCK) { this.blocks.splice(b, 0, [s, e]); this.count++; return; }
     if (i === blk.length) blk.push(s, e); else blk.splice(i, 0, s, e);
     this.count++;
     if (blk.length > 4 * BLOCK) this.blocks.splice(b + 1, 0, blk.splice(2 * BLOCK));
@@ -134,6 +145,18 @@ export class ExtentSet {
       this.insertAt(b, i + 2, end, e);
     }
     this.pages -= n;
+  }
+
+  /** The interval holding x, as [start, end) in `out`; false (out untouched) when x is not in the set. */
+  runAt(x: number, out: [number, number]): boolean {
+    this.floor(x);
+    if (fb < 0) return false;
+    const blk = this.blocks[fb] as Block;
+    const e = blk[fi + 1] as number;
+    if (e <= x) return false;
+    out[0] = blk[fi] as number;
+    out[1] = e;
+    return true;
   }
 
   /** How many members lie in [lo, hi): a binary search, then the intervals overlapping it. */

@@ -105,6 +105,12 @@ export class Heap {
   /** `node_online_map`: nodes with memory or CPUs, ascending. */
   readonly online: number[];
   totalAvail = 0;
+  /**
+   * Highest zone pages were ever freed into (only free_heap_pages adds to `avail`): every zone
+   * above has avail 0 on every node, so zone scans start here rather than at the top zone (the
+   * MFNs of a 12 TiB host stop at zone 32; the scans run from zone 40 once per populate).
+   */
+  topZone = 0;
   /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). Internal (also read by bulk-heap.ts). */
   readonly free = new Map<number, Buddy>();
 
@@ -204,7 +210,7 @@ export class Heap {
     for (;;) {
       const nh = this.nodes[node];
       if (nh !== undefined && nodeOk(node)) {
-        for (let zone = zoneHi; zone >= zoneLo; zone--) {
+        for (let zone = Math.min(zoneHi, this.topZone); zone >= zoneLo; zone--) {
           if ((nh.avail[zone] ?? 0) < request) continue;
           // Smallest order that can satisfy the request.
           for (let j = order; j <= MAX_ORDER; j++) {
@@ -287,6 +293,7 @@ export class Heap {
     if (nh === undefined) throw new Error(`heap: free on node ${node} without memory`);
     const zone = mfnZone(mfn);
     const n = pow2(order);
+    if (zone > this.topZone) this.topZone = zone;
     nh.avail[zone] = (nh.avail[zone] ?? 0) + n;
     nh.availPages += n;
     this.totalAvail += n;

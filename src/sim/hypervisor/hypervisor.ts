@@ -16,7 +16,7 @@ import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
 import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, p2mTablesNeeded, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
-  DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, NodeAffinityArgs,
+  DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, Memflags, NodeAffinityArgs,
   NodeClaimsVariant, NumaInfo, PhysInfo, PopulatePhysmapArgs, ShadowAllocationArgs, VcpuAffinityArgs, XenConfig, XenConfigInput,
 } from "./types.js";
 import { isClaimSets, NODE_CLAIMS_ALIASES } from "./types.js";
@@ -392,22 +392,21 @@ export class Hypervisor {
     if (d === undefined) return { rc: 0, done: 0 };
     if (!this.privileged(a.caller) && a.caller !== a.domid) return { rc: 0, done: 0 };
     if (a.extent_order > this.maxOrder(a.caller)) return { rc: 0, done: 0 };
-    const mf = memflags();
+    let node = NUMA_NO_NODE;
+    let exact = false;
     const f = a.mem_flags ?? {};
     if (f.node !== undefined) {
       if (this.privileged(a.caller)) {
         if (f.node >= MAX_NUMNODES) return { rc: 0, done: 0 };
-        mf.node = f.node;
-        mf.exact = f.exact ?? false;
+        node = f.node;
+        exact = f.exact ?? false;
       } else if (f.exact === true) {
         return { rc: 0, done: 0 };
       }
     }
     // X 83a784a15b: during domain build dirty buddies are acceptable in the first pass.
-    if (this.config.populateNoScrubDuringBuild && !d.creation_finished) {
-      mf.noScrub = true;
-      mf.keepScrub = true;
-    }
+    const noScrub = this.config.populateNoScrubDuringBuild && !d.creation_finished;
+    const mf = this.populateFlags(node, exact, noScrub);
     const size = pow2(a.extent_order);
     const gfn = a.gpfn ?? Math.ceil(d.nextGfn / size) * size;
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
@@ -422,6 +421,22 @@ export class Hypervisor {
     this.populated(d, a, gfn, got);
     return { rc: 0, done };
   }
+
+  /**
+   * populate_physmap()'s memflags: MEMF_node/MEMF_exact_node from the request, and
+   * MEMF_no_scrub|MEMF_keep_scrub during the build. One record per combination, built on first
+   * use and shared (the allocator only reads memflags): this runs once per hypercall.
+   */
+  private populateFlags(node: number, exact: boolean, noScrub: boolean): Memflags {
+    const k = node * 4 + (exact ? 2 : 0) + (noScrub ? 1 : 0);
+    let mf = this.populateFlagsCache[k];
+    if (mf === undefined) {
+      mf = memflags({ node, exact, noScrub, keepScrub: noScrub });
+      this.populateFlagsCache[k] = mf;
+    }
+    return mf;
+  }
+  private readonly populateFlagsCache: (Memflags | undefined)[] = [];
 
   /** Move the default-GFN cursor past the extents a populate without `gpfn` allocated. */
   private populated(d: Domain, a: PopulatePhysmapArgs, gfn: number, allocated: number): number {

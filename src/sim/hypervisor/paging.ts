@@ -24,6 +24,7 @@
  */
 import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
+import type { ExtentSet } from "./extent-set.js";
 import type { NodeRun, PageAllocator } from "./page-alloc.js";
 import type { RunSink } from "./bulk-alloc.js";
 
@@ -83,6 +84,8 @@ export function fifoTake(d: Domain, n: number): NodeRun[] {
  * taken (fewer when the free list runs dry). `p2m`: the pages become p2m tables.
  */
 export function hapAlloc(d: Domain, n: number, p2m: boolean): number {
+  // Most populate calls need no new table: nothing to take.
+  if (n <= 0) return 0;
   let taken = 0;
   for (const r of fifoTake(d, Math.min(n, d.paging.free))) {
     d.pool[r.node]?.remove(r.lo, r.hi - r.lo);
@@ -139,6 +142,24 @@ function levelsFor(order: number): readonly number[] {
   return LEVELS_FOR[order] ?? [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS);
 }
 
+/** Whether table indices [a, b) of level l lie in the run the domain knows present (Domain.p2mKnown*). */
+function knownPresent(d: Domain, l: number, a: number, b: number): boolean {
+  if (l === 0) return a >= d.p2mKnownLo0 && b <= d.p2mKnownHi0;
+  if (l === 1) return a >= d.p2mKnownLo1 && b <= d.p2mKnownHi1;
+  return a >= d.p2mKnownLo2 && b <= d.p2mKnownHi2;
+}
+
+const runScratch: [number, number] = [0, 0];
+
+/** Remember the run of level l's tables that holds index a (all of [a, b) was found present). */
+function learnPresent(d: Domain, l: number, set: ExtentSet, a: number): void {
+  if (!set.runAt(a, runScratch)) return;
+  const [s, e] = runScratch;
+  if (l === 0) { d.p2mKnownLo0 = s; d.p2mKnownHi0 = e; }
+  else if (l === 1) { d.p2mKnownLo1 = s; d.p2mKnownHi1 = e; }
+  else { d.p2mKnownLo2 = s; d.p2mKnownHi2 = e; }
+}
+
 /** Tables missing for mapping GFNs [lo, hi) at `order`. */
 function missingTables(d: Domain, lo: number, hi: number, order: number): number {
   if (hi <= lo) return 0;
@@ -147,7 +168,11 @@ function missingTables(d: Domain, lo: number, hi: number, order: number): number
     const shift = (l + 1) * LEVEL_BITS;
     const a = Math.floor(lo / pow2(shift));
     const b = Math.floor((hi - 1) / pow2(shift)) + 1;
-    n += b - a - (d.p2mTables[l]?.countIn(a, b) ?? 0);
+    if (knownPresent(d, l, a, b)) continue;
+    const set = d.p2mTables[l];
+    const present = set?.countIn(a, b) ?? 0;
+    n += b - a - present;
+    if (set !== undefined && present === b - a) learnPresent(d, l, set, a);
   }
   return n;
 }
@@ -195,6 +220,8 @@ export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: num
  * extents, when the caller has it.
  */
 export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean, need = p2mTablesNeeded(d, gfn, order, k)): number {
+  // No table missing: every level already holds all of them (addTables would add nothing).
+  if (need === 0 && !failing) return 0;
   const mo = mapOrder(gfn, order);
   const size = pow2(order);
   hapAlloc(d, need, true);

@@ -18,6 +18,9 @@ function byNode(rec: Record<number, number>, nodes: number): number[] {
 
 export function hypervisorPort(hv: Hypervisor): HypervisorPort {
   const nodes = hv.host.nodes.length;
+  // populate_physmap's flags record per value of the node and exact bits (the hypervisor only
+  // reads it): built once each, not once per hypercall.
+  const populateFlags: ({ node?: number; exact?: boolean } | undefined)[] = [];
   return {
     createdomain(req) {
       const r = hv.createdomain(req.node === undefined ? { max_vcpus: req.max_vcpus } : { max_vcpus: req.max_vcpus, node: req.node });
@@ -32,10 +35,15 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
       // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
       // The flags are read bit by bit, without building a record: this runs once per hypercall.
       if ((mem_flags & XENMEMF_vnode) !== 0) return { rc: -EINVAL, done: 0 };
-      const flags: { node?: number; exact?: boolean } = {};
-      const node = memFlagsNode(mem_flags);
-      if (node !== undefined) flags.node = node;
-      if ((mem_flags & XENMEMF_exact_node_request) !== 0) flags.exact = true;
+      const k = ((mem_flags >>> 8) & 0xff) * 2 + ((mem_flags & XENMEMF_exact_node_request) !== 0 ? 1 : 0);
+      let flags = populateFlags[k];
+      if (flags === undefined) {
+        flags = {};
+        const node = memFlagsNode(mem_flags);
+        if (node !== undefined) flags.node = node;
+        if ((mem_flags & XENMEMF_exact_node_request) !== 0) flags.exact = true;
+        populateFlags[k] = flags;
+      }
       const args: Parameters<Hypervisor["populate_physmap"]>[0] = { domid, nr_extents, extent_order, mem_flags: flags };
       if (gpfn !== undefined) args.gpfn = gpfn;
       return hv.populate_physmap(args);

@@ -16,13 +16,14 @@ export interface ExtentCounts {
 export class XcInterface {
   /** errno of the last failing call. */
   errno = 0;
-  private readonly extents = new Map<number, ExtentCounts>();
+  /** By domid (domids are small integers: an array, looked up once per populate). */
+  private readonly extents: (ExtentCounts | undefined)[] = [];
   constructor(readonly hv: HypervisorPort) {}
 
   /** Extents this handle populated for `domid` (successful extents only). */
   extentCounts(domid: number): ExtentCounts {
-    let c = this.extents.get(domid);
-    if (c === undefined) { c = { order0: 0, order9: 0, order18: 0 }; this.extents.set(domid, c); }
+    let c = this.extents[domid];
+    if (c === undefined) { c = { order0: 0, order9: 0, order18: 0 }; this.extents[domid] = c; }
     return c;
   }
 

@@ -20,7 +20,6 @@ function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[])
   let memory = req.memory;
   let vcpus = req.vcpus;
   let cores = req.cores ?? 0;
-  const cpus: number[] = [];
   let memfree = 0;
   for (const n of nodes) {
     const r = resources[n];
@@ -28,10 +27,12 @@ function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[])
     memory = Math.max(0, memory - r.memfree);
     vcpus = Math.max(0, vcpus - r.cpus.length);
     cores = Math.max(0, cores - r.cores);
-    cpus.push(...r.cpus);
     memfree += r.memfree;
   }
   if (memory > 0 || vcpus > 0 || cores > 0) return undefined;
+  // The CPU list only for a valid plan (most candidates are not).
+  const cpus: number[] = [];
+  for (const n of nodes) cpus.push(...(resources[n]?.cpus ?? []));
   return { nodes, cpus: cpus.sort((a, b) => a - b), memfree };
 }
 

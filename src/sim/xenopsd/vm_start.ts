@@ -136,8 +136,11 @@ interface HostView {
   hostNodes: number;
 }
 
+/** The CPUs of `nodes`, ascending (one pass over the CPUs, in CPU order). */
 function nodeCpus(view: HostView, nodes: number[]): number[] {
-  return view.cpuToNode.map((n, cpu) => (nodes.includes(n) ? cpu : -1)).filter((c) => c >= 0).sort((a, b) => a - b);
+  const out: number[] = [];
+  view.cpuToNode.forEach((n, cpu) => { if (nodes.includes(n)) out.push(cpu); });
+  return out;
 }
 
 function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean): Build<boolean> {
