@@ -251,7 +251,11 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       cur = newTable(headerSignature(text), lineNo);
       return;
     }
-    const rest = dataStart(c, start, end, terminators);
+    // acpidump's own layout, "    XXXX: " (four spaces, four hex digits), read at fixed places; any
+    // other line (and any dump with line terminators inside lines) through the general matcher.
+    const canonical = !terminators && end - start >= 9 && c[start] === 0x20 && c[start + 1] === 0x20 && c[start + 2] === 0x20 && c[start + 3] === 0x20 && c[start + 8] === 0x3a;
+    const d = canonical ? (hexDigit(c[start + 4] ?? 0) << 12) | (hexDigit(c[start + 5] ?? 0) << 8) | (hexDigit(c[start + 6] ?? 0) << 4) | hexDigit(c[start + 7] ?? 0) : -1;
+    const rest = d >= 0 ? start + 9 : dataStart(c, start, end, terminators);
     if (rest < 0) {
       // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
       if (cur === undefined) return;
@@ -261,8 +265,8 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       return;
     }
     let digits = start;
-    while (isRegexSpace(c[digits] ?? 0)) digits++;
-    const offset = hexOffset(c, digits, rest - 1);
+    if (d < 0) while (isRegexSpace(c[digits] ?? 0)) digits++;
+    const offset = d >= 0 ? d : hexOffset(c, digits, rest - 1);
     // Straight into the table's buffer when it has room for a whole line (as it almost always has).
     const direct = cur !== undefined && cur.damage === undefined && offset === cur.count && cur.count + 16 <= cur.buf.length ? cur : undefined;
     const n = direct !== undefined ? scanLineBytes(c, rest, end, direct.buf, direct.count) : scanLineBytes(c, rest, end, scratch);
