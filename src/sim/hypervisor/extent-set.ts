@@ -67,7 +67,11 @@ export class ExtentSet {
   /** Remove the interval at array index i of block b. */
   private del(b: number, i: number): void {
     const blk = this.blocks[b] as Block;
-    blk.splice(i, 2);
+    // In place (splice would allocate the array of removed entries on every call).
+    const n = blk.length - 2;
+    for (let k = i; k < n; k++) blk[k] = blk[k + 2] as number;
+    blk.pop();
+    blk.pop();
     if (blk.length === 0) {
       if (this.blocks.length === 1) this.blocks = NO_BLOCKS; else this.blocks.splice(b, 1);
     }
@@ -81,7 +85,12 @@ export class ExtentSet {
     // In front of a block already past its split size (runs handed out top down, see BLOCK):
     // a new block, so that the front inserts that follow shift a short array, not a long one.
     if (i === 0 && blk.length >= 2 * BLOCK) { this.blocks.splice(b, 0, [s, e]); this.count++; return; }
-    if (i === blk.length) blk.push(s, e); else blk.splice(i, 0, s, e);
+    // Shifted in place (splice would allocate an empty array of removed entries on every call).
+    const n = blk.length;
+    blk.push(s, e);
+    for (let k = n - 1; k >= i; k--) blk[k + 2] = blk[k] as number;
+    blk[i] = s;
+    blk[i + 1] = e;
     this.count++;
     if (blk.length > 4 * BLOCK) this.blocks.splice(b + 1, 0, blk.splice(2 * BLOCK));
   }
