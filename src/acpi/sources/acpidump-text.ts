@@ -169,24 +169,36 @@ function lineText(codes: Codes, start: number, end: number): string {
   return out;
 }
 
+/** Where a data line's offset digits and its text after the colon start (see matchDataLine). */
+interface DataLine { digits: number; rest: number }
+
 /**
- * Where a data line's text after the colon starts, when `codes[start..end)` matches
- * /^\s+([0-9A-Fa-f]{1,16}):(.*)$/ (one or more white space, 1-16 hex digits, a colon, then no
- * line terminator: CR, U+2028, U+2029, looked for only when `terminators` says the text has any), else -1.
+ * Whether `codes[start..end)` is a data line, /^\s+([0-9A-Fa-f]{1,16}):(.*)$/ (one or more white
+ * space, 1-16 hex digits, a colon, then no line terminator: CR, U+2028, U+2029, looked for only
+ * when `terminators` says the text has any); if so `out` says where its parts start. acpidump's
+ * own layout, "    XXXX: ", is recognised at fixed places, without the general scan.
  */
-function dataStart(codes: Codes, start: number, end: number, terminators: boolean): number {
+function matchDataLine(codes: Codes, start: number, end: number, terminators: boolean, out: DataLine): boolean {
+  if (!terminators && end - start >= 9 && codes[start] === 0x20 && codes[start + 1] === 0x20 && codes[start + 2] === 0x20 && codes[start + 3] === 0x20 &&
+      codes[start + 8] === 0x3a && (hexDigit(codes[start + 4] ?? 0) | hexDigit(codes[start + 5] ?? 0) | hexDigit(codes[start + 6] ?? 0) | hexDigit(codes[start + 7] ?? 0)) >= 0) {
+    out.digits = start + 4;
+    out.rest = start + 9;
+    return true;
+  }
   let i = start;
   while (i < end && isRegexSpace(codes[i] ?? 0)) i++;
-  if (i === start) return -1;
+  if (i === start) return false;
   const digits = i;
   while (i < end && i - digits < 17 && hexDigit(codes[i] ?? 0) >= 0) i++;
   const n = i - digits;
-  if (n === 0 || n > 16 || i >= end || codes[i] !== 0x3a) return -1;
+  if (n === 0 || n > 16 || i >= end || codes[i] !== 0x3a) return false;
   for (let k = i + 1; terminators && k < end; k++) {
     const c = codes[k] ?? 0;
-    if (c === 0x0d || c === 0x2028 || c === 0x2029) return -1;
+    if (c === 0x0d || c === 0x2028 || c === 0x2029) return false;
   }
-  return i + 1;
+  out.digits = digits;
+  out.rest = i + 1;
+  return true;
 }
 
 /** The hex offset in `codes[start..end)` (1-16 digits), as parseInt(…, 16) reads it. */
@@ -221,6 +233,7 @@ export function parseAcpidumpBytes(bytes: Uint8Array, file: string): TextTable[]
 function parseCodes(codes: Codes, file: string): TextTable[] {
   const tables: TextTable[] = [];
   const scratch = new Uint8Array(16);
+  const data: DataLine = { digits: 0, rest: 0 };
   let cur: Current | undefined;
   const finish = (): void => {
     if (cur === undefined) return;
@@ -251,12 +264,7 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       cur = newTable(headerSignature(text), lineNo);
       return;
     }
-    // acpidump's own layout, "    XXXX: " (four spaces, four hex digits), read at fixed places; any
-    // other line (and any dump with line terminators inside lines) through the general matcher.
-    const canonical = !terminators && end - start >= 9 && c[start] === 0x20 && c[start + 1] === 0x20 && c[start + 2] === 0x20 && c[start + 3] === 0x20 && c[start + 8] === 0x3a;
-    const d = canonical ? (hexDigit(c[start + 4] ?? 0) << 12) | (hexDigit(c[start + 5] ?? 0) << 8) | (hexDigit(c[start + 6] ?? 0) << 4) | hexDigit(c[start + 7] ?? 0) : -1;
-    const rest = d >= 0 ? start + 9 : dataStart(c, start, end, terminators);
-    if (rest < 0) {
+    if (!matchDataLine(c, start, end, terminators, data)) {
       // A wrapped ASCII column or a blank line inside a table is not data; a blank line after data ends it.
       if (cur === undefined) return;
       const blank = (text ?? lineText(c, start, end)).trim() === "";
@@ -264,9 +272,8 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       else if ((cur.count > 0 || cur.sig !== undefined) && cur.odd === undefined && !blank) cur.odd = lineNo;
       return;
     }
-    let digits = start;
-    if (d < 0) while (isRegexSpace(c[digits] ?? 0)) digits++;
-    const offset = d >= 0 ? d : hexOffset(c, digits, rest - 1);
+    const rest = data.rest;
+    const offset = hexOffset(c, data.digits, rest - 1);
     // Straight into the table's buffer when it has room for a whole line (as it almost always has).
     const direct = cur !== undefined && cur.damage === undefined && offset === cur.count && cur.count + 16 <= cur.buf.length ? cur : undefined;
     const n = direct !== undefined ? scanLineBytes(c, rest, end, direct.buf, direct.count) : scanLineBytes(c, rest, end, scratch);
