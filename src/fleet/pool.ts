@@ -6,7 +6,7 @@
  * starting a worker thread costs more than reading a host.
  */
 import { defaultJobs } from "../util/jobs.js";
-import { fromSource as runsFromSource, workerModuleUrl } from "../util/worker-module.js";
+import { workerThreads } from "../util/worker-module.js";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
 import { unreadRow } from "./scan-host.js";
@@ -45,16 +45,13 @@ export async function* scanPool(sources: readonly string[], opts: PoolOptions = 
     yield* scanHere(sources, opts);
     return;
   }
-  const fromSource = runsFromSource(import.meta.url);
   // Loaded here, not at import: only `scan` needs the pool, and every other command (and the test
   // suite) loads without it.
   const { Tinypool } = await import("tinypool");
   const pool = new Tinypool({
-    filename: workerModuleUrl(import.meta.url, "worker", "fleet/worker"),
+    ...workerThreads(import.meta.url, "worker", "fleet/worker"),
     minThreads: Math.min(jobs, Math.max(1, sources.length)),
     maxThreads: jobs,
-    // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.
-    ...(fromSource ? { execArgv: [] } : {}),
   });
   // Enough in flight to keep every worker busy while the head of the line is slow, no more.
   const window = jobs * 4;

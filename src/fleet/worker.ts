@@ -1,6 +1,6 @@
 /**
  * The scan pool's worker: one task is one host. Loaded by tinypool in each worker thread (from
- * dist/ as JavaScript, or from src/ through tsx; see ./pool.ts).
+ * dist/ as JavaScript, or from src/ as an esbuild bundle; see src/util/worker-module.ts).
  */
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";

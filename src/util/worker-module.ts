@@ -42,7 +42,7 @@ function bundleWorker(source: string): string {
 declare const NUMAKIT_BUNDLED: string | undefined;
 
 /** Whether the caller (its `import.meta.url`) runs from TypeScript sources. */
-export function fromSource(callerUrl: string): boolean {
+function fromSource(callerUrl: string): boolean {
   return callerUrl.endsWith(".ts");
 }
 
@@ -54,4 +54,14 @@ export function workerModuleUrl(callerUrl: string, name: string, bundled: string
   if (typeof NUMAKIT_BUNDLED === "string") return new URL(`${NUMAKIT_BUNDLED}${bundled}.js`, callerUrl).href;
   if (!fromSource(callerUrl)) return new URL(`./${name}.js`, callerUrl).href;
   return bundleWorker(new URL(`./${name}.ts`, callerUrl).href);
+}
+
+/**
+ * The tinypool options that say what a worker thread runs: its module (workerModuleUrl) and, from
+ * the sources, no inherited `--import tsx` (the esbuild bundle needs no loader, and loading tsx
+ * in every thread is the cost the bundle avoids).
+ */
+export function workerThreads(callerUrl: string, name: string, bundled: string): { filename: string; execArgv?: string[] } {
+  const filename = workerModuleUrl(callerUrl, name, bundled);
+  return fromSource(callerUrl) ? { filename, execArgv: [] } : { filename };
 }

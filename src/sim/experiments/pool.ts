@@ -3,7 +3,7 @@
  * Results come back in task order whatever order the workers finish in, so the output does not
  * depend on the number of workers. One worker runs the tasks in this thread: no pool at all.
  */
-import { fromSource, workerModuleUrl } from "../../util/worker-module.js";
+import { workerThreads } from "../../util/worker-module.js";
 import { runSweepTask, type SeedRecord, type SweepTask } from "./engine.js";
 
 /** The records of every task, in task order. */
@@ -12,11 +12,9 @@ export async function runTasks(tasks: readonly SweepTask[], jobs: number): Promi
   const { Tinypool } = await import("tinypool");
   const threads = Math.min(jobs, tasks.length);
   const pool = new Tinypool({
-    filename: workerModuleUrl(import.meta.url, "worker", "sim/experiments/worker"),
+    ...workerThreads(import.meta.url, "worker", "sim/experiments/worker"),
     minThreads: threads,
     maxThreads: threads,
-    // From source the bootstrap loads tsx; a main-thread `--import tsx` would only fail there.
-    ...(fromSource(import.meta.url) ? { execArgv: [] } : {}),
   });
   try {
     return await Promise.all(tasks.map((t) => pool.run(t) as Promise<SeedRecord[]>));
