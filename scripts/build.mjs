@@ -143,7 +143,8 @@ const stubs = (keep) => ({
   },
 });
 // cmd/_none.cjs: no command at all, for command lines without one (--help, --version).
-await Promise.all([...commandModules, ["_none", undefined]].map(([command, module]) => build({
+const oneCommandBundles = [...commandModules, ["_none", undefined]];
+await Promise.all(oneCommandBundles.map(([command, module]) => build({
   ...common,
   entryPoints: { [command]: join(root, "src", "cli", "run.ts") },
   outdir: join(outdir, "cmd"),
@@ -179,7 +180,7 @@ const training = {
   sim: ["sim", "samples/scenarios/vm-start-4node-claim.json"],
 };
 const { NUMAKIT_FROM_SOURCE: _fromSource, ...env } = process.env;
-for (const [command] of [...commandModules, ["_none"]]) {
+for (const [command] of oneCommandBundles) {
   const argv = training[command];
   if (argv === undefined) throw new Error(`build: no training command line for ${command} (scripts/build.mjs)`);
   const file = join(outdir, "cmd", `${command}.cjs`);
