@@ -45,7 +45,7 @@ async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Pro
 }
 
 describe("cli: the built bundle", function () {
-  // 26 processes, half of them through tsx: about 30 s on a quiet machine, several times that when
+  // About 30 processes of the built CLI: a few seconds on a quiet machine, several times that when
   // the lint and the type check share its two cores on a cold cache (a fresh clone, as in CI).
   this.timeout(300_000);
 
