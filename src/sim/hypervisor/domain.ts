@@ -81,15 +81,10 @@ export class Domain {
   readonly p2mTables: [ExtentSet, ExtentSet, ExtentSet] = [new ExtentSet(), new ExtentSet(), new ExtentSet()];
   /**
    * Per level, one run [lo, hi) of table indices known to be in p2mTables (tables are freed only
-   * at teardown, so it stays true): most populates need no new table, and these plain fields answer
+   * at teardown, so it stays true) as lo, hi at [2·level], [2·level + 1]: most populates need no new table, and this answers
    * that without walking the sets (paging.ts). Simulator bookkeeping, not Xen state.
    */
-  p2mKnownLo0 = 0;
-  p2mKnownHi0 = 0;
-  p2mKnownLo1 = 0;
-  p2mKnownHi1 = 0;
-  p2mKnownLo2 = 0;
-  p2mKnownHi2 = 0;
+  readonly p2mKnown: number[] = [0, 0, 0, 0, 0, 0];
   /** GFN after the highest one populated without an explicit GFN (the simulator's default GFN choice). */
   nextGfn = 0;
   /** struct domain page (index 0) and struct vcpu pages (xenheap, d == NULL allocations). */

@@ -135,18 +135,20 @@ function mapOrder(gfn: number, order: number): number {
 }
 
 /** Per mapping order 0..18: levels (0 = L1 … 2 = L3) whose tables a mapping walks through below the root. */
-const LEVELS_FOR: readonly (readonly number[])[] = Array.from({ length: 19 }, (_, order) => [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS));
+const LEVELS_FOR: readonly (readonly number[])[] = Array.from({ length: 19 }, (_, order) => levelsBelow(order));
+
+function levelsBelow(order: number): number[] {
+  return [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS);
+}
 
 /** Levels (0 = L1 … 2 = L3) whose tables a mapping of `order` walks through below the root. */
 function levelsFor(order: number): readonly number[] {
-  return LEVELS_FOR[order] ?? [2, 1, 0].filter((l) => order < (l + 1) * LEVEL_BITS);
+  return LEVELS_FOR[order] ?? levelsBelow(order);
 }
 
-/** Whether table indices [a, b) of level l lie in the run the domain knows present (Domain.p2mKnown*). */
+/** Whether table indices [a, b) of level l lie in the run the domain knows present (Domain.p2mKnown). */
 function knownPresent(d: Domain, l: number, a: number, b: number): boolean {
-  if (l === 0) return a >= d.p2mKnownLo0 && b <= d.p2mKnownHi0;
-  if (l === 1) return a >= d.p2mKnownLo1 && b <= d.p2mKnownHi1;
-  return a >= d.p2mKnownLo2 && b <= d.p2mKnownHi2;
+  return a >= (d.p2mKnown[2 * l] as number) && b <= (d.p2mKnown[2 * l + 1] as number);
 }
 
 const runScratch: [number, number] = [0, 0];
@@ -154,10 +156,8 @@ const runScratch: [number, number] = [0, 0];
 /** Remember the run of level l's tables that holds index a (all of [a, b) was found present). */
 function learnPresent(d: Domain, l: number, set: ExtentSet, a: number): void {
   if (!set.runAt(a, runScratch)) return;
-  const [s, e] = runScratch;
-  if (l === 0) { d.p2mKnownLo0 = s; d.p2mKnownHi0 = e; }
-  else if (l === 1) { d.p2mKnownLo1 = s; d.p2mKnownHi1 = e; }
-  else { d.p2mKnownLo2 = s; d.p2mKnownHi2 = e; }
+  d.p2mKnown[2 * l] = runScratch[0];
+  d.p2mKnown[2 * l + 1] = runScratch[1];
 }
 
 /** Tables missing for mapping GFNs [lo, hi) at `order`. */
