@@ -60,7 +60,7 @@ describe("acpi: acpidump text parser against the line-by-line regex reference", 
       if (bytes.length >= 8) { bytes[4] = len & 0xff; bytes[5] = len >> 8; bytes[6] = 0; bytes[7] = 0; }
       return dumpText(`${sig.trimEnd()} @ 0x${"0".repeat(16)}`, bytes);
     }));
-  const bend = fc.tuple(fc.nat(), fc.constantFrom("\r", "\r\n", "\n", "\0", " ", "\t", "\u00a0", "\u2000", "\u2028", "z", ":", "0", "", "\n\n", "  0000: 41"), fc.integer({ min: 0, max: 3 }));
+  const bend = fc.tuple(fc.nat(), fc.constantFrom("\r", "\r\n", "\n", "\0", " ", "\t", "\u00a0", "\u2000", "\u2028", "z", ":", "0", "", "\n\n", "  0000: 41", "    0010: 41 42"), fc.integer({ min: 0, max: 3 }));
   const dump = fc.tuple(fc.array(table, { minLength: 1, maxLength: 3 }), fc.array(bend, { maxLength: 6 })).map(([tables, bends]) => {
     let text = tables.join("");
     for (const [at, insert, drop] of bends) {

@@ -201,6 +201,31 @@ function matchDataLine(codes: Codes, start: number, end: number, terminators: bo
   return true;
 }
 
+/**
+ * Whether the line at `codes[pos..]` is a data line in acpidump's own layout at table offset
+ * `offset`: four spaces, four hex digits, a colon, " XX" sixteen times, then white space that is
+ * not the line's end (so the 49 characters after the colon are all on this line). If so, its 16
+ * bytes are in `out` from `offset`. What it accepts, matchDataLine and scanLineBytes read alike:
+ * any other line goes through them.
+ */
+function fixedLayoutLine(codes: Codes, pos: number, offset: number, out: Uint8Array): boolean {
+  if (offset > 0xffff || codes[pos] !== 0x20 || codes[pos + 1] !== 0x20 || codes[pos + 2] !== 0x20 || codes[pos + 3] !== 0x20 || codes[pos + 8] !== 0x3a) return false;
+  const d0 = hexDigit(codes[pos + 4] ?? 0);
+  const d1 = hexDigit(codes[pos + 5] ?? 0);
+  const d2 = hexDigit(codes[pos + 6] ?? 0);
+  const d3 = hexDigit(codes[pos + 7] ?? 0);
+  if ((d0 | d1 | d2 | d3) < 0 || ((d0 << 12) | (d1 << 8) | (d2 << 4) | d3) !== offset) return false;
+  const last = codes[pos + 57] ?? 0;
+  if (last === 0x0a || !isSpace(last)) return false;
+  for (let k = 0, at = pos + 9; k < 16; k++, at += 3) {
+    const hi = hexDigit(codes[at + 1] ?? 0);
+    const lo = hexDigit(codes[at + 2] ?? 0);
+    if (codes[at] !== 0x20 || hi < 0 || lo < 0) return false;
+    out[offset + k] = hi * 16 + lo;
+  }
+  return true;
+}
+
 /** The hex offset in `codes[start..end)` (1-16 digits), as parseInt(…, 16) reads it. */
 function hexOffset(codes: Codes, start: number, end: number): number {
   // Up to 13 digits (52 bits) the sum is exact; longer ones are left to parseInt's rounding.
@@ -313,10 +338,22 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
   const terminators = codes.indexOf(0x0d) >= 0 || (codes instanceof Uint16Array && (codes.indexOf(0x2028) >= 0 || codes.indexOf(0x2029) >= 0));
   let lineNo = 0;
   for (let pos = 0; ;) {
+    lineNo++;
+    // A whole line in acpidump's own layout, "    XXXX: " then " XX" sixteen times, continuing
+    // the table it belongs to: read here, with its end found past the hex (most of a dump's lines).
+    const into = cur !== undefined && cur.damage === undefined && cur.count + 16 <= cur.buf.length && !hasNul && !terminators ? cur : undefined;
+    if (into !== undefined && fixedLayoutLine(codes, pos, into.count, into.buf)) {
+      into.count += 16;
+      into.short = undefined;
+      into.odd = undefined;
+      const lf = codes.indexOf(0x0a, pos + 58);
+      if (lf < 0) break;
+      pos = lf + 1;
+      continue;
+    }
     const lf = codes.indexOf(0x0a, pos);
     const next = lf < 0 ? codes.length : lf;
     const end = lf > pos && codes[lf - 1] === 0x0d ? lf - 1 : next;
-    lineNo++;
     if (hasNul && codes.subarray(pos, end).indexOf(0) >= 0) {
       const kept = codes.subarray(pos, end).filter((x) => x !== 0);
       onLine(kept, 0, kept.length, lineNo);
