@@ -18,16 +18,24 @@
  * compiling the same code as one file (cmd/topology.cjs). CommonJS rather than an ES module: the
  * ES-module loader costs a start a few ms more, and only a CommonJS script can be compiled with a
  * code cache on Node 20 (vm.Script's cachedData; bin/numakit loads it), which saves most of the
- * compile: `--help` 88 -> 75 ms of CPU, `topology samples/4node` 121 -> 92 ms. Two changes to
+ * compile: `--help` 88 -> 75 ms of CPU, `topology samples/4node` 121 -> 92 ms. Four changes to
  * dependencies, made here at build time and checked (the build fails if a dependency changed so
  * that they no longer apply), leave every output byte-identical:
  *  - string-width (yargs' help layout, through cliui and wrap-ansi) builds an Intl.Segmenter and
  *    Unicode-property regexps when loaded, and measures every character with them. Here it is
  *    loaded only when a string is not printable ASCII; a printable-ASCII string is its length (what
  *    string-width answers for it: test/cli/bundle.test.ts checks every such character).
+ *  - yargs' ESM platform shim imports Node's assert for two checks (strictEqual, notStrictEqual)
+ *    that yargs makes on every run and that never fail; loading assert creates process.stderr and
+ *    Node's stream modules (~2 ms of a start). Here each check is Object.is, as Node's is, and
+ *    only a check that fails loads assert, to throw the AssertionError Node's would.
  *  - yargs' ESM platform shim finds its locales (y18n) and the package.json behind --version from
  *    its own file's URL; in the bundle that URL is the bundle's, so the shim is given its real path
- *    in node_modules (resolved at run time, as Node resolves `yargs` from dist/).
+ *    in node_modules, found at run time as Node finds `yargs` from dist/ (the node_modules folders
+ *    up from the bundle, then Node's own resolution). Not Node's resolution first: yargs has an
+ *    exports map, and reading one loads Node's ES-module resolver (~1 ms of every start).
+ *  - The shim also reads process.stdout's width when loaded, which creates process.stdout (Node's
+ *    stream modules, ~2 ms); here it is read when yargs asks for it (never: main.ts sets the width).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -53,7 +61,7 @@ function patch(source, file, from, to) {
 const isStringWidth = (p) => p.endsWith(`${sep}string-width${sep}index.js`);
 const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
 
-/** The two dependency changes described above. */
+/** The four dependency changes described above. */
 const deps = {
   name: "numakit-deps",
   setup(b) {
@@ -80,10 +88,24 @@ const deps = {
     });
     b.onLoad({ filter: /[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
       if (!args.path.endsWith(YARGS_SHIM)) return undefined;
-      const src = readFileSync(args.path, "utf8");
+      let src = readFileSync(args.path, "utf8");
+      src = patch(src, args.path, "import { notStrictEqual, strictEqual } from 'assert'", [
+        "const notStrictEqual = (actual, expected, message) => { if (Object.is(actual, expected)) require('assert').notStrictEqual(actual, expected, message); };",
+        "const strictEqual = (actual, expected, message) => { if (!Object.is(actual, expected)) require('assert').strictEqual(actual, expected, message); };",
+      ].join("\n"));
+      src = patch(src, args.path, "import { readFileSync, readdirSync } from 'node:fs'", "import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs'");
+      src = patch(src, args.path, "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
+        "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }");
       return {
-        contents: patch(src, args.path, "const __dirname = fileURLToPath(import.meta.url);",
-          "const __dirname = createRequire(import.meta.url).resolve('yargs/package.json').replace(/package\\.json$/, 'lib/platform-shims/esm.mjs');"),
+        contents: patch(src, args.path, "const __dirname = fileURLToPath(import.meta.url);", [
+          "const __dirname = (() => {",
+          "  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {",
+          "    const pkg = join(dir, 'node_modules', 'yargs', 'package.json');",
+          "    if (existsSync(pkg)) return realpathSync(pkg).replace(/package\\.json$/, 'lib/platform-shims/esm.mjs');",
+          "  }",
+          "  return createRequire(import.meta.url).resolve('yargs/package.json').replace(/package\\.json$/, 'lib/platform-shims/esm.mjs');",
+          "})();",
+        ].join("\n")),
         resolveDir: dirname(args.path),
         loader: "js",
       };
@@ -157,6 +179,11 @@ await Promise.all(oneCommandBundles.map(([command, module]) => build({
   define: { NUMAKIT_BUNDLED: JSON.stringify("../"), "import.meta.url": "__numakitImportMetaUrl" },
   banner: { js: "const __numakitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   splitting: false,
+  // Without comments and white space the file is 25% smaller: less to read and hand to V8 on every
+  // start. Names stay (minifyIdentifiers is off), so stack traces still name our functions, and the
+  // source map beside it still leads back to src/.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [deps, stubs(module)],
 })));
 
@@ -179,6 +206,12 @@ const training = {
   synth: ["synth", "samples/synth/01-two-socket-smt.json"],
   sim: ["sim", "samples/scenarios/vm-start-4node-claim.json"],
 };
+// bin/numakit reads each one-command file as latin1, which is its text only while it is ASCII.
+for (const [command] of oneCommandBundles) {
+  const file = join(outdir, "cmd", `${command}.cjs`);
+  const at = readFileSync(file).findIndex((b) => b > 0x7f);
+  if (at >= 0) throw new Error(`build: ${file} has a byte that is not ASCII at ${at} (esbuild's charset option?)`);
+}
 const { NUMAKIT_FROM_SOURCE: _fromSource, ...env } = process.env;
 for (const [command] of oneCommandBundles) {
   const argv = training[command];

@@ -4,9 +4,13 @@
  * process's. Commands never touch `process.stdout`/`stderr`/`stdin` themselves.
  */
 import type { Writable } from "node:stream";
+import { FdOutput, writesDirectly, type Output } from "./fd-output.js";
+
+export type { Output };
 
 export interface CliIo {
-  stdout: Writable;
+  stdout: Output;
+  /** Messages and the progress bar (which needs a stream: its width, whether it is a terminal). */
   stderr: Writable;
   /** What a SOURCE of "-" reads. */
   stdin: AsyncIterable<Uint8Array | string>;
@@ -14,6 +18,19 @@ export interface CliIo {
   columns?: number | undefined;
 }
 
+/**
+ * The process's streams, each created only when used: creating process.stdin, stdout or stderr
+ * loads Node's stream modules (and stdin its readline modules), a few ms of every start. stdin is
+ * taken when a SOURCE of "-" reads it, stderr when something is said there, and stdout, when it
+ * is a file, a pipe or /dev/null, is written directly (fd-output.ts).
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, columns: process.stdout.columns };
+  const stdin: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => (process.stdin as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]() };
+  const direct = writesDirectly(1);
+  return {
+    stdout: direct ? new FdOutput(1, () => process.stdout) : process.stdout,
+    get stderr() { return process.stderr; },
+    stdin,
+    columns: direct ? undefined : process.stdout.columns,
+  };
 }

@@ -2,13 +2,13 @@
  * Output helpers. Large reports go through pipes (`numakit decode ... | head`), so we never call
  * process.exit() after writing: we wait for stdout to drain and set process.exitCode instead.
  */
-import type { Writable } from "node:stream";
+import type { Output } from "./io.js";
 import { hex } from "../util/hex.js";
 import { visibleControls } from "../util/escape.js";
 
 /** Streams whose reader went away (EPIPE), and streams that have the permanent error guard. */
-const closed = new WeakSet<Writable>();
-const guarded = new WeakSet<Writable>();
+const closed = new WeakSet<Output>();
+const guarded = new WeakSet<Output>();
 
 function isEpipe(err: unknown): boolean {
   return typeof err === "object" && err !== null && "code" in err && err.code === "EPIPE";
@@ -19,7 +19,7 @@ function isEpipe(err: unknown): boolean {
  * dropped quietly. The guard stays installed because the stream can emit EPIPE after a write's
  * callback has run, and an 'error' event without a listener would crash with a stack trace.
  */
-function guard(stream: Writable): void {
+function guard(stream: Output): void {
   if (guarded.has(stream)) return;
   guarded.add(stream);
   stream.on("error", (err: unknown) => { if (isEpipe(err)) closed.add(stream); });
@@ -31,11 +31,11 @@ function guard(stream: Writable): void {
  * character (an ANSI escape sequence, a carriage return) reaches the terminal raw; it is shown as
  * `\xNN`. Tabs and newlines pass; JSON from toJson() has no raw control characters left to change.
  */
-export function write(text: string, stream: Writable): Promise<void> {
+export function write(text: string, stream: Output): Promise<void> {
   return writeRaw(visibleControls(text), stream);
 }
 
-function writeRaw(text: string, stream: Writable): Promise<void> {
+function writeRaw(text: string, stream: Output): Promise<void> {
   guard(stream);
   if (closed.has(stream)) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -4,11 +4,11 @@
  * the pipe early, and the working directory. Everything else runs main() in-process (runCli).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { childEnv, runBin } from "../helpers/cli.js";
+import { childEnv, runBin, runCli } from "../helpers/cli.js";
 import { repoPath, repoRoot } from "../helpers/paths.js";
 
 describe("cli: bin/numakit as a process", function () {
@@ -53,6 +53,26 @@ describe("cli: bin/numakit as a process", function () {
     expect(r.first).to.match(/^\/\* \w{4} from /);
     expect(r.stderr).to.equal("");
     expect(r.code).to.equal(0);
+  });
+
+  it("stdout redirected to a file (written directly, not through Node's stream) holds what main() writes to a stream", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "numakit-tofile-"));
+    try {
+      const file = join(dir, "out.txt");
+      const fd = openSync(file, "w");
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [repoPath("bin", "numakit"), "decode", repoPath("samples", "4node")], { cwd: repoRoot, env: childEnv(), stdio: ["ignore", fd, "ignore"] });
+        child.on("error", reject);
+        child.on("close", resolve);
+      });
+      closeSync(fd);
+      const inProcess = await runCli(["decode", repoPath("samples", "4node")]);
+      expect(code).to.equal(0);
+      expect(inProcess.stdout.length).to.be.greaterThan(10_000);
+      expect(readFileSync(file, "utf8")).to.equal(inProcess.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("extract without --out is a usage error (exit 2) and writes nothing in the working directory", async () => {

@@ -3,8 +3,8 @@
  * (sysfs layout with `dynamic/`, or `acpidump -b` output), an acpidump text file, or "-" for
  * acpidump text on stdin. With no source, this host's /sys/firmware/acpi/tables is read.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { readdir, readFile, stat } from "../../util/fs-async.js";
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";

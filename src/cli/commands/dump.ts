@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "../../util/fs-async.js";
 import { dirname, join } from "node:path";
 import { formatAcpidump } from "../../acpi/sources/acpidump-writer.js";
 import { sysfsNames } from "../../acpi/sources/sysfs-names.js";

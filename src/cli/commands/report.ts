@@ -2,8 +2,8 @@
  * `numakit report [SOURCE..] [-o FILE] [--numbering linux|xen|pxm]`: the host as one
  * self-contained HTML file (default numakit-report.html; `-o -` writes it to stdout).
  */
-import { writeFile } from "node:fs/promises";
-import type { Writable } from "node:stream";
+import { writeFile } from "../../util/fs-async.js";
+import type { Output } from "../io.js";
 import { analyseSources } from "../../analyse.js";
 import { outputError } from "../output-error.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
@@ -22,7 +22,7 @@ export function outputArg(v: unknown): string | undefined {
 }
 
 /** Write a report to FILE, or to stdout for "-"; errors are one line naming the file (output-error.ts, exit 2). */
-export async function writeReport(file: string, stdout: Writable, html: string): Promise<void> {
+export async function writeReport(file: string, stdout: Output, html: string): Promise<void> {
   if (file === "-") { await write(html, stdout); return; }
   try {
     await writeFile(file, html);

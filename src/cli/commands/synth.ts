@@ -4,7 +4,7 @@
  * numakit's own validate, and the QEMU command line that boots Linux on them. Exit 0 ok, 1 when
  * the tables have validation errors, 2 for a bad description or unusable input.
  */
-import { writeFile } from "node:fs/promises";
+import { writeFile } from "../../util/fs-async.js";
 import { join, resolve } from "node:path";
 import { analyse, analyseSources } from "../../analyse.js";
 import { decodeTable, formatAcpidump, type RawTable } from "../../acpi/index.js";

@@ -4,7 +4,7 @@
  * `numakit synth` turns back into these tables) and `--format sysfs --out DIR` (the
  * /sys/devices/system/node tree Linux would present). Both use Linux's node numbering.
  */
-import { symlink, writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "../../util/fs-async.js";
 import { dirname, join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { writingTo } from "../output-error.js";
