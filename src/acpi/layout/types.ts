@@ -1,6 +1,6 @@
 /**
  * Declarative structure descriptions, in the spirit of ACPICA's dmtbinfo tables: one `StructSpec`
- * per ACPI structure drives decoding (binary-parser), encoding, the iasl-style printer and
+ * per ACPI structure drives decoding, encoding, the iasl-style printer and
  * reserved-field validation. No table layout is written down anywhere else.
  */
 
