@@ -11,13 +11,30 @@
  *
  * The seeded scheduler picks which build advances next, so a seed names one interleaving and
  * replays it exactly.
+ *
+ * A driver may tell the build, in the value it advances it with, that nothing else will run for
+ * the build's next g hypercalls (a Grant; undefined is one). A build may then make, in place of
+ * the next few hypercalls of its loop, one call that has the same effect as all of them, as
+ * meminit_hvm merges consecutive populate_physmap passes (Xen's populate_physmap does one extent
+ * after another, so one call of n extents is n calls of one when nothing comes between).
+ * runToEnd grants everything; interleave and runScheduled grant one: builds that race still
+ * interleave at every call Xen makes.
  */
 import { mulberry32 } from "../../util/prng.js";
 
 export { mulberry32 };
 
+/**
+ * How many of its next hypercalls a build may make before any other build runs, passed with the
+ * advance that makes the first (undefined: one).
+ */
+export type Grant = number | undefined;
+
 /** A build step: yields a label before each hypercall, returns the step's result. */
-export type Build<R> = Generator<string, R, void>;
+export type Build<R> = Generator<string, R, Grant>;
+
+/** The grant of a build that runs alone: all its calls. */
+export const ALONE: Grant = Number.POSITIVE_INFINITY;
 
 /** Run `fn` (one hypercall) after yielding `label` to the scheduler. */
 export function* hypercall<R>(label: string, fn: () => R): Build<R> {
@@ -41,9 +58,9 @@ class Sequence<A, R> {
   private second = false;
   constructor(private readonly first: () => Build<A>, private readonly then: (a: A) => Build<R>) {}
 
-  next(): IteratorResult<string, R> {
+  next(grant?: Grant): IteratorResult<string, R> {
     if (this.cur === undefined) this.cur = this.first();
-    let r: IteratorResult<string, A | R> = this.cur.next();
+    let r: IteratorResult<string, A | R> = this.cur.next(grant);
     if (r.done === true && !this.second) {
       this.second = true;
       const b = this.then(r.value as A);
@@ -86,10 +103,13 @@ export function interleave<R>(builds: Build<R>[], seed: number): R[] {
   return results as R[];
 }
 
-/** Run a build to completion without interleaving. */
-export function runToEnd<R>(build: Build<R>): R {
+/**
+ * Run a build to completion without interleaving. `grant`: ALONE lets the build merge calls; 1
+ * makes it make every call Xen's code makes, one per advance (tests that pin the call sequence).
+ */
+export function runToEnd<R>(build: Build<R>, grant: Grant = ALONE): R {
   for (;;) {
-    const r = build.next();
+    const r = build.next(grant);
     if (r.done) return r.value;
   }
 }

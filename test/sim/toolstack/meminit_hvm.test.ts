@@ -18,13 +18,18 @@ import { xc_interface_open } from "../../../src/sim/libxc/xenctrl.js";
 import { hvmLayout, LayoutError, vnumaRanges, type HvmBuildConfig } from "../../../src/sim/xenguest/layout.js";
 import { meminit_hvm } from "../../../src/sim/xenguest/meminit_hvm.js";
 import { hvm_build } from "../../../src/sim/xenguest/hvm_build.js";
-import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
+import { ALONE, runToEnd, type Grant } from "../../../src/sim/libxc/scheduler.js";
 import { RecordingPort, type PopulateCall } from "../../helpers/recording-port.js";
 
-function build(cfg: Omit<HvmBuildConfig, "domid">, grant?: (c: PopulateCall) => number) {
-  const port = new RecordingPort(grant);
+/**
+ * One meminit_hvm against the recording port. Granted one call per advance, as interleaved
+ * builds are, it makes every call Xen's meminit_hvm makes, which the cases below pin; `ALONE`
+ * lets it merge passes (the last describe).
+ */
+function build(cfg: Omit<HvmBuildConfig, "domid">, done?: (c: PopulateCall) => number, grant: Grant = 1) {
+  const port = new RecordingPort(done);
   const xch = xc_interface_open(port);
-  const res = runToEnd(meminit_hvm(xch, hvmLayout({ domid: 1, ...cfg })));
+  const res = runToEnd(meminit_hvm(xch, hvmLayout({ domid: 1, ...cfg })), grant);
   return { port, res, extents: xch.extentCounts(1) };
 }
 
@@ -195,6 +200,55 @@ describe("sim/xenguest meminit_hvm: pinned extent counts", () => {
     it("PoD (target < max) is refused with vNUMA and is not simulated otherwise", () => {
       expect(build({ mem_mib: 1024, target_mib: 512, vnuma: [{ mem_mib: 1024, pnode: 0 }] }).res.error).to.match(/vNUMA and PoD/);
       expect(build({ mem_mib: 1024, target_mib: 512 }).res.error).to.match(/PoD/);
+    });
+  });
+
+  describe("merged passes (a build running alone)", () => {
+    const calls = (port: RecordingPort): [number, number][] => port.populates.map((c) => [c.nr, c.order]);
+
+    it("1 TiB: the 1 GiB passes of each stretch are one call, the 4 × 2 MiB passes up to a GiB boundary one call", () => {
+      // Low GiB: 160 + 320 × 4K, then 511 × 2M from 0x200 = 127 passes of four (one call of 508)
+      // and a pass of three; GiB 1 and 2 (one call of 2); GiB 3 up to the hole: 96 passes of four
+      // (one call of 384); highmem 1020 GiB + 256 MiB at 4 GiB: one call of 1020, 32 passes of four.
+      const alone = build({ mem_mib: 1024 * 1024 }, undefined, ALONE);
+      expect(calls(alone.port)).to.deep.equal([[0xa0, 0], [320, 0], [508, 9], [3, 9], [2, 18], [384, 9], [1020, 18], [128, 9]]);
+      const xen = build({ mem_mib: 1024 * 1024 });
+      expect(xen.port.populates).to.have.length(1 + 1 + 128 + 2 + 96 + 1020 + 32);
+      expect(alone.extents).to.deep.equal(xen.extents);
+      expect(alone.res).to.deep.equal(xen.res);
+      expect(alone.port.gpfns).to.deep.equal([0, 0xc0, 0x200, 0x3fa00, 0x40000, 0xc0000, 0x100000, 0x100000 + 1020 * 0x40000]);
+    });
+
+    it("every 1 GiB extent failing: each merged attempt stops at once, its GiB goes 2 MiB as in Xen", () => {
+      const fail1G = (c: PopulateCall): number => (c.order === 18 ? 0 : c.nr);
+      const alone = build({ mem_mib: 16 * 1024 }, fail1G, ALONE);
+      const xen = build({ mem_mib: 16 * 1024 }, fail1G);
+      expect(alone.extents).to.deep.equal(xen.extents);
+      // Low: GiB 1 and 2 fail too; highmem 12 GiB + 256 MiB: 12 × 512 + 128 × 2 MiB.
+      expect(alone.extents.order9).to.equal(895 + 512 * 2 + 12 * 512 + 128);
+      // Highmem: per GiB a 1 GiB attempt of the GiBs left (12 … 1), then one call of 512 × 2 MiB.
+      expect(calls(alone.port).slice(-5)).to.deep.equal([[2, 18], [512, 9], [1, 18], [512, 9], [128, 9]]);
+      expect(alone.port.populates.filter((c) => c.order === 18).map((c) => c.nr)).to.deep.equal([2, 1, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    });
+
+    it("a merged 1 GiB call coming up short: the GiB it stopped at goes 2 MiB, then merging resumes", () => {
+      // Highmem of 16 GiB: 12 GiB + 256 MiB. The call of 12 gets 3; the 4th GiB is 512 × 2 MiB
+      // (as after Xen's fourth call, which gets none); the other 8 GiB are one call.
+      const { port, extents } = build({ mem_mib: 16 * 1024 }, (c) => (c.order === 18 && c.nr === 12 ? 3 : c.nr), ALONE);
+      expect(calls(port).slice(-4)).to.deep.equal([[12, 18], [512, 9], [8, 18], [128, 9]]);
+      expect(port.gpfns.slice(-3)).to.deep.equal([0x100000 + 3 * 0x40000, 0x100000 + 4 * 0x40000, 0x100000 + 12 * 0x40000]);
+      expect(extents).to.deep.equal({ order0: 480, order9: 895 + 512 + 128, order18: 2 + 3 + 8 });
+    });
+
+    it("a merged 2 MiB call coming up short finishes its pass in 4 KiB, then goes on merging", () => {
+      // [0x200, 0x4000) is 31 × 2 MiB: 7 passes of four, merged into one call of 28, and one of
+      // three. That call gets 6: pass 1 had 2 of its 4, its other 2 × 512 pages go 4 KiB, and
+      // passes 2 … 6 are one call of 20.
+      let first = true;
+      const { port, extents } = build({ mem_mib: 64 }, (c) => (c.order === 9 && first ? ((first = false), 6) : c.nr), ALONE);
+      expect(calls(port).slice(2)).to.deep.equal([[28, 9], [2 * 512, 0], [20, 9], [3, 9]]);
+      expect(port.gpfns[4]).to.equal(0x200 + 8 * 512);
+      expect(extents.order0).to.equal(480 + 2 * 512);
     });
   });
 
