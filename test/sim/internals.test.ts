@@ -5,6 +5,10 @@ import { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { boot, domain } from "./helpers.js";
 import { fcRuns } from "../helpers/runs.js";
+import { createHost } from "../../src/sim/hypervisor/index.js";
+import { MAX_ORDER, type Buddy, type Heap } from "../../src/sim/hypervisor/heap.js";
+import { nextRun } from "../../src/sim/hypervisor/bulk-heap.js";
+import { hostSpecFromCompact } from "../../src/sim/host.js";
 
 /** An ExtentSet and a per-page model of it after the same adds and removes (those that apply). */
 function setAndModel(ops: readonly (readonly [boolean, number, number])[]): { s: ExtentSet; model: Set<number> } {
@@ -142,5 +146,37 @@ describe("sim internals", () => {
     const bad = checkInvariants(hv).join("\n");
     expect(bad).to.contain("not naturally aligned");
     expect(bad).to.contain("not inside one RAM range of node 1");
+  });
+});
+
+describe("sim bulk heap: how far the next calls' region reaches (nextRun)", () => {
+  // A fresh 4 GiB node: MFNs [2^19, 2^20) are zone 20's two 1 GiB buddies, on
+  // their list from the top down ([0xc0000, 0x80000]), below them one buddy per order.
+  const zone20 = (): { heap: Heap; list: Buddy[] } => {
+    const hv = createHost(hostSpecFromCompact({ nodes: [{ mem_mib: 4096, cpus: 1 }] }), { version: "current" });
+    const heap = hv.alloc.heap;
+    const l = heap.nodes[0]?.lists[20 * (MAX_ORDER + 1) + MAX_ORDER];
+    const list: Buddy[] = [];
+    for (let b = l?.head; b !== undefined; b = b.next) list.push(b);
+    return { heap, list };
+  };
+
+  it("runs on through the next 1 GiB buddy of the same list when it lies directly below", () => {
+    const { heap, list } = zone20();
+    expect(list.map((b) => b.mfn)).to.deep.equal([0xc0000, 0x80000]);
+    const run = nextRun(heap, 0, 20, 20, MAX_ORDER, false);
+    expect(run).to.include({ npieces: 2, base: 0x80000, top: 0x100000 });
+    // `need` bounds the walk: one buddy answers a caller that can use one.
+    expect(nextRun(heap, 0, 20, 20, 9, false, 1 << MAX_ORDER)).to.include({ npieces: 1, base: 0xc0000 });
+  });
+
+  it("stops before a successor that is not as clean: the calls would go elsewhere", () => {
+    // get_free_buddy() puts a dirty head back at the tail when it may not take dirt: the clean
+    // region cannot run into it.
+    const { heap, list } = zone20();
+    const second = list[1];
+    if (second === undefined) throw new Error("no second buddy");
+    second.firstDirty = 0;
+    expect(nextRun(heap, 0, 20, 20, MAX_ORDER, false)).to.include({ npieces: 1, base: 0xc0000, top: 0x100000 });
   });
 });

@@ -66,10 +66,13 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
 
 /**
  * The smallest-order buddy `top` found first is split from its top (Heap.take() keeps the upper
- * half), so after it is used up the lists of orders below its order are empty again. If its
- * list held nothing else, the next smallest buddy is the next larger one; when that is the
- * buddy directly below (it is, for the remains of an earlier split: larger pieces lie lower),
- * at the head of its list and equally clean, the region continues through it.
+ * half), so after it is used up the lists of orders below its order are empty again, and the
+ * next call takes the head of the smallest list left. While its own list holds more, that is its
+ * successor there (a fresh zone's list of 1 GiB buddies runs downwards from its head, so a big
+ * guest takes them one after another); when it was the last, the next larger buddy. When that
+ * buddy lies directly below (the remains of an earlier split do: larger pieces lie lower), at the
+ * head of its list and equally clean, the region continues through it. Each piece reached is
+ * its list's head by the time the calls get to it: the pieces above it are gone by then.
  */
 function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: number, run: HeapRun): HeapRun {
   const pieces = run.pieces;
@@ -77,15 +80,19 @@ function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: n
   pieces[n++] = top;
   let cur = top;
   const end = top.mfn + pow2(top.order);
-  while (cur.list?.size === 1 && end - cur.mfn < need) {
+  while (end - cur.mfn < need) {
     let next: Buddy | undefined;
-    for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
-      const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
-      if (l?.head === undefined) continue;
-      const cand = heap.free.get(cur.mfn - pow2(o));
-      if (cand === undefined || l.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone ||
-          (cand.firstDirty !== INVALID_DIRTY_IDX) !== dirty || (dirty && cand.firstDirty !== 0)) break;
-      next = cand;
+    const succ = cur.next;
+    if (succ !== undefined) {
+      if (succ.mfn === cur.mfn - pow2(cur.order) && sameClean(succ, dirty)) next = succ;
+    } else {
+      for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
+        const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
+        if (l?.head === undefined) continue;
+        const cand = heap.free.get(cur.mfn - pow2(o));
+        if (cand === undefined || l.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone || !sameClean(cand, dirty)) break;
+        next = cand;
+      }
     }
     if (next === undefined) break;
     pieces[n++] = next;
@@ -98,6 +105,11 @@ function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: n
   run.top = end;
   run.dirty = dirty;
   return run;
+}
+
+/** Whether buddy `b` is as clean as the region: wholly clean, or (a dirty region) dirty from its first page. */
+function sameClean(b: Buddy, dirty: boolean): boolean {
+  return (b.firstDirty !== INVALID_DIRTY_IDX) === dirty && (!dirty || b.firstDirty === 0);
 }
 
 /**
