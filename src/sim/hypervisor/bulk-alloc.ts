@@ -141,7 +141,12 @@ function landingCycle(pa: PageAllocator, d: Domain | undefined, mf: Memflags, cp
   const online = pa.heap.online;
   cycleLen = 0;
   if (mf.node === NUMA_NO_NODE && d !== undefined && mask.includes(start)) {
-    // Round-robin: each call starts after the node the previous one used.
+    // Round-robin: each call starts after the node the previous one used. A node serves every
+    // m-th call, m up to the mask's size: its region need not reach further than that (a shorter
+    // one only ends the stretch sooner; without the bound each node's region was walked for all
+    // the calls, eight times the buddies a guest spread over eight nodes takes).
+    const full = st.need;
+    st.need = Math.ceil(calls / Math.min(mask.length, calls)) * pow2(st.order);
     const i0 = mask.indexOf(start);
     for (let k = 0; k < mask.length; k++) {
       const x = mask[(i0 + k) % mask.length] ?? start;
@@ -149,6 +154,7 @@ function landingCycle(pa: PageAllocator, d: Domain | undefined, mf: Memflags, cp
     }
     if (cycleLen > 0 || mf.exact) return;
     // Nothing in the nodemask: every call falls back to the same first other node.
+    st.need = full;
     for (const x of online) if (!mask.includes(x) && nodeState(pa, mf, x) !== "fail") { land(x); return; }
     return;
   }
