@@ -24,12 +24,27 @@ export interface CliIo {
  * taken when a SOURCE of "-" reads it, stderr when something is said there, and stdout, when it
  * is a file, a pipe or /dev/null, is written directly (fd-output.ts).
  */
+let stderrGuarded = false;
+
+/**
+ * process.stderr with an 'error' listener: a message stderr refuses (2>/dev/full) has nowhere
+ * else to go, and without a listener the stream's error event ended the process with exit 1 and
+ * a stack trace in place of the command's own exit code.
+ */
+function guardedStderr(): NodeJS.WriteStream {
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on("error", () => undefined);
+  }
+  return process.stderr;
+}
+
 export function processIo(): CliIo {
   const stdin: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => (process.stdin as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]() };
   const direct = writesDirectly(1);
   return {
     stdout: direct ? new FdOutput(1, () => process.stdout) : process.stdout,
-    get stderr() { return process.stderr; },
+    get stderr() { return guardedStderr(); },
     stdin,
     columns: direct ? undefined : process.stdout.columns,
   };

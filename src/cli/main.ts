@@ -10,6 +10,8 @@ import { protectStdinArg } from "./args.js";
 import type { Command, CommandImpl } from "./command.js";
 import { commands } from "./commands/index.js";
 import { processIo, type CliIo } from "./io.js";
+import { write, WriteError } from "./output.js";
+import { outputError, STDOUT_NAME } from "./output-error.js";
 import { commandOf, unknownCommand, usageMessage, type UsageContext } from "./usage.js";
 
 function nameOf(c: Command): string {
@@ -90,8 +92,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     let output = "";
     await parser.parseAsync(protectStdinArg(argv), {}, (_err: unknown, _args: unknown, out: string) => { if (out !== "") output = out; });
-    if (output !== "") io.stdout.write(`${output}\n`);
-  } catch (err) {
+    // Help and --version, written as reports are (a full disk is an error, not a crash).
+    if (output !== "") await write(`${output}\n`, io.stdout);
+  } catch (caught) {
+    // A report that stdout refused (a full disk, /dev/full) is unusable output, not a bug.
+    const err = caught instanceof WriteError && caught.stream === io.stdout ? outputError(STDOUT_NAME, caught) : caught;
     if (err instanceof NumakitError) {
       io.stderr.write(`numakit: ${err.oneLine()}\n`);
       return err.exitCode;

@@ -8,6 +8,10 @@
  * OUT is what the user gave; the file that failed inside it is named too when it is another one.
  */
 import { formatLocation, InputError, NumakitError } from "../errors.js";
+import { WriteError } from "./output.js";
+
+/** How stdout is named in these messages. */
+export const STDOUT_NAME = "<stdout>";
 
 /** The error code of every output failure. */
 export const E_OUTPUT = "E_OUTPUT";
@@ -69,6 +73,7 @@ export function outputReason(err: unknown): string {
 /** The one-line error for output OUT that could not be written (numakit's own errors pass unchanged). */
 export function outputError(out: string, err: unknown): NumakitError {
   if (err instanceof NumakitError) return err;
+  if (err instanceof WriteError) err = err.cause;
   const path = pathOf(err);
   const inside = path !== undefined && path !== out ? ` (${formatLocation({ file: path })})` : "";
   return new InputError(E_OUTPUT, `cannot write ${formatLocation({ file: out })}${inside}: ${outputReason(err)}`, {}, { cause: err });

@@ -15,6 +15,18 @@ function isEpipe(err: unknown): boolean {
 }
 
 /**
+ * A write the stream refused (ENOSPC on a full disk or /dev/full, EIO, …; a reader gone, EPIPE,
+ * is not one), with the stream it was written to: main() words one to stdout as "cannot write
+ * <stdout>: REASON" (exit 2), writingTo() one to a file it opened as "cannot write OUT: REASON".
+ */
+export class WriteError extends Error {
+  constructor(readonly stream: Output, override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : "write failed");
+    this.name = "WriteError";
+  }
+}
+
+/**
  * A reader that stops early (`numakit decode ... | head -1`) is not an error: later writes are
  * dropped quietly. The guard stays installed because the stream can emit EPIPE after a write's
  * callback has run, and an 'error' event without a listener would crash with a stack trace.
@@ -47,7 +59,7 @@ function writeRaw(text: string, stream: Output): Promise<void> {
         if (isEpipe(err)) closed.add(stream);
         resolve();
       } else {
-        reject(err instanceof Error ? err : new Error("write failed"));
+        reject(new WriteError(stream, err));
       }
     };
     const ok = stream.write(text, (err) => { if (err !== undefined && err !== null) settle(err); });

@@ -1,15 +1,18 @@
 /**
  * Issue 12: output that cannot be written is one line in numakit's words — "numakit: cannot write
  * OUT: REASON" — exit 2, never a stack trace or a raw Node code (ENOTDIR, EISDIR, ENOENT), for
- * every command that writes files: extract, synth, topology --format sysfs, scan, report, sim --report.
+ * every command that writes files: extract, synth, topology --format sysfs, scan, report, sim --report;
+ * and a report stdout refuses.
  */
 import { expect } from "chai";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { PassThrough, Readable, Writable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E_OUTPUT, NotADirectoryError, outputError, outputReason } from "../../src/cli/output-error.js";
 import { InputError, UsageError } from "../../src/errors.js";
-import { repoRoot, runCli } from "../helpers/cli.js";
+import { childEnv, cliMain, repoRoot, runCli } from "../helpers/cli.js";
 
 const sample4 = join(repoRoot, "samples", "4node");
 const desc = join(repoRoot, "samples", "synth", "01-two-socket-smt.json");
@@ -88,6 +91,47 @@ describe("cli: output that cannot be written (issue 12)", () => {
   it("a write that fails after the file opened (scan --out /dev/full: ENOSPC) is not a silent success", async function () {
     if (!existsSync("/dev/full")) this.skip();
     await allFailWith([["scan", sample4, "--out", "/dev/full"], ["report", sample4, "-o", "/dev/full"]], "cannot write /dev/full: no space left on device");
+  });
+
+  describe("stdout that refuses the report (a full disk, /dev/full)", () => {
+    /** A stdout whose every write fails as a full disk's does. */
+    class FullDisk extends Writable {
+      override _write(_c: unknown, _e: BufferEncoding, cb: (err?: Error | null) => void): void {
+        cb(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 }));
+      }
+    }
+    for (const argv of [["topology", sample4], ["decode", sample4, "--format", "json"], ["validate", sample4], ["--help"], ["--version"]]) {
+      it(`${argv.join(" ")}: "cannot write <stdout>: no space left on device", exit 2 (it was an internal error, exit 70)`, async () => {
+        const stderr = new PassThrough();
+        let said = "";
+        stderr.on("data", (d: Buffer) => { said += d.toString(); });
+        const code = await (await cliMain())(argv, { stdout: new FullDisk(), stderr, stdin: Readable.from([]) });
+        expect([code, said]).to.deep.equal([2, "numakit: cannot write <stdout>: no space left on device\n"]);
+      });
+    }
+
+    it("as a process: stdout or stderr on /dev/full gives the command's exit code, never a stack trace", function () {
+      if (!existsSync("/dev/full")) this.skip();
+      const run = (argv: string[], out: "pipe" | "full", err: "pipe" | "full"): { status: number | null; stderr: string } => {
+        const full = openSync("/dev/full", "w");
+        try {
+          const r = spawnSync(process.execPath, [join(repoRoot, "bin", "numakit"), ...argv], {
+            cwd: repoRoot, env: childEnv(), encoding: "utf8", stdio: ["ignore", out === "full" ? full : "pipe", err === "full" ? full : "pipe"],
+          });
+          return { status: r.status, stderr: r.stderr };
+        } finally {
+          closeSync(full);
+        }
+      };
+      // bin/numakit's --help path (no command) and a command's one-command file.
+      for (const argv of [["--help"], ["topology", "samples/4node"]]) {
+        expect(run(argv, "full", "pipe")).to.deep.equal({ status: 2, stderr: "numakit: cannot write <stdout>: no space left on device\n" });
+      }
+      // Nowhere to say it: the exit code still tells (2: unusable input; 2: stdout refused).
+      expect(run(["topology", "/nonexistent"], "pipe", "full").status).to.equal(2);
+      expect(run(["topology", "samples/4node"], "full", "full").status).to.equal(2);
+      expect(run(["validate", "samples/4node"], "pipe", "full").status).to.equal(0);
+    });
   });
 
   describe("outputError(): the reason in words for each errno", () => {
