@@ -17,7 +17,8 @@ export interface Location {
   column?: number;
 }
 
-function oneLineText(s: string): string {
+/** Text shown on one line: control characters, tab and newline included, as visible `\xNN`. */
+export function oneLineText(s: string): string {
   return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 

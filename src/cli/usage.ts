@@ -4,6 +4,7 @@
  * the command line they typed, and which --help to read.
  */
 import { closest } from "../util/did-you-mean.js";
+import { oneLineText } from "../errors.js";
 
 export interface UsageContext {
   /** The command line as typed (after the program name). */
@@ -37,8 +38,23 @@ export function unknownCommand(ctx: UsageContext, extra: readonly string[]): str
     return opt === undefined ? undefined : `unknown option ${opt.split("=")[0] ?? opt} (see numakit --help)`;
   }
   if (ctx.commands.includes(cmd) || extra.includes(cmd)) return undefined;
+  // "numakit --numbering xen topology X": the first word is an option's value, the command comes
+  // later. Options belong to their command (which option takes a value is known only there).
+  const at = ctx.argv.indexOf(cmd);
+  const later = ctx.argv.findIndex((a, i) => i > at && ctx.commands.includes(a));
+  if (at > 0 && later > 0) {
+    const named = ctx.argv[later] ?? "";
+    const fixed = [named, ...ctx.argv.slice(0, later), ...ctx.argv.slice(later + 1)].map(shellWord).join(" ");
+    return `options go after the command: numakit ${fixed} (see numakit ${named} --help)`;
+  }
   const guess = closest(cmd, ctx.commands);
   return `unknown command ${cmd}${guess === undefined ? "" : `; did you mean ${guess}?`} (see numakit --help)`;
+}
+
+/** A word as a shell would need it typed: as is when plain, else single-quoted; control characters visible. */
+function shellWord(w: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(w)) return w;
+  return `'${oneLineText(w).replace(/'/g, "'\\''")}'`;
 }
 
 /** How the user spelled an option yargs names without dashes: "--bogus", "-x", or undefined (a stray word). */

@@ -73,6 +73,11 @@ describe("cli usage (issue 12)", () => {
       [["--bogus"], "numakit: unknown option --bogus (see numakit --help)\n"],
       [["frobnicate"], "numakit: unknown command frobnicate (see numakit --help)\n"],
       [["topolgy", sample4], "numakit: unknown command topolgy; did you mean topology? (see numakit --help)\n"],
+      // An option before the command: its value was read as the command ("unknown command xen").
+      [["--numbering", "xen", "topology", "samples/4node"], "numakit: options go after the command: numakit topology --numbering xen samples/4node (see numakit topology --help)\n"],
+      [["--format", "json", "decode", "a b"], "numakit: options go after the command: numakit decode --format json 'a b' (see numakit decode --help)\n"],
+      // Whatever the command line holds, the message stays one line.
+      [["fro\nb\u001b[2J"], "numakit: unknown command fro\\x0Ab\\x1B[2J (see numakit --help)\n"],
       [["sim"], "numakit: sim needs a SCENARIO file (see numakit sim --help)\n"],
       [["sim", "a.json", "b.json"], "numakit: unexpected argument b.json (see numakit sim --help)\n"],
       [["extract", sample4], "numakit: extract needs --out (see numakit extract --help)\n"],
