@@ -51,7 +51,7 @@ export function parseJsonText(text: string, file: string, what: string, code: st
 export async function readJsonInput(file: string, stdin: CliIo["stdin"], what: string, code: string): Promise<{ json: unknown; text: string; name: string }> {
   const fromStdin = file === "-";
   const name = fromStdin ? STDIN_NAME : file;
-  const bytes = fromStdin ? await readStdin(stdin) : await readLimited(file);
+  const bytes = fromStdin ? await readStdin(stdin) : readLimited(file);
   const text = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new UsageError(`empty: a ${what.replace(/s$/, "")} file is a JSON object`, { file: name }, code);
   return { json: parseJsonText(text, name, what, code), text, name };

@@ -30,6 +30,9 @@ function taskOf(source: string, opts: PoolOptions): ScanTask {
 async function* scanHere(sources: readonly string[], opts: PoolOptions): AsyncGenerator<ScanRow> {
   const aborted = (): boolean => opts.signal?.aborted === true;
   for (const source of sources) {
+    // A turn of the event loop between hosts: reading a host makes no asynchronous call (sources
+    // are read synchronously), and without it a Ctrl-C (the signal handler) would wait for the end.
+    await new Promise<void>((resolve) => { setImmediate(resolve); });
     if (aborted()) return;
     const row = await scanTask(taskOf(source, opts)).catch((err: unknown) => unreadRow(source, err));
     opts.onDone?.(row);

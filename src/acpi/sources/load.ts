@@ -4,7 +4,7 @@
  * acpidump text on stdin. With no source, this host's /sys/firmware/acpi/tables is read.
  */
 import { basename, join } from "node:path";
-import { readdir, readFile, stat } from "../../util/fs-async.js";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
@@ -186,14 +186,20 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
   return [{ signature: String.fromCharCode(...bytes.subarray(0, SIGNATURE_SIZE)), bytes, source: { file, name: basename(file) } }];
 }
 
-/** A file's bytes, refused (one line) above MAX_SOURCE_BYTES; read errors in words ("no such file or directory"). */
-export async function readLimited(path: string): Promise<Uint8Array> {
+/**
+ * A file's bytes, refused (one line) above MAX_SOURCE_BYTES; read errors in words ("no such file
+ * or directory"). Sources are read with synchronous calls: a source is a few MiB at most, and on
+ * the way to one dump's result there is nothing to overlap the reads with, while each
+ * asynchronous call is a round trip through libuv's thread pool (stat, open, fstat, read,
+ * close): in-process scan of the R820 dump 9.0 → 7.4 ms of CPU (issue 19).
+ */
+export function readLimited(path: string): Uint8Array {
   let size: number;
-  try { size = (await stat(path)).size; } catch (err) { throw unreadable(path, err); }
+  try { size = statSync(path).size; } catch (err) { throw unreadable(path, err); }
   if (size > MAX_SOURCE_BYTES) {
     throw new InputError("E_INPUT_TOO_LARGE", `file is ${size} bytes; numakit reads at most ${MAX_SOURCE_BYTES} bytes per source`, { file: path });
   }
-  try { return new Uint8Array(await readFile(path)); } catch (err) { throw unreadable(path, err); }
+  try { return new Uint8Array(readFileSync(path)); } catch (err) { throw unreadable(path, err); }
 }
 
 /** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order (src/util/natural-compare.ts). */
@@ -213,14 +219,14 @@ export function isCompanionDump(name: string): boolean {
   return /\.acpidump\.txt$/i.test(name);
 }
 
-async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTable[]> {
+function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
   let entries;
-  try { entries = await readdir(dir, { withFileTypes: true }); } catch (err) { throw unreadable(dir, err); }
+  try { entries = readdirSync(dir, { withFileTypes: true }); } catch (err) { throw unreadable(dir, err); }
   const out: RawTable[] = [];
   const companions: string[] = [];
-  const load = async (path: string): Promise<void> => {
+  const load = (path: string): void => {
     try {
-      out.push(...tablesFromBytes(await readLimited(path), path, (d) => sink.items.push(d)));
+      out.push(...tablesFromBytes(readLimited(path), path, (d) => sink.items.push(d)));
     } catch (err) {
       if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
         sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
@@ -233,15 +239,15 @@ async function loadDirectory(dir: string, sink: DiagnosticSink): Promise<RawTabl
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       // sysfs: dynamic/ holds tables loaded at run time; data/ holds memory regions, not tables.
-      if (e.name === "dynamic") out.push(...await loadDirectory(path, sink));
+      if (e.name === "dynamic") out.push(...loadDirectory(path, sink));
       continue;
     }
     if (!e.isFile()) continue;
     if (ignoredInDirectory(e.name)) continue;
     if (isCompanionDump(e.name)) { companions.push(path); continue; }
-    await load(path);
+    load(path);
   }
-  if (out.length === 0) for (const path of companions) await load(path);
+  if (out.length === 0) for (const path of companions) load(path);
   return out;
 }
 
@@ -267,23 +273,23 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
   const tables: RawTable[] = [];
   if (sources.length === 0) {
     try {
-      await stat(SYSFS_TABLES);
+      statSync(SYSFS_TABLES);
     } catch (err) {
       if (errnoOf(err) === "ENOENT") {
         throw new InputError("E_INPUT_NO_SYSFS", "no ACPI tables here (not Linux with ACPI?); name a SOURCE: a table file, a directory, or acpidump text", { file: SYSFS_TABLES });
       }
       throw unreadable(SYSFS_TABLES, err);
     }
-    tables.push(...await loadDirectory(SYSFS_TABLES, sink));
+    tables.push(...loadDirectory(SYSFS_TABLES, sink));
     return { tables, diagnostics: sink.items };
   }
   for (const src of sources) {
     const onDamage: DamageHandler = (d) => sink.items.push(d);
     if (src === "-") { tables.push(...tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME, onDamage)); continue; }
     let st;
-    try { st = await stat(src); } catch (err) { throw unreadable(src, err); }
-    if (st.isDirectory()) tables.push(...await loadDirectory(src, sink));
-    else tables.push(...tablesFromBytes(await readLimited(src), src, onDamage));
+    try { st = statSync(src); } catch (err) { throw unreadable(src, err); }
+    if (st.isDirectory()) tables.push(...loadDirectory(src, sink));
+    else tables.push(...tablesFromBytes(readLimited(src), src, onDamage));
   }
   return { tables, diagnostics: sink.items };
 }
