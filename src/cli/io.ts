@@ -18,12 +18,6 @@ export interface CliIo {
   columns?: number | undefined;
 }
 
-/**
- * The process's streams, each created only when used: creating process.stdin, stdout or stderr
- * loads Node's stream modules (and stdin its readline modules), a few ms of every start. stdin is
- * taken when a SOURCE of "-" reads it, stderr when something is said there, and stdout, when it
- * is a file, a pipe or /dev/null, is written directly (fd-output.ts).
- */
 let stderrGuarded = false;
 
 /**
@@ -39,6 +33,12 @@ function guardedStderr(): NodeJS.WriteStream {
   return process.stderr;
 }
 
+/**
+ * The process's streams, each created only when used: creating process.stdin, stdout or stderr
+ * loads Node's stream modules (and stdin its readline modules), a few ms of every start. stdin is
+ * taken when a SOURCE of "-" reads it, stderr when something is said there, and stdout, when it
+ * is a file, a pipe or /dev/null, is written directly (fd-output.ts).
+ */
 export function processIo(): CliIo {
   const stdin: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => (process.stdin as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]() };
   const direct = writesDirectly(1);
