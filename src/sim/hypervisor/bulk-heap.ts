@@ -89,7 +89,7 @@ function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: n
       for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
         const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
         if (l?.head === undefined) continue;
-        const cand = heap.free.get(cur.mfn - pow2(o));
+        const cand = heap.find(cur.mfn - pow2(o), o);
         if (cand === undefined || l.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone || !sameClean(cand, dirty)) break;
         next = cand;
       }
@@ -136,11 +136,11 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
     // MFN, same result; it stays in the merge lookup), so that splitting a buddy allocates nothing
     // and leaves the lookup alone in the common case.
     p.list?.remove(p);
-    if (pm >= newTop) heap.free.delete(pm);
+    if (pm >= newTop) heap.forget(p);
     let at = pm;
     for (let o = p.order - 1; at < newTop; o--) {
       if (!bitSet(newTop - pm, o)) continue;
-      if (at === pm) { p.order = o; p.firstDirty = firstDirty; heap.relist(p, nh); }
+      if (at === pm) { p.firstDirty = firstDirty; heap.relist(p, o, nh); }
       else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
       at += pow2(o);
     }

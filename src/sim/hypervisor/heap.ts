@@ -14,6 +14,8 @@ import type { HostSpec } from "../host.js";
 
 /** x86: 2 × PAGETABLE_ORDER (1 GiB). */
 export const MAX_ORDER = 18;
+/** Pages in a MAX_ORDER buddy. */
+const TOP_SIZE = 2 ** MAX_ORDER;
 /** `PADDR_BITS - PAGE_SHIFT + 1` on x86. */
 export const NR_ZONES = 41;
 /** Zone 0 is MEMZONE_XEN (only with a separate xenheap; never used on x86). */
@@ -111,8 +113,38 @@ export class Heap {
    * MFNs of a 12 TiB host stop at zone 32; the scans run from zone 40 once per populate).
    */
   topZone = 0;
-  /** Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`). Internal (also read by bulk-heap.ts). */
-  readonly free = new Map<number, Buddy>();
+  /**
+   * Free buddies by head MFN: the merge lookup (`mfn_valid && page_state_is(free) && PFN_ORDER`),
+   * in two parts. Buddies below MAX_ORDER are in a Map; MAX_ORDER ones (most of a host's free
+   * memory, never merged further) in an array by MFN >> MAX_ORDER, whose stores cost a fraction of
+   * a Map's deletes: a 4 TiB guest takes 4096 of them (issue 19). Read through find(), kept by
+   * remember() and forget(); a buddy moves between the parts when its record is reused at
+   * another order.
+   */
+  private readonly below = new Map<number, Buddy>();
+  private readonly top: (Buddy | undefined)[] = [];
+  private topCount = 0;
+
+  /** The free buddy of `order` whose head is `mfn`, if there is one. Internal (also bulk-heap.ts). */
+  find(mfn: number, order: number): Buddy | undefined {
+    const b = order === MAX_ORDER ? this.top[mfn / TOP_SIZE] : this.below.get(mfn);
+    return b !== undefined && b.order === order ? b : undefined;
+  }
+
+  /** Put `b` in the lookup under its MFN and order. */
+  private remember(b: Buddy): void {
+    if (b.order !== MAX_ORDER) { this.below.set(b.mfn, b); return; }
+    const i = b.mfn / TOP_SIZE;
+    if (this.top[i] === undefined) this.topCount++;
+    this.top[i] = b;
+  }
+
+  /** Take `b` out of the lookup (before its order changes). Internal (also bulk-heap.ts). */
+  forget(b: Buddy): void {
+    if (b.order !== MAX_ORDER) { this.below.delete(b.mfn); return; }
+    const i = b.mfn / TOP_SIZE;
+    if (this.top[i] === b) { this.top[i] = undefined; this.topCount--; }
+  }
 
   constructor(spec: HostSpec) {
     this.nodes = spec.nodes.map((n) => (n.ranges.length === 0 ? undefined : {
@@ -167,15 +199,17 @@ export class Heap {
   addScrub(b: Buddy, nh: NodeHeap): void {
     const l = this.list(nh, b.zone, b.order);
     if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
-    this.free.set(b.mfn, b);
+    this.remember(b);
   }
 
   /**
-   * Put a buddy that is still in the merge lookup under its MFN (taken off its list to be split,
-   * its record reused for the lower remainder) back on a list: addScrub without the lookup update.
-   * Internal (also bulk-heap.ts).
+   * Put a buddy taken off its list to be split back on a list, its record reused for the lower
+   * remainder at `order`: it keeps its place in the merge lookup under its MFN unless it leaves
+   * the MAX_ORDER part. Internal (also bulk-heap.ts).
    */
-  relist(b: Buddy, nh: NodeHeap): void {
+  relist(b: Buddy, order: number, nh: NodeHeap): void {
+    if (b.order === MAX_ORDER && order !== MAX_ORDER) { this.forget(b); b.order = order; this.remember(b); }
+    else b.order = order;
     const l = this.list(nh, b.zone, b.order);
     if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
   }
@@ -183,7 +217,7 @@ export class Heap {
   /** Take a buddy off its list and the merge lookup. Internal (also bulk-heap.ts). */
   unlink(b: Buddy): void {
     b.list?.remove(b);
-    this.free.delete(b.mfn);
+    this.forget(b);
   }
 
   /** Free pages of a node (`node_avail_pages`); 0 for memory-less nodes. */
@@ -257,7 +291,7 @@ export class Heap {
     if (nh === undefined) throw new Error("heap: buddy on a node without heap");
     // Off its list; it leaves the merge lookup only if no lower half reuses its record (below).
     pg.list?.remove(pg);
-    if (pg.order === order) this.free.delete(pg.mfn);
+    if (pg.order === order) this.forget(pg);
     const node = pg.node;
     const zone = pg.zone;
     let mfn = pg.mfn;
@@ -269,7 +303,7 @@ export class Heap {
       const lowDirty = firstDirty !== INVALID_DIRTY_IDX && half > firstDirty ? firstDirty : INVALID_DIRTY_IDX;
       // The first lower half starts at pg's MFN: pg's record (off every list now) is reused for it.
       let low: Buddy;
-      if (mfn === pg.mfn) { low = pg; low.order = buddyOrder; low.firstDirty = lowDirty; this.relist(low, nh); }
+      if (mfn === pg.mfn) { low = pg; low.firstDirty = lowDirty; this.relist(low, buddyOrder, nh); }
       else { low = { mfn, order: buddyOrder, node, zone, firstDirty: lowDirty, prev: undefined, next: undefined, list: undefined }; this.addScrub(low, nh); }
       mfn += half;
       if (firstDirty !== INVALID_DIRTY_IDX) firstDirty = firstDirty >= half ? firstDirty - half : 0;
@@ -304,15 +338,15 @@ export class Heap {
     while (o < MAX_ORDER) {
       const mask = pow2(o);
       if (bitSet(head, o)) {
-        const pred = this.free.get(head - mask);
-        if (pred === undefined || pred.order !== o || pred.node !== node) break;
+        const pred = this.find(head - mask, o);
+        if (pred === undefined || pred.node !== node) break;
         this.unlink(pred);
         if (pred.firstDirty === INVALID_DIRTY_IDX && firstDirty !== INVALID_DIRTY_IDX) firstDirty = mask + firstDirty;
         else firstDirty = pred.firstDirty;
         head -= mask;
       } else {
-        const succ = this.free.get(head + mask);
-        if (succ === undefined || succ.order !== o || succ.node !== node) break;
+        const succ = this.find(head + mask, o);
+        if (succ === undefined || succ.node !== node) break;
         if (firstDirty === INVALID_DIRTY_IDX && succ.firstDirty !== INVALID_DIRTY_IDX) firstDirty = mask + succ.firstDirty;
         this.unlink(succ);
       }
@@ -348,8 +382,8 @@ export class Heap {
   /** The free buddy containing mfn, if the page is free. */
   private freeBuddyOf(mfn: number): Buddy | undefined {
     for (let o = 0; o <= MAX_ORDER; o++) {
-      const b = this.free.get(alignDown(mfn, o));
-      if (b !== undefined && b.order === o) return b;
+      const b = this.find(alignDown(mfn, o), o);
+      if (b !== undefined) return b;
     }
     return undefined;
   }
@@ -435,11 +469,12 @@ export class Heap {
 
   /** Every free buddy (for invariant checks and tests). */
   *buddies(): Generator<Buddy> {
-    yield* this.free.values();
+    yield* this.below.values();
+    for (const b of this.top) if (b !== undefined) yield b;
   }
 
   /** Number of free buddies (the heap's memory footprint is proportional to this). */
   get buddyCount(): number {
-    return this.free.size;
+    return this.below.size + this.topCount;
   }
 }
