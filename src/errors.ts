@@ -18,7 +18,7 @@ export interface Location {
 }
 
 /** Text shown on one line: control characters, tab and newline included, as visible `\xNN`. */
-export function oneLineText(s: string): string {
+function oneLineText(s: string): string {
   return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
@@ -50,10 +50,13 @@ export class NumakitError extends Error {
     this.exitCode = exitCode;
   }
 
-  /** One line: "<file>: <table>: offset 0x..: message". */
+  /**
+   * One line: "<file>: <table>: offset 0x..: message", whatever the message quotes back (a command
+   * line's words, a firmware string can hold a newline or an escape sequence: shown as `\xNN`).
+   */
   oneLine(): string {
     const where = formatLocation(this.location);
-    return where === "" ? this.message : `${where}: ${this.message}`;
+    return oneLineText(where === "" ? this.message : `${where}: ${this.message}`);
   }
 }
 

@@ -5,7 +5,7 @@
  *   0 ok, 1 findings (validation errors, failed expectations), 2 bad usage or unreadable input.
  */
 import yargs, { type Argv } from "yargs";
-import { NumakitError, oneLineText, UsageError } from "../errors.js";
+import { NumakitError, UsageError } from "../errors.js";
 import { protectStdinArg } from "./args.js";
 import type { Command, CommandImpl } from "./command.js";
 import { commands } from "./commands/index.js";
@@ -98,8 +98,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     // A report that stdout refused (a full disk, /dev/full) is unusable output, not a bug.
     const err = caught instanceof WriteError && caught.stream === io.stdout ? outputError(STDOUT_NAME, caught) : caught;
     if (err instanceof NumakitError) {
-      // One line whatever the message quotes back (a command line's words can hold a newline).
-      io.stderr.write(`numakit: ${oneLineText(err.oneLine())}\n`);
+      io.stderr.write(`numakit: ${err.oneLine()}\n`);
       return err.exitCode;
     }
     throw err;

@@ -4,7 +4,6 @@
  * the command line they typed, and which --help to read.
  */
 import { closest } from "../util/did-you-mean.js";
-import { oneLineText } from "../errors.js";
 
 export interface UsageContext {
   /** The command line as typed (after the program name). */
@@ -51,10 +50,10 @@ export function unknownCommand(ctx: UsageContext, extra: readonly string[]): str
   return `unknown command ${cmd}${guess === undefined ? "" : `; did you mean ${guess}?`} (see numakit --help)`;
 }
 
-/** A word as a shell would need it typed: as is when plain, else single-quoted; control characters visible. */
+/** A word as a shell would need it typed: as is when plain, else single-quoted (the error's oneLine() shows control characters). */
 function shellWord(w: string): string {
   if (/^[\w@%+=:,./-]+$/.test(w)) return w;
-  return `'${oneLineText(w).replace(/'/g, "'\\''")}'`;
+  return `'${w.replace(/'/g, "'\\''")}'`;
 }
 
 /** How the user spelled an option yargs names without dashes: "--bogus", "-x", or undefined (a stray word). */
