@@ -196,10 +196,19 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
 export function readLimited(path: string): Uint8Array {
   let size: number;
   try { size = statSync(path).size; } catch (err) { throw unreadable(path, err); }
+  return readSized(path, size);
+}
+
+/** readLimited() of a file already stat()ed: `size` is its size. */
+function readSized(path: string, size: number): Uint8Array {
   if (size > MAX_SOURCE_BYTES) {
     throw new InputError("E_INPUT_TOO_LARGE", `file is ${size} bytes; numakit reads at most ${MAX_SOURCE_BYTES} bytes per source`, { file: path });
   }
-  try { return new Uint8Array(readFileSync(path)); } catch (err) { throw unreadable(path, err); }
+  let buf: Buffer;
+  try { buf = readFileSync(path); } catch (err) { throw unreadable(path, err); }
+  // A plain Uint8Array over the same memory (Buffer's slice() would share where subarray() is
+  // expected to): no copy of the file.
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order (src/util/natural-compare.ts). */
@@ -289,7 +298,7 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
     let st;
     try { st = statSync(src); } catch (err) { throw unreadable(src, err); }
     if (st.isDirectory()) tables.push(...loadDirectory(src, sink));
-    else tables.push(...tablesFromBytes(readLimited(src), src, onDamage));
+    else tables.push(...tablesFromBytes(readSized(src, st.size), src, onDamage));
   }
   return { tables, diagnostics: sink.items };
 }
