@@ -57,10 +57,13 @@ export class FdOutput extends EventEmitter implements Output {
       while (done < bytes.length) done += this.writeFd(this.fd, bytes, done, bytes.length - done);
     } catch (err) {
       if (errnoOf(err) === "EAGAIN") return this.handOver().write(bytes.subarray(done), cb);
-      // As a stream reports it: to the callback and as an 'error' event, after this call returns.
+      // As a stream whose write fails at once reports it: false from the call (an errored
+      // Writable's write() returns false), then the callback and an 'error' event. Returning true
+      // let output.ts take the write as done before the callback said it failed: a report cut
+      // short by a full disk ended with exit 0 and no word.
       const e = err instanceof Error ? err : new Error(String(err));
       process.nextTick(() => { cb?.(e); if (this.listenerCount("error") > 0) this.emit("error", e); });
-      return true;
+      return false;
     }
     if (cb !== undefined) process.nextTick(cb);
     return true;

@@ -87,10 +87,10 @@ describe("cli: stdout written directly (FdOutput)", () => {
     expect(writes).to.equal(2);
   });
 
-  it("another error (ENOSPC) reaches the callback, after the call, as a stream's does", async () => {
+  it("another error (ENOSPC) reaches the callback, after the call, as a stream's does; the call says false, as an errored Writable's", async () => {
     const out = new FdOutput(1, () => { throw new Error("no stream"); }, () => { throw errno("ENOSPC"); });
     let err: unknown;
-    expect(out.write("a", (e) => { err = e; })).to.equal(true);
+    expect(out.write("a", (e) => { err = e; })).to.equal(false);
     expect(err).to.equal(undefined);
     await new Promise((r) => setImmediate(r));
     expect((err as { code?: string }).code).to.equal("ENOSPC");

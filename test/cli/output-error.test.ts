@@ -11,6 +11,7 @@ import { PassThrough, Readable, Writable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { E_OUTPUT, NotADirectoryError, outputError, outputReason } from "../../src/cli/output-error.js";
+import { FdOutput } from "../../src/cli/fd-output.js";
 import { InputError, UsageError } from "../../src/errors.js";
 import { childEnv, cliMain, repoRoot, runCli } from "../helpers/cli.js";
 
@@ -109,6 +110,16 @@ describe("cli: output that cannot be written (issue 12)", () => {
         expect([code, said]).to.deep.equal([2, "numakit: cannot write <stdout>: no space left on device\n"]);
       });
     }
+
+    it("stdout written directly (a file or pipe: FdOutput) on a full disk: the same line, exit 2 (it was exit 0, silently)", async () => {
+      const enospc = (): number => { throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", errno: -28 }); };
+      const stdout = new FdOutput(99, () => { throw new Error("no stream"); }, enospc);
+      const stderr = new PassThrough();
+      let said = "";
+      stderr.on("data", (d: Buffer) => { said += d.toString(); });
+      const code = await (await cliMain())(["topology", sample4], { stdout, stderr, stdin: Readable.from([]) });
+      expect([code, said]).to.deep.equal([2, "numakit: cannot write <stdout>: no space left on device\n"]);
+    });
 
     it("as a process: stdout or stderr on /dev/full gives the command's exit code, never a stack trace", function () {
       if (!existsSync("/dev/full")) this.skip();
