@@ -76,7 +76,7 @@ export function run(): Promise<BenchReport> {
   const [tSmall = NaN, t1 = NaN, t2 = NaN, t4 = NaN] = meminitMedians([16 * 1024, TiB_MIB, 2 * TiB_MIB, 4 * TiB_MIB], runs);
   lines.push(`meminit_hvm in process, fresh 8 × 1.5 TiB host, median of ${runs}: 16 GiB ${tSmall.toFixed(2)} ms, 1 TiB ${t1.toFixed(2)} ms (${goal(t1 / 10, 1)} the 10 ms goal), 2 TiB ${t2.toFixed(2)} ms, 4 TiB ${t4.toFixed(2)} ms`);
   lines.push(`  doubling the guest: 1 → 2 TiB ${goal(t2 / t1, 1.2)}, 2 → 4 TiB ${goal(t4 / t2, 1.2)} ` +
-    "(the build merges its passes; what still grows is one free 1 GiB buddy taken off its list per GiB, as Xen's heap holds them)");
+    "(the build merges its passes, and takes a free list's run of 1 GiB buddies in one step)");
   const dir = mkdtempSync(join(tmpdir(), "numakit-simgoals-"));
   const child = bundledChild(dir);
   for (const pool of [false, true]) {

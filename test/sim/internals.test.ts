@@ -149,6 +149,17 @@ describe("sim internals", () => {
   });
 });
 
+describe("sim invariants: the free lists' known runs", () => {
+  it("reports a list that claims a longer run than it holds", () => {
+    const hv = boot([[64, 1]]);
+    const l = hv.alloc.heap.nodes[0]?.lists.find((x) => x !== undefined && x.size > 0);
+    if (l === undefined) throw new Error("setup");
+    expect(checkInvariants(hv)).to.deep.equal([]);
+    l.run = l.size + 1;
+    expect(checkInvariants(hv).join("\n")).to.contain(`says a run of ${l.size + 1}, holds ${l.size}`);
+  });
+});
+
 describe("sim bulk heap: how far the next calls' region reaches (nextRun)", () => {
   // A fresh 4 GiB node: MFNs [2^19, 2^20) are zone 20's two 1 GiB buddies, on
   // their list from the top down ([0xc0000, 0x80000]), below them one buddy per order.
@@ -170,13 +181,28 @@ describe("sim bulk heap: how far the next calls' region reaches (nextRun)", () =
     expect(nextRun(heap, 0, 20, 20, 9, false, 1 << MAX_ORDER)).to.include({ npieces: 1, base: 0xc0000 });
   });
 
+  it("knows a booted list of 1 GiB buddies as one run, and where a buddy leaving its middle ends it", () => {
+    // 16 GiB: zone 22 is MFNs [2^21, 2^22), eight 1 GiB buddies on one list from the top down.
+    const hv = createHost(hostSpecFromCompact({ nodes: [{ mem_mib: 16384, cpus: 1 }] }), { version: "current" });
+    const heap = hv.alloc.heap;
+    const l = heap.nodes[0]?.lists[22 * (MAX_ORDER + 1) + MAX_ORDER];
+    expect(l).to.include({ size: 8, run: 8 });
+    expect(nextRun(heap, 0, 22, 22, MAX_ORDER, false)).to.include({ nstretches: 1, npieces: 8, base: 0x200000, top: 0x400000 });
+    // Offlining a page of the fourth buddy from the top takes that buddy off the list.
+    expect(heap.offlinePage(0x300005, 0)).to.equal("offlined");
+    expect(l).to.include({ size: 7, run: 3 });
+    expect(nextRun(heap, 0, 22, 22, MAX_ORDER, false)).to.include({ npieces: 3, base: 0x340000, top: 0x400000 });
+    expect(checkInvariants(hv)).to.deep.equal([]);
+  });
+
   it("stops before a successor that is not as clean: the calls would go elsewhere", () => {
     // get_free_buddy() puts a dirty head back at the tail when it may not take dirt: the clean
     // region cannot run into it.
+    // Both 1 GiB buddies taken, the top one freed clean (to the head), the other dirty (to the tail).
     const { heap, list } = zone20();
-    const second = list[1];
-    if (second === undefined) throw new Error("no second buddy");
-    second.firstDirty = 0;
+    for (const b of list) heap.take(b, MAX_ORDER);
+    heap.freeHeapPages(0xc0000, MAX_ORDER, 0, false);
+    heap.freeHeapPages(0x80000, MAX_ORDER, 0, true);
     expect(nextRun(heap, 0, 20, 20, MAX_ORDER, false)).to.include({ npieces: 1, base: 0xc0000, top: 0x100000 });
   });
 });

@@ -25,7 +25,7 @@
 import { pow2 } from "./bits.js";
 import type { Domain } from "./domain.js";
 import { MAX_ORDER, NUMA_NO_NODE } from "./heap.js";
-import { anyAvail, consumeRun, nextRun, type HeapRun } from "./bulk-heap.js";
+import { anyAvail, consumeRun, emptyRun, nextRun, type HeapRun } from "./bulk-heap.js";
 import { bulkBudget, consumeBulk, landCalls, type BulkBudget } from "./bulk-claims.js";
 import { effectiveFlags, type PageAllocator } from "./page-alloc.js";
 import type { Memflags } from "./types.js";
@@ -117,7 +117,7 @@ function nodeState(pa: PageAllocator, mf: Memflags, node: number): NodeState {
   if (st.stamp[node] === st.gen) return st.states[node] ?? "fail";
   const ok = pa.claims.nodeAllows(st.d, node, pow2(st.order), mf.noRefcount);
   let out = runOf[node];
-  if (out === undefined) { out = { node, zone: 0, pieces: [], npieces: 0, base: 0, top: 0, dirty: false }; runOf[node] = out; }
+  if (out === undefined) { out = emptyRun(); runOf[node] = out; }
   const s = ok ? nextRun(pa.heap, node, st.range[0], st.range[1], st.order, st.takeDirty, st.need, out) : "fail";
   st.states[node] = s;
   st.stamp[node] = st.gen;

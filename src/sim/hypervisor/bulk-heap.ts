@@ -8,19 +8,28 @@ import { bitSet, pow2 } from "./bits.js";
 import { INVALID_DIRTY_IDX, MAX_ORDER, type Buddy, type Heap, type NodeHeap } from "./heap.js";
 
 /**
- * A free region the next allocations of one order consume from the top (nextRun): free
- * buddies `pieces[0 .. npieces)` (the smallest, at the top, first; each larger one directly
- * below the previous) covering [base, top), all clean or all dirty from their first page.
- * A caller may pass one to nextRun to be filled again (the bulk path does, once per populate).
+ * A free region the next allocations of one order consume from the top (nextRun): free buddies
+ * covering [base, top), all clean or all dirty from their first page, in stretches of list
+ * neighbours. Stretch k is `firsts[k]`, the head of its list, and the `counts[k] − 1` buddies
+ * after it on that list, each directly below the one before; each stretch lies directly below
+ * the one before, and the first's first buddy is the smallest, at the top. `npieces` buddies in
+ * all. A caller may pass one to nextRun to be filled again (the bulk path does, once per populate).
  */
 export interface HeapRun {
   node: number;
   zone: number;
-  pieces: Buddy[];
+  firsts: Buddy[];
+  counts: number[];
+  nstretches: number;
   npieces: number;
   base: number;
   top: number;
   dirty: boolean;
+}
+
+/** A HeapRun to be filled by nextRun. */
+export function emptyRun(): HeapRun {
+  return { node: 0, zone: 0, firsts: [], counts: [], nstretches: 0, npieces: 0, base: 0, top: 0, dirty: false };
 }
 
 /** Whether some node has `request` free pages in one zone of [zoneLo, zoneHi] (else get_free_buddy looks at no list). */
@@ -58,7 +67,7 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
       if (pg === undefined) continue;
       const dirty = pg.firstDirty !== INVALID_DIRTY_IDX;
       if ((dirty && !takeDirty) || (dirty && pg.firstDirty !== 0)) return "unknown";
-      return extendRun(heap, nh, pg, dirty, need, out ?? { node: 0, zone: 0, pieces: [], npieces: 0, base: 0, top: 0, dirty: false });
+      return extendRun(heap, nh, pg, dirty, need, out ?? emptyRun());
     }
   }
   return "fail";
@@ -73,34 +82,58 @@ export function nextRun(heap: Heap, node: number, zoneLo: number, zoneHi: number
  * buddy lies directly below (the remains of an earlier split do: larger pieces lie lower), at the
  * head of its list and equally clean, the region continues through it. Each piece reached is
  * its list's head by the time the calls get to it: the pieces above it are gone by then.
+ *
+ * A clean stretch jumps over its list's known run (FreeList.run) to the buddy where it ends
+ * (found by MFN in the merge lookup), so that the cost of a region grows with its stretches, not
+ * with its buddies; past the run it goes on buddy by buddy.
  */
 function extendRun(heap: Heap, nh: NodeHeap, top: Buddy, dirty: boolean, need: number, run: HeapRun): HeapRun {
-  const pieces = run.pieces;
-  let n = 0;
-  pieces[n++] = top;
-  let cur = top;
   const end = top.mfn + pow2(top.order);
-  while (end - cur.mfn < need) {
+  let nst = 0;
+  let npieces = 0;
+  let first = top;
+  let cur: Buddy;
+  for (;;) {
+    const size = pow2(first.order);
+    // Buddies of this stretch the calls can use: until the region reaches down to end − need.
+    const want = Math.max(1, Math.ceil((need - (end - first.mfn)) / size) + 1);
+    let count = 1;
+    cur = first;
+    const l = first.list;
+    if (!dirty && l !== undefined && l.head === first && l.run > 1 && want > 1) {
+      const k = Math.min(l.run, want);
+      const b = heap.find(first.mfn - (k - 1) * size, first.order);
+      if (b === undefined) throw new Error(`heap: free list run of ${l.run} from MFN ${first.mfn} broken`);
+      cur = b;
+      count = k;
+    }
+    let stop = false;
+    for (; count < want; count++) {
+      const succ = cur.next;
+      if (succ === undefined) break;
+      if (succ.mfn !== cur.mfn - size || !sameClean(succ, dirty)) { stop = true; break; }
+      cur = succ;
+    }
+    run.firsts[nst] = first;
+    run.counts[nst++] = count;
+    npieces += count;
+    if (stop || count >= want) break;
+    // cur is the last of its list: the next larger buddy directly below, at the head of its list.
     let next: Buddy | undefined;
-    const succ = cur.next;
-    if (succ !== undefined) {
-      if (succ.mfn === cur.mfn - pow2(cur.order) && sameClean(succ, dirty)) next = succ;
-    } else {
-      for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
-        const l = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
-        if (l?.head === undefined) continue;
-        const cand = heap.find(cur.mfn - pow2(o), o);
-        if (cand === undefined || l.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone || !sameClean(cand, dirty)) break;
-        next = cand;
-      }
+    for (let o = cur.order + 1; o <= MAX_ORDER && next === undefined; o++) {
+      const ol = nh.lists[cur.zone * (MAX_ORDER + 1) + o];
+      if (ol?.head === undefined) continue;
+      const cand = heap.find(cur.mfn - pow2(o), o);
+      if (cand === undefined || ol.head !== cand || cand.node !== cur.node || cand.zone !== cur.zone || !sameClean(cand, dirty)) break;
+      next = cand;
     }
     if (next === undefined) break;
-    pieces[n++] = next;
-    cur = next;
+    first = next;
   }
   run.node = top.node;
   run.zone = top.zone;
-  run.npieces = n;
+  run.nstretches = nst;
+  run.npieces = npieces;
   run.base = cur.mfn;
   run.top = end;
   run.dirty = dirty;
@@ -126,24 +159,40 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
   const newTop = run.top - size;
   if (newTop < run.base) throw new Error("heap: run overconsumed");
   const firstDirty = run.dirty ? 0 : INVALID_DIRTY_IDX;
-  for (let i = 0; i < run.npieces; i++) {
-    const p = run.pieces[i];
-    if (p === undefined) break;
-    const pm = p.mfn;
-    const end = pm + pow2(p.order);
-    if (end <= newTop) break;
-    // Off its list. The lowest remainder starts where the piece did: its record is reused (same
-    // MFN, same result; it stays in the merge lookup), so that splitting a buddy allocates nothing
-    // and leaves the lookup alone in the common case.
-    p.list?.remove(p);
-    if (pm >= newTop) heap.forget(p);
-    let at = pm;
-    for (let o = p.order - 1; at < newTop; o--) {
-      if (!bitSet(newTop - pm, o)) continue;
-      if (at === pm) { p.firstDirty = firstDirty; heap.relist(p, o, nh); }
-      else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
-      at += pow2(o);
+  // Stretch by stretch from the top: the buddies wholly taken (heads at or above newTop) leave
+  // their list and the lookup in one step (a big guest's 1 GiB buddies are one stretch: one step
+  // instead of one per buddy is what keeps a doubled guest's build from costing twice as much,
+  // issue 19); then the buddy newTop falls in, if any, is split.
+  for (let k = 0; k < run.nstretches; k++) {
+    const first = run.firsts[k] as Buddy;
+    const count = run.counts[k] ?? 0;
+    const size = pow2(first.order);
+    if (first.mfn + size <= newTop) break;
+    const whole = first.mfn >= newTop ? Math.min(count, Math.floor((first.mfn - newTop) / size) + 1) : 0;
+    if (whole > 0) {
+      const last = whole === 1 ? first : heap.find(first.mfn - (whole - 1) * size, first.order);
+      if (last === undefined) throw new Error(`heap: stretch of ${count} from MFN ${first.mfn} broken`);
+      first.list?.removeRun(first, last, whole);
+      heap.forgetRun(first, whole);
     }
+    if (whole === count) continue;
+    const p = whole === 0 ? first : heap.find(first.mfn - whole * size, first.order);
+    if (p === undefined) throw new Error(`heap: stretch of ${count} from MFN ${first.mfn} broken`);
+    const pm = p.mfn;
+    if (pm + size > newTop) {
+      // The lowest remainder starts where the buddy did: its record is reused (same MFN, same
+      // result; it stays in the merge lookup), so splitting allocates nothing and leaves the
+      // lookup alone in the common case.
+      p.list?.remove(p);
+      let at = pm;
+      for (let o = p.order - 1; at < newTop; o--) {
+        if (!bitSet(newTop - pm, o)) continue;
+        if (at === pm) { p.firstDirty = firstDirty; heap.relist(p, o, nh); }
+        else heap.addScrub({ mfn: at, order: o, node: run.node, zone: run.zone, firstDirty, prev: undefined, next: undefined, list: undefined }, nh);
+        at += pow2(o);
+      }
+    }
+    break;
   }
   nh.avail[run.zone] = (nh.avail[run.zone] ?? 0) - size;
   nh.availPages -= size;

@@ -5,7 +5,7 @@
  * runs), so tests and other layers can call it after every step.
  */
 import type { Hypervisor } from "./hypervisor.js";
-import { MAX_ORDER, mfnZone } from "./heap.js";
+import { INVALID_DIRTY_IDX, MAX_ORDER, mfnZone, type FreeList } from "./heap.js";
 import { pow2 } from "./bits.js";
 
 export interface InvariantOptions {
@@ -37,6 +37,7 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
   let sumNodes = 0;
   heap.nodes.forEach((nh, n) => {
     if (nh === undefined) return;
+    for (const l of nh.lists) if (l !== undefined) runBound(l, n, bad);
     sumNodes += nh.availPages;
     const zones = nh.avail.reduce((s, v) => s + v, 0);
     if (zones !== nh.availPages) bad.push(`node ${n}: Σ avail[zone] ${zones} != node_avail_pages ${nh.availPages}`);
@@ -107,4 +108,15 @@ export function checkInvariants(hv: Hypervisor, opts: InvariantOptions = {}): st
     if (p !== undefined && c !== undefined && p[1] > c[0]) bad.push(`MFN ${c[0]} held twice: ${p[2]} and ${c[2]}`);
   }
   return bad;
+}
+
+/** A free list's known run (FreeList.run, the bulk path's index) may not claim more than the list holds. */
+function runBound(l: FreeList, node: number, bad: string[]): void {
+  let n = 0;
+  for (let b = l.head, prev: typeof b = undefined; b !== undefined && b.firstDirty === INVALID_DIRTY_IDX; prev = b, b = b.next) {
+    if (prev !== undefined && b.mfn !== prev.mfn - pow2(b.order)) break;
+    n++;
+  }
+  const clean = l.head !== undefined && l.head.firstDirty === INVALID_DIRTY_IDX;
+  if (l.run > n || (clean && l.run < 1)) bad.push(`node ${node}: free list from MFN ${l.head?.mfn ?? "-"} says a run of ${l.run}, holds ${n}`);
 }
