@@ -14,9 +14,10 @@ export interface Plan {
  * NUMARequest.shrink / plan_valid: fold the candidate's nodes into the request; valid when
  * `NUMARequest.fits remaining NUMAResource.empty`: no memory, vCPUs or cores left to find
  * (xen-api e2ee48d6 topology.ml; the cores term since 3671ba0e7e "CA-420968: track number of
- * physical cores during a NUMA planning request").
+ * physical cores during a NUMA planning request"). Returns the candidate's free memory when
+ * valid.
  */
-function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[]): Plan | undefined {
+function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[]): number | undefined {
   let memory = req.memory;
   let vcpus = req.vcpus;
   let cores = req.cores ?? 0;
@@ -29,23 +30,29 @@ function planValid(req: NumaRequest, resources: NumaResource[], nodes: number[])
     cores = Math.max(0, cores - r.cores);
     memfree += r.memfree;
   }
-  if (memory > 0 || vcpus > 0 || cores > 0) return undefined;
-  // The CPU list only for a valid plan (most candidates are not).
-  const cpus: number[] = [];
-  for (const n of nodes) cpus.push(...(resources[n]?.cpus ?? []));
-  return { nodes, cpus: cpus.sort((a, b) => a - b), memfree };
+  return memory > 0 || vcpus > 0 || cores > 0 ? undefined : memfree;
 }
 
+/**
+ * The valid candidate NUMA.choose picks, with the CPUs of its nodes. The CPU list is built for
+ * the chosen candidate only: several candidates of one distance are often valid
+ * (every single node, for a small VM), and building and sorting each one's list was a fifth of a
+ * 1000-VM start's placement work.
+ */
 export function plan(host: NumaHierarchy, resources: NumaResource[], req: NumaRequest): Plan | undefined {
-  const options: { nodes: number[]; result: Plan }[] = [];
+  const options: { nodes: number[]; result: number }[] = [];
   let first: number | undefined;
   for (const c of host.candidates) {
-    const p = planValid(req, resources, c.nodes);
-    if (p === undefined) continue;
+    const memfree = planValid(req, resources, c.nodes);
+    if (memfree === undefined) continue;
     // take_same_distance: compares the average only, |Δ| < 1e-3.
     if (first === undefined) first = c.avg;
     else if (Math.abs(c.avg - first) >= 1e-3) break;
-    options.push({ nodes: c.nodes, result: p });
+    options.push({ nodes: c.nodes, result: memfree });
   }
-  return host.choose(options)?.result;
+  const chosen = host.choose(options);
+  if (chosen === undefined) return undefined;
+  const cpus: number[] = [];
+  for (const n of chosen.nodes) cpus.push(...(resources[n]?.cpus ?? []));
+  return { nodes: chosen.nodes, cpus: cpus.sort((a, b) => a - b), memfree: chosen.result };
 }
