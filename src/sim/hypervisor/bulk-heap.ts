@@ -166,20 +166,20 @@ export function consumeRun(heap: Heap, run: HeapRun, order: number, count: numbe
   for (let k = 0; k < run.nstretches; k++) {
     const first = run.firsts[k] as Buddy;
     const count = run.counts[k] ?? 0;
-    const size = pow2(first.order);
-    if (first.mfn + size <= newTop) break;
-    const whole = first.mfn >= newTop ? Math.min(count, Math.floor((first.mfn - newTop) / size) + 1) : 0;
+    const bsize = pow2(first.order);
+    if (first.mfn + bsize <= newTop) break;
+    const whole = first.mfn >= newTop ? Math.min(count, Math.floor((first.mfn - newTop) / bsize) + 1) : 0;
     if (whole > 0) {
-      const last = whole === 1 ? first : heap.find(first.mfn - (whole - 1) * size, first.order);
+      const last = whole === 1 ? first : heap.find(first.mfn - (whole - 1) * bsize, first.order);
       if (last === undefined) throw new Error(`heap: stretch of ${count} from MFN ${first.mfn} broken`);
       first.list?.removeRun(first, last, whole);
       heap.forgetRun(first, whole);
     }
     if (whole === count) continue;
-    const p = whole === 0 ? first : heap.find(first.mfn - whole * size, first.order);
+    const p = whole === 0 ? first : heap.find(first.mfn - whole * bsize, first.order);
     if (p === undefined) throw new Error(`heap: stretch of ${count} from MFN ${first.mfn} broken`);
     const pm = p.mfn;
-    if (pm + size > newTop) {
+    if (pm + bsize > newTop) {
       // The lowest remainder starts where the buddy did: its record is reused (same MFN, same
       // result; it stays in the merge lookup), so splitting allocates nothing and leaves the
       // lookup alone in the common case.

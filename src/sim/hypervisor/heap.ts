@@ -259,9 +259,14 @@ export class Heap {
 
   /** `page_list_add_scrub()`: dirty buddies go to the tail, clean ones to the head. Internal (also bulk-heap.ts). */
   addScrub(b: Buddy, nh: NodeHeap): void {
+    this.listAddScrub(b, nh);
+    this.remember(b);
+  }
+
+  /** The list half of page_list_add_scrub(): dirty to the tail, clean to the head. */
+  private listAddScrub(b: Buddy, nh: NodeHeap): void {
     const l = this.list(nh, b.zone, b.order);
     if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
-    this.remember(b);
   }
 
   /**
@@ -272,8 +277,7 @@ export class Heap {
   relist(b: Buddy, order: number, nh: NodeHeap): void {
     if (b.order === MAX_ORDER && order !== MAX_ORDER) { this.forget(b); b.order = order; this.remember(b); }
     else b.order = order;
-    const l = this.list(nh, b.zone, b.order);
-    if (b.firstDirty !== INVALID_DIRTY_IDX) l.addTail(b); else l.addHead(b);
+    this.listAddScrub(b, nh);
   }
 
   /** Take a buddy off its list and the merge lookup. Internal (also bulk-heap.ts). */
