@@ -92,12 +92,16 @@ export class PageAllocator {
    * last_alloc_node (cycle_node), else the executing pCPU's node.
    */
   startNode(mask: readonly number[], mf: Memflags, d: Domain | undefined, cpu: number): number {
-    let start = mf.node;
-    if (start === NUMA_NO_NODE) {
-      start = d === undefined ? NUMA_NO_NODE : (mask.find((n) => n > d.last_alloc_node) ?? mask[0] ?? NUMA_NO_NODE);
-      if (start === NUMA_NO_NODE) start = this.cpuToNode(cpu);
+    if (mf.node !== NUMA_NO_NODE) return mf.node;
+    let start = NUMA_NO_NODE;
+    if (d !== undefined) {
+      // cycle_node(): the first affine node above last_alloc_node, wrapping. A loop, not
+      // mask.find() with a closure: the closure's context was allocated on every call (once
+      // per populate_physmap), even with a requested node that never reached it.
+      start = mask[0] ?? NUMA_NO_NODE;
+      for (const n of mask) if (n > d.last_alloc_node) { start = n; break; }
     }
-    return start;
+    return start === NUMA_NO_NODE ? this.cpuToNode(cpu) : start;
   }
 
   /**

@@ -66,12 +66,13 @@ export function fifoTake(d: Domain, n: number): NodeRun[] {
     if (g === undefined) break;
     const t = Math.min(left, g.size - g.taken);
     const m = g.runs.length;
-    g.runs.forEach((r, i) => {
+    for (let i = 0; i < m; i++) {
+      const r = g.runs[i] as NodeRun;
       // Run i hands out its pages from the top: its first c calls took [hi − c, hi).
       const before = callsOf(g.taken, i, m);
       const after = callsOf(g.taken + t, i, m);
       if (after > before) out.push({ node: r.node, lo: r.hi - after, hi: r.hi - before });
-    });
+    }
     g.taken += t;
     left -= t;
     if (g.taken === g.size) d.poolFifo.shift();

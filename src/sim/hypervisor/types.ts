@@ -133,7 +133,7 @@ export interface PopulatePhysmapArgs extends CallerArg {
    * and hvmloader pass them). It decides which p2m tables the mapping needs (HAP). Absent: the
    * GFNs after those of the domain's previous populate without one, aligned to the extent size.
    */
-  gpfn?: number;
+  gpfn?: number | undefined;
 }
 
 /**
