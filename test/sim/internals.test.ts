@@ -1,7 +1,7 @@
 /** Unit tests of the simulator's building blocks: ExtentSet, the invariant checker itself. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { ExtentSet } from "../../src/sim/hypervisor/extent-set.js";
+import { ExtentSet, LOG_MAX } from "../../src/sim/hypervisor/extent-set.js";
 import { checkInvariants } from "../../src/sim/hypervisor/index.js";
 import { boot, domain } from "./helpers.js";
 import { fcRuns } from "../helpers/runs.js";
@@ -11,8 +11,8 @@ import { nextRun } from "../../src/sim/hypervisor/bulk-heap.js";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
 
 /** An ExtentSet and a per-page model of it after the same adds and removes (those that apply). */
-function setAndModel(ops: readonly (readonly [boolean, number, number])[]): { s: ExtentSet; model: Set<number> } {
-  const s = new ExtentSet();
+function setAndModel(ops: readonly (readonly [boolean, number, number])[], deferred = false): { s: ExtentSet; model: Set<number> } {
+  const s = new ExtentSet(deferred);
   const model = new Set<number>();
   for (const [add, at, n] of ops) {
     const pages = Array.from({ length: n }, (_, k) => at + k);
@@ -55,9 +55,10 @@ describe("sim internals", () => {
     expect(s.total).to.equal(0);
   });
 
-  it("ExtentSet matches a per-page model across block splits (property)", () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 })), { maxLength: 1500 }), (ops) => {
-      const { s, model } = setAndModel(ops);
+  it("ExtentSet matches a per-page model across block splits, immediate or deferred (property)", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 })), { maxLength: 1500, size: "max" }), fc.boolean(), (ops, deferred) => {
+      const { s, model } = setAndModel(ops, deferred);
+      expect(s.total).to.equal(model.size); // before any read merges a deferred set's log
       const flat: number[] = [];
       let prevEnd = -1;
       for (const [a, b] of s.runs()) {
@@ -70,11 +71,73 @@ describe("sim internals", () => {
     }), { numRuns: fcRuns(0.3) });
   });
 
+  it("a deferred ExtentSet logs its adds, joins touching ones, and merges them on the next read", () => {
+    const s = new ExtentSet(true);
+    s.add(100, 10);
+    s.add(90, 10); // touches the last logged run from below: joined in the log
+    s.add(110, 5); // touches it from above
+    expect(s.logged).to.equal(1);
+    s.add(50, 4);
+    s.add(200, 8); // out of order: merged through the sort
+    s.add(10, 2);
+    expect(s.logged).to.equal(4);
+    expect(s.total).to.equal(10 + 10 + 5 + 4 + 8 + 2);
+    expect([...s.runs()]).to.deep.equal([[10, 12], [50, 54], [90, 115], [200, 208]]);
+    expect(s.logged).to.equal(0);
+    // Top down, as memory is handed out: a descending log, merged backwards.
+    for (let k = 0; k < 100; k++) s.add(10_000 - 4 * k, 2);
+    expect(s.logged).to.equal(100);
+    expect(s.intervals).to.equal(104);
+    expect(s.has(10_000 - 4 * 99, 2)).to.equal(true);
+    // An overlap is found when the log is merged (the next read), not at the add.
+    s.add(91, 1);
+    expect(() => s.has(0, 1)).to.throw("added twice");
+  });
+
+  it("every read of a deferred ExtentSet sees its logged adds", () => {
+    // Each reader on a fresh set whose runs are all still logged, against an immediate set.
+    const adds: [number, number][] = [[512, 64], [300, 20], [100, 8], [700, 4], [96, 4]];
+    const both = (): [ExtentSet, ExtentSet] => {
+      const d = new ExtentSet(true);
+      const i = new ExtentSet();
+      for (const [a, n] of adds) { d.add(a, n); i.add(a, n); }
+      expect(d.logged).to.be.greaterThan(0);
+      return [d, i];
+    };
+    const reads: [string, (s: ExtentSet) => unknown][] = [
+      ["has", (s) => [s.has(100, 12), s.has(300, 21)]],
+      ["countIn", (s) => s.countIn(90, 600)],
+      ["runAt", (s) => { const o: [number, number] = [0, 0]; return [s.runAt(310, o), o]; }],
+      ["highestAligned", (s) => [s.highestAligned(6), s.highestAligned(3)]],
+      ["fill", (s) => [s.fill(90, 120), [...s.runs()]]],
+      ["remove", (s) => { s.remove(520, 8); return [...s.runs()]; }],
+      ["forEachRun", (s) => { const out: number[] = []; s.forEachRun((a, b) => out.push(a, b)); return out; }],
+      ["runs", (s) => [...s.runs()]],
+      ["runsDescending", (s) => [...s.runsDescending()]],
+      ["drain", (s) => s.drain()],
+      ["intervals", (s) => s.intervals],
+    ];
+    for (const [name, read] of reads) {
+      const [d, i] = both();
+      expect(read(d), name).to.deep.equal(read(i));
+    }
+  });
+
+  it("a deferred ExtentSet's log stays bounded: past LOG_MAX runs it merges", () => {
+    const s = new ExtentSet(true);
+    for (let k = 0; k < 3 * LOG_MAX; k++) {
+      s.add(10 * k, 1);
+      expect(s.logged).to.be.at.most(LOG_MAX);
+    }
+    expect(s.total).to.equal(3 * LOG_MAX);
+    expect(s.intervals).to.equal(3 * LOG_MAX);
+  });
+
   it("ExtentSet countIn and fill agree with a per-page model across blocks (property)", () => {
     const op = fc.tuple(fc.boolean(), fc.nat({ max: 3000 }), fc.integer({ min: 1, max: 3 }));
     const query = fc.tuple(fc.nat({ max: 3100 }), fc.nat({ max: 400 }));
-    fc.assert(fc.property(fc.array(op, { maxLength: 1500 }), fc.array(query, { minLength: 1, maxLength: 20 }), (ops, queries) => {
-      const { s, model } = setAndModel(ops);
+    fc.assert(fc.property(fc.array(op, { maxLength: 1500, size: "max" }), fc.array(query, { minLength: 1, maxLength: 20 }), fc.boolean(), (ops, queries, deferred) => {
+      const { s, model } = setAndModel(ops, deferred);
       for (const [lo, len] of queries) {
         const inRange = [...model].filter((x) => x >= lo && x < lo + len).length;
         expect(s.countIn(lo, lo + len)).to.equal(inRange);

@@ -99,9 +99,15 @@ export class Domain {
     readonly homeNode: number | undefined,
   ) {
     this.claims = new Array<number>(nrNodes).fill(0);
-    this.pages = Array.from({ length: nrNodes }, () => new ExtentSet());
-    this.pool = Array.from({ length: nrNodes }, () => new ExtentSet());
-    this.poolUsed = Array.from({ length: nrNodes }, () => new ExtentSet());
+    this.pages = [];
+    this.pool = [];
+    this.poolUsed = [];
+    for (let n = 0; n < nrNodes; n++) {
+      // Deferred: added to on every populate_physmap, read rarely (ExtentSet's `log`).
+      this.pages.push(new ExtentSet(true));
+      this.pool.push(new ExtentSet());
+      this.poolUsed.push(new ExtentSet());
+    }
   }
 
   /** Paging pool pages out of the heap (free list + p2m tables + monitor tables). */

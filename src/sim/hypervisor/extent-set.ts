@@ -24,13 +24,56 @@ const NO_BLOCKS: Block[] = [];
 let fb = -1;
 let fi = 0;
 
+/**
+ * Adds a deferred set holds unmerged at most (start, n pairs); past it they are merged. Bounds the
+ * log's memory: it grows with calls, the set with runs.
+ */
+export const LOG_MAX = 2 * 1024;
+
 export class ExtentSet {
   private blocks: Block[] = NO_BLOCKS;
   private pages = 0;
   private count = 0;
+  /**
+   * A deferred set's adds not yet merged into the blocks, as start, n pairs (undefined: the set
+   * merges at once). A domain's memory is such a set: with a thousand builds interleaved, each
+   * populate_physmap adds a run below the domain's others, and merging it at once (a front insert
+   * into the domain's blocks, which were cold since its previous call) was the largest single cost
+   * of a 1000-VM start; the runs are read far less often than they are added (teardown,
+   * decrease_reservation, the invariant checks), and merged then, in ascending order (appends).
+   * `total` never waits for the merge.
+   */
+  private log: number[] | undefined;
+
+  /** `deferred`: adds are logged and merged when the set is next read (see `log`). */
+  constructor(deferred = false) {
+    if (deferred) this.log = [];
+  }
 
   get total(): number { return this.pages; }
-  get intervals(): number { return this.count; }
+  get intervals(): number { this.settle(); return this.count; }
+  /** Runs a deferred set has logged and not yet merged (0 for an immediate set). */
+  get logged(): number { return (this.log?.length ?? 0) >> 1; }
+
+  /**
+   * Merge the logged adds (a deferred set, before any read). Sorted by start first: a domain's
+   * runs come mostly top down, so the log is usually descending, read backwards. An overlap
+   * throws here ("added twice"), later than an immediate add would.
+   */
+  private settle(): void {
+    const log = this.log;
+    if (log === undefined || log.length === 0) return;
+    this.log = [];
+    const m = log.length >> 1;
+    let descending = true;
+    for (let k = 1; k < m && descending; k++) descending = (log[2 * k] as number) < (log[2 * k - 2] as number);
+    if (descending) {
+      for (let k = m - 1; k >= 0; k--) this.insert(log[2 * k] as number, log[2 * k + 1] as number);
+      return;
+    }
+    const order = Array.from({ length: m }, (_, k) => k).sort((x, y) => (log[2 * x] as number) - (log[2 * y] as number));
+    for (const k of order) this.insert(log[2 * k] as number, log[2 * k + 1] as number);
+  }
 
   /** Sets (fb, fi) to the last interval whose start is <= mfn; fb = -1 when there is none. */
   private floor(mfn: number): void {
@@ -97,6 +140,23 @@ export class ExtentSet {
 
   /** Add [start, start+n); the range must not intersect the set (callers own disjoint memory). */
   add(start: number, n: number): void {
+    this.pages += n;
+    const log = this.log;
+    if (log === undefined) { this.insert(start, n); return; }
+    // Extend the last logged run when the new one touches it (one domain allocating alone).
+    const k = log.length - 2;
+    if (k >= 0) {
+      const s0 = log[k] as number;
+      const n0 = log[k + 1] as number;
+      if (start + n === s0) { log[k] = start; log[k + 1] = n0 + n; return; }
+      if (s0 + n0 === start) { log[k + 1] = n0 + n; return; }
+    }
+    log.push(start, n);
+    if (log.length >= 2 * LOG_MAX) this.settle();
+  }
+
+  /** Merge [start, start+n) into the blocks (pages counted by the caller). */
+  private insert(start: number, n: number): void {
     const end = start + n;
     this.floor(start);
     const pb = fb;
@@ -127,17 +187,18 @@ export class ExtentSet {
     } else {
       this.insertAt(pb, pi + 2, start, end);
     }
-    this.pages += n;
   }
 
   /** Whether every MFN of [start, start+n) is in the set. */
   has(start: number, n: number): boolean {
+    this.settle();
     this.floor(start);
     return fb >= 0 && ((this.blocks[fb] as Block)[fi + 1] as number) >= start + n;
   }
 
   /** Remove [start, start+n), which must be wholly in the set. */
   remove(start: number, n: number): void {
+    this.settle();
     this.floor(start);
     const b = fb;
     const i = fi;
@@ -158,6 +219,7 @@ export class ExtentSet {
 
   /** The interval holding x, as [start, end) in `out`; false (out untouched) when x is not in the set. */
   runAt(x: number, out: [number, number]): boolean {
+    this.settle();
     this.floor(x);
     if (fb < 0) return false;
     const blk = this.blocks[fb] as Block;
@@ -170,6 +232,7 @@ export class ExtentSet {
 
   /** How many members lie in [lo, hi): a binary search, then the intervals overlapping it. */
   countIn(lo: number, hi: number): number {
+    this.settle();
     if (hi <= lo || this.count === 0) return 0;
     this.floor(lo);
     let b = fb < 0 ? 0 : fb;
@@ -189,6 +252,7 @@ export class ExtentSet {
 
   /** Add every member of [lo, hi) not yet in the set (the gaps); returns how many were added. */
   fill(lo: number, hi: number): number {
+    this.settle();
     if (hi <= lo) return 0;
     // Collect the gaps first (adding while walking would move the positions); few per call.
     let cur = lo;
@@ -218,6 +282,7 @@ export class ExtentSet {
 
   /** Start of the highest 2^order-aligned block wholly in the set, or undefined. */
   highestAligned(order: number): number | undefined {
+    this.settle();
     const size = pow2(order);
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const blk = this.blocks[b] as Block;
@@ -233,16 +298,19 @@ export class ExtentSet {
 
   /** Call fn(start, end) for each interval, ascending. */
   forEachRun(fn: (start: number, end: number) => void): void {
+    this.settle();
     for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) fn(blk[i] as number, blk[i + 1] as number);
   }
 
   /** The intervals, ascending. */
   *runs(): Generator<[number, number]> {
+    this.settle();
     for (const blk of this.blocks) for (let i = 0; i < blk.length; i += 2) yield [blk[i] as number, blk[i + 1] as number];
   }
 
   /** The intervals, descending. */
   *runsDescending(): Generator<[number, number]> {
+    this.settle();
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const blk = this.blocks[b] as Block;
       for (let i = blk.length - 2; i >= 0; i -= 2) yield [blk[i] as number, blk[i + 1] as number];
@@ -251,6 +319,7 @@ export class ExtentSet {
 
   /** Remove and return every interval, ascending (teardown). */
   drain(): [number, number][] {
+    this.settle();
     const out: [number, number][] = [];
     this.forEachRun((s, e) => out.push([s, e]));
     this.blocks = NO_BLOCKS;
