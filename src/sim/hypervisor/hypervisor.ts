@@ -520,20 +520,24 @@ export class Hypervisor {
   numainfo(): NumaInfo {
     const online = this.alloc.heap.online;
     const count = (online[online.length - 1] ?? -1) + 1;
-    const nodes = Array.from({ length: count }, (_, i) => {
+    // Plain loops: xenopsd asks once per VM start.
+    const nodes: NumaInfo["nodes"] = [];
+    for (let i = 0; i < count; i++) {
       const n = this.host.nodes[i];
       const on = online.includes(i) && n !== undefined;
-      const distances = Array.from({ length: count }, (_, j) => {
-        const dist = this.host.distances[i]?.[j] ?? XEN_INVALID;
-        return dist === 0xff ? XEN_INVALID : dist;
-      });
-      return {
+      const row = this.host.distances[i];
+      const distances: number[] = [];
+      for (let j = 0; j < count; j++) {
+        const dist = row?.[j] ?? XEN_INVALID;
+        distances.push(dist === 0xff ? XEN_INVALID : dist);
+      }
+      nodes.push({
         memsize: on ? nodeSpannedPages(n) * PAGE_SIZE : XEN_INVALID,
         memfree: on ? this.alloc.heap.nodeAvail(i) * PAGE_SIZE : XEN_INVALID,
         claimed: on ? (this.alloc.claims.nodeClaimed[i] ?? 0) * PAGE_SIZE : 0,
         distances,
-      };
-    });
+      });
+    }
     return { nodes };
   }
 

@@ -63,10 +63,16 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     },
     numainfo(): NumaInfo {
       const info = hv.numainfo();
-      return {
-        nodes: info.nodes.map((n) => ({ memsizePages: n.memsize / PAGE_SIZE, memfreePages: n.memfree / PAGE_SIZE, claimedPages: n.claimed / PAGE_SIZE })),
-        distances: info.nodes.map((n) => n.distances.map((d) => (d === NUMA_NO_DISTANCE ? XEN_INVALID_NODE_DIST : d))),
-      };
+      // One pass, no closures: xenopsd asks once per VM start.
+      const nodes: NumaInfo["nodes"] = [];
+      const distances: number[][] = [];
+      for (const n of info.nodes) {
+        nodes.push({ memsizePages: n.memsize / PAGE_SIZE, memfreePages: n.memfree / PAGE_SIZE, claimedPages: n.claimed / PAGE_SIZE });
+        const row: number[] = [];
+        for (const d of n.distances) row.push(d === NUMA_NO_DISTANCE ? XEN_INVALID_NODE_DIST : d);
+        distances.push(row);
+      }
+      return { nodes, distances };
     },
     // CPUs the host spec does not place (none today) would read as node 0, core 0.
     cputopoinfo: () => Array.from(cpuTopology(hv.host), (t) => t ?? { core: 0, socket: 0, node: 0 }),

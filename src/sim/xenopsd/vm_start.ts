@@ -132,14 +132,30 @@ interface HostView {
   xenopsd: XenopsdBuild;
   numa: NumaHierarchy | undefined;
   cpuToNode: number[];
+  /** The CPUs of each node, ascending (from cpuToNode, once per vm_start). */
+  cpusOfNode: number[][];
   /** Xenctrlext.get_nr_nodes: the nodes numa_meminfo / numainfo reports. */
   hostNodes: number;
 }
 
-/** The CPUs of `nodes`, ascending (one pass over the CPUs, in CPU order). */
-function nodeCpus(view: HostView, nodes: number[]): number[] {
+/** Per node, its CPUs in ascending order. */
+function cpusByNode(cpuToNode: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let cpu = 0; cpu < cpuToNode.length; cpu++) {
+    const n = cpuToNode[cpu] as number;
+    (out[n] ??= []).push(cpu);
+  }
+  return out;
+}
+
+/**
+ * The CPUs of `nodes`, ascending: a fresh array (callers hand it on). Asked per VM, mostly for one
+ * node: that node's list is copied rather than all of the host's CPUs filtered.
+ */
+function nodeCpus(view: HostView, nodes: readonly number[]): number[] {
+  if (nodes.length === 1) return (view.cpusOfNode[nodes[0] as number] ?? []).slice();
   const out: number[] = [];
-  view.cpuToNode.forEach((n, cpu) => { if (nodes.includes(n)) out.push(cpu); });
+  for (let cpu = 0; cpu < view.cpuToNode.length; cpu++) if (nodes.includes(view.cpuToNode[cpu] as number)) out.push(cpu);
   return out;
 }
 
@@ -384,7 +400,8 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const nodeCores = NumaHierarchy.nodeCoresOf(topo, distances.length);
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
   const view: HostView = {
-    xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, hostNodes: distances.length,
+    xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, cpusOfNode: cpusByNode(cpuToNode),
+    hostNodes: distances.length,
   };
   const pagingPool = opts.pagingPool ?? true;
   const ctxs: VmCtx[] = opts.vms.map((spec) => ({
