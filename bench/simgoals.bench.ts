@@ -80,21 +80,29 @@ export function run(): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), "numakit-simgoals-"));
   const child = bundledChild(dir);
   // The 1 s goal is absolute, and this host's speed drifts (the same code took 1.45 s and 2.3 s of
-  // CPU on two days): a bare `node -e 0`, timed between the children, says how fast the host was.
+  // CPU on two days): a bare `node -e 0`, timed before each child, says how fast the host was.
+  // Rounds alternate the two modes, so that drift during the run weighs on both alike; a child's
+  // CPU varies by ±5% from run to run here, hence five rounds.
+  const rounds = 5;
   const bare: number[] = [];
-  for (const pool of [false, true]) {
-    const rs = Array.from({ length: 3 }, () => {
+  const children: ChildResult[][] = [[], []];
+  for (let i = 0; i < rounds; i++) {
+    for (const pool of [false, true]) {
       bare.push(timeProcess([process.execPath, "-e", "0"], here).cpuMs);
-      return vmStartChild(child, pool);
-    });
+      children[pool ? 1 : 0]?.push(vmStartChild(child, pool));
+    }
+  }
+  for (const pool of [false, true]) {
+    const rs = children[pool ? 1 : 0] ?? [];
     const cpu = median(rs.map((r) => r.cpuMs));
     const wall = median(rs.map((r) => r.wallMs));
     const peak = median(rs.map((r) => r.peakRss));
     const before = median(rs.map((r) => r.rssBefore));
     const r0 = rs[0];
-    lines.push(`1000 VM starts (flow claim, paging pool ${pool ? "on" : "off"}), own process, median of 3: ${r0?.started ?? 0}/${r0?.vms ?? 0} started, ` +
+    lines.push(`1000 VM starts (flow claim, paging pool ${pool ? "on" : "off"}), own process, median of ${rounds}: ${r0?.started ?? 0}/${r0?.vms ?? 0} started, ` +
       `${cpu.toFixed(0)} ms CPU = ${goal(cpu / 1000, 1)} the 1 s goal (wall ${wall.toFixed(0)} ms = ${(wall / 1000).toFixed(2)}×; CPU above wall is V8's compiler and GC threads beside the simulation); peak RSS ${peak.toFixed(0)} MiB (${goal((peak * 2 ** 20) / 150e6, 1)} 150 MB), ` +
-      `RSS before the run ${before.toFixed(0)} MiB (baseline: node + the bundled modules), growth ${(peak - before).toFixed(0)} MiB`);
+      `RSS before the run ${before.toFixed(0)} MiB (baseline: node + the bundled modules), growth ${(peak - before).toFixed(0)} MiB; ` +
+      `CPU of the ${rounds} runs ${rs.map((r) => r.cpuMs.toFixed(0)).sort((a, b) => Number(a) - Number(b)).join(", ")} ms`);
   }
   lines.push(`  host speed in these rounds: node -e 0 took ${median(bare).toFixed(0)} ms of CPU (median of ${bare.length}, one before each child)`);
   rmSync(dir, { recursive: true, force: true });
