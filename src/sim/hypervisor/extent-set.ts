@@ -25,8 +25,8 @@ let fb = -1;
 let fi = 0;
 
 /**
- * Adds a deferred set holds unmerged at most (start, n pairs); past it they are merged. Bounds the
- * log's memory: it grows with calls, the set with runs.
+ * The most runs a deferred set logs before it merges them: a log grows with calls, a set with
+ * runs, so this bounds the log's memory (32 KiB a set).
  */
 export const LOG_MAX = 2 * 1024;
 
@@ -140,9 +140,10 @@ export class ExtentSet {
 
   /** Add [start, start+n); the range must not intersect the set (callers own disjoint memory). */
   add(start: number, n: number): void {
-    this.pages += n;
     const log = this.log;
-    if (log === undefined) { this.insert(start, n); return; }
+    // Counted after the merge, as before deferred sets existed: an add that throws counts nothing.
+    if (log === undefined) { this.insert(start, n); this.pages += n; return; }
+    this.pages += n;
     // Extend the last logged run when the new one touches it (one domain allocating alone).
     const k = log.length - 2;
     if (k >= 0) {
