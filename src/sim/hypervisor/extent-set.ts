@@ -30,6 +30,19 @@ let fi = 0;
  */
 export const LOG_MAX = 2 * 1024;
 
+/**
+ * A deferred set's log is a Float64Array (MFNs pass 2^31 on big hosts: doubles either way) whose
+ * store lies outside the JavaScript heap, so that the scavenger does not copy a thousand domains'
+ * growing logs again at every collection; it doubles when full (at most 2·LOG_MAX numbers).
+ */
+const EMPTY_LOG = new Float64Array(0);
+
+function grow(log: Float64Array): Float64Array {
+  const out = new Float64Array(Math.max(16, 2 * log.length));
+  out.set(log);
+  return out;
+}
+
 export class ExtentSet {
   private blocks: Block[] = NO_BLOCKS;
   private pages = 0;
@@ -43,17 +56,19 @@ export class ExtentSet {
    * decrease_reservation, the invariant checks), and merged then, in ascending order (appends).
    * `total` never waits for the merge.
    */
-  private log: number[] | undefined;
+  private log: Float64Array | undefined;
+  /** Numbers in use at the front of `log` (two per run). */
+  private logLen = 0;
 
   /** `deferred`: adds are logged and merged when the set is next read (see `log`). */
   constructor(deferred = false) {
-    if (deferred) this.log = [];
+    if (deferred) this.log = EMPTY_LOG;
   }
 
   get total(): number { return this.pages; }
   get intervals(): number { this.settle(); return this.count; }
   /** Runs a deferred set has logged and not yet merged (0 for an immediate set). */
-  get logged(): number { return (this.log?.length ?? 0) >> 1; }
+  get logged(): number { return this.logLen >> 1; }
 
   /**
    * Merge the logged adds (a deferred set, before any read). Sorted by start first: a domain's
@@ -62,9 +77,10 @@ export class ExtentSet {
    */
   private settle(): void {
     const log = this.log;
-    if (log === undefined || log.length === 0) return;
-    this.log = [];
-    const m = log.length >> 1;
+    if (log === undefined || this.logLen === 0) return;
+    const m = this.logLen >> 1;
+    // Emptied first: insert() may throw, and a second read must not merge the same runs again.
+    this.logLen = 0;
     let descending = true;
     for (let k = 1; k < m && descending; k++) descending = (log[2 * k] as number) < (log[2 * k - 2] as number);
     if (descending) {
@@ -145,15 +161,17 @@ export class ExtentSet {
     if (log === undefined) { this.insert(start, n); this.pages += n; return; }
     this.pages += n;
     // Extend the last logged run when the new one touches it (one domain allocating alone).
-    const k = log.length - 2;
+    const k = this.logLen - 2;
     if (k >= 0) {
       const s0 = log[k] as number;
       const n0 = log[k + 1] as number;
       if (start + n === s0) { log[k] = start; log[k + 1] = n0 + n; return; }
       if (s0 + n0 === start) { log[k + 1] = n0 + n; return; }
     }
-    log.push(start, n);
-    if (log.length >= 2 * LOG_MAX) this.settle();
+    if (this.logLen === log.length) this.log = grow(log);
+    (this.log as Float64Array)[this.logLen++] = start;
+    (this.log as Float64Array)[this.logLen++] = n;
+    if (this.logLen >= 2 * LOG_MAX) this.settle();
   }
 
   /** Merge [start, start+n) into the blocks (pages counted by the caller). */
