@@ -142,11 +142,12 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
       // `>> PAGE_SHIFT` as a floor: the result is a small integer to V8 (a plain division gives a
       // boxed double, and every function the PFNs reach recompiles for doubles).
       const end_pages = Math.floor(range.end / 2 ** PAGE_SHIFT);
-      let cur_pages: number;
+      // Computed for every range, the first too: a path first taken when a build reaches its
+      // second range (thousands of calls in) made V8 recompile this whole build.
+      let cur_pages = Math.floor(range.start / 2 ** PAGE_SHIFT);
       // The range covering the VGA hole starts at 0xC0 (0x00..0x9F were done above); Xen's log
       // statistic counts the 0xC0 PFNs as 4 KiB pages although 0x20 of them are the hole.
       if (range.start === 0 && dom.device_model) { cur_pages = 0xc0; stat.normal += 0xc0; }
-      else cur_pages = Math.floor(range.start / 2 ** PAGE_SHIFT);
 
       let rc = 0;
       while (rc === 0 && end_pages > cur_pages) {
