@@ -87,3 +87,31 @@ export function goal(ratio: number, limit: number, unit = "×", atLeast = false)
   const met = atLeast ? ratio >= limit : ratio <= limit;
   return `${ratio.toFixed(2)}${unit} (goal ${atLeast ? "≥" : "≤"} ${limit}${unit}: ${met ? "met" : "NOT met"})`;
 }
+
+/**
+ * A memory-latency probe: CPU ms of one walk of `steps` dependent loads through a random cycle over
+ * `mib` MiB (cache lines missed one after another, as an interleaved simulation touches a different
+ * domain's state on every call). 8 MiB fits this host's 32 MiB L3 when it is quiet: the walk then
+ * takes ~35 ms, and up to ~110 ms when other jobs on the host fill the cache (from 16 MiB up it is
+ * memory-bound either way, ~150 ms). `node -e 0` measures start-up, which barely moves with that;
+ * this does, so a bench whose figure is cache-bound prints it beside.
+ */
+export function memoryProbe(mib = 8, steps = 1_000_000): () => number {
+  const n = (mib * 2 ** 20) / 4;
+  // Sattolo's algorithm: one cycle through every slot, seeded so that every probe walks the same one.
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[i] = i;
+  let seed = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % i;
+    const t = next[i] as number;
+    next[i] = next[j] as number;
+    next[j] = t;
+  }
+  return () => cpuMs(() => {
+    let p = 0;
+    for (let k = 0; k < steps; k++) p = next[p] as number;
+    if (p < 0) throw new Error("unreachable");
+  });
+}
