@@ -24,9 +24,12 @@ export function memflags(f: Partial<Memflags> = {}): Memflags {
 
 const always = (): boolean => true;
 
-/** alloc_domheap_pages(): MEMF_no_owner implies MEMF_no_refcount. */
+/**
+ * alloc_domheap_pages(): MEMF_no_owner implies MEMF_no_refcount. Built by memflags() like every
+ * other record: a spread copy had a shape of its own, and the allocator's reads of it deoptimized.
+ */
 export function effectiveFlags(flags: Memflags): Memflags {
-  return flags.noOwner ? { ...flags, noRefcount: true } : flags;
+  return flags.noOwner && !flags.noRefcount ? memflags({ ...flags, noRefcount: true }) : flags;
 }
 
 /** alloc_domheap_pages()'s zone ranges (see PageAllocator.domheapZones); shared, do not mutate. */
