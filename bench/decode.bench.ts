@@ -15,7 +15,7 @@ import { printTable } from "../src/acpi/print.js";
 import { tableJson } from "../src/acpi/json.js";
 import { tablesFromBytes } from "../src/acpi/sources/load.js";
 import type { BenchReport } from "./run.js";
-import { goal } from "./lib/measure.js";
+import { goal, median } from "./lib/measure.js";
 
 export const name = "decode";
 
@@ -95,8 +95,7 @@ function alternate(a: () => void, b: () => void, ms = 3000): { a: number; b: num
     bs.push((t2 - t1) / 1000);
     ratios.push((t1 - t0) / (t2 - t1));
   }
-  const med = (xs: number[]): number => [...xs].sort((x, y) => x - y)[xs.length >> 1] ?? 0;
-  return { a: med(as), b: med(bs), ratio: med(ratios) };
+  return { a: median(as), b: median(bs), ratio: median(ratios) };
 }
 
 const mb = (bytes: number, s: number): string => (bytes / 1e6 / s).toFixed(1);

@@ -105,7 +105,7 @@ export function run(): Promise<BenchReport> {
     lines.push(`1000 VM starts (flow claim, paging pool ${pool ? "on" : "off"}), own process, median of ${rounds}: ${r0?.started ?? 0}/${r0?.vms ?? 0} started, ` +
       `${cpu.toFixed(0)} ms CPU = ${goal(cpu / 1000, 1)} the 1 s goal (wall ${wall.toFixed(0)} ms = ${(wall / 1000).toFixed(2)}×; CPU above wall is V8's compiler and GC threads beside the simulation); peak RSS ${peak.toFixed(0)} MiB (${goal((peak * 2 ** 20) / 150e6, 1)} 150 MB), ` +
       `RSS before the run ${before.toFixed(0)} MiB (baseline: node + the bundled modules), growth ${(peak - before).toFixed(0)} MiB; ` +
-      `CPU of the ${rounds} runs ${rs.map((r) => r.cpuMs.toFixed(0)).sort((a, b) => Number(a) - Number(b)).join(", ")} ms`);
+      `CPU of the ${rounds} runs ${rs.map((r) => r.cpuMs).sort((a, b) => a - b).map((c) => c.toFixed(0)).join(", ")} ms`);
   }
   lines.push(`  host speed in these rounds: node -e 0 took ${median(bare).toFixed(0)} ms of CPU (median of ${bare.length}, one before each child); ` +
     `a memory-latency probe (1 M dependent loads over 8 MiB, ~35 ms on a quiet host) ${median(latency).toFixed(0)} ms: the 1000-VM start is cache-bound, and slows with this when other jobs share the host`);

@@ -559,7 +559,8 @@ export class Hypervisor {
       const pages = d.pages[n]?.total ?? 0;
       if (pages > 0) pages_by_node[n] = pages;
       const pool = this.poolOn(d, n);
-      if (pool + (xenOn[n] ?? 0) > 0) xen_pages_by_node[n] = pool + (xenOn[n] ?? 0);
+      const xen = pool + (xenOn[n] ?? 0);
+      if (xen > 0) xen_pages_by_node[n] = xen;
       if (pool > 0) paging_pool_by_node[n] = pool;
     }
     return {
