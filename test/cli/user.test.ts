@@ -3,7 +3,8 @@
  * and over hostile input (empty files, no SRAT, several hosts at once, unwritable output, ...).
  */
 import { expect } from "chai";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, runCli } from "../helpers/cli.js";
@@ -12,7 +13,8 @@ import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
 import { readTables } from "../../src/acpi/index.js";
 import { analyse } from "../../src/analyse.js";
-import { tablesFromBytes, unreadable } from "../../src/acpi/sources/load.js";
+import { readLimited, tablesFromBytes, unreadable } from "../../src/acpi/sources/load.js";
+import { InputError } from "../../src/errors.js";
 import { topologyText } from "../../src/report/text.js";
 import { hostTables, madtTable } from "../helpers/numa-tables.js";
 
@@ -103,6 +105,50 @@ describe("user-facing behaviour", () => {
         expect(dumpMixed.code).to.equal(0);
         expect(dumpMixed.stdout).to.match(/^SLIT @ 0x0/);
         expect(dumpMixed.stderr).to.include("notes.txt: neither an ACPI table nor acpidump text");
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a source without a size is read to its end, never past the limit: /dev/zero is refused, a pipe and a procfs file are read", async () => {
+      // /dev/zero stats as 0 bytes and has no end: readFileSync read it until Node gave up at 2 GiB.
+      const refusal = (() => { try { readLimited("/dev/zero", 1 << 20); } catch (e) { return e; } return undefined; })();
+      expect(refusal).to.be.instanceOf(InputError).with.property("code", "E_INPUT_TOO_LARGE");
+      expect((refusal as InputError).oneLine()).to.equal("/dev/zero: read 1048576 bytes without reaching its end (a pipe or a device); numakit reads at most 1048576 bytes per source");
+      expect(() => readLimited(join(repoRoot, "samples", "4node", "SRAT"), 100)).to.throw(InputError, "file is 1312 bytes; numakit reads at most 100 bytes per source");
+      const dir = await mkdtemp(join(tmpdir(), "numakit-user-"));
+      try {
+        // A named pipe as `numakit topology <(ssh host acpidump)` gives one: its writer runs apart.
+        const fifo = join(dir, "dump");
+        execFileSync("mkfifo", [fifo]);
+        const writer = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", join(repoRoot, "samples", "4node.acpidump.txt"), fifo], { stdio: "ignore" });
+        const exited = new Promise((resolve) => writer.on("exit", resolve));
+        const [piped, file, proc] = await Promise.all([
+          runCli(["topology", fifo]), runCli(["topology", join(repoRoot, "samples", "4node.acpidump.txt")]), runCli(["topology", "/proc/self/status"]),
+        ]);
+        await exited;
+        expect(piped.code).to.equal(0);
+        expect(piped.stdout.replaceAll(fifo, "X")).to.equal(file.stdout.replaceAll(join(repoRoot, "samples", "4node.acpidump.txt"), "X"));
+        expect(proc.code).to.equal(2);
+        expect(proc.stderr).to.equal('numakit: /proc/self/status: neither an ACPI table nor acpidump text (no "SIG @ 0x..." header with hex lines)\n');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a directory of symbolic links to tables reads the tables; a broken link is skipped and named, a link to a directory passed over", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "numakit-user-"));
+      try {
+        for (const t of ["APIC", "SRAT", "SLIT"]) await symlink(join(repoRoot, "samples", "4node", t), join(dir, t));
+        await symlink(join(dir, "nowhere"), join(dir, "BROKEN"));
+        await symlink(join(repoRoot, "samples"), join(dir, "more"));
+        const [linked, copied] = await Promise.all([runCli(["validate", dir]), runCli(["validate", join(repoRoot, "samples", "4node", "APIC"), join(repoRoot, "samples", "4node", "SRAT"), join(repoRoot, "samples", "4node", "SLIT")])]);
+        expect(linked.code).to.equal(copied.code);
+        expect(linked.stderr).to.equal(`numakit: ${join(dir, "BROKEN")}: no such file or directory (a symbolic link)\n`);
+        expect(linked.stdout).to.include(`info    SOURCE_SKIPPED  source: ${join(dir, "BROKEN")}: no such file or directory (a symbolic link)`);
+        expect(linked.stdout).to.include("Linux will use 4 nodes");
+        expect(linked.stdout.split("\n").filter((l) => !l.includes("SOURCE_SKIPPED") && !l.startsWith("findings:") && !l.includes(dir))).to.deep.equal(
+          copied.stdout.split("\n").filter((l) => !l.startsWith("findings:") && !l.includes(join(repoRoot, "samples"))));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

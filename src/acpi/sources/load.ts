@@ -4,7 +4,7 @@
  * acpidump text on stdin. With no source, this host's /sys/firmware/acpi/tables is read.
  */
 import { basename, join } from "node:path";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
@@ -193,22 +193,56 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
  * asynchronous call is a round trip through libuv's thread pool (stat, open, fstat, read,
  * close): in-process scan of the R820 dump 9.0 → 7.4 ms of CPU (issue 19).
  */
-export function readLimited(path: string): Uint8Array {
-  let size: number;
-  try { size = statSync(path).size; } catch (err) { throw unreadable(path, err); }
-  return readSized(path, size);
+export function readLimited(path: string, max = MAX_SOURCE_BYTES): Uint8Array {
+  let st: Stats;
+  try { st = statSync(path); } catch (err) { throw unreadable(path, err); }
+  return readStat(path, st, max);
 }
 
-/** readLimited() of a file already stat()ed: `size` is its size. */
-function readSized(path: string, size: number): Uint8Array {
-  if (size > MAX_SOURCE_BYTES) {
-    throw new InputError("E_INPUT_TOO_LARGE", `file is ${size} bytes; numakit reads at most ${MAX_SOURCE_BYTES} bytes per source`, { file: path });
-  }
+/**
+ * readLimited() of a file already stat()ed. A regular file's size says what there is to read.
+ * Anything else is read to its end, but never past `max`: a pipe (`numakit topology <(ssh host
+ * acpidump)`), a procfs file (size 0), a character device (/dev/zero has no end: readFileSync
+ * read it until Node gave up at 2 GiB).
+ */
+function readStat(path: string, st: Stats, max = MAX_SOURCE_BYTES): Uint8Array {
+  if (st.size > max) throw tooLarge(path, `file is ${st.size} bytes`, max);
+  if (!st.isFile() || st.size === 0) return readToEnd(path, max);
   let buf: Buffer;
   try { buf = readFileSync(path); } catch (err) { throw unreadable(path, err); }
   // A plain Uint8Array over the same memory (Buffer's slice() would share where subarray() is
   // expected to): no copy of the file.
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function tooLarge(file: string, what: string, max: number): InputError {
+  return new InputError("E_INPUT_TOO_LARGE", `${what}; numakit reads at most ${max} bytes per source`, { file });
+}
+
+/** Chunk of a read to end of file: a pipe gives at most 64 KiB a read. */
+const READ_CHUNK = 64 * 1024;
+
+/** The bytes of a file without a size, read until end of file; more than `max` is refused. */
+function readToEnd(path: string, max: number): Uint8Array {
+  let fd: number;
+  try { fd = openSync(path, "r"); } catch (err) { throw unreadable(path, err); }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, max + 1 - total));
+      let n: number;
+      try { n = readSync(fd, chunk, 0, chunk.length, null); } catch (err) { throw unreadable(path, err); }
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw tooLarge(path, `read ${max} bytes without reaching its end (a pipe or a device)`, max);
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    const all = Buffer.concat(chunks, total);
+    return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Natural order: SSDT2 before SSDT10, so multi-instance tables keep firmware order (src/util/natural-compare.ts). */
@@ -251,7 +285,17 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
       if (e.name === "dynamic") out.push(...loadDirectory(path, sink));
       continue;
     }
-    if (!e.isFile()) continue;
+    // A link to a table is the table (a directory of links to a dump's files); links to
+    // directories are not followed (no loops), as other subdirectories are not.
+    if (e.isSymbolicLink()) {
+      if (ignoredInDirectory(e.name)) continue;
+      let target: Stats;
+      try { target = statSync(path); } catch (err) {
+        sink.info("SOURCE_SKIPPED", `${path}: ${unreadable(path, err).message} (a symbolic link)`);
+        continue;
+      }
+      if (!target.isFile()) continue;
+    } else if (!e.isFile()) continue;
     if (ignoredInDirectory(e.name)) continue;
     if (isCompanionDump(e.name)) { companions.push(path); continue; }
     load(path);
@@ -298,7 +342,7 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
     let st;
     try { st = statSync(src); } catch (err) { throw unreadable(src, err); }
     if (st.isDirectory()) tables.push(...loadDirectory(src, sink));
-    else tables.push(...tablesFromBytes(readSized(src, st.size), src, onDamage));
+    else tables.push(...tablesFromBytes(readStat(src, st), src, onDamage));
   }
   return { tables, diagnostics: sink.items };
 }
