@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { execFileSync, spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, runCli } from "../helpers/cli.js";
@@ -133,6 +134,18 @@ describe("user-facing behaviour", () => {
         expect(proc.stderr).to.equal('numakit: /proc/self/status: neither an ACPI table nor acpidump text (no "SIG @ 0x..." header with hex lines)\n');
       } finally {
         await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("no source: this host's tables from sysfs, as if named; without sysfs, exit 2 saying to name a source", async () => {
+      const sysfs = "/sys/firmware/acpi/tables";
+      const [implicit, named] = await Promise.all([runCli(["topology"]), runCli(["topology", sysfs])]);
+      if (existsSync(sysfs)) {
+        // Readable or not (root only), the same result as naming the directory.
+        expect(implicit).to.deep.equal(named);
+      } else {
+        expect(implicit.code).to.equal(2);
+        expect(implicit.stderr).to.equal(`numakit: ${sysfs}: no ACPI tables here (not Linux with ACPI?); name a SOURCE: a table file, a directory, or acpidump text\n`);
       }
     });
 
