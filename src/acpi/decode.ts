@@ -5,7 +5,7 @@
  * (fields, a subtable's `extra`, the table's `gap`/`trailing`/`excess`), so encoding is exact.
  */
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
-import { decodeStruct, peekFixed, type DecodedStruct } from "./layout/codec.js";
+import { decodeStruct, MAX_ARRAY_ELEMENTS, peekFixed, type DecodedStruct } from "./layout/codec.js";
 import { staticSize, type StructSpec } from "./layout/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
@@ -116,7 +116,8 @@ export function decodeTable(raw: RawTable): DecodedTable {
     }
   }
   result.trailing = new Uint8Array(table.subarray(pos));
-  if (result.trailing.length > 0 && (def.subtables === undefined || fixed.missing.length > 0)) {
+  // Past an array cut at MAX_ARRAY_ELEMENTS the bytes are that array's, unread (ARRAY_TOO_LARGE).
+  if (result.trailing.length > 0 && fixed.capped.length === 0 && (def.subtables === undefined || fixed.missing.length > 0)) {
     sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, pos);
   }
   return result;
@@ -129,6 +130,9 @@ function reportStruct(s: DecodedStruct, sink: DiagnosticSink, what: string, repo
   }
   for (const key of s.clamped) {
     sink.error("ARRAY_EXCEEDS_TABLE", `${what}: the count for ${key} needs more bytes than the table has; the list is cut short`, s.offsets[key] ?? s.offset);
+  }
+  for (const { key, count } of s.capped) {
+    sink.error("ARRAY_TOO_LARGE", `${what}: ${key} counts ${count} elements; numakit decodes the first ${MAX_ARRAY_ELEMENTS} and no more`, s.offsets[key] ?? s.offset);
   }
   validateReserved(s, sink, what);
 }

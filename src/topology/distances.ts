@@ -9,6 +9,7 @@
  */
 import type { DefaultDistances, DistanceSourceInfo, Distances, PartialMatrix, SliDistances, SlitDistances } from "./model.js";
 import type { EntryLocation, SlitView } from "../acpi/views.js";
+import { MAX_ARRAY_ELEMENTS } from "../acpi/layout/codec.js";
 
 export const LOCAL_DISTANCE = 10;
 export const REMOTE_DISTANCE = 20;
@@ -26,12 +27,23 @@ export interface SliRow {
   at: EntryLocation;
 }
 
+/**
+ * Whether the decoder stopped the SLIT's matrix at MAX_ARRAY_ELEMENTS (ARRAY_TOO_LARGE) though the
+ * table may hold the rest: what Linux and Xen make of it is then not known here.
+ */
+export function slitCapped(slit: SlitView): boolean {
+  return slit.entries.length === MAX_ARRAY_ELEMENTS && slit.localities * slit.localities > BigInt(MAX_ARRAY_ELEMENTS);
+}
+
 /** slit_valid(), plus the checks Linux does not make but without which it would read garbage. */
 export function slitRejection(slit: SlitView): string | undefined {
   if (slit.localities === 0n) return "the SLIT has 0 localities";
   if (slit.localities > 0xffffn) return `the SLIT claims ${slit.localities} localities`;
   const n = Number(slit.localities);
-  if (slit.entries.length < n * n) return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are present`;
+  if (slit.entries.length < n * n) {
+    if (slitCapped(slit)) return `numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`;
+    return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are present`;
+  }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const v = slit.entries[i * n + j] ?? 0;

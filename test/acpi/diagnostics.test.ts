@@ -11,6 +11,11 @@ import { printTable } from "../../src/acpi/print.js";
 import { tableJson } from "../../src/acpi/json.js";
 import { tableDefs } from "../../src/acpi/tables/registry.js";
 import { checksum } from "../../src/util/checksum.js";
+import { MAX_ARRAY_ELEMENTS } from "../../src/acpi/layout/codec.js";
+import { buildTopology } from "../../src/topology/build.js";
+import { validate } from "../../src/validate/index.js";
+import { topologyText } from "../../src/report/text.js";
+import { hostTables } from "../helpers/numa-tables.js";
 
 const header: TableModel["header"] = { revision: 3, oemId: "NUMAKT", oemTableId: "DIAGTEST", oemRevision: 1, aslCompilerId: "NMKT", aslCompilerRevision: 1 };
 const cpu = { type: 0, values: { proximityDomainLow8: 1, apicId: 2, flags: 1, localSapicEid: 0, proximityDomainHigh24: 0, clockDomain: 0 } };
@@ -97,6 +102,25 @@ describe("acpi: diagnostic codes", () => {
     // JSON: a count beyond 2^53 is a "0x..." string, and the bytes present still show, as one partial row.
     const j = tableJson(decodeTable({ signature: "SLIT", bytes: lying, source: { file: "x" } }));
     expect([j["localityCount"], j["entries"]]).to.deep.equal(["0xFFFFFFFFFFFFFFFF", [[10, 20, 20, 10]]]);
+  });
+
+  it("lists past MAX_ARRAY_ELEMENTS with their bytes present: ARRAY_TOO_LARGE, the rest unread and still encoded; the SLIT not judged", () => {
+    // 2049 localities: 4 198 401 cells, 4097 past the cap. (144 M cells were 1.6 GB and a RangeError.)
+    const n = 2049;
+    const cells = Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 10 : 20));
+    const big = buildTable(def("SLIT"), { header, fixed: { localityCount: BigInt(n), entries: cells } });
+    const t = decodeTable({ signature: "SLIT", bytes: big, source: { file: "x" } });
+    expect(t.diagnostics.map((d) => `${d.code}@${d.offset}`)).to.deep.equal(["ARRAY_TOO_LARGE@44"]);
+    expect(t.diagnostics[0]?.message).to.equal(`SLIT: entries counts ${n * n} elements; numakit decodes the first ${MAX_ARRAY_ELEMENTS} and no more`);
+    expect((t.fixed?.values["entries"] as number[]).length).to.equal(MAX_ARRAY_ELEMENTS);
+    expect(t.trailing.length).to.equal(n * n - MAX_ARRAY_ELEMENTS);
+    expect(Buffer.from(encodeTable(t)).equals(Buffer.from(big))).to.equal(true);
+    // With an SRAT: no claim about Linux's slit_valid(), which reads cells numakit did not.
+    const tables = [...hostTables({ cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 1 }], memory: [{ pxm: 0, base: 0n, length: 1n << 30n }, { pxm: 1, base: 1n << 30n, length: 1n << 30n }] }), t];
+    const topo = buildTopology(tables);
+    expect(topo.distances.source).to.equal("default");
+    expect(validate(tables, topo).diagnostics.map((d) => d.code)).to.not.include("SLIT_NOT_USED");
+    expect(topologyText(topo, validate(tables, topo))).to.include(`numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`);
   });
 
   it("reserved fields and bits: RESERVED_NONZERO, RESERVED_BITS_SET", () => {

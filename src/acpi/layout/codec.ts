@@ -29,7 +29,18 @@ export interface DecodedStruct {
   missing: string[];
   /** Array fields whose count had to be clamped to the bytes available. */
   clamped: string[];
+  /** Array fields whose count passed MAX_ARRAY_ELEMENTS: the first that many were decoded. */
+  capped: { key: string; count: number }[];
 }
+
+/**
+ * The most elements an array field decodes: 2^22, a SLIT of 2048 localities, where Linux reads
+ * those of the first MAX_PXM_DOMAINS (256) and Xen has 64 nodes. A count past it, even with the
+ * bytes present (a 256 MiB source holds a SLIT of 16384 localities), decodes that many and stops
+ * there: as a JavaScript array of numbers, 144 M SLIT cells were 1.6 GB and then a RangeError
+ * (numakit topology exited 70). Past the cap the struct stops as a truncated one would.
+ */
+export const MAX_ARRAY_ELEMENTS = 1 << 22;
 
 interface Segment { kind: "fixed"; fields: FieldSpec[]; size: number }
 interface ArraySegment { kind: "array"; field: FieldSpec }
@@ -114,6 +125,7 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
   const offsets: Record<string, number> = {};
   const missing: string[] = [];
   const clamped: string[] = [];
+  const capped: { key: string; count: number }[] = [];
   let pos = 0;
   let stopped = false;
   for (const seg of planFor(spec)) {
@@ -137,8 +149,9 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
       const elem = f.element ?? "u8";
       const want = Math.max(0, Math.floor(f.count?.(values) ?? 0));
       const fit = Math.floor((avail - pos) / scalarSize[elem]);
-      const n = Math.min(want, fit);
+      let n = Math.min(want, fit);
       if (n < want) { clamped.push(f.key); stopped = true; }
+      if (n > MAX_ARRAY_ELEMENTS) { n = MAX_ARRAY_ELEMENTS; capped.push({ key: f.key, count: want }); stopped = true; }
       if (elem === "u64") {
         // 64-bit elements (CEDT XOR maps) stay bigints: a Number would lose their low bits.
         const big: bigint[] = new Array<bigint>(n);
@@ -155,7 +168,7 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
   }
   // Most structs have no extra bytes: share one empty array instead of allocating one per struct.
   const extra = pos < avail ? new Uint8Array(bytes.subarray(pos)) : NO_BYTES;
-  return { spec, offset, size: avail, values, offsets, extra, missing, clamped };
+  return { spec, offset, size: avail, values, offsets, extra, missing, clamped, capped };
 }
 
 function writeScalar(view: DataView, at: number, kind: ScalarKind, v: number | bigint): void {
