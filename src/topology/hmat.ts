@@ -61,8 +61,12 @@ export interface HmatModel {
  */
 export function hmatNormalize(entry: number, base: bigint, dataType: number, revision: number): number | undefined {
   if (entry === 0 || entry === 0xffff) return undefined;
-  if (base > 0xffffffffn / BigInt(entry)) return undefined;
-  let value = Number(BigInt(entry) * base);
+  // Linux's `base > UINT_MAX / entry` is entry × base > UINT_MAX: any base of 2^32 or more, and
+  // below that the product (under 2^48) is exact as a double, with no BigInt per cell (the 4 M
+  // cells of a 2048 × 2048 structure spent seconds in them).
+  if (base > 0xffffffffn) return undefined;
+  let value = entry * Number(base);
+  if (value > 0xffffffff) return undefined;
   if (revision === 1) {
     if (value < 10) return undefined;
     value = Math.ceil(value / 10);
@@ -88,24 +92,50 @@ function cacheInfo(c: HmatCache): HmatCacheInfo {
   };
 }
 
-function localityPairs(l: HmatLocality, revision: number, into: Map<string, HmatPair>): void {
+/**
+ * The pairs of every locality structure, in first-seen order, found by hierarchy and initiator
+ * PXM, then target PXM: numeric keys, no string per cell (a 2048 × 2048 structure built 4 M key
+ * strings, most of its 39 s).
+ */
+class PairIndex {
+  readonly list: HmatPair[] = [];
+  private readonly rows = new Map<number, Map<number, HmatPair>>();
+
+  /** The pair, made (and listed) on first sight. */
+  get(hierarchy: number, ipxm: number, tpxm: number): HmatPair {
+    // hierarchy < 16 (4 flag bits), PXMs < 2^32: the row key stays below 2^36, exact.
+    const rowKey = hierarchy * 0x100000000 + ipxm;
+    let row = this.rows.get(rowKey);
+    if (row === undefined) { row = new Map(); this.rows.set(rowKey, row); }
+    let p = row.get(tpxm);
+    if (p === undefined) {
+      p = { initiatorPxm: ipxm, targetPxm: tpxm, hierarchy, values: {} };
+      row.set(tpxm, p);
+      this.list.push(p);
+    }
+    return p;
+  }
+}
+
+function localityPairs(l: HmatLocality, revision: number, into: PairIndex): void {
   const key = HMAT_DATA_KEYS[l.dataType];
   if (key === undefined) return;
   const hierarchy = bitValue(l.flags, HMAT_LOCALITY_FLAGS.memoryHierarchy);
-  const t = l.targetProximityDomainList.length;
+  const inits = l.initiatorProximityDomainList;
+  const targets = l.targetProximityDomainList;
+  const t = targets.length;
   // Only initiators whose row of entries is present (the engine clamps lying counts to the bytes).
-  const rows = t === 0 ? 0 : Math.ceil(l.entries.length / t);
-  l.initiatorProximityDomainList.slice(0, rows).forEach((ipxm, i) => {
-    l.targetProximityDomainList.forEach((tpxm, j) => {
+  const rows = t === 0 ? 0 : Math.min(inits.length, Math.ceil(l.entries.length / t));
+  for (let i = 0; i < rows; i++) {
+    const ipxm = inits[i] as number;
+    for (let j = 0; j < t; j++) {
       const raw = l.entries[i * t + j];
-      if (raw === undefined) return;
+      if (raw === undefined) continue;
       const v = hmatNormalize(raw, l.entryBaseUnit, l.dataType, revision);
-      const k = `${hierarchy}:${ipxm}:${tpxm}`;
-      let p = into.get(k);
-      if (p === undefined) { p = { initiatorPxm: ipxm, targetPxm: tpxm, hierarchy, values: {} }; into.set(k, p); }
+      const p = into.get(hierarchy, ipxm, targets[j] as number);
       if (v !== undefined) p.values[key] = v;
-    });
-  });
+    }
+  }
 }
 
 /** Linux's acceptance of one structure (hmat_parse_proximity_domain / _locality / _cache). */
@@ -122,7 +152,7 @@ function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<nu
 }
 
 export function buildHmat(entries: readonly HmatEntry[], revision: number, memoryPxms: ReadonlySet<number>, nodeOf: (pxm: number) => number | undefined, sratUsable: boolean): HmatModel {
-  const pairs = new Map<string, HmatPair>();
+  const pairs = new PairIndex();
   const memory: HmatMemoryInfo[] = [];
   const caches: HmatCacheInfo[] = [];
   let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
@@ -135,7 +165,7 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
   }
   const model: HmatModel = {
     revision, memory, caches, linuxUses: linuxReason === undefined,
-    pairs: [...pairs.values()].map((p) => {
+    pairs: pairs.list.map((p) => {
       const i = nodeOf(p.initiatorPxm);
       const t = nodeOf(p.targetPxm);
       return { ...(i === undefined ? {} : { initiator: i }), ...(t === undefined ? {} : { target: t }), ...p };

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import fc from "fast-check";
+import { fcRuns } from "../helpers/runs.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { hmatNormalize } from "../../src/topology/hmat.js";
 import { PxmNodeMap } from "../../src/topology/numbering.js";
@@ -201,6 +203,42 @@ describe("hmat_normalize", () => {
     expect(hmatNormalize(5, 1n, 0, 1)).to.equal(undefined);
     expect(hmatNormalize(15, 1n, 3, 1)).to.equal(2);
   });
+  it("agrees with Linux's integer formula (base > UINT_MAX / entry: no data) for every entry and base", () => {
+    // The reference in BigInt, as hmat_normalize() reads: the code under test multiplies doubles.
+    const linux = (entry: number, base: bigint, dataType: number, revision: number): number | undefined => {
+      if (entry === 0 || entry === 0xffff) return undefined;
+      if (base > 0xffffffffn / BigInt(entry)) return undefined;
+      const v = BigInt(entry) * base;
+      if (revision === 1) return v < 10n ? undefined : Number((v + 9n) / 10n);
+      return revision === 2 && dataType <= 2 ? Number((v + 999n) / 1000n) : Number(v);
+    };
+    expect(hmatNormalize(3, 0x55555555n, 3, 2)).to.equal(0xffffffff);
+    expect(hmatNormalize(1, 0x100000000n, 3, 2)).to.equal(undefined);
+    const base = fc.oneof(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(0x55555555n, 0xffffffffn, 0x100000000n, 1n, 0n));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), base, fc.integer({ min: 0, max: 5 }), fc.constantFrom(1, 2, 3), (e, b, dt, rev) => {
+      expect(hmatNormalize(e, b, dt, rev)).to.equal(linux(e, b, dt, rev));
+    }), { numRuns: fcRuns(20) });
+  });
+
+  it("pairs of several locality structures keep first-seen order, one per hierarchy, initiator and target", () => {
+    const loc = (dataType: number, flags: number, inits: number[], targets: number[], entries: number[]): { type: number; values: Record<string, unknown> } => ({
+      type: 1, values: { flags, dataType, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: inits.length, targetProximityDomainsCount: targets.length,
+        initiatorProximityDomainList: inits, targetProximityDomainList: targets, entries },
+    });
+    const host = hostTables({ cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 1 }], memory: [0, 1, 2].map((pxm) => ({ pxm, base: BigInt(pxm) * GiB, length: GiB })) });
+    const hm = hmatTable(2, [
+      ...[0, 1, 2].map((pxm) => ({ type: 0, values: { flags: 0, attachedInitiatorProximityDomain: 0, memoryProximityDomain: pxm } })),
+      loc(0, 0, [0, 1], [0, 1], [100, 200, 200, 100]),
+      loc(3, 0, [0], [1, 2], [50, 40]),
+      loc(0, 1, [0], [0], [300]),
+    ] as Parameters<typeof hmatTable>[1]);
+    const pairs = must(buildTopology([...host, hm]).hmat).pairs.map((p) => [p.hierarchy, p.initiatorPxm, p.targetPxm, p.values]);
+    expect(pairs).to.deep.equal([
+      [0, 0, 0, { accessLatencyNs: 100 }], [0, 0, 1, { accessLatencyNs: 200, accessBandwidthMBps: 50000 }], [0, 1, 0, { accessLatencyNs: 200 }], [0, 1, 1, { accessLatencyNs: 100 }],
+      [0, 0, 2, { accessBandwidthMBps: 40000 }], [1, 0, 0, { accessLatencyNs: 300 }],
+    ]);
+  });
+
   it("Linux drops the whole HMAT when a memory PXM is not in the SRAT", () => {
     const t = buildTopology([...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: GiB }] }),
       hmatTable(2, [{ type: 0, values: { flags: 1, attachedInitiatorProximityDomain: 0, memoryProximityDomain: 4 } }])]);
