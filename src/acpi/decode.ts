@@ -137,6 +137,15 @@ function reportStruct(s: DecodedStruct, sink: DiagnosticSink, what: string, repo
   validateReserved(s, sink, what);
 }
 
+/**
+ * The most structures one table decodes: 2^16. Real tables hold thousands at most (an SRAT for
+ * 8192 x2APIC CPUs and their memory); each decoded structure costs a few KiB, and an SRAT of a
+ * million 16-byte entries (16 MB) took 2.7 GB and 27 s, most of it in the garbage collector (a
+ * 256 MiB one would end Node with "heap out of memory"). The rest of the table stays undecoded
+ * bytes, reported as SUBTABLES_TOO_MANY.
+ */
+export const MAX_SUBTABLES = 1 << 16;
+
 function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revision: number, sink: DiagnosticSink): number {
   const layout = t.def?.subtables;
   if (layout === undefined) return start;
@@ -147,6 +156,10 @@ function walkSubtables(t: DecodedTable, table: Uint8Array, start: number, revisi
   let pos = start;
   // Linux's walker (lib/fw_table.c) stops when fewer than a header's bytes remain; so do we.
   while (pos + hdrSize <= table.length) {
+    if (t.subtables.length === MAX_SUBTABLES) {
+      sink.error("SUBTABLES_TOO_MANY", `more than ${MAX_SUBTABLES} structures: numakit decodes the first ${MAX_SUBTABLES}, and the ${table.length - pos} bytes from here are not read`, pos);
+      return pos;
+    }
     const head = peekFixed(hdr, table, pos);
     const declaredLength = head[lengthKey] as number;
     const type = typeKey === undefined ? undefined : (head[typeKey] as number);

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { Diagnostic } from "../../src/diagnostics.js";
-import { decodeTable } from "../../src/acpi/decode.js";
+import { decodeTable, MAX_SUBTABLES } from "../../src/acpi/decode.js";
 import { buildTable, encodeTable, type TableModel } from "../../src/acpi/encode.js";
 import { printTable } from "../../src/acpi/print.js";
 import { tableJson } from "../../src/acpi/json.js";
@@ -121,6 +121,25 @@ describe("acpi: diagnostic codes", () => {
     expect(topo.distances.source).to.equal("default");
     expect(validate(tables, topo).diagnostics.map((d) => d.code)).to.not.include("SLIT_NOT_USED");
     expect(topologyText(topo, validate(tables, topo))).to.include(`numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`);
+  });
+
+  it("tables past MAX_SUBTABLES structures: SUBTABLES_TOO_MANY, the rest unread and still encoded", () => {
+    // A million 16-byte SRAT entries (16 MB) were 2.7 GB and 27 s, most of it garbage collection.
+    const one = srat([cpu]);
+    const entry = one.subarray(48, 64);
+    const bytes = new Uint8Array(48 + (MAX_SUBTABLES + 3) * 16);
+    bytes.set(one.subarray(0, 48));
+    for (let k = 0; k < MAX_SUBTABLES + 3; k++) bytes.set(entry, 48 + k * 16);
+    const big = patch(bytes, {});
+    const t = decodeTable({ signature: "SRAT", bytes: big, source: { file: "x" } });
+    const at = 48 + MAX_SUBTABLES * 16;
+    expect(t.subtables.length).to.equal(MAX_SUBTABLES);
+    expect(t.diagnostics.map((d) => `${d.code}@${d.offset}`)).to.deep.equal([`SUBTABLES_TOO_MANY@${at}`]);
+    expect(t.diagnostics[0]?.message).to.equal(`more than ${MAX_SUBTABLES} structures: numakit decodes the first ${MAX_SUBTABLES}, and the 48 bytes from here are not read`);
+    expect(t.trailing.length).to.equal(48);
+    expect(Buffer.from(encodeTable(t)).equals(Buffer.from(big))).to.equal(true);
+    // One fewer structure: no finding.
+    expect(decodeTable({ signature: "SRAT", bytes: patch(big.subarray(0, at), {}), source: { file: "x" } }).diagnostics).to.deep.equal([]);
   });
 
   it("reserved fields and bits: RESERVED_NONZERO, RESERVED_BITS_SET", () => {
