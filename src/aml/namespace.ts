@@ -46,6 +46,22 @@ export interface Decl {
  */
 export const MAX_NAMESPACE_DEPTH = 256;
 
+/**
+ * Most names one host's AML may create: 2^18. The largest real namespace in the corpus has about
+ * 10 000 (a Supermicro X10DAi's DSDT and SSDTs). Each name costs a few KiB by the time devices
+ * are read, and a 5.6 MB DSDT of 400 000 devices (800 000 names) was 0.93 GB: the 256 MiB a source
+ * may hold would end Node out of heap. Past it, loading stops with AML_NAMESPACE_FULL.
+ */
+export const MAX_NAMESPACE_NODES = 1 << 18;
+
+/** Thrown when a declaration would pass the namespace's node limit: the loader stops there. */
+export class NamespaceFull extends Error {
+  constructor(readonly limit: number, readonly offset: number) {
+    super(`more than ${limit} names in the namespace`);
+    this.name = "NamespaceFull";
+  }
+}
+
 export class NsNode {
   readonly children = new Map<string, NsNode>();
   readonly decls: Decl[] = [];
@@ -90,18 +106,17 @@ export class Namespace {
   private readonly arity = new Map<NsNode, number>();
   private nodeCount = 0;
 
-  constructor(readonly maxNodes = 2_000_000) {
-    for (const s of PREDEFINED_SCOPES) this.child(this.root, s);
+  constructor(readonly maxNodes = MAX_NAMESPACE_NODES) {
+    for (const s of PREDEFINED_SCOPES) this.child(this.root, s, 0);
   }
 
   get size(): number { return this.nodeCount; }
 
-  private child(parent: NsNode, seg: string): NsNode {
+  private child(parent: NsNode, seg: string, at: number): NsNode {
     let n = parent.children.get(seg);
     if (n === undefined) {
-      // Each node is created by at least 4 bytes of AML, so this bound is never reached by real
-      // input; it guards against a bug turning into unbounded memory.
-      if (++this.nodeCount > this.maxNodes) throw new RangeError("namespace node limit reached");
+      if (this.nodeCount === this.maxNodes) throw new NamespaceFull(this.maxNodes, at);
+      this.nodeCount++;
       n = new NsNode(seg, parent);
       parent.children.set(seg, n);
     }
@@ -125,7 +140,7 @@ export class Namespace {
     if (n.depth + path.segments.length > MAX_NAMESPACE_DEPTH) {
       throw new AmlSyntaxError("AML_TOO_DEEP", `namespace path deeper than ${MAX_NAMESPACE_DEPTH} segments`, at);
     }
-    for (const s of path.segments) n = this.child(n, s);
+    for (const s of path.segments) n = this.child(n, s, at);
     return n;
   }
 

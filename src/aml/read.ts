@@ -8,7 +8,7 @@ import { HEADER_OFFSET, HEADER_SIZE, readHeader } from "../acpi/tables/header.js
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
 import { DeviceReader, DEVICE_KINDS, toPxm, toSli, type NamespaceDevice } from "./devices.js";
 import { StaticEvaluator } from "./evaluate.js";
-import { Namespace, type NsNode } from "./namespace.js";
+import { Namespace, NamespaceFull, type NsNode } from "./namespace.js";
 import type { ObjectKind } from "./opcodes.js";
 import { AmlParser } from "./parser.js";
 import { checkSli, type SliDistances } from "./sli.js";
@@ -64,6 +64,8 @@ export interface NamespaceReport {
 export interface ReadOptions {
   /** Number of SLIT localities, when known: _SLI lengths are checked against it. */
   slitLocalities?: number;
+  /** Most names the namespace takes before loading stops (AML_NAMESPACE_FULL); default MAX_NAMESPACE_NODES. */
+  maxNames?: number;
 }
 
 const DEFINITION_BLOCKS = new Set(["DSDT", "SSDT"]);
@@ -82,7 +84,7 @@ function labelTables(tables: readonly AmlTableInput[]): { t: AmlTableInput; labe
 }
 
 export function readNamespace(tables: readonly AmlTableInput[], options: ReadOptions = {}): NamespaceReport {
-  const ns = new Namespace();
+  const ns = new Namespace(options.maxNames);
   const sinks = new Map<string, DiagnosticSink>();
   const sinkFor = (label: string, source?: string): DiagnosticSink => {
     let s = sinks.get(label);
@@ -93,7 +95,8 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
     return s;
   };
   const summaries: TableSummary[] = [];
-  for (const { t, label } of labelTables(tables)) {
+  const blocks = labelTables(tables);
+  for (const [i, { t, label }] of blocks.entries()) {
     const source = t.source === undefined ? undefined : describeProvenance(t.source);
     const sink = sinkFor(label, source);
     const header = readHeader(t.bytes);
@@ -109,7 +112,14 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
     summary.length = bytes.length;
     // §19.6.28 DefinitionBlock: ComplianceRevision < 2 means 32-bit integers.
     const intBits = summary.revision < 2 ? 32 : 64;
-    new AmlParser(ns, { label, bytes, intBits }, sink).loadDefinitionBlock();
+    try {
+      new AmlParser(ns, { label, bytes, intBits }, sink).loadDefinitionBlock();
+    } catch (e) {
+      if (!(e instanceof NamespaceFull)) throw e;
+      const later = i < blocks.length - 1 ? "; the tables after it are not read" : "";
+      sink.error("AML_NAMESPACE_FULL", `${e.message}: loading stopped here, the rest of this table is not read${later}`, e.offset);
+      break;
+    }
   }
 
   const ev = new StaticEvaluator(ns, (label) => sinkFor(label));

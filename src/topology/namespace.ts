@@ -28,7 +28,9 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
   const sli: SliRow[] = [];
   const dynamic: NamespaceLocality["dynamic"] = [];
   let firstDynamic: { table: string; offset: number; reason: string } | undefined;
-  const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI"));
+  // AML syntax findings are `numakit namespace`'s; these change what the topology can say (a full
+  // namespace means devices and their _PXM were not read).
+  const diagnostics: Diagnostic[] = ns.diagnostics.filter((d) => d.code.startsWith("AML_SLI") || d.code === "AML_NAMESPACE_FULL");
   // A device whose static _STA says neither present nor functioning is not enumerated, nor is
   // anything below it (ACPI 6.5 §6.3.7; Linux acpi_bus_scan skips the subtree): no node to report.
   const absent = new Set(ns.devices.filter((d) => d.sta?.static === true && (d.sta.value & (STA_PRESENT | STA_FUNCTIONING)) === 0).map((d) => d.path));

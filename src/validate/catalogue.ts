@@ -128,6 +128,7 @@ export const CATALOGUE = {
   AML_SLI_TOO_SHORT: { severity: "warning", origin: "acpi", summary: "_SLI: the buffer does not reach the device's locality" },
   AML_SLI_LENGTH: { severity: "warning", origin: "acpi", summary: "_SLI: length is not 2·max(N, i+1)" },
   AML_SLI_WITHOUT_PXM: { severity: "warning", origin: "acpi", summary: "_SLI on a device without _PXM" },
+  AML_NAMESPACE_FULL: { severity: "error", origin: "numakit", summary: "more AML names than numakit loads (2^18): devices and _PXM past them are not read" },
   DEVICE_PXM_UNKNOWN: { severity: "warning", origin: "linux", summary: "a _PXM names a PXM with no node (NUMA_NO_NODE)" },
 } as const satisfies Record<string, CheckInfo>;
 

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { readNamespace, type NamespaceDevice, type NamespaceReport } from "../../src/aml/index.js";
 import { MAX_DEPTH } from "../../src/aml/parser.js";
-import { MAX_NAMESPACE_DEPTH } from "../../src/aml/namespace.js";
+import { MAX_NAMESPACE_DEPTH, MAX_NAMESPACE_NODES, Namespace } from "../../src/aml/namespace.js";
 import {
   amlBuffer, amlDevice, amlElse, amlIf, amlMethod, amlName, amlReturn, amlScope, amlString, encodeInt, encodeTable, pkgOp, seg,
 } from "./encoder.js";
@@ -59,6 +59,24 @@ describe("aml: parser recovery and limits", () => {
     expect(codes(r)).to.include("AML_TOO_DEEP");
     expect(Math.max(...[...r.namespace.walk()].map((n) => n.depth))).to.be.at.most(MAX_NAMESPACE_DEPTH);
     expect(r.diagnostics.find((d) => d.code === "AML_TOO_DEEP")?.message).to.match(/namespace path deeper than 256 segments/);
+  });
+
+  it("stops loading at the namespace's name limit: one AML_NAMESPACE_FULL, later tables not read", () => {
+    // (A 5.6 MB DSDT of 400 000 devices was 0.93 GB before MAX_NAMESPACE_NODES.) A limit of 40
+    // names: the 5 predefined scopes, \\SA, then 2 a device (itself and its _PXM): 17 devices fit.
+    const devices = Array.from({ length: 30 }, (_, i) => amlDevice(`D${String(i).padStart(3, "0")}`, amlName("_PXM", encodeInt(BigInt(2 + (i % 2))))));
+    const dsdt = encodeTable(amlScope(seg("SA"), ...devices));
+    const ssdt = encodeTable(amlDevice("LATE", amlName("_PXM", encodeInt(1n))), "SSDT");
+    const r = readNamespace([{ signature: "DSDT", bytes: dsdt }, { signature: "SSDT", bytes: ssdt }], { maxNames: 40 });
+    expect(r.namespace.size).to.equal(40);
+    expect(r.diagnostics.map((d) => `${d.table}:${d.code}`)).to.deep.equal(["DSDT:AML_NAMESPACE_FULL"]);
+    expect(r.diagnostics[0]?.message).to.equal("more than 40 names in the namespace: loading stopped here, the rest of this table is not read; the tables after it are not read");
+    expect(r.devices.map((d) => d.path)).to.deep.equal(Array.from({ length: 17 }, (_, i) => `\\SA.D${String(i).padStart(3, "0")}`));
+    expect(r.devices.slice(0, 17).map((d) => (d.pxm !== undefined && "value" in d.pxm ? d.pxm.value : undefined))).to.deep.equal(Array.from({ length: 17 }, (_, i) => 2 + (i % 2)));
+    // The default is the module's limit; the last table of a set does not speak of later ones.
+    expect(new Namespace().maxNodes).to.equal(MAX_NAMESPACE_NODES);
+    const last = readNamespace([{ signature: "DSDT", bytes: dsdt }], { maxNames: 40 });
+    expect(last.diagnostics[0]?.message).to.equal("more than 40 names in the namespace: loading stopped here, the rest of this table is not read");
   });
 
   it("clamps a package that overruns its parent, with a warning", () => {
