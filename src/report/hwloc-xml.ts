@@ -20,6 +20,7 @@
 import { hwlocView, type HwlocNumaNode, type HwlocView } from "./hwloc-view.js";
 import type { Topology } from "../topology/model.js";
 import { hex } from "../util/hex.js";
+import { pushAll } from "../util/arrays.js";
 
 /** hwloc_bitmap_snprintf(): 32-bit words, most significant first; zero words print empty, a zero last word "0x0". */
 export function hwlocBitmap(bits: Iterable<number>): string {
@@ -82,9 +83,10 @@ function buildTree(v: HwlocView): { root: Obj; numa: Map<number, Obj>; cpusetOf:
     parent.memory.push(numaObj(n, parent.cpuset));
   }
   const pu = (os: number): Obj => obj("PU", [os], { os });
-  for (const n of v.nodes) container.get(n.os)?.children.push(...n.pus.map(pu));
+  for (const n of v.nodes) { const c = container.get(n.os); if (c !== undefined) pushAll(c.children, n.pus.map(pu)); }
   const groups = [...container.values()].filter((g) => g !== root);
-  root.children.push(...v.loosePus.map(pu), ...groups);
+  pushAll(root.children, v.loosePus.map(pu));
+  pushAll(root.children, groups);
   // hwloc keeps normal children ordered by their first PU.
   root.children.sort((a, b) => (a.cpuset[0] ?? 0) - (b.cpuset[0] ?? 0));
   setNodesets(root, []);
@@ -138,7 +140,8 @@ export function hwlocXmlOfView(v: HwlocView): string {
   if (v.distances !== undefined) {
     const n = v.nodes.length;
     out.push(`  <distances2${attrs([["type", "NUMANode"], ["nbobjs", n], ["kind", 5], ["name", "NUMALatency"], ["indexing", "os"]])}>`);
-    out.push(...chunked("indexes", v.nodes.map((x) => x.os), "    "), ...chunked("u64values", v.distances.matrix.flat(), "    "));
+    pushAll(out, chunked("indexes", v.nodes.map((x) => x.os), "    "));
+    pushAll(out, chunked("u64values", v.distances.matrix.flat(), "    "));
     out.push("  </distances2>");
   }
   for (const m of v.memattrs) {

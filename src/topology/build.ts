@@ -25,6 +25,7 @@ import { DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
 import { classifyNodes, cxlVerdict } from "./classify.js";
 import { fallbackNode, fallbackReason } from "./fallback.js";
 import { checkTopology } from "./check.js";
+import { maxOf } from "../util/arrays.js";
 
 export interface BuildOptions {
   numbering?: Numbering;
@@ -188,7 +189,7 @@ function cxlModel(tables: readonly DecodedTable[], entries: readonly SratEntry[]
     rootDevices: tables.some((t) => t.signature === "DSDT" || t.signature === "SSDT") ? ns.cxlRoots ?? [] : undefined,
     linux: {
       kernel, sratUsed: sratPresent && linux.rejected === undefined, sratBlocks, nodesUsed: linux.map.size, maxNodes,
-      maxPxm: linux.order.length === 0 ? undefined : Math.max(...linux.order),
+      maxPxm: linux.order.length === 0 ? undefined : maxOf(linux.order),
     },
   });
 }

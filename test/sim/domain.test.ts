@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { EEXIST, EINVAL, ENOENT, ENOMEM, EPERM, ESRCH } from "../../src/sim/hypervisor/errno.js";
 import { createHost, rcName } from "../../src/sim/hypervisor/index.js";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
-import { HAP_INITIAL_POOL_PAGES, XEN_INVALID } from "../../src/sim/hypervisor/hypervisor.js";
+import { DOMID_FIRST_RESERVED, HAP_INITIAL_POOL_PAGES, XEN_INVALID } from "../../src/sim/hypervisor/hypervisor.js";
 import { assertInvariants, boot, domain, GiB, placeEach } from "./helpers.js";
 
 describe("sim domains (domain.c, domctl.c)", () => {
@@ -23,6 +23,16 @@ describe("sim domains (domain.c, domctl.c)", () => {
     expect(hv.createdomain({ max_vcpus: 1, node: 3 }).rc).to.equal(-ENOENT);
     expect(rcName(-EEXIST)).to.equal("-17 (EEXIST)");
     expect(rcName(-1000)).to.equal("-1000");
+  });
+
+  it("domid: once 1..0x7FEF are all taken, DOMID_ANY is -EEXIST at once; a freed id is found again", () => {
+    const hv = boot([[64 * 1024, 2]]);
+    expect(hv.createdomain({ max_vcpus: 1, domid: 0 }).domid).to.equal(0);
+    for (let i = 1; i < DOMID_FIRST_RESERVED; i++) expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(i);
+    expect(hv.createdomain({ max_vcpus: 1 }).rc).to.equal(-EEXIST);
+    expect(hv.destroydomain({ domid: 777 }).rc).to.equal(0);
+    expect(hv.createdomain({ max_vcpus: 1 }).domid).to.equal(777);
+    expect(hv.createdomain({ max_vcpus: 1 }).rc).to.equal(-EEXIST);
   });
 
   it("today's createdomain: struct domain and vCPUs on the creating pCPU's node, 256-page HAP pool interleaved", () => {

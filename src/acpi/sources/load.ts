@@ -11,6 +11,7 @@ import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
 import { LOOKS_LIKE_LINES, looksLikeAcpidump, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { pushAll } from "../../util/arrays.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
 /** How standard input ("-") is named in messages. */
@@ -269,7 +270,7 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
   const companions: string[] = [];
   const load = (path: string): void => {
     try {
-      out.push(...tablesFromBytes(readLimited(path), path, (d) => sink.items.push(d)));
+      pushAll(out, tablesFromBytes(readLimited(path), path, (d) => sink.items.push(d)));
     } catch (err) {
       if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
         sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
@@ -282,7 +283,7 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       // sysfs: dynamic/ holds tables loaded at run time; data/ holds memory regions, not tables.
-      if (e.name === "dynamic") out.push(...loadDirectory(path, sink));
+      if (e.name === "dynamic") pushAll(out, loadDirectory(path, sink));
       continue;
     }
     // A link to a table is the table (a directory of links to a dump's files); links to
@@ -333,16 +334,16 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
       }
       throw unreadable(SYSFS_TABLES, err);
     }
-    tables.push(...loadDirectory(SYSFS_TABLES, sink));
+    pushAll(tables, loadDirectory(SYSFS_TABLES, sink));
     return { tables, diagnostics: sink.items };
   }
   for (const src of sources) {
     const onDamage: DamageHandler = (d) => sink.items.push(d);
-    if (src === "-") { tables.push(...tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME, onDamage)); continue; }
+    if (src === "-") { pushAll(tables, tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME, onDamage)); continue; }
     let st;
     try { st = statSync(src); } catch (err) { throw unreadable(src, err); }
-    if (st.isDirectory()) tables.push(...loadDirectory(src, sink));
-    else tables.push(...tablesFromBytes(readStat(src, st), src, onDamage));
+    if (st.isDirectory()) pushAll(tables, loadDirectory(src, sink));
+    else pushAll(tables, tablesFromBytes(readStat(src, st), src, onDamage));
   }
   return { tables, diagnostics: sink.items };
 }

@@ -7,6 +7,7 @@
 import { escapeHtml } from "../../util/escape.js";
 import { HMAT_DATA_KEYS, type HmatDataKey } from "../../topology/hmat.js";
 import type { Topology } from "../../topology/model.js";
+import { maxOf, minOf } from "../../util/arrays.js";
 
 export const HEAT_STEPS = 10;
 
@@ -54,8 +55,8 @@ function axisCell(a: Axis, scope: "row" | "col"): string {
 
 export function heatMapHtml(m: HeatMap): string {
   const all = m.values.flat().filter((v): v is number => v !== undefined);
-  const min = Math.min(...all);
-  const max = Math.max(...all);
+  const min = minOf(all);
+  const max = maxOf(all);
   const body = m.rows.map((r, i) => {
     const cells = m.cols.map((_, j) => {
       const v = m.values[i]?.[j];

@@ -19,6 +19,7 @@ import { cpuTitle, hostSvg, nodeKinds, SVG_CSS } from "./svg.js";
 import { REPORT_CSS, REPORT_SCRIPT } from "./style.js";
 import { hex } from "../../util/hex.js";
 import { pluralWord } from "../../util/plural.js";
+import { maxOf, minOf } from "../../util/arrays.js";
 
 export interface ReportInput {
   tables: readonly DecodedTable[];
@@ -95,7 +96,7 @@ function foldedHeatMap(m: HeatMap): string {
   const cells = m.rows.length * m.cols.length;
   if (cells <= FOLD_CELLS) return heatMapHtml(m);
   const values = m.values.flat().filter((v): v is number => v !== undefined);
-  const range = values.length === 0 ? "no data" : `${Math.min(...values)}–${Math.max(...values)}${m.unit === "" ? "" : ` ${m.unit}`}`;
+  const range = values.length === 0 ? "no data" : `${minOf(values)}–${maxOf(values)}${m.unit === "" ? "" : ` ${m.unit}`}`;
   return `<details class="fold"><summary>${e(m.title)}: ${m.rows.length} × ${m.cols.length}, ${e(range)}</summary>\n${heatMapHtml(m)}\n</details>`;
 }
 

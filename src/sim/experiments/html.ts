@@ -11,6 +11,7 @@ import { SIM_CSS } from "../toolstack/html-report.js";
 import type { Spread } from "./stats.js";
 import type { FlowResult, SweepResult } from "./summary.js";
 import { renderSweepText, summarySentence } from "./text.js";
+import { maxOf, minOf } from "../../util/arrays.js";
 
 const e = escapeHtml;
 
@@ -19,8 +20,8 @@ const SWEEP_CSS = `${SIM_CSS}\n.bar{fill:#4a78a8}.bar.vm95{fill:#e0a030}.axis{st
 /** Counts of `values` in `bins` equal-width bins over [lo, hi] as an SVG bar chart. */
 function histogram(values: readonly number[], label: string, fmt: (x: number) => string): string {
   if (values.length === 0) return "<p>no values</p>";
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = minOf(values);
+  const hi = maxOf(values);
   const bins = lo === hi ? 1 : Math.min(24, Math.max(1, Math.round(hi - lo) + 1 <= 24 && Number.isInteger(lo) && Number.isInteger(hi) ? hi - lo + 1 : 24));
   const width = bins === 1 ? 1 : (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
@@ -28,7 +29,7 @@ function histogram(values: readonly number[], label: string, fmt: (x: number) =>
     const i = bins === 1 ? 0 : Math.min(bins - 1, Math.floor((v - lo) / width));
     counts[i] = (counts[i] ?? 0) + 1;
   }
-  const maxC = Math.max(...counts);
+  const maxC = maxOf(counts);
   const W = 360;
   const H = 90;
   const bw = W / bins;
@@ -50,7 +51,7 @@ function spreadRow(label: string, s: Spread | undefined, fmt: (x: number) => str
 function vmCostChart(f: FlowResult): string {
   const vms = f.vmResults.filter((v) => v.cost !== undefined);
   if (vms.length === 0) return "";
-  const max = Math.max(...vms.map((v) => v.cost?.p95 ?? 1));
+  const max = maxOf(vms.map((v) => v.cost?.p95 ?? 1));
   const W = 220;
   const scale = (x: number): number => (max <= 1 ? W : ((x - 1) / (max - 1)) * (W - 20) + 20);
   const rows = vms.map((v) => {

@@ -5,6 +5,7 @@
  */
 import type { Spread } from "./stats.js";
 import type { FlowResult, SweepResult } from "./summary.js";
+import { maxOf } from "../../util/arrays.js";
 
 const METRIC_LABEL: Record<string, string> = {
   "slit": "SLIT distance", "hmat-read-latency": "HMAT read latency", "hmat-read-bandwidth": "HMAT read bandwidth",
@@ -15,7 +16,7 @@ function ratio(x: number | undefined): string {
 }
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  const widths = rows[0]?.map((_, c) => maxOf(rows.map((r) => (r[c] ?? "").length))) ?? [];
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd());
 }
 

@@ -133,6 +133,9 @@ export class Hypervisor {
     if (want !== undefined && Number.isInteger(want) && want >= 0 && want < DOMID_FIRST_RESERVED) {
       return this.doms.has(want) ? -EEXIST : want;
     }
+    // Every id of 1..0x7FEF taken: the search below would visit all 32 751 to say so, and a
+    // vm_start of 100 000 VMs asked 67 000 times (45 s of a scenario run). Same answer at once.
+    if (this.doms.size - (this.doms.has(0) ? 1 : 0) >= DOMID_FIRST_RESERVED - 1) return -EEXIST;
     for (let k = 1; k < DOMID_FIRST_RESERVED; k++) {
       const id = ((this.lastDomid + k - 1) % (DOMID_FIRST_RESERVED - 1)) + 1;
       if (!this.doms.has(id)) {

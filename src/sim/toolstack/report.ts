@@ -8,9 +8,10 @@ import type { Flow, Policy, VmOutcome, VmStartResult, XenopsdBuild } from "../xe
 import { xenInternalOnPlan } from "../xenopsd/vm_numa.js";
 import { PAGES_PER_MIB } from "../units.js";
 import { mibText, percentOf } from "../../util/percent.js";
+import { maxOf } from "../../util/arrays.js";
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  const widths = rows[0]?.map((_, c) => maxOf(rows.map((r) => (r[c] ?? "").length))) ?? [];
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ").trimEnd());
 }
 

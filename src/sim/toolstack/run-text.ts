@@ -12,6 +12,7 @@ import { rcName } from "../libxc/hypercalls.js";
 import type { BaseStep } from "../scenario/registry.js";
 import { scenarioXen, type RunReport, type Scenario } from "../scenario/scenario.js";
 import { PAGES_PER_MIB } from "../units.js";
+import { pushAll } from "../../util/arrays.js";
 
 /** Arrays longer than this are shown by their length in a step's arguments ("vms=[40 items]"). */
 const MAX_ARRAY_SHOWN = 8;
@@ -83,7 +84,8 @@ function finalRows(r: RunReport): string[] {
     }
     // The per-node list is text: left-aligned, last.
     const lines = columns(doms.map((d) => d.slice(0, 3)), 0);
-    out.push("", ...lines.map((l, i) => `  ${l}  ${doms[i]?.[3] ?? ""}`.trimEnd()));
+    out.push("");
+    pushAll(out, lines.map((l, i) => `  ${l}  ${doms[i]?.[3] ?? ""}`.trimEnd()));
   } else {
     out.push("  no domains");
   }
@@ -108,6 +110,11 @@ function expectationLines(scn: Scenario, r: RunReport): string[] {
 export function simRunText(scn: Scenario, host: HostSpec, r: RunReport): string {
   const lines: string[] = [];
   if (scn.description !== undefined) lines.push(visibleControls(scn.description), "");
-  lines.push(hostLine(host, scn), "", ...stepRows(scn, r), "", ...finalRows(r), "", ...expectationLines(scn, r));
+  lines.push(hostLine(host, scn), "");
+  pushAll(lines, stepRows(scn, r));
+  lines.push("");
+  pushAll(lines, finalRows(r));
+  lines.push("");
+  pushAll(lines, expectationLines(scn, r));
   return `${lines.join("\n")}\n`;
 }
