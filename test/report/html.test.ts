@@ -8,7 +8,10 @@ import fc from "fast-check";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { analyseSources } from "../../src/analyse.js";
-import { topologyHtml } from "../../src/report/html/report.js";
+import { MAX_DRAWN_CELLS, topologyHtml } from "../../src/report/html/report.js";
+import { buildTopology } from "../../src/topology/build.js";
+import { validate } from "../../src/validate/index.js";
+import { hmatTable, hostTables } from "../helpers/numa-tables.js";
 import { hostSvg } from "../../src/report/html/svg.js";
 import { topologyMarkdown } from "../../src/report/markdown.js";
 import { escapeHtml, escapeMarkdown, visibleControls } from "../../src/util/escape.js";
@@ -74,6 +77,27 @@ describe("numakit report (HTML structure)", () => {
     for (const m of ["read latency", "write latency", "read bandwidth", "write bandwidth"]) expect(html).to.include(`${m}, initiator × target`);
     expect(html).to.include("available: 4 nodes (0-3)");
     expect(html).to.include("Linux will use 4 nodes; the SLIT: yes; the HMAT: yes.");
+  });
+
+  it("an HMAT matrix past MAX_DRAWN_CELLS is summed up, not drawn (2048 × 2048 was an 88 MB page); one at the limit is drawn", () => {
+    const page = (n: number): string => {
+      const pxms = Array.from({ length: n }, (_, i) => i);
+      const hm = hmatTable(2, [{ type: 1, values: {
+        flags: 0, dataType: 0, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: n, targetProximityDomainsCount: n,
+        initiatorProximityDomainList: pxms, targetProximityDomainList: pxms, entries: pxms.flatMap((i) => pxms.map((j) => (i === j ? 80 : 120))),
+      } }]);
+      const tables = [...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: 1n << 30n }] }), hm];
+      const topology = buildTopology(tables);
+      return topologyHtml({ tables, topology, validation: validate(tables, topology) }, { sources: ["x"] });
+    };
+    const side = Math.sqrt(MAX_DRAWN_CELLS);
+    const over = page(side + 1);
+    expect(over).to.include(`access latency, initiator × target: ${side + 1} × ${side + 1}, 80–120 ns</summary>`);
+    expect(over).to.include(`Not drawn: ${(side + 1) ** 2} cells, more than ${MAX_DRAWN_CELLS}.`);
+    expect(over.length).to.be.below(200_000);
+    const at = page(side);
+    expect(at).to.not.include("Not drawn");
+    expect(at.match(/<td/g)?.length).to.be.at.least(MAX_DRAWN_CELLS);
   });
 
   it("is deterministic: the same input gives the same bytes", async () => {

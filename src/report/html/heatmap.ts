@@ -5,7 +5,7 @@
  * row and column from the table structure, not from per-cell attributes.
  */
 import { escapeHtml } from "../../util/escape.js";
-import { HMAT_DATA_KEYS, type HmatDataKey } from "../../topology/hmat.js";
+import { HMAT_DATA_KEYS, type HmatDataKey, type HmatPair } from "../../topology/hmat.js";
 import type { Topology } from "../../topology/model.js";
 import { maxOf, minOf } from "../../util/arrays.js";
 
@@ -104,11 +104,23 @@ export function hmatHeatMaps(t: Topology): HeatMap[] {
   const levels = [...new Set(h.pairs.map((p) => p.hierarchy))].sort((a, b) => a - b);
   for (const level of levels) {
     const pairs = h.pairs.filter((p) => p.hierarchy === level);
-    const rowKeys = [...new Set(pairs.map((p) => p.initiatorPxm))];
-    const colKeys = [...new Set(pairs.map((p) => p.targetPxm))];
-    const rows = rowKeys.map((pxm) => axisOf(pairs.find((p) => p.initiatorPxm === pxm)?.initiator, pxm));
-    const cols = colKeys.map((pxm) => axisOf(pairs.find((p) => p.targetPxm === pxm)?.target, pxm));
-    const index = new Map(pairs.map((p) => [`${p.initiatorPxm}:${p.targetPxm}`, p]));
+    // One pass, in first-seen order: each axis PXM's node from its first pair, and the pairs by
+    // initiator, then target (a find() per PXM and a string key per pair made a 2048 × 2048
+    // structure's maps take 40 s).
+    const rowNodes = new Map<number, number | undefined>();
+    const colNodes = new Map<number, number | undefined>();
+    const index = new Map<number, Map<number, HmatPair>>();
+    for (const p of pairs) {
+      if (!rowNodes.has(p.initiatorPxm)) rowNodes.set(p.initiatorPxm, p.initiator);
+      if (!colNodes.has(p.targetPxm)) colNodes.set(p.targetPxm, p.target);
+      let row = index.get(p.initiatorPxm);
+      if (row === undefined) { row = new Map(); index.set(p.initiatorPxm, row); }
+      row.set(p.targetPxm, p);
+    }
+    const rowKeys = [...rowNodes.keys()];
+    const colKeys = [...colNodes.keys()];
+    const rows = rowKeys.map((pxm) => axisOf(rowNodes.get(pxm), pxm));
+    const cols = colKeys.map((pxm) => axisOf(colNodes.get(pxm), pxm));
     for (const key of HMAT_DATA_KEYS) {
       if (!pairs.some((p) => p.values[key] !== undefined)) continue;
       const ns = key.endsWith("Ns");
@@ -116,7 +128,7 @@ export function hmatHeatMaps(t: Topology): HeatMap[] {
         id: `hmat-${level}-${key}`,
         title: `${HMAT_LABEL[key]}${level === 0 ? "" : `, memory-side cache level ${level}`}, initiator × target`,
         rows, cols, unit: ns ? "ns" : "MB/s", higherIsBetter: !ns,
-        values: rowKeys.map((i) => colKeys.map((j) => index.get(`${i}:${j}`)?.values[key])),
+        values: rowKeys.map((i) => { const row = index.get(i); return colKeys.map((j) => row?.get(j)?.values[key]); }),
       });
     }
   }

@@ -92,12 +92,22 @@ function cachesTable(t: Topology): string {
 /** Above this many cells an HMAT matrix starts folded: the page stays quick, one click opens it. */
 export const FOLD_CELLS = 32 * 32;
 
+/**
+ * Above this many cells an HMAT matrix is not drawn, only summed up: 2048 × 2048 cells made an
+ * 88 MB page that no browser opens usefully. 256 × 256 is beyond any real HMAT.
+ */
+export const MAX_DRAWN_CELLS = 256 * 256;
+
 function foldedHeatMap(m: HeatMap): string {
   const cells = m.rows.length * m.cols.length;
   if (cells <= FOLD_CELLS) return heatMapHtml(m);
   const values = m.values.flat().filter((v): v is number => v !== undefined);
   const range = values.length === 0 ? "no data" : `${minOf(values)}–${maxOf(values)}${m.unit === "" ? "" : ` ${m.unit}`}`;
-  return `<details class="fold"><summary>${e(m.title)}: ${m.rows.length} × ${m.cols.length}, ${e(range)}</summary>\n${heatMapHtml(m)}\n</details>`;
+  const summary = `<summary>${e(m.title)}: ${m.rows.length} × ${m.cols.length}, ${e(range)}</summary>`;
+  if (cells > MAX_DRAWN_CELLS) {
+    return `<details class="fold">${summary}\n<p>Not drawn: ${cells} cells, more than ${MAX_DRAWN_CELLS}. <code>numakit topology --format json</code> lists every pair (<code>hmat.pairs</code>).</p>\n</details>`;
+  }
+  return `<details class="fold">${summary}\n${heatMapHtml(m)}\n</details>`;
 }
 
 function matricesSection(t: Topology): string {
