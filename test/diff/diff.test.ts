@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { analyse } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
-import { hostTables, type HostSpec } from "../helpers/numa-tables.js";
+import { hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 
 const GiB = 1n << 30n;
@@ -72,6 +72,31 @@ describe("diff: known changes between encoder-built hosts", () => {
       { from: { id: 0, pxm: 0 }, to: { id: 2, pxm: 2 }, a: 30, b: 32 },
       { from: { id: 2, pxm: 2 }, to: { id: 0, pxm: 0 }, a: 30, b: 32 },
     ] } });
+  });
+
+  it("HMAT: a changed value, a pair on one side only and a memory-side cache level, PXMs renumbered on one side", () => {
+    const loc = (flags: number, dataType: number, inits: number[], targets: number[], entries: number[]): { type: number; values: Record<string, unknown> } => ({
+      type: 1, values: { flags, dataType, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: inits.length,
+        targetProximityDomainsCount: targets.length, initiatorProximityDomainList: inits, targetProximityDomainList: targets, entries },
+    });
+    type Subs = Parameters<typeof hmatTable>[1];
+    const an = (h: HostSpec, subs: unknown[]) => analyse([...hostTables(h), hmatTable(2, subs as Subs)], { namespace: NO_NAMESPACE });
+    // B renumbers PXM 0 <-> 1 (CPUs, memory and SLIT alike), so A's PXM p is B's 1 - p for p < 2.
+    const swap = (p: number): number => (p < 2 ? 1 - p : p);
+    const b: HostSpec = {
+      cpus: BASE.cpus.map((c) => ({ ...c, pxm: swap(c.pxm) })),
+      memory: BASE.memory.map((m) => ({ ...m, pxm: swap(m.pxm) })),
+      slit: [[10, 20, 25], [20, 10, 30], [25, 30, 10]],
+    };
+    const a = an(BASE, [loc(0, 1, [0, 1], [0, 1, 2], [100, 200, 300, 200, 100, 250]), loc(0, 4, [0], [0], [50])]);
+    const bb = an(b, [loc(0, 1, [1, 0], [1, 0, 2], [100, 200, 300, 200, 100, 260]), loc(1, 1, [1], [2], [40])]);
+    const d = diffAnalyses(a, bb, { a: "A", b: "B" });
+    expect(d.hmat).to.deep.equal({ present: null, changed: [
+      // B's PXMs: A's initiator 1 is B's 0.
+      { initiatorPxm: 0, targetPxm: 2, hierarchy: 0, key: "readLatencyNs", a: 250, b: 260 },
+      { initiatorPxm: 1, targetPxm: 1, hierarchy: 0, key: "readBandwidthMBps", a: 50000, b: null },
+      { initiatorPxm: 1, targetPxm: 2, hierarchy: 1, key: "readLatencyNs", a: null, b: 40 },
+    ] });
   });
 
   it("a removed memory range is that range only", () => {
