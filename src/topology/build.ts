@@ -9,7 +9,8 @@ import type { Diagnostic } from "../diagnostics.js";
 import { cpuOf, MadtIndex, unmatchedMadtCpus } from "./cpus.js";
 import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
 import { buildDistances } from "./distances.js";
-import { buildHmat } from "./hmat.js";
+import { buildHmat, MAX_HMAT_PAIRS } from "./hmat.js";
+import { describeProvenance } from "../acpi/raw.js";
 import { DEFAULT_LIMITS, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
 import { PxmNodeMap, type Numbering } from "./numbering.js";
 import { entryPxm, isEnabled, isHotPluggable, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
@@ -143,15 +144,21 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   // The OS's single node when the SRAT gives it none to build (./fallback.ts).
   const fallbackWhy = { linux: fallbackReason(sratT !== undefined, linux, entries), xen: fallbackReason(sratT !== undefined, xen, entries) };
   const memoryPxms = new Set(entries.filter((e) => e.type === 1 && isEnabled(e)).map((e) => entryPxm(e, revision)));
+  const hmatFindings: Diagnostic[] = [];
   const hmat = hmatT === undefined ? undefined
-    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), fallbackWhy.linux === undefined);
+    : buildHmat(hmatEntries(hmatT), revisionOf(hmatT), memoryPxms, (p) => pxmMap.nodeOf(p), fallbackWhy.linux === undefined, (cells) => {
+      hmatFindings.push({
+        code: "HMAT_TOO_MANY_PAIRS", severity: "error", table: "HMAT", offset: 0, source: describeProvenance(hmatT.source),
+        message: `the locality structures name more than ${MAX_HMAT_PAIRS} initiator-target pairs; numakit keeps the first ${MAX_HMAT_PAIRS} and not the other ${cells} cells`,
+      });
+    });
   const msctV = msctT === undefined ? undefined : msctView(msctT);
   const msct: MsctModel | undefined = msctV === undefined ? undefined : {
     maxProximityDomains: msctV.maxProximityDomains + 1, maxClockDomains: msctV.maxClockDomains + 1, maxPhysicalAddress: msctV.maxPhysicalAddress,
     domains: msctV.domains.map((d) => ({ start: d.domainRangeStart, end: d.domainRangeEnd, processorCapacity: d.processorCapacity, memoryCapacity: d.memoryCapacity })),
   };
 
-  const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics];
+  const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics, ...hmatFindings];
   const topo: Topology = {
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,

@@ -93,22 +93,33 @@ function cacheInfo(c: HmatCache): HmatCacheInfo {
 }
 
 /**
+ * The most (hierarchy, initiator, target) pairs the model keeps: 2^20, a 1024 × 1024 matrix
+ * (Linux has at most MAX_NUMNODES = 1024 nodes). Each pair is an object a report, a diff and JSON
+ * carry, and a 256 MiB HMAT may list 128 M cells: past the limit they are counted, not kept
+ * (HMAT_TOO_MANY_PAIRS), so memory stays bounded.
+ */
+export const MAX_HMAT_PAIRS = 1 << 20;
+
+/**
  * The pairs of every locality structure, in first-seen order, found by hierarchy and initiator
  * PXM, then target PXM: numeric keys, no string per cell (a 2048 × 2048 structure built 4 M key
  * strings, most of its 39 s).
  */
 class PairIndex {
   readonly list: HmatPair[] = [];
+  /** Cells of locality structures whose pair would have passed MAX_HMAT_PAIRS. */
+  dropped = 0;
   private readonly rows = new Map<number, Map<number, HmatPair>>();
 
-  /** The pair, made (and listed) on first sight. */
-  get(hierarchy: number, ipxm: number, tpxm: number): HmatPair {
+  /** The pair, made (and listed) on first sight; undefined past MAX_HMAT_PAIRS (counted in `dropped`). */
+  get(hierarchy: number, ipxm: number, tpxm: number): HmatPair | undefined {
     // hierarchy < 16 (4 flag bits), PXMs < 2^32: the row key stays below 2^36, exact.
     const rowKey = hierarchy * 0x100000000 + ipxm;
     let row = this.rows.get(rowKey);
     if (row === undefined) { row = new Map(); this.rows.set(rowKey, row); }
     let p = row.get(tpxm);
     if (p === undefined) {
+      if (this.list.length === MAX_HMAT_PAIRS) { this.dropped++; return undefined; }
       p = { initiatorPxm: ipxm, targetPxm: tpxm, hierarchy, values: {} };
       row.set(tpxm, p);
       this.list.push(p);
@@ -133,7 +144,7 @@ function localityPairs(l: HmatLocality, revision: number, into: PairIndex): void
       if (raw === undefined) continue;
       const v = hmatNormalize(raw, l.entryBaseUnit, l.dataType, revision);
       const p = into.get(hierarchy, ipxm, targets[j] as number);
-      if (v !== undefined) p.values[key] = v;
+      if (p !== undefined && v !== undefined) p.values[key] = v;
     }
   }
 }
@@ -151,7 +162,11 @@ function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<nu
   return undefined;
 }
 
-export function buildHmat(entries: readonly HmatEntry[], revision: number, memoryPxms: ReadonlySet<number>, nodeOf: (pxm: number) => number | undefined, sratUsable: boolean): HmatModel {
+/**
+ * `dropped`: told the number of cells whose pair was not kept (past MAX_HMAT_PAIRS), if any.
+ */
+export function buildHmat(entries: readonly HmatEntry[], revision: number, memoryPxms: ReadonlySet<number>, nodeOf: (pxm: number) => number | undefined, sratUsable: boolean,
+  dropped?: (cells: number) => void): HmatModel {
   const pairs = new PairIndex();
   const memory: HmatMemoryInfo[] = [];
   const caches: HmatCacheInfo[] = [];
@@ -172,6 +187,7 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
     }),
   };
   if (linuxReason !== undefined) model.linuxReason = linuxReason;
+  if (pairs.dropped > 0) dropped?.(pairs.dropped);
   return model;
 }
 

@@ -100,6 +100,7 @@ export const CATALOGUE = {
   HMAT_ADDRESS_MODE: { severity: "info", origin: "fwts", fwts: ["HMATReservedNonZero"], summary: "cache Address Mode set (ACPI 6.5 errata; reserved before, fwts flags it)" },
   HMAT_REVISION: { severity: "warning", origin: "linux", summary: "HMAT revision other than 1 or 2 (Linux ignores it)" },
   HMAT_PXM_NOT_IN_SRAT: { severity: "error", origin: "linux", summary: "a proximity domain HMAT names is not in the SRAT" },
+  HMAT_TOO_MANY_PAIRS: { severity: "error", origin: "numakit", summary: "more initiator-target pairs than numakit keeps (2^20): the rest are not in the model" },
   HMAT_NOT_USED: { severity: "warning", origin: "linux", summary: "Linux ignores the whole HMAT" },
 
   // MSCT (fwts msct, ACPI §5.2.19)

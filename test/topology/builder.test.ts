@@ -2,7 +2,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { fcRuns } from "../helpers/runs.js";
 import { buildTopology } from "../../src/topology/build.js";
-import { hmatNormalize } from "../../src/topology/hmat.js";
+import { hmatNormalize, MAX_HMAT_PAIRS } from "../../src/topology/hmat.js";
+import { validate } from "../../src/validate/index.js";
 import { PxmNodeMap } from "../../src/topology/numbering.js";
 import { buildDistances, DEFAULT_DISTANCE_RULE, slitRejection } from "../../src/topology/distances.js";
 import { hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
@@ -237,6 +238,23 @@ describe("hmat_normalize", () => {
       [0, 0, 0, { accessLatencyNs: 100 }], [0, 0, 1, { accessLatencyNs: 200, accessBandwidthMBps: 50000 }], [0, 1, 0, { accessLatencyNs: 200 }], [0, 1, 1, { accessLatencyNs: 100 }],
       [0, 0, 2, { accessBandwidthMBps: 40000 }], [1, 0, 0, { accessLatencyNs: 300 }],
     ]);
+  });
+
+  it("keeps at most MAX_HMAT_PAIRS pairs (a 1025 x 1025 structure): the rest counted in one HMAT_TOO_MANY_PAIRS", () => {
+    // A 256 MiB HMAT may list 128 M cells, each a pair object in the model, a report and a diff.
+    const n = 1025;
+    const pxms = Array.from({ length: n }, (_, i) => i);
+    const hm = hmatTable(2, [{ type: 1, values: { flags: 0, dataType: 0, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: n,
+      targetProximityDomainsCount: n, initiatorProximityDomainList: pxms, targetProximityDomainList: pxms, entries: new Array<number>(n * n).fill(120) } }]);
+    const tables = [...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: GiB }] }), hm];
+    const topo = buildTopology(tables);
+    const pairs = must(topo.hmat).pairs;
+    expect(pairs.length).to.equal(MAX_HMAT_PAIRS);
+    // First seen are kept: whole rows, then the start of row 1023.
+    expect([pairs[MAX_HMAT_PAIRS - 1]?.initiatorPxm, pairs[MAX_HMAT_PAIRS - 1]?.targetPxm]).to.deep.equal([1023, MAX_HMAT_PAIRS - 1023 * n - 1]);
+    const found = validate(tables, topo).diagnostics.filter((d) => d.code === "HMAT_TOO_MANY_PAIRS");
+    expect(found.map((d) => [d.severity, d.table, d.message])).to.deep.equal([["error", "HMAT",
+      `the locality structures name more than ${MAX_HMAT_PAIRS} initiator-target pairs; numakit keeps the first ${MAX_HMAT_PAIRS} and not the other ${n * n - MAX_HMAT_PAIRS} cells`]]);
   });
 
   it("Linux drops the whole HMAT when a memory PXM is not in the SRAT", () => {
