@@ -4,7 +4,10 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { lineBytes, parseAcpidumpBytes, parseAcpidumpText } from "../../src/acpi/sources/acpidump-text.js";
+import { lineBytes, MAX_DUMP_TABLES, parseAcpidumpBytes, parseAcpidumpText } from "../../src/acpi/sources/acpidump-text.js";
+import { tablesFromBytes } from "../../src/acpi/sources/load.js";
+import type { Diagnostic } from "../../src/diagnostics.js";
+import { InputError } from "../../src/errors.js";
 import { fcRuns } from "../helpers/runs.js";
 import { referenceParse } from "./acpidump-text.reference.js";
 
@@ -81,5 +84,35 @@ describe("acpi: acpidump text parser against the line-by-line regex reference", 
   it("reads the sample dump as the reference does", () => {
     const text = dumpText("SSDT @ 0x0000000000000000", Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
     expect(parseAcpidumpBytes(new Uint8Array(Buffer.from(text, "latin1")), "d.txt")).to.deep.equal(referenceParse(text, "d.txt"));
+  });
+});
+
+describe("acpi: acpidump text with more tables than numakit reads", () => {
+  const tiny = (i: number): string => dumpText(`OEM${String.fromCharCode(65 + (i % 26))} @ 0x${(0x1000 + i * 64).toString(16).padStart(16, "0")}`,
+    [0x4f, 0x45, 0x4d, 65 + (i % 26), 36, 0, 0, 0, ...new Array<number>(28).fill(0)]);
+
+  it("stops at the limit and names the dump line of the first table not read", () => {
+    const text = Array.from({ length: 5 }, (_, i) => tiny(i)).join("");
+    const lines: number[] = [];
+    const tables = parseAcpidumpBytes(new Uint8Array(Buffer.from(text, "latin1")), "d.txt", { max: 3, stopped: (l) => lines.push(l) });
+    expect(tables.map((t) => t.signature)).to.deep.equal(["OEMA", "OEMB", "OEMC"]);
+    // Each tiny table is a header, 3 data lines and a blank line: the 4th header is line 16.
+    expect(lines).to.deep.equal([16]);
+    const exact: number[] = [];
+    expect(parseAcpidumpBytes(new Uint8Array(Buffer.from(text, "latin1")), "d.txt", { max: 5, stopped: (l) => exact.push(l) })).to.have.length(5);
+    expect(exact).to.deep.equal([]);
+  });
+
+  it(`past MAX_DUMP_TABLES (${MAX_DUMP_TABLES}): one DUMP_TOO_MANY_TABLES, or one line and exit 2 without a handler`, () => {
+    const bytes = new Uint8Array(Buffer.from(Array.from({ length: MAX_DUMP_TABLES + 2 }, (_, i) => tiny(i)).join(""), "latin1"));
+    const found: Diagnostic[] = [];
+    expect(tablesFromBytes(bytes, "many.txt", (d) => found.push(d))).to.have.length(MAX_DUMP_TABLES);
+    const line = 5 * MAX_DUMP_TABLES + 1;
+    expect(found).to.deep.equal([{ code: "DUMP_TOO_MANY_TABLES", severity: "error", table: "source", source: `many.txt:${line}`,
+      message: `more than ${MAX_DUMP_TABLES} tables: numakit reads the first ${MAX_DUMP_TABLES}, not those from dump line ${line} on` }]);
+    const refusal = (() => { try { tablesFromBytes(bytes, "many.txt"); } catch (e) { return e; } return undefined; })();
+    expect(refusal).to.be.instanceOf(InputError);
+    expect((refusal as InputError).exitCode).to.equal(2);
+    expect((refusal as InputError).oneLine()).to.match(/^many\.txt.*more than 16384 tables/);
   });
 });

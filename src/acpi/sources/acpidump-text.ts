@@ -250,12 +250,22 @@ export function parseAcpidumpText(text: string, file: string): TextTable[] {
  * Tables of an acpidump text given as its bytes, each byte one character (latin1), as
  * parseAcpidumpText(bytes as latin1 text) reads them; no string of the whole dump is made.
  */
-export function parseAcpidumpBytes(bytes: Uint8Array, file: string): TextTable[] {
-  return parseCodes(bytes, file);
+export function parseAcpidumpBytes(bytes: Uint8Array, file: string, limit?: TableLimit): TextTable[] {
+  return parseCodes(bytes, file, limit);
 }
 
+/**
+ * The most tables one dump gives: 2^14. A real acpidump holds tens, a few hundred on a large
+ * server; 256 MiB of text can hold a million tiny ones, each a few KiB once decoded.
+ */
+export const MAX_DUMP_TABLES = 1 << 14;
+
+/** Where parsing stops past `max` tables (default MAX_DUMP_TABLES): `stopped` gets the dump line of the first table not read. */
+export interface TableLimit { max?: number; stopped: (line: number) => void }
+
 /** Lines are split as text.split(/\r?\n/) splits them; NUL characters are dropped from a line. */
-function parseCodes(codes: Codes, file: string): TextTable[] {
+function parseCodes(codes: Codes, file: string, limit?: TableLimit): TextTable[] {
+  const maxTables = limit?.max ?? MAX_DUMP_TABLES;
   const tables: TextTable[] = [];
   const scratch = new Uint8Array(16);
   const data: DataLine = { digits: 0, rest: 0 };
@@ -359,6 +369,12 @@ function parseCodes(codes: Codes, file: string): TextTable[] {
       onLine(kept, 0, kept.length, lineNo);
     } else {
       onLine(codes, pos, end, lineNo);
+    }
+    if (tables.length >= maxTables && cur !== undefined) {
+      // A table past the limit has begun: it and the rest of the dump are not read.
+      limit?.stopped(cur.line);
+      cur = undefined;
+      break;
     }
     if (lf < 0) break;
     pos = lf + 1;

@@ -10,7 +10,7 @@ import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
-import { LOOKS_LIKE_LINES, looksLikeAcpidump, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { LOOKS_LIKE_LINES, looksLikeAcpidump, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 import { pushAll } from "../../util/arrays.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
@@ -160,9 +160,15 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
     // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
     // (a string of a whole dump costs more to make than the parse).
     if (bytesLookLikeAcpidump(bytes)) {
-      const tables = parseAcpidumpBytes(bytes, file);
+      let stoppedAt: number | undefined;
+      const tables = parseAcpidumpBytes(bytes, file, { stopped: (line) => { stoppedAt = line; } });
       if (tables.length > 0) {
         const usable: RawTable[] = [];
+        if (stoppedAt !== undefined) {
+          const message = `more than ${MAX_DUMP_TABLES} tables: numakit reads the first ${MAX_DUMP_TABLES}, not those from dump line ${stoppedAt} on`;
+          if (onDamage === undefined) throw new InputError("E_INPUT_TOO_LARGE", message, { file, line: stoppedAt });
+          onDamage({ code: "DUMP_TOO_MANY_TABLES", severity: "error", table: "source", source: `${file}:${stoppedAt}`, message });
+        }
         for (const { damage, ...t } of tables) {
           if (damage === undefined) { usable.push(t); continue; }
           const d = damageDiagnostic(t, damage);
