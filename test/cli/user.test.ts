@@ -124,14 +124,16 @@ describe("user-facing behaviour", () => {
         execFileSync("mkfifo", [fifo]);
         const writer = spawn("sh", ["-c", 'cat "$1" > "$2"', "sh", join(repoRoot, "samples", "4node.acpidump.txt"), fifo], { stdio: "ignore" });
         const exited = new Promise((resolve) => writer.on("exit", resolve));
-        const [piped, file, proc] = await Promise.all([
-          runCli(["topology", fifo]), runCli(["topology", join(repoRoot, "samples", "4node.acpidump.txt")]), runCli(["topology", "/proc/self/status"]),
-        ]);
+        const [piped, file] = await Promise.all([runCli(["topology", fifo]), runCli(["topology", join(repoRoot, "samples", "4node.acpidump.txt")])]);
         await exited;
         expect(piped.code).to.equal(0);
         expect(piped.stdout.replaceAll(fifo, "X")).to.equal(file.stdout.replaceAll(join(repoRoot, "samples", "4node.acpidump.txt"), "X"));
-        expect(proc.code).to.equal(2);
-        expect(proc.stderr).to.equal('numakit: /proc/self/status: neither an ACPI table nor acpidump text (no "SIG @ 0x..." header with hex lines)\n');
+        // procfs (Linux): its files stat as 0 bytes and are read to their end.
+        if (existsSync("/proc/self/status")) {
+          const proc = await runCli(["topology", "/proc/self/status"]);
+          expect(proc.code).to.equal(2);
+          expect(proc.stderr).to.equal('numakit: /proc/self/status: neither an ACPI table nor acpidump text (no "SIG @ 0x..." header with hex lines)\n');
+        }
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
