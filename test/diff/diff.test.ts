@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { analyse } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
-import { hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
+import { hmatLocality, hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
 
 const GiB = 1n << 30n;
@@ -75,12 +75,9 @@ describe("diff: known changes between encoder-built hosts", () => {
   });
 
   it("HMAT: a changed value, a pair on one side only and a memory-side cache level, PXMs renumbered on one side", () => {
-    const loc = (flags: number, dataType: number, inits: number[], targets: number[], entries: number[]): { type: number; values: Record<string, unknown> } => ({
-      type: 1, values: { flags, dataType, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: inits.length,
-        targetProximityDomainsCount: targets.length, initiatorProximityDomainList: inits, targetProximityDomainList: targets, entries },
-    });
-    type Subs = Parameters<typeof hmatTable>[1];
-    const an = (h: HostSpec, subs: unknown[]) => analyse([...hostTables(h), hmatTable(2, subs as Subs)], { namespace: NO_NAMESPACE });
+    const loc = (flags: number, dataType: number, initiators: number[], targets: number[], entries: number[]): ReturnType<typeof hmatLocality> =>
+      hmatLocality({ flags, dataType, initiators, targets, entries });
+    const an = (h: HostSpec, subs: ReturnType<typeof hmatLocality>[]) => analyse([...hostTables(h), hmatTable(2, subs)], { namespace: NO_NAMESPACE });
     // B renumbers PXM 0 <-> 1 (CPUs, memory and SLIT alike), so A's PXM p is B's 1 - p for p < 2.
     const swap = (p: number): number => (p < 2 ? 1 - p : p);
     const b: HostSpec = {

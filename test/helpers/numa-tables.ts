@@ -45,6 +45,16 @@ export const slitTable = (matrix: number[][]): DecodedTable =>
   table(slit, 1, { localityCount: BigInt(matrix.length), entries: matrix.flat() });
 export const hmatTable = (revision: number, subs: { type: number; values: FieldValues }[]): DecodedTable =>
   table(hmat, revision, {}, subs, hmatSubtables);
+/**
+ * An HMAT System Locality Latency and Bandwidth structure (type 1): `entries` row by row, one per
+ * initiator; base unit 1000 (latencies in ps read as ns, bandwidths in MB/s × 1000).
+ */
+export const hmatLocality = (o: { flags?: number; dataType: number; initiators: number[]; targets: number[]; entries: number[] }): { type: number; values: FieldValues } => ({
+  type: 1, values: {
+    flags: o.flags ?? 0, dataType: o.dataType, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: o.initiators.length,
+    targetProximityDomainsCount: o.targets.length, initiatorProximityDomainList: o.initiators, targetProximityDomainList: o.targets, entries: o.entries,
+  },
+});
 export const msctTable = (fixed: FieldValues, domains: FieldValues[]): DecodedTable =>
   table(msct, 1, { proximityOffset: 56, ...fixed }, domains.map((values) => ({ type: 0, values: { revision: 1, ...values } })));
 

@@ -11,7 +11,7 @@ import { analyseSources } from "../../src/analyse.js";
 import { MAX_DRAWN_CELLS, topologyHtml } from "../../src/report/html/report.js";
 import { buildTopology } from "../../src/topology/build.js";
 import { validate } from "../../src/validate/index.js";
-import { hmatTable, hostTables } from "../helpers/numa-tables.js";
+import { hmatLocality, hmatTable, hostTables } from "../helpers/numa-tables.js";
 import { hostSvg } from "../../src/report/html/svg.js";
 import { topologyMarkdown } from "../../src/report/markdown.js";
 import { escapeHtml, escapeMarkdown, visibleControls } from "../../src/util/escape.js";
@@ -82,10 +82,7 @@ describe("numakit report (HTML structure)", () => {
   it("an HMAT matrix past MAX_DRAWN_CELLS is summed up, not drawn (2048 × 2048 was an 88 MB page); one at the limit is drawn", () => {
     const page = (n: number): string => {
       const pxms = Array.from({ length: n }, (_, i) => i);
-      const hm = hmatTable(2, [{ type: 1, values: {
-        flags: 0, dataType: 0, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: n, targetProximityDomainsCount: n,
-        initiatorProximityDomainList: pxms, targetProximityDomainList: pxms, entries: pxms.flatMap((i) => pxms.map((j) => (i === j ? 80 : 120))),
-      } }]);
+      const hm = hmatTable(2, [hmatLocality({ dataType: 0, initiators: pxms, targets: pxms, entries: pxms.flatMap((i) => pxms.map((j) => (i === j ? 80 : 120))) })]);
       const tables = [...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: 1n << 30n }] }), hm];
       const topology = buildTopology(tables);
       return topologyHtml({ tables, topology, validation: validate(tables, topology) }, { sources: ["x"] });

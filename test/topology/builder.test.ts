@@ -6,7 +6,7 @@ import { hmatNormalize, MAX_HMAT_PAIRS } from "../../src/topology/hmat.js";
 import { validate } from "../../src/validate/index.js";
 import { PxmNodeMap } from "../../src/topology/numbering.js";
 import { buildDistances, DEFAULT_DISTANCE_RULE, slitRejection } from "../../src/topology/distances.js";
-import { hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
+import { hmatLocality, hmatTable, hostTables, madtTable, msctTable, must, slitTable, sratTable } from "../helpers/numa-tables.js";
 
 const GiB = 1n << 30n;
 
@@ -222,17 +222,15 @@ describe("hmat_normalize", () => {
   });
 
   it("pairs of several locality structures keep first-seen order, one per hierarchy, initiator and target", () => {
-    const loc = (dataType: number, flags: number, inits: number[], targets: number[], entries: number[]): { type: number; values: Record<string, unknown> } => ({
-      type: 1, values: { flags, dataType, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: inits.length, targetProximityDomainsCount: targets.length,
-        initiatorProximityDomainList: inits, targetProximityDomainList: targets, entries },
-    });
+    const loc = (dataType: number, flags: number, initiators: number[], targets: number[], entries: number[]): ReturnType<typeof hmatLocality> =>
+      hmatLocality({ flags, dataType, initiators, targets, entries });
     const host = hostTables({ cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 1 }], memory: [0, 1, 2].map((pxm) => ({ pxm, base: BigInt(pxm) * GiB, length: GiB })) });
     const hm = hmatTable(2, [
       ...[0, 1, 2].map((pxm) => ({ type: 0, values: { flags: 0, attachedInitiatorProximityDomain: 0, memoryProximityDomain: pxm } })),
       loc(0, 0, [0, 1], [0, 1], [100, 200, 200, 100]),
       loc(3, 0, [0], [1, 2], [50, 40]),
       loc(0, 1, [0], [0], [300]),
-    ] as Parameters<typeof hmatTable>[1]);
+    ]);
     const pairs = must(buildTopology([...host, hm]).hmat).pairs.map((p) => [p.hierarchy, p.initiatorPxm, p.targetPxm, p.values]);
     expect(pairs).to.deep.equal([
       [0, 0, 0, { accessLatencyNs: 100 }], [0, 0, 1, { accessLatencyNs: 200, accessBandwidthMBps: 50000 }], [0, 1, 0, { accessLatencyNs: 200 }], [0, 1, 1, { accessLatencyNs: 100 }],
@@ -244,8 +242,7 @@ describe("hmat_normalize", () => {
     // A 256 MiB HMAT may list 128 M cells, each a pair object in the model, a report and a diff.
     const n = 1025;
     const pxms = Array.from({ length: n }, (_, i) => i);
-    const hm = hmatTable(2, [{ type: 1, values: { flags: 0, dataType: 0, minTransferSize: 0, entryBaseUnit: 1000n, initiatorProximityDomainsCount: n,
-      targetProximityDomainsCount: n, initiatorProximityDomainList: pxms, targetProximityDomainList: pxms, entries: new Array<number>(n * n).fill(120) } }]);
+    const hm = hmatTable(2, [hmatLocality({ dataType: 0, initiators: pxms, targets: pxms, entries: new Array<number>(n * n).fill(120) })]);
     const tables = [...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: GiB }] }), hm];
     const topo = buildTopology(tables);
     const pairs = must(topo.hmat).pairs;
