@@ -5,6 +5,7 @@ import { plural } from "../util/plural.js";
 import { rangeList } from "./numactl.js";
 import { visibleControls } from "../util/escape.js";
 import { formatBytes } from "./text.js";
+import { pushAll } from "../util/arrays.js";
 
 const node = (n: NodeRef | null): string => (n === null ? "no node (not in the SRAT)" : `node ${n.id} (PXM ${n.pxm})`);
 const KIND: Record<CpuRef["kind"], string> = { apic: "APIC", x2apic: "x2APIC", gicc: "GICC UID", rintc: "RINTC UID", loongarch: "core" };
@@ -49,7 +50,8 @@ const nodeSummary = (n: NodeSummary): string => `${node(n)}: ${plural(n.cpus, "C
 
 function section(out: string[], title: string, lines: string[]): void {
   if (lines.length === 0) return;
-  out.push("", `${title}:`, ...lines.map((l) => `  ${l}`));
+  out.push("", `${title}:`);
+  pushAll(out, lines.map((l) => `  ${l}`));
 }
 
 function value(v: string | number | boolean | null): string {

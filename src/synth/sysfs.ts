@@ -15,6 +15,7 @@
  */
 import type { HmatDataKey } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
+import { maxOf } from "../util/arrays.js";
 
 export type SysfsEntry = { kind: "file"; text: string } | { kind: "symlink"; target: string };
 /** Relative path → content, in a stable order. */
@@ -141,7 +142,7 @@ export function sysfsTree(t: Topology): SysfsTree {
   file("has_normal_memory", ids((n) => bootRam(n) > 0n));
   file("has_generic_initiator", ids((n) => n.initiators.some((i) => i.kind === "generic-initiator")));
   const allCpus = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
-  const nrCpuIds = Math.max(allCpus.length, ...allCpus.map((c) => (c.linuxCpu ?? -1) + 1));
+  const nrCpuIds = Math.max(allCpus.length, maxOf(allCpus.map((c) => (c.linuxCpu ?? -1) + 1)));
   const onlineIdx = t.nodes.map((n, i) => [n, i] as const).filter(([n]) => online.has(n.id));
   const access = accessClasses(t);
   const byPxm = new Map(t.nodes.map((n) => [n.pxm, n.id]));

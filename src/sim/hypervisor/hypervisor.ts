@@ -21,6 +21,7 @@ import type {
 } from "./types.js";
 import { isClaimSets, NODE_CLAIMS_ALIASES } from "./types.js";
 import { parseXenVersion, VERSION_RULES } from "./versions.js";
+import { maxOf } from "../../util/arrays.js";
 
 /** `DOMID_FIRST_RESERVED`. */
 export const DOMID_FIRST_RESERVED = 0x7ff0;
@@ -511,7 +512,7 @@ export class Hypervisor {
       free_pages: this.alloc.heap.totalAvail,
       scrub_pages: 0,
       outstanding_pages: this.alloc.claims.outstanding,
-      max_mfn: Math.max(0, ...ends) - 1,
+      max_mfn: Math.max(0, maxOf(ends)) - 1,
     };
   }
 

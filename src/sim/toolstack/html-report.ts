@@ -11,6 +11,7 @@ import type { Flow, Policy, VmOutcome, VmStartResult } from "../xenopsd/vm_start
 import { numaOptCell, xenInternalTotalsLine, xenOnPlanCell } from "./report.js";
 import type { FinalState, RunReport } from "../scenario/scenario.js";
 import { PAGES_PER_MIB } from "../units.js";
+import { maxOf } from "../../util/arrays.js";
 
 const e = escapeHtml;
 const mib = (pages: number): string => `${Math.round(pages / PAGES_PER_MIB).toLocaleString("en-US")} MiB`;
@@ -144,7 +145,7 @@ function numaOptTd(v: VmOutcome): string {
 }
 
 function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: FinalState["nodes"] | undefined): string {
-  const max = Math.max(1, ...r.vms.map((v) => Object.values(v.pagesByNode).reduce((s, p) => s + p, 0)));
+  const max = Math.max(1, maxOf(r.vms.map((v) => Object.values(v.pagesByNode).reduce((s, p) => s + p, 0))));
   const rows = r.vms.map((v) => {
     const pages = Object.values(v.pagesByNode).reduce((s, p) => s + p, 0);
     return `<tr><td>${e(v.name)}</td><td class="num">${v.domid < 0 ? "–" : v.domid}</td><td>${v.plannedNodes.length === 0 ? "–" : v.plannedNodes.join(",")}</td>` +
@@ -171,7 +172,7 @@ function stepsTable(report: RunReport): string {
 
 function domainsTable(report: RunReport): string {
   if (report.final.domains.length === 0) return "<p>No domains at the end.</p>";
-  const max = Math.max(1, ...report.final.domains.map((d) => Object.values(d.pagesByNode).reduce((s, p) => s + p, 0)));
+  const max = Math.max(1, maxOf(report.final.domains.map((d) => Object.values(d.pagesByNode).reduce((s, p) => s + p, 0))));
   const rows = report.final.domains.map((d) => `<tr><td class="num">${d.domid}</td><td class="num">${mib(d.totPages)}</td><td class="num">${mib(d.outstandingPages)}</td><td>${vmBar(d.pagesByNode, [], max)}</td></tr>`);
   return `<table class="list"><thead><tr><th>domid</th><th>tot_pages</th><th>outstanding</th><th>pages by node</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
 }
