@@ -6,7 +6,7 @@
  */
 import type { Analysis } from "../analyse.js";
 import type { Severity } from "../diagnostics.js";
-import { HMAT_DATA_KEYS, type HmatDataKey, type HmatPair } from "../topology/hmat.js";
+import { HMAT_DATA_KEYS, HMAT_ROW_SPAN, indexHmatPairs, type HmatDataKey, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, CpuKind, DistanceSource, MemoryRange, Topology, TopologyNode } from "../topology/model.js";
 import { hex } from "../util/hex.js";
 import { plural } from "../util/plural.js";
@@ -152,29 +152,15 @@ function diffDistances(a: Topology, b: Topology, pairs: readonly [TopologyNode, 
   return { source, changed };
 }
 
-/** Initiator PXMs are u32: a row key is hierarchy × 2^32 + PXM, exact below 2^36. */
-const ROW_KEY_SPAN = 0x100000000;
-
 function diffHmat(a: Topology, b: Topology, pxmMap: Map<number, number>): TopologyDiff["hmat"] {
   const present = (a.hmat !== undefined) === (b.hmat !== undefined) ? null : { a: a.hmat !== undefined, b: b.hmat !== undefined };
-  // Pairs by hierarchy and initiator PXM (one number: hierarchy < 16, PXMs < 2^32), then target
-  // PXM; A's PXMs mapped to B's. A string key per pair made two 2048 × 2048 HMATs take 35 s.
-  const index = (pairs: readonly HmatPair[], m: (x: number) => number): Map<number, Map<number, HmatPair>> => {
-    const rows = new Map<number, Map<number, HmatPair>>();
-    for (const p of pairs) {
-      const rowKey = p.hierarchy * ROW_KEY_SPAN + m(p.initiatorPxm);
-      let row = rows.get(rowKey);
-      if (row === undefined) { row = new Map(); rows.set(rowKey, row); }
-      row.set(m(p.targetPxm), p);
-    }
-    return rows;
-  };
-  const pa = index(a.hmat?.pairs ?? [], (x) => pxmMap.get(x) ?? x);
-  const pb = index(b.hmat?.pairs ?? [], (x) => x);
+  // A's PXMs mapped to B's (indexHmatPairs: numeric keys; a string per pair made two 2048 × 2048 HMATs take 35 s).
+  const pa = indexHmatPairs(a.hmat?.pairs ?? [], (x) => pxmMap.get(x) ?? x);
+  const pb = indexHmatPairs(b.hmat?.pairs ?? []);
   const changed: HmatChange[] = [];
   const compare = (rowKey: number, targetPxm: number, x: HmatPair | undefined, y: HmatPair | undefined): void => {
-    const hierarchy = Math.floor(rowKey / ROW_KEY_SPAN);
-    const initiatorPxm = rowKey % ROW_KEY_SPAN;
+    const hierarchy = Math.floor(rowKey / HMAT_ROW_SPAN);
+    const initiatorPxm = rowKey % HMAT_ROW_SPAN;
     for (const dk of HMAT_DATA_KEYS) {
       const va = x?.values[dk] ?? null;
       const vb = y?.values[dk] ?? null;

@@ -101,22 +101,41 @@ function cacheInfo(c: HmatCache): HmatCacheInfo {
 export const MAX_HMAT_PAIRS = 1 << 20;
 
 /**
- * The pairs of every locality structure, in first-seen order, found by hierarchy and initiator
- * PXM, then target PXM: numeric keys, no string per cell (a 2048 × 2048 structure built 4 M key
- * strings, most of its 39 s).
+ * HMAT pairs are found by a row key, hierarchy × 2^32 + initiator PXM (hierarchy < 16, 4 flag
+ * bits; PXMs u32: exact below 2^36), then by target PXM: numeric keys, no string per cell (a
+ * 2048 × 2048 structure built 4 M key strings, most of its 39 s; the report and diff alike).
  */
+export const HMAT_ROW_SPAN = 0x100000000;
+export type HmatPairRows = Map<number, Map<number, HmatPair>>;
+
+export function hmatRowKey(hierarchy: number, initiatorPxm: number): number {
+  return hierarchy * HMAT_ROW_SPAN + initiatorPxm;
+}
+
+/** The row of `rowKey` in `rows`, made on first sight. */
+function rowOf(rows: HmatPairRows, rowKey: number): Map<number, HmatPair> {
+  let row = rows.get(rowKey);
+  if (row === undefined) { row = new Map(); rows.set(rowKey, row); }
+  return row;
+}
+
+/** `pairs` by row key, then target PXM, each PXM through `pxm` (another host's numbering); a later pair replaces an earlier one. */
+export function indexHmatPairs(pairs: readonly HmatPair[], pxm: (p: number) => number = (p) => p): HmatPairRows {
+  const rows: HmatPairRows = new Map();
+  for (const p of pairs) rowOf(rows, hmatRowKey(p.hierarchy, pxm(p.initiatorPxm))).set(pxm(p.targetPxm), p);
+  return rows;
+}
+
+/** The pairs of every locality structure, in first-seen order. */
 class PairIndex {
   readonly list: HmatPair[] = [];
   /** Cells of locality structures whose pair would have passed MAX_HMAT_PAIRS. */
   dropped = 0;
-  private readonly rows = new Map<number, Map<number, HmatPair>>();
+  private readonly rows: HmatPairRows = new Map();
 
   /** The pair, made (and listed) on first sight; undefined past MAX_HMAT_PAIRS (counted in `dropped`). */
   get(hierarchy: number, ipxm: number, tpxm: number): HmatPair | undefined {
-    // hierarchy < 16 (4 flag bits), PXMs < 2^32: the row key stays below 2^36, exact.
-    const rowKey = hierarchy * 0x100000000 + ipxm;
-    let row = this.rows.get(rowKey);
-    if (row === undefined) { row = new Map(); this.rows.set(rowKey, row); }
+    const row = rowOf(this.rows, hmatRowKey(hierarchy, ipxm));
     let p = row.get(tpxm);
     if (p === undefined) {
       if (this.list.length === MAX_HMAT_PAIRS) { this.dropped++; return undefined; }

@@ -5,7 +5,7 @@
  * row and column from the table structure, not from per-cell attributes.
  */
 import { escapeHtml } from "../../util/escape.js";
-import { HMAT_DATA_KEYS, type HmatDataKey, type HmatPair } from "../../topology/hmat.js";
+import { HMAT_DATA_KEYS, hmatRowKey, indexHmatPairs, type HmatDataKey } from "../../topology/hmat.js";
 import type { Topology } from "../../topology/model.js";
 import { maxOf, minOf } from "../../util/arrays.js";
 
@@ -104,19 +104,15 @@ export function hmatHeatMaps(t: Topology): HeatMap[] {
   const levels = [...new Set(h.pairs.map((p) => p.hierarchy))].sort((a, b) => a - b);
   for (const level of levels) {
     const pairs = h.pairs.filter((p) => p.hierarchy === level);
-    // One pass, in first-seen order: each axis PXM's node from its first pair, and the pairs by
-    // initiator, then target (a find() per PXM and a string key per pair made a 2048 × 2048
-    // structure's maps take 40 s).
+    // One pass, in first-seen order: each axis PXM's node from its first pair (a find() per PXM
+    // and a string key per pair made a 2048 × 2048 structure's maps take 40 s).
     const rowNodes = new Map<number, number | undefined>();
     const colNodes = new Map<number, number | undefined>();
-    const index = new Map<number, Map<number, HmatPair>>();
     for (const p of pairs) {
       if (!rowNodes.has(p.initiatorPxm)) rowNodes.set(p.initiatorPxm, p.initiator);
       if (!colNodes.has(p.targetPxm)) colNodes.set(p.targetPxm, p.target);
-      let row = index.get(p.initiatorPxm);
-      if (row === undefined) { row = new Map(); index.set(p.initiatorPxm, row); }
-      row.set(p.targetPxm, p);
     }
+    const index = indexHmatPairs(pairs);
     const rowKeys = [...rowNodes.keys()];
     const colKeys = [...colNodes.keys()];
     const rows = rowKeys.map((pxm) => axisOf(rowNodes.get(pxm), pxm));
@@ -128,7 +124,7 @@ export function hmatHeatMaps(t: Topology): HeatMap[] {
         id: `hmat-${level}-${key}`,
         title: `${HMAT_LABEL[key]}${level === 0 ? "" : `, memory-side cache level ${level}`}, initiator × target`,
         rows, cols, unit: ns ? "ns" : "MB/s", higherIsBetter: !ns,
-        values: rowKeys.map((i) => { const row = index.get(i); return colKeys.map((j) => row?.get(j)?.values[key]); }),
+        values: rowKeys.map((i) => { const row = index.get(hmatRowKey(level, i)); return colKeys.map((j) => row?.get(j)?.values[key]); }),
       });
     }
   }
