@@ -87,7 +87,11 @@ export interface MadtCpu extends Located {
   onlineCapable: boolean;
 }
 
-export interface SlitView { at: EntryLocation; localities: bigint; entries: readonly number[]; tableLength: number }
+export interface SlitView {
+  at: EntryLocation; localities: bigint; entries: readonly number[]; tableLength: number;
+  /** The decoder stopped the matrix at MAX_ARRAY_ELEMENTS (ARRAY_TOO_LARGE), with more of it present. */
+  capped: boolean;
+}
 
 export interface HmatMemoryAttributes extends Located {
   type: 0; flags: number; attachedInitiatorProximityDomain: number; memoryProximityDomain: number;
@@ -222,7 +226,10 @@ export function slitView(t: DecodedTable): SlitView | undefined {
   const count = f?.["localityCount"];
   if (f === undefined || typeof count !== "bigint") return undefined;
   const entries = f["entries"];
-  return { at: locationOf(t, SLIT_LOCALITIES_OFFSET), localities: count, entries: Array.isArray(entries) ? (entries as number[]) : [], tableLength: tableLengthOf(t) };
+  return {
+    at: locationOf(t, SLIT_LOCALITIES_OFFSET), localities: count, entries: Array.isArray(entries) ? (entries as number[]) : [], tableLength: tableLengthOf(t),
+    capped: t.fixed?.capped.some((c) => c.key === "entries") ?? false,
+  };
 }
 
 /**

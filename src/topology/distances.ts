@@ -27,21 +27,14 @@ export interface SliRow {
   at: EntryLocation;
 }
 
-/**
- * Whether the decoder stopped the SLIT's matrix at MAX_ARRAY_ELEMENTS (ARRAY_TOO_LARGE) though the
- * table may hold the rest: what Linux and Xen make of it is then not known here.
- */
-export function slitCapped(slit: SlitView): boolean {
-  return slit.entries.length === MAX_ARRAY_ELEMENTS && slit.localities * slit.localities > BigInt(MAX_ARRAY_ELEMENTS);
-}
-
 /** slit_valid(), plus the checks Linux does not make but without which it would read garbage. */
 export function slitRejection(slit: SlitView): string | undefined {
   if (slit.localities === 0n) return "the SLIT has 0 localities";
   if (slit.localities > 0xffffn) return `the SLIT claims ${slit.localities} localities`;
   const n = Number(slit.localities);
   if (slit.entries.length < n * n) {
-    if (slitCapped(slit)) return `numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`;
+    // Cut by the decoder (ARRAY_TOO_LARGE), not by the table: what Linux and Xen make of it is not known here.
+    if (slit.capped) return `numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`;
     return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are present`;
   }
   for (let i = 0; i < n; i++) {

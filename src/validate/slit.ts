@@ -1,6 +1,6 @@
 /** SLIT checks: fwts `slit`, Linux `slit_valid()`, and locality coverage against the SRAT. */
 import type { DecodedTable } from "../acpi/index.js";
-import { slitCapped, slitRejection } from "../topology/distances.js";
+import { slitRejection } from "../topology/distances.js";
 import { locationOf, slitView } from "../acpi/views.js";
 import { Findings } from "./findings.js";
 import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "../acpi/tables/slit.js";
@@ -51,7 +51,7 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
   // A matrix cut at the decoder's cap is reported as ARRAY_TOO_LARGE: unread, so not judged.
-  if (why !== undefined && !slitCapped(v)) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
+  if (why !== undefined && !v.capped) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
   if (sratPxms.size === 0) return;
   const idle = [...Array(Math.min(count, 4096)).keys()].filter((i) => !sratPxms.has(i));
   if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `${pluralWord(idle.length, "locality", "localities")} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ${pluralWord(idle.length, "has", "have")} no SRAT resources`, at);

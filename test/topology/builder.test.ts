@@ -152,7 +152,7 @@ describe("OS verdicts", () => {
 
 describe("distances", () => {
   it("slit_valid: diagonal 10, off-diagonal above 10", () => {
-    const v = (m: number[][]) => ({ at: { table: "SLIT", offset: 36, source: "" }, localities: BigInt(m.length), entries: m.flat(), tableLength: 44 + m.length ** 2 });
+    const v = (m: number[][]) => ({ at: { table: "SLIT", offset: 36, source: "" }, localities: BigInt(m.length), entries: m.flat(), tableLength: 44 + m.length ** 2, capped: false });
     expect(slitRejection(v([[10, 20], [20, 10]]))).to.equal(undefined);
     expect(slitRejection(v([[10, 10], [20, 10]]))).to.match(/\[0\]\[1\] is 10/);
     expect(slitRejection(v([[11, 20], [20, 10]]))).to.match(/diagonal/);
@@ -161,7 +161,7 @@ describe("distances", () => {
   });
 
   it("indexes the SLIT by PXM and keeps defaults for PXMs beyond it", () => {
-    const slit = { at: { table: "SLIT", offset: 36, source: "" }, localities: 3n, entries: [10, 20, 30, 20, 10, 40, 30, 40, 10], tableLength: 53 };
+    const slit = { at: { table: "SLIT", offset: 36, source: "" }, localities: 3n, entries: [10, 20, 30, 20, 10, 40, 30, 40, 10], tableLength: 53, capped: false };
     const d = buildDistances([2, 0, 7], slit, []);
     expect({ matrix: d.matrix, source: d.source, reason: d.reason }).to.deep.equal({ matrix: [[10, 30, 20], [30, 10, 20], [20, 20, 10]], source: "SLIT", reason: undefined });
     expect(d.sources.map((x) => [x.source, x.used])).to.deep.equal([["SLIT", true], ["default", false]]);
@@ -179,7 +179,7 @@ describe("distances", () => {
   });
 
   it("keeps _SLI beside a usable SLIT, and a rejected SLIT beside what is used, each with its provenance", () => {
-    const slit = { at: { table: "SLIT", offset: 36, source: "t/SLIT" }, localities: 2n, entries: [10, 16, 16, 10], tableLength: 48 };
+    const slit = { at: { table: "SLIT", offset: 36, source: "t/SLIT" }, localities: 2n, entries: [10, 16, 16, 10], tableLength: 48, capped: false };
     const sli = [{ pxm: 0, row: [10, 21], column: [10, 21], path: "\\_SB.N0", at: sliAt }];
     const withSlit = buildDistances([0, 1], slit, sli);
     expect(withSlit.matrix).to.deep.equal([[10, 16], [16, 10]]);
