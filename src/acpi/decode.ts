@@ -6,10 +6,11 @@
  */
 import { DiagnosticSink, type Diagnostic } from "../diagnostics.js";
 import { decodeStruct, MAX_ARRAY_ELEMENTS, peekFixed, type DecodedStruct } from "./layout/codec.js";
-import { staticSize, type StructSpec } from "./layout/types.js";
+import { fieldOf, staticSize, type StructSpec } from "./layout/types.js";
 import { describeProvenance, type Provenance, type RawTable } from "./raw.js";
 import type { TableDef } from "./tables/def.js";
 import { HEADER_OFFSET, HEADER_SIZE, headerSpec, type TableHeader } from "./tables/header.js";
+import { ownLayoutOf, type OwnLayout } from "./tables/own-layout.js";
 import { tableDefs } from "./tables/registry.js";
 import { validateReserved } from "./validate-fields.js";
 import { checksum } from "../util/checksum.js";
@@ -41,10 +42,10 @@ export interface DecodedTable {
   checksumValid: boolean;
   /** The checksum byte that would make the table sum to zero. */
   checksumExpected: number;
+  /** A table's further checksums and their state (the RSDP's Extended Checksum), by field key. */
+  otherChecksums?: { key: string; valid: boolean; expected: number }[];
   diagnostics: Diagnostic[];
 }
-
-const NO_HEADER_CHECKSUM = new Set(["FACS", "RSDP"]);
 
 function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined {
   return spec.fields.find((f) => f.role === role)?.key;
@@ -52,6 +53,8 @@ function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined 
 
 export function decodeTable(raw: RawTable): DecodedTable {
   const all = raw.bytes;
+  const own = ownLayoutOf(all);
+  if (own !== undefined) return decodeOwnLayout(raw, own);
   const header = decodeStruct(headerSpec, all, 0, HEADER_SIZE);
   const hv = header.values as Partial<TableHeader>;
   const signature = hv.signature ?? raw.signature;
@@ -81,9 +84,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
   const sum = checksum(table);
   const stored = hv.checksum ?? 0;
   const checksumExpected = (stored - sum) & 0xff;
-  // FACS and RSDP have no header checksum (RSDP has its own layout); they are kept raw.
-  const checksumApplies = !NO_HEADER_CHECKSUM.has(signature);
-  const checksumValid = header.missing.length === 0 && (sum === 0 || !checksumApplies);
+  const checksumValid = header.missing.length === 0 && sum === 0;
   if (header.missing.length === 0 && !checksumValid) {
     sink.error("TABLE_CHECKSUM", `checksum is ${hex(stored)}, should be ${hex(checksumExpected)}`, HEADER_OFFSET.checksum);
   }
@@ -120,6 +121,56 @@ export function decodeTable(raw: RawTable): DecodedTable {
   if (result.trailing.length > 0 && fixed.capped.length === 0 && (def.subtables === undefined || fixed.missing.length > 0)) {
     sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, pos);
   }
+  return result;
+}
+
+/**
+ * A table with its own first structure in place of the common header (RSDP, FACS): that structure
+ * is the decoded table's `header`, checked as the common header is (length, checksums, reserved
+ * fields); there are no fixed fields or subtables, and every byte stays in the model.
+ */
+function decodeOwnLayout(raw: RawTable, own: OwnLayout): DecodedTable {
+  const all = raw.bytes;
+  const spec = own.spec(all);
+  const size = staticSize(spec);
+  const sink = new DiagnosticSink({ table: own.signature, source: describeProvenance(raw.source) });
+  const header = decodeStruct(spec, all, 0, Math.min(all.length, size));
+  const values = header.values;
+  let tableLen = all.length;
+  const declared = header.missing.length === 0 ? own.length(values) : undefined;
+  const lengthAt = header.offsets["tableLength"] ?? 0;
+  if (header.missing.length > 0) {
+    sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${size}-byte ${spec.name}`, 0);
+  } else if (declared !== undefined) {
+    if (declared < size) {
+      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${size}-byte ${spec.name}`, lengthAt);
+    } else if (declared > all.length) {
+      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, lengthAt);
+    } else {
+      if (declared < all.length) {
+        sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
+      }
+      tableLen = declared;
+    }
+  }
+  const states = own.checksums(values).map(({ key, covers }) => {
+    const stored = values[key];
+    // A checksum over bytes the table does not have cannot be judged; TABLE_HEADER_SHORT or TABLE_TRUNCATED says why.
+    if (typeof stored !== "number" || covers > tableLen) return { key, valid: true, expected: typeof stored === "number" ? stored : 0 };
+    const expected = (stored - checksum(all.subarray(0, covers))) & 0xff;
+    const valid = expected === stored;
+    if (!valid) sink.error("TABLE_CHECKSUM", `${fieldOf(spec, key).label.toLowerCase()} is ${hex(stored)}, should be ${hex(expected)}`, header.offsets[key] ?? 0);
+    return { key, valid, expected };
+  });
+  reportStruct(header, sink, spec.name, false);
+  const [first, ...others] = states;
+  const result: DecodedTable = {
+    signature: own.signature, source: raw.source, def: undefined, header, fixed: undefined, gap: new Uint8Array(0), subtables: [],
+    trailing: new Uint8Array(all.subarray(Math.min(header.size, tableLen), tableLen)), excess: new Uint8Array(all.subarray(tableLen)),
+    checksumValid: first?.valid ?? true, checksumExpected: first?.expected ?? 0, diagnostics: sink.items,
+  };
+  if (others.length > 0) result.otherChecksums = others;
+  if (result.trailing.length > 0) sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, header.size);
   return result;
 }
 

@@ -49,6 +49,13 @@ function scalarText(f: FieldSpec, v: FieldValue): string {
   return name === undefined ? hexPad(v, digits) : `${hexPad(v, digits)} [${name}]`;
 }
 
+/** A flags field's bits, each on a line of its own below the field, as iasl prints them. */
+function bitLines(f: FieldSpec, v: FieldValue, out: string[]): void {
+  for (const b of f.quietBits === true ? [] : f.bits ?? []) {
+    out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${hexPad(bitValue(v as number, b), b.digits ?? 0)}`);
+  }
+}
+
 function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
   for (const f of s.spec.fields) {
     const v = s.values[f.key];
@@ -62,10 +69,7 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     let text = scalarText(f, v);
     if (f.role === "type" && typeName !== undefined) text = `${hexPad(v as number, f.size * 2)} [${typeName}]`;
     out.push(line(at, f.size, f.label, text));
-    for (const b of f.quietBits === true ? [] : f.bits ?? []) {
-      const bv = bitValue(v as number, b);
-      out.push(`${b.label.padStart(LABEL_WIDTH + 16)} : ${b.digits === undefined ? hexPad(bv, 0) : hexPad(bv, b.digits)}`);
-    }
+    bitLines(f, v, out);
   }
   if (s.extra.length > 0) out.push(`${prefix(s.offset + s.size - s.extra.length, s.extra.length)} ${"Unparsed bytes".padStart(LABEL_WIDTH)} : ${hexBytes(s.extra.subarray(0, 64))}${s.extra.length > 64 ? " ..." : ""}`);
 }
@@ -97,13 +101,18 @@ export function printTable(t: DecodedTable): string {
   const name = t.def?.name ?? otherTableNames[t.signature] ?? "";
   out.push(`/* ${t.signature} from ${describeProvenance(t.source)} */`);
   const hv = t.header.values;
+  const bad = new Map((t.otherChecksums ?? []).filter((c) => !c.valid).map((c) => [c.key, c.expected]));
+  if (!t.checksumValid) bad.set("checksum", t.checksumExpected);
   for (const f of t.header.spec.fields) {
     const v = hv[f.key];
     if (v === undefined) break;
     let text = scalarText(f, v);
     if (f.key === "signature" && name !== "") text = `${text}    [${name}]`;
-    if (f.key === "checksum" && !t.checksumValid) text = `${text}     /* Incorrect checksum, should be ${hexPad(t.checksumExpected, 2)} */`;
+    const expected = bad.get(f.key);
+    if (expected !== undefined) text = `${text}     /* Incorrect checksum, should be ${hexPad(expected, 2)} */`;
     out.push(line(t.header.offsets[f.key] ?? 0, f.size, f.label, text));
+    // The FACS's flags, in the structure that takes the common header's place (which has none).
+    bitLines(f, v, out);
   }
   if (t.signature === "SLIT") slitLines(t, out);
   else if (t.fixed !== undefined) structLines(t.fixed, out);

@@ -10,6 +10,7 @@ import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
+import { ownLayoutOf } from "../tables/own-layout.js";
 import { LOOKS_LIKE_LINES, looksLikeAcpidump, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 import { pushAll } from "../../util/arrays.js";
 
@@ -44,14 +45,26 @@ export function unreadable(path: string, err: unknown): InputError {
   return new InputError("E_INPUT_UNREADABLE", `cannot read: ${msg}`, { file: path }, { cause: err });
 }
 
-/** A plausible ACPI signature: four printable ASCII characters (real ones include "FFFF", "WD__"). */
-function plausibleSignature(b: Uint8Array): boolean {
+/**
+ * A valid ACPI signature, by ACPICA's rule (acpi_ut_valid_nameseg, utascii.c): upper-case letters,
+ * digits and "_", and "!" last ("ASF!"); real ones include "FFFF" and "WD__". The RSDP's "RSD PTR "
+ * is its own case. Printable ASCII was accepted before: /etc/ld.so.cache ("glibc-ld.so.cache")
+ * decoded as a table "glib" with a Length of 1.6 GB, and made /etc a host to `scan`.
+ */
+function validSignature(b: Uint8Array): boolean {
   if (b.length < SIGNATURE_SIZE) return false;
+  if (ownLayoutOf(b) !== undefined) return true;
   for (let i = 0; i < SIGNATURE_SIZE; i++) {
     const c = b[i] ?? 0;
-    if (c < 0x20 || c > 0x7e) return false;
+    const ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c === 0x21 && i === SIGNATURE_SIZE - 1);
+    if (!ok) return false;
   }
   return true;
+}
+
+/** The table's name from its bytes: the signature, or "RSDP" for "RSD PTR " (as acpidump names it). */
+function signatureOf(b: Uint8Array): string {
+  return ownLayoutOf(b)?.signature ?? String.fromCharCode(...b.subarray(0, SIGNATURE_SIZE));
 }
 
 function selfConsistentLength(b: Uint8Array): boolean {
@@ -67,13 +80,13 @@ function hasControlByte(b: Uint8Array): boolean {
 }
 
 /**
- * Could these bytes be a binary table? A printable signature, and a header that is binary (a real
+ * Could these bytes be a binary table? A valid signature, and a header that is binary (a real
  * table's Length has a 0x00 byte unless it exceeds 16 MiB) or self-consistent (Length within
  * the header size..file size). So a README, a log or a UTF-8 text never decodes as a table with a garbage
  * length, while truncated and damaged tables still do (their header still has binary bytes).
  */
 export function looksLikeTable(b: Uint8Array): boolean {
-  if (!plausibleSignature(b)) return false;
+  if (!validSignature(b)) return false;
   if (b.length < HEADER_SIZE) return hasControlByte(b.subarray(SIGNATURE_SIZE));
   return hasControlByte(b.subarray(SIGNATURE_SIZE, HEADER_SIZE)) || selfConsistentLength(b);
 }
@@ -190,7 +203,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
   if (!looksLikeTable(bytes)) {
     throw new InputError("E_INPUT_FORMAT", "neither an ACPI table (no table header at offset 0) nor acpidump text", { file, offset: 0 });
   }
-  return [{ signature: String.fromCharCode(...bytes.subarray(0, SIGNATURE_SIZE)), bytes, source: { file, name: basename(file) } }];
+  return [{ signature: signatureOf(bytes), bytes, source: { file, name: basename(file) } }];
 }
 
 /**

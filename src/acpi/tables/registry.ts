@@ -15,6 +15,7 @@ export const otherTableNames: Readonly<Record<string, string>> = {
   SSDT: "Secondary System Description Table",
   FACP: "Fixed ACPI Description Table (FADT)",
   FACS: "Firmware ACPI Control Structure",
+  RSDP: "Root System Description Pointer",
   MCFG: "Memory Mapped Configuration Table",
   HPET: "High Precision Event Timer table",
   DMAR: "DMA Remapping table",
