@@ -63,11 +63,14 @@ function bundledChild(dir: string): string {
   return out;
 }
 
-function vmStartChild(child: string, pool: boolean): ChildResult {
-  const r = spawnSync(process.execPath, ["--expose-gc", child, pool ? "pool" : "nopool"], { encoding: "utf8" });
+function vmStartChild(child: string, pool: boolean, warm = false): ChildResult {
+  const r = spawnSync(process.execPath, ["--expose-gc", child, pool ? "pool" : "nopool", ...(warm ? ["warm"] : [])], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`bench: vm-start child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as ChildResult;
 }
+
+/** Rounds that also run a warmed child (its run is two starts long). */
+const WARM_ROUNDS = 3;
 
 export function run(): Promise<BenchReport> {
   const lines: string[] = [load()];
@@ -88,12 +91,14 @@ export function run(): Promise<BenchReport> {
   const probe = memoryProbe();
   const latency: number[] = [];
   const children: ChildResult[][] = [[], []];
+  const warmed: ChildResult[] = [];
   for (let i = 0; i < rounds; i++) {
     for (const pool of [false, true]) {
       bare.push(timeProcess([process.execPath, "-e", "0"], here).cpuMs);
       latency.push(probe());
       children[pool ? 1 : 0]?.push(vmStartChild(child, pool));
     }
+    if (i < WARM_ROUNDS) warmed.push(vmStartChild(child, false, true));
   }
   for (const pool of [false, true]) {
     const rs = children[pool ? 1 : 0] ?? [];
@@ -107,6 +112,13 @@ export function run(): Promise<BenchReport> {
       `RSS before the run ${before.toFixed(0)} MiB (baseline: node + the bundled modules), growth ${(peak - before).toFixed(0)} MiB; ` +
       `CPU of the ${rounds} runs ${rs.map((r) => r.cpuMs).sort((a, b) => a - b).map((c) => c.toFixed(0)).join(", ")} ms`);
   }
+  // Where the CPU of the cold run goes: the same start measured again in the process that ran it
+  // once already is the simulation alone; the rest of the cold run's CPU is V8 warming up to it
+  // (running it in the interpreter and compiling it, on the main thread and on the compiler's).
+  const cold = median((children[0] ?? []).map((r) => r.cpuMs));
+  const hot = median(warmed.map((r) => r.cpuMs));
+  lines.push(`  the same start (pool off) in a process that ran it once already, median of ${warmed.length}: ${hot.toFixed(0)} ms CPU (wall ${median(warmed.map((r) => r.wallMs)).toFixed(0)} ms): ` +
+    `the simulation is ${(100 * hot / cold).toFixed(0)}% of the cold run's CPU, V8's warm-up (interpreting and compiling it) the other ${(100 - 100 * hot / cold).toFixed(0)}%`);
   lines.push(`  host speed in these rounds: node -e 0 took ${median(bare).toFixed(0)} ms of CPU (median of ${bare.length}, one before each child); ` +
     `a memory-latency probe (1 M dependent loads over 8 MiB, ~35 ms on a quiet host) ${median(latency).toFixed(0)} ms: the 1000-VM start is cache-bound, and slows with this when other jobs share the host`);
   rmSync(dir, { recursive: true, force: true });
