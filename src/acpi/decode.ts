@@ -170,7 +170,7 @@ function decodeOwnLayout(raw: RawTable, own: OwnLayout): DecodedTable {
     checksumValid: first?.valid ?? true, checksumExpected: first?.expected ?? 0, diagnostics: sink.items,
   };
   if (others.length > 0) result.otherChecksums = others;
-  if (result.trailing.length > 0) sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, header.size);
+  if (result.trailing.length > 0 && !own.mayBeLonger) sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, header.size);
   return result;
 }
 

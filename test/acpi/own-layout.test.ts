@@ -107,6 +107,13 @@ describe("acpi: the RSDP and the FACS, by their own layouts", () => {
     const text = printTable(t);
     expect(text).to.include("S4BIOS Support Present : 1").and.include("64-bit Wake Env Required (V2) : 1").and.not.include("Oem ID");
     expect(decode(facsBytes({ flags: 0x10 }), "FACS").diagnostics.map((d) => d.code)).to.deep.equal(["RESERVED_BITS_SET"]);
+    // A FACS may be longer than 64 bytes; an RSDP longer than its 36 is not what ACPI describes.
+    const longFacs = decode(Uint8Array.from([...facsBytes({ tableLength: 72 }), ...new Uint8Array(8)]), "FACS");
+    expect(longFacs.diagnostics).to.deep.equal([]);
+    expect(longFacs.trailing).to.have.length(8);
+    expect(printTable(longFacs)).to.include("Body : 8 bytes (not decoded)");
+    const longRsdp = Uint8Array.from([...rsdpBytes(2, { tableLength: 40 }), 0, 0, 0, 0]);
+    expect(codes(longRsdp)).to.deep.equal(["TABLE_TRAILING_BYTES@36"]);
   });
 
   it("prints a FACS as iasl -d does, field by field and bit by bit", function () {

@@ -22,6 +22,8 @@ export interface OwnLayout {
   length(values: Readonly<FieldValues>): number | undefined;
   /** Each checksum field, and how many bytes from the start it makes sum to zero. */
   checksums(values: Readonly<FieldValues>): { key: string; covers: number }[];
+  /** May the table be longer than its structure? (a FACS: "always greater than or equal to 64") */
+  mayBeLonger: boolean;
 }
 
 const RSDP_SIGNATURE = "RSD PTR ";
@@ -69,6 +71,7 @@ export const rsdp: OwnLayout = {
   length: (v) => (rsdpHasV2(v["revision"]) ? (v["tableLength"] as number | undefined) : RSDP_V1_LENGTH),
   // The extended checksum covers the 36 bytes of the ACPI 2.0 structure, not Length bytes (acpi_tb_validate_rsdp).
   checksums: (v) => [{ key: "checksum", covers: RSDP_V1_LENGTH }, ...(rsdpHasV2(v["revision"]) ? [{ key: "extendedChecksum", covers: RSDP_XCHECKSUM_LENGTH }] : [])],
+  mayBeLonger: false,
 };
 
 export const facsSpec = struct("FACS", "Firmware ACPI Control Structure", [
@@ -94,6 +97,8 @@ export const facs: OwnLayout = {
   length: (v) => v["tableLength"] as number | undefined,
   // The FACS has no checksum (ACPI 6.5 Table 5.14).
   checksums: () => [],
+  // Its Length "is always greater than or equal to 64" (Table 5.14): more is not a defect.
+  mayBeLonger: true,
 };
 
 /** The table these bytes start with, when it has its own layout instead of the common header. */
