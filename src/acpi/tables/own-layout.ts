@@ -8,7 +8,7 @@
  * decoded table, and by where its length and checksums are. Labels are iasl's (ACPICA dmtbinfo1.c,
  * AcpiDmTableInfoRsdp1/Rsdp2/Facs).
  */
-import { ascii, bit, bytes, flags, u24, u32, u64, u8, type FieldValues, type StructSpec } from "../layout/types.js";
+import { ascii, bit, bytes, fieldOffset, flags, staticSize, u24, u32, u64, u8, type FieldValues, type StructSpec } from "../layout/types.js";
 import { struct } from "./def.js";
 
 export interface OwnLayout {
@@ -27,11 +27,6 @@ export interface OwnLayout {
 }
 
 const RSDP_SIGNATURE = "RSD PTR ";
-/** ACPI_RSDP_CHECKSUM_LENGTH and ACPI_RSDP_XCHECKSUM_LENGTH (ACPICA actbl.h). */
-const RSDP_V1_LENGTH = 20;
-const RSDP_XCHECKSUM_LENGTH = 36;
-/** Where the RSDP's revision byte is: the field after Signature (8), Checksum (1) and Oem ID (6). */
-const RSDP_REVISION_OFFSET = 15;
 
 const rsdpV1Fields = [
   ascii("Signature", RSDP_SIGNATURE.length),
@@ -48,6 +43,14 @@ export const rsdpV2Spec = struct("RSDP.2", "Root System Description Pointer", [
   u8("Extended Checksum"),
   u24("Reserved", { reserved: true }),
 ]);
+
+/**
+ * ACPI_RSDP_CHECKSUM_LENGTH (20) and ACPI_RSDP_XCHECKSUM_LENGTH (36) of ACPICA's actbl.h are the
+ * two structures' sizes; the revision byte's offset (15) decides which one the bytes hold.
+ */
+const RSDP_V1_LENGTH = staticSize(rsdpV1Spec);
+const RSDP_XCHECKSUM_LENGTH = staticSize(rsdpV2Spec);
+const RSDP_REVISION_OFFSET = fieldOffset(rsdpV1Spec, "revision");
 
 function startsWith(b: Uint8Array, text: string): boolean {
   if (b.length < text.length) return false;
