@@ -12,7 +12,7 @@ import type { Page } from "playwright-core";
 import { analyseSources } from "../../src/analyse.js";
 import { topologyHtml } from "../../src/report/html/report.js";
 import { hostSvg } from "../../src/report/html/svg.js";
-import { simHtml } from "../../src/sim/toolstack/html-report.js";
+import { MAX_DRAWN_BARS, MAX_LISTED_ROWS, simHtml } from "../../src/sim/toolstack/html-report.js";
 import { finalState, parseScenario, runScenario, scenarioHost, type FinalState } from "../../src/sim/index.js";
 import { loadScenarioFile } from "../../src/cli/commands/sim.js";
 import { bigHostTables } from "../helpers/big-host.js";
@@ -222,5 +222,35 @@ describe("reports in a headless browser", function () {
     const [left, right] = [await flows.nth(0).boundingBox(), await flows.nth(1).boundingBox()];
     expect(left?.y).to.equal(right?.y);
     expect((left?.x ?? 0) < (right?.x ?? 0)).to.equal(true);
+  });
+
+  it("sim --report of more VMs than it lists: the first rows, one row saying how many more, a timeline of sampled points that ends at the true total", async () => {
+    // 1.2 × the rows listed: 64 MiB VMs, two nodes of 64 GiB.
+    const n = Math.round(MAX_LISTED_ROWS * 1.2);
+    const scenario = {
+      host: { nodes: [{ mem_mib: 65536, cpus: 8 }, { mem_mib: 65536, cpus: 8 }] },
+      xen: { version: "current", nodeClaims: "v4" },
+      steps: [{ op: "vm_start", flow: "claim", policy: "xenopsd", seed: 1, paging_pool: false, vms: Array.from({ length: n }, (_, i) => ({ name: `vm${i}`, mem_mib: 64, vcpus: 1 })) }],
+    };
+    const file = join(tmp, "many.html");
+    await simReportFile(scenario, "many.json", file);
+    const v = await visit(page(), file);
+    expect(v.errors).to.deep.equal([]);
+    const rows = page().locator("section.flow tbody tr");
+    expect(await rows.count()).to.equal(MAX_LISTED_ROWS + 1);
+    expect(await rows.last().textContent()).to.equal(`… and ${n - MAX_LISTED_ROWS} more VMs, not listed here: numakit sim --format json has every one`);
+    expect(await rows.nth(MAX_LISTED_ROWS - 1).locator("td").first().textContent()).to.equal(`vm${MAX_LISTED_ROWS - 1}`);
+    // Every VM is counted in the curve: the last bar of each node's timeline holds all the guest
+    // memory the node got, which the per-node totals of the run (all VMs) must match.
+    const total = await js<number>(page(), `[...document.querySelectorAll("figure.vm-timeline")].map((f) => f.querySelectorAll("g").length).reduce((a, b) => Math.max(a, b), 0)`);
+    expect(total).to.be.at.most(MAX_DRAWN_BARS);
+    const lastTitles = await js<string[]>(page(), `[...document.querySelectorAll("figure.vm-timeline")].map((f) => [...f.querySelectorAll("g title")].at(-1).textContent)`);
+    expect(lastTitles).to.have.length(2);
+    const placedMiB = lastTitles.map((t) => {
+      expect(t).to.match(new RegExp(`^after vm${n - 1} \\(VM ${n} of ${n}\\): `));
+      return Number(/: ([\d,]+) MiB of guest memory/.exec(t)?.[1]?.replace(/,/g, ""));
+    });
+    // Each VM's 64 MiB (and the 0xC0 low pages it also populates) lands on one node or another.
+    expect(placedMiB.reduce((a, b) => a + b, 0)).to.be.within(n * 64, n * 65);
   });
 });

@@ -28,6 +28,28 @@ export interface SimReportInput {
 
 export const NODE_HUES = 8;
 
+/**
+ * The most rows a table lists (VMs, domains, steps) and the most bars a timeline draws. A run may
+ * start 100 000 VMs (ops.ts's limit): one row and one bar per VM made a 176 MB page that took 22 s
+ * and 2 GB to build and that no browser opens. Past these, a table says how many rows it left out
+ * (`--format json` has every one) and a timeline draws every k-th point of its cumulative curve.
+ */
+export const MAX_LISTED_ROWS = 1000;
+export const MAX_DRAWN_BARS = 400;
+
+/** The points a timeline of `n` draws: all of them, or the last of each of MAX_DRAWN_BARS equal runs. */
+function drawnPoints(n: number): number[] {
+  if (n <= MAX_DRAWN_BARS) return Array.from({ length: n }, (_, i) => i);
+  const stride = Math.ceil(n / MAX_DRAWN_BARS);
+  return Array.from({ length: Math.ceil(n / stride) }, (_, k) => Math.min(n, (k + 1) * stride) - 1);
+}
+
+/** Rows past MAX_LISTED_ROWS, said in one row spanning the table. */
+function moreRows(total: number, columns: number, what: string): string {
+  const more = total - MAX_LISTED_ROWS;
+  return more <= 0 ? "" : `\n<tr class="more"><td colspan="${columns}">… and ${more.toLocaleString("en-US")} more ${what}, not listed here: <code>numakit sim --format json</code> has every one</td></tr>`;
+}
+
 export const SIM_CSS = [
   "body{font:14px/1.45 system-ui,sans-serif;color:#1d2733;margin:0 auto;padding:0 1.2em 2em;max-width:1800px}",
   "h1{font-size:1.35em;margin:.8em 0 .2em;overflow-wrap:anywhere}h2{font-size:1.15em;border-bottom:1px solid #d5dde6;margin-top:1.6em}h3{font-size:1em}",
@@ -47,17 +69,19 @@ export const SIM_CSS = [
 
 /** One small chart per node: a stacked bar (used, claimed, free) after each step. */
 function nodeTimeline(host: HostSpec, report: RunReport, states: FinalState["nodes"][]): string {
-  const barW = Math.max(6, Math.min(24, Math.floor(480 / Math.max(1, states.length))));
+  const points = drawnPoints(states.length);
+  const barW = Math.max(6, Math.min(24, Math.floor(480 / Math.max(1, points.length))));
   const chartH = 110;
   const panels = host.nodes.map((node) => {
     const total = nodePresentPages(node);
-    const bars = states.map((nodes, i) => {
+    const bars = points.map((i, k) => {
+      const nodes = states[i] ?? [];
       const s = nodes.find((n) => n.id === node.id);
       const free = s?.freePages ?? 0;
       const claimed = Math.min(free, s?.claimedPages ?? 0);
       const used = Math.max(0, total - free);
       const h = (p: number): number => (total === 0 ? 0 : (p / total) * chartH);
-      const x = 30 + i * barW;
+      const x = 30 + k * barW;
       const when = i === 0 ? "at boot" : `after step ${i - 1} (${report.steps[i - 1]?.op ?? ""})`;
       const title = e(`${when}: used ${mib(used)}, claimed ${mib(claimed)}, free ${mib(free - claimed)} of ${mib(total)}`);
       const yUsed = chartH - h(used);
@@ -66,7 +90,7 @@ function nodeTimeline(host: HostSpec, report: RunReport, states: FinalState["nod
         `<rect class="used" x="${x}" y="${yUsed.toFixed(1)}" width="${barW - 2}" height="${h(used).toFixed(1)}"/>` +
         `<rect class="claimed" x="${x}" y="${yClaimed.toFixed(1)}" width="${barW - 2}" height="${h(claimed).toFixed(1)}"/></g>`;
     });
-    const w = 34 + states.length * barW;
+    const w = 34 + points.length * barW;
     return `<figure class="node-timeline" data-node="${node.id}"><svg width="${w}" height="${chartH + 18}" role="img" aria-label="node ${node.id}">` +
       `<text x="0" y="10">100%</text><text x="0" y="${chartH}">0</text>${bars.join("")}<text x="30" y="${chartH + 14}">boot, steps 0–${Math.max(0, states.length - 2)}</text></svg>` +
       `<figcaption>node ${node.id}: ${mib(total)}</figcaption></figure>`;
@@ -102,21 +126,24 @@ function vmBar(pagesByNode: Record<string, number>, planned: readonly number[], 
  */
 function vmTimeline(r: VmStartStep, host: HostSpec, before: FinalState["nodes"] | undefined): string {
   const chartH = 70;
-  const barW = Math.max(3, Math.min(12, Math.floor(360 / Math.max(1, r.vms.length))));
+  const points = drawnPoints(r.vms.length);
+  const barW = Math.max(3, Math.min(12, Math.floor(360 / Math.max(1, points.length))));
   const panels = host.nodes.map((node) => {
     const total = nodePresentPages(node);
     if (total === 0) return "";
     const base = Math.max(0, total - (before?.find((n) => n.id === node.id)?.freePages ?? total));
     let placed = 0;
+    let next = 0;
     const h = (p: number): number => (p / total) * chartH;
-    const bars = r.vms.map((v, i) => {
-      placed += v.pagesByNode[String(node.id)] ?? 0;
-      const x = 4 + i * barW;
-      return `<g><title>${e(`after ${v.name}: ${mib(placed)} of guest memory on node ${node.id} (${mib(base)} used before)`)}</title>` +
+    const bars = points.map((last, k) => {
+      for (; next <= last; next++) placed += r.vms[next]?.pagesByNode[String(node.id)] ?? 0;
+      const x = 4 + k * barW;
+      const v = r.vms[last];
+      return `<g><title>${e(`after ${v?.name ?? ""}${points.length < r.vms.length ? ` (VM ${last + 1} of ${r.vms.length})` : ""}: ${mib(placed)} of guest memory on node ${node.id} (${mib(base)} used before)`)}</title>` +
         `<rect class="free" x="${x}" y="0" width="${barW - 1}" height="${chartH}"/><rect class="used" x="${x}" y="${(chartH - h(base)).toFixed(1)}" width="${barW - 1}" height="${h(base).toFixed(1)}"/>` +
         `<rect class="n${node.id % NODE_HUES}" x="${x}" y="${(chartH - h(base) - h(placed)).toFixed(1)}" width="${barW - 1}" height="${h(placed).toFixed(1)}"/></g>`;
     });
-    return `<figure class="vm-timeline" data-node="${node.id}"><svg width="${8 + r.vms.length * barW}" height="${chartH}" role="img" aria-label="node ${node.id}">${bars.join("")}</svg><figcaption>node ${node.id}</figcaption></figure>`;
+    return `<figure class="vm-timeline" data-node="${node.id}"><svg width="${8 + points.length * barW}" height="${chartH}" role="img" aria-label="node ${node.id}">${bars.join("")}</svg><figcaption>node ${node.id}</figcaption></figure>`;
   });
   return `<div class="panels">${panels.join("")}</div>`;
 }
@@ -146,7 +173,7 @@ function numaOptTd(v: VmOutcome): string {
 
 function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: FinalState["nodes"] | undefined): string {
   const max = Math.max(1, maxOf(r.vms.map((v) => Object.values(v.pagesByNode).reduce((s, p) => s + p, 0))));
-  const rows = r.vms.map((v) => {
+  const rows = r.vms.slice(0, MAX_LISTED_ROWS).map((v) => {
     const pages = Object.values(v.pagesByNode).reduce((s, p) => s + p, 0);
     return `<tr><td>${e(v.name)}</td><td class="num">${v.domid < 0 ? "–" : v.domid}</td><td>${v.plannedNodes.length === 0 ? "–" : v.plannedNodes.join(",")}</td>` +
       `<td>${vmBar(v.pagesByNode, v.plannedNodes, max)}</td><td class="num">${mib(pages)}</td><td class="num">${v.localPercent.toFixed(2)}</td>` +
@@ -159,22 +186,22 @@ function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: F
     `<p>${t.started}/${t.vms} started, ${t.fullyLocal} fully local, ${t.localPercent.toFixed(2)}% of ${mib(t.totalPages)} on planned nodes; extents 1G ${t.extents.order18}, 2M ${t.extents.order9}, 4K ${t.extents.order0}</p>` +
     `<p class="xen-internal">${e(xenInternalTotalsLine(r))}</p>` +
     '<table class="list"><thead><tr><th>VM</th><th>domid</th><th>planned</th><th>memory by node (planned outlined)</th><th>MiB</th><th>local %</th><th>1G</th><th>2M</th><th>4K</th><th title="Xen-internal pages (struct domain, vCPUs, paging pool) on the planned node(s) / all">Xen on plan</th><th title="XAPI VM_metrics.numa_optimised">numa opt</th><th>started</th></tr></thead>' +
-    `<tbody>${rows.join("\n")}</tbody></table></section>`;
+    `<tbody>${rows.join("\n")}${moreRows(r.vms.length, 12, "VMs")}</tbody></table></section>`;
 }
 
 function stepsTable(report: RunReport): string {
-  const rows = report.steps.map((s, i) => {
+  const rows = report.steps.slice(0, MAX_LISTED_ROWS).map((s, i) => {
     const res = s.result === undefined || isVmStart(s.result) ? "" : Object.entries(s.result).map(([k, v]) => `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`).join(" ");
     return `<tr><td class="num">${i}</td><td>${e(s.op)}</td><td class="num">${s.rc}</td><td>${e(res.length > 200 ? `${res.slice(0, 200)}…` : res)}</td></tr>`;
   });
-  return `<table class="list"><thead><tr><th>#</th><th>op</th><th>rc</th><th>result</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
+  return `<table class="list"><thead><tr><th>#</th><th>op</th><th>rc</th><th>result</th></tr></thead><tbody>${rows.join("\n")}${moreRows(report.steps.length, 4, "steps")}</tbody></table>`;
 }
 
 function domainsTable(report: RunReport): string {
   if (report.final.domains.length === 0) return "<p>No domains at the end.</p>";
   const max = Math.max(1, maxOf(report.final.domains.map((d) => Object.values(d.pagesByNode).reduce((s, p) => s + p, 0))));
-  const rows = report.final.domains.map((d) => `<tr><td class="num">${d.domid}</td><td class="num">${mib(d.totPages)}</td><td class="num">${mib(d.outstandingPages)}</td><td>${vmBar(d.pagesByNode, [], max)}</td></tr>`);
-  return `<table class="list"><thead><tr><th>domid</th><th>tot_pages</th><th>outstanding</th><th>pages by node</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
+  const rows = report.final.domains.slice(0, MAX_LISTED_ROWS).map((d) => `<tr><td class="num">${d.domid}</td><td class="num">${mib(d.totPages)}</td><td class="num">${mib(d.outstandingPages)}</td><td>${vmBar(d.pagesByNode, [], max)}</td></tr>`);
+  return `<table class="list"><thead><tr><th>domid</th><th>tot_pages</th><th>outstanding</th><th>pages by node</th></tr></thead><tbody>${rows.join("\n")}${moreRows(report.final.domains.length, 4, "domains")}</tbody></table>`;
 }
 
 export function simHtml(input: SimReportInput): string {
