@@ -7,7 +7,7 @@
  */
 import { escapeHtml } from "../../util/escape.js";
 import { htmlDocument } from "../../util/html-page.js";
-import { SIM_CSS } from "../toolstack/html-report.js";
+import { MAX_LISTED_ROWS, SIM_CSS } from "../toolstack/html-report.js";
 import type { Spread } from "./stats.js";
 import type { FlowResult, SweepResult } from "./summary.js";
 import { renderSweepText, summarySentence } from "./text.js";
@@ -54,13 +54,18 @@ function vmCostChart(f: FlowResult): string {
   const max = maxOf(vms.map((v) => v.cost?.p95 ?? 1));
   const W = 220;
   const scale = (x: number): number => (max <= 1 ? W : ((x - 1) / (max - 1)) * (W - 20) + 20);
-  const rows = vms.map((v) => {
+  // Past MAX_LISTED_ROWS VMs, the ones that fared worst (highest p95, then by name), as the text's "worst VMs" line.
+  const listed = vms.length <= MAX_LISTED_ROWS ? vms
+    : [...vms].sort((a, b) => (b.cost?.p95 ?? 0) - (a.cost?.p95 ?? 0) || (a.name < b.name ? -1 : 1)).slice(0, MAX_LISTED_ROWS);
+  const more = vms.length - listed.length;
+  const rows = listed.map((v) => {
     const p50 = v.cost?.p50 ?? 1;
     const p95 = v.cost?.p95 ?? 1;
     return `<tr><td>${e(v.name)}</td><td><svg width="${W}" height="14" role="img"><rect class="bar vm95" x="0" y="1" width="${scale(p95).toFixed(1)}" height="12"/><rect class="bar" x="0" y="4" width="${scale(p50).toFixed(1)}" height="6"/></svg></td>` +
       `<td class="num">${p50.toFixed(3)}</td><td class="num">${p95.toFixed(3)}</td><td class="num">${v.fullyLocalSeeds}</td><td class="num">${v.failedSeeds}</td></tr>`;
   });
-  return '<details><summary>per VM: cost ratio p50 (blue) and p95 (orange), seeds fully local, seeds failed</summary><table class="list"><thead><tr><th>VM</th><th>cost ratio</th><th>p50</th><th>p95</th><th>fully local</th><th>failed</th></tr></thead>' +
+  const summary = more === 0 ? "per VM" : `the ${listed.length} VMs with the highest p95 of ${vms.length} (${more} more: <code>--format json</code> has every one)`;
+  return `<details><summary>${summary}: cost ratio p50 (blue) and p95 (orange), seeds fully local, seeds failed</summary><table class="list"><thead><tr><th>VM</th><th>cost ratio</th><th>p50</th><th>p95</th><th>fully local</th><th>failed</th></tr></thead>` +
     `<tbody>${rows.join("\n")}</tbody></table></details>`;
 }
 

@@ -16,6 +16,7 @@ import { runSweep, sweepHost } from "../../../src/sim/experiments/sweep.js";
 import { sweepJson } from "../../../src/sim/experiments/summary.js";
 import { renderSweepText } from "../../../src/sim/experiments/text.js";
 import { sweepHtml } from "../../../src/sim/experiments/html.js";
+import { MAX_LISTED_ROWS } from "../../../src/sim/toolstack/html-report.js";
 import { runCli, repoRoot } from "../../helpers/cli.js";
 import { fcRuns } from "../../helpers/runs.js";
 import { findBrowser, launchBrowser, NO_BROWSER, visit } from "../../helpers/browser.js";
@@ -304,5 +305,43 @@ describe("sim/experiments: HTML report in a browser", function () {
       await b.close();
     }
     expect(readFileSync(file, "utf8")).to.include("&lt;img");
+  });
+
+  it("lists the VMs that fared worst when there are more than a table lists", async () => {
+    // Two nodes of 8 GiB, 1.2 × MAX_LISTED_ROWS VMs of 12 MiB: some must spill off their planned node.
+    const n = Math.round(MAX_LISTED_ROWS * 1.2);
+    const json = {
+      host: { nodes: [{ mem_mib: 8192, cpus: 4 }, { mem_mib: 8192, cpus: 4 }], distances: [[10, 20], [20, 10]] },
+      xen: { version: "current", nodeClaims: "v4" },
+      steps: [{ op: "vm_start", flow: "claim", paging_pool: false, vms: Array.from({ length: n }, (_, i) => ({ name: `vm${i}`, mem_mib: 12, vcpus: 1 })) }],
+    };
+    const spec = sweepSpecOf(json, { seeds: "1", flows: "claim" });
+    if (spec === undefined) throw new Error("no sweep");
+    const host = await sweepHost(json, undefined, { file: "many.json" });
+    const result = await runSweep({ file: "many.json", json, spec, host, jobs: 1 });
+    const file = join(dir, "many.html");
+    writeFileSync(file, sweepHtml({ result, description: "many" }));
+    const b = await launchBrowser(browserPath ?? "");
+    try {
+      const v = await visit(b.page, file);
+      expect(v.errors).to.deep.equal([]);
+      const perVm = b.page.locator("section.flow details").filter({ hasText: "cost ratio p50" });
+      expect(await perVm.locator("summary").innerText()).to.equal(`the ${MAX_LISTED_ROWS} VMs with the highest p95 of ${n} (${n - MAX_LISTED_ROWS} more: --format json has every one): cost ratio p50 (blue) and p95 (orange), seeds fully local, seeds failed`);
+      expect(await perVm.locator("tbody tr").count()).to.equal(MAX_LISTED_ROWS);
+      // Opened as a user opens it (closed, its rows have no inner text).
+      await perVm.locator("summary").click();
+      // Sorted worst first: the p95 column never rises, and none left out is worse than the last listed.
+      const p95 = (await perVm.locator("tbody tr td:nth-child(4)").allInnerTexts()).map(Number);
+      expect(p95.every((x) => x >= 1)).to.equal(true);
+      expect(p95).to.deep.equal([...p95].sort((x, y) => y - x));
+      expect(p95[0]).to.be.greaterThan(p95.at(-1) ?? 0);
+      const listed = new Set(await perVm.locator("tbody tr td:nth-child(1)").allInnerTexts());
+      const flow = result.flows[0];
+      const leftOut = (flow?.vmResults ?? []).filter((x) => !listed.has(x.name));
+      expect(leftOut).to.have.length(n - MAX_LISTED_ROWS);
+      for (const x of leftOut) expect(Number((x.cost?.p95 ?? 0).toFixed(3))).to.be.at.most(p95.at(-1) ?? 0);
+    } finally {
+      await b.close();
+    }
   });
 });
