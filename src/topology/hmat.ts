@@ -126,12 +126,14 @@ export function indexHmatPairs(pairs: readonly HmatPair[], pxm: (p: number) => n
   return rows;
 }
 
-/** The pairs of every locality structure, in first-seen order. */
+/** The pairs of every locality structure, in first-seen order, each with its node ids. */
 class PairIndex {
   readonly list: HmatPair[] = [];
   /** Cells of locality structures whose pair would have passed MAX_HMAT_PAIRS. */
   dropped = 0;
   private readonly rows: HmatPairRows = new Map();
+
+  constructor(private readonly nodeOf: (pxm: number) => number | undefined) {}
 
   /** The pair, made (and listed) on first sight; undefined past MAX_HMAT_PAIRS (counted in `dropped`). */
   get(hierarchy: number, ipxm: number, tpxm: number): HmatPair | undefined {
@@ -139,7 +141,7 @@ class PairIndex {
     let p = row.get(tpxm);
     if (p === undefined) {
       if (this.list.length === MAX_HMAT_PAIRS) { this.dropped++; return undefined; }
-      p = { initiatorPxm: ipxm, targetPxm: tpxm, hierarchy, values: {} };
+      p = withNodes(ipxm, tpxm, hierarchy, this.nodeOf(ipxm), this.nodeOf(tpxm));
       row.set(tpxm, p);
       this.list.push(p);
     }
@@ -186,7 +188,7 @@ function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<nu
  */
 export function buildHmat(entries: readonly HmatEntry[], revision: number, memoryPxms: ReadonlySet<number>, nodeOf: (pxm: number) => number | undefined, sratUsable: boolean,
   dropped?: (cells: number) => void): HmatModel {
-  const pairs = new PairIndex();
+  const pairs = new PairIndex(nodeOf);
   const memory: HmatMemoryInfo[] = [];
   const caches: HmatCacheInfo[] = [];
   let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
@@ -199,15 +201,24 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
   }
   const model: HmatModel = {
     revision, memory, caches, linuxUses: linuxReason === undefined,
-    pairs: pairs.list.map((p) => {
-      const i = nodeOf(p.initiatorPxm);
-      const t = nodeOf(p.targetPxm);
-      return { ...(i === undefined ? {} : { initiator: i }), ...(t === undefined ? {} : { target: t }), ...p };
-    }),
+    pairs: pairs.list,
   };
   if (linuxReason !== undefined) model.linuxReason = linuxReason;
   if (pairs.dropped > 0) dropped?.(pairs.dropped);
   return model;
+}
+
+/**
+ * A new pair with its node ids, keys in the order the JSON has them (initiator, target, then the
+ * PXMs). Made so once: copying each pair with its node ids added after the walk (three spreads a
+ * pair) took 245 ms of a 256-node HMAT's 131 072 pairs.
+ */
+function withNodes(initiatorPxm: number, targetPxm: number, hierarchy: number, i: number | undefined, t: number | undefined): HmatPair {
+  const values = {};
+  if (i !== undefined && t !== undefined) return { initiator: i, target: t, initiatorPxm, targetPxm, hierarchy, values };
+  if (i !== undefined) return { initiator: i, initiatorPxm, targetPxm, hierarchy, values };
+  if (t !== undefined) return { target: t, initiatorPxm, targetPxm, hierarchy, values };
+  return { initiatorPxm, targetPxm, hierarchy, values };
 }
 
 function withNode<T extends object>(x: T, node: number | undefined): T & { node?: number } {
