@@ -42,8 +42,13 @@ export interface DecodedTable {
   checksumValid: boolean;
   /** The checksum byte that would make the table sum to zero. */
   checksumExpected: number;
-  /** A table's further checksums and their state (the RSDP's Extended Checksum), by field key. */
-  otherChecksums?: { key: string; valid: boolean; expected: number }[];
+  /**
+   * Each checksum field of a table with its own layout and its state (the RSDP has two: Checksum
+   * and Extended Checksum); `checksumValid` is then true when all are, and `checksumExpected` is
+   * the value the first wrong one should have. Absent for tables with the common header (one
+   * checksum, at 9).
+   */
+  checksumFields?: { key: string; valid: boolean; expected: number }[];
   diagnostics: Diagnostic[];
 }
 
@@ -163,13 +168,11 @@ function decodeOwnLayout(raw: RawTable, own: OwnLayout): DecodedTable {
     return { key, valid, expected };
   });
   reportStruct(header, sink, spec.name, false);
-  const [first, ...others] = states;
   const result: DecodedTable = {
     signature: own.signature, source: raw.source, def: undefined, header, fixed: undefined, gap: new Uint8Array(0), subtables: [],
     trailing: new Uint8Array(all.subarray(Math.min(header.size, tableLen), tableLen)), excess: new Uint8Array(all.subarray(tableLen)),
-    checksumValid: first?.valid ?? true, checksumExpected: first?.expected ?? 0, diagnostics: sink.items,
+    checksumValid: states.every((c) => c.valid), checksumExpected: (states.find((c) => !c.valid) ?? states[0])?.expected ?? 0, checksumFields: states, diagnostics: sink.items,
   };
-  if (others.length > 0) result.otherChecksums = others;
   if (result.trailing.length > 0 && !own.mayBeLonger) sink.warning("TABLE_TRAILING_BYTES", `${result.trailing.length} bytes after the end of the table's data`, header.size);
   return result;
 }

@@ -61,6 +61,10 @@ export function tableJson(t: DecodedTable): { [k: string]: Json } {
     checksumValid: t.checksumValid,
   };
   if (!t.checksumValid) o["checksumExpected"] = t.checksumExpected;
+  // A table with its own layout says which of its checksums is which (the RSDP has two).
+  if (t.checksumFields !== undefined && t.checksumFields.length > 1) {
+    o["checksums"] = t.checksumFields.map((c) => (c.valid ? { field: c.key, valid: true } : { field: c.key, valid: false, expected: c.expected }));
+  }
   if (t.fixed !== undefined) structJson(t.fixed, o);
   if (t.signature === "SLIT" && Array.isArray(o["entries"])) {
     // The flat matrix becomes rows; a partial last row (a truncated table) stays partial.

@@ -101,8 +101,8 @@ export function printTable(t: DecodedTable): string {
   const name = t.def?.name ?? otherTableNames[t.signature] ?? "";
   out.push(`/* ${t.signature} from ${describeProvenance(t.source)} */`);
   const hv = t.header.values;
-  const bad = new Map((t.otherChecksums ?? []).filter((c) => !c.valid).map((c) => [c.key, c.expected]));
-  if (!t.checksumValid) bad.set("checksum", t.checksumExpected);
+  const checksums = t.checksumFields ?? [{ key: "checksum", valid: t.checksumValid, expected: t.checksumExpected }];
+  const bad = new Map(checksums.filter((c) => !c.valid).map((c) => [c.key, c.expected]));
   for (const f of t.header.spec.fields) {
     const v = hv[f.key];
     if (v === undefined) break;

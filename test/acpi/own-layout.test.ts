@@ -83,6 +83,14 @@ describe("acpi: the RSDP and the FACS, by their own layouts", () => {
     const onlyExtended = rsdpBytes(2);
     onlyExtended[24] = 1; // XSDT Address: outside the first 20 bytes
     expect(codes(onlyExtended)).to.deep.equal(["TABLE_CHECKSUM@32"]);
+    // Only the extended checksum is wrong: the table's checksum state says so, and so does the text.
+    const t = decode(onlyExtended);
+    expect(t.checksumValid).to.equal(false);
+    expect(t.checksumExpected).to.equal(((onlyExtended[32] ?? 0) - 1) & 0xff);
+    expect(t.checksumFields?.map((c) => [c.key, c.valid])).to.deep.equal([["checksum", true], ["extendedChecksum", false]]);
+    const printed = printTable(t);
+    expect(printed).to.match(/^\[008h 0008 {3}1\] {21}Checksum : \w\w$/m);
+    expect(printed).to.match(/Extended Checksum : \w\w {5}\/\* Incorrect checksum/);
   });
 
   it("a short or lying RSDP is an error naming the offset, never a crash", () => {
@@ -170,6 +178,7 @@ describe("acpi: the RSDP and the FACS, by their own layouts", () => {
     const out = JSON.parse(r.stdout) as { tables: { signature: string; header: Record<string, unknown> }[] };
     expect(out.tables.map((t) => t.signature)).to.deep.equal(["FACS", "RSDP", "RSDP"]);
     expect(schemaErrors("decode.schema.json", out)).to.deep.equal([]);
+    expect((out.tables[2] as unknown as { checksums: unknown }).checksums).to.deep.equal([{ field: "checksum", valid: true }, { field: "extendedChecksum", valid: true }]);
     // Any other table without a Length is still refused by the schema.
     const noLength = { ...out, tables: [{ ...out.tables[0], header: { signature: "FACS" } }] };
     expect(schemaErrors("decode.schema.json", noLength)).to.not.deep.equal([]);
