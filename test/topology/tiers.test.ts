@@ -1,7 +1,8 @@
 /**
  * access1Perf through its index (src/topology/tiers.ts) against the definition it replaced: for
  * each target, filter every HMAT pair (level 0, from the attached initiator when that one has
- * CPUs, else from any CPU node) and take the best of each value. The index made the memory tiers
+ * CPUs, else from any CPU node) and take the best of each value (the reference below computes
+ * that best its own way). The index made the memory tiers
  * cost pairs instead of nodes × pairs (a 256-node HMAT: 6 s → 0.1 s); the answers must not move.
  */
 import { expect } from "chai";
@@ -15,20 +16,15 @@ function reference(hmat: HmatModel, targetPxm: number, cpuPxms: ReadonlySet<numb
   const attached = hmat.memory.find((m) => m.memoryPxm === targetPxm)?.initiatorPxm;
   const pairs = hmat.pairs.filter((p) => p.hierarchy === 0 && p.targetPxm === targetPxm
     && (attached !== undefined && cpuPxms.has(attached) ? p.initiatorPxm === attached : cpuPxms.has(p.initiatorPxm)));
-  const best = (pick: (p: HmatPair) => number | undefined, lower: boolean): number | undefined => {
-    let out: number | undefined;
-    for (const p of pairs) {
-      const v = pick(p);
-      if (v !== undefined && (out === undefined || (lower ? v < out : v > out))) out = v;
-    }
-    return out;
-  };
-  const rl = best((p) => p.values.readLatencyNs ?? p.values.accessLatencyNs, true);
-  const wl = best((p) => p.values.writeLatencyNs ?? p.values.accessLatencyNs, true);
-  const rb = best((p) => p.values.readBandwidthMBps ?? p.values.accessBandwidthMBps, false);
-  const wb = best((p) => p.values.writeBandwidthMBps ?? p.values.accessBandwidthMBps, false);
-  if (rl === undefined || wl === undefined || rb === undefined || wb === undefined) return undefined;
-  return { readLatencyNs: rl, writeLatencyNs: wl, readBandwidthMBps: rb, writeBandwidthMBps: wb };
+  // The best of each value, written independently of the code under test (min/max of the values present).
+  const of = (own: "readLatencyNs" | "writeLatencyNs" | "readBandwidthMBps" | "writeBandwidthMBps", fallback: "accessLatencyNs" | "accessBandwidthMBps"): number[] =>
+    pairs.map((p) => p.values[own] ?? p.values[fallback]).filter((v): v is number => v !== undefined);
+  const lat = [of("readLatencyNs", "accessLatencyNs"), of("writeLatencyNs", "accessLatencyNs")];
+  const bw = [of("readBandwidthMBps", "accessBandwidthMBps"), of("writeBandwidthMBps", "accessBandwidthMBps")];
+  if ([...lat, ...bw].some((vs) => vs.length === 0)) return undefined;
+  const [rl = [], wl = []] = lat;
+  const [rb = [], wb = []] = bw;
+  return { readLatencyNs: Math.min(...rl), writeLatencyNs: Math.min(...wl), readBandwidthMBps: Math.max(...rb), writeBandwidthMBps: Math.max(...wb) };
 }
 
 const pxm = fc.integer({ min: 0, max: 5 });
