@@ -56,6 +56,30 @@ function roleKey(spec: StructSpec, role: "type" | "length"): string | undefined 
   return spec.fields.find((f) => f.role === role)?.key;
 }
 
+/**
+ * How many of a table's `present` bytes are the table, from the length it declares, and the
+ * findings about that length. `declared`: null when the structure that holds it is cut short
+ * (TABLE_HEADER_SHORT), undefined when it declares none (an ACPI 1.0 RSDP). `what`, of `size`
+ * bytes, is the structure the table must at least hold ("header" for the common one).
+ */
+function usedLength(sink: DiagnosticSink, present: number, declared: number | null | undefined, size: number, what: string, lengthAt: number): number {
+  if (declared === null) {
+    sink.error("TABLE_HEADER_SHORT", `table has ${present} bytes, fewer than the ${size}-byte ${what}`, 0);
+    return present;
+  }
+  if (declared === undefined) return present;
+  if (declared < size) {
+    sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${size}-byte ${what}`, lengthAt);
+    return present;
+  }
+  if (declared > present) {
+    sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${present} bytes are present`, lengthAt);
+    return present;
+  }
+  if (declared < present) sink.warning("TABLE_DATA_BEYOND_LENGTH", `${present - declared} bytes beyond the declared length ${declared} are ignored`, declared);
+  return declared;
+}
+
 export function decodeTable(raw: RawTable): DecodedTable {
   const all = raw.bytes;
   const own = ownLayoutOf(all);
@@ -67,21 +91,7 @@ export function decodeTable(raw: RawTable): DecodedTable {
   const sink = new DiagnosticSink({ table: signature, source: describeProvenance(raw.source) });
   const declared = hv.tableLength;
 
-  let tableLen = all.length;
-  if (header.missing.length > 0) {
-    sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${HEADER_SIZE}-byte header`, 0);
-  } else if (declared !== undefined) {
-    if (declared < HEADER_SIZE) {
-      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${HEADER_SIZE}-byte header`, HEADER_OFFSET.tableLength);
-    } else if (declared > all.length) {
-      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, HEADER_OFFSET.tableLength);
-    } else {
-      if (declared < all.length) {
-        sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
-      }
-      tableLen = declared;
-    }
-  }
+  const tableLen = usedLength(sink, all.length, header.missing.length === 0 ? declared : null, HEADER_SIZE, "header", HEADER_OFFSET.tableLength);
   const table = all.subarray(0, tableLen);
   const excess = new Uint8Array(all.subarray(tableLen));
 
@@ -141,23 +151,8 @@ function decodeOwnLayout(raw: RawTable, own: OwnLayout): DecodedTable {
   const sink = new DiagnosticSink({ table: own.signature, source: describeProvenance(raw.source) });
   const header = decodeStruct(spec, all, 0, Math.min(all.length, size));
   const values = header.values;
-  let tableLen = all.length;
-  const declared = header.missing.length === 0 ? own.length(values) : undefined;
-  const lengthAt = header.offsets["tableLength"] ?? 0;
-  if (header.missing.length > 0) {
-    sink.error("TABLE_HEADER_SHORT", `table has ${all.length} bytes, fewer than the ${size}-byte ${spec.name}`, 0);
-  } else if (declared !== undefined) {
-    if (declared < size) {
-      sink.error("TABLE_LENGTH_TOO_SMALL", `declared length ${declared} is smaller than the ${size}-byte ${spec.name}`, lengthAt);
-    } else if (declared > all.length) {
-      sink.error("TABLE_TRUNCATED", `declared length ${declared} (${hex(declared)}) but only ${all.length} bytes are present`, lengthAt);
-    } else {
-      if (declared < all.length) {
-        sink.warning("TABLE_DATA_BEYOND_LENGTH", `${all.length - declared} bytes beyond the declared length ${declared} are ignored`, declared);
-      }
-      tableLen = declared;
-    }
-  }
+  const declared = header.missing.length === 0 ? own.length(values) : null;
+  const tableLen = usedLength(sink, all.length, declared, size, spec.name, header.offsets["tableLength"] ?? 0);
   const states = own.checksums(values).map(({ key, covers }) => {
     const stored = values[key];
     // A checksum over bytes the table does not have cannot be judged; TABLE_HEADER_SHORT or TABLE_TRUNCATED says why.
