@@ -10,7 +10,7 @@ import { htmlDocument } from "../../util/html-page.js";
 import { MAX_LISTED_ROWS, SIM_CSS } from "../toolstack/html-report.js";
 import type { Spread } from "./stats.js";
 import type { FlowResult, SweepResult } from "./summary.js";
-import { renderSweepText, summarySentence } from "./text.js";
+import { renderSweepText, summarySentence, worstFirst } from "./text.js";
 import { maxOf, minOf } from "../../util/arrays.js";
 
 const e = escapeHtml;
@@ -56,7 +56,7 @@ function vmCostChart(f: FlowResult): string {
   const scale = (x: number): number => (max <= 1 ? W : ((x - 1) / (max - 1)) * (W - 20) + 20);
   // Past MAX_LISTED_ROWS VMs, the ones that fared worst (highest p95, then by name), as the text's "worst VMs" line.
   const listed = vms.length <= MAX_LISTED_ROWS ? vms
-    : [...vms].sort((a, b) => (b.cost?.p95 ?? 0) - (a.cost?.p95 ?? 0) || (a.name < b.name ? -1 : 1)).slice(0, MAX_LISTED_ROWS);
+    : [...vms].sort(worstFirst).slice(0, MAX_LISTED_ROWS);
   const more = vms.length - listed.length;
   const rows = listed.map((v) => {
     const p50 = v.cost?.p50 ?? 1;

@@ -4,7 +4,7 @@
  * its start failures and the VMs that fared worst.
  */
 import type { Spread } from "./stats.js";
-import type { FlowResult, SweepResult } from "./summary.js";
+import type { FlowResult, SweepResult, VmResult } from "./summary.js";
 import { maxOf } from "../../util/arrays.js";
 
 const METRIC_LABEL: Record<string, string> = {
@@ -13,6 +13,11 @@ const METRIC_LABEL: Record<string, string> = {
 
 function ratio(x: number | undefined): string {
   return x === undefined ? "-" : x.toFixed(3);
+}
+
+/** VMs that fared worst first: highest p95 cost ratio, then by name (the text's and the page's order). */
+export function worstFirst(a: VmResult, b: VmResult): number {
+  return (b.cost?.p95 ?? 0) - (a.cost?.p95 ?? 0) || (a.name < b.name ? -1 : 1);
 }
 
 function table(rows: string[][]): string[] {
@@ -66,7 +71,7 @@ function flowLines(r: SweepResult, f: FlowResult): string[] {
   lines.push(`  start failures: ${f.startFailures === 0 ? "none" : `${f.startFailures} in ${f.seedsWithFailures} seeds (${errnos})`}`);
   if (f.crashes > 0) lines.push(`  Xen panicked in ${f.crashes} of ${f.seeds} runs: ${f.crash ?? ""}`);
   // Worse than ideal as printed: a ratio of 1 + 1e-16 (the float sum of an all-local VM's costs) is not "worst" at 1.000.
-  const worst = f.vmResults.filter((x) => x.cost !== undefined && ratio(x.cost.p95) !== ratio(1)).sort((a, b) => (b.cost?.p95 ?? 0) - (a.cost?.p95 ?? 0) || (a.name < b.name ? -1 : 1)).slice(0, 5);
+  const worst = f.vmResults.filter((x) => x.cost !== undefined && ratio(x.cost.p95) !== ratio(1)).sort(worstFirst).slice(0, 5);
   if (worst.length > 0) lines.push(`  worst VMs (p95 cost ratio): ${worst.map((x) => `${x.name} ${ratio(x.cost?.p95)}`).join(", ")}`);
   return lines;
 }
