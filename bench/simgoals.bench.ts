@@ -22,7 +22,7 @@ import { runToEnd } from "../src/sim/libxc/scheduler.js";
 import { hvmLayout } from "../src/sim/xenguest/layout.js";
 import { meminit_hvm } from "../src/sim/xenguest/meminit_hvm.js";
 import { cpuMs, goal, load, median, memoryProbe, timeProcess } from "./lib/measure.js";
-import { benchVms } from "./toolstack.bench.js";
+import { BENCH_XEN, benchHostCompact, benchVms } from "./toolstack.bench.js";
 import type { BenchReport } from "./run.js";
 
 export const name = "simgoals";
@@ -79,15 +79,11 @@ function bundledChild(dir: string): string {
  * (with its code cache), reading the scenario and printing the per-VM table.
  */
 function userScenario(dir: string): string {
-  const n = 8;
   const file = join(dir, "vm-start-1000.json");
   writeFileSync(file, JSON.stringify({
     description: "bench: 1000 VMs on 8 x 1.5 TiB (bench/toolstack.bench.ts's mix)",
-    host: {
-      nodes: Array.from({ length: n }, () => ({ mem_mib: 1536 * 1024, cpus: 64 })),
-      distances: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : Math.floor(i / 4) === Math.floor(j / 4) ? 16 : 32))),
-    },
-    xen: { version: "current", nodeClaims: "v4" },
+    host: benchHostCompact(),
+    xen: BENCH_XEN,
     steps: [{ op: "vm_start", flow: "claim", policy: "xenopsd", seed: 1, vms: benchVms(), paging_pool: false }],
   }));
   return file;

@@ -22,11 +22,18 @@ export function benchVms(): VmSpec[] {
   return sizes.map((g, i) => ({ name: `vm${i}`, mem_mib: g * GiB, vcpus: g >= 256 ? 32 : g >= 8 ? 4 : 2 }));
 }
 
-export function benchHost(): HypervisorPort {
+/** The 8 × 1.5 TiB host as a scenario's compact `host` (two sockets of 4 nodes: 10 / 16 / 32). */
+export function benchHostCompact(): { nodes: { mem_mib: number; cpus: number }[]; distances: number[][] } {
   const n = 8;
   const distances = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : Math.floor(i / 4) === Math.floor(j / 4) ? 16 : 32)));
-  const spec = hostSpecFromCompact({ nodes: Array.from({ length: n }, () => ({ mem_mib: 1536 * GiB, cpus: 64 })), distances });
-  return hypervisorPort(createHost(spec, { version: "current", nodeClaims: "v4" }));
+  return { nodes: Array.from({ length: n }, () => ({ mem_mib: 1536 * GiB, cpus: 64 })), distances };
+}
+
+/** The Xen the bench runs: as a scenario's `xen`, and for createHost. */
+export const BENCH_XEN = { version: "current", nodeClaims: "v4" } as const;
+
+export function benchHost(): HypervisorPort {
+  return hypervisorPort(createHost(hostSpecFromCompact(benchHostCompact()), BENCH_XEN));
 }
 
 /** Counts hypercalls passing through a port. */
