@@ -305,10 +305,10 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
       if (e.name === "dynamic") pushAll(out, loadDirectory(path, sink));
       continue;
     }
+    if (ignoredInDirectory(e.name)) continue;
     // A link to a table is the table (a directory of links to a dump's files); links to
     // directories are not followed (no loops), as other subdirectories are not.
     if (e.isSymbolicLink()) {
-      if (ignoredInDirectory(e.name)) continue;
       let target: Stats;
       try { target = statSync(path); } catch (err) {
         sink.info("SOURCE_SKIPPED", `${path}: ${unreadable(path, err).message} (a symbolic link)`);
@@ -316,7 +316,6 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
       }
       if (!target.isFile()) continue;
     } else if (!e.isFile()) continue;
-    if (ignoredInDirectory(e.name)) continue;
     if (isCompanionDump(e.name)) { companions.push(path); continue; }
     load(path);
   }
