@@ -22,7 +22,7 @@ import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS, SRAT_MEMORY_FLAGS } fr
 import { verdicts } from "./verdicts.js";
 import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
-import { DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
+import { atLeast, DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
 import { classifyNodes, cxlVerdict } from "./classify.js";
 import { fallbackNode, fallbackReason } from "./fallback.js";
 import { checkTopology } from "./check.js";
@@ -78,11 +78,12 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const revision = sratT === undefined ? 0 : revisionOf(sratT);
   const entries: readonly SratEntry[] = sratT === undefined ? [] : sratEntries(sratT);
 
-  const linux = walkLinux(entries, revision, limits.linuxMaxNumnodes);
-  const xen = walkXen(entries, revision, limits.xenMaxNumnodes);
+  const kernel = opts.kernel ?? DEFAULT_KERNEL;
+  // Generic Initiator Affinity handling (acpi_parse_gi_affinity) came with Linux 5.10.
+  const linux = walkLinux(entries, revision, limits.linuxMaxNumnodes, atLeast(kernel, 5, 10));
+  const xen = walkXen(entries, revision, { maxNumnodes: limits.xenMaxNumnodes, nrCpus: limits.xenNrCpus });
   // Every PXM an enabled entry names, in table order, so no firmware fact is lost to a policy.
   const allPxms = entries.filter(isEnabled).map((e) => entryPxm(e, revision));
-  const kernel = opts.kernel ?? DEFAULT_KERNEL;
   const cxl = cxlModel(tables, entries, revision, linux, sratT !== undefined, ns, kernel, limits.linuxMaxNumnodes);
   // CXL window nodes are Linux's own (Xen does not read the CEDT): only Linux numbering has them.
   const windowNodes = numbering === "linux" ? (cxl?.windows ?? []).filter((w) => w.linux.action === "new-node") : [];

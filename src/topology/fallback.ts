@@ -14,10 +14,11 @@
  *   A memory range of length 0 adds no block (numa_add_memblk_to ignores it), so
  *   numa_meminfo_cover_memory() then finds the RAM uncovered and numa_init fails the same way.
  *   arm64 (drivers/base/arch_numa.c) has the same arch_acpi_numa_init → dummy_numa_init pair.
- * Xen (xen-project/xen 188d5305297f):
- * - xen/common/numa.c numa_process_nodes(): `arch_numa_unavailable()` (x86: acpi_numa <= 0, i.e.
- *   no usable SRAT entry; xen/arch/x86/numa.c) or `!nodes_cover_memory()` (no memory block covers
- *   the e820 RAM: an SRAT without memory ranges) → numa_fw_bad(), return false;
+ * Xen (xen-project/xen 188d5305297f, c447b7308b13):
+ * - xen/common/numa.c numa_process_nodes(): `arch_numa_unavailable()` (x86: acpi_numa <= 0; only
+ *   an accepted processor entry sets acpi_numa = 1, xen/arch/x86/srat.c) or `!nodes_cover_memory()`
+ *   (RAM outside every node's span: an SRAT without boot memory ranges, or ranges Xen never read)
+ *   → numa_fw_bad(), return false; srat-walk.ts's walkXen decides both;
  * - numa_initmem_init(): then "No NUMA configuration found", "Faking a node at ...",
  *   node_set_online(0) and numa_set_node(i, 0) for every CPU, setup_node_bootmem(0, start, end).
  *   xen/arch/x86/srat.c's bad_srat paths (overlaps, too many PXMs) end there as well.

@@ -144,9 +144,11 @@ export interface OsLimits {
   linuxMaxNumnodes: number;
   /** Xen MAX_NUMNODES (CONFIG_NR_NUMA_NODES, default 64). */
   xenMaxNumnodes: number;
+  /** Xen CONFIG_NR_CPUS (x86 default 256): x2APIC ids from MAX_LOCAL_APIC = MAX(256, 4 * NR_CPUS) on are ignored. */
+  xenNrCpus: number;
 }
 
-export const DEFAULT_LIMITS: OsLimits = { linuxMaxNumnodes: 1024, xenMaxNumnodes: 64 };
+export const DEFAULT_LIMITS: OsLimits = { linuxMaxNumnodes: 1024, xenMaxNumnodes: 64, xenNrCpus: 256 };
 
 export interface Topology {
   numbering: Numbering;
