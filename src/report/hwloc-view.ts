@@ -35,6 +35,7 @@ import { hwlocSubtype } from "../topology/kinds.js";
 import type { HmatPair } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE } from "../topology/distances.js";
+import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
 
 /** hwloc's built-in attributes this export fills (include/hwloc/memattrs.h), with their flags. */
 export const MEMATTRS = [
@@ -79,9 +80,6 @@ export interface HwlocView {
 const linuxCpus = (n: { cpus: TopologyNode["cpus"] }): number[] => n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu]));
 const ascending = (a: number, b: number): number => a - b;
 
-function onlineAtBoot(n: TopologyNode): boolean {
-  return linuxCpus(n).length > 0 || n.memoryBytes > 0n || n.initiators.some((i) => i.kind === "generic-initiator");
-}
 
 /** pair values → hwloc attribute values, as Linux + hwloc's Linux backend derive them. */
 function pairAttrs(p: HmatPair): Partial<Record<MemattrName, number>> {
@@ -172,8 +170,11 @@ export function hwlocView(t: Topology): HwlocView {
     notes.push(["NumakitNodes", `one node, as Linux: ${t.verdicts.linux.sratRejected ?? "it does not use the SRAT"}`]);
     return { nodes: [{ os: 0, pus: allPus }], loosePus: [], memattrs: [], notes };
   }
-  const kept = t.nodes.flatMap((n, i) => (onlineAtBoot(n) ? [i] : []));
-  const left = t.nodes.filter((n) => !onlineAtBoot(n)).map((n) => n.id);
+  // The nodes Linux brings online, each with the RAM it has at boot (../topology/online.ts), as
+  // hwloc's Linux backend reads them from /sys/devices/system/node.
+  const online = linuxOnlineNodes(t);
+  const kept = t.nodes.flatMap((n, i) => (online.has(n.id) ? [i] : []));
+  const left = t.nodes.filter((n) => !online.has(n.id)).map((n) => n.id);
   if (left.length > 0) notes.push(["NumakitNodesLeftOut", `${left.join(",")}: no CPU, memory or generic initiator present at boot`]);
   const withPus = new Set(t.nodes.filter((n) => linuxCpus(n).length > 0).map((n) => n.id));
   const distances = distancesOf(t, kept);
@@ -181,7 +182,7 @@ export function hwlocView(t: Topology): HwlocView {
     const n = t.nodes[i];
     if (n === undefined) return [];
     checkIndex("node id", n.id);
-    const out: HwlocNumaNode = { os: n.id, pxm: n.pxm, pus: linuxCpus(n).sort(ascending), localMemory: n.memoryBytes };
+    const out: HwlocNumaNode = { os: n.id, pxm: n.pxm, pus: linuxCpus(n).sort(ascending), localMemory: linuxBootRam(n) };
     const near = out.pus.length === 0 && distances !== undefined ? nearOf(t, pos, kept, distances.matrix, withPus) : undefined;
     if (near !== undefined) out.near = near;
     return [out];

@@ -5,6 +5,7 @@
  * "<not available>" (fmt_mem for an unknown size) rather than an invented number.
  */
 import type { Topology } from "../topology/model.js";
+import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
 
 /** "0-3,5,7-8" as numactl's print_node_list / libnuma's bitmask ranges. */
 export function rangeList(ids: readonly number[]): string {
@@ -35,15 +36,17 @@ export function numactlBlock(t: Topology): string {
   // numa_init(dummy_numa_init)); its size is the e820/UEFI memory map, which is not in the tables,
   // so it prints as numactl prints an unknown size.
   const fallback = !t.verdicts.linux.usesSrat;
-  // Nodes Linux made for CXL windows are possible, not online (no memory at boot), and a PXM only a
-  // Generic Port names is no node at all: numactl lists online nodes only. `kept` indexes t.nodes
-  // and the distance matrix.
-  const kept = t.nodes.flatMap((n, i) => (n.kind === "cxl-window" || n.kind === "generic-port" ? [] : [i]));
+  // numactl lists the nodes that have a /sys/devices/system/node/nodeN: the online ones
+  // (../topology/online.ts). Nodes Linux made for CXL windows, nodes with only hot-plug windows,
+  // non-volatile or specific-purpose memory or disabled CPUs are possible, not online, and a PXM
+  // only a Generic Port names is no node at all. `kept` indexes t.nodes and the distance matrix.
+  const online = linuxOnlineNodes(t);
+  const kept = t.nodes.flatMap((n, i) => (online.has(n.id) ? [i] : []));
   const nodes = fallback
     ? [{ id: 0, cpus: allLinuxCpus(t), size: "<not available>" }]
     : kept.flatMap((i) => {
       const n = t.nodes[i];
-      return n === undefined ? [] : [{ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${n.memoryBytes >> 20n} MB` }];
+      return n === undefined ? [] : [{ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${linuxBootRam(n) >> 20n} MB` }];
     });
   const matrix = fallback ? [[10]] : kept.map((i) => kept.map((j) => t.distances.matrix[i]?.[j] ?? 0));
   const ids = nodes.map((n) => n.id);

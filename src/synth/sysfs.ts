@@ -2,10 +2,9 @@
  * The /sys/devices/system/node tree Linux (6.1) presents for a topology: `numakit topology
  * --format sysfs --out DIR`. Only what the tables decide is written:
  *
- * - `possible` (every node the SRAT names), `online` (x86: nodes with boot RAM, CPUs or
- *   generic initiators: init_memory_less_node() and init_gi_nodes() bring CPU-only and GI-only nodes
- *   up; a node with only hot-plug or specific-purpose memory stays offline; arm64: every node, see
- *   onlineNodes()), `has_cpu`, `has_memory`,
+ * - `possible` (every node the SRAT names), `online` (src/topology/online.ts: x86 nodes with boot
+ *   RAM, CPUs or generic initiators; a node with only hot-plug, non-volatile or specific-purpose
+ *   memory stays offline; arm64: every node), `has_cpu`, `has_memory`,
  *   `has_normal_memory` (the same as has_memory on x86-64: ZONE_DMA32 counts, check_for_memory()),
  *   `has_generic_initiator`;
  * - per online node (register_one_node()): `cpulist`, `cpumap`, `distance` (to online nodes only,
@@ -15,6 +14,7 @@
  */
 import type { HmatDataKey } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
+import { linuxBootRam, linuxOnlineNodes, presentLinuxCpus } from "../topology/online.js";
 import { maxOf } from "../util/arrays.js";
 
 export type SysfsEntry = { kind: "file"; text: string } | { kind: "symlink"; target: string };
@@ -46,19 +46,6 @@ export function cpumapOf(ids: readonly number[], nbits: number): string {
 interface Perf { readLatency: number; writeLatency: number; readBandwidth: number; writeBandwidth: number }
 export interface AccessClass { initiators: number[]; perf: Perf }
 
-const cpusOf = (n: TopologyNode): number[] => n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []));
-const bootRam = (n: TopologyNode): bigint => n.memory.filter((r) => !r.hotPluggable && !r.specificPurpose).reduce((a, r) => a + r.length, 0n);
-
-/**
- * Node ids Linux brings online. x86: nodes with boot RAM, CPUs or generic initiators. arm64 (GICC
- * CPUs): every parsed node, hot-plug-only and CXL-window ones included, because the generic
- * numa_register_nodes() (Linux 6.1 drivers/base/arch_numa.c) calls node_set_online() for each node
- * of numa_nodes_parsed; found on the `test:boot` arm64 boot of samples/synth/07-hotplug-window.json.
- */
-export function onlineNodes(t: Topology): Set<number> {
-  if (t.nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(t.nodes.map((n) => n.id));
-  return new Set(t.nodes.filter((n) => cpusOf(n).length > 0 || bootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
-}
 
 type Loc = "readLatency" | "writeLatency" | "readBandwidth" | "writeBandwidth";
 /**
@@ -83,9 +70,9 @@ export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClas
   const out = new Map<number, [AccessClass, AccessClass]>();
   const h = t.hmat;
   if (h?.linuxUses !== true) return out;
-  const online = onlineNodes(t);
+  const online = linuxOnlineNodes(t);
   const byPxm = new Map(t.nodes.map((n) => [n.pxm, n]));
-  const hasCpu = (pxm: number): boolean => { const n = byPxm.get(pxm); return n !== undefined && cpusOf(n).length > 0; };
+  const hasCpu = (pxm: number): boolean => { const n = byPxm.get(pxm); return n !== undefined && presentLinuxCpus(n).length > 0; };
   const pairs = h.pairs.filter((p) => p.hierarchy === 0);
   const key = (l: Loc): HmatDataKey | undefined => SOURCES[l].find((k) => pairs.some((p) => p.values[k] !== undefined));
   const initiators = [...new Set(h.pairs.map((p) => p.initiatorPxm))].filter((p) => byPxm.has(p)).sort((a, b) => a - b);
@@ -133,13 +120,13 @@ export function sysfsTree(t: Topology): SysfsTree {
   const tree: SysfsTree = new Map();
   const file = (path: string, text: string): void => { tree.set(path, { kind: "file", text: `${text}\n` }); };
   if (!t.verdicts.linux.usesSrat) return dummyTree(t);
-  const online = onlineNodes(t);
+  const online = linuxOnlineNodes(t);
   const ids = (f: (n: TopologyNode) => boolean): string => cpulistOf(t.nodes.filter((n) => online.has(n.id) && f(n)).map((n) => n.id));
   file("possible", cpulistOf(t.nodes.map((n) => n.id)));
   file("online", cpulistOf([...online]));
-  file("has_cpu", ids((n) => cpusOf(n).length > 0));
-  file("has_memory", ids((n) => bootRam(n) > 0n));
-  file("has_normal_memory", ids((n) => bootRam(n) > 0n));
+  file("has_cpu", ids((n) => presentLinuxCpus(n).length > 0));
+  file("has_memory", ids((n) => linuxBootRam(n) > 0n));
+  file("has_normal_memory", ids((n) => linuxBootRam(n) > 0n));
   file("has_generic_initiator", ids((n) => n.initiators.some((i) => i.kind === "generic-initiator")));
   const allCpus = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
   const nrCpuIds = Math.max(allCpus.length, maxOf(allCpus.map((c) => (c.linuxCpu ?? -1) + 1)));
@@ -148,11 +135,11 @@ export function sysfsTree(t: Topology): SysfsTree {
   const byPxm = new Map(t.nodes.map((n) => [n.pxm, n.id]));
   for (const [n, i] of onlineIdx) {
     const dir = `node${n.id}`;
-    const cpus = cpusOf(n);
+    const cpus = presentLinuxCpus(n);
     file(`${dir}/cpulist`, cpulistOf(cpus));
     file(`${dir}/cpumap`, cpumapOf(cpus, nrCpuIds));
     file(`${dir}/distance`, onlineIdx.map(([, j]) => t.distances.matrix[i]?.[j] ?? 0).join(" "));
-    file(`${dir}/meminfo`, `Node ${n.id} MemTotal:       ${String(bootRam(n) / 1024n).padStart(8)} kB`);
+    file(`${dir}/meminfo`, `Node ${n.id} MemTotal:       ${String(linuxBootRam(n) / 1024n).padStart(8)} kB`);
     const classes = access.get(n.id);
     classes?.forEach((c, k) => {
       const base = `${dir}/access${k}/initiators`;
@@ -182,9 +169,9 @@ export function sysfsTree(t: Topology): SysfsTree {
 
 /** Linux without a usable SRAT: one node 0 holding every CPU and all memory (numa_init(dummy_numa_init)). */
 function dummyTree(t: Topology): SysfsTree {
-  const cpus = [...t.nodes.flatMap(cpusOf), ...t.unplacedCpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []))];
+  const cpus = [...t.nodes.flatMap(presentLinuxCpus), ...t.unplacedCpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []))];
   const all = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
-  const ram = t.nodes.reduce((a, n) => a + bootRam(n), 0n);
+  const ram = t.nodes.reduce((a, n) => a + linuxBootRam(n), 0n);
   const files: [string, string][] = [
     ["has_cpu", cpus.length > 0 ? "0" : ""], ["has_generic_initiator", ""], ["has_memory", "0"], ["has_normal_memory", "0"],
     ["node0/cpulist", cpulistOf(cpus)], ["node0/cpumap", cpumapOf(cpus, Math.max(1, all.length))], ["node0/distance", "10"],

@@ -11,6 +11,7 @@ import { ModelInvariantError } from "../errors.js";
 import { hex } from "../util/hex.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { DistanceSourceInfo, Topology } from "./model.js";
+import { isLinuxBootRam } from "./online.js";
 
 function square(m: readonly (readonly unknown[])[], n: number): boolean {
   return m.length === n && m.every((row) => row.length === n);
@@ -103,12 +104,12 @@ export function topologyViolations(t: Topology): string[] {
 
 /**
  * Ranges present at boot on different nodes are disjoint whenever Linux uses the SRAT: it rejects
- * one where they overlap (numa_cleanup_meminfo), so a model claiming both would be wrong. Hot-plug
- * windows may overlap (QEMU's DIMM slots do; Linux sets them aside). A sweep by base, keeping the
+ * one where they overlap (numa_cleanup_meminfo), so a model claiming both would be wrong. Ranges
+ * that are not RAM at boot may overlap (QEMU's DIMM slots do; Linux sets them aside, ./online.ts). A sweep by base, keeping the
  * furthest end of two different nodes, finds any overlap in O(m log m).
  */
 function presentOverlaps(t: Topology): string[] {
-  const ranges = t.nodes.flatMap((node) => node.memory.filter((r) => !r.hotPluggable && r.length > 0n).map((r) => ({ node: node.id, start: r.base, end: r.base + r.length })));
+  const ranges = t.nodes.flatMap((node) => node.memory.filter((r) => isLinuxBootRam(r) && r.length > 0n).map((r) => ({ node: node.id, start: r.base, end: r.base + r.length })));
   ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   let first: { node: number; end: bigint } | undefined;
   let second: { node: number; end: bigint } | undefined;

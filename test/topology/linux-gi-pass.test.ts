@@ -6,13 +6,14 @@
 import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
 import { madtTable, sratTable } from "../helpers/numa-tables.js";
+import type { FieldValues } from "../../src/acpi/layout/types.js";
 
 const GiB = 1n << 30n;
 const pci = new Uint8Array(16);
 pci.set([0x00, 0x00, 0x03, 0x00]);
-const gi = (pxm: number, flags: number): { type: number; values: Record<string, unknown> } => ({ type: 5, values: { deviceHandleType: 1, proximityDomain: pxm, deviceHandle: pci, flags } });
-const lapic = (pxm: number, apic: number): { type: number; values: Record<string, unknown> } => ({ type: 0, values: { proximityDomainLow8: pxm, apicId: apic, flags: 1, proximityDomainHigh24: 0 } });
-const mem = (pxm: number, base: bigint): { type: number; values: Record<string, unknown> } => ({ type: 1, values: { proximityDomain: pxm, baseAddress: base, addressLength: GiB, flags: 1 } });
+const gi = (pxm: number, flags: number): { type: number; values: FieldValues } => ({ type: 5, values: { deviceHandleType: 1, proximityDomain: pxm, deviceHandle: pci, flags } });
+const lapic = (pxm: number, apic: number): { type: number; values: FieldValues } => ({ type: 0, values: { proximityDomainLow8: pxm, apicId: apic, flags: 1, proximityDomainHigh24: 0 } });
+const mem = (pxm: number, base: bigint): { type: number; values: FieldValues } => ({ type: 1, values: { proximityDomain: pxm, baseAddress: base, addressLength: GiB, flags: 1 } });
 const madt = madtTable([0, 1, 2].map((apic) => ({ type: 0, values: { processorId: apic, localApicId: apic, flags: 1 } })));
 
 describe("Linux's SRAT CPU pass after a refused Generic Initiator entry", () => {

@@ -1,0 +1,47 @@
+/**
+ * What Linux has at boot, per node: the RAM and whether the node is online. One rule for every
+ * rendering that shows Linux's view (the numactl block, the sysfs tree, hwloc's export).
+ *
+ * - Boot RAM: an SRAT range's bytes count only when Linux has them as RAM at boot. Hot-pluggable
+ *   windows hold nothing yet; non-volatile (e820 PMEM) and specific-purpose (EFI_MEMORY_SP, e820
+ *   soft-reserved) ranges are not in memblock.memory, so numa_cleanup_meminfo() (arch/x86/mm/numa.c,
+ *   mm/numa_memblks.c from 6.14) moves them to numa_reserved_meminfo. The tables cannot say which
+ *   ranges the e820 map fills: the flags stand for it.
+ * - Online (x86): nodes with boot RAM (numa_register_memblks), with a present CPU
+ *   (init_cpu_to_node → init_memory_less_node; a CPU the MADT disables has no APIC id registered),
+ *   or with a Generic Initiator (init_gi_nodes). arm64 (GICC CPUs): every parsed node, hot-plug-only
+ *   and CXL-window ones included, because the generic numa_register_nodes() (Linux 6.1
+ *   drivers/base/arch_numa.c) calls node_set_online() for each node of numa_nodes_parsed; found on
+ *   the `test:boot` arm64 boot of samples/synth/07-hotplug-window.json.
+ */
+import type { MemoryRange, Topology, TopologyNode } from "./model.js";
+
+/** Linux CPU numbers of the node's enabled CPUs. */
+export function presentLinuxCpus(n: TopologyNode): number[] {
+  return n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []));
+}
+
+/**
+ * Whether the node has a CPU present at boot. Without a MADT among the sources (an SRAT excerpt)
+ * nothing says a CPU is absent: every SRAT CPU entry counts, so a CPU-only node stays in the view.
+ */
+function hasPresentCpu(t: Topology, n: TopologyNode): boolean {
+  return t.tables.includes("APIC") ? presentLinuxCpus(n).length > 0 : n.cpus.length > 0;
+}
+
+/** Whether Linux has a range as RAM at boot (see above). */
+export function isLinuxBootRam(r: Pick<MemoryRange, "hotPluggable" | "nonVolatile" | "specificPurpose">): boolean {
+  return !r.hotPluggable && !r.nonVolatile && !r.specificPurpose;
+}
+
+/** Bytes of the node's SRAT ranges Linux has as RAM at boot. */
+export function linuxBootRam(n: TopologyNode): bigint {
+  return n.memory.filter(isLinuxBootRam).reduce((a, r) => a + r.length, 0n);
+}
+
+/** Node ids Linux brings online at boot. */
+export function linuxOnlineNodes(t: Topology): Set<number> {
+  // A PXM only a Generic Port names gets no node from any kernel (./cxl.ts): the model shows it, Linux has no such node.
+  if (t.nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(t.nodes.filter((n) => n.kind !== "generic-port").map((n) => n.id));
+  return new Set(t.nodes.filter((n) => hasPresentCpu(t, n) || linuxBootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
+}
