@@ -11,7 +11,7 @@ import { NO_NAMESPACE, type NamespaceLocality } from "./devices.js";
 import { buildDistances } from "./distances.js";
 import { buildHmat, MAX_HMAT_PAIRS } from "./hmat.js";
 import { describeProvenance } from "../acpi/raw.js";
-import { DEFAULT_LIMITS, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
+import { DEFAULT_LIMITS, type Cpu, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
 import { PxmNodeMap, type Numbering } from "./numbering.js";
 import { entryPxm, isEnabled, isHotPluggable, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
 import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, VIEWS, type SratEntry, type SratGeneric } from "../acpi/views.js";
@@ -66,6 +66,27 @@ function numberingOrder(policy: Numbering, linux: SratWalk, xen: SratWalk, all: 
   return policy === "pxm" ? out.sort((a, b) => a - b) : out;
 }
 
+/** The node an APIC id's CPU is in, and the rank of the entry that put it there in the OS's order. */
+interface ApicOwner { node: TopologyNode; cpu: Cpu; rank: number }
+
+/**
+ * Puts an APIC-id CPU in its node; when another enabled entry names the same APIC id (an x2APIC
+ * and a LAPIC entry alike: both write apicid_to_node[id]), the entry the OS reads last wins and the
+ * CPU leaves the other node, so a CPU is in one node as in the OS. Linux reads CPU entries in table
+ * order (acpi_numa_init's first pass); Xen reads every x2APIC entry, then every LAPIC entry
+ * (xen/drivers/acpi/numa.c). `--numbering xen` follows Xen; the others Linux. GICC/RINTC CPUs
+ * are placed as they come. (SRAT_DUPLICATE_CPU reports the conflict.)
+ */
+function placeCpu(owners: Map<number, ApicOwner>, numbering: Numbering, count: number, index: number, type: number, node: TopologyNode, cpu: Cpu): void {
+  if (cpu.kind !== "apic" && cpu.kind !== "x2apic") { node.cpus.push(cpu); return; }
+  const rank = numbering === "xen" && type === 0 ? count + index : index;
+  const prev = owners.get(cpu.id);
+  if (prev !== undefined && prev.rank > rank) return;
+  if (prev !== undefined) prev.node.cpus.splice(prev.node.cpus.indexOf(prev.cpu), 1);
+  owners.set(cpu.id, { node, cpu, rank });
+  node.cpus.push(cpu);
+}
+
 export function buildTopology(tables: readonly DecodedTable[], opts: BuildOptions = {}): Topology {
   const numbering = opts.numbering ?? "linux";
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -105,7 +126,8 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
 
   const madt = new MadtIndex(madtT === undefined ? [] : madtCpus(madtT));
   const unplacedInitiators: Topology["unplacedInitiators"] = [];
-  for (const e of entries) {
+  const apicOwners = new Map<number, ApicOwner>();
+  for (const [index, e] of entries.entries()) {
     if (!isEnabled(e)) continue;
     const pxm = entryPxm(e, revision);
     const node = nodeFor(pxm);
@@ -122,7 +144,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
       if (node === undefined) unplacedInitiators.push({ ...ini, pxm }); else node.initiators.push(ini);
     } else {
       const cpu = cpuOf(e, madt);
-      if (cpu !== undefined) node?.cpus.push(cpu);
+      if (cpu !== undefined && node !== undefined) placeCpu(apicOwners, numbering, entries.length, index, e.type, node, cpu);
     }
   }
   for (const n of nodes.values()) {

@@ -77,3 +77,25 @@ describe("Xen's SRAT walk", () => {
     expect(t.verdicts.linux.nodes).to.equal(2);
   });
 });
+
+describe("a CPU two SRAT entries name", () => {
+  it("is in one node: the entry the OS reads last (Linux: table order; Xen: x2APIC entries, then LAPIC ones)", () => {
+    // APIC id 0 in PXM 0 (LAPIC) and again in PXM 1 (x2APIC, after it in the table).
+    const tables = hostTables({ cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 1 }], memory: [{ pxm: 0, base: 0n, length: GiB }, { pxm: 1, base: GiB, length: GiB }] });
+    const dup = buildTopology([sratTable(3, [
+      { type: 0, values: { proximityDomainLow8: 0, apicId: 0, flags: 1, proximityDomainHigh24: 0 } },
+      { type: 2, values: { proximityDomain: 1, x2apicId: 0, flags: 1 } },
+      { type: 0, values: { proximityDomainLow8: 1, apicId: 1, flags: 1, proximityDomainHigh24: 0 } },
+      { type: 1, values: { proximityDomain: 0, baseAddress: 0n, addressLength: GiB, flags: 1 } },
+      { type: 1, values: { proximityDomain: 1, baseAddress: GiB, addressLength: GiB, flags: 1 } },
+    ]), ...tables.slice(1)]);
+    expect(dup.nodes.map((n) => [n.pxm, n.cpus.map((c) => c.id)])).to.deep.equal([[0, []], [1, [0, 1]]]);
+    const xen = buildTopology([sratTable(3, [
+      { type: 0, values: { proximityDomainLow8: 0, apicId: 0, flags: 1, proximityDomainHigh24: 0 } },
+      { type: 2, values: { proximityDomain: 1, x2apicId: 0, flags: 1 } },
+      { type: 0, values: { proximityDomainLow8: 1, apicId: 1, flags: 1, proximityDomainHigh24: 0 } },
+    ]), ...tables.slice(1)], { numbering: "xen" });
+    // Xen meets PXM 1 first (x2APIC pass), so it is node 0; its LAPIC pass then puts APIC 0 on PXM 0.
+    expect(xen.nodes.map((n) => [n.pxm, n.cpus.map((c) => c.id).sort()])).to.deep.equal([[1, [1]], [0, [0]]]);
+  });
+});
