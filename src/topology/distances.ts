@@ -35,7 +35,8 @@ export function slitRejection(slit: SlitView): string | undefined {
   if (slit.entries.length < n * n) {
     // Cut by the decoder (ARRAY_TOO_LARGE), not by the table: what Linux and Xen make of it is not known here.
     if (slit.capped) return `numakit reads a SLIT matrix of at most ${MAX_ARRAY_ELEMENTS} entries, and this one has ${n * n}: not checked, so not applied here`;
-    return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are present`;
+    // Neither Linux nor Xen checks the table's length: they read the rest from the memory after it.
+    return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are in the table (Linux and Xen read the rest from the memory after it, so what they use is undefined)`;
   }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {

@@ -88,7 +88,7 @@ export const CATALOGUE = {
   SLIT_UNREACHABLE: { severity: "info", origin: "acpi", summary: "entries of 255 (unreachable)" },
   SLIT_LENGTH_EXCESS: { severity: "info", origin: "numakit", summary: "the table is longer than 44 + N²" },
   SLIT_LOCALITY_NO_RESOURCES: { severity: "info", origin: "numakit", summary: "a SLIT locality no SRAT entry uses" },
-  SLIT_PXM_NOT_COVERED: { severity: "warning", origin: "numakit", summary: "a node's PXM is beyond the SLIT: default distances apply" },
+  SLIT_PXM_NOT_COVERED: { severity: "warning", origin: "numakit", summary: "a node's PXM is beyond the SLIT: Linux applies default distances, Xen reads out of bounds" },
 
   // HMAT (fwts hmat, Linux hmat.c, ACPI §5.2.28)
   HMAT_INVALID_TYPE: { severity: "error", origin: "fwts", fwts: ["HMATBadSubTableType"], summary: "structure type 3 or above" },

@@ -51,10 +51,11 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
   if (asymmetric.length > 0) f.add("SLIT_ASYMMETRIC", `the SLIT is asymmetric: ${asymmetric.slice(0, 4).join(", ")}${asymmetric.length > 4 ? `, and ${asymmetric.length - 4} more` : ""}`, at);
   const why = slitRejection(v);
   // A matrix cut at the decoder's cap is reported as ARRAY_TOO_LARGE: unread, so not judged.
-  if (why !== undefined && !v.capped) f.add("SLIT_NOT_USED", `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
+  const short = v.localities <= 0xffffn && v.entries.length < count * count;
+  if (why !== undefined && !v.capped) f.add("SLIT_NOT_USED", short ? `numakit applies no SLIT distances: ${why}` : `Linux and Xen ignore the SLIT ("SLIT table looks invalid. Not used."): ${why}`, at);
   if (sratPxms.size === 0) return;
   const idle = [...Array(Math.min(count, 4096)).keys()].filter((i) => !sratPxms.has(i));
   if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `${pluralWord(idle.length, "locality", "localities")} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ${pluralWord(idle.length, "has", "have")} no SRAT resources`, at);
   const beyond = [...sratPxms].filter((p) => p >= count).sort((a, b) => a - b);
-  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: default distances (10/20) apply`, at);
+  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: Linux gives them the default distances (10/20); Xen has no bound check (__node_distance reads entry[count·a + b]), so it reads other localities' entries or bytes past the table for them`, at);
 }
