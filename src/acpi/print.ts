@@ -61,6 +61,11 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     const v = s.values[f.key];
     if (v === undefined) break;
     const at = s.offsets[f.key] ?? s.offset;
+    if (f.kind === "array" && f.text === true) {
+      const b = v as number[];
+      if (b.length > 0) out.push(line(at, b.length * f.size, f.label, `"${asciiText(String.fromCharCode(...b))}"`));
+      continue;
+    }
     if (f.kind === "array") {
       // iasl prints one line per list element with the same label.
       (v as (number | bigint)[]).forEach((x, i) => { out.push(line(at + i * f.size, f.size, i === 0 ? f.firstLabel ?? f.label : f.label, hexPad(x, f.size * 2))); });
