@@ -11,7 +11,6 @@
 import type { RawTable } from "../raw.js";
 
 const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
-const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
 
 /** Where a dump's hex stops being the table: the first malformed line. */
 export interface TextDamage {
@@ -28,16 +27,40 @@ export interface TextTable extends RawTable {
   damage?: TextDamage;
 }
 
-/** How many lines looksLikeAcpidump reads. */
-export const LOOKS_LIKE_LINES = 2000;
+/**
+ * Does this text (its bytes, each byte one character: latin1) look like an acpidump: a table
+ * header followed by a data line, or a data line at offset 0 (an iasl "Raw Table Data" block),
+ * anywhere in it? acpixtract finds tables anywhere: a dump after 5000 lines of a console log, the
+ * raw block at the end of an iasl disassembly. (The first 2000 lines only were read before.)
+ */
+export function looksLikeAcpidumpBytes(bytes: Uint8Array): boolean {
+  return looksLikeAcpidumpCodes(bytes);
+}
 
-/** Does this text look like an acpidump (at least one table header followed by a data line in its first LOOKS_LIKE_LINES lines)? */
-export function looksLikeAcpidump(text: string): boolean {
-  const lines = text.split(/\r?\n/, LOOKS_LIKE_LINES);
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const line = lines[i] ?? "";
-    if (isHeader(line) && DATA.test(lines[i + 1] ?? "")) return true;
-    if (DATA.test(line) && /^\s+0+:/.test(line)) return true;
+/**
+ * One pass over the lines, split as parseCodes splits them, stopping at the first table found.
+ * The work per line is bounded by its length: the header pattern is only tried on lines short
+ * enough to be one (a string is made of those alone), the data pattern is matchDataLine's scan.
+ */
+function looksLikeAcpidumpCodes(codes: Codes): boolean {
+  const data: DataLine = { digits: 0, rest: 0 };
+  let headerBefore = false;
+  for (let pos = 0; pos <= codes.length;) {
+    const lf = codes.indexOf(0x0a, pos);
+    const next = lf < 0 ? codes.length : lf;
+    const end = lf > pos && codes[lf - 1] === 0x0d ? lf - 1 : next;
+    if (matchDataLine(codes, pos, end, true, data)) {
+      if (headerBefore) return true;
+      let zeros = data.digits;
+      while (zeros < data.rest - 1 && codes[zeros] === 0x30) zeros++;
+      if (zeros === data.rest - 1) return true;
+    } else {
+      let trimmed = end;
+      while (trimmed > pos && isSpace(codes[trimmed - 1] ?? 0)) trimmed--;
+      headerBefore = trimmed - pos < 49 && codes.subarray(pos, trimmed).includes(0x40) && isHeader(lineText(codes, pos, trimmed));
+    }
+    if (lf < 0) break;
+    pos = lf + 1;
   }
   return false;
 }

@@ -11,7 +11,7 @@ import { InputError } from "../../errors.js";
 import type { RawTable } from "../raw.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
 import { ownLayoutOf } from "../tables/own-layout.js";
-import { LOOKS_LIKE_LINES, looksLikeAcpidump, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { looksLikeAcpidumpBytes, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 import { pushAll } from "../../util/arrays.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
@@ -129,25 +129,6 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
-/** The text (latin1) of the first `lines` lines: up to and including the `lines`-th line break. */
-function leadingLines(bytes: Uint8Array, lines: number): string {
-  let end = -1;
-  for (let n = 0; n < lines; n++) {
-    end = bytes.indexOf(0x0a, end + 1);
-    if (end < 0) break;
-  }
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end + 1);
-  return view.toString("latin1");
-}
-
-/**
- * looksLikeAcpidump of the bytes as latin1 text, asked of the first few lines before all it reads
- * (a dump says so in its first lines; a yes on fewer whole lines is a yes on more).
- */
-function bytesLookLikeAcpidump(bytes: Uint8Array): boolean {
-  return looksLikeAcpidump(leadingLines(bytes, 16)) || looksLikeAcpidump(leadingLines(bytes, LOOKS_LIKE_LINES));
-}
-
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
 export type DamageHandler = (d: Diagnostic) => void;
 
@@ -170,9 +151,9 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: DamageHandler): RawTable[] {
   const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
-    // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
+    // Read as latin1 text, by the detector (up to the first table, wherever it is) and the parser
     // (a string of a whole dump costs more to make than the parse).
-    if (bytesLookLikeAcpidump(bytes)) {
+    if (looksLikeAcpidumpBytes(bytes)) {
       let stoppedAt: number | undefined;
       const tables = parseAcpidumpBytes(bytes, file, { stopped: (line) => { stoppedAt = line; } });
       if (tables.length > 0) {
