@@ -1,5 +1,5 @@
 /** Sources → decoded tables → topology + validation: what both CLI commands (and library users) need. */
-import { readTables, type DecodedTable, type LoadOptions } from "./acpi/index.js";
+import { noUsableTable, readTables, type DecodedTable, type LoadOptions } from "./acpi/index.js";
 import { InputError } from "./errors.js";
 import { validate, type Validation } from "./validate/index.js";
 import { buildTopology, type BuildOptions } from "./topology/build.js";
@@ -23,7 +23,7 @@ export function analyse(tables: readonly DecodedTable[], opts: BuildOptions = {}
 export async function analyseSources(sources: readonly string[], opts: BuildOptions = {}, load: LoadOptions = {}): Promise<Analysis> {
   const { tables, diagnostics } = await readTables(sources, load);
   if (tables.length === 0) {
-    throw new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {});
+    throw noUsableTable(diagnostics, new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", sources.length === 1 && sources[0] !== undefined ? { file: sources[0] } : {}));
   }
   return analyse(tables, opts, diagnostics);
 }

@@ -1,5 +1,5 @@
 /** Loading sources for a command, with the behaviour every table-reading command shares. */
-import { loadSources, SYSFS_TABLES, type LoadedSources } from "../acpi/index.js";
+import { loadSources, noUsableTable, SYSFS_TABLES, type LoadedSources } from "../acpi/index.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { formatLocation, InputError } from "../errors.js";
 import type { CliIo } from "./io.js";
@@ -19,14 +19,17 @@ export function reportSourceDiagnostics(diagnostics: readonly Diagnostic[], io: 
   return hasErrors(diagnostics);
 }
 
-/** Sources with no table at all (an empty directory, only skipped files) are unusable input (exit 2). */
-export function noTables(sources: readonly string[]): InputError {
-  return new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES });
+/**
+ * Sources with no table at all (an empty directory, only skipped files) are unusable input (exit
+ * 2); when their only tables were damaged, the error is that damage (file:line, table, offset).
+ */
+export function noTables(sources: readonly string[], diagnostics: readonly Diagnostic[] = []): InputError {
+  return noUsableTable(diagnostics, new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES }));
 }
 
 export async function loadSomeTables(sources: readonly string[], io: CliIo): Promise<LoadedSources> {
   const loaded = await loadSources(sources, { stdin: io.stdin });
-  if (loaded.tables.length === 0) throw noTables(sources);
+  if (loaded.tables.length === 0) throw noTables(sources, loaded.diagnostics);
   return loaded;
 }
 

@@ -47,14 +47,36 @@ describe("damaged acpidump text (issue 12)", () => {
     });
   }
 
-  it("the last line short: damaged when the header declares more bytes", () => {
+  it("the dump cut in the middle of the table's last line: not damaged but truncated, with the bytes present (as acpixtract extracts them)", async () => {
     const lines = dump.split("\n");
     const header = lines.findIndex((l) => l.startsWith("SRAT @"));
     const last = lines.findIndex((l, i) => i > header && l.trim() === "") - 1;
-    lines[last] = (lines[last] ?? "").slice(0, 14);
-    const srat = parseAcpidumpText(lines.join("\n"), "d.txt").find((t) => t.signature === "SRAT");
-    expect(srat?.damage?.line).to.equal(last + 1);
-    expect(srat?.damage?.reason).to.match(/the table ends at 0x[0-9a-f]+ of the 0x520 bytes its header declares/);
+    // Cut after 3 of the last line's bytes ("    0510: 00 00 00"), and the dump ends there.
+    const text = [...lines.slice(0, last), (lines[last] ?? "").slice(0, 18)].join("\n");
+    const srat = parseAcpidumpText(text, "d.txt").find((t) => t.signature === "SRAT");
+    expect(srat?.damage).to.equal(undefined);
+    expect(srat?.bytes.length).to.equal((last - header - 1) * 16 + 3);
+    const file = join(dir, "cut.txt");
+    await writeFile(file, text, "latin1");
+    const r = await runMain(["decode", file, "--table", "SRAT"]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain(`TABLE_TRUNCATED at 0x004: declared length 1312 (0x520) but only ${String(srat?.bytes.length)} bytes are present`);
+    expect(r.stderr).to.not.contain("malformed");
+  });
+
+  it("a dump whose only table is damaged: exit 2 with the damage (file:line, table, offset), not \"no ACPI tables found\"", async () => {
+    const lines = dump.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("SRAT @"));
+    const end = lines.findIndex((l, i) => i > header && l.trim() === "");
+    const only = lines.slice(header, end);
+    only.splice(5, 1); // the line at 0x40 is missing
+    const file = join(dir, "only.txt");
+    await writeFile(file, `${only.join("\n")}\n`, "latin1");
+    for (const cmd of ["decode", "validate", "topology", "dump"]) {
+      const r = await runMain([cmd, file]);
+      expect(r.code, cmd).to.equal(2);
+      expect(r.stderr, cmd).to.equal(`numakit: ${file}:1: SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50, not 0x40; the table (dump line 1) is not used, and the sources have no other table\n`);
+    }
   });
 
   it("intact dumps, mails with a wrapped ASCII column, and raw iasl blocks are not damaged", () => {

@@ -299,9 +299,10 @@ function parseCodes(codes: Codes, file: string, limit?: TableLimit): TextTable[]
     const bytes = cur.buf.length === cur.count ? cur.buf : cur.buf.slice(0, cur.count);
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
-    if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
+    if (cur.damage === undefined && cur.odd !== undefined) {
       // The table ended early: damage only when the header says more bytes belong to it and the
-      // end is a short or non-hex line (a dump that simply stops after whole lines is truncated).
+      // end is a non-hex line. A dump that simply stops, after whole lines or in the middle of its
+      // last one, is a truncated table: its bytes are those present, as acpixtract extracts them.
       const declared = declaredLength(signature, bytes);
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }

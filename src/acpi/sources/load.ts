@@ -145,6 +145,25 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 }
 
 /**
+ * The error when the sources give no usable table (exit 2). When tables of a dump were left out as
+ * damaged, it is the first one's finding, on one line naming file:line, table and offset, so the
+ * reason is not lost behind "no ACPI tables found"; with no such finding, `otherwise`.
+ */
+export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: InputError): InputError {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0];
+  if (first === undefined) return otherwise;
+  const where = first.source ?? "";
+  const colon = where.lastIndexOf(":");
+  const line = colon < 0 ? NaN : Number(where.slice(colon + 1));
+  const file = Number.isInteger(line) && line > 0 ? where.slice(0, colon) : where;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more damaged)` : "";
+  return new InputError("E_INPUT_NO_TABLES", `${first.message}, and the sources have no other table${more}`, {
+    ...(file === "" ? {} : { file }), ...(Number.isInteger(line) && line > 0 ? { line } : {}), table: first.table, ...(first.offset === undefined ? {} : { offset: first.offset }),
+  });
+}
+
+/**
  * Decide what a file's bytes are and turn them into raw tables. A damaged table of an acpidump text
  * goes to `onDamage` instead of the result; without a handler it is an error (never a silent cut).
  */
