@@ -1,5 +1,7 @@
 /** Loading sources for a command, with the behaviour every table-reading command shares. */
-import { loadSources, noUsableTable, SYSFS_TABLES, type LoadedSources } from "../acpi/index.js";
+import { decodeTable, loadSources, noUsableTable, SYSFS_TABLES, type LoadedSources, type RawTable } from "../acpi/index.js";
+import { describeProvenance } from "../acpi/raw.js";
+import { formatDiagnosticLine } from "../report/diagnostic-line.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { formatLocation, InputError } from "../errors.js";
 import type { CliIo } from "./io.js";
@@ -42,4 +44,20 @@ export function chooseTables<T extends { signature: string }>(tables: readonly T
   if (chosen.length > 0) return chosen;
   io.stderr.write(`numakit: no ${(only ?? []).join("/")} table in the sources (they have ${[...new Set(tables.map((t) => t.signature))].join(", ")})\n`);
   return undefined;
+}
+
+/**
+ * `dump` and `extract` write a table as the bytes present, as acpixtract does. One whose header
+ * declares more (a dump cut short: decode's TABLE_TRUNCATED) is named on stderr, one line each
+ * (file:line, table, declared and present length), and the command exits 1 (returns true).
+ */
+export function reportTruncated(tables: readonly RawTable[], io: CliIo): boolean {
+  let any = false;
+  for (const t of tables) {
+    const d = decodeTable(t).diagnostics.find((x) => x.code === "TABLE_TRUNCATED");
+    if (d === undefined) continue;
+    any = true;
+    io.stderr.write(`numakit: ${formatDiagnosticLine(d, "exit", describeProvenance(t.source))}; the bytes present are written\n`);
+  }
+  return any;
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -50,5 +50,29 @@ describe("numakit dump / extract", () => {
     requireCorpus(this);
     requireProgram(this, "acpixtract");
     await extractLikeAcpixtract(corpusPath("real", "hp-proliant-dl165-g7-1979FBF2D488.txt"), ["SRAT", "SLIT", "SSDT1", "SSDT2", "DSDT"]);
+  });
+  it("a dump cut short: extract and dump write the bytes present (as acpixtract does), name the table on stderr in one line and exit 1", async function () {
+    const dir = mkdtempSync(join(tmpdir(), "numakit-trunc-"));
+    try {
+      const text = readFileSync(repoPath("samples", "4node.acpidump.txt"), "latin1").split("\n");
+      const header = text.findIndex((l) => l.startsWith("SRAT @"));
+      // The dump stops after the SRAT's first 20 hex lines (320 of its 1312 bytes).
+      const file = join(dir, "cut.txt");
+      writeFileSync(file, `${text.slice(0, header + 21).join("\n")}\n`, "latin1");
+      const line = `numakit: ${file}:${String(header + 1)}: SRAT: offset 0x4: TABLE_TRUNCATED: declared length 1312 (0x520) but only 320 bytes are present; the bytes present are written\n`;
+      const x = await runCli(["extract", file, "--out", join(dir, "out")]);
+      expect(x.code).to.equal(1);
+      expect(x.stderr).to.equal(line);
+      expect(readFileSync(join(dir, "out", "SRAT")).length).to.equal(320);
+      const d = await runCli(["dump", file, "--table", "SRAT"]);
+      expect(d.code).to.equal(1);
+      expect(d.stderr).to.equal(line);
+      expect(d.stdout.split("\n").filter((l) => /^ {4}[0-9A-F]{4}: /.test(l))).to.have.length(20);
+      // Whole tables: exit 0, nothing on stderr.
+      const whole = await runCli(["dump", repoPath("samples", "4node.acpidump.txt")]);
+      expect([whole.code, whole.stderr]).to.deep.equal([0, ""]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
