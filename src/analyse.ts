@@ -5,6 +5,7 @@ import { validate, type Validation } from "./validate/index.js";
 import { buildTopology, type BuildOptions } from "./topology/build.js";
 import type { Topology } from "./topology/model.js";
 import { namespaceLocality } from "./topology/namespace.js";
+import { markUnreadable } from "./topology/unreadable.js";
 
 export interface Analysis {
   tables: DecodedTable[];
@@ -17,6 +18,7 @@ export interface Analysis {
 export function analyse(tables: readonly DecodedTable[], opts: BuildOptions = {}, sourceDiagnostics: Validation["diagnostics"] = []): Analysis {
   const namespace = opts.namespace ?? namespaceLocality(tables);
   const topology = buildTopology(tables, { ...opts, namespace });
+  markUnreadable(topology, sourceDiagnostics);
   return { tables: [...tables], topology, validation: validate(tables, topology, sourceDiagnostics), sourceDiagnostics: [...sourceDiagnostics] };
 }
 

@@ -109,14 +109,42 @@ describe("damaged acpidump text (issue 12)", () => {
     expect(r.stdout).to.not.include("MADT_CPU_NOT_IN_SRAT");
   });
 
-  it("decode, dump, topology and namespace name it on stderr too; decode and dump exit 1", async () => {
+  it("decode, dump, topology and namespace name it on stderr too; decode, dump and topology exit 1", async () => {
     const { text } = damaged(dump, 4, () => "garbage");
     const file = join(dir, "garbage.txt");
     await writeFile(file, text, "latin1");
     for (const cmd of ["decode", "dump", "topology", "namespace"]) {
       const r = await runMain([cmd, file]);
       expect(r.stderr, cmd).to.match(/^numakit: .*garbage\.txt:\d+: SRAT: offset 0x30: malformed hex line: not a hex line/);
-      if (cmd === "decode" || cmd === "dump") expect(r.code, cmd).to.equal(1);
+      if (cmd !== "namespace") expect(r.code, cmd).to.equal(1);
     }
+  });
+  it("a damaged SRAT is unreadable, not missing: no SRAT_MISSING, no verdict built on its absence, and topology exits 1", async () => {
+    const { text } = damaged(dump, 4, () => "garbage");
+    const file = join(dir, "srat-unreadable.txt");
+    await writeFile(file, text, "latin1");
+    const v = await runMain(["validate", file]);
+    expect(v.code).to.equal(1);
+    expect(v.stdout).to.not.include("SRAT_MISSING");
+    expect(v.stdout).to.not.include("there is no SRAT");
+    expect(v.stdout).to.include("  Linux: not known from these sources, because the SRAT is in the sources but unreadable (a damaged dump)");
+    expect(v.stdout).to.include("  Xen: not known from these sources, because the SRAT is in the sources but unreadable (a damaged dump)");
+    const t = await runMain(["topology", file]);
+    expect(t.code).to.equal(1);
+    expect(t.stdout).to.not.include("there is no SRAT");
+    expect(t.stdout).to.include("the SRAT is in the sources but unreadable (a damaged dump)");
+    const json = await runMain(["topology", file, "--format", "json"]);
+    expect(json.code).to.equal(1);
+    expect((JSON.parse(json.stdout) as { verdicts: { linux: { sratRejected: string } } }).verdicts.linux.sratRejected).to.equal("the SRAT is in the sources but unreadable (a damaged dump)");
+    // The intact dump: exit 0, and a dump without an SRAT still says there is none.
+    expect((await runMain(["topology", join(repoRoot, "samples", "4node.acpidump.txt")])).code).to.equal(0);
+    const lines = dump.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("SRAT @"));
+    const end = lines.findIndex((l, i) => i > header && l.trim() === "");
+    const none = join(dir, "no-srat.txt");
+    await writeFile(none, [...lines.slice(0, header), ...lines.slice(end + 1)].join("\n"), "latin1");
+    const n = await runMain(["validate", none]);
+    expect(n.stdout).to.include("SRAT_MISSING");
+    expect(n.stdout).to.include("because there is no SRAT");
   });
 });
