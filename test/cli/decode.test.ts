@@ -190,4 +190,16 @@ describe("cli: numakit decode", function () {
     expect(madt?.["diagnostics"]).to.deep.equal([]);
     expect(madt?.["subtables"]).to.deep.equal([{ type: 16, length: 16, offset: 44, name: "Multiprocessor Wakeup", mailboxVersion: 0, reserved: 0, mailboxAddress: "0x7FFFF000" }]);
   });
+  it("the header comment shows a file name's newline, tab and escape characters as \\xNN, on one line", async function () {
+    const slit = readFileSync(join("samples", "4node", "SLIT"));
+    const dir = join(tmp(), "hostile\tdir");
+    mkdirSync(dir);
+    const file = join(dir, "SL\nIT\x1b[31m");
+    writeFileSync(file, slit);
+    const r = await runCli(["decode", file]);
+    expect(r.code).to.equal(0);
+    const first = r.stdout.split("\n")[0];
+    expect(first).to.equal(`/* SLIT from ${tmp()}/hostile\\x09dir/SL\\x0AIT\\x1B[31m */`);
+    expect(r.stdout.split("\n")[1]).to.match(/^\[000h 0000 {3}4\] +Signature : "SLIT"/);
+  });
 });
