@@ -5,7 +5,7 @@
  */
 import type { TextDamage, TextTable } from "../../src/acpi/sources/acpidump-text.js";
 
-const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
+const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x([0-9A-Fa-f]+)|\(nil\))\s*$/;
 const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
 
 function isHeader(line: string): boolean {
@@ -64,6 +64,7 @@ function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
 interface Current {
   sig: string | undefined;
   line: number;
+  address?: bigint;
   chunks: number[][];
   count: number;
   damage?: TextDamage;
@@ -109,7 +110,7 @@ export function referenceParse(text: string, file: string): TextTable[] {
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }
     if (cur.sig !== undefined || bytes.length > 0) {
-      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature } };
+      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature, ...(cur.address === undefined ? {} : { address: cur.address }) } };
       if (cur.damage !== undefined) t.damage = cur.damage;
       tables.push(t);
     }
@@ -120,7 +121,8 @@ export function referenceParse(text: string, file: string): TextTable[] {
     const line = raw.includes("\0") ? raw.replace(/\0/g, "") : raw;
     if (isHeader(line)) {
       finish();
-      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };
+      const address = HEADER.exec(line.trimEnd())?.[2];
+      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0, ...(address === undefined ? {} : { address: BigInt(`0x${address}`) }) };
       continue;
     }
     const m = DATA.exec(line);

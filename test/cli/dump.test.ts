@@ -75,4 +75,24 @@ describe("numakit dump / extract", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("dump keeps each table's physical address from acpidump text (0 for \"@ (nil)\" and for binaries)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "numakit-addr-"));
+    try {
+      let n = 0;
+      const text = readFileSync(repoPath("samples", "4node.acpidump.txt"), "latin1")
+        .replace(/^(\w{4}) @ 0x[0-9A-F]{16}$/gm, (_, sig: string) => `${sig} @ 0x${(0x7b6a1000 + 0x1000 * n++).toString(16).toUpperCase().padStart(16, "0")}`);
+      expect(n).to.be.greaterThan(1);
+      const file = join(dir, "addr.txt");
+      writeFileSync(file, text, "latin1");
+      const r = await runCli(["dump", file]);
+      expect(r.code).to.equal(0);
+      // ACPICA's own layout in, the same text out: addresses included.
+      expect(r.stdout).to.equal(text);
+      writeFileSync(file, text.replace(/^SLIT @ 0x[0-9A-F]+$/m, "SLIT @ (nil)"), "latin1");
+      const nil = await runCli(["dump", file, "--table", "SLIT"]);
+      expect(nil.stdout.split("\n")[0]).to.equal("SLIT @ 0x0000000000000000");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -72,6 +72,12 @@ function isHeader(line: string): boolean {
   return t.length > 0 && t.length < 49 && !/^\s/.test(t) && HEADER.test(t);
 }
 
+/** The physical address of a header line ("SRAT @ 0x000000007B6A1000"), undefined for "@ (nil)". */
+function headerAddress(line: string): bigint | undefined {
+  const m = / @ 0x([0-9A-Fa-f]+)\s*$/.exec(line);
+  return m?.[1] === undefined ? undefined : BigInt(`0x${m[1]}`);
+}
+
 function headerSignature(line: string): string {
   const sig = line.slice(0, 4);
   return sig === "RSD " ? "RSDP" : sig;
@@ -163,6 +169,8 @@ function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
 interface Current {
   sig: string | undefined;
   line: number;
+  /** The header's physical address, when it gives one. */
+  address: bigint | undefined;
   /** The table's bytes so far: the first `count` of them (grown by doubling). */
   buf: Uint8Array;
   count: number;
@@ -307,20 +315,21 @@ function parseCodes(codes: Codes, file: string, limit?: TableLimit): TextTable[]
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }
     if (cur.sig !== undefined || bytes.length > 0) {
-      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature } };
+      const source = cur.address === undefined ? { file, line: cur.line, name: signature } : { file, line: cur.line, name: signature, address: cur.address };
+      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source };
       if (cur.damage !== undefined) t.damage = cur.damage;
       tables.push(t);
     }
     cur = undefined;
   };
   // Every field set from the start, none deleted: the object keeps one shape (a `delete` per line made it a slow dictionary).
-  const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
+  const newTable = (sig: string | undefined, line: number, address?: bigint): Current => ({ sig, line, address, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
   const onLine = (c: Codes, start: number, end: number, lineNo: number): void => {
     // Data lines start with white space: only other lines are made strings, for the header pattern.
     const text = start < end && !isSpace(c[start] ?? 0) ? lineText(c, start, end) : undefined;
     if (text !== undefined && isHeader(text)) {
       finish();
-      cur = newTable(headerSignature(text), lineNo);
+      cur = newTable(headerSignature(text), lineNo, headerAddress(text));
       return;
     }
     if (!matchDataLine(c, start, end, terminators, data)) {
