@@ -95,4 +95,26 @@ describe("numakit dump / extract", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("a header line naming another signature than the bytes (\"SRAT @\" over a SLIT): decode, dump and extract all use the bytes' SLIT, with one warning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "numakit-mism-"));
+    try {
+      const text = readFileSync(repoPath("samples", "4node.acpidump.txt"), "latin1").split("\n");
+      const header = text.findIndex((l) => l.startsWith("SLIT @"));
+      const end = text.findIndex((l, i) => i > header && l.trim() === "");
+      const file = join(dir, "mism.txt");
+      writeFileSync(file, `${["SRAT @ 0x0000000000000000", ...text.slice(header + 1, end)].join("\n")}\n\n`, "latin1");
+      const warning = `numakit: ${file}:1: SLIT: offset 0x0: the dump's header line names it "SRAT" but its bytes are a SLIT: numakit uses the bytes' signature (acpixtract names its file by the header line)\n`;
+      const d = await runCli(["decode", file]);
+      expect([d.code, d.stderr, d.stdout.split("\n")[0]]).to.deep.equal([0, warning, `/* SLIT from ${file}:1 */`]);
+      const p = await runCli(["dump", file]);
+      expect([p.code, p.stderr, p.stdout.split("\n")[0]]).to.deep.equal([0, warning, "SLIT @ 0x0000000000000000"]);
+      const x = await runCli(["extract", file, "--out", join(dir, "out")]);
+      expect([x.code, x.stderr, readdirSync(join(dir, "out"))]).to.deep.equal([0, warning, ["SLIT"]]);
+      const v = await runCli(["validate", "--strict", file]);
+      expect(v.code).to.equal(1);
+      expect(v.stdout).to.match(/warning TABLE_SIGNATURE_MISMATCH .*mism\.txt:1: SLIT: offset 0x0: the dump's header line names it "SRAT"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -8,7 +8,8 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, typ
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
 import { InputError } from "../../errors.js";
-import type { RawTable } from "../raw.js";
+import { describeProvenance, type RawTable } from "../raw.js";
+import { oneLineText } from "../../util/escape.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
 import { ownLayoutOf } from "../tables/own-layout.js";
 import { looksLikeAcpidumpBytes, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
@@ -164,6 +165,23 @@ export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: Inp
 }
 
 /**
+ * A dump table whose header line names another signature than its bytes hold ("SRAT @ 0x..." over
+ * the bytes of a SLIT) is the table its bytes say, for every command alike (decode reads the
+ * bytes; Linux finds tables by them too); a warning (TABLE_SIGNATURE_MISMATCH) names both.
+ * acpixtract names its file by the header line; numakit's extract by the bytes.
+ */
+function bytesNamed(t: RawTable, onDiagnostic: DamageHandler | undefined): RawTable {
+  if (!validSignature(t.bytes)) return t;
+  const signature = signatureOf(t.bytes);
+  if (signature === t.signature) return t;
+  onDiagnostic?.({
+    code: "TABLE_SIGNATURE_MISMATCH", severity: "warning", table: signature, offset: 0, source: describeProvenance(t.source),
+    message: `the dump's header line names it "${oneLineText(t.signature)}" but its bytes are a ${signature}: numakit uses the bytes' signature (acpixtract names its file by the header line)`,
+  });
+  return { ...t, signature };
+}
+
+/**
  * Decide what a file's bytes are and turn them into raw tables. A damaged table of an acpidump text
  * goes to `onDamage` instead of the result; without a handler it is an error (never a silent cut).
  */
@@ -183,7 +201,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
           onDamage({ code: "DUMP_TOO_MANY_TABLES", severity: "error", table: "source", source: `${file}:${stoppedAt}`, message });
         }
         for (const { damage, ...t } of tables) {
-          if (damage === undefined) { usable.push(t); continue; }
+          if (damage === undefined) { usable.push(bytesNamed(t, onDamage)); continue; }
           const d = damageDiagnostic(t, damage);
           if (onDamage === undefined) throw new InputError("E_INPUT_DAMAGED", d.message, { file, line: damage.line, table: d.table, offset: damage.offset });
           onDamage(d);
