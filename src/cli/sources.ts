@@ -3,7 +3,7 @@ import { decodeTable, loadSources, noUsableTable, SYSFS_TABLES, type LoadedSourc
 import { describeProvenance } from "../acpi/raw.js";
 import { formatDiagnosticLine } from "../report/diagnostic-line.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
-import { formatLocation, InputError } from "../errors.js";
+import { formatLocation, InputError, type NumakitError } from "../errors.js";
 import type { CliIo } from "./io.js";
 
 /**
@@ -25,7 +25,7 @@ export function reportSourceDiagnostics(diagnostics: readonly Diagnostic[], io: 
  * Sources with no table at all (an empty directory, only skipped files) are unusable input (exit
  * 2); when their only tables were damaged, the error is that damage (file:line, table, offset).
  */
-export function noTables(sources: readonly string[], diagnostics: readonly Diagnostic[] = []): InputError {
+export function noTables(sources: readonly string[], diagnostics: readonly Diagnostic[] = []): NumakitError {
   return noUsableTable(diagnostics, new InputError("E_INPUT_NO_TABLES", "no ACPI tables found (give a table file, a directory of them, or acpidump text)", { file: sources.join(", ") || SYSFS_TABLES }));
 }
 

@@ -77,6 +77,11 @@ describe("damaged acpidump text (issue 12)", () => {
       expect(r.code, cmd).to.equal(2);
       expect(r.stderr, cmd).to.equal(`numakit: ${file}:1: SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50, not 0x40; the table (dump line 1) is not used, and the sources have no other table\n`);
     }
+    // scan: an unreadable host (an error row with the damage), not "not ACPI data".
+    const scan = await runMain(["scan", file, "--jobs", "1", "--format", "jsonl"]);
+    const row = JSON.parse(scan.stdout) as { status: string; error: { code: string; message: string } };
+    expect([row.status, row.error.code]).to.deep.equal(["error", "E_INPUT_DAMAGED"]);
+    expect(row.error.message).to.match(/^SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50/);
   });
 
   it("intact dumps, mails with a wrapped ASCII column, and raw iasl blocks are not damaged", () => {

@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
-import { InputError } from "../../errors.js";
+import { InputError, type NumakitError } from "../../errors.js";
 import { describeProvenance, type RawTable } from "../raw.js";
 import { oneLineText } from "../../util/escape.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
@@ -147,10 +147,12 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 
 /**
  * The error when the sources give no usable table (exit 2). When tables of a dump were left out as
- * damaged, it is the first one's finding, on one line naming file:line, table and offset, so the
- * reason is not lost behind "no ACPI tables found"; with no such finding, `otherwise`.
+ * damaged, it is the first one's finding (E_INPUT_DAMAGED, as tablesFromBytes throws without a
+ * handler), on one line naming file:line, table and offset, so the reason is not lost behind "no
+ * ACPI tables found" (and `scan` counts the dump unreadable, not "not ACPI data"); with no such
+ * finding, `otherwise`.
  */
-export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: InputError): InputError {
+export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: NumakitError): NumakitError {
   const errors = diagnostics.filter((d) => d.severity === "error");
   const first = errors[0];
   if (first === undefined) return otherwise;
@@ -159,7 +161,7 @@ export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: Inp
   const line = colon < 0 ? NaN : Number(where.slice(colon + 1));
   const file = Number.isInteger(line) && line > 0 ? where.slice(0, colon) : where;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more damaged)` : "";
-  return new InputError("E_INPUT_NO_TABLES", `${first.message}, and the sources have no other table${more}`, {
+  return new InputError("E_INPUT_DAMAGED", `${first.message}, and the sources have no other table${more}`, {
     ...(file === "" ? {} : { file }), ...(Number.isInteger(line) && line > 0 ? { line } : {}), table: first.table, ...(first.offset === undefined ? {} : { offset: first.offset }),
   });
 }
