@@ -75,7 +75,7 @@ describe("damaged acpidump text (issue 12)", () => {
     for (const cmd of ["decode", "validate", "topology", "dump"]) {
       const r = await runMain([cmd, file]);
       expect(r.code, cmd).to.equal(2);
-      expect(r.stderr, cmd).to.equal(`numakit: ${file}:1: SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50, not 0x40; the table (dump line 1) is not used, and the sources have no other table\n`);
+      expect(r.stderr, cmd).to.equal(`numakit: ${file}:6: SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50, not 0x40; the table (dump line 1) is not used, and the sources have no other table\n`);
     }
     // scan: an unreadable host (an error row with the damage), not "not ACPI data".
     const scan = await runMain(["scan", file, "--jobs", "1", "--format", "jsonl"]);

@@ -78,12 +78,12 @@ interface Current {
  * The malformed line, once the dump shows the bytes went wrong: a line that is not hex where data
  * belongs, or a short data line that is not the table's last.
  */
-function damageAt(cur: Current, found: string): TextDamage {
+function damageAt(cur: Current, found: string, line = cur.line): TextDamage {
   if (cur.odd !== undefined) return { line: cur.odd, offset: cur.count, reason: `not a hex line (${found})` };
   if (cur.short !== undefined) {
     return { line: cur.short.line, offset: cur.short.offset, reason: `${cur.short.bytes} hex bytes where 16 belong (${found})` };
   }
-  return { line: cur.line, offset: cur.count, reason: found };
+  return { line, offset: cur.count, reason: found };
 }
 
 /**
@@ -147,7 +147,8 @@ export function referenceParse(text: string, file: string): TextTable[] {
     }
     if (cur.damage !== undefined) continue;
     if (offset !== cur.count) {
-      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`);
+      // A line missing: the damage is where the offsets jump, not at the table's header.
+      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`, i + 1);
       continue;
     }
     cur.chunks.push(data);
