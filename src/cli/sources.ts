@@ -2,6 +2,7 @@
 import { decodeTable, loadSources, noUsableTable, SYSFS_TABLES, type LoadedSources, type RawTable } from "../acpi/index.js";
 import { describeProvenance } from "../acpi/raw.js";
 import { formatDiagnosticLine } from "../report/diagnostic-line.js";
+import { oneLineText } from "../util/escape.js";
 import { hasErrors, type Diagnostic } from "../diagnostics.js";
 import { formatLocation, InputError, type NumakitError } from "../errors.js";
 import type { CliIo } from "./io.js";
@@ -14,9 +15,10 @@ import type { CliIo } from "./io.js";
  */
 export function reportSourceDiagnostics(diagnostics: readonly Diagnostic[], io: CliIo): boolean {
   for (const d of diagnostics) {
-    if (d.code === "SOURCE_SKIPPED") { io.stderr.write(`numakit: ${d.message}\n`); continue; }
+    // Messages quote file names (a skipped file's): one line each, control characters as \xNN.
+    if (d.code === "SOURCE_SKIPPED") { io.stderr.write(`numakit: ${oneLineText(d.message)}\n`); continue; }
     const where = formatLocation({ ...(d.source === undefined ? {} : { file: d.source }), table: d.table, ...(d.offset === undefined ? {} : { offset: d.offset }) });
-    io.stderr.write(`numakit: ${where}: ${d.message}\n`);
+    io.stderr.write(`numakit: ${where}: ${oneLineText(d.message)}\n`);
   }
   return hasErrors(diagnostics);
 }

@@ -190,7 +190,7 @@ describe("cli: numakit decode", function () {
     expect(madt?.["diagnostics"]).to.deep.equal([]);
     expect(madt?.["subtables"]).to.deep.equal([{ type: 16, length: 16, offset: 44, name: "Multiprocessor Wakeup", mailboxVersion: 0, reserved: 0, mailboxAddress: "0x7FFFF000" }]);
   });
-  it("the header comment shows a file name's newline, tab and escape characters as \\xNN, on one line", async function () {
+  it("the header comment and skipped-file lines show a file name's newline, tab and escape characters as \\xNN, on one line", async function () {
     const slit = readFileSync(join("samples", "4node", "SLIT"));
     const dir = join(tmp(), "hostile\tdir");
     mkdirSync(dir);
@@ -201,5 +201,12 @@ describe("cli: numakit decode", function () {
     const first = r.stdout.split("\n")[0];
     expect(first).to.equal(`/* SLIT from ${tmp()}/hostile\\x09dir/SL\\x0AIT\\x1B[31m */`);
     expect(r.stdout.split("\n")[1]).to.match(/^\[000h 0000 {3}4\] +Signature : "SLIT"/);
+    // A file a directory source skips is named on stderr and in validate's findings the same way.
+    writeFileSync(join(dir, "read\x1b[31mme\nnow"), "hello\n");
+    const skipped = `${tmp()}/hostile\\x09dir/read\\x1B[31mme\\x0Anow: neither an ACPI table nor acpidump text`;
+    const d = await runCli(["decode", dir]);
+    expect(d.stderr.split("\n").filter((l) => l !== "")).to.deep.equal([`numakit: ${skipped} (no "SIG @ 0x..." header with hex lines)`]);
+    const v = await runCli(["validate", dir]);
+    expect(v.stdout).to.contain(`SOURCE_SKIPPED  source: ${skipped}`);
   });
 });
