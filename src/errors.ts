@@ -4,7 +4,7 @@
  */
 import { hex } from "./util/hex.js";
 
-import { visibleControls } from "./util/escape.js";
+import { oneLineText } from "./util/escape.js";
 
 /** Where in the input a problem sits: file, table (signature) and byte offset within the table. */
 export interface Location {
@@ -17,10 +17,6 @@ export interface Location {
   column?: number;
 }
 
-/** Text shown on one line: control characters, tab and newline included, as visible `\xNN`. */
-function oneLineText(s: string): string {
-  return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
 
 export function formatLocation(loc: Location): string {
   const parts: string[] = [];

@@ -1,5 +1,5 @@
 /** The decoding engine's public surface. */
-export { loadSources, tablesFromBytes, SYSFS_TABLES, type LoadedSources, type LoadOptions } from "./sources/load.js";
+export { loadSources, noUsableTable, tablesFromBytes, SYSFS_TABLES, type LoadedSources, type LoadOptions } from "./sources/load.js";
 export { parseAcpidumpText } from "./sources/acpidump-text.js";
 export { decodeTable, type DecodedTable, type DecodedSubtable } from "./decode.js";
 export { encodeTable, buildTable, type TableModel, type SubtableModel } from "./encode.js";

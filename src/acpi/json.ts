@@ -17,6 +17,11 @@ function fieldJson(f: FieldSpec, v: FieldValue): Json {
   if (typeof v === "bigint") return f.jsonNumber === true && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : hex(v);
   if (typeof v === "string") return v.replace(/\0+$/g, "");
   if (v instanceof Uint8Array) return Array.from(v);
+  if (Array.isArray(v) && f.text === true) {
+    const text = String.fromCharCode(...(v as number[]));
+    const end = text.indexOf("\0");
+    return end < 0 ? text : text.slice(0, end);
+  }
   if (Array.isArray(v)) return (v as (number | bigint)[]).map((x) => (typeof x === "bigint" ? hex(x) : x));
   if (f.bits !== undefined) {
     const o: { [k: string]: Json } = { value: v };

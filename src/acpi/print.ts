@@ -9,6 +9,7 @@ import type { DecodedStruct } from "./layout/codec.js";
 import { bitValue, fieldOf, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
 import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "./tables/slit.js";
+import { oneLineText } from "../util/escape.js";
 import { hex } from "../util/hex.js";
 
 const LABEL_WIDTH = 28;
@@ -61,6 +62,11 @@ function structLines(s: DecodedStruct, out: string[], typeName?: string): void {
     const v = s.values[f.key];
     if (v === undefined) break;
     const at = s.offsets[f.key] ?? s.offset;
+    if (f.kind === "array" && f.text === true) {
+      const b = v as number[];
+      if (b.length > 0) out.push(line(at, b.length * f.size, f.label, `"${asciiText(String.fromCharCode(...b))}"`));
+      continue;
+    }
     if (f.kind === "array") {
       // iasl prints one line per list element with the same label.
       (v as (number | bigint)[]).forEach((x, i) => { out.push(line(at + i * f.size, f.size, i === 0 ? f.firstLabel ?? f.label : f.label, hexPad(x, f.size * 2))); });
@@ -99,7 +105,8 @@ export function subtableName(s: DecodedSubtable): string {
 export function printTable(t: DecodedTable): string {
   const out: string[] = [];
   const name = t.def?.name ?? otherTableNames[t.signature] ?? "";
-  out.push(`/* ${t.signature} from ${describeProvenance(t.source)} */`);
+  // The file name and the signature are hostile text: one line, control characters as \xNN.
+  out.push(`/* ${oneLineText(t.signature)} from ${oneLineText(describeProvenance(t.source))} */`);
   const hv = t.header.values;
   const checksums = t.checksumFields ?? [{ key: "checksum", valid: t.checksumValid, expected: t.checksumExpected }];
   const bad = new Map(checksums.filter((c) => !c.valid).map((c) => [c.key, c.expected]));

@@ -6,6 +6,8 @@ export interface Provenance {
   line?: number;
   /** The name the source gave it: sysfs/acpixtract file name ("SSDT2", "ssdt2.dat") or dump label. */
   name?: string;
+  /** For acpidump text: the physical address its header gives ("SRAT @ 0x000000007B6A1000"); none for "@ (nil)". */
+  address?: bigint;
 }
 
 export interface RawTable {

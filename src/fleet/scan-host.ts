@@ -2,7 +2,7 @@
  * One host of a scan, start to finish: load its sources, analyse them through the library, and
  * turn the result into a row. Never throws: a path that is not a host becomes a row that says why.
  */
-import { decodeTable, loadSources } from "../acpi/index.js";
+import { decodeTable, loadSources, noUsableTable } from "../acpi/index.js";
 import { analyse } from "../analyse.js";
 import { formatLocation, NumakitError, type Location } from "../errors.js";
 import type { Numbering } from "../topology/numbering.js";
@@ -36,7 +36,7 @@ export async function scanHost(source: string, opts: ScanOptions = {}): Promise<
   try {
     const loaded = await loadSources([source]);
     if (loaded.tables.length === 0) {
-      return unreadRow(source, new NumakitError("E_INPUT_NO_TABLES", "no ACPI tables found", { file: source }));
+      return unreadRow(source, noUsableTable(loaded.diagnostics, new NumakitError("E_INPUT_NO_TABLES", "no ACPI tables found", { file: source })));
     }
     const analysis = analyse(loaded.tables.map(decodeTable), opts.numbering === undefined ? {} : { numbering: opts.numbering }, loaded.diagnostics);
     return hostRow(source, loaded.tables, analysis);

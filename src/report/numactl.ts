@@ -6,6 +6,7 @@
  */
 import type { Topology } from "../topology/model.js";
 import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
+import { SRAT_UNREADABLE, sratUnreadable } from "../topology/unreadable.js";
 
 /** "0-3,5,7-8" as numactl's print_node_list / libnuma's bitmask ranges. */
 export function rangeList(ids: readonly number[]): string {
@@ -72,6 +73,7 @@ export function numactlNote(t: Topology): string {
   // An SRAT excerpt has CPUs but no MADT: Linux numbers CPUs from the MADT, so the cpus lines are empty.
   const noMadt = t.tables.includes("APIC") ? "" : "; no MADT among the sources, so no CPU has a Linux number";
   if (v.usesSrat) return `(numactl layout; sizes are the SRAT ranges present at boot, free memory is not in the tables${noMadt})`;
-  const why = t.tables.includes("SRAT") ? `Linux rejects the SRAT (${v.sratRejected ?? "see the findings"}), so it` : "there is no SRAT, so Linux";
+  const why = t.tables.includes("SRAT") ? `Linux rejects the SRAT (${v.sratRejected ?? "see the findings"}), so it`
+    : sratUnreadable(t) ? `${SRAT_UNREADABLE}; without it Linux` : "there is no SRAT, so Linux";
   return `(numactl layout; ${why} runs one node 0 with every CPU; its size is in the e820/UEFI memory map, not in the tables${noMadt})`;
 }

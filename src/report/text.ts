@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { formatDiagnosticLine } from "./diagnostic-line.js";
 import { HMAT_DATA_KEYS, type HmatPair } from "../topology/hmat.js";
 import type { Cpu, DeviceHandle, Initiator, MemoryRange, NodeDevice, Topology, TopologyNode } from "../topology/model.js";
+import { SRAT_UNREADABLE, sratUnreadable } from "../topology/unreadable.js";
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 import { cxlText, nodeKindLines, tiersText } from "./cxl-text.js";
@@ -236,7 +237,8 @@ export function topologyText(t: Topology, v: Validation): string {
     ...t.nodes.flatMap((n) => [...nodeTree(n), ""]),
     t.tables.includes("SRAT")
       ? `nodes with CPUs: ${rangeList(t.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id)) || "none"}; with memory: ${rangeList(t.nodes.filter((n) => n.memory.length > 0).map((n) => n.id)) || "none"}`
-      : "no SRAT: Linux and Xen run one node 0 with every CPU and all memory",
+      : sratUnreadable(t) ? `${SRAT_UNREADABLE}: the nodes Linux and Xen build cannot be told; shown as one node 0, as without an SRAT`
+        : "no SRAT: Linux and Xen run one node 0 with every CPU and all memory",
     ...fallbackText(t),
     ...distancesText(t),
     ...hmatText(t),

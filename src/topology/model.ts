@@ -154,6 +154,8 @@ export interface Topology {
   numbering: Numbering;
   /** Signatures of the tables that were present (first of each). */
   tables: string[];
+  /** Signatures of tables the sources hold but could not read, so left out (./unreadable.ts). */
+  unreadable?: string[];
   sratRevision?: number;
   nodes: TopologyNode[];
   pxmMap: PxmNodeMap;

@@ -11,6 +11,11 @@ export function visibleControls(s: string): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
+/** Text shown on one line (a file name in a message or a comment line): control characters, tab and newline included, as `\xNN`. */
+export function oneLineText(s: string): string {
+  return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Text for an HTML/SVG text node or a quoted attribute value. */

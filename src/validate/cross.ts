@@ -1,6 +1,7 @@
 /** Cross-table checks made on the built topology: memory overlaps, CPUs vs MADT, node shapes. */
 import type { DecodedTable } from "../acpi/index.js";
 import type { MemoryRange, Topology } from "../topology/model.js";
+import { sratUnreadable } from "../topology/unreadable.js";
 import { madtCpus } from "../acpi/views.js";
 import { Findings } from "./findings.js";
 import { hex } from "../util/hex.js";
@@ -54,7 +55,8 @@ function checkMadt(t: Topology, madt: DecodedTable | undefined, f: Findings): vo
 }
 
 export function checkTopology(t: Topology, madt: DecodedTable | undefined, f: Findings): void {
-  if (!t.tables.includes("SRAT")) f.add("SRAT_MISSING", "there is no SRAT: Linux and Xen see a single node", { table: "SRAT" });
+  // An SRAT the sources hold but could not read is not missing: TABLE_DAMAGED says what is wrong with it.
+  if (!t.tables.includes("SRAT") && !sratUnreadable(t)) f.add("SRAT_MISSING", "there is no SRAT: Linux and Xen see a single node", { table: "SRAT" });
   checkOverlaps(t, f);
   checkMadt(t, madt, f);
   for (const n of t.nodes) {

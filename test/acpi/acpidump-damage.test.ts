@@ -47,14 +47,41 @@ describe("damaged acpidump text (issue 12)", () => {
     });
   }
 
-  it("the last line short: damaged when the header declares more bytes", () => {
+  it("the dump cut in the middle of the table's last line: not damaged but truncated, with the bytes present (as acpixtract extracts them)", async () => {
     const lines = dump.split("\n");
     const header = lines.findIndex((l) => l.startsWith("SRAT @"));
     const last = lines.findIndex((l, i) => i > header && l.trim() === "") - 1;
-    lines[last] = (lines[last] ?? "").slice(0, 14);
-    const srat = parseAcpidumpText(lines.join("\n"), "d.txt").find((t) => t.signature === "SRAT");
-    expect(srat?.damage?.line).to.equal(last + 1);
-    expect(srat?.damage?.reason).to.match(/the table ends at 0x[0-9a-f]+ of the 0x520 bytes its header declares/);
+    // Cut after 3 of the last line's bytes ("    0510: 00 00 00"), and the dump ends there.
+    const text = [...lines.slice(0, last), (lines[last] ?? "").slice(0, 18)].join("\n");
+    const srat = parseAcpidumpText(text, "d.txt").find((t) => t.signature === "SRAT");
+    expect(srat?.damage).to.equal(undefined);
+    expect(srat?.bytes.length).to.equal((last - header - 1) * 16 + 3);
+    const file = join(dir, "cut.txt");
+    await writeFile(file, text, "latin1");
+    const r = await runMain(["decode", file, "--table", "SRAT"]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain(`TABLE_TRUNCATED at 0x004: declared length 1312 (0x520) but only ${String(srat?.bytes.length)} bytes are present`);
+    expect(r.stderr).to.not.contain("malformed");
+  });
+
+  it("a dump whose only table is damaged: exit 2 with the damage (file:line, table, offset), not \"no ACPI tables found\"", async () => {
+    const lines = dump.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("SRAT @"));
+    const end = lines.findIndex((l, i) => i > header && l.trim() === "");
+    const only = lines.slice(header, end);
+    only.splice(5, 1); // the line at 0x40 is missing
+    const file = join(dir, "only.txt");
+    await writeFile(file, `${only.join("\n")}\n`, "latin1");
+    for (const cmd of ["decode", "validate", "topology", "dump"]) {
+      const r = await runMain([cmd, file]);
+      expect(r.code, cmd).to.equal(2);
+      expect(r.stderr, cmd).to.equal(`numakit: ${file}:6: SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50, not 0x40; the table (dump line 1) is not used, and the sources have no other table\n`);
+    }
+    // scan: an unreadable host (an error row with the damage), not "not ACPI data".
+    const scan = await runMain(["scan", file, "--jobs", "1", "--format", "jsonl"]);
+    const row = JSON.parse(scan.stdout) as { status: string; error: { code: string; message: string } };
+    expect([row.status, row.error.code]).to.deep.equal(["error", "E_INPUT_DAMAGED"]);
+    expect(row.error.message).to.match(/^SRAT: offset 0x40: malformed hex line: the next line is at offset 0x50/);
   });
 
   it("intact dumps, mails with a wrapped ASCII column, and raw iasl blocks are not damaged", () => {
@@ -87,14 +114,42 @@ describe("damaged acpidump text (issue 12)", () => {
     expect(r.stdout).to.not.include("MADT_CPU_NOT_IN_SRAT");
   });
 
-  it("decode, dump, topology and namespace name it on stderr too; decode and dump exit 1", async () => {
+  it("decode, dump, topology and namespace name it on stderr too; decode, dump and topology exit 1", async () => {
     const { text } = damaged(dump, 4, () => "garbage");
     const file = join(dir, "garbage.txt");
     await writeFile(file, text, "latin1");
     for (const cmd of ["decode", "dump", "topology", "namespace"]) {
       const r = await runMain([cmd, file]);
       expect(r.stderr, cmd).to.match(/^numakit: .*garbage\.txt:\d+: SRAT: offset 0x30: malformed hex line: not a hex line/);
-      if (cmd === "decode" || cmd === "dump") expect(r.code, cmd).to.equal(1);
+      if (cmd !== "namespace") expect(r.code, cmd).to.equal(1);
     }
+  });
+  it("a damaged SRAT is unreadable, not missing: no SRAT_MISSING, no verdict built on its absence, and topology exits 1", async () => {
+    const { text } = damaged(dump, 4, () => "garbage");
+    const file = join(dir, "srat-unreadable.txt");
+    await writeFile(file, text, "latin1");
+    const v = await runMain(["validate", file]);
+    expect(v.code).to.equal(1);
+    expect(v.stdout).to.not.include("SRAT_MISSING");
+    expect(v.stdout).to.not.include("there is no SRAT");
+    expect(v.stdout).to.include("  Linux: not known from these sources, because the SRAT is in the sources but unreadable (a damaged dump)");
+    expect(v.stdout).to.include("  Xen: not known from these sources, because the SRAT is in the sources but unreadable (a damaged dump)");
+    const t = await runMain(["topology", file]);
+    expect(t.code).to.equal(1);
+    expect(t.stdout).to.not.include("there is no SRAT");
+    expect(t.stdout).to.include("the SRAT is in the sources but unreadable (a damaged dump)");
+    const json = await runMain(["topology", file, "--format", "json"]);
+    expect(json.code).to.equal(1);
+    expect((JSON.parse(json.stdout) as { verdicts: { linux: { sratRejected: string } } }).verdicts.linux.sratRejected).to.equal("the SRAT is in the sources but unreadable (a damaged dump)");
+    // The intact dump: exit 0, and a dump without an SRAT still says there is none.
+    expect((await runMain(["topology", join(repoRoot, "samples", "4node.acpidump.txt")])).code).to.equal(0);
+    const lines = dump.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("SRAT @"));
+    const end = lines.findIndex((l, i) => i > header && l.trim() === "");
+    const none = join(dir, "no-srat.txt");
+    await writeFile(none, [...lines.slice(0, header), ...lines.slice(end + 1)].join("\n"), "latin1");
+    const n = await runMain(["validate", none]);
+    expect(n.stdout).to.include("SRAT_MISSING");
+    expect(n.stdout).to.include("because there is no SRAT");
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { TextDamage, TextTable } from "../../src/acpi/sources/acpidump-text.js";
 
-const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
+const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x([0-9A-Fa-f]+)|\(nil\))\s*$/;
 const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
 
 function isHeader(line: string): boolean {
@@ -64,6 +64,7 @@ function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
 interface Current {
   sig: string | undefined;
   line: number;
+  address?: bigint;
   chunks: number[][];
   count: number;
   damage?: TextDamage;
@@ -77,12 +78,12 @@ interface Current {
  * The malformed line, once the dump shows the bytes went wrong: a line that is not hex where data
  * belongs, or a short data line that is not the table's last.
  */
-function damageAt(cur: Current, found: string): TextDamage {
+function damageAt(cur: Current, found: string, line = cur.line): TextDamage {
   if (cur.odd !== undefined) return { line: cur.odd, offset: cur.count, reason: `not a hex line (${found})` };
   if (cur.short !== undefined) {
     return { line: cur.short.line, offset: cur.short.offset, reason: `${cur.short.bytes} hex bytes where 16 belong (${found})` };
   }
-  return { line: cur.line, offset: cur.count, reason: found };
+  return { line, offset: cur.count, reason: found };
 }
 
 /**
@@ -101,14 +102,15 @@ export function referenceParse(text: string, file: string): TextTable[] {
     for (const c of cur.chunks) { bytes.set(c, at); at += c.length; }
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
-    if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
+    if (cur.damage === undefined && cur.odd !== undefined) {
       // The table ended early: damage only when the header says more bytes belong to it and the
-      // end is a short or non-hex line (a dump that simply stops after whole lines is truncated).
+      // end is a non-hex line. A dump that simply stops, after whole lines or in the middle of its
+      // last one, is a truncated table: its bytes are those present, as acpixtract extracts them.
       const declared = declaredLength(signature, bytes);
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }
     if (cur.sig !== undefined || bytes.length > 0) {
-      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature } };
+      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature, ...(cur.address === undefined ? {} : { address: cur.address }) } };
       if (cur.damage !== undefined) t.damage = cur.damage;
       tables.push(t);
     }
@@ -119,7 +121,8 @@ export function referenceParse(text: string, file: string): TextTable[] {
     const line = raw.includes("\0") ? raw.replace(/\0/g, "") : raw;
     if (isHeader(line)) {
       finish();
-      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0 };
+      const address = HEADER.exec(line.trimEnd())?.[2];
+      cur = { sig: headerSignature(line), line: i + 1, chunks: [], count: 0, ...(address === undefined ? {} : { address: BigInt(`0x${address}`) }) };
       continue;
     }
     const m = DATA.exec(line);
@@ -144,7 +147,8 @@ export function referenceParse(text: string, file: string): TextTable[] {
     }
     if (cur.damage !== undefined) continue;
     if (offset !== cur.count) {
-      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`);
+      // A line missing: the damage is where the offsets jump, not at the table's header.
+      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`, i + 1);
       continue;
     }
     cur.chunks.push(data);

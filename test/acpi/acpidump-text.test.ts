@@ -116,3 +116,24 @@ describe("acpi: acpidump text with more tables than numakit reads", () => {
     expect((refusal as InputError).oneLine()).to.match(/^many\.txt.*more than 16384 tables/);
   });
 });
+
+describe("acpi: acpidump text found anywhere in a file, as acpixtract finds it", () => {
+  const slit = [0x53, 0x4c, 0x49, 0x54, 0x30, 0, 0, 0, 1, 0, ...new Array<number>(26).fill(0x41), 2, 0, 0, 0, 0, 0, 0, 0, 10, 20, 20, 10];
+  const latin1 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "latin1"));
+  const junk = (n: number): string => Array.from({ length: n }, (_, i) => `[${String(i)}] boot: probing device ${String(i)} ... ok\n`).join("");
+
+  it("a dump after 5000 lines of a console log, and an iasl disassembly's Raw Table Data block at its end (the first 2000 lines only were looked at)", () => {
+    for (const n of [0, 1999, 2000, 5000]) {
+      const tables = tablesFromBytes(latin1(junk(n) + dumpText("SLIT @ 0x0000000000000000", slit)), "log.txt");
+      expect(tables.map((t) => [t.signature, t.source.line, t.bytes.length]), `${String(n)} junk lines`).to.deep.equal([["SLIT", n + 1, 48]]);
+    }
+    const dsl = `${Array.from({ length: 3000 }, (_, i) => `[${i.toString(16)}h ${String(i)}   1]   Field : 00`).join("\n")}\n\nRaw Table Data: Length 48 (0x30)\n\n${dumpText("", slit).slice(1)}`;
+    expect(tablesFromBytes(latin1(dsl), "slit.dsl").map((t) => [t.signature, t.source.line])).to.deep.equal([["SLIT", 3004]]);
+  });
+
+  it("text with no table anywhere is still refused in one line", () => {
+    const refusal = (() => { try { tablesFromBytes(latin1(junk(5000) + "SLIT @ 0x0\nno data here\n"), "log.txt"); } catch (e) { return e; } return undefined; })();
+    expect(refusal).to.be.instanceOf(InputError);
+    expect((refusal as InputError).code).to.equal("E_INPUT_FORMAT");
+  });
+});

@@ -166,4 +166,47 @@ describe("cli: numakit decode", function () {
     expect(b.code).to.equal(0);
     expect(tablesOf(b.stdout).map((t) => (t["source"] as Obj)["name"])).to.deep.equal(["srat.dat", "srat2.dat"]);
   });
+  it("decodes every MADT type ACPI 6.6 defines: QEMU's LoongArch MADT validates --strict (exit 0), a TDX guest's 16-byte Multiprocessor Wakeup decodes clean", async function () {
+    requireCorpus(this);
+    const loong = await runCli(["validate", "--strict", join(S, "qemu", "loongarch64", "virt", "APIC")]);
+    expect(loong.stdout).to.not.contain("SUBTABLE_UNKNOWN_TYPE");
+    expect(loong.code, loong.stdout).to.equal(0);
+    const text = await runCli(["decode", join(S, "qemu", "loongarch64", "virt", "APIC")]);
+    expect(text.stdout).to.contain("Subtable Type : 15 [MSI Interrupt Controller]");
+    expect(text.stdout).to.match(/\[\w+h \d+ {3}8\] +MsgAddress : 000000002FF00000\n/);
+    // The MADT of an Intel TDX guest: header, fixed fields, one ACPI 6.4 wakeup structure (16 bytes, no ResetVector).
+    const body = [0x10, 0x10, 0, 0, 0, 0, 0, 0, 0x00, 0xf0, 0xff, 0x7f, 0, 0, 0, 0];
+    const bytes = new Uint8Array(44 + body.length);
+    bytes.set(Buffer.from("APIC"), 0);
+    new DataView(bytes.buffer).setUint32(4, bytes.length, true);
+    bytes[8] = 5;
+    bytes.set(body, 44);
+    bytes[9] = (0x100 - bytes.reduce((a, b) => a + b, 0) % 0x100) % 0x100;
+    const file = join(tmp(), "APIC");
+    writeFileSync(file, bytes);
+    const wake = await runCli(["decode", file, "--format", "json"]);
+    expect(wake.code, wake.stderr).to.equal(0);
+    const [madt] = tablesOf(wake.stdout);
+    expect(madt?.["diagnostics"]).to.deep.equal([]);
+    expect(madt?.["subtables"]).to.deep.equal([{ type: 16, length: 16, offset: 44, name: "Multiprocessor Wakeup", mailboxVersion: 0, reserved: 0, mailboxAddress: "0x7FFFF000" }]);
+  });
+  it("the header comment and skipped-file lines show a file name's newline, tab and escape characters as \\xNN, on one line", async function () {
+    const slit = readFileSync(join("samples", "4node", "SLIT"));
+    const dir = join(tmp(), "hostile\tdir");
+    mkdirSync(dir);
+    const file = join(dir, "SL\nIT\x1b[31m");
+    writeFileSync(file, slit);
+    const r = await runCli(["decode", file]);
+    expect(r.code).to.equal(0);
+    const first = r.stdout.split("\n")[0];
+    expect(first).to.equal(`/* SLIT from ${tmp()}/hostile\\x09dir/SL\\x0AIT\\x1B[31m */`);
+    expect(r.stdout.split("\n")[1]).to.match(/^\[000h 0000 {3}4\] +Signature : "SLIT"/);
+    // A file a directory source skips is named on stderr and in validate's findings the same way.
+    writeFileSync(join(dir, "read\x1b[31mme\nnow"), "hello\n");
+    const skipped = `${tmp()}/hostile\\x09dir/read\\x1B[31mme\\x0Anow: neither an ACPI table nor acpidump text`;
+    const d = await runCli(["decode", dir]);
+    expect(d.stderr.split("\n").filter((l) => l !== "")).to.deep.equal([`numakit: ${skipped} (no "SIG @ 0x..." header with hex lines)`]);
+    const v = await runCli(["validate", dir]);
+    expect(v.stdout).to.contain(`SOURCE_SKIPPED  source: ${skipped}`);
+  });
 });

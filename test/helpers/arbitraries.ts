@@ -46,6 +46,8 @@ export function valuesArb(spec: StructSpec, skip: ReadonlySet<string> = new Set(
     const lists: Record<string, fc.Arbitrary<FieldValue>> = {};
     for (const f of spec.fields) {
       if (f.kind !== "array") continue;
+      // A string filling the rest of the struct: printable ASCII and its NUL, as firmware writes one ("\\CPU0").
+      if (f.rest === true) { lists[f.key] = fc.array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength: 12 }).map((cs) => [...cs, 0]); continue; }
       const n = f.count?.(vals) ?? 0;
       if (f.element === "u64") { lists[f.key] = fc.array(fc.bigInt(0n, 0xffffffffffffffffn), { minLength: n, maxLength: n }); continue; }
       const max = maxOf[f.element ?? "u8"];

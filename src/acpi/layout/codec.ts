@@ -147,8 +147,8 @@ export function decodeStruct(spec: StructSpec, table: Uint8Array, offset: number
     } else {
       const f = seg.field;
       const elem = f.element ?? "u8";
-      const want = Math.max(0, Math.floor(f.count?.(values) ?? 0));
       const fit = Math.floor((avail - pos) / scalarSize[elem]);
+      const want = f.rest === true ? fit : Math.max(0, Math.floor(f.count?.(values) ?? 0));
       let n = Math.min(want, fit);
       if (n < want) { clamped.push(f.key); stopped = true; }
       if (n > MAX_ARRAY_ELEMENTS) { n = MAX_ARRAY_ELEMENTS; capped.push({ key: f.key, count: want }); stopped = true; }

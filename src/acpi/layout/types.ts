@@ -41,6 +41,10 @@ export interface FieldSpec {
   jsonNumber?: boolean;
   /** Names for enumerated values, printed after the value: "01 [PCI]". */
   names?: Readonly<Record<number, string>>;
+  /** Arrays: the list is every byte left in the struct (MADT Local SAPIC's UID string); `count` is not asked. */
+  rest?: boolean;
+  /** u8 arrays: one line with the bytes as text, as iasl prints a string field (ACPI_DMT_STRING); JSON: a string up to its NUL. */
+  text?: boolean;
   /** Arrays: iasl's label for the first element when it differs ("First Target", then "Next Target"). */
   firstLabel?: string;
   /** Bits decoded in JSON only: iasl prints the field as a plain number (CEDT "Restrictions"). */
@@ -89,6 +93,10 @@ export const bytes = (label: string, size: number, opts: FieldOpts = {}): FieldS
 export const reserved = (kind: ScalarKind, label: string): FieldSpec => scalar(kind)(label, { reserved: true });
 export const array = (label: string, element: ScalarKind, count: (v: Readonly<FieldValues>) => number, opts: FieldOpts = {}): FieldSpec =>
   ({ label, key: opts.key ?? labelToKey(label), kind: "array", size: scalarSize[element], element, count, ...opts });
+
+/** A NUL-terminated string filling the rest of the struct (ACPICA's ACPI_DMT_STRING at a struct's end); bytes, printed as text. */
+export const restString = (label: string, opts: FieldOpts = {}): FieldSpec =>
+  ({ label, key: opts.key ?? labelToKey(label), kind: "array", size: 1, element: "u8", rest: true, text: true, ...opts });
 
 /** A flags field: label gets iasl's "(decoded below)"; `reservedMask` defaults to every undefined bit. */
 export function flags(kind: ScalarKind, label: string, bitSpecs: BitSpec[], opts: FieldOpts & { reservedMask?: number } = {}): FieldSpec {

@@ -11,7 +11,6 @@
 import type { RawTable } from "../raw.js";
 
 const HEADER = /^(.{4})(?:[^@]*?) @ (?:0x[0-9A-Fa-f]+|\(nil\))\s*$/;
-const DATA = /^\s+([0-9A-Fa-f]{1,16}):(.*)$/;
 
 /** Where a dump's hex stops being the table: the first malformed line. */
 export interface TextDamage {
@@ -28,16 +27,40 @@ export interface TextTable extends RawTable {
   damage?: TextDamage;
 }
 
-/** How many lines looksLikeAcpidump reads. */
-export const LOOKS_LIKE_LINES = 2000;
+/**
+ * Does this text (its bytes, each byte one character: latin1) look like an acpidump: a table
+ * header followed by a data line, or a data line at offset 0 (an iasl "Raw Table Data" block),
+ * anywhere in it? acpixtract finds tables anywhere: a dump after 5000 lines of a console log, the
+ * raw block at the end of an iasl disassembly. (The first 2000 lines only were read before.)
+ */
+export function looksLikeAcpidumpBytes(bytes: Uint8Array): boolean {
+  return looksLikeAcpidumpCodes(bytes);
+}
 
-/** Does this text look like an acpidump (at least one table header followed by a data line in its first LOOKS_LIKE_LINES lines)? */
-export function looksLikeAcpidump(text: string): boolean {
-  const lines = text.split(/\r?\n/, LOOKS_LIKE_LINES);
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const line = lines[i] ?? "";
-    if (isHeader(line) && DATA.test(lines[i + 1] ?? "")) return true;
-    if (DATA.test(line) && /^\s+0+:/.test(line)) return true;
+/**
+ * One pass over the lines, split as parseCodes splits them, stopping at the first table found.
+ * The work per line is bounded by its length: the header pattern is only tried on lines short
+ * enough to be one (a string is made of those alone), the data pattern is matchDataLine's scan.
+ */
+function looksLikeAcpidumpCodes(codes: Codes): boolean {
+  const data: DataLine = { digits: 0, rest: 0 };
+  let headerBefore = false;
+  for (let pos = 0; pos <= codes.length;) {
+    const lf = codes.indexOf(0x0a, pos);
+    const next = lf < 0 ? codes.length : lf;
+    const end = lf > pos && codes[lf - 1] === 0x0d ? lf - 1 : next;
+    if (matchDataLine(codes, pos, end, true, data)) {
+      if (headerBefore) return true;
+      let zeros = data.digits;
+      while (zeros < data.rest - 1 && codes[zeros] === 0x30) zeros++;
+      if (zeros === data.rest - 1) return true;
+    } else {
+      let trimmed = end;
+      while (trimmed > pos && isSpace(codes[trimmed - 1] ?? 0)) trimmed--;
+      headerBefore = trimmed - pos < 49 && codes.subarray(pos, trimmed).includes(0x40) && isHeader(lineText(codes, pos, trimmed));
+    }
+    if (lf < 0) break;
+    pos = lf + 1;
   }
   return false;
 }
@@ -47,6 +70,12 @@ function isHeader(line: string): boolean {
   if (line.length === 0 || isSpace(line.charCodeAt(0))) return false;
   const t = line.trimEnd();
   return t.length > 0 && t.length < 49 && !/^\s/.test(t) && HEADER.test(t);
+}
+
+/** The physical address of a header line ("SRAT @ 0x000000007B6A1000"), undefined for "@ (nil)". */
+function headerAddress(line: string): bigint | undefined {
+  const m = / @ 0x([0-9A-Fa-f]+)\s*$/.exec(line);
+  return m?.[1] === undefined ? undefined : BigInt(`0x${m[1]}`);
 }
 
 function headerSignature(line: string): string {
@@ -140,6 +169,8 @@ function declaredLength(sig: string, bytes: Uint8Array): number | undefined {
 interface Current {
   sig: string | undefined;
   line: number;
+  /** The header's physical address, when it gives one. */
+  address: bigint | undefined;
   /** The table's bytes so far: the first `count` of them (grown by doubling). */
   buf: Uint8Array;
   count: number;
@@ -154,12 +185,12 @@ interface Current {
  * The malformed line, once the dump shows the bytes went wrong: a line that is not hex where data
  * belongs, or a short data line that is not the table's last.
  */
-function damageAt(cur: Current, found: string): TextDamage {
+function damageAt(cur: Current, found: string, line = cur.line): TextDamage {
   if (cur.odd !== undefined) return { line: cur.odd, offset: cur.count, reason: `not a hex line (${found})` };
   if (cur.short !== undefined) {
     return { line: cur.short.line, offset: cur.short.offset, reason: `${cur.short.bytes} hex bytes where 16 belong (${found})` };
   }
-  return { line: cur.line, offset: cur.count, reason: found };
+  return { line, offset: cur.count, reason: found };
 }
 
 /** The characters `codes[start..end)` as a string (for the rare lines that are not hex data). */
@@ -276,27 +307,29 @@ function parseCodes(codes: Codes, file: string, limit?: TableLimit): TextTable[]
     const bytes = cur.buf.length === cur.count ? cur.buf : cur.buf.slice(0, cur.count);
     const fromBytes = bytes.length >= 4 ? String.fromCharCode(...bytes.subarray(0, 4)) : undefined;
     const signature = cur.sig ?? fromBytes ?? "????";
-    if (cur.damage === undefined && (cur.short !== undefined || cur.odd !== undefined)) {
+    if (cur.damage === undefined && cur.odd !== undefined) {
       // The table ended early: damage only when the header says more bytes belong to it and the
-      // end is a short or non-hex line (a dump that simply stops after whole lines is truncated).
+      // end is a non-hex line. A dump that simply stops, after whole lines or in the middle of its
+      // last one, is a truncated table: its bytes are those present, as acpixtract extracts them.
       const declared = declaredLength(signature, bytes);
       if (declared !== undefined && declared > cur.count) cur.damage = damageAt(cur, `the table ends at 0x${cur.count.toString(16)} of the 0x${declared.toString(16)} bytes its header declares`);
     }
     if (cur.sig !== undefined || bytes.length > 0) {
-      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source: { file, line: cur.line, name: signature } };
+      const source = cur.address === undefined ? { file, line: cur.line, name: signature } : { file, line: cur.line, name: signature, address: cur.address };
+      const t: TextTable = { signature: signature === "RSD " ? "RSDP" : signature, bytes, source };
       if (cur.damage !== undefined) t.damage = cur.damage;
       tables.push(t);
     }
     cur = undefined;
   };
   // Every field set from the start, none deleted: the object keeps one shape (a `delete` per line made it a slow dictionary).
-  const newTable = (sig: string | undefined, line: number): Current => ({ sig, line, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
+  const newTable = (sig: string | undefined, line: number, address?: bigint): Current => ({ sig, line, address, buf: new Uint8Array(4096), count: 0, damage: undefined, short: undefined, odd: undefined });
   const onLine = (c: Codes, start: number, end: number, lineNo: number): void => {
     // Data lines start with white space: only other lines are made strings, for the header pattern.
     const text = start < end && !isSpace(c[start] ?? 0) ? lineText(c, start, end) : undefined;
     if (text !== undefined && isHeader(text)) {
       finish();
-      cur = newTable(headerSignature(text), lineNo);
+      cur = newTable(headerSignature(text), lineNo, headerAddress(text));
       return;
     }
     if (!matchDataLine(c, start, end, terminators, data)) {
@@ -325,7 +358,8 @@ function parseCodes(codes: Codes, file: string, limit?: TableLimit): TextTable[]
     }
     if (cur.damage !== undefined) return;
     if (offset !== cur.count) {
-      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`);
+      // A line missing: the damage is where the offsets jump, not at the table's header.
+      cur.damage = damageAt(cur, `the next line is at offset 0x${offset.toString(16)}, not 0x${cur.count.toString(16)}`, lineNo);
       return;
     }
     if (cur.count + n > cur.buf.length) {

@@ -18,6 +18,7 @@ export function formatAcpidumpTable(signature: string, bytes: Uint8Array, addres
   return `${lines.join("\n")}\n\n`;
 }
 
-export function formatAcpidump(tables: readonly { signature: string; bytes: Uint8Array }[]): string {
-  return tables.map((t) => formatAcpidumpTable(t.signature, t.bytes)).join("");
+/** Each table at the address its source gave (an acpidump text's header), else 0 (binaries have none). */
+export function formatAcpidump(tables: readonly { signature: string; bytes: Uint8Array; source?: { address?: bigint } }[]): string {
+  return tables.map((t) => formatAcpidumpTable(t.signature, t.bytes, t.source?.address)).join("");
 }

@@ -7,11 +7,12 @@ import { basename, join } from "node:path";
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from "node:fs";
 import { naturalCompare } from "../../util/natural-compare.js";
 import { DiagnosticSink, type Diagnostic } from "../../diagnostics.js";
-import { InputError } from "../../errors.js";
-import type { RawTable } from "../raw.js";
+import { InputError, type NumakitError } from "../../errors.js";
+import { describeProvenance, type RawTable } from "../raw.js";
+import { oneLineText } from "../../util/escape.js";
 import { HEADER_SIZE, readHeader, SIGNATURE_SIZE } from "../tables/header.js";
 import { ownLayoutOf } from "../tables/own-layout.js";
-import { LOOKS_LIKE_LINES, looksLikeAcpidump, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
+import { looksLikeAcpidumpBytes, MAX_DUMP_TABLES, parseAcpidumpBytes, type TextDamage, type TextTable } from "./acpidump-text.js";
 import { pushAll } from "../../util/arrays.js";
 
 export const SYSFS_TABLES = "/sys/firmware/acpi/tables";
@@ -129,25 +130,6 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
-/** The text (latin1) of the first `lines` lines: up to and including the `lines`-th line break. */
-function leadingLines(bytes: Uint8Array, lines: number): string {
-  let end = -1;
-  for (let n = 0; n < lines; n++) {
-    end = bytes.indexOf(0x0a, end + 1);
-    if (end < 0) break;
-  }
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end + 1);
-  return view.toString("latin1");
-}
-
-/**
- * looksLikeAcpidump of the bytes as latin1 text, asked of the first few lines before all it reads
- * (a dump says so in its first lines; a yes on fewer whole lines is a yes on more).
- */
-function bytesLookLikeAcpidump(bytes: Uint8Array): boolean {
-  return looksLikeAcpidump(leadingLines(bytes, 16)) || looksLikeAcpidump(leadingLines(bytes, LOOKS_LIKE_LINES));
-}
-
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
 export type DamageHandler = (d: Diagnostic) => void;
 
@@ -164,15 +146,53 @@ export function damageDiagnostic(t: TextTable, damage: TextDamage): Diagnostic {
 }
 
 /**
+ * The error when the sources give no usable table (exit 2). When tables of a dump were left out as
+ * damaged, it is the first one's finding (E_INPUT_DAMAGED, as tablesFromBytes throws without a
+ * handler), on one line naming file:line, table and offset, so the reason is not lost behind "no
+ * ACPI tables found" (and `scan` counts the dump unreadable, not "not ACPI data"); with no such
+ * finding, `otherwise`.
+ */
+export function noUsableTable(diagnostics: readonly Diagnostic[], otherwise: NumakitError): NumakitError {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0];
+  if (first === undefined) return otherwise;
+  const where = first.source ?? "";
+  const colon = where.lastIndexOf(":");
+  const line = colon < 0 ? NaN : Number(where.slice(colon + 1));
+  const file = Number.isInteger(line) && line > 0 ? where.slice(0, colon) : where;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more damaged)` : "";
+  return new InputError("E_INPUT_DAMAGED", `${first.message}, and the sources have no other table${more}`, {
+    ...(file === "" ? {} : { file }), ...(Number.isInteger(line) && line > 0 ? { line } : {}), table: first.table, ...(first.offset === undefined ? {} : { offset: first.offset }),
+  });
+}
+
+/**
+ * A dump table whose header line names another signature than its bytes hold ("SRAT @ 0x..." over
+ * the bytes of a SLIT) is the table its bytes say, for every command alike (decode reads the
+ * bytes; Linux finds tables by them too); a warning (TABLE_SIGNATURE_MISMATCH) names both.
+ * acpixtract names its file by the header line; numakit's extract by the bytes.
+ */
+function bytesNamed(t: RawTable, onDiagnostic: DamageHandler | undefined): RawTable {
+  if (!validSignature(t.bytes)) return t;
+  const signature = signatureOf(t.bytes);
+  if (signature === t.signature) return t;
+  onDiagnostic?.({
+    code: "TABLE_SIGNATURE_MISMATCH", severity: "warning", table: signature, offset: 0, source: describeProvenance(t.source),
+    message: `the dump's header line names it "${oneLineText(t.signature)}" but its bytes are a ${signature}: numakit uses the bytes' signature (acpixtract names its file by the header line)`,
+  });
+  return { ...t, signature };
+}
+
+/**
  * Decide what a file's bytes are and turn them into raw tables. A damaged table of an acpidump text
  * goes to `onDamage` instead of the result; without a handler it is an error (never a silent cut).
  */
 export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: DamageHandler): RawTable[] {
   const bytes = withoutBom(raw);
   if (bytes.length > 0 && isText(bytes)) {
-    // Read as latin1 text: the detector sees the first lines only, the parser the bytes themselves
+    // Read as latin1 text, by the detector (up to the first table, wherever it is) and the parser
     // (a string of a whole dump costs more to make than the parse).
-    if (bytesLookLikeAcpidump(bytes)) {
+    if (looksLikeAcpidumpBytes(bytes)) {
       let stoppedAt: number | undefined;
       const tables = parseAcpidumpBytes(bytes, file, { stopped: (line) => { stoppedAt = line; } });
       if (tables.length > 0) {
@@ -183,7 +203,7 @@ export function tablesFromBytes(raw: Uint8Array, file: string, onDamage?: Damage
           onDamage({ code: "DUMP_TOO_MANY_TABLES", severity: "error", table: "source", source: `${file}:${stoppedAt}`, message });
         }
         for (const { damage, ...t } of tables) {
-          if (damage === undefined) { usable.push(t); continue; }
+          if (damage === undefined) { usable.push(bytesNamed(t, onDamage)); continue; }
           const d = damageDiagnostic(t, damage);
           if (onDamage === undefined) throw new InputError("E_INPUT_DAMAGED", d.message, { file, line: damage.line, table: d.table, offset: damage.offset });
           onDamage(d);

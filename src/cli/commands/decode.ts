@@ -18,7 +18,7 @@ export const decode: CommandImpl = {
     const only = tableFilterOf(args);
     const sources = sourcesOf(args);
     const { tables, diagnostics } = await readTables(sources, { stdin: io.stdin });
-    if (tables.length === 0) throw noTables(sources);
+    if (tables.length === 0) throw noTables(sources, diagnostics);
     const damaged = reportSourceDiagnostics(diagnostics, io);
     const chosen = chooseTables(tables, only, io);
     if (format === "json") {

@@ -6,7 +6,7 @@ import { NotADirectoryError, writingTo } from "../output-error.js";
 import { sourcesOf, tableFilterOf, withSources, withTableFilter } from "../args.js";
 import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
-import { chooseTables, loadSomeTables, reportSourceDiagnostics } from "../sources.js";
+import { chooseTables, loadSomeTables, reportSourceDiagnostics, reportTruncated } from "../sources.js";
 
 /** `numakit dump`: any source as ACPICA acpidump text (what `acpidump` prints; acpixtract reads it). */
 export const dump: CommandImpl = {
@@ -18,7 +18,8 @@ export const dump: CommandImpl = {
     const chosen = chooseTables(tables, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     await write(formatAcpidump(chosen), io.stdout);
-    return damaged ? 1 : 0;
+    const truncated = reportTruncated(chosen, io);
+    return damaged || truncated ? 1 : 0;
   },
 };
 
@@ -59,7 +60,7 @@ export const extract: CommandImpl = {
     const { tables, diagnostics } = await loadSomeTables(sourcesOf(args), io);
     const damaged = reportSourceDiagnostics(diagnostics, io);
     const names = sysfsNames(tables.map((t) => t.signature));
-    const named = tables.map((t, i) => ({ signature: t.signature, bytes: t.bytes, name: names[i] ?? t.signature }));
+    const named = tables.map((t, i) => ({ signature: t.signature, bytes: t.bytes, source: t.source, name: names[i] ?? t.signature }));
     const chosen = chooseTables(named, tableFilterOf(args), io);
     if (chosen === undefined) return 1;
     // Failures of the output are one line naming OUT (output-error.ts); the list goes to stdout after.
@@ -68,6 +69,7 @@ export const extract: CommandImpl = {
       for (const t of chosen) await writeFile(join(out, t.name), t.bytes);
     });
     for (const t of chosen) await write(`${join(out, t.name)} (${t.bytes.length} bytes)\n`, io.stdout);
-    return damaged ? 1 : 0;
+    const truncated = reportTruncated(chosen, io);
+    return damaged || truncated ? 1 : 0;
   },
 };

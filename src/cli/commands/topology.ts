@@ -1,5 +1,7 @@
 import { NUMBERINGS, type Numbering } from "../../topology/numbering.js";
-import { analyseSources } from "../../analyse.js";
+import { analyseSources, type Analysis } from "../../analyse.js";
+import { hasErrors } from "../../diagnostics.js";
+import { NUMA_TABLES } from "../../validate/index.js";
 import { topologyJson } from "../../report/json.js";
 import { topologyText } from "../../report/text.js";
 import { InputError, UsageError } from "../../errors.js";
@@ -30,6 +32,15 @@ async function hwlocXmlOf(t: Topology, sources: readonly string[]): Promise<stri
   }
 }
 
+/**
+ * Exit 1 when a table the topology is built from has errors: one a dump holds damaged (left out),
+ * or a NUMA table decoded with errors (checksum, truncation, ...): the report then rests on broken
+ * input. Validation findings about what the tables say stay `validate`'s business (exit 0 here).
+ */
+function tableErrors(a: Analysis): boolean {
+  return hasErrors(a.sourceDiagnostics) || a.tables.some((t) => NUMA_TABLES.includes(t.signature) && hasErrors(t.diagnostics));
+}
+
 export const topology: CommandImpl = {
   builder: (y) => withKernel(withFormat(withSources(y), ["hwloc-xml", "svg", "markdown", ...SYNTH_FORMATS]))
     .option("out", { alias: "o", type: "string", requiresArg: true, describe: "with --format sysfs: the directory to write the node tree into" })
@@ -45,20 +56,23 @@ export const topology: CommandImpl = {
     if (isSynthFormat(args["format"])) {
       checkSynthFormatArgs(args);
       const sources = sourcesOf(args);
-      const { topology: t } = await analyseSources(sources, { numbering: "linux", kernel: kernelOf(args) }, { stdin: io.stdin });
-      return runSynthFormat(args["format"], t, sources, args, io);
+      const analysis = await analyseSources(sources, { numbering: "linux", kernel: kernelOf(args) }, { stdin: io.stdin });
+      const code = await runSynthFormat(args["format"], analysis.topology, sources, args, io);
+      return code === 0 && tableErrors(analysis) ? 1 : code;
     }
     if (args["out"] !== undefined) throw new UsageError("--out goes with --format sysfs");
     const extra = args["format"] === "hwloc-xml" || args["format"] === "svg" || args["format"] === "markdown" ? args["format"] : undefined;
     const format = extra === undefined ? formatOf(args) : "text";
     const sources = sourcesOf(args);
-    const { tables, topology: t, validation, sourceDiagnostics } = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
+    const analysis = await analyseSources(sources, { numbering: numberingOf(args), kernel: kernelOf(args) }, { stdin: io.stdin });
+    const { tables, topology: t, validation, sourceDiagnostics } = analysis;
     reportSourceDiagnostics(sourceDiagnostics, io);
+    const code = tableErrors(analysis) ? 1 : 0;
     // The export formats load on use: the default text/JSON output needs none of them.
-    if (extra === "hwloc-xml") { await write(await hwlocXmlOf(t, sources), io.stdout); return 0; }
-    if (extra === "svg") { const { hostSvg } = await import("../../report/html/svg.js"); await write(hostSvg(t, { standalone: true }), io.stdout); return 0; }
-    if (extra === "markdown") { const { topologyMarkdown } = await import("../../report/markdown.js"); await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return 0; }
+    if (extra === "hwloc-xml") { await write(await hwlocXmlOf(t, sources), io.stdout); return code; }
+    if (extra === "svg") { const { hostSvg } = await import("../../report/html/svg.js"); await write(hostSvg(t, { standalone: true }), io.stdout); return code; }
+    if (extra === "markdown") { const { topologyMarkdown } = await import("../../report/markdown.js"); await write(topologyMarkdown(t, validation, tables, sources), io.stdout); return code; }
     await write(format === "json" ? `${toJson(topologyJson(t, validation))}\n` : topologyText(t, validation), io.stdout);
-    return 0;
+    return code;
   },
 };

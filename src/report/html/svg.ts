@@ -7,6 +7,7 @@
  */
 import { escapeHtml } from "../../util/escape.js";
 import type { Cpu, Topology, TopologyNode } from "../../topology/model.js";
+import { sratUnreadable } from "../../topology/unreadable.js";
 import { formatBytes, handleText } from "../text.js";
 import { bridgeLines } from "./devices.js";
 import { hex } from "../../util/hex.js";
@@ -160,7 +161,8 @@ export function hostSvg(t: Topology, opts: SvgOptions = {}): string {
   const rows = Math.ceil(nodes.length / cols);
   const width = Math.max(cols * (BOX_W + GAP) - GAP, 4 * 170) + 2;
   const caption = fallback
-    ? (t.tables.includes("SRAT") ? "Linux rejects the SRAT: one node 0 with every CPU" : "no SRAT: Linux and Xen run one node 0 with every CPU")
+    ? (t.tables.includes("SRAT") ? "Linux rejects the SRAT: one node 0 with every CPU"
+      : sratUnreadable(t) ? "the SRAT is unreadable (a damaged dump): nodes not known; one node 0 as without an SRAT" : "no SRAT: Linux and Xen run one node 0 with every CPU")
     : `${nodes.length} ${pluralWord(nodes.length, "node")}, ${nodes.reduce((s, n) => s + n.cpus.length, 0)} CPUs (numbering: ${t.numbering})`;
   const top = 22;
   const height = top + rows * (h + GAP) + 20;
