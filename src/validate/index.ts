@@ -55,7 +55,9 @@ export function validate(tables: readonly DecodedTable[], topology: Topology, ex
   const memoryPxms = new Set(enabled.filter((e) => e.type === 1).map((e) => entryPxm(e, revision)));
   if (srat !== undefined) checkSrat(srat, f);
   const slit = firstTable(tables, "SLIT");
-  if (slit !== undefined) checkSlit(slit, f, sratPxms);
+  // The PXMs Xen gives nodes: it reads only CPU (LAPIC, x2APIC) and memory entries.
+  const xenPxms = new Set(enabled.filter((e) => e.type <= 2).map((e) => entryPxm(e, revision)));
+  if (slit !== undefined) checkSlit(slit, f, sratPxms, xenPxms);
   const hmat = firstTable(tables, "HMAT");
   if (hmat !== undefined) checkHmat(hmat, f, topology.hmat, sratPxms, memoryPxms);
   const msct = firstTable(tables, "MSCT");

@@ -9,7 +9,7 @@ import { plural, pluralWord } from "../util/plural.js";
 /** fwts reports the first 15 reserved entries one by one, then a total. */
 const MAX_RESERVED_REPORTS = 15;
 
-export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>): void {
+export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<number>, xenPxms: ReadonlySet<number> = sratPxms): void {
   const length = t.header.values["tableLength"];
   const at = locationOf(t, SLIT_LOCALITIES_OFFSET);
   if (typeof length === "number" && length < SLIT_ENTRIES_OFFSET) { f.add("SLIT_TOO_SHORT", `SLIT is ${length} bytes, shorter than ${SLIT_ENTRIES_OFFSET}`, at); return; }
@@ -57,5 +57,8 @@ export function checkSlit(t: DecodedTable, f: Findings, sratPxms: ReadonlySet<nu
   const idle = [...Array(Math.min(count, 4096)).keys()].filter((i) => !sratPxms.has(i));
   if (idle.length > 0) f.add("SLIT_LOCALITY_NO_RESOURCES", `${pluralWord(idle.length, "locality", "localities")} ${idle.slice(0, 16).join(", ")}${idle.length > 16 ? ", …" : ""} ${pluralWord(idle.length, "has", "have")} no SRAT resources`, at);
   const beyond = [...sratPxms].filter((p) => p >= count).sort((a, b) => a - b);
-  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: Linux gives them the default distances (10/20); Xen has no bound check (__node_distance reads entry[count·a + b]), so it reads other localities' entries or bytes past the table for them`, at);
+  const xenBeyond = beyond.filter((p) => xenPxms.has(p));
+  // Xen's __node_distance (xen/arch/x86/srat.c) indexes entry[count·a + b] with no bound check.
+  const xen = xenBeyond.length === 0 ? "" : `; Xen has no bound check (__node_distance reads entry[count·a + b]), so for PXM ${xenBeyond.join(", ")} it reads other localities' entries or bytes past the table`;
+  if (beyond.length > 0) f.add("SLIT_PXM_NOT_COVERED", `PXM ${beyond.join(", ")} ${pluralWord(beyond.length, "is", "are")} beyond the SLIT's ${count} localities: default distances (10/20) apply${xen}`, at);
 }
