@@ -205,7 +205,7 @@ describe("sim domains (domain.c, domctl.c)", () => {
           { mem_mib: 0, cpus: 0 },
           { ranges: [{ base: "0x100000000", length: "0x40000000" }], cpus: 1 },
         ],
-        distances: [[10, 20, 30], [20, 10, 20], [30, 20, 255]],
+        distances: [[10, 20, 255], [20, 10, 20], [30, 20, 10]],
       });
       const hv = createHost(spec);
       const pi = hv.physinfo();
@@ -219,7 +219,8 @@ describe("sim domains (domain.c, domctl.c)", () => {
       const ni = hv.numainfo();
       expect(ni.nodes.map((n) => n.memsize)).to.deep.equal([3 * 2 ** 30, XEN_INVALID, 2 ** 30]);
       expect(ni.nodes[1]?.memfree).to.equal(XEN_INVALID);
-      expect(ni.nodes[2]?.distances).to.deep.equal([30, 20, XEN_INVALID]);
+      expect(ni.nodes[0]?.distances).to.deep.equal([10, 20, XEN_INVALID]);
+      expect(ni.nodes[2]?.distances).to.deep.equal([30, 20, 10]);
     });
   });
 });

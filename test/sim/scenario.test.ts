@@ -158,6 +158,24 @@ describe("sim scenarios", () => {
     expect(spec.nodes[1]?.ranges).to.deep.equal([{ baseMfn: 512, pages: 512 }]);
   });
 
+  it("compact distances are a SLIT: one slit_valid() rejects gives Xen's 10/20, 0xff reports ~0U", () => {
+    const two = [{ mem_mib: 1, cpus: 1 }, { mem_mib: 1, cpus: 1 }];
+    for (const bad of [[[50, 5], [5, 10]], [[10, 10], [10, 10]], [[10, 21], [21, 11]], [[10, 0], [0, 10]], [[10, 9], [9, 10]]]) {
+      expect(hostSpecFromCompact({ nodes: two, distances: bad }).distances, JSON.stringify(bad)).to.deep.equal([[10, 20], [20, 10]]);
+    }
+    expect(hostSpecFromCompact({ nodes: two, distances: [[10, 11], [255, 10]] }).distances).to.deep.equal([[10, 11], [255, 10]]);
+    // The tester's scenario (hunt-sim slit-invalid.json): numainfo as Xen reports it.
+    const numainfo = (distances: number[][], expected: number[][]): string[] => {
+      const scn = parseScenario({
+        host: { nodes: [{ mem_mib: 1024, cpus: 2 }, { mem_mib: 1024, cpus: 2 }], distances },
+        steps: [{ op: "numainfo", expect: { nodes: expected.map((d) => ({ distances: d })) } }],
+      });
+      return runScenario(scn, inlineHost(scn)).failures;
+    };
+    expect(numainfo([[50, 5], [5, 10]], [[10, 20], [20, 10]])).to.deep.equal([]);
+    expect(numainfo([[10, 255], [16, 10]], [[10, 0xffffffff], [16, 10]])).to.deep.equal([]);
+  });
+
   it("the runner takes its op table from the caller: extra ops keep their own state", () => {
     const ops = new Map([...SIM_STEP_OPS, stepOpEntry<{ op: string; index: number; n: number }>("test_counter", {
       parse: (f, index) => { f.only(["n"]); return { op: "test_counter", index, n: f.uint("n") }; },
