@@ -183,6 +183,19 @@ describe("sim domains (domain.c, domctl.c)", () => {
     });
   });
 
+  it("unpausedomain: the second unpause is -EINVAL (controller_pause_count below 0, domain_unpause_by_systemcontroller)", () => {
+    const hv = boot([[64, 1]]);
+    const d = domain(hv);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(false);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(0);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(true);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(-EINVAL);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(-EINVAL);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(true);
+    // Another domain's count is its own.
+    expect(hv.unpausedomain({ domid: domain(hv) }).rc).to.equal(0);
+  });
+
   it("paging pool: grows and shrinks with shadow_set_allocation; PV has none", () => {
     const hv = boot([[64, 1], [64, 1]]);
     const d = domain(hv);

@@ -283,11 +283,19 @@ export class Hypervisor {
     return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu, poolSink(d));
   }
 
-  /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
+  /**
+   * XEN_DOMCTL_unpausedomain, `domain_unpause_by_systemcontroller()` (xen/common/domain.c, the same
+   * in 4.18 … staging): -EINVAL when `controller_pause_count` would go below 0 (a second unpause
+   * without a pause between); creation is finished when the count first drops to 0. Staging's
+   * -EBUSY for a domain with `pending_scrub` (a populate preempted mid-scrub, 83a784a15b) cannot
+   * arise: the simulator does not preempt hypercalls.
+   */
   unpausedomain(a: DomidArgs): HypercallResult {
     const d = this.domctlTarget(a.domid, a.caller);
     if (typeof d === "number") return { rc: d };
-    d.creation_finished = true;
+    if (d.controller_pause_count - 1 < 0) return err(EINVAL);
+    d.controller_pause_count--;
+    if (d.controller_pause_count === 0) d.creation_finished = true;
     return ok;
   }
 
