@@ -278,6 +278,36 @@ describe("sim fidelity: paging pool and p2m tables (issue 17, paging-pool.json)"
     expect(runScenario(scn, inlineHost(scn)).failures).to.deep.equal([]);
   });
 
+  // ept_set_entry() (p2m-ept.c, same at RELEASE-4.18.0 and 4.22.0): -EINVAL when
+  // gfn >> ((ept->wl + 1) * 9) != 0, ept->wl = 3 (ept_p2m_init): GFNs from 2^36 on, checked before
+  // any table is walked or allocated. p2m_set_entry() goes on with the next chunk after a failed
+  // one, so an extent reaching 2^36 from below has its lower chunks mapped. populate_physmap()
+  // (memory.c) `goto out` on guest_physmap_add_page()'s failure: the extent stays allocated and
+  // assigned (tot_pages), not counted in done, and the call ends.
+  it("EPT maps GFNs below 2^36 only: the first extent reaching it is allocated, assigned, not done", () => {
+    const L = 2 ** 36;
+    const run = (steps: unknown[]): RunReport => {
+      const scn = parseScenario({ host: { nodes: [{ mem_mib: 1024, cpus: 1 }] }, steps: [
+        { op: "createdomain", max_vcpus: 1 }, { op: "max_mem", domid: 1, max_memkb: 1048576 }, ...steps, { op: "getdomaininfo", domid: 1 },
+      ] });
+      return runScenario(scn, inlineHost(scn));
+    };
+    const info = (r: RunReport): Record<string, unknown> | undefined => r.steps.at(-1)?.result;
+    // The tester's case: a 2 MiB extent at 2^36.
+    let r = run([{ op: "populate_physmap", domid: 1, nr_extents: 3, extent_order: 9, gpfn: L }]);
+    expect(r.steps[2]?.result?.["done"]).to.equal(0);
+    expect(info(r)).to.deep.include({ totPages: 512, p2mPages: 11, p2mTables: [0, 0, 0] });
+    // Two 2 MiB extents from 2^36 − 512: the first is mapped (L3 + L2), the second fails.
+    r = run([{ op: "populate_physmap", domid: 1, nr_extents: 2, extent_order: 9, gpfn: L - 512 }]);
+    expect(r.steps[2]?.result?.["done"]).to.equal(1);
+    expect(info(r)).to.deep.include({ totPages: 1024, p2mTables: [0, 1, 1] });
+    // A 2 MiB extent at 2^36 − 256 straddles the limit: 256 4 KiB chunks mapped (L3, L2, L1), the rest refused.
+    r = run([{ op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 9, gpfn: L - 256 },
+      { op: "populate_physmap", domid: 1, nr_extents: 1, extent_order: 0, gpfn: 0 }]);
+    expect(r.steps.slice(2, 4).map((s) => s.result?.["done"])).to.deep.equal([0, 1]);
+    expect(info(r)).to.deep.include({ totPages: 513, p2mTables: [2, 2, 2] });
+  });
+
   it("a PV domain (no HAP) has no pool and its populates need none", () => {
     const scn = parseScenario({ host: { nodes: [{ mem_mib: 64, cpus: 1 }] }, steps: [
       { op: "createdomain", max_vcpus: 1, hap: false }, { op: "max_mem", domid: 1, max_memkb: 65536 },
