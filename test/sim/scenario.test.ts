@@ -204,7 +204,7 @@ describe("sim scenarios", () => {
       expect(r.code).to.equal(0);
       const out = JSON.parse(r.stdout) as { steps: { op: string; rc: number; result?: { done?: number } }[]; final: { nodes: unknown[]; domains: unknown[] } };
       expect(out.steps[2]).to.deep.equal({ op: "populate_physmap", rc: 0, result: { done: 160 } });
-      expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524032 }]);
+      expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524028 }]);
     });
 
     it("runs every sample and every op end to end", async () => {

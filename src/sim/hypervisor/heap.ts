@@ -18,6 +18,20 @@ export const MAX_ORDER = 18;
 const TOP_SIZE = 2 ** MAX_ORDER;
 /** `PADDR_BITS - PAGE_SHIFT + 1` on x86. */
 export const NR_ZONES = 41;
+/**
+ * Pages `init_node_heap()` takes for a node's `_heap` and `avail` (every node but the first
+ * initialised, whose are static): `(sizeof(**_heap) + sizeof(**avail) * NR_ZONES + PAGE_SIZE - 1)
+ * >> PAGE_SHIFT`, `**_heap` being `struct page_list_head [NR_ZONES][MAX_ORDER + 1]` (two pointers,
+ * 16 bytes, xen/include/xen/mm.h): (41 × 19 × 16 + 41 × 8 + 4095) >> 12 = 4. The function and the
+ * constants are the same at RELEASE-4.18.0 … 4.22.0 and staging, so this is not version dependent.
+ */
+export const NODE_HEAP_META_PAGES = Math.floor((NR_ZONES * (MAX_ORDER + 1) * 16 + NR_ZONES * 8 + 4095) / 4096);
+/**
+ * First MFN past what `arch_mfns_in_directmap()` accepts (x86 mm.h: up to `min(DIRECTMAP_VIRT_END,
+ * HYPERVISOR_VIRT_END)`): the direct map from PML4 slot 262 to the end of Xen's slots (271), 10 ×
+ * 512 GiB = 5 TiB, without CONFIG_BIGMEM (its default) and with PDX = MFN (no PDX compression).
+ */
+export const DIRECTMAP_END_MFN = (10 * 2 ** 39) / 4096;
 /** Zone 0 is MEMZONE_XEN (only with a separate xenheap; never used on x86). */
 export const MEMZONE_XEN = 0;
 export const NUMA_NO_NODE = 0xff;
@@ -136,8 +150,42 @@ export interface NodeHeap {
   needScrub: number;
   /** Present RAM pages of the node (boot). */
   present: number;
-  /** Present pages never given to the allocator (MFN 0). */
+  /** Present pages never given to the allocator (MFN 0, `init_node_heap()`'s metadata). */
   reserved: number;
+}
+
+/** Boot-time state of page_alloc.c's heap initialisation (Heap's constructor only). */
+interface BootState {
+  /** `avail[node] != NULL`. */
+  initialised: boolean[];
+  /** `first_node_initialised`. */
+  firstNodeInitialised: boolean;
+  /** `xenheap_bits` (0: no limit). */
+  xenheapBits: number;
+}
+
+/**
+ * `init_node_heap()` for the first run [s, s + nr) fed to a node (xen/common/page_alloc.c, the
+ * same at RELEASE-4.18.0 … staging), with `use_tail` as `_init_heap_pages()` computes it: the
+ * first node initialised has static metadata (0 pages); any other takes NODE_HEAP_META_PAGES
+ * pages from the run's tail when `use_tail` (s is MAX_ORDER-aligned and `ffsl(e) <= ffsl(s)`: the
+ * tail is the less aligned end) and they are in the direct map and below `xenheap_bits`, else from
+ * its head under the same conditions. Otherwise Xen allocates the metadata from the xenheap
+ * (`alloc_xenheap_pages()`, an order-2 block of an initialised node: not modelled, see
+ * docs/sim.md "Boot") and the run keeps all its pages.
+ */
+function initNodeHeap(s: number, nr: number, boot: BootState): { needed: number; useTail: boolean } {
+  if (!boot.firstNodeInitialised) {
+    boot.firstNodeInitialised = true;
+    return { needed: 0, useTail: false };
+  }
+  const needed = NODE_HEAP_META_PAGES;
+  const e = s + nr;
+  const below = (end: number): boolean => end <= DIRECTMAP_END_MFN && (boot.xenheapBits === 0 || end <= pow2(boot.xenheapBits - 12));
+  const useTail = s % TOP_SIZE === 0 && ffsl(e) <= ffsl(s);
+  if (useTail && nr >= needed && below(e)) return { needed, useTail: true };
+  if (nr >= needed && below(s + needed)) return { needed, useTail: false };
+  return { needed: 0, useTail };
 }
 
 /** A block handed out by the allocator. */
@@ -221,26 +269,37 @@ export class Heap {
     const firstIdx = regions.findIndex((x) => x.node === cpu0Node);
     const feed = firstIdx < 0 ? [] : regions.splice(firstIdx, 1);
     feed.push(...regions.reverse());
+    // setup.c: a host reaching past the direct map gets xenheap_max_mfn(lo), lo its last MFN.
+    const maxPage = feed.reduce((m, x) => Math.max(m, x.r.baseMfn + x.r.pages), 0);
+    const boot: BootState = { initialised: [], firstNodeInitialised: false, xenheapBits: maxPage > DIRECTMAP_END_MFN ? Math.min(flsl(DIRECTMAP_END_MFN) - 1 + 12, 52) : 0 };
     for (const { node, r } of feed) {
       const nh = this.nodes[node];
       if (nh === undefined) continue;
       nh.present += r.pages;
-      this.initHeapPages(r.baseMfn, r.pages, node);
+      this.initHeapPages(r.baseMfn, r.pages, node, boot);
     }
     // The host starts booted and idle: bootscrub=idle has scrubbed all free memory.
   }
 
   /**
    * `init_heap_pages()` / `_init_heap_pages()`: MFN 0 is kept out of the allocator (a buddy holding
-   * it could merge across zones); the run is fed as maximal aligned power-of-two chunks.
+   * it could merge across zones); the first run fed to a node gives up its heap metadata
+   * (`initNodeHeap`); the rest is fed as maximal aligned power-of-two chunks.
    */
-  private initHeapPages(start: number, pages: number, node: number): void {
+  private initHeapPages(start: number, pages: number, node: number, boot: BootState): void {
     let s = start;
-    const e = start + pages;
+    let e = start + pages;
     const nh = this.nodes[node];
     if (s === 0) {
       s = 1;
       if (nh !== undefined) nh.reserved += 1;
+    }
+    if (s < e && nh !== undefined && boot.initialised[node] !== true) {
+      // `if ( unlikely(!avail[nid]) )` in _init_heap_pages().
+      boot.initialised[node] = true;
+      const { needed, useTail } = initNodeHeap(s, e - s, boot);
+      nh.reserved += needed;
+      if (useTail) e -= needed; else s += needed;
     }
     while (s < e) {
       let inc = Math.min(MAX_ORDER, flsl(e - s) - 1);
