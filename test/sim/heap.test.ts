@@ -81,11 +81,26 @@ describe("sim heap (page_alloc.c)", () => {
       expect(top[0]).to.deep.equal([0x80000, 17]);
       expect(top.at(-1)).to.deep.equal([0xc0000 - 8, 2]);
       // 8 × 1.5 TiB reaches past the 5 TiB direct map: xenheap_bits = 42 (4 TiB). Nodes 1 and 2
-      // give 4 pages each; node 3 starts at 4.5 TiB and nodes 4..7 above the direct map (Xen takes
-      // their metadata from the xenheap, not modelled).
+      // give 4 pages each; node 3 starts at 4.5 TiB and nodes 4..7 above the direct map: their
+      // metadata is alloc_xenheap_pages(2) from CPU 0's node, 5 order-2 blocks of node 0.
       const big = createHost(hostSpecFromCompact({ nodes: Array.from({ length: 8 }, () => ({ mem_mib: 1536 * 1024, cpus: 1 })) }));
       const per = 1536 * 256 * 1024;
-      expect(Array.from({ length: 8 }, (_, n) => per - big.alloc.heap.nodeAvail(n))).to.deep.equal([1, 4, 4, 0, 0, 0, 0, 0]);
+      expect(Array.from({ length: 8 }, (_, n) => per - big.alloc.heap.nodeAvail(n))).to.deep.equal([1 + 5 * 4, 4, 4, 0, 0, 0, 0, 0]);
+      assertInvariants(big);
+    });
+
+    it("a first run shorter than 4 pages keeps them: the metadata is an order-2 xenheap block from CPU 0's node", () => {
+      const hv = createHost(hostSpecFromCompact({ nodes: [{ mem_mib: 64, cpus: 1 }, { ranges: [{ base: "0x8000000", length: 8192 }], cpus: 1 }] }));
+      expect(hv.alloc.heap.nodeAvail(1)).to.equal(2);
+      // get_free_buddy(): the highest zone's smallest buddy is split, its top order-2 block taken.
+      expect(hv.alloc.heap.nodeAvail(0)).to.equal(16384 - 1 - 4);
+      const top = [...hv.alloc.heap.buddies()].filter((b) => b.node === 0).map((b) => [b.mfn, b.order]).sort((p, q) => (q[0] ?? 0) - (p[0] ?? 0));
+      expect(top[0]).to.deep.equal([16384 - 8, 2]);
+      assertInvariants(hv);
+      // Nothing initialised to take it from: Xen's BUG_ON, a one-line host error.
+      expect(() => createHost(hostSpecFromCompact({ nodes: [
+        { ranges: [{ base: 0, length: 8192 }], cpus: 1 }, { ranges: [{ base: "0x100000", length: 8192 }], cpus: 1 },
+      ] }))).to.throw(/no free order-2 block for node 1's heap metadata/);
     });
   });
 

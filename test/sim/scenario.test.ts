@@ -265,6 +265,11 @@ describe("sim scenarios", () => {
       const flag = await runCli(["sim", file("o.json", { host, steps: [] }), "--host", "x"]);
       expect(flag.code).to.equal(2);
       expect(flag.stderr).to.match(/^numakit: host source: x: no such file or directory\n$/);
+      // A host Xen cannot boot (init_node_heap(): no order-2 block for node 1's metadata).
+      const unbootable = { nodes: [{ ranges: [{ base: 0, length: 8192 }], cpus: 1 }, { ranges: [{ base: "0x100000", length: 8192 }], cpus: 1 }] };
+      const boot = await runCli(["sim", file("u.json", { host: unbootable, steps: [] })]);
+      expect(boot.code).to.equal(2);
+      expect(boot.stderr.trim()).to.match(/^numakit: .*u\.json: host: Xen cannot boot it: no free order-2 block for node 1's heap metadata \(init_node_heap\(\): BUG_ON\(!_heap\[node\]\)\)$/);
     });
 
     it("issue 12: a scenario from stdin, read and syntax errors in words, file:line:column, a YAML hint", async () => {

@@ -11,6 +11,7 @@
  */
 import { flsl, ffsl, pow2, bitSet, alignDown } from "./bits.js";
 import type { HostSpec } from "../host.js";
+import { UsageError } from "../../errors.js";
 
 /** x86: 2 × PAGETABLE_ORDER (1 GiB). */
 export const MAX_ORDER = 18;
@@ -156,6 +157,8 @@ export interface NodeHeap {
 
 /** Boot-time state of page_alloc.c's heap initialisation (Heap's constructor only). */
 interface BootState {
+  /** `cpu_to_node(0)`: where a d == NULL allocation at boot starts. */
+  cpu0Node: number;
   /** `avail[node] != NULL`. */
   initialised: boolean[];
   /** `first_node_initialised`. */
@@ -170,22 +173,22 @@ interface BootState {
  * first node initialised has static metadata (0 pages); any other takes NODE_HEAP_META_PAGES
  * pages from the run's tail when `use_tail` (s is MAX_ORDER-aligned and `ffsl(e) <= ffsl(s)`: the
  * tail is the less aligned end) and they are in the direct map and below `xenheap_bits`, else from
- * its head under the same conditions. Otherwise Xen allocates the metadata from the xenheap
- * (`alloc_xenheap_pages()`, an order-2 block of an initialised node: not modelled, see
- * docs/sim.md "Boot") and the run keeps all its pages.
+ * its head under the same conditions. Otherwise (`xenheap`) Xen allocates the metadata with
+ * `alloc_xenheap_pages(get_order_from_pages(needed))` (its `xmalloc()` branch needs the two orders
+ * to differ, and both are 2) and the run keeps all its pages.
  */
-function initNodeHeap(s: number, nr: number, boot: BootState): { needed: number; useTail: boolean } {
+function initNodeHeap(s: number, nr: number, boot: BootState): { needed: number; useTail: boolean; xenheap: boolean } {
   if (!boot.firstNodeInitialised) {
     boot.firstNodeInitialised = true;
-    return { needed: 0, useTail: false };
+    return { needed: 0, useTail: false, xenheap: false };
   }
   const needed = NODE_HEAP_META_PAGES;
   const e = s + nr;
   const below = (end: number): boolean => end <= DIRECTMAP_END_MFN && (boot.xenheapBits === 0 || end <= pow2(boot.xenheapBits - 12));
   const useTail = s % TOP_SIZE === 0 && ffsl(e) <= ffsl(s);
-  if (useTail && nr >= needed && below(e)) return { needed, useTail: true };
-  if (nr >= needed && below(s + needed)) return { needed, useTail: false };
-  return { needed: 0, useTail };
+  if (useTail && nr >= needed && below(e)) return { needed, useTail: true, xenheap: false };
+  if (nr >= needed && below(s + needed)) return { needed, useTail: false, xenheap: false };
+  return { needed: 0, useTail, xenheap: true };
 }
 
 /** A block handed out by the allocator. */
@@ -269,9 +272,13 @@ export class Heap {
     const firstIdx = regions.findIndex((x) => x.node === cpu0Node);
     const feed = firstIdx < 0 ? [] : regions.splice(firstIdx, 1);
     feed.push(...regions.reverse());
-    // setup.c: a host reaching past the direct map gets xenheap_max_mfn(lo), lo its last MFN.
+    // setup.c: a host reaching past the direct map gets xenheap_max_mfn(lo), lo the direct map's
+    // last MFN (xenheap_bits 42).
     const maxPage = feed.reduce((m, x) => Math.max(m, x.r.baseMfn + x.r.pages), 0);
-    const boot: BootState = { initialised: [], firstNodeInitialised: false, xenheapBits: maxPage > DIRECTMAP_END_MFN ? Math.min(flsl(DIRECTMAP_END_MFN) - 1 + 12, 52) : 0 };
+    const boot: BootState = {
+      initialised: [], firstNodeInitialised: false, cpu0Node,
+      xenheapBits: maxPage > DIRECTMAP_END_MFN ? Math.min(flsl(DIRECTMAP_END_MFN) - 1 + 12, 52) : 0,
+    };
     for (const { node, r } of feed) {
       const nh = this.nodes[node];
       if (nh === undefined) continue;
@@ -279,6 +286,26 @@ export class Heap {
       this.initHeapPages(r.baseMfn, r.pages, node, boot);
     }
     // The host starts booted and idle: bootscrub=idle has scrubbed all free memory.
+  }
+
+  /**
+   * `init_node_heap()`'s `alloc_xenheap_pages(2, 0)` for `node`'s metadata at boot:
+   * `alloc_domheap_pages(NULL, 2, MEMF_bits(xenheap_bits) | MEMF_no_scrub)`, so get_free_buddy()
+   * from CPU 0's node over the online nodes, zones up to `xenheap_bits` (all without it); dma_bitsize
+   * is still 0 during end_boot_allocator(). The block stays Xen's (reserved on its node).
+   * `BUG_ON(!_heap[node])` when nothing initialised has an order-2 block: Xen cannot boot.
+   */
+  private bootXenheapAlloc(node: number, boot: BootState): void {
+    const order = 2;
+    const zoneHi = boot.xenheapBits === 0 ? NR_ZONES - 1 : bitsToZone(boot.xenheapBits);
+    const f = { reqNode: NUMA_NO_NODE, exact: false, useUnscrubbed: true };
+    const pg = this.getFreeBuddy(MEMZONE_XEN + 1, zoneHi, order, f, this.online, boot.cpu0Node, () => true);
+    if (pg === undefined) {
+      throw new UsageError(`host: Xen cannot boot it: no free order-${order} block for node ${node}'s heap metadata (init_node_heap(): BUG_ON(!_heap[node]))`, {}, "E_SIM_HOST");
+    }
+    const b = this.take(pg, order);
+    const owner = this.nodes[b.node];
+    if (owner !== undefined) owner.reserved += pow2(order);
   }
 
   /**
@@ -297,7 +324,8 @@ export class Heap {
     if (s < e && nh !== undefined && boot.initialised[node] !== true) {
       // `if ( unlikely(!avail[nid]) )` in _init_heap_pages().
       boot.initialised[node] = true;
-      const { needed, useTail } = initNodeHeap(s, e - s, boot);
+      const { needed, useTail, xenheap } = initNodeHeap(s, e - s, boot);
+      if (xenheap) this.bootXenheapAlloc(node, boot);
       nh.reserved += needed;
       if (useTail) e -= needed; else s += needed;
     }
