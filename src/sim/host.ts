@@ -8,6 +8,7 @@
  * pages are 4 KiB (`PAGE_SHIFT` 12) and physical addresses have 52 bits (`PADDR_BITS`).
  */
 import { UsageError, type Location } from "../errors.js";
+import { slitMatrixRejection } from "../topology/distances.js";
 
 import { PAGE_SHIFT, PAGE_SIZE, PAGES_PER_MIB } from "./units.js";
 /** `CONFIG_NR_NUMA_NODES` default (xen/arch/Kconfig). */
@@ -153,15 +154,27 @@ export function hostSpecFromCompact(json: unknown, loc: Location = {}): HostSpec
   return spec;
 }
 
+/** Xen's distances without a (valid) SLIT: `__node_distance()` with `acpi_slit` NULL. */
+function defaultDistances(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? LOCAL_DISTANCE : REMOTE_DISTANCE)));
+}
+
+/**
+ * The compact spec's `distances` are the host's SLIT, bytes as the firmware gives them; the result
+ * is what Xen makes of them (`__node_distance()`), as for a host built from ACPI tables:
+ * `acpi_numa_slit_init()` keeps the SLIT only when `slit_valid()` holds (every diagonal entry 10,
+ * every other one above 10; xen/arch/x86/srat.c), else Xen prints "SLIT table looks invalid. Not
+ * used." and every distance is 10/20. A kept SLIT has no entry 0..9, so `__node_distance()`'s
+ * NUMA_NO_DISTANCE comes only from 0xff (unreachable), which numainfo reports as ~0U.
+ */
 function parseDistances(v: unknown, n: number, loc: Location): number[][] {
-  if (v === undefined) {
-    return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? LOCAL_DISTANCE : REMOTE_DISTANCE)));
-  }
+  if (v === undefined) return defaultDistances(n);
   if (!Array.isArray(v) || v.length !== n) throw new UsageError(`host.distances must be a ${n}x${n} matrix`, loc, "E_SIM_HOST");
-  return v.map((row: unknown, i) => {
+  const slit = v.map((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== n) throw new UsageError(`host.distances must be a ${n}x${n} matrix`, loc, "E_SIM_HOST");
     return row.map((d: unknown, j) => uint(d, `host.distances[${i}][${j}]`, loc, 255));
   });
+  return slitMatrixRejection(n, (i, j) => slit[i]?.[j] ?? 0) === undefined ? slit : defaultDistances(n);
 }
 
 /** Checks every HostSpec must pass, whatever its source: the hypervisor layer relies on them. */

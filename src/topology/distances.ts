@@ -38,9 +38,18 @@ export function slitRejection(slit: SlitView): string | undefined {
     // Neither Linux nor Xen checks the table's length: they read the rest from the memory after it.
     return `the SLIT matrix needs ${n * n} entries, only ${slit.entries.length} are in the table (Linux and Xen read the rest from the memory after it, so what they use is undefined)`;
   }
+  return slitMatrixRejection(n, (i, j) => slit.entries[i * n + j] ?? 0);
+}
+
+/**
+ * `slit_valid()` itself (Linux drivers/acpi/numa/srat.c, Xen xen/arch/x86/srat.c) on an n × n
+ * matrix, `entry(i, j)` the byte of row i, column j: the first entry that fails it, in words, or
+ * undefined when every diagonal entry is 10 and every other one above 10.
+ */
+export function slitMatrixRejection(n: number, entry: (i: number, j: number) => number): string | undefined {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const v = slit.entries[i * n + j] ?? 0;
+      const v = entry(i, j);
       if (i === j && v !== LOCAL_DISTANCE) return `SLIT entry [${i}][${j}] is ${v}, the diagonal must be 10`;
       if (i !== j && v <= LOCAL_DISTANCE) return `SLIT entry [${i}][${j}] is ${v}, off-diagonal entries must be above 10`;
     }

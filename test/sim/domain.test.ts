@@ -183,6 +183,19 @@ describe("sim domains (domain.c, domctl.c)", () => {
     });
   });
 
+  it("unpausedomain: the second unpause is -EINVAL (controller_pause_count below 0, domain_unpause_by_systemcontroller)", () => {
+    const hv = boot([[64, 1]]);
+    const d = domain(hv);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(false);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(0);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(true);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(-EINVAL);
+    expect(hv.unpausedomain({ domid: d }).rc).to.equal(-EINVAL);
+    expect(hv.getdomaininfo(d)?.creation_finished).to.equal(true);
+    // Another domain's count is its own.
+    expect(hv.unpausedomain({ domid: domain(hv) }).rc).to.equal(0);
+  });
+
   it("paging pool: grows and shrinks with shadow_set_allocation; PV has none", () => {
     const hv = boot([[64, 1], [64, 1]]);
     const d = domain(hv);
@@ -205,7 +218,7 @@ describe("sim domains (domain.c, domctl.c)", () => {
           { mem_mib: 0, cpus: 0 },
           { ranges: [{ base: "0x100000000", length: "0x40000000" }], cpus: 1 },
         ],
-        distances: [[10, 20, 30], [20, 10, 20], [30, 20, 255]],
+        distances: [[10, 20, 255], [20, 10, 20], [30, 20, 10]],
       });
       const hv = createHost(spec);
       const pi = hv.physinfo();
@@ -214,12 +227,14 @@ describe("sim domains (domain.c, domctl.c)", () => {
       expect(pi.max_mfn).to.equal(5 * GiB - 1);
       const d = domain(hv, { hap: false });
       hv.claim_pages({ domid: d, nr_pages: 1000 });
-      expect(hv.physinfo().free_pages).to.equal(3 * GiB - 1 - 2);
+      // MFN 0, node 2's heap metadata (init_node_heap: 4 pages), struct domain + struct vcpu.
+      expect(hv.physinfo().free_pages).to.equal(3 * GiB - 1 - 4 - 2);
       expect(hv.physinfo().outstanding_pages).to.equal(1000);
       const ni = hv.numainfo();
       expect(ni.nodes.map((n) => n.memsize)).to.deep.equal([3 * 2 ** 30, XEN_INVALID, 2 ** 30]);
       expect(ni.nodes[1]?.memfree).to.equal(XEN_INVALID);
-      expect(ni.nodes[2]?.distances).to.deep.equal([30, 20, XEN_INVALID]);
+      expect(ni.nodes[0]?.distances).to.deep.equal([10, 20, XEN_INVALID]);
+      expect(ni.nodes[2]?.distances).to.deep.equal([30, 20, 10]);
     });
   });
 });

@@ -28,6 +28,82 @@ describe("sim heap (page_alloc.c)", () => {
     assertInvariants(hv);
   });
 
+  // init_node_heap() / _init_heap_pages() (page_alloc.c, the same at RELEASE-4.18.0 … staging):
+  // every node but the first initialised gives 4 pages of its first-fed run to _heap/avail.
+  describe("boot: init_node_heap() takes 4 pages of each later node's first run", () => {
+    const buddiesOf = (hv: ReturnType<typeof boot>, node: number): [number, number][] =>
+      [...hv.alloc.heap.buddies()].filter((b) => b.node === node).map((b): [number, number] => [b.mfn, b.order]).sort((p, q) => p[0] - q[0]);
+
+    it("from the head when use_tail fails (2 × 2 GiB: ffsl(e) = 21 > ffsl(s) = 20): one intact 1 GiB buddy left", () => {
+      const hv = boot([[2048, 2], [2048, 2]]);
+      expect(hv.physinfo().free_pages).to.equal(4 * 262144 - 1 - 4);
+      expect(hv.alloc.heap.nodeAvail(0)).to.equal(2 * 262144 - 1);
+      const b = buddiesOf(hv, 1);
+      // [2 GiB + 4 pages, 4 GiB): orders 2..17 from 0x80004 up, then the 1 GiB buddy at 3 GiB.
+      expect(b[0]).to.deep.equal([0x80004, 2]);
+      expect(b.map((x) => x[1])).to.deep.equal([...Array.from({ length: 16 }, (_, i) => i + 2), 18]);
+      expect(b.at(-1)).to.deep.equal([0xc0000, 18]);
+      // The tester's boot-node-heap-meta.json: two exact 1 GiB extents on node 1, one done.
+      const d = domain(hv, { hap: false });
+      expect(hv.populate_physmap({ domid: d, nr_extents: 2, extent_order: 18, mem_flags: { node: 1, exact: true } }).done).to.equal(1);
+      assertInvariants(hv);
+    });
+
+    it("from the tail when use_tail holds (64 MiB at 2 GiB: ffsl(e) = 15 <= 20); CPU0's node first, static", () => {
+      const hv = boot([[2048, 1], [64, 1]]);
+      const b = buddiesOf(hv, 1);
+      const end = 0x80000 + 16384;
+      expect(b[0]).to.deep.equal([0x80000, 13]);
+      expect(b.at(-1)).to.deep.equal([end - 8, 2]);
+      expect(hv.alloc.heap.nodeAvail(1)).to.equal(16384 - 4);
+      // CPU 0 on node 1: node 1 is initialised first (static metadata), node 0 gives 4 pages of
+      // its run [1, 2^19): s = 1 is not 1 GiB-aligned, so the head: [1, 5).
+      const h = createHost(hostSpecFromCompact({ nodes: [{ mem_mib: 2048, cpus: 0 }, { mem_mib: 64, cpus: 1 }] }));
+      expect(h.alloc.heap.nodeAvail(1)).to.equal(16384);
+      expect(h.alloc.heap.nodeAvail(0)).to.equal(524288 - 1 - 4);
+      expect(buddiesOf(h, 0).slice(0, 2)).to.deep.equal([[5, 0], [6, 1]]);
+      assertInvariants(hv);
+      assertInvariants(h);
+    });
+
+    it("only the first run fed to a node (its highest, end_boot_allocator's reverse order); none above xenheap_bits", () => {
+      // Node 0: [0, 1 GiB) and [2 GiB, 3 GiB); node 1: [1 GiB, 2 GiB) with CPU 0. Fed: node 1's
+      // run, then [2, 3) GiB (node 0's first: s = 2^19 aligned, ffsl(e = 3 · 2^18) = 19 <= 20:
+      // tail), then [0, 1) GiB (node 0 already has its heap).
+      const G = "0x40000000";
+      const hv = createHost(hostSpecFromCompact({ nodes: [
+        { ranges: [{ base: 0, length: G }, { base: "0x80000000", length: G }], cpus: 0 },
+        { ranges: [{ base: G, length: G }], cpus: 1 },
+      ] }));
+      expect(hv.alloc.heap.nodeAvail(0)).to.equal(2 * 262144 - 1 - 4);
+      expect(hv.alloc.heap.nodeAvail(1)).to.equal(262144);
+      const top = buddiesOf(hv, 0).filter(([m]) => m >= 0x80000);
+      expect(top[0]).to.deep.equal([0x80000, 17]);
+      expect(top.at(-1)).to.deep.equal([0xc0000 - 8, 2]);
+      // 8 × 1.5 TiB reaches past the 5 TiB direct map: xenheap_bits = 42 (4 TiB). Nodes 1 and 2
+      // give 4 pages each; node 3 starts at 4.5 TiB and nodes 4..7 above the direct map: their
+      // metadata is alloc_xenheap_pages(2) from CPU 0's node, 5 order-2 blocks of node 0.
+      const big = createHost(hostSpecFromCompact({ nodes: Array.from({ length: 8 }, () => ({ mem_mib: 1536 * 1024, cpus: 1 })) }));
+      const per = 1536 * 256 * 1024;
+      expect(Array.from({ length: 8 }, (_, n) => per - big.alloc.heap.nodeAvail(n))).to.deep.equal([1 + 5 * 4, 4, 4, 0, 0, 0, 0, 0]);
+      assertInvariants(big);
+    });
+
+    it("a first run shorter than 4 pages keeps them: the metadata is an order-2 xenheap block from CPU 0's node", () => {
+      const hv = createHost(hostSpecFromCompact({ nodes: [{ mem_mib: 64, cpus: 1 }, { ranges: [{ base: "0x8000000", length: 8192 }], cpus: 1 }] }));
+      expect(hv.alloc.heap.nodeAvail(1)).to.equal(2);
+      // get_free_buddy(): the highest zone's smallest buddy is split, its top order-2 block taken.
+      expect(hv.alloc.heap.nodeAvail(0)).to.equal(16384 - 1 - 4);
+      const top = [...hv.alloc.heap.buddies()].filter((b) => b.node === 0).map((b) => [b.mfn, b.order]).sort((p, q) => (q[0] ?? 0) - (p[0] ?? 0));
+      expect(top[0]).to.deep.equal([16384 - 8, 2]);
+      assertInvariants(hv);
+      // Nothing initialised to take it from: Xen's BUG_ON, a one-line host error.
+      expect(() => createHost(hostSpecFromCompact({ nodes: [
+        { ranges: [{ base: 0, length: 8192 }], cpus: 1 }, { ranges: [{ base: "0x100000", length: 8192 }], cpus: 1 },
+      ] }))).to.throw(/no free order-2 block for node 1's heap metadata/);
+    });
+  });
+
   it("splitting hands out the highest-addressed block and returns the lower halves", () => {
     const spec = hostSpecFromCompact({ nodes: [{ ranges: [{ base: 1024 * 1024 * 1024, length: 1024 * 1024 * 1024 }], cpus: 1 }] });
     const hv = createHost(spec);

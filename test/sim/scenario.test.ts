@@ -158,6 +158,24 @@ describe("sim scenarios", () => {
     expect(spec.nodes[1]?.ranges).to.deep.equal([{ baseMfn: 512, pages: 512 }]);
   });
 
+  it("compact distances are a SLIT: one slit_valid() rejects gives Xen's 10/20, 0xff reports ~0U", () => {
+    const two = [{ mem_mib: 1, cpus: 1 }, { mem_mib: 1, cpus: 1 }];
+    for (const bad of [[[50, 5], [5, 10]], [[10, 10], [10, 10]], [[10, 21], [21, 11]], [[10, 0], [0, 10]], [[10, 9], [9, 10]]]) {
+      expect(hostSpecFromCompact({ nodes: two, distances: bad }).distances, JSON.stringify(bad)).to.deep.equal([[10, 20], [20, 10]]);
+    }
+    expect(hostSpecFromCompact({ nodes: two, distances: [[10, 11], [255, 10]] }).distances).to.deep.equal([[10, 11], [255, 10]]);
+    // The tester's scenario (hunt-sim slit-invalid.json): numainfo as Xen reports it.
+    const numainfo = (distances: number[][], expected: number[][]): string[] => {
+      const scn = parseScenario({
+        host: { nodes: [{ mem_mib: 1024, cpus: 2 }, { mem_mib: 1024, cpus: 2 }], distances },
+        steps: [{ op: "numainfo", expect: { nodes: expected.map((d) => ({ distances: d })) } }],
+      });
+      return runScenario(scn, inlineHost(scn)).failures;
+    };
+    expect(numainfo([[50, 5], [5, 10]], [[10, 20], [20, 10]])).to.deep.equal([]);
+    expect(numainfo([[10, 255], [16, 10]], [[10, 0xffffffff], [16, 10]])).to.deep.equal([]);
+  });
+
   it("the runner takes its op table from the caller: extra ops keep their own state", () => {
     const ops = new Map([...SIM_STEP_OPS, stepOpEntry<{ op: string; index: number; n: number }>("test_counter", {
       parse: (f, index) => { f.only(["n"]); return { op: "test_counter", index, n: f.uint("n") }; },
@@ -186,7 +204,7 @@ describe("sim scenarios", () => {
       expect(r.code).to.equal(0);
       const out = JSON.parse(r.stdout) as { steps: { op: string; rc: number; result?: { done?: number } }[]; final: { nodes: unknown[]; domains: unknown[] } };
       expect(out.steps[2]).to.deep.equal({ op: "populate_physmap", rc: 0, result: { done: 160 } });
-      expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524032 }]);
+      expect(out.final.nodes).to.deep.equal([{ id: 0, freePages: 0 }, { id: 1, freePages: 524028 }]);
     });
 
     it("runs every sample and every op end to end", async () => {
@@ -247,6 +265,11 @@ describe("sim scenarios", () => {
       const flag = await runCli(["sim", file("o.json", { host, steps: [] }), "--host", "x"]);
       expect(flag.code).to.equal(2);
       expect(flag.stderr).to.match(/^numakit: host source: x: no such file or directory\n$/);
+      // A host Xen cannot boot (init_node_heap(): no order-2 block for node 1's metadata).
+      const unbootable = { nodes: [{ ranges: [{ base: 0, length: 8192 }], cpus: 1 }, { ranges: [{ base: "0x100000", length: 8192 }], cpus: 1 }] };
+      const boot = await runCli(["sim", file("u.json", { host: unbootable, steps: [] })]);
+      expect(boot.code).to.equal(2);
+      expect(boot.stderr.trim()).to.match(/^numakit: .*u\.json: host: Xen cannot boot it: no free order-2 block for node 1's heap metadata \(init_node_heap\(\): BUG_ON\(!_heap\[node\]\)\)$/);
     });
 
     it("issue 12: a scenario from stdin, read and syntax errors in words, file:line:column, a YAML hint", async () => {

@@ -72,7 +72,7 @@ export const simCommand: CommandImpl = {
     });
     const htmlFile = outputArg(args["report"]);
     const states: FinalState["nodes"][] = [];
-    const report = runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } });
+    const report = withFile(file, () => runScenario(scn, spec, htmlFile === undefined ? {} : { onBoot: (hv) => { states.push(finalState(hv).nodes); }, afterStep: (hv) => { states.push(finalState(hv).nodes); } }));
     // With the report on stdout, the text/JSON output would corrupt it: the report replaces it.
     if (htmlFile !== "-") {
       if (args["format"] === "json") await write(`${toJson(report)}\n`, io.stdout);
@@ -88,3 +88,13 @@ export const simCommand: CommandImpl = {
     return source.damaged ? 1 : 0;
   },
 };
+
+/** A host the simulated Xen cannot boot (init_node_heap's BUG_ON) is an input error: name the scenario file. */
+function withFile<T>(file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof UsageError && e.location.file === undefined) throw new UsageError(e.message, { file }, e.code);
+    throw e;
+  }
+}

@@ -55,6 +55,11 @@ export class Domain {
   /** The struct is zeroed at allocation, so the first allocation cycles from node 0. */
   last_alloc_node = 0;
   is_dying = false;
+  /**
+   * `d->controller_pause_count`: 1 at creation (the domain starts paused by the toolstack); the
+   * first XEN_DOMCTL_unpausedomain takes it to 0. Nothing in the simulator pauses a domain again.
+   */
+  controller_pause_count = 1;
   creation_finished = false;
   readonly vcpus: Vcpu[] = [];
   /** Domain (refcounted) memory, per node. */

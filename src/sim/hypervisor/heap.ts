@@ -11,6 +11,7 @@
  */
 import { flsl, ffsl, pow2, bitSet, alignDown } from "./bits.js";
 import type { HostSpec } from "../host.js";
+import { UsageError } from "../../errors.js";
 
 /** x86: 2 × PAGETABLE_ORDER (1 GiB). */
 export const MAX_ORDER = 18;
@@ -18,6 +19,20 @@ export const MAX_ORDER = 18;
 const TOP_SIZE = 2 ** MAX_ORDER;
 /** `PADDR_BITS - PAGE_SHIFT + 1` on x86. */
 export const NR_ZONES = 41;
+/**
+ * Pages `init_node_heap()` takes for a node's `_heap` and `avail` (every node but the first
+ * initialised, whose are static): `(sizeof(**_heap) + sizeof(**avail) * NR_ZONES + PAGE_SIZE - 1)
+ * >> PAGE_SHIFT`, `**_heap` being `struct page_list_head [NR_ZONES][MAX_ORDER + 1]` (two pointers,
+ * 16 bytes, xen/include/xen/mm.h): (41 × 19 × 16 + 41 × 8 + 4095) >> 12 = 4. The function and the
+ * constants are the same at RELEASE-4.18.0 … 4.22.0 and staging, so this is not version dependent.
+ */
+export const NODE_HEAP_META_PAGES = Math.floor((NR_ZONES * (MAX_ORDER + 1) * 16 + NR_ZONES * 8 + 4095) / 4096);
+/**
+ * First MFN past what `arch_mfns_in_directmap()` accepts (x86 mm.h: up to `min(DIRECTMAP_VIRT_END,
+ * HYPERVISOR_VIRT_END)`): the direct map from PML4 slot 262 to the end of Xen's slots (271), 10 ×
+ * 512 GiB = 5 TiB, without CONFIG_BIGMEM (its default) and with PDX = MFN (no PDX compression).
+ */
+export const DIRECTMAP_END_MFN = (10 * 2 ** 39) / 4096;
 /** Zone 0 is MEMZONE_XEN (only with a separate xenheap; never used on x86). */
 export const MEMZONE_XEN = 0;
 export const NUMA_NO_NODE = 0xff;
@@ -136,8 +151,44 @@ export interface NodeHeap {
   needScrub: number;
   /** Present RAM pages of the node (boot). */
   present: number;
-  /** Present pages never given to the allocator (MFN 0). */
+  /** Present pages never given to the allocator (MFN 0, `init_node_heap()`'s metadata). */
   reserved: number;
+}
+
+/** Boot-time state of page_alloc.c's heap initialisation (Heap's constructor only). */
+interface BootState {
+  /** `cpu_to_node(0)`: where a d == NULL allocation at boot starts. */
+  cpu0Node: number;
+  /** `avail[node] != NULL`. */
+  initialised: boolean[];
+  /** `first_node_initialised`. */
+  firstNodeInitialised: boolean;
+  /** `xenheap_bits` (0: no limit). */
+  xenheapBits: number;
+}
+
+/**
+ * `init_node_heap()` for the first run [s, s + nr) fed to a node (xen/common/page_alloc.c, the
+ * same at RELEASE-4.18.0 … staging), with `use_tail` as `_init_heap_pages()` computes it: the
+ * first node initialised has static metadata (0 pages); any other takes NODE_HEAP_META_PAGES
+ * pages from the run's tail when `use_tail` (s is MAX_ORDER-aligned and `ffsl(e) <= ffsl(s)`: the
+ * tail is the less aligned end) and they are in the direct map and below `xenheap_bits`, else from
+ * its head under the same conditions. Otherwise (`xenheap`) Xen allocates the metadata with
+ * `alloc_xenheap_pages(get_order_from_pages(needed))` (its `xmalloc()` branch needs the two orders
+ * to differ, and both are 2) and the run keeps all its pages.
+ */
+function initNodeHeap(s: number, nr: number, boot: BootState): { needed: number; useTail: boolean; xenheap: boolean } {
+  if (!boot.firstNodeInitialised) {
+    boot.firstNodeInitialised = true;
+    return { needed: 0, useTail: false, xenheap: false };
+  }
+  const needed = NODE_HEAP_META_PAGES;
+  const e = s + nr;
+  const below = (end: number): boolean => end <= DIRECTMAP_END_MFN && (boot.xenheapBits === 0 || end <= pow2(boot.xenheapBits - 12));
+  const useTail = s % TOP_SIZE === 0 && ffsl(e) <= ffsl(s);
+  if (useTail && nr >= needed && below(e)) return { needed, useTail: true, xenheap: false };
+  if (nr >= needed && below(s + needed)) return { needed, useTail: false, xenheap: false };
+  return { needed: 0, useTail, xenheap: true };
 }
 
 /** A block handed out by the allocator. */
@@ -221,26 +272,62 @@ export class Heap {
     const firstIdx = regions.findIndex((x) => x.node === cpu0Node);
     const feed = firstIdx < 0 ? [] : regions.splice(firstIdx, 1);
     feed.push(...regions.reverse());
+    // setup.c: a host reaching past the direct map gets xenheap_max_mfn(lo), lo the direct map's
+    // last MFN (xenheap_bits 42).
+    const maxPage = feed.reduce((m, x) => Math.max(m, x.r.baseMfn + x.r.pages), 0);
+    const boot: BootState = {
+      initialised: [], firstNodeInitialised: false, cpu0Node,
+      xenheapBits: maxPage > DIRECTMAP_END_MFN ? Math.min(flsl(DIRECTMAP_END_MFN) - 1 + 12, 52) : 0,
+    };
     for (const { node, r } of feed) {
       const nh = this.nodes[node];
       if (nh === undefined) continue;
       nh.present += r.pages;
-      this.initHeapPages(r.baseMfn, r.pages, node);
+      this.initHeapPages(r.baseMfn, r.pages, node, boot);
     }
     // The host starts booted and idle: bootscrub=idle has scrubbed all free memory.
   }
 
   /**
-   * `init_heap_pages()` / `_init_heap_pages()`: MFN 0 is kept out of the allocator (a buddy holding
-   * it could merge across zones); the run is fed as maximal aligned power-of-two chunks.
+   * `init_node_heap()`'s `alloc_xenheap_pages(2, 0)` for `node`'s metadata at boot:
+   * `alloc_domheap_pages(NULL, 2, MEMF_bits(xenheap_bits) | MEMF_no_scrub)`, so get_free_buddy()
+   * from CPU 0's node over the online nodes, zones up to `xenheap_bits` (all without it); dma_bitsize
+   * is still 0 during end_boot_allocator(). The block stays Xen's (reserved on its node).
+   * `BUG_ON(!_heap[node])` when nothing initialised has an order-2 block: Xen cannot boot.
    */
-  private initHeapPages(start: number, pages: number, node: number): void {
+  private bootXenheapAlloc(node: number, boot: BootState): void {
+    const order = 2;
+    const zoneHi = boot.xenheapBits === 0 ? NR_ZONES - 1 : bitsToZone(boot.xenheapBits);
+    const f = { reqNode: NUMA_NO_NODE, exact: false, useUnscrubbed: true };
+    const pg = this.getFreeBuddy(MEMZONE_XEN + 1, zoneHi, order, f, this.online, boot.cpu0Node, () => true);
+    if (pg === undefined) {
+      throw new UsageError(`host: Xen cannot boot it: no free order-${order} block for node ${node}'s heap metadata (init_node_heap(): BUG_ON(!_heap[node]))`, {}, "E_SIM_HOST");
+    }
+    const b = this.take(pg, order);
+    const owner = this.nodes[b.node];
+    if (owner !== undefined) owner.reserved += pow2(order);
+  }
+
+  /**
+   * `init_heap_pages()` / `_init_heap_pages()`: MFN 0 is kept out of the allocator (a buddy holding
+   * it could merge across zones); the first run fed to a node gives up its heap metadata
+   * (`initNodeHeap`); the rest is fed as maximal aligned power-of-two chunks.
+   */
+  private initHeapPages(start: number, pages: number, node: number, boot: BootState): void {
     let s = start;
-    const e = start + pages;
+    let e = start + pages;
     const nh = this.nodes[node];
     if (s === 0) {
       s = 1;
       if (nh !== undefined) nh.reserved += 1;
+    }
+    if (s < e && nh !== undefined && boot.initialised[node] !== true) {
+      // `if ( unlikely(!avail[nid]) )` in _init_heap_pages().
+      boot.initialised[node] = true;
+      const { needed, useTail, xenheap } = initNodeHeap(s, e - s, boot);
+      if (xenheap) this.bootXenheapAlloc(node, boot);
+      nh.reserved += needed;
+      if (useTail) e -= needed; else s += needed;
     }
     while (s < e) {
       let inc = Math.min(MAX_ORDER, flsl(e - s) - 1);

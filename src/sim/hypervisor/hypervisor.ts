@@ -13,7 +13,7 @@ import { highestBlocks, memflags, PageAllocator } from "./page-alloc.js";
 import { allocDomheapPagesBulk } from "./bulk-alloc.js";
 import { pow2 } from "./bits.js";
 import { PAGE_SIZE, PAGES_PER_MIB } from "../units.js";
-import { HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, p2mTablesNeeded, poolSink } from "./paging.js";
+import { eptAddressableExtents, HAP_INITIAL_POOL_PAGES, HAP_ROOT_TABLES, hapAlloc, hapSetAllocation, p2mMapExtents, p2mMappableExtents, p2mTablesNeeded, poolSink } from "./paging.js";
 import type {
   ClaimMemoryArgs, ClaimMemoryGetResult, ClaimPagesArgs, CountResult, CpuSet, CreateDomainArgs, CreateDomainResult,
   DecreaseReservationArgs, DomainInfo, DomidArgs, HypercallResult, MaxMemArgs, MaxVcpusArgs, Memflags, NodeAffinityArgs,
@@ -283,11 +283,19 @@ export class Hypervisor {
     return allocDomheapPagesBulk(this.alloc, d, 0, mf, pages, cpu, poolSink(d));
   }
 
-  /** XEN_DOMCTL_unpausedomain: the first unpause sets `creation_finished`. */
+  /**
+   * XEN_DOMCTL_unpausedomain, `domain_unpause_by_systemcontroller()` (xen/common/domain.c, the same
+   * in 4.18 … staging): -EINVAL when `controller_pause_count` would go below 0 (a second unpause
+   * without a pause between); creation is finished when the count first drops to 0. Staging's
+   * -EBUSY for a domain with `pending_scrub` (a populate preempted mid-scrub, 83a784a15b) cannot
+   * arise: the simulator does not preempt hypercalls.
+   */
   unpausedomain(a: DomidArgs): HypercallResult {
     const d = this.domctlTarget(a.domid, a.caller);
     if (typeof d === "number") return { rc: d };
-    d.creation_finished = true;
+    if (d.controller_pause_count - 1 < 0) return err(EINVAL);
+    d.controller_pause_count--;
+    if (d.controller_pause_count === 0) d.creation_finished = true;
     return ok;
   }
 
@@ -389,7 +397,9 @@ export class Hypervisor {
    * With HAP each extent is then mapped in the p2m, whose tables come from the paging pool
    * (paging.ts): when the pool has no free page for a table the mapping fails, the extent stays
    * allocated and assigned but is not counted, and the call ends (`guest_physmap_add_page()`
-   * failing in populate_physmap(), xen/common/memory.c).
+   * failing in populate_physmap(), xen/common/memory.c: `goto out`, the page neither freed nor
+   * unassigned). The same happens, with -EINVAL, to the first extent reaching a GFN EPT cannot
+   * map (≥ 2^36: `ept_set_entry()`, p2m-ept.c), after its chunks below 2^36 were mapped.
    */
   populate_physmap(a: PopulatePhysmapArgs): CountResult {
     const d = this.doms.get(a.domid);
@@ -415,9 +425,11 @@ export class Hypervisor {
     const gfn = a.gpfn ?? Math.ceil(d.nextGfn / size) * size;
     // One alloc_domheap_pages() per extent in Xen; the bulk path gives the same result.
     if (!d.hap) return { rc: 0, done: this.populated(d, a, gfn, allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, a.nr_extents)) };
+    // The extents EPT can address; the next one, if allocated, fails to map (ept_set_entry: -EINVAL).
+    const addressable = eptAddressableExtents(gfn, a.extent_order, a.nr_extents);
     // The tables of all extents are counted once; the allocation between does not touch the p2m.
-    const needAll = p2mTablesNeeded(d, gfn, a.extent_order, a.nr_extents);
-    const mappable = p2mMappableExtents(d, gfn, a.extent_order, a.nr_extents, needAll);
+    const needAll = p2mTablesNeeded(d, gfn, a.extent_order, addressable);
+    const mappable = p2mMappableExtents(d, gfn, a.extent_order, addressable, needAll);
     const got = allocDomheapPagesBulk(this.alloc, d, a.extent_order, mf, Math.min(a.nr_extents, mappable + 1));
     const done = Math.min(got, mappable);
     if (done === a.nr_extents) p2mMapExtents(d, gfn, a.extent_order, done, false, needAll);

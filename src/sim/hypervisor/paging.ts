@@ -36,6 +36,13 @@ export const MAX_NESTEDP2M = 10;
 export const HAP_ROOT_TABLES = 1 + MAX_NESTEDP2M;
 /** PAGETABLE_ORDER: each EPT level resolves 9 GFN bits. */
 const LEVEL_BITS = 9;
+/** `ept->wl`: ept_p2m_init() sets 3 (4-level EPT) in every release (4.18 … staging). */
+const EPT_WL = 3;
+/**
+ * First GFN EPT cannot map: ept_set_entry() returns -EINVAL when `gfn >> ((ept->wl + 1) * 9)` is
+ * non-zero (2^36 pages, a 48-bit guest-physical address), before it walks or allocates anything.
+ */
+export const EPT_GFN_LIMIT = pow2((EPT_WL + 1) * LEVEL_BITS);
 /** Page orders of EPT leaf entries (4 KiB, 2 MiB, 1 GiB; hap_has_1gb/hap_has_2mb assumed). */
 const LEAF_ORDERS = [18, 9, 0] as const;
 
@@ -188,6 +195,11 @@ function addTables(d: Domain, lo: number, hi: number, order: number): void {
   }
 }
 
+/** How many of `n` extents of `order` at GFNs gfn, gfn + 2^order, … lie wholly below EPT_GFN_LIMIT. */
+export function eptAddressableExtents(gfn: number, order: number, n: number): number {
+  return gfn >= EPT_GFN_LIMIT ? 0 : Math.min(n, Math.floor((EPT_GFN_LIMIT - gfn) / pow2(order)));
+}
+
 /** Tables missing for mapping `k` extents of `order` at GFNs gfn, gfn + 2^order, …. */
 export function p2mTablesNeeded(d: Domain, gfn: number, order: number, k: number): number {
   return missingTables(d, gfn, gfn + k * pow2(order), mapOrder(gfn, order));
@@ -218,7 +230,10 @@ export function p2mMappableExtents(d: Domain, gfn: number, order: number, n: num
  * Map `k` extents (their tables fit, see p2mMappableExtents), then, if `failing`, the walk of the
  * next extent, which takes the pool's remaining free pages in walk order (per chunk, root first)
  * before the allocation that fails. Returns the tables taken. `need`: p2mTablesNeeded for the `k`
- * extents, when the caller has it.
+ * extents, when the caller has it. A failing extent that reaches EPT_GFN_LIMIT is walked only
+ * below it: p2m_set_entry() sets its chunks one by one and goes on after a failed one, and
+ * ept_set_entry() refuses a chunk at or above the limit before walking (-EINVAL), so the chunks
+ * below are mapped (their tables taken) and the extent fails.
  */
 export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, failing: boolean, need = p2mTablesNeeded(d, gfn, order, k)): number {
   // No table missing: every level already holds all of them (addTables would add nothing).
@@ -231,7 +246,7 @@ export function p2mMapExtents(d: Domain, gfn: number, order: number, k: number, 
   // The failing extent: at most 512 L1 + 1 L2 + 1 L3 tables per extent (order ≤ 18), visited
   // in walk order until the free list is empty.
   const lo = gfn + k * size;
-  const hi = lo + size;
+  const hi = Math.min(lo + size, EPT_GFN_LIMIT);
   let taken = 0;
   const levels = levelsFor(mo);
   const visit = (l: number, from: number, to: number): boolean => {
