@@ -33,6 +33,26 @@ async function simReportFile(scenario: unknown, file: string, out: string): Prom
   writeFileSync(out, simHtml({ file, host, report, states }));
 }
 
+/**
+ * Whether a heat map's last column can be brought into view and is painted there: scrolled to
+ * (every scrollable ancestor, as a reader's scrolling would), its header cell is inside the
+ * window and is what the window shows at its centre (not clipped by its section).
+ */
+async function lastColumnReachable(page: Page, id: string): Promise<boolean> {
+  return js<boolean>(page, `(() => {
+    const th = document.querySelector(${JSON.stringify(`#${id} thead th:last-child`)});
+    th.scrollIntoView({ block: "center", inline: "center" });
+    const r = th.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) return false;
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && th.contains(hit);
+  })()`);
+}
+
+/** The page is no wider than the window: nothing makes the whole page scroll sideways. */
+const pageFits = (page: Page): Promise<boolean> => js<boolean>(page, "document.documentElement.scrollWidth <= innerWidth");
+
 describe("reports in a headless browser", function () {
   let b: TestBrowser | undefined;
   let tmp = "";
@@ -169,6 +189,31 @@ describe("reports in a headless browser", function () {
     expect(threadMs).to.be.below(1000);
     // 64² = 4096 matrix entries: under 200 bytes per entry for the whole report.
     expect(bytes / 4096).to.be.below(200);
+  });
+
+  it("wide matrices scroll in their own box: the last column of a 64-node distance matrix at 1280 px and of an 8-node HMAT matrix at 390 px is reachable", async () => {
+    const report = async (name: string, nodes: number, cpus: number): Promise<string> => {
+      const dir = join(tmp, name);
+      mkdirSync(dir);
+      for (const t of bigHostTables(nodes, cpus, 4)) writeFileSync(join(dir, t.signature), t.bytes);
+      const file = join(tmp, `${name}.html`);
+      writeFileSync(file, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+      return file;
+    };
+    const wide = await report("wide64", 64, 2);
+    const narrow = await report("narrow8", 8, 2);
+    try {
+      await page().setViewportSize({ width: 1280, height: 900 });
+      await visit(page(), wide);
+      expect(await lastColumnReachable(page(), "distances")).to.equal(true);
+      expect(await pageFits(page())).to.equal(true);
+      await page().setViewportSize({ width: 390, height: 844 });
+      await visit(page(), narrow);
+      for (const id of ["distances", "hmat-0-readLatencyNs", "hmat-0-readBandwidthMBps"]) expect(await lastColumnReachable(page(), id), id).to.equal(true);
+      expect(await pageFits(page())).to.equal(true);
+    } finally {
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it("sim --report: the vm-start sample (40 VMs) and a scenario with two flows side by side", async () => {

@@ -64,12 +64,14 @@ export function heatMapHtml(m: HeatMap): string {
     }).join("");
     return `<tr>${axisCell(r, "row")}${cells}</tr>`;
   });
+  // In a box of its own that scrolls sideways (as the picture does): a wide matrix is neither
+  // clipped by its section (content-visibility paints nothing outside it) nor widens the page.
   return [
-    `<table class="heat" id="${m.id}">`,
+    `<div class="matrix"><table class="heat" id="${m.id}">`,
     `<caption>${escapeHtml(m.title)}${m.unit === "" ? "" : ` (${escapeHtml(m.unit)})`}</caption>`,
     `<thead><tr><th></th>${m.cols.map((c) => axisCell(c, "col")).join("")}</tr></thead>`,
     `<tbody>${body.join("\n")}</tbody>`,
-    "</table>",
+    "</table></div>",
   ].join("\n");
 }
 
