@@ -53,6 +53,24 @@ async function lastColumnReachable(page: Page, id: string): Promise<boolean> {
 /** The page is no wider than the window: nothing makes the whole page scroll sideways. */
 const pageFits = (page: Page): Promise<boolean> => js<boolean>(page, "document.documentElement.scrollWidth <= innerWidth");
 
+/** The words (runs without a space) of the matched cells that the browser lays out on more than one line. */
+async function brokenWords(page: Page, selector: string): Promise<string[]> {
+  return js<string[]>(page, `(() => {
+    const out = [];
+    for (const cell of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const w = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n !== null; n = w.nextNode()) {
+        for (const m of n.data.matchAll(/\\S+/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+          if (new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  })()`);
+}
+
 describe("reports in a headless browser", function () {
   let b: TestBrowser | undefined;
   let tmp = "";
@@ -211,6 +229,30 @@ describe("reports in a headless browser", function () {
       await visit(page(), narrow);
       for (const id of ["distances", "hmat-0-readLatencyNs", "hmat-0-readBandwidthMBps"]) expect(await lastColumnReachable(page(), id), id).to.equal(true);
       expect(await pageFits(page())).to.equal(true);
+    } finally {
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("finding codes and severities never break inside a word; a long path does, and the page stays window-wide", async () => {
+    const a = await analyseSources([sample4]);
+    const path = `/srv/dumps/${"rack-07/chassis-3/".repeat(12)}host.txt`;
+    for (const severity of ["error", "warning", "info"] as const) {
+      a.validation.diagnostics.push({ code: "SUBTABLE_UNKNOWN_TYPE", severity, table: "SRAT", offset: 0x30, source: path, message: `subtable type 0x${"7F".repeat(40)} is not one numakit knows; its ${"bytes ".repeat(30)}are skipped` });
+      a.validation.counts[severity]++;
+    }
+    const file = join(tmp, "findings.html");
+    writeFileSync(file, topologyHtml(a, { sources: [path] }));
+    try {
+      for (const width of [1280, 390]) {
+        await page().setViewportSize({ width, height: 900 });
+        await visit(page(), file);
+        await js<null>(page(), "document.querySelectorAll('section').forEach((s) => { s.style.contentVisibility = 'visible'; }), null");
+        expect(await brokenWords(page(), "table.findings td:nth-child(1), table.findings td:nth-child(2), table.tables td:nth-child(1), table.tables td:nth-child(n+4):nth-child(-n+6)"), `${width}`).to.deep.equal([]);
+        const wherePaths = await brokenWords(page(), "table.findings td:nth-child(3)");
+        expect(wherePaths.filter((w) => w.startsWith(path))).to.have.length(3);
+        expect(await pageFits(page()), `${width}`).to.equal(true);
+      }
     } finally {
       await page().setViewportSize({ width: 1280, height: 900 });
     }
