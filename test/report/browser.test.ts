@@ -258,6 +258,42 @@ describe("reports in a headless browser", function () {
     }
   });
 
+  it("printed: nothing is wider than an A4 page (picture, matrices, tables, numactl block) and the heat-map colours are kept", async () => {
+    const dir = join(tmp, "print64");
+    mkdirSync(dir);
+    for (const t of bigHostTables(64, 2, 4)) writeFileSync(join(dir, t.signature), t.bytes);
+    const wide = join(tmp, "print64.html");
+    writeFileSync(wide, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+    // A4 portrait at 96 px/in less Chromium's default margins (about 1 cm a side).
+    const A4_CONTENT_PX = 718;
+    try {
+      await page().setViewportSize({ width: A4_CONTENT_PX, height: 1000 });
+      await page().emulateMedia({ media: "print" });
+      for (const file of [join(tmp, "4node.html"), wide]) {
+        await visit(page(), file);
+        const overflow = await js<string[]>(page(), `(() => {
+          const out = [];
+          for (const el of document.body.querySelectorAll("*")) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.right > innerWidth + 0.5) out.push(el.tagName + "." + el.getAttribute("class") + " " + Math.round(r.right));
+          }
+          for (const box of document.querySelectorAll(".picture, .matrix, .scroll")) if (box.scrollWidth > box.clientWidth + 1) out.push("clipped " + box.className);
+          return out.slice(0, 5);
+        })()`);
+        expect(overflow, file).to.deep.equal([]);
+        expect(await pageFits(page()), file).to.equal(true);
+        const keep = await js<string[]>(page(), `["table.heat td.h0", "svg.host rect.cpu"].map((s) => { const c = getComputedStyle(document.querySelector(s)); return c.printColorAdjust || c.webkitPrintColorAdjust; })`);
+        expect(keep, file).to.deep.equal(["exact", "exact"]);
+        expect(await brokenWords(page(), "table.tables td:nth-child(1), table.tables td:nth-child(n+4):nth-child(-n+6), table.findings td:nth-child(-n+2)"), file).to.deep.equal([]);
+      }
+      const pdf = await page().pdf({ format: "A4" });
+      expect(pdf.subarray(0, 4).toString("latin1")).to.equal("%PDF");
+    } finally {
+      await page().emulateMedia({ media: "screen" });
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it("sim --report: the vm-start sample (40 VMs) and a scenario with two flows side by side", async () => {
     const scenario = join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json");
     const file = join(tmp, "sim.html");

@@ -23,6 +23,12 @@ export const REPORT_CSS = [
   "ul.cols{columns:22em;margin:.2em 0}",
   "details.node-detail{margin:.3em 0}details summary{cursor:pointer}",
   ".hl{background:#ffe9a8}",
+  // Paper: everything laid out (no lazy sections), nothing scrolls, so nothing may be wider than
+  // the page: the picture scales down, pre-formatted lines wrap; colours are kept.
+  "@media print{*{-webkit-print-color-adjust:exact;print-color-adjust:exact}" +
+    "body{max-width:none;padding:0}section{content-visibility:visible}nav,.js-only{display:none}" +
+    ".picture,.matrix,.scroll{overflow:visible}svg.host{max-width:100%;height:auto}" +
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere}}",
 ].join("\n");
 
 /** Runs after the body is parsed; every element it touches exists without it. */
