@@ -347,6 +347,15 @@ describe("reports in a headless browser", function () {
     expect((left?.x ?? 0) < (right?.x ?? 0)).to.equal(true);
   });
 
+  it("sim --report: a step's long result wraps in its cell; the page is no wider than a 1280 px window", async () => {
+    const scenario = join(repoRoot, "samples", "scenarios", "claims.json");
+    const file = join(tmp, "claims.html");
+    await simReportFile(await loadScenarioFile(scenario), scenario, file);
+    await visit(page(), file);
+    expect(await js<number>(page(), "innerWidth")).to.equal(1280);
+    expect(await pageFits(page())).to.equal(true);
+  });
+
   it("sim --report of more VMs than it lists: the first rows, one row saying how many more, a timeline of sampled points that ends at the true total", async () => {
     // 1.2 × the rows listed: 64 MiB VMs, two nodes of 64 GiB.
     const n = Math.round(MAX_LISTED_ROWS * 1.2);
