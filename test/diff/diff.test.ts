@@ -6,11 +6,13 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { analyse } from "../../src/analyse.js";
+import { join } from "node:path";
+import { analyse, analyseSources } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
 import { hmatLocality, hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
+import { repoRoot } from "../helpers/cli.js";
 
 const GiB = 1n << 30n;
 
@@ -139,6 +141,20 @@ describe("diff: properties", () => {
     perm: fc.shuffledSubarray([...Array(nodes).keys()], { minLength: nodes, maxLength: nodes }),
     nodes: fc.constant(nodes),
   }));
+
+  it("PXMs only a Generic Port names are no node: not counted as removed or added", async () => {
+    const cxl = await analyseSources([join(repoRoot, "samples", "cxl")]);
+    const ports = cxl.topology.nodes.filter((n) => n.kind === "generic-port").map((n) => n.pxm);
+    expect(ports).to.have.length.greaterThan(0);
+    const plain = await analyseSources([join(repoRoot, "samples", "2socket")]);
+    for (const [x, y, side] of [[cxl, plain, "removed"], [plain, cxl, "added"]] as const) {
+      const d = diffAnalyses(x, y, { a: "A", b: "B" });
+      const listed = [...d.nodes.removed, ...d.nodes.added, ...d.nodes.renumbered.flatMap((r) => [r.a, r.b])].map((n) => n.pxm);
+      expect(listed.filter((p) => ports.includes(p)), side).to.deep.equal([]);
+    }
+    const self = diffAnalyses(cxl, cxl, { a: "A", b: "B" });
+    expect(self.identical).to.equal(true);
+  });
 
   it("a host against itself is identical; a PXM permutation is renumbering only", () => {
     fc.assert(fc.property(hostArb, ({ cpuNodes, perm, nodes }) => {
