@@ -3,7 +3,7 @@ import type { CpuRef, HmatChange, NodeRef, NodeSummary, TableChange, TopologyDif
 import { hex } from "../util/hex.js";
 import { plural } from "../util/plural.js";
 import { rangeList } from "./numactl.js";
-import { visibleControls } from "../util/escape.js";
+import { inlineText } from "../util/escape.js";
 import { formatBytes } from "./text.js";
 import { pushAll } from "../util/arrays.js";
 
@@ -55,13 +55,14 @@ function section(out: string[], title: string, lines: string[]): void {
 }
 
 function value(v: string | number | boolean | null): string {
-  if (typeof v === "string") return JSON.stringify(visibleControls(v));
+  // Quoted once: control characters, tab and newline as \xNN (JSON.stringify after that doubled the backslash: "NK4NODE\\x00").
+  if (typeof v === "string") return `"${inlineText(v).replace(/"/g, "\\x22")}"`;
   if (v === null) return "none";
   return String(v);
 }
 
 export function diffText(d: TopologyDiff): string {
-  const out = [d.summary, `  A: ${visibleControls(d.a)}`, `  B: ${visibleControls(d.b)}`];
+  const out = [d.summary, `  A: ${inlineText(d.a)}`, `  B: ${inlineText(d.b)}`];
   section(out, "nodes", [
     ...d.nodes.removed.map((n) => `- ${nodeSummary(n)}`),
     ...d.nodes.added.map((n) => `+ ${nodeSummary(n)}`),

@@ -11,6 +11,11 @@ export function visibleControls(s: string): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
+/** Text inside one line of terminal output: visibleControls, and tab and newline as `\x09`, `\x0A` too. */
+export function inlineText(s: string): string {
+  return visibleControls(s).replace(/[\t\n]/g, (c) => (c === "\t" ? "\\x09" : "\\x0A"));
+}
+
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Text for an HTML/SVG text node or a quoted attribute value. */

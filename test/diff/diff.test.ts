@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { analyse, analyseSources } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
+import { diffText } from "../../src/report/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
 import { hmatLocality, hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
@@ -141,6 +142,14 @@ describe("diff: properties", () => {
     perm: fc.shuffledSubarray([...Array(nodes).keys()], { minLength: nodes, maxLength: nodes }),
     nodes: fc.constant(nodes),
   }));
+
+  it("text: a firmware string is quoted and escaped once, tab and newline too, each change on one line", () => {
+    const d = diffOf(BASE, BASE);
+    d.tables.push({ signature: "SRAT", field: "oemTableId", a: "NK4NODE\u0000", b: "NK\n\"x\t\u001b" });
+    const text = diffText({ ...d, a: "a\nb.txt" });
+    expect(text).to.include('  SRAT oemTableId: "NK4NODE\\x00" -> "NK\\x0A\\x22x\\x09\\x1B"\n');
+    expect(text).to.include("  A: a\\x0Ab.txt\n");
+  });
 
   it("PXMs only a Generic Port names are no node: not counted as removed or added", async () => {
     const cxl = await analyseSources([join(repoRoot, "samples", "cxl")]);
