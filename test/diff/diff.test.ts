@@ -151,6 +151,20 @@ describe("diff: properties", () => {
     expect(text).to.include("  A: a\\x0Ab.txt\n");
   });
 
+  it("text: a changed distance between renumbered nodes names A's node ids beside B's", () => {
+    // B gains a node first in its SRAT: A's nodes 0 and 1 are B's 1 and 2, and their distance changes.
+    const a: HostSpec = { cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 2 }], memory: [{ pxm: 0, base: 0n, length: 4n * GiB }, { pxm: 1, base: 4n * GiB, length: 4n * GiB }], slit: [[10, 20], [20, 10]] };
+    const b: HostSpec = {
+      cpus: [{ pxm: 0, apic: 9 }, { pxm: 1, apic: 0 }, { pxm: 2, apic: 2 }],
+      memory: [{ pxm: 0, base: 16n * GiB, length: 4n * GiB }, { pxm: 1, base: 0n, length: 4n * GiB }, { pxm: 2, base: 4n * GiB, length: 4n * GiB }],
+      slit: [[10, 30, 30], [30, 10, 25], [30, 25, 10]],
+    };
+    const text = diffText(diffOf(a, b));
+    expect(text).to.include("\ndistances:\n  node 1 -> node 2 (A: node 0 -> node 1): 20 -> 25\n  node 2 -> node 1 (A: node 1 -> node 0): 20 -> 25\n");
+    // Without renumbering the line stays as it was.
+    expect(diffText(diffOf(BASE, { ...BASE, slit: [[10, 20, 30], [20, 10, 26], [30, 26, 10]] }))).to.include("\ndistances:\n  node 1 -> node 2: 25 -> 26\n");
+  });
+
   it("PXMs only a Generic Port names are no node: not counted as removed or added", async () => {
     const cxl = await analyseSources([join(repoRoot, "samples", "cxl")]);
     const ports = cxl.topology.nodes.filter((n) => n.kind === "generic-port").map((n) => n.pxm);
