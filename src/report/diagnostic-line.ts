@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { formatLocation } from "../errors.js";
+import { inlineText } from "../util/escape.js";
 
 export type DiagnosticLineStyle = "report" | "exit" | "severity";
 
@@ -19,9 +20,11 @@ export function diagnosticWhere(d: Diagnostic, file: string | undefined = d.sour
 
 export function formatDiagnosticLine(d: Diagnostic, style: DiagnosticLineStyle, file?: string): string {
   const where = diagnosticWhere(d, file ?? d.source);
+  // A message may quote a firmware string (a _HID, an AML name): it stays on its line.
+  const message = inlineText(d.message);
   switch (style) {
-    case "report": return `${d.severity.padEnd(7)} ${d.code}  ${where}: ${d.message}`;
-    case "exit": return `${where}: ${d.code}: ${d.message}`;
-    case "severity": return `${d.severity}: ${where}: ${d.message} [${d.code}]`;
+    case "report": return `${d.severity.padEnd(7)} ${d.code}  ${where}: ${message}`;
+    case "exit": return `${where}: ${d.code}: ${message}`;
+    case "severity": return `${d.severity}: ${where}: ${message} [${d.code}]`;
   }
 }
