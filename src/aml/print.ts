@@ -3,6 +3,7 @@ import type { NamespaceDevice, PxmInfo } from "./devices.js";
 import type { NamespaceReport } from "./read.js";
 import type { SliDistances } from "./sli.js";
 import type { ObjectValue } from "./value.js";
+import { oneLineText } from "../util/escape.js";
 import { hex } from "../util/hex.js";
 import { plural } from "../util/plural.js";
 
@@ -28,8 +29,8 @@ function sliLines(s: ObjectValue<SliDistances>): string[] {
 
 function identity(d: NamespaceDevice): string {
   const parts: string[] = [];
-  if (d.hid !== undefined) parts.push(`_HID ${show(d.hid, (x) => x)}`);
-  if (d.cids !== undefined) parts.push(`_CID ${show(d.cids, (x) => x.join(","))}`);
+  if (d.hid !== undefined) parts.push(`_HID ${show(d.hid, oneLineText)}`);
+  if (d.cids !== undefined) parts.push(`_CID ${show(d.cids, (x) => oneLineText(x.join(",")))}`);
   if (d.uid !== undefined) parts.push(`_UID ${show(d.uid, (x) => (typeof x === "string" ? JSON.stringify(x) : String(x)))}`);
   if (d.adr !== undefined) parts.push(`_ADR ${show(d.adr, (x) => hex(x, 8))}`);
   if (d.sta !== undefined) parts.push(`_STA ${show(d.sta, (x) => hex(x, 2))}`);
@@ -50,7 +51,7 @@ export function printNamespace(report: NamespaceReport, all: boolean): string {
   const shown = selectDevices(report, all);
   out.push("");
   for (const d of shown) {
-    out.push(`${d.path}  (${d.kind}, ${d.table} ${hex(d.offset)})`);
+    out.push(`${oneLineText(d.path)}  (${d.kind}, ${d.table} ${hex(d.offset)})`);
     const id = identity(d);
     if (id !== "") out.push(`  ${id}`);
     if (d.pxm !== undefined) out.push(`  ${pxmLine(d.pxm)}`);

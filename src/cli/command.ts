@@ -12,8 +12,11 @@ export interface CommandImpl {
 export interface Command {
   /** yargs command string: the name, then positionals. */
   command: string;
-  /** What a missing required positional is, for "sim needs a SCENARIO file". */
-  needs?: string;
+  /**
+   * What a missing required positional is, for "sim needs a SCENARIO file"; a list when there are
+   * several, indexed by how many were given ("diff needs a second SOURCE, B").
+   */
+  needs?: string | readonly string[];
   describe: string;
   /** The command's module, by dynamic import(): only the command that runs is loaded. */
   load: () => Promise<CommandImpl>;

@@ -10,8 +10,8 @@ export interface UsageContext {
   argv: readonly string[];
   /** Known command names. */
   commands: readonly string[];
-  /** What each command's required positional is, e.g. sim → "a SCENARIO file". */
-  needs: ReadonlyMap<string, string>;
+  /** What each command's required positional is, e.g. sim → "a SCENARIO file" (a list: by how many were given). */
+  needs: ReadonlyMap<string, string | readonly string[]>;
 }
 
 /** What numakit answers without a command. */
@@ -86,7 +86,9 @@ export function usageMessage(msg: string, ctx: UsageContext): string {
   const noValue = /^Not enough arguments following: (.*)$/s.exec(msg);
   if (noValue !== null) return `${flag(noValue[1] ?? "")} needs a value (${see})`;
   if (/^Not enough non-option arguments/.test(msg)) {
-    const needs = cmd === undefined ? undefined : ctx.needs.get(cmd);
+    const spec = cmd === undefined ? undefined : ctx.needs.get(cmd);
+    const got = Number(/got (\d+)/.exec(msg)?.[1] ?? 0);
+    const needs = typeof spec === "string" || spec === undefined ? spec : spec[Math.min(got, spec.length - 1)];
     return needs === undefined ? `name a command (${see})` : `${cmd ?? ""} needs ${needs} (${see})`;
   }
   const missing = /^Missing required arguments?: (.*)$/s.exec(msg);

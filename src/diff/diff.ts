@@ -62,14 +62,21 @@ function overlap(a: TopologyNode, b: TopologyNode): number {
 const empty = (n: TopologyNode): boolean => n.cpus.length === 0 && n.memory.length === 0;
 
 /**
- * Pairs A's nodes with B's. First by PXM where the two share content (or either has none);
+ * Not a PXM only a Generic Port names (kind "generic-port"): numakit lists those so no firmware
+ * fact is lost, but they are no node in Linux or Xen, so the diff neither matches nor counts them
+ * (their HMAT values and findings still show).
+ */
+const isOsNode = (n: TopologyNode): boolean => n.kind !== "generic-port";
+
+/**
+ * Pairs A's nodes with B's (Generic-Port-only PXMs left out). First by PXM where the two share content (or either has none);
  * then by the most shared content (PXMs renumbered: shifted, swapped); then by PXM alone (a node
  * whose content all moved); what is left was added or removed.
  */
 export function matchNodes(a: Topology, b: Topology): { pairs: [TopologyNode, TopologyNode, "pxm" | "content"][]; removed: TopologyNode[]; added: TopologyNode[] } {
   const pairs: [TopologyNode, TopologyNode, "pxm" | "content"][] = [];
-  const freeA = new Set(a.nodes);
-  const freeB = new Set(b.nodes);
+  const freeA = new Set(a.nodes.filter(isOsNode));
+  const freeB = new Set(b.nodes.filter(isOsNode));
   const take = (x: TopologyNode, y: TopologyNode, by: "pxm" | "content"): void => { pairs.push([x, y, by]); freeA.delete(x); freeB.delete(y); };
   const byPxm = (strict: boolean): void => {
     for (const x of [...freeA]) {

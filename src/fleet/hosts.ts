@@ -1,22 +1,24 @@
 /**
  * Which hosts a scan's PATHs hold. A file is one host (acpidump text, or a lone table); a
- * directory that holds binary tables (sysfs layout, `acpidump -b` output) is one host; any
- * other directory is walked, each file and sub-directory in turn. Only a few header bytes of
- * each file are read here; loading and analysis happen in the workers.
+ * directory that holds binary tables (sysfs layout, `acpidump -b` output) is one host of those
+ * tables, and each acpidump text file in it one host of its own (its directory host passes over
+ * it: LoadOptions.dumpsInDirectories); any other directory is walked, each file and sub-directory
+ * in turn. A file or directory named twice (or reached twice, through a link) is one host. Only the first bytes
+ * of each file are read here; loading and analysis happen in the workers.
  */
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ignoredInDirectory, looksLikeTable, naturalCompare } from "../acpi/sources/load.js";
+import { DUMP_SNIFF_BYTES, holdsOwnDump, ignoredInDirectory, isCompanionDump, looksLikeTable, naturalCompare } from "../acpi/sources/load.js";
 
 /** Enough for a table header (signature, length and the binary fields that tell it from text). */
 const SNIFF_BYTES = 36;
 
-async function headOf(path: string): Promise<Uint8Array | undefined> {
+async function headOf(path: string, size = SNIFF_BYTES): Promise<Uint8Array | undefined> {
   let fh;
   try {
     fh = await open(path, "r");
-    const buf = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    const buf = new Uint8Array(size);
+    const { bytesRead } = await fh.read(buf, 0, size, 0);
     return buf.subarray(0, bytesRead);
   } catch {
     return undefined; // unreadable: the worker reports it on the host's row
@@ -55,6 +57,17 @@ async function holdsTables(entries: readonly Entry[]): Promise<boolean> {
   return false;
 }
 
+/** The acpidump text files of a table directory (not its companion dump): hosts of their own. */
+async function ownDumps(entries: readonly Entry[]): Promise<Entry[]> {
+  const out: Entry[] = [];
+  for (const e of entries) {
+    if (e.dir || isCompanionDump(e.name)) continue;
+    const head = await headOf(e.path, DUMP_SNIFF_BYTES);
+    if (head !== undefined && holdsOwnDump(head)) out.push(e);
+  }
+  return out;
+}
+
 /**
  * The hosts under `paths`, in a stable order (natural name order within a directory). A path
  * that does not exist or cannot be listed is still returned: its row says what is wrong.
@@ -64,18 +77,25 @@ export async function findHosts(paths: readonly string[]): Promise<string[]> {
   const seen = new Set<string>();
   const walk = async (path: string): Promise<void> => {
     let st;
-    try { st = await stat(path); } catch { out.push(path); return; }
-    if (!st.isDirectory()) { out.push(path); return; }
-    // A symlink loop (or the same tree given twice) is walked once.
-    const id = `${st.dev}:${st.ino}`;
+    try { st = await stat(path); } catch {
+      if (!seen.has(path)) out.push(path);
+      seen.add(path);
+      return;
+    }
+    // A symlink loop, or the same file or tree given twice, is one host. A file by its real path,
+    // not its inode: hard links are names a fleet may give identical dumps of different hosts.
+    const id = st.isDirectory() ? `${st.dev}:${st.ino}` : await realpath(path).catch(() => path);
     if (seen.has(id)) return;
     seen.add(id);
+    if (!st.isDirectory()) { out.push(path); return; }
     const entries = await entriesOf(path);
-    if (entries === undefined || await holdsTables(entries)) { out.push(path); return; }
-    for (const e of entries) {
-      if (e.dir) await walk(e.path);
-      else out.push(e.path);
+    if (entries === undefined) { out.push(path); return; }
+    if (await holdsTables(entries)) {
+      out.push(path);
+      for (const e of await ownDumps(entries)) await walk(e.path);
+      return;
     }
+    for (const e of entries) await walk(e.path);
   };
   for (const p of paths) await walk(p);
   return out;

@@ -34,7 +34,8 @@ export function unreadRow(source: string, err: unknown): UnreadRow {
 
 export async function scanHost(source: string, opts: ScanOptions = {}): Promise<ScanRow> {
   try {
-    const loaded = await loadSources([source]);
+    // A table directory's acpidump text files are hosts of their own (src/fleet/hosts.ts).
+    const loaded = await loadSources([source], { dumpsInDirectories: "skip" });
     if (loaded.tables.length === 0) {
       return unreadRow(source, noUsableTable(loaded.diagnostics, new NumakitError("E_INPUT_NO_TABLES", "no ACPI tables found", { file: source })));
     }

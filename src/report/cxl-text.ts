@@ -6,6 +6,7 @@ import { CFMWS_RESTRICTION_BITS } from "../acpi/tables/cedt.js";
 import { NODE_KIND_NAMES } from "../topology/kinds.js";
 import { windowRange } from "../topology/cxl.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
+import { oneLineText } from "../util/escape.js";
 import { hex } from "../util/hex.js";
 import { pluralWord } from "../util/plural.js";
 
@@ -58,7 +59,7 @@ export function cxlText(t: Topology, bytes: Bytes): string[] {
     lines.push(`    Linux: ${w.linux.sentence}`);
   }
   for (const g of c.genericPorts) {
-    const who = g.hid === undefined ? "PCI handle" : `${g.hid} UID ${g.uid ?? 0}${g.hostBridgeUid !== undefined ? " (a CEDT host bridge)" : ""}`;
+    const who = g.hid === undefined ? "PCI handle" : `${oneLineText(g.hid)} UID ${g.uid ?? 0}${g.hostBridgeUid !== undefined ? " (a CEDT host bridge)" : ""}`;
     const linux = g.linux === "hmat-target"
       ? "no node; an HMAT target for CXL performance (hmat.c srat_parse_genport_affinity, 6.8+)"
       : "ignored (no node; HMAT reads Generic Ports from 6.8)";

@@ -20,7 +20,7 @@ export function diagnosticWhere(d: Diagnostic, file: string | undefined = d.sour
 
 export function formatDiagnosticLine(d: Diagnostic, style: DiagnosticLineStyle, file?: string): string {
   const where = diagnosticWhere(d, file ?? d.source);
-  // A message may quote a file name (a skipped file, a duplicate table's source): one line, controls as \xNN.
+  // A message may quote a file name or a firmware string (a _HID, an AML name): one line, controls as \xNN.
   const message = oneLineText(d.message);
   switch (style) {
     case "report": return `${d.severity.padEnd(7)} ${d.code}  ${where}: ${message}`;

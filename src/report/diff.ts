@@ -1,9 +1,9 @@
 /** `numakit diff` as text: the summary line first, then one section per kind of change. */
-import type { CpuRef, HmatChange, NodeRef, NodeSummary, TableChange, TopologyDiff } from "../diff/diff.js";
+import type { CpuRef, DistanceChange, HmatChange, NodeRef, NodeSummary, TableChange, TopologyDiff } from "../diff/diff.js";
 import { hex } from "../util/hex.js";
 import { plural } from "../util/plural.js";
 import { rangeList } from "./numactl.js";
-import { visibleControls } from "../util/escape.js";
+import { oneLineText } from "../util/escape.js";
 import { formatBytes } from "./text.js";
 import { pushAll } from "../util/arrays.js";
 
@@ -55,13 +55,27 @@ function section(out: string[], title: string, lines: string[]): void {
 }
 
 function value(v: string | number | boolean | null): string {
-  if (typeof v === "string") return JSON.stringify(visibleControls(v));
+  // Quoted once: control characters, tab and newline as \xNN (JSON.stringify after that doubled the backslash: "NK4NODE\\x00").
+  if (typeof v === "string") return `"${oneLineText(v).replace(/"/g, "\\x22")}"`;
   if (v === null) return "none";
   return String(v);
 }
 
+/**
+ * A changed distance in B's node ids, with A's beside them when a node was renumbered (A may have
+ * no node of that id, or another node under it).
+ */
+function distanceLine(c: DistanceChange, inA: ReadonlyMap<string, NodeRef>): string {
+  const key = (n: NodeRef): string => `${n.id}:${n.pxm}`;
+  const from = inA.get(key(c.from)) ?? c.from;
+  const to = inA.get(key(c.to)) ?? c.to;
+  const a = from.id === c.from.id && to.id === c.to.id ? "" : ` (A: node ${from.id} -> node ${to.id})`;
+  return `node ${c.from.id} -> node ${c.to.id}${a}: ${c.a} -> ${c.b}`;
+}
+
 export function diffText(d: TopologyDiff): string {
-  const out = [d.summary, `  A: ${visibleControls(d.a)}`, `  B: ${visibleControls(d.b)}`];
+  const inA = new Map(d.nodes.renumbered.map((r) => [`${r.b.id}:${r.b.pxm}`, r.a]));
+  const out = [d.summary, `  A: ${oneLineText(d.a)}`, `  B: ${oneLineText(d.b)}`];
   section(out, "nodes", [
     ...d.nodes.removed.map((n) => `- ${nodeSummary(n)}`),
     ...d.nodes.added.map((n) => `+ ${nodeSummary(n)}`),
@@ -80,7 +94,7 @@ export function diffText(d: TopologyDiff): string {
   ]);
   section(out, "distances", [
     ...(d.distances.source === null ? [] : [`from ${d.distances.source.a} -> from ${d.distances.source.b}`]),
-    ...d.distances.changed.map((c) => `node ${c.from.id} -> node ${c.to.id}: ${c.a} -> ${c.b}`),
+    ...d.distances.changed.map((c) => distanceLine(c, inA)),
   ]);
   section(out, "HMAT", [
     ...(d.hmat.present === null ? [] : [d.hmat.present.b ? "+ HMAT (B has one, A has none)" : "- HMAT (A has one, B has none)"]),

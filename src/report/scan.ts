@@ -5,7 +5,7 @@
 import type { HostRow, ScanRow } from "../fleet/row.js";
 import type { ScanSummary } from "../fleet/summary.js";
 import { plural } from "../util/plural.js";
-import { visibleControls } from "../util/escape.js";
+import { oneLineText } from "../util/escape.js";
 import { formatBytes } from "./text.js";
 
 export function jsonlLine(row: ScanRow): string {
@@ -73,16 +73,16 @@ export function textHeader(): string {
 function hostCells(r: HostRow): string[] {
   return [
     String(r.nodes.linux), String(r.nodes.xen), String(r.cpus.total), formatBytes(BigInt(r.memoryBytes)), r.distanceSource, r.hmat ? "yes" : "no",
-    String(r.counts.error), String(r.counts.warning), String(r.counts.info), shortFingerprint(r.fingerprint), visibleControls(`${r.oem.id} ${r.oem.tableId}`.trim()),
+    String(r.counts.error), String(r.counts.warning), String(r.counts.info), shortFingerprint(r.fingerprint), oneLineText(`${r.oem.id} ${r.oem.tableId}`.trim()),
   ];
 }
 
 /** A host's line; an unreadable source's line. Sources skipped as not ACPI data are named in the summary instead. */
 export function textLine(row: ScanRow): string {
-  const source = visibleControls(row.source);
+  const source = oneLineText(row.source);
   if (row.status === "ok") return `${cells(hostCells(row))}  ${source}\n`;
   if (row.status === "skipped") return "";
-  return `UNREADABLE: ${source}: ${visibleControls(row.error.message)}\n`;
+  return `UNREADABLE: ${source}: ${oneLineText(row.error.message)}\n`;
 }
 
 function more(shown: number, total: number): string[] {
@@ -96,13 +96,13 @@ export function summaryText(s: ScanSummary, opts: { interrupted?: boolean } = {}
   out.push(`${plural(s.sources, "source")}: ${plural(s.hosts, "host")} read, ${s.skipped} skipped (not ACPI data), ${s.unreadable} unreadable; ${plural(s.hostsWithErrors, "host")} with errors`);
   if (s.skipped > 0) {
     out.push("", `skipped as not ACPI data: ${plural(s.skipped, "source")}`);
-    for (const h of s.skippedExamples) out.push(`  ${visibleControls(h.source)}: ${visibleControls(h.why)}`);
+    for (const h of s.skippedExamples) out.push(`  ${oneLineText(h.source)}: ${oneLineText(h.why)}`);
     out.push(...more(s.skippedExamples.length, s.skipped));
   }
   const groups = s.groups();
   out.push("", `hosts by fingerprint (NUMA tables): ${plural(groups.length, "distinct firmware", "distinct firmwares")}`);
   for (const g of groups.slice(0, 20)) {
-    out.push(`  ${String(g.hosts).padStart(6)}  ${shortFingerprint(g.fingerprint)}  Linux ${plural(g.linuxNodes, "node")}, Xen ${plural(g.xenNodes, "node")}  ${visibleControls(g.oem) || "-"}  e.g. ${visibleControls(g.example)}`);
+    out.push(`  ${String(g.hosts).padStart(6)}  ${shortFingerprint(g.fingerprint)}  Linux ${plural(g.linuxNodes, "node")}, Xen ${plural(g.xenNodes, "node")}  ${oneLineText(g.oem) || "-"}  e.g. ${oneLineText(g.example)}`);
   }
   out.push(...more(Math.min(groups.length, 20), groups.length));
   const findings = s.frequentFindings();
@@ -110,10 +110,10 @@ export function summaryText(s: ScanSummary, opts: { interrupted?: boolean } = {}
   for (const f of findings.slice(0, 15)) out.push(`  ${String(f.hosts).padStart(6)}  ${f.severity.padEnd(7)}  ${f.code}`);
   out.push(...more(Math.min(findings.length, 15), findings.length));
   out.push("", `Linux falls back to one node on ${plural(s.fallbackCount, "host")}${s.fallbackCount > 0 ? ":" : ""}`);
-  for (const h of s.fallback) out.push(`  ${visibleControls(h.source)}: ${visibleControls(h.why)}`);
+  for (const h of s.fallback) out.push(`  ${oneLineText(h.source)}: ${oneLineText(h.why)}`);
   out.push(...more(s.fallback.length, s.fallbackCount));
   out.push("", `Linux and Xen disagree on ${plural(s.disagreeCount, "host")}${s.disagreeCount > 0 ? ":" : ""}`);
-  for (const h of s.disagree) out.push(`  ${visibleControls(h.source)}: ${h.why}`);
+  for (const h of s.disagree) out.push(`  ${oneLineText(h.source)}: ${h.why}`);
   out.push(...more(s.disagree.length, s.disagreeCount));
   return `${out.join("\n")}\n`;
 }

@@ -7,6 +7,7 @@ import { SRAT_UNREADABLE, sratUnreadable } from "../topology/unreadable.js";
 import type { Validation } from "../validate/index.js";
 import { numactlBlock, numactlNote, rangeList } from "./numactl.js";
 import { cxlText, nodeKindLines, tiersText } from "./cxl-text.js";
+import { oneLineText } from "../util/escape.js";
 import { hex } from "../util/hex.js";
 import { plural } from "../util/plural.js";
 
@@ -63,7 +64,7 @@ function memoryLine(r: MemoryRange): string {
 
 export function handleText(h: DeviceHandle): string {
   switch (h.type) {
-    case "acpi": return `ACPI ${h.hid} uid ${h.uid}`;
+    case "acpi": return `ACPI ${oneLineText(h.hid)} uid ${h.uid}`;
     case "pci": return `PCI ${hex(h.segment, 4, pci)}:${hex(h.bus, 2, pci)}:${hex(h.device, 2, pci)}.${h.function}`;
     case "reserved": return `handle type ${h.value} (reserved)`;
   }
@@ -89,7 +90,7 @@ function limited(lines: readonly string[]): string[] {
  */
 function deviceLines(devices: readonly NodeDevice[]): string[] {
   const below = new Map<string, string[]>();
-  for (const d of devices) if (d.inheritedFrom !== undefined) below.set(d.inheritedFrom, [...(below.get(d.inheritedFrom) ?? []), d.path]);
+  for (const d of devices) if (d.inheritedFrom !== undefined) below.set(d.inheritedFrom, [...(below.get(d.inheritedFrom) ?? []), oneLineText(d.path)]);
   const tail = (paths: readonly string[] | undefined): string => {
     if (paths === undefined) return "";
     return paths.length <= 2 ? `, and below it ${paths.join(", ")}` : `, and ${paths.length} devices below it`;
@@ -97,9 +98,9 @@ function deviceLines(devices: readonly NodeDevice[]): string[] {
   const own = devices.filter((d) => d.inheritedFrom === undefined);
   const listed = new Set(own.map((d) => d.path));
   return [
-    ...own.map((d) => `${d.path}${d.hid === undefined ? "" : ` (${d.hid})`}${tail(below.get(d.path))}`),
+    ...own.map((d) => `${oneLineText(d.path)}${d.hid === undefined ? "" : ` (${oneLineText(d.hid)})`}${tail(below.get(d.path))}`),
     // An ancestor whose _PXM is on another node's list (or not a Device) still explains its descendants.
-    ...[...below].filter(([from]) => !listed.has(from)).map(([from, paths]) => `${paths.length <= 2 ? paths.join(", ") : `${paths.length} devices`} (the _PXM of ${from})`),
+    ...[...below].filter(([from]) => !listed.has(from)).map(([from, paths]) => `${paths.length <= 2 ? paths.join(", ") : `${paths.length} devices`} (the _PXM of ${oneLineText(from)})`),
   ];
 }
 
@@ -187,7 +188,7 @@ function unplacedText(t: Topology): string[] {
   const lines = [
     ...t.unplacedCpus.map((c) => `MADT CPU without SRAT entry: ${cpuLine(c)}`),
     ...t.unplacedInitiators.map((i) => `initiator on PXM ${i.pxm} (no node): ${initiatorLine(i)}`),
-    ...limited(t.unplacedDevices.map((d) => `device on PXM ${d.pxm} (no node): ${d.path}`)),
+    ...limited(t.unplacedDevices.map((d) => `device on PXM ${d.pxm} (no node): ${oneLineText(d.path)}`)),
   ];
   return lines.length === 0 ? [] : ["", "not placed:", ...lines.map((l) => `  ${l}`)];
 }

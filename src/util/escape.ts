@@ -11,7 +11,7 @@ export function visibleControls(s: string): string {
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
-/** Text shown on one line (a file name in a message or a comment line): control characters, tab and newline included, as `\xNN`. */
+/** Text shown inside one line of terminal output (a file name, a firmware string): control characters, tab and newline included, as `\xNN`. */
 export function oneLineText(s: string): string {
   return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { repoRoot, runCli } from "../helpers/cli.js";
 import { toJson, write } from "../../src/cli/output.js";
+import { amlDevice, amlName, amlScope, amlString, encodeInt, encodeTable, seg } from "../aml/encoder.js";
 
 /** Any C0 control but tab and newline, DEL, or C1. */
 // eslint-disable-next-line no-control-regex -- looking for control characters is the point
@@ -45,6 +46,37 @@ describe("terminal safety (issue 12)", () => {
     const srat = (JSON.parse(json.stdout) as { tables: { header: { oemId: string; oemTableId: string } }[] }).tables[0];
     expect(srat?.header.oemId).to.equal("\u001b[31m\r");
     expect(json.stdout).to.contain("\\u001b[31m\\r");
+  });
+
+  it("a newline or tab in a firmware string (OEM table id, _HID, _CID, AML name) stays on its line in every text report", async () => {
+    // Twins: the same host with "A\nB\tC" and with "A_B_C" in every OEM table id and in the DSDT's _HID and _CID.
+    const twin = (name: string, s: string): string => {
+      const host = join(dir, name);
+      cpSync(join(repoRoot, "samples", "4node"), host, { recursive: true });
+      writeFileSync(join(host, "DSDT"), encodeTable(amlScope([0x5c, ...seg("_SB")],
+        amlDevice("PCI0", amlName("_HID", amlString(`PNP${s}`)), amlName("_CID", amlString(`X${s}`)), amlName("_UID", amlString(s)), amlName("_PXM", encodeInt(1n))))));
+      for (const sig of ["APIC", "SRAT", "SLIT", "HMAT", "DSDT"]) {
+        const b = readFileSync(join(host, sig));
+        b.set(Buffer.from(s, "latin1"), 16);
+        let sum = 0;
+        b[9] = 0;
+        for (const x of b) sum = (sum + x) & 0xff;
+        b[9] = (0x100 - sum) & 0xff;
+        writeFileSync(join(host, sig), b);
+      }
+      return host;
+    };
+    const evil = twin("evil", "A\nB\tC");
+    const good = twin("good", "A_B_C");
+    const lines = (t: string): number => t.split("\n").length;
+    for (const argv of [["namespace"], ["namespace", "--all"], ["topology"], ["topology", "--numbering", "xen"], ["validate", "--all"], ["scan"]]) {
+      const [e, g] = [await runCli([...argv, evil]), await runCli([...argv, good])];
+      expect(lines(e.stdout), argv.join(" ")).to.equal(lines(g.stdout));
+      expect(e.stdout, argv.join(" ")).to.not.match(/\t/);
+    }
+    expect((await runCli(["namespace", evil])).stdout).to.include("_HID PNPA\\x0AB\\x09C  _CID XA\\x0AB\\x09C");
+    expect((await runCli(["topology", evil])).stdout).to.include("\\_SB.PCI0 (PNPA\\x0AB\\x09C)\n");
+    expect((await runCli(["scan", evil])).stdout).to.include(" A\\x0AB\\x09C");
   });
 
   it("the one output path escapes what a renderer missed (an AML name, a _HID string): text as \\xNN, JSON as \\u", async () => {

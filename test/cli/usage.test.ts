@@ -79,6 +79,10 @@ describe("cli usage (issue 12)", () => {
       // Whatever the command line holds, the message stays one line.
       [["fro\nb\u001b[2J"], "numakit: unknown command fro\\x0Ab\\x1B[2J (see numakit --help)\n"],
       [["sim"], "numakit: sim needs a SCENARIO file (see numakit sim --help)\n"],
+      // A missing positional is named, not "name a command".
+      [["diff"], "numakit: diff needs two SOURCEs, A and B (see numakit diff --help)\n"],
+      [["diff", "samples/4node"], "numakit: diff needs a second SOURCE, B (see numakit diff --help)\n"],
+      [["scan"], "numakit: scan needs a PATH (acpidump text, a table directory, or a tree of them) (see numakit scan --help)\n"],
       [["sim", "a.json", "b.json"], "numakit: unexpected argument b.json (see numakit sim --help)\n"],
       [["extract", sample4], "numakit: extract needs --out (see numakit extract --help)\n"],
       [["decode", sample4, "--format", "xml"], "numakit: --format must be one of text, json, not \"xml\" (see numakit decode --help)\n"],

@@ -6,11 +6,14 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { analyse } from "../../src/analyse.js";
+import { join } from "node:path";
+import { analyse, analyseSources } from "../../src/analyse.js";
 import { diffAnalyses, type TopologyDiff } from "../../src/diff/diff.js";
+import { diffText } from "../../src/report/diff.js";
 import { NO_NAMESPACE } from "../../src/topology/devices.js";
 import { hmatLocality, hmatTable, hostTables, type HostSpec } from "../helpers/numa-tables.js";
 import { schemaErrors as validateAgainst } from "../helpers/schema.js";
+import { repoRoot } from "../helpers/cli.js";
 
 const GiB = 1n << 30n;
 
@@ -139,6 +142,42 @@ describe("diff: properties", () => {
     perm: fc.shuffledSubarray([...Array(nodes).keys()], { minLength: nodes, maxLength: nodes }),
     nodes: fc.constant(nodes),
   }));
+
+  it("text: a firmware string is quoted and escaped once, tab and newline too, each change on one line", () => {
+    const d = diffOf(BASE, BASE);
+    d.tables.push({ signature: "SRAT", field: "oemTableId", a: "NK4NODE\u0000", b: "NK\n\"x\t\u001b" });
+    const text = diffText({ ...d, a: "a\nb.txt" });
+    expect(text).to.include('  SRAT oemTableId: "NK4NODE\\x00" -> "NK\\x0A\\x22x\\x09\\x1B"\n');
+    expect(text).to.include("  A: a\\x0Ab.txt\n");
+  });
+
+  it("text: a changed distance between renumbered nodes names A's node ids beside B's", () => {
+    // B gains a node first in its SRAT: A's nodes 0 and 1 are B's 1 and 2, and their distance changes.
+    const a: HostSpec = { cpus: [{ pxm: 0, apic: 0 }, { pxm: 1, apic: 2 }], memory: [{ pxm: 0, base: 0n, length: 4n * GiB }, { pxm: 1, base: 4n * GiB, length: 4n * GiB }], slit: [[10, 20], [20, 10]] };
+    const b: HostSpec = {
+      cpus: [{ pxm: 0, apic: 9 }, { pxm: 1, apic: 0 }, { pxm: 2, apic: 2 }],
+      memory: [{ pxm: 0, base: 16n * GiB, length: 4n * GiB }, { pxm: 1, base: 0n, length: 4n * GiB }, { pxm: 2, base: 4n * GiB, length: 4n * GiB }],
+      slit: [[10, 30, 30], [30, 10, 25], [30, 25, 10]],
+    };
+    const text = diffText(diffOf(a, b));
+    expect(text).to.include("\ndistances:\n  node 1 -> node 2 (A: node 0 -> node 1): 20 -> 25\n  node 2 -> node 1 (A: node 1 -> node 0): 20 -> 25\n");
+    // Without renumbering the line stays as it was.
+    expect(diffText(diffOf(BASE, { ...BASE, slit: [[10, 20, 30], [20, 10, 26], [30, 26, 10]] }))).to.include("\ndistances:\n  node 1 -> node 2: 25 -> 26\n");
+  });
+
+  it("PXMs only a Generic Port names are no node: not counted as removed or added", async () => {
+    const cxl = await analyseSources([join(repoRoot, "samples", "cxl")]);
+    const ports = cxl.topology.nodes.filter((n) => n.kind === "generic-port").map((n) => n.pxm);
+    expect(ports).to.have.length.greaterThan(0);
+    const plain = await analyseSources([join(repoRoot, "samples", "2socket")]);
+    for (const [x, y, side] of [[cxl, plain, "removed"], [plain, cxl, "added"]] as const) {
+      const d = diffAnalyses(x, y, { a: "A", b: "B" });
+      const listed = [...d.nodes.removed, ...d.nodes.added, ...d.nodes.renumbered.flatMap((r) => [r.a, r.b])].map((n) => n.pxm);
+      expect(listed.filter((p) => ports.includes(p)), side).to.deep.equal([]);
+    }
+    const self = diffAnalyses(cxl, cxl, { a: "A", b: "B" });
+    expect(self.identical).to.equal(true);
+  });
 
   it("a host against itself is identical; a PXM permutation is renumbering only", () => {
     fc.assert(fc.property(hostArb, ({ cpuNodes, perm, nodes }) => {

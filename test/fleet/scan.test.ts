@@ -2,7 +2,7 @@
  * The fleet scan as a library: host discovery, rows (values, schema, fingerprints), the worker
  * pool (order, --jobs 1 = --jobs 2, abort), over samples/ and the whole corpus.
  */
-import { mkdirSync, copyFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, copyFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { expect } from "chai";
 import { findHosts } from "../../src/fleet/hosts.js";
@@ -49,6 +49,39 @@ describe("scan: host discovery", () => {
     expect(ok(rows[1]).nodes).to.deep.equal({ linux: 2, xen: 2 });
     const skipped = rows[2];
     expect(skipped?.status === "skipped" ? skipped.error.code : "").to.equal("E_INPUT_FORMAT");
+  });
+
+  it("acpidump text files beside binary tables are hosts of their own, not merged with the binaries", async () => {
+    // A folder of text dumps with one stray binary table was one host made of every dump (TABLE_DUPLICATE).
+    const fleet = join(tmp(), "mixed");
+    mkdirSync(fleet);
+    copyFileSync(join(samples, "2socket.acpidump.txt"), join(fleet, "a.txt"));
+    copyFileSync(join(samples, "cxl.acpidump.txt"), join(fleet, "b.txt"));
+    copyFileSync(join(samples, "4node", "SLIT"), join(fleet, "stray-slit.bin"));
+    const hosts = await findHosts([fleet]);
+    expect(hosts.map((h) => relative(fleet, h))).to.deep.equal(["", "a.txt", "b.txt"]);
+    const rows = (await collect(hosts, 2)).map(ok);
+    const alone = await Promise.all([join(fleet, "stray-slit.bin"), join(samples, "2socket.acpidump.txt"), join(samples, "cxl.acpidump.txt")].map(async (f) => ok(await scanHost(f)).fingerprint));
+    expect(rows.map((r) => r.fingerprint)).to.deep.equal(alone);
+    expect(rows.map((r) => r.nodes.linux)).to.deep.equal([1, 2, ok(await scanHost(join(samples, "cxl.acpidump.txt"))).nodes.linux]);
+    expect(rows.flatMap((r) => r.findings.map((f) => f.code))).to.not.include("TABLE_DUPLICATE");
+  });
+
+  it("a table directory with its own host's text dump: two hosts with one fingerprint, no duplicate tables", async () => {
+    const combo = join(tmp(), "combo");
+    mkdirSync(combo);
+    for (const t of readdirSync(join(samples, "4node"))) copyFileSync(join(samples, "4node", t), join(combo, t));
+    copyFileSync(join(samples, "4node.acpidump.txt"), join(combo, "dump.txt"));
+    const rows = (await collect(await findHosts([combo]), 1)).map(ok);
+    expect(rows.map((r) => relative(combo, r.source))).to.deep.equal(["", "dump.txt"]);
+    expect(rows[0]?.fingerprint).to.equal(rows[1]?.fingerprint).and.to.equal(ok(await scanHost(join(samples, "4node.acpidump.txt"))).fingerprint);
+    expect(rows[0]?.findings.map((f) => f.code)).to.not.include("TABLE_DUPLICATE");
+  });
+
+  it("a file named twice is one host, as a directory named twice is", async () => {
+    const dump = join(samples, "2socket.acpidump.txt");
+    const dir = join(samples, "4node");
+    expect(await findHosts([dump, dir, dump, dir, join(tmp(), "nope"), join(tmp(), "nope")])).to.deep.equal([dump, dir, join(tmp(), "nope")]);
   });
 
   it("a missing path is a row that says so, not an abort", async () => {

@@ -33,6 +33,44 @@ async function simReportFile(scenario: unknown, file: string, out: string): Prom
   writeFileSync(out, simHtml({ file, host, report, states }));
 }
 
+/**
+ * Whether a heat map's last column can be brought into view and is painted there: scrolled to
+ * (every scrollable ancestor, as a reader's scrolling would), its header cell is inside the
+ * window and is what the window shows at its centre (not clipped by its section).
+ */
+async function lastColumnReachable(page: Page, id: string): Promise<boolean> {
+  return js<boolean>(page, `(() => {
+    const th = document.querySelector(${JSON.stringify(`#${id} thead th:last-child`)});
+    th.scrollIntoView({ block: "center", inline: "center" });
+    const r = th.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) return false;
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && th.contains(hit);
+  })()`);
+}
+
+/** The page is no wider than the window: nothing makes the whole page scroll sideways. */
+const pageFits = (page: Page): Promise<boolean> => js<boolean>(page, "document.documentElement.scrollWidth <= innerWidth");
+
+/** The words (runs without a space) of the matched cells that the browser lays out on more than one line. */
+async function brokenWords(page: Page, selector: string): Promise<string[]> {
+  return js<string[]>(page, `(() => {
+    const out = [];
+    for (const cell of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const w = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = w.nextNode(); n !== null; n = w.nextNode()) {
+        for (const m of n.data.matchAll(/\\S+/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+          if (new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  })()`);
+}
+
 describe("reports in a headless browser", function () {
   let b: TestBrowser | undefined;
   let tmp = "";
@@ -171,6 +209,91 @@ describe("reports in a headless browser", function () {
     expect(bytes / 4096).to.be.below(200);
   });
 
+  it("wide matrices scroll in their own box: the last column of a 64-node distance matrix at 1280 px and of an 8-node HMAT matrix at 390 px is reachable", async () => {
+    const report = async (name: string, nodes: number, cpus: number): Promise<string> => {
+      const dir = join(tmp, name);
+      mkdirSync(dir);
+      for (const t of bigHostTables(nodes, cpus, 4)) writeFileSync(join(dir, t.signature), t.bytes);
+      const file = join(tmp, `${name}.html`);
+      writeFileSync(file, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+      return file;
+    };
+    const wide = await report("wide64", 64, 2);
+    const narrow = await report("narrow8", 8, 2);
+    try {
+      await page().setViewportSize({ width: 1280, height: 900 });
+      await visit(page(), wide);
+      expect(await lastColumnReachable(page(), "distances")).to.equal(true);
+      expect(await pageFits(page())).to.equal(true);
+      await page().setViewportSize({ width: 390, height: 844 });
+      await visit(page(), narrow);
+      for (const id of ["distances", "hmat-0-readLatencyNs", "hmat-0-readBandwidthMBps"]) expect(await lastColumnReachable(page(), id), id).to.equal(true);
+      expect(await pageFits(page())).to.equal(true);
+    } finally {
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("finding codes and severities never break inside a word; a long path does, and the page stays window-wide", async () => {
+    const a = await analyseSources([sample4]);
+    const path = `/srv/dumps/${"rack-07/chassis-3/".repeat(12)}host.txt`;
+    for (const severity of ["error", "warning", "info"] as const) {
+      a.validation.diagnostics.push({ code: "SUBTABLE_UNKNOWN_TYPE", severity, table: "SRAT", offset: 0x30, source: path, message: `subtable type 0x${"7F".repeat(40)} is not one numakit knows; its ${"bytes ".repeat(30)}are skipped` });
+      a.validation.counts[severity]++;
+    }
+    const file = join(tmp, "findings.html");
+    writeFileSync(file, topologyHtml(a, { sources: [path] }));
+    try {
+      for (const width of [1280, 390]) {
+        await page().setViewportSize({ width, height: 900 });
+        await visit(page(), file);
+        await js<null>(page(), "document.querySelectorAll('section').forEach((s) => { s.style.contentVisibility = 'visible'; }), null");
+        expect(await brokenWords(page(), "table.findings td:nth-child(1), table.findings td:nth-child(2), table.tables td:nth-child(1), table.tables td:nth-child(n+4):nth-child(-n+6)"), `${width}`).to.deep.equal([]);
+        const wherePaths = await brokenWords(page(), "table.findings td:nth-child(3)");
+        expect(wherePaths.filter((w) => w.startsWith(path))).to.have.length(3);
+        expect(await pageFits(page()), `${width}`).to.equal(true);
+      }
+    } finally {
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("printed: nothing is wider than an A4 page (picture, matrices, tables, numactl block) and the heat-map colours are kept", async () => {
+    const dir = join(tmp, "print64");
+    mkdirSync(dir);
+    for (const t of bigHostTables(64, 2, 4)) writeFileSync(join(dir, t.signature), t.bytes);
+    const wide = join(tmp, "print64.html");
+    writeFileSync(wide, topologyHtml(await analyseSources([dir]), { sources: [dir] }));
+    // A4 portrait at 96 px/in less Chromium's default margins (about 1 cm a side).
+    const A4_CONTENT_PX = 718;
+    try {
+      await page().setViewportSize({ width: A4_CONTENT_PX, height: 1000 });
+      await page().emulateMedia({ media: "print" });
+      for (const file of [join(tmp, "4node.html"), wide]) {
+        await visit(page(), file);
+        const overflow = await js<string[]>(page(), `(() => {
+          const out = [];
+          for (const el of document.body.querySelectorAll("*")) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.right > innerWidth + 0.5) out.push(el.tagName + "." + el.getAttribute("class") + " " + Math.round(r.right));
+          }
+          for (const box of document.querySelectorAll(".picture, .matrix, .scroll")) if (box.scrollWidth > box.clientWidth + 1) out.push("clipped " + box.className);
+          return out.slice(0, 5);
+        })()`);
+        expect(overflow, file).to.deep.equal([]);
+        expect(await pageFits(page()), file).to.equal(true);
+        const keep = await js<string[]>(page(), `["table.heat td.h0", "svg.host rect.cpu"].map((s) => { const c = getComputedStyle(document.querySelector(s)); return c.printColorAdjust || c.webkitPrintColorAdjust; })`);
+        expect(keep, file).to.deep.equal(["exact", "exact"]);
+        expect(await brokenWords(page(), "table.tables td:nth-child(1), table.tables td:nth-child(n+4):nth-child(-n+6), table.findings td:nth-child(-n+2)"), file).to.deep.equal([]);
+      }
+      const pdf = await page().pdf({ format: "A4" });
+      expect(pdf.subarray(0, 4).toString("latin1")).to.equal("%PDF");
+    } finally {
+      await page().emulateMedia({ media: "screen" });
+      await page().setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it("sim --report: the vm-start sample (40 VMs) and a scenario with two flows side by side", async () => {
     const scenario = join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json");
     const file = join(tmp, "sim.html");
@@ -222,6 +345,15 @@ describe("reports in a headless browser", function () {
     const [left, right] = [await flows.nth(0).boundingBox(), await flows.nth(1).boundingBox()];
     expect(left?.y).to.equal(right?.y);
     expect((left?.x ?? 0) < (right?.x ?? 0)).to.equal(true);
+  });
+
+  it("sim --report: a step's long result wraps in its cell; the page is no wider than a 1280 px window", async () => {
+    const scenario = join(repoRoot, "samples", "scenarios", "claims.json");
+    const file = join(tmp, "claims.html");
+    await simReportFile(await loadScenarioFile(scenario), scenario, file);
+    await visit(page(), file);
+    expect(await js<number>(page(), "innerWidth")).to.equal(1280);
+    expect(await pageFits(page())).to.equal(true);
   });
 
   it("sim --report of more VMs than it lists: the first rows, one row saying how many more, a timeline of sampled points that ends at the true total", async () => {

@@ -130,6 +130,19 @@ function withoutBom(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(text, (ch) => { const code = ch.charCodeAt(0); return code < 0x100 ? code : 0x3f; });
 }
 
+/** How much of a file `holdsOwnDump` needs: the first lines a dump detector sniffs, as `scan` reads them. */
+export const DUMP_SNIFF_BYTES = 64 * 1024;
+
+/**
+ * An acpidump text (not a binary table): the first DUMP_SNIFF_BYTES of a file are enough. `scan`
+ * makes each such file in a table directory a host of its own (src/fleet/hosts.ts), and its
+ * directory host passes over it (LoadOptions.dumpsInDirectories), with one predicate for both.
+ */
+export function holdsOwnDump(head: Uint8Array): boolean {
+  const bytes = withoutBom(head.subarray(0, DUMP_SNIFF_BYTES));
+  return bytes.length > 0 && !looksLikeTable(bytes) && isText(bytes) && looksLikeAcpidumpBytes(bytes);
+}
+
 /** Reported for each damaged table of an acpidump text (see tablesFromBytes). */
 export type DamageHandler = (d: Diagnostic) => void;
 
@@ -302,14 +315,16 @@ export function isCompanionDump(name: string): boolean {
   return /\.acpidump\.txt$/i.test(name);
 }
 
-function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
+function loadDirectory(dir: string, sink: DiagnosticSink, opts: LoadOptions = {}): RawTable[] {
   let entries;
   try { entries = readdirSync(dir, { withFileTypes: true }); } catch (err) { throw unreadable(dir, err); }
   const out: RawTable[] = [];
   const companions: string[] = [];
-  const load = (path: string): void => {
+  const load = (path: string, ownDumps = false): void => {
     try {
-      pushAll(out, tablesFromBytes(readLimited(path), path, (d) => sink.items.push(d)));
+      const bytes = readLimited(path);
+      if (ownDumps && holdsOwnDump(bytes)) return; // a host of its own (scan)
+      pushAll(out, tablesFromBytes(bytes, path, (d) => sink.items.push(d)));
     } catch (err) {
       if (err instanceof InputError && (err.code === "E_INPUT_FORMAT")) {
         sink.info("SOURCE_SKIPPED", `${path}: ${err.message}`);
@@ -322,7 +337,7 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       // sysfs: dynamic/ holds tables loaded at run time; data/ holds memory regions, not tables.
-      if (e.name === "dynamic") pushAll(out, loadDirectory(path, sink));
+      if (e.name === "dynamic") pushAll(out, loadDirectory(path, sink, opts));
       continue;
     }
     if (ignoredInDirectory(e.name)) continue;
@@ -337,14 +352,21 @@ function loadDirectory(dir: string, sink: DiagnosticSink): RawTable[] {
       if (!target.isFile()) continue;
     } else if (!e.isFile()) continue;
     if (isCompanionDump(e.name)) { companions.push(path); continue; }
-    load(path);
+    load(path, opts.dumpsInDirectories === "skip");
   }
   if (out.length === 0) for (const path of companions) load(path);
   return out;
 }
 
 /** Where "-" reads from: the process's stdin unless a caller (the CLI's injected io, a test) gives another. */
-export interface LoadOptions { stdin?: AsyncIterable<Uint8Array | string> }
+export interface LoadOptions {
+  stdin?: AsyncIterable<Uint8Array | string>;
+  /**
+   * "skip": a directory's acpidump text files (other than a companion dump) are not read with its
+   * binary tables: `scan` makes each one a host of its own. Default: read them.
+   */
+  dumpsInDirectories?: "read" | "skip";
+}
 
 /** Standard input's bytes, refused above MAX_SOURCE_BYTES. */
 export async function readStdin(stdin: AsyncIterable<Uint8Array | string>): Promise<Uint8Array> {
@@ -380,7 +402,7 @@ export async function loadSources(sources: readonly string[], opts: LoadOptions 
     if (src === "-") { pushAll(tables, tablesFromBytes(await readStdin(opts.stdin ?? (process.stdin as AsyncIterable<Buffer>)), STDIN_NAME, onDamage)); continue; }
     let st;
     try { st = statSync(src); } catch (err) { throw unreadable(src, err); }
-    if (st.isDirectory()) pushAll(tables, loadDirectory(src, sink));
+    if (st.isDirectory()) pushAll(tables, loadDirectory(src, sink, opts));
     else pushAll(tables, tablesFromBytes(readStat(src, st), src, onDamage));
   }
   return { tables, diagnostics: sink.items };

@@ -44,11 +44,13 @@ export const commands: Command[] = [
   },
   {
     command: "scan <path..>",
+    needs: "a PATH (acpidump text, a table directory, or a tree of them)",
     describe: "Scan a fleet of dumps (files and directory trees; each dump or table directory is one host) in a worker-thread pool: one row per host, then a summary",
     load: async () => (await import("./scan.js")).scan,
   },
   {
     command: "diff <a> <b>",
+    needs: ["two SOURCEs, A and B", "a second SOURCE, B"],
     describe: "Compare what the OS builds from two sources (before/after a firmware update, two hosts): nodes, CPUs, memory, distances, HMAT, findings, verdicts, then table headers. Exit 0 identical topology, 1 different",
     load: async () => (await import("./diff.js")).diff,
   },

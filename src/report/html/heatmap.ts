@@ -11,6 +11,9 @@ import { maxOf, minOf } from "../../util/arrays.js";
 
 export const HEAT_STEPS = 10;
 
+/** On paper, a matrix of more columns than this is squeezed to the page width (class "wide"). */
+export const PRINT_FIT_COLUMNS = 12;
+
 /** Green (good) to red (bad), light enough for dark text. */
 export const HEATMAP_CSS = [
   "table.heat{border-collapse:collapse;font:12px ui-monospace,monospace;margin:.3em 0 1em}",
@@ -22,6 +25,11 @@ export const HEATMAP_CSS = [
     const hue = Math.round(130 - (130 * i) / (HEAT_STEPS - 1));
     return `table.heat td.h${i}{background:hsl(${hue} 60% ${88 - i * 2}%)}`;
   }),
+  // Paper: the colours are the point (browsers drop backgrounds unless told), and a page does not
+  // scroll: matrices print smaller, a wide one in equal columns of the page's width.
+  "@media print{table.heat{font-size:9px;-webkit-print-color-adjust:exact;print-color-adjust:exact}" +
+    "table.heat th,table.heat td{padding:1px 2px;min-width:0}" +
+    "table.heat.wide{table-layout:fixed;width:100%;font-size:7px}table.heat.wide thead th:first-child{width:4.5em}table.heat.wide th,table.heat.wide td{padding:0;overflow:hidden;overflow-wrap:anywhere}}",
 ].join("\n");
 
 export interface Axis {
@@ -64,12 +72,14 @@ export function heatMapHtml(m: HeatMap): string {
     }).join("");
     return `<tr>${axisCell(r, "row")}${cells}</tr>`;
   });
+  // In a box of its own that scrolls sideways (as the picture does): a wide matrix is neither
+  // clipped by its section (content-visibility paints nothing outside it) nor widens the page.
   return [
-    `<table class="heat" id="${m.id}">`,
+    `<div class="matrix"><table class="heat${m.cols.length > PRINT_FIT_COLUMNS ? " wide" : ""}" id="${m.id}">`,
     `<caption>${escapeHtml(m.title)}${m.unit === "" ? "" : ` (${escapeHtml(m.unit)})`}</caption>`,
     `<thead><tr><th></th>${m.cols.map((c) => axisCell(c, "col")).join("")}</tr></thead>`,
     `<tbody>${body.join("\n")}</tbody>`,
-    "</table>",
+    "</table></div>",
   ].join("\n");
 }
 

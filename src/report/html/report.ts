@@ -38,9 +38,15 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${id}">\n<h2>${e(title)}</h2>\n${body}\n</section>`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], cls = "", rowClass?: (i: number) => string): string {
-  const tr = rows.map((r, i) => `<tr${rowClass === undefined ? "" : ` class="${rowClass(i)}"`}>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
-  return `<table class="list ${cls}"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${tr.join("\n")}\n</tbody></table>`;
+/**
+ * A list table. Cells break only between words, so codes, severities, signatures and numbers stay
+ * whole; the columns in `breakAnywhere` (paths, messages, CPU lists: long runs without a space)
+ * may break inside a word too; what is still too wide for a narrow window scrolls in its own box.
+ */
+function table(head: readonly string[], rows: readonly (readonly string[])[], cls = "", rowClass?: (i: number) => string, breakAnywhere: readonly number[] = []): string {
+  const td = (c: string, j: number): string => (breakAnywhere.includes(j) ? `<td class="any">${c}</td>` : `<td>${c}</td>`);
+  const tr = rows.map((r, i) => `<tr${rowClass === undefined ? "" : ` class="${rowClass(i)}"`}>${r.map(td).join("")}</tr>`);
+  return `<div class="scroll"><table class="list ${cls}"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${tr.join("\n")}\n</tbody></table></div>`;
 }
 
 function kindText(n: TopologyNode): string {
@@ -58,7 +64,7 @@ function nodesTable(t: Topology): string {
       e(formatBytes(n.memoryBytes)), hot > 0n ? e(formatBytes(hot)) : "–", String(n.devices.length), String(n.initiators.length), e(kindText(n) || "–"),
     ];
   });
-  return table(["node", "PXM", "CPUs", "Linux CPUs", "memory", "hot-plug", "devices", "initiators", "kind"], rows, "nodes");
+  return table(["node", "PXM", "CPUs", "Linux CPUs", "memory", "hot-plug", "devices", "initiators", "kind"], rows, "nodes", undefined, [3, 8]);
 }
 
 function nodeDetails(n: TopologyNode): string {
@@ -133,14 +139,14 @@ function findingsSection(t: Topology, v: Validation): string {
   const counts = `<p class="counts"><span class="sev error">${error} ${pluralWord(error, "error")}</span> <span class="sev warning">${warning} ${pluralWord(warning, "warning")}</span> <span class="sev info">${info} info</span>` +
     ' <label class="js-only" hidden><input type="checkbox" id="hide-info"> hide info</label></p>';
   const rows = v.diagnostics.map((d) => [`<span class="sev ${d.severity}">${d.severity}</span>`, `<code>${e(d.code)}</code>`, e(diagnosticWhere(d)), e(d.message)]);
-  const list = rows.length === 0 ? "<p>No findings.</p>" : table(["severity", "code", "where", "finding"], rows, "findings", (i) => `sev-${v.diagnostics[i]?.severity ?? "info"}`);
+  const list = rows.length === 0 ? "<p>No findings.</p>" : table(["severity", "code", "where", "finding"], rows, "findings", (i) => `sev-${v.diagnostics[i]?.severity ?? "info"}`, [2, 3]);
   const verdict = (o: Topology["verdicts"]["linux"]): string[] => [
     o.os === "linux" ? "Linux" : "Xen", String(o.nodes), o.usesSrat ? "yes" : `no: ${e(o.sratRejected ?? "")}`, o.usesSlit ? "yes" : `no: ${e(o.slitRejected ?? "")}`,
     o.usesHmat === undefined ? "–" : o.usesHmat ? "yes" : `no: ${e(o.hmatRejected ?? "")}`,
   ];
   return [
     `<ul class="verdicts"><li>${e(t.verdicts.linux.sentence)}</li><li>${e(t.verdicts.xen.sentence)}</li></ul>`,
-    table(["OS", "nodes", "SRAT", "SLIT", "HMAT"], [verdict(t.verdicts.linux), verdict(t.verdicts.xen)], "verdict-table"),
+    table(["OS", "nodes", "SRAT", "SLIT", "HMAT"], [verdict(t.verdicts.linux), verdict(t.verdicts.xen)], "verdict-table", undefined, [2, 3, 4]),
     counts,
     list,
   ].join("\n");
@@ -158,7 +164,7 @@ function tablesSection(tables: readonly DecodedTable[]): string {
       e(`${describeProvenance(t.source)}${name}`),
     ];
   });
-  return table(["table", "OEM id", "OEM table id", "rev", "length", "checksum", "source"], rows, "tables");
+  return table(["table", "OEM id", "OEM table id", "rev", "length", "checksum", "source"], rows, "tables", undefined, [1, 2, 6]);
 }
 
 function unplacedSection(t: Topology): string {

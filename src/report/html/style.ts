@@ -5,13 +5,17 @@ export const REPORT_CSS = [
   "h1{font-size:1.35em;margin:.8em 0 .2em;overflow-wrap:anywhere}h2{font-size:1.15em;border-bottom:1px solid #d5dde6;margin-top:1.6em}h3{font-size:1em}h4{margin:.6em 0 .2em;font-size:.95em}",
   ".meta,footer,small{color:#4b5866}footer{margin-top:2em;font-size:.9em}",
   "nav a{color:#2b5d8f}",
-  ".picture{overflow-x:auto}",
+  // The picture, each matrix and each list table scroll sideways in their own box: a section clips what overflows it.
+  ".picture,.matrix,.scroll{overflow-x:auto;max-width:100%}",
   // Large hosts: sections below the fold are laid out when scrolled to, not at load.
   "section{content-visibility:auto;contain-intrinsic-size:auto 900px}",
   "details.fold{margin:.3em 0}",
   ".maps{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}",
+  ".maps>*{min-width:0;max-width:100%}",
   "table.list{border-collapse:collapse;margin:.4em 0 1em}",
-  "table.list th,table.list td{border-bottom:1px solid #e3e8ee;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}",
+  // Cells break between words; paths and messages (td.any) anywhere; codes and severities never.
+  "table.list th,table.list td{border-bottom:1px solid #e3e8ee;padding:3px 8px;text-align:left;vertical-align:top}",
+  "table.list td.any{overflow-wrap:anywhere}table.list .sev,table.findings code{white-space:nowrap}",
   "table.list th{background:#f2f5f8}",
   ".sev{font-weight:600}.sev.error{color:#b3261e}.sev.warning{color:#9a6700}.sev.info{color:#4b5866}",
   "body.hide-info tr.sev-info{display:none}",
@@ -19,6 +23,12 @@ export const REPORT_CSS = [
   "ul.cols{columns:22em;margin:.2em 0}",
   "details.node-detail{margin:.3em 0}details summary{cursor:pointer}",
   ".hl{background:#ffe9a8}",
+  // Paper: everything laid out (no lazy sections), nothing scrolls, so nothing may be wider than
+  // the page: the picture scales down, pre-formatted lines wrap; colours are kept.
+  "@media print{*{-webkit-print-color-adjust:exact;print-color-adjust:exact}" +
+    "body{max-width:none;padding:0}section{content-visibility:visible}nav,.js-only{display:none}" +
+    ".picture,.matrix,.scroll{overflow:visible}svg.host{max-width:100%;height:auto}" +
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere}}",
 ].join("\n");
 
 /** Runs after the body is parsed; every element it touches exists without it. */

@@ -60,6 +60,8 @@ export const SIM_CSS = [
   "table.list{border-collapse:collapse;margin:.4em 0 1em}",
   "table.list th,table.list td{border-bottom:1px solid #e3e8ee;padding:2px 7px;text-align:left;vertical-align:middle;white-space:nowrap}",
   "table.list th{background:#f2f5f8}td.num{text-align:right}",
+  // A step's result (key=value pairs, JSON) and the "… more" line wrap: one line of them made the page scroll sideways.
+  "table.list td.wrap,table.list tr.more td{white-space:normal;overflow-wrap:anywhere}",
   ".fail{color:#b3261e;font-weight:600}.ok{color:#2e7d32;font-weight:600}",
   ".legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:-.1em}",
   ".legend .used{background:#4a78a8}.legend .claimed{background:#e0a030}.legend .free{background:#dfe7ef}",
@@ -192,7 +194,7 @@ function vmStartSection(r: VmStartStep, index: number, host: HostSpec, before: F
 function stepsTable(report: RunReport): string {
   const rows = report.steps.slice(0, MAX_LISTED_ROWS).map((s, i) => {
     const res = s.result === undefined || isVmStart(s.result) ? "" : Object.entries(s.result).map(([k, v]) => `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`).join(" ");
-    return `<tr><td class="num">${i}</td><td>${e(s.op)}</td><td class="num">${s.rc}</td><td>${e(res.length > 200 ? `${res.slice(0, 200)}…` : res)}</td></tr>`;
+    return `<tr><td class="num">${i}</td><td>${e(s.op)}</td><td class="num">${s.rc}</td><td class="wrap">${e(res.length > 200 ? `${res.slice(0, 200)}…` : res)}</td></tr>`;
   });
   return `<table class="list"><thead><tr><th>#</th><th>op</th><th>rc</th><th>result</th></tr></thead><tbody>${rows.join("\n")}${moreRows(report.steps.length, 4, "steps")}</tbody></table>`;
 }
