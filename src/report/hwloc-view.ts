@@ -78,6 +78,9 @@ export interface HwlocView {
 }
 
 const linuxCpus = (n: { cpus: TopologyNode["cpus"] }): number[] => n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu]));
+/** The node's CPUs Linux puts in it (not those whose SRAT entry Linux never read: loose PUs). */
+const placedCpus = (n: TopologyNode): number[] => linuxCpus({ cpus: n.cpus.filter((c) => c.linuxUnread !== true) });
+const unreadCpus = (t: Topology): number[] => linuxCpus({ cpus: t.nodes.flatMap((n) => n.cpus.filter((c) => c.linuxUnread === true)) });
 const ascending = (a: number, b: number): number => a - b;
 
 
@@ -176,13 +179,13 @@ export function hwlocView(t: Topology): HwlocView {
   const kept = t.nodes.flatMap((n, i) => (online.has(n.id) ? [i] : []));
   const left = t.nodes.filter((n) => !online.has(n.id)).map((n) => n.id);
   if (left.length > 0) notes.push(["NumakitNodesLeftOut", `${left.join(",")}: no CPU, memory or generic initiator present at boot`]);
-  const withPus = new Set(t.nodes.filter((n) => linuxCpus(n).length > 0).map((n) => n.id));
+  const withPus = new Set(t.nodes.filter((n) => placedCpus(n).length > 0).map((n) => n.id));
   const distances = distancesOf(t, kept);
   const nodes = kept.flatMap((i, pos): HwlocNumaNode[] => {
     const n = t.nodes[i];
     if (n === undefined) return [];
     checkIndex("node id", n.id);
-    const out: HwlocNumaNode = { os: n.id, pxm: n.pxm, pus: linuxCpus(n).sort(ascending), localMemory: linuxBootRam(n) };
+    const out: HwlocNumaNode = { os: n.id, pxm: n.pxm, pus: placedCpus(n).sort(ascending), localMemory: linuxBootRam(n) };
     const near = out.pus.length === 0 && distances !== undefined ? nearOf(t, pos, kept, distances.matrix, withPus) : undefined;
     if (near !== undefined) out.near = near;
     return [out];
@@ -192,7 +195,7 @@ export function hwlocView(t: Topology): HwlocView {
     notes.push(["NumakitDistances", distances.source === "SLIT" ? "the SLIT" : `Linux's defaults (10 local, 20 remote): ${t.distances.reason ?? "the SLIT is not used"}`]);
   }
   const memattrs = memattrsOf(t, nodes, notes);
-  const view: HwlocView = { nodes, loosePus: linuxCpus({ cpus: t.unplacedCpus }).sort(ascending), memattrs, notes };
+  const view: HwlocView = { nodes, loosePus: [...linuxCpus({ cpus: t.unplacedCpus }), ...unreadCpus(t)].sort(ascending), memattrs, notes };
   if (distances !== undefined) view.distances = distances;
   return view;
 }

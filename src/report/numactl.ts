@@ -5,7 +5,7 @@
  * "<not available>" (fmt_mem for an unknown size) rather than an invented number.
  */
 import type { Topology } from "../topology/model.js";
-import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
+import { linuxBootRam, linuxOnlineNodes, presentLinuxCpus } from "../topology/online.js";
 import { SRAT_UNREADABLE, sratUnreadable } from "../topology/unreadable.js";
 
 /** "0-3,5,7-8" as numactl's print_node_list / libnuma's bitmask ranges. */
@@ -47,7 +47,7 @@ export function numactlBlock(t: Topology): string {
     ? [{ id: 0, cpus: allLinuxCpus(t), size: "<not available>" }]
     : kept.flatMap((i) => {
       const n = t.nodes[i];
-      return n === undefined ? [] : [{ id: n.id, cpus: n.cpus.flatMap((c) => (c.linuxCpu === undefined ? [] : [c.linuxCpu])), size: `${linuxBootRam(n) >> 20n} MB` }];
+      return n === undefined ? [] : [{ id: n.id, cpus: presentLinuxCpus(n), size: `${linuxBootRam(n) >> 20n} MB` }];
     });
   const matrix = fallback ? [[10]] : kept.map((i) => kept.map((j) => t.distances.matrix[i]?.[j] ?? 0));
   const ids = nodes.map((n) => n.id);

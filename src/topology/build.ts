@@ -13,12 +13,12 @@ import { buildHmat, MAX_HMAT_PAIRS } from "./hmat.js";
 import { describeProvenance } from "../acpi/raw.js";
 import { DEFAULT_LIMITS, type Cpu, type DeviceHandle, type Initiator, type MsctModel, type OsLimits, type Topology, type TopologyNode } from "./model.js";
 import { PxmNodeMap, type Numbering } from "./numbering.js";
-import { entryPxm, isEnabled, isHotPluggable, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
+import { entryPxm, isEnabled, memoryFlags, presumedRamRule, walkLinux, walkXen, type SratWalk } from "./srat-walk.js";
 import { hmatEntries, madtCpus, msctView, revisionOf, slitView, sratEntries, VIEWS, type SratEntry, type SratGeneric } from "../acpi/views.js";
 import { decodeStruct } from "../acpi/layout/codec.js";
 import { bitValue, isSet, staticSize } from "../acpi/layout/types.js";
 import { readView } from "../acpi/layout/view.js";
-import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS, SRAT_MEMORY_FLAGS } from "../acpi/tables/srat.js";
+import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS } from "../acpi/tables/srat.js";
 import { verdicts } from "./verdicts.js";
 import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
@@ -127,15 +127,14 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const madt = new MadtIndex(madtT === undefined ? [] : madtCpus(madtT));
   const unplacedInitiators: Topology["unplacedInitiators"] = [];
   const apicOwners = new Map<number, ApicOwner>();
+  const isRam = presumedRamRule(entries);
   for (const [index, e] of entries.entries()) {
     if (!isEnabled(e)) continue;
     const pxm = entryPxm(e, revision);
     const node = nodeFor(pxm);
     if (e.type === 1) {
-      const r = {
-        base: e.baseAddress, length: e.addressLength, hotPluggable: isHotPluggable(e),
-        nonVolatile: isSet(e.flags, SRAT_MEMORY_FLAGS.nonVolatile), specificPurpose: isSet(e.flags, SRAT_MEMORY_FLAGS.specificPurpose), at: e.at,
-      };
+      const flags = memoryFlags(e);
+      const r = { base: e.baseAddress, length: e.addressLength, ...flags, bootRam: isRam(flags), at: e.at };
       node?.memory.push(r);
     } else if (e.type === 4) {
       node?.itsIds.push(e.itsId);
@@ -144,6 +143,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
       if (node === undefined) unplacedInitiators.push({ ...ini, pxm }); else node.initiators.push(ini);
     } else {
       const cpu = cpuOf(e, madt);
+      if (cpu !== undefined && linux.unread.has(e)) cpu.linuxUnread = true;
       if (cpu !== undefined && node !== undefined) placeCpu(apicOwners, numbering, entries.length, index, e.type, node, cpu);
     }
   }
@@ -184,6 +184,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics, ...hmatFindings];
   const topo: Topology = {
     numbering, tables: [...new Set(tables.map((t) => t.signature))],
+    linuxPxms: [...linux.order, ...(cxl?.windows ?? []).flatMap((w) => (w.linux.action === "new-node" && w.linux.pxm !== undefined ? [w.linux.pxm] : []))],
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
     verdicts: verdicts({ fallback: fallbackWhy, linux, xen, slit, hmat }),
     fallback: {},

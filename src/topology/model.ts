@@ -26,6 +26,8 @@ export interface Cpu {
   madt: MadtState;
   /** The logical CPU number Linux gives it at boot (enabled MADT entries in table order). */
   linuxCpu?: number;
+  /** Linux never reads the SRAT entry that places it (after a refused Generic Initiator): Linux does not put it in this node. */
+  linuxUnread?: true;
   at: EntryLocation;
 }
 
@@ -36,6 +38,8 @@ export interface MemoryRange {
   nonVolatile: boolean;
   /** ACPI 6.6 Specific-Purpose bit (EFI_MEMORY_SP). */
   specificPurpose: boolean;
+  /** Presumed RAM at boot for Linux (srat-walk.ts presumedRamRule); absent: by the flags alone. */
+  bootRam?: boolean;
   at: EntryLocation;
 }
 
@@ -154,6 +158,8 @@ export interface Topology {
   numbering: Numbering;
   /** Signatures of the tables that were present (first of each). */
   tables: string[];
+  /** PXMs Linux makes nodes of (its SRAT walk, then CXL windows' fake PXMs); others are shown, not Linux's. */
+  linuxPxms: number[];
   /** Signatures of tables the sources hold but could not read, so left out (./unreadable.ts). */
   unreadable?: string[];
   sratRevision?: number;

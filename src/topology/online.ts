@@ -6,7 +6,8 @@
  *   windows hold nothing yet; non-volatile (e820 PMEM) and specific-purpose (EFI_MEMORY_SP, e820
  *   soft-reserved) ranges are not in memblock.memory, so numa_cleanup_meminfo() (arch/x86/mm/numa.c,
  *   mm/numa_memblks.c from 6.14) moves them to numa_reserved_meminfo. The tables cannot say which
- *   ranges the e820 map fills: the flags stand for it.
+ *   ranges the e820 map fills: the flags stand for it, except that when no range qualifies the
+ *   hot-pluggable ones are presumed to hold the host's RAM (srat-walk.ts presumedRamRule).
  * - Online (x86): nodes with boot RAM (numa_register_memblks), with a present CPU
  *   (init_cpu_to_node → init_memory_less_node; a CPU the MADT disables has no APIC id registered),
  *   or with a Generic Initiator (init_gi_nodes). arm64 (GICC CPUs): every parsed node, hot-plug-only
@@ -16,9 +17,12 @@
  */
 import type { MemoryRange, Topology, TopologyNode } from "./model.js";
 
-/** Linux CPU numbers of the node's enabled CPUs. */
+/**
+ * Linux CPU numbers of the node's enabled CPUs that Linux puts there (not those whose SRAT entry
+ * it never read: it places them itself, by CPU vendor and round-robin, which the tables cannot say).
+ */
 export function presentLinuxCpus(n: TopologyNode): number[] {
-  return n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined ? [c.linuxCpu] : []));
+  return n.cpus.flatMap((c) => (c.enabled && c.linuxCpu !== undefined && c.linuxUnread !== true ? [c.linuxCpu] : []));
 }
 
 /**
@@ -26,12 +30,12 @@ export function presentLinuxCpus(n: TopologyNode): number[] {
  * nothing says a CPU is absent: every SRAT CPU entry counts, so a CPU-only node stays in the view.
  */
 function hasPresentCpu(t: Topology, n: TopologyNode): boolean {
-  return t.tables.includes("APIC") ? presentLinuxCpus(n).length > 0 : n.cpus.length > 0;
+  return t.tables.includes("APIC") ? presentLinuxCpus(n).length > 0 : n.cpus.some((c) => c.linuxUnread !== true);
 }
 
-/** Whether Linux has a range as RAM at boot (see above). */
-export function isLinuxBootRam(r: Pick<MemoryRange, "hotPluggable" | "nonVolatile" | "specificPurpose">): boolean {
-  return !r.hotPluggable && !r.nonVolatile && !r.specificPurpose;
+/** Whether Linux has a range as RAM at boot (see above; the build presumes it, srat-walk.ts presumedRamRule). */
+export function isLinuxBootRam(r: Pick<MemoryRange, "hotPluggable" | "nonVolatile" | "specificPurpose" | "bootRam">): boolean {
+  return r.bootRam ?? (!r.hotPluggable && !r.nonVolatile && !r.specificPurpose);
 }
 
 /** Bytes of the node's SRAT ranges Linux has as RAM at boot. */
@@ -39,9 +43,13 @@ export function linuxBootRam(n: TopologyNode): bigint {
   return n.memory.filter(isLinuxBootRam).reduce((a, r) => a + r.length, 0n);
 }
 
-/** Node ids Linux brings online at boot. */
+/**
+ * Node ids Linux brings online at boot. Only PXMs Linux makes nodes of count (`t.linuxPxms`: not a
+ * PXM only Generic Ports name, nor one only entries Linux never read name, nor one it refused).
+ */
 export function linuxOnlineNodes(t: Topology): Set<number> {
-  // A PXM only a Generic Port names gets no node from any kernel (./cxl.ts): the model shows it, Linux has no such node.
-  if (t.nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(t.nodes.filter((n) => n.kind !== "generic-port").map((n) => n.id));
-  return new Set(t.nodes.filter((n) => hasPresentCpu(t, n) || linuxBootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
+  const linux = new Set(t.linuxPxms);
+  const nodes = t.nodes.filter((n) => linux.has(n.pxm));
+  if (nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(nodes.map((n) => n.id));
+  return new Set(nodes.filter((n) => hasPresentCpu(t, n) || linuxBootRam(n) > 0n || n.initiators.some((i) => i.kind === "generic-initiator")).map((n) => n.id));
 }

@@ -22,6 +22,8 @@ export interface SratWalk {
   /** First reason the SRAT is rejected. */
   rejected?: string;
   findings: Diagnostic[];
+  /** Enabled entries the OS never reads (Linux: CPU and initiator entries after a refused Generic Initiator). */
+  unread: ReadonlySet<SratEntry>;
 }
 
 /** Linux/Xen: a type 0 PXM takes the high 24 bits only from SRAT revision 2 on. */
@@ -98,8 +100,10 @@ class Walker {
     return true;
   }
 
+  readonly unread = new Set<SratEntry>();
+
   result(): SratWalk {
-    const r: SratWalk = { os: this.os, order: this.order, map: this.map, findings: this.findings };
+    const r: SratWalk = { os: this.os, order: this.order, map: this.map, findings: this.findings, unread: this.unread };
     if (this.rejected !== undefined) r.rejected = this.rejected;
     return r;
   }
@@ -144,7 +148,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
   let unread = 0;
   for (const e of entries) {
     if (e.type === 1 || e.type === 4 || e.type === 6 || (e.type === 5 && !genericInitiators)) continue;
-    if (stopped !== undefined) { unread++; continue; }
+    if (stopped !== undefined) { unread++; if (isEnabled(e)) w.unread.add(e); continue; }
     if (e.type === 5) {
       if (!isEnabled(e)) stopped = { at: e.at, why: "it is disabled" };
       else if (w.rejected === undefined && !w.tryMap(e.proximityDomain)) stopped = { at: e.at, why: `PXM ${e.proximityDomain} gets no node ("SRAT: Too many proximity domains")` };
@@ -158,7 +162,7 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
     w.visit(entryPxm(e, revision), e.at);
   }
   if (stopped !== undefined && unread > 0) {
-    w.note("warning", "LINUX_SRAT_CPU_PASS_STOPPED", `Linux reads no processor or initiator entry after this Generic Initiator entry (acpi_parse_gi_affinity fails: ${stopped.why}): the ${plural(unread, "later entry", "later entries")} place no CPU or initiator, and a PXM only they name gets no node from them`, stopped.at);
+    w.note("warning", "LINUX_SRAT_CPU_PASS_STOPPED", `Linux reads no processor or initiator entry after this Generic Initiator entry (acpi_parse_gi_affinity fails: ${stopped.why}): the ${plural(unread, "later entry", "later entries")} place no CPU or initiator (Linux puts those CPUs on nodes itself: round-robin over the online nodes in numa_init_array, or by last-level cache on AMD, which the tables cannot say), and a PXM only they name gets no node from them`, stopped.at);
   }
   // NR_NODE_MEMBLKS = MAX_NUMNODES * 2 (mm/numa_memblks.c numa_add_memblk).
   const maxBlocks = maxNumnodes * 2;
@@ -176,20 +180,42 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
   return w.result();
 }
 
+/**
+ * Which enabled memory ranges are presumed RAM at boot (in the e820 map, so in memblock.memory).
+ * The tables do not say; the flags stand for it: not hot-pluggable, not non-volatile (e820 PMEM),
+ * not specific-purpose (soft-reserved). When no range qualifies, the host's RAM must still be
+ * somewhere: firmware that marks every range hot-pluggable (seen on real servers) has its RAM in
+ * them, and Linux uses them at boot (checked by booting such an SRAT under the oracle harness).
+ */
+export function presumedRamRule(entries: readonly SratEntry[]): (flags: { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean }) => boolean {
+  const byFlags = (f: { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean }): boolean => !f.hotPluggable && !f.nonVolatile && !f.specificPurpose;
+  const anyRam = entries.some((e) => e.type === 1 && isEnabled(e) && e.addressLength > 0n && byFlags(memoryFlags(e)));
+  return anyRam ? byFlags : (f) => !f.nonVolatile && !f.specificPurpose;
+}
+
+/** The three flags that decide whether a range is presumed RAM. */
+export function memoryFlags(e: SratMemory): { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean } {
+  return { hotPluggable: isHotPluggable(e), nonVolatile: isSet(e.flags, SRAT_MEMORY_FLAGS.nonVolatile), specificPurpose: isSet(e.flags, SRAT_MEMORY_FLAGS.specificPurpose) };
+}
+
 function memoryBlocks(entries: readonly SratEntry[], revision: number): LinuxBlock[] {
-  return entries.flatMap((e) => (e.type === 1 && isEnabled(e) && e.addressLength > 0n
-    ? [{
-      start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: isHotPluggable(e), at: e.at,
-      setAside: isHotPluggable(e) || isSet(e.flags, SRAT_MEMORY_FLAGS.nonVolatile) || isSet(e.flags, SRAT_MEMORY_FLAGS.specificPurpose),
-    }]
+  const isRam = presumedRamRule(entries);
+  const blocks = entries.flatMap((e) => (e.type === 1 && isEnabled(e) && e.addressLength > 0n
+    ? [{ start: e.baseAddress, end: e.baseAddress + e.addressLength, pxm: memoryPxm(e, revision), hotplug: isHotPluggable(e), at: e.at, setAside: !isRam(memoryFlags(e)) }]
     : []));
+  // A range that is not RAM is set aside only when it overlaps no RAM at all
+  // (memblock_overlaps_region(&memblock.memory, ...)); one that reaches into RAM stays a block.
+  const ram = blocks.filter((b) => !b.setAside);
+  for (const b of blocks) if (b.setAside && ram.some((r) => overlaps(r, b))) b.setAside = false;
+  return blocks;
 }
 
 /**
- * numa_cleanup_meminfo(): blocks without RAM at boot (hot-plug windows; non-volatile and
+ * numa_cleanup_meminfo(): blocks that overlap no RAM at boot (hot-plug windows; non-volatile and
  * specific-purpose ranges, which the e820 map has as PMEM or soft-reserved, not RAM) are set aside
- * before the overlap check, so only overlaps between boot RAM of different nodes are fatal. The
- * tables do not say which ranges hold RAM; the flags stand for it (./online.ts).
+ * before the overlap check, so only overlaps between blocks that reach RAM of different nodes are
+ * fatal (a hot-plug or non-volatile range overlapping another node's RAM included: booted under
+ * the oracle harness, Linux 6.1 then fakes one node). See presumedRamRule for what is RAM.
  */
 function linuxOverlaps(w: Walker, blocks: readonly LinuxBlock[]): void {
   for (let i = 0; i < blocks.length; i++) {
@@ -198,7 +224,7 @@ function linuxOverlaps(w: Walker, blocks: readonly LinuxBlock[]): void {
       const b = blocks[j];
       if (a === undefined || b === undefined || a.pxm === b.pxm || !overlaps(a, b)) continue;
       const what = `PXM ${a.pxm} [mem ${hex(a.start)}-${hex(a.end - 1n)}] overlaps with PXM ${b.pxm} [mem ${hex(b.start)}-${hex(b.end - 1n)}]`;
-      if (a.setAside || b.setAside) w.note("warning", "LINUX_MEMORY_OVERLAP_HOTPLUG", `${what}; one is a hot-plug, non-volatile or specific-purpose range, which Linux sets aside because it holds no RAM at boot`, b.at);
+      if (a.setAside || b.setAside) w.note("warning", "LINUX_MEMORY_OVERLAP_HOTPLUG", `${what}; one is a hot-plug, non-volatile or specific-purpose range that reaches no RAM, which Linux sets aside`, b.at);
       else w.reject("LINUX_MEMORY_OVERLAP", `${what} (numa_cleanup_meminfo)`, b.at);
     }
   }

@@ -122,7 +122,8 @@ describe("OS verdicts", () => {
     const boot = buildTopology(hostTables({ cpus: [], memory: [{ pxm: 0, base: 0n, length: 2n * GiB }, { pxm: 1, base: GiB, length: 2n * GiB }] }));
     expect(boot.verdicts.linux.usesSrat).to.equal(false);
     expect(boot.verdicts.xen.usesSrat).to.equal(false);
-    const hot = buildTopology(hostTables({ cpus: [], memory: [{ pxm: 0, base: 0n, length: 4n * GiB, flags: 3 }, { pxm: 1, base: GiB, length: GiB, flags: 5 }] }));
+    // A hot-plug window and a non-volatile range that overlap each other but no RAM (the RAM is PXM 2's).
+    const hot = buildTopology(hostTables({ cpus: [], memory: [{ pxm: 2, base: 8n * GiB, length: GiB }, { pxm: 0, base: 0n, length: 4n * GiB, flags: 3 }, { pxm: 1, base: GiB, length: GiB, flags: 5 }] }));
     expect(hot.verdicts.linux.usesSrat).to.equal(true);
     expect(hot.diagnostics.map((d) => d.code)).to.include.members(["LINUX_MEMORY_OVERLAP_HOTPLUG", "XEN_MEMORY_OVERLAP"]);
   });
