@@ -19,7 +19,8 @@ import { decodeStruct } from "../acpi/layout/codec.js";
 import { bitValue, isSet, staticSize } from "../acpi/layout/types.js";
 import { readView } from "../acpi/layout/view.js";
 import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS } from "../acpi/tables/srat.js";
-import { verdicts } from "./verdicts.js";
+import { onlineVerdict, verdicts } from "./verdicts.js";
+import { linuxOnlineNodes } from "./online.js";
 import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
 import { atLeast, DEFAULT_KERNEL, kernelText, type KernelVersion } from "./kernel.js";
@@ -194,6 +195,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   if (fallbackWhy.linux !== undefined) topo.fallback.linux = fallbackNode("linux", fallbackWhy.linux, everyCpu);
   if (fallbackWhy.xen !== undefined) topo.fallback.xen = fallbackNode("xen", fallbackWhy.xen, everyCpu);
   if (sratT !== undefined) topo.sratRevision = revision;
+  onlineVerdict(topo.verdicts.linux, linuxOnlineNodes(topo).size);
   if (cxl !== undefined) { topo.cxl = cxl; cxlVerdict(topo.verdicts.linux, cxl); }
   const tiers = classifyNodes(ordered, hmat, kernel);
   if (tiers !== undefined) topo.memoryTiers = tiers;

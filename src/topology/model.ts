@@ -140,6 +140,8 @@ export interface OsVerdict {
   hmatRejected?: string;
   /** Linux only: possible nodes made for CEDT CFMWS windows, beyond `nodes`. */
   cxlWindowNodes?: number;
+  /** Linux only: of `nodes`, how many are online at boot, when fewer (./online.ts). */
+  onlineAtBoot?: number;
   sentence: string;
 }
 

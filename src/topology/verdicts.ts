@@ -42,3 +42,15 @@ function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): Os
 export function verdicts(input: VerdictInput): { linux: OsVerdict; xen: OsVerdict } {
   return { linux: osVerdict("linux", input, input.linux), xen: osVerdict("xen", input, input.xen) };
 }
+
+/**
+ * Linux's nodes that are not online at boot (only hot-plug windows, non-RAM ranges or disabled
+ * CPUs: possible, not online; ./online.ts) are said beside the count, which counts every node the
+ * SRAT gives Linux, so that the sentence agrees with the numactl block and the sysfs tree.
+ */
+export function onlineVerdict(v: OsVerdict, online: number): void {
+  if (!v.usesSrat || online >= v.nodes) return;
+  v.onlineAtBoot = online;
+  const head = `Linux will use ${plural(v.nodes, "node")}`;
+  if (v.sentence.startsWith(head)) v.sentence = `${head} (${online} online at boot, the others when hot-plugged memory or CPUs arrive)${v.sentence.slice(head.length)}`;
+}
