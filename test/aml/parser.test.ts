@@ -167,6 +167,24 @@ describe("aml: static vs dynamic values", () => {
     expect(codes(r)).to.deep.equal(["AML_SLI_DIAGONAL"]);
   });
 
+  it("truncates 64-bit constants to 32 bits when the DSDT is revision 1, in every table (acpi_ut_set_integer_width)", () => {
+    // /tmp/hunt-aml t2: Name (_PXM, 0x100000002) and Method (_PXM) { Return (0x100000003) } in a
+    // revision-1 DSDT were 4294967298 and 4294967299; ACPICA (so Linux) sees 2 and 3.
+    const r = read([amlDevice("DEV0", amlName("_PXM", encodeInt(0x100000002n))), amlDevice("DEV1", amlMethod("_PXM", 0, amlReturn(encodeInt(0x100000003n))))], 1);
+    expect(dev(r, "\\DEV0").pxm).to.include({ static: true, value: 2 });
+    expect(dev(r, "\\DEV1").pxm).to.include({ static: true, value: 3 });
+    // The width is the DSDT's, for the SSDTs too, whatever their own revision.
+    const ssdt = (rev: number): Uint8Array => encodeTable(amlDevice("DEV2", amlName("_UID", encodeInt(0x100000002n)), amlName("_STA", [0xff])), "SSDT", rev);
+    const both = (dsdtRev: number, ssdtRev: number): NamespaceDevice =>
+      dev(readNamespace([{ signature: "DSDT", bytes: encodeTable([], "DSDT", dsdtRev) }, { signature: "SSDT", bytes: ssdt(ssdtRev) }]), "\\DEV2");
+    expect(both(1, 2).uid).to.include({ value: 2 });
+    expect(both(1, 2).sta).to.include({ value: 0xffffffff });
+    expect(both(2, 1).uid).to.include({ value: 0x100000002 });
+    expect(reason(both(2, 1).sta)).to.match(/too large/);
+    // No DSDT among the sources: each table's own revision.
+    expect(dev(readNamespace([{ signature: "SSDT", bytes: ssdt(1) }]), "\\DEV2").uid).to.include({ value: 2 });
+  });
+
   it("does not materialise lying buffer sizes, and reports computed sizes", () => {
     const r = read([amlDevice("DEV0", amlName("_SLI", amlBuffer(encodeInt(0xffffffffn), [10, 10]))),
       amlDevice("DEV1", amlName("_SLI", amlBuffer([0x60], [10, 10]))),
