@@ -58,7 +58,15 @@ function toUid(v: AmlValue): string | number | NotStatic {
   return v.type === "string" ? v.value : toNumber(v, "_UID");
 }
 
-export const toPxm = (v: AmlValue): number | NotStatic => toNumber(v, "_PXM");
+/**
+ * _PXM as Linux uses it: acpi_get_pxm() (drivers/acpi/numa.c) returns the unsigned long long of
+ * acpi_evaluate_integer() as an int, so only the low 32 bits count, and a PXM that is negative as
+ * an int (Ones, 0xFFFFFFFF, anything from 2^31) has no node (pxm_to_node() gives NUMA_NO_NODE).
+ * It is kept as the unsigned 32-bit value, the form of the SRAT's proximity domains, none of
+ * which Linux maps at or above MAX_PXM_DOMAINS either.
+ */
+export const toPxm = (v: AmlValue): number | NotStatic =>
+  v.type === "integer" ? Number(BigInt.asUintN(32, v.value)) : new NotStatic(`_PXM is a ${v.type}, not an Integer`);
 export const toSli = (v: AmlValue): SliDistances | NotStatic => decodeSli(v);
 
 export class DeviceReader {

@@ -14,7 +14,9 @@ function show<T>(v: ObjectValue<T>, fmt: (x: T) => string): string {
 function pxmLine(p: PxmInfo): string {
   const from = p.inheritedFrom === undefined ? "" : `, inherited from ${p.inheritedFrom}`;
   if (!p.static) return `_PXM  dynamic: ${p.reason} [${p.table} ${hex(p.offset)}${from}]`;
-  return `_PXM  ${p.value} [static, ${p.table} ${hex(p.offset)}${from}]`;
+  // Linux reads _PXM as an int (acpi_get_pxm): from 2^31 it is negative, which has no node.
+  const none = p.value >= 0x80000000 ? ` (Linux: ${p.value - 0x100000000}, no node)` : "";
+  return `_PXM  ${p.value}${none} [static, ${p.table} ${hex(p.offset)}${from}]`;
 }
 
 function sliLines(s: ObjectValue<SliDistances>): string[] {

@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { readNamespace, type NamespaceDevice, type NamespaceReport } from "../../src/aml/index.js";
 import { MAX_DEPTH } from "../../src/aml/parser.js";
+import { printNamespace } from "../../src/aml/print.js";
 import { MAX_NAMESPACE_DEPTH, MAX_NAMESPACE_NODES, Namespace } from "../../src/aml/namespace.js";
 import {
   amlBuffer, amlDevice, amlElse, amlIf, amlMethod, amlName, amlReturn, amlScope, amlString, encodeInt, encodeTable, pkgOp, seg,
@@ -139,7 +140,6 @@ describe("aml: static vs dynamic values", () => {
     expect(pxmOf([amlMethod("_PXM", 0, amlIf([0x01], amlReturn([0x01])))])).to.match(/branches on a condition \(If/);
     expect(pxmOf([amlMethod("MPXM", 2, amlReturn([0x68])), amlMethod("_PXM", 0, [...seg("MPXM"), 0x01, 0x0a, 0x05], amlReturn([0x00]))])).to.match(/calls MPXM/);
     expect(pxmOf([amlName("_PXM", amlString("one"))])).to.match(/string, not an Integer/);
-    expect(pxmOf([amlName("_PXM", encodeInt(0xffffffffffffffn))])).to.match(/too large/);
   });
 
   it("treats duplicate and If/Else declarations as dynamic, but each declaration on its own as static", () => {
@@ -183,6 +183,17 @@ describe("aml: static vs dynamic values", () => {
     expect(reason(both(2, 1).sta)).to.match(/too large/);
     // No DSDT among the sources: each table's own revision.
     expect(dev(readNamespace([{ signature: "SSDT", bytes: ssdt(1) }]), "\\DEV2").uid).to.include({ value: 2 });
+  });
+
+  it("reads _PXM as Linux does, an int (acpi_get_pxm): the low 32 bits; Ones is static, with no node", () => {
+    // /tmp/hunt-aml t1: Name (_PXM, Ones) in a revision-2 table was "dynamic: too large"; Linux reads -1.
+    const pxm = (data: number[]): unknown => dev(read([amlDevice("DEV0", amlName("_PXM", data))]), "\\DEV0").pxm;
+    expect(pxm([0xff])).to.deep.equal({ static: true, value: 0xffffffff, table: "DSDT", offset: 0x2b });
+    expect(pxm(encodeInt(0x1ffffffffn))).to.include({ static: true, value: 0xffffffff });
+    expect(pxm(encodeInt(0x100000002n))).to.include({ static: true, value: 2 });
+    expect(pxm(encodeInt(0x10000n))).to.include({ static: true, value: 0x10000 });
+    const r = read([amlDevice("DEV0", amlName("_PXM", [0xff])), amlDevice("DEV1", amlName("_PXM", encodeInt(0x7fffffffn)))]);
+    expect(printNamespace(r, false)).to.contain("_PXM  4294967295 (Linux: -1, no node) [static, DSDT 0x2B]").and.contain("_PXM  2147483647 [static,");
   });
 
   it("does not materialise lying buffer sizes, and reports computed sizes", () => {
