@@ -163,7 +163,7 @@ export class DeviceReader {
       }
       if (own !== undefined && value instanceof PxmNotInteger) {
         r = r === undefined
-          ? { static: false, reason: `${value.reason}; no ancestor has one: no node`, table: own.table, offset: own.offset }
+          ? { static: false, reason: `${value.reason}; no ancestor has one: no node`, table: own.table, offset: own.offset, ownIgnored: `${own.table} ${hex(own.offset)}: ${value.reason}` }
           : { ...r, ownIgnored: `${own.table} ${hex(own.offset)}: ${value.reason}` };
       }
     }

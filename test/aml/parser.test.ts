@@ -223,6 +223,7 @@ describe("aml: static vs dynamic values", () => {
     expect(dev(r, "\\_SB.P.B.D").pxm).to.deep.equal({ static: true, value: 1, table: "DSDT", offset: dev(r, "\\_SB.P").pxm?.offset, inheritedFrom: "\\_SB.P" });
     // No ancestor with a _PXM: none applies, and the reason says so.
     expect(reason(dev(r, "\\_SB.Q").pxm)).to.match(/package, not an Integer.*no ancestor has one: no node/);
+    expect(dev(r, "\\_SB.Q").pxm?.ownIgnored).to.match(/^DSDT 0x\w+: _PXM is a package/);
     // The listing keeps the device whose own _PXM is passed over.
     expect(printNamespace(r, false)).to.contain("_PXM  1 [static, DSDT 0x").and.contain("inherited from \\_SB.P; own _PXM at DSDT 0x");
     // --format json: the fields are in the schema.
