@@ -151,7 +151,10 @@ export class AmlParser {
       case 0x0a: return { t: "int", v: this.uint(1), off };
       case 0x0b: return { t: "int", v: this.uint(2), off };
       case 0x0c: return { t: "int", v: this.uint(4), off };
-      case 0x0e: return { t: "int", v: this.uint(8), off };
+      // A QWordConst in a 32-bit namespace keeps its low 32 bits: ACPICA truncates every literal as it
+      // makes the object (acpi_ds_init_object_from_op -> acpi_ex_truncate_for32bit_table), when the
+      // table loads (Name) and when a method runs (Return): "Truncated 64-bit constant found in 32-bit table".
+      case 0x0e: { const v = this.uint(8); return { t: "int", v: this.table.intBits === 32 ? v & 0xffffffffn : v, off }; }
       case 0x0d: return this.stringConst(off);
       case 0x5b: return this.extOp(scope, mode, off);
       default: break;

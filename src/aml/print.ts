@@ -12,9 +12,12 @@ function show<T>(v: ObjectValue<T>, fmt: (x: T) => string): string {
 }
 
 function pxmLine(p: PxmInfo): string {
-  const from = p.inheritedFrom === undefined ? "" : `, inherited from ${p.inheritedFrom}`;
+  const ignored = p.ownIgnored === undefined ? "" : `; own _PXM at ${p.ownIgnored}`;
+  const from = p.inheritedFrom === undefined ? "" : `, inherited from ${p.inheritedFrom}${ignored}`;
   if (!p.static) return `_PXM  dynamic: ${p.reason} [${p.table} ${hex(p.offset)}${from}]`;
-  return `_PXM  ${p.value} [static, ${p.table} ${hex(p.offset)}${from}]`;
+  // Linux reads _PXM as an int (acpi_get_pxm): from 2^31 it is negative, which has no node.
+  const none = p.value >= 0x80000000 ? ` (Linux: ${p.value - 0x100000000}, no node)` : "";
+  return `_PXM  ${p.value}${none} [static, ${p.table} ${hex(p.offset)}${from}]`;
 }
 
 function sliLines(s: ObjectValue<SliDistances>): string[] {
@@ -39,7 +42,7 @@ function identity(d: NamespaceDevice): string {
 
 /** Devices that carry their own _PXM or _SLI (all devices with `all`). */
 export function selectDevices(report: NamespaceReport, all: boolean): NamespaceDevice[] {
-  return all ? report.devices : report.devices.filter((d) => (d.pxm !== undefined && d.pxm.inheritedFrom === undefined) || d.sli !== undefined);
+  return all ? report.devices : report.devices.filter((d) => (d.pxm !== undefined && (d.pxm.inheritedFrom === undefined || d.pxm.ownIgnored !== undefined)) || d.sli !== undefined);
 }
 
 export function printNamespace(report: NamespaceReport, all: boolean): string {

@@ -96,6 +96,11 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
   };
   const summaries: TableSummary[] = [];
   const blocks = labelTables(tables);
+  // One integer width for the whole namespace, the DSDT's: ACPICA sets it when it installs the DSDT
+  // (acpi_tb_install_table_with_override -> acpi_ut_set_integer_width) and every table, SSDTs
+  // included, is loaded and run with it. Without a readable DSDT, each table's own revision.
+  const dsdt = blocks.find((b) => b.t.signature === "DSDT");
+  const dsdtRevision = dsdt === undefined ? undefined : readHeader(dsdt.t.bytes).values.revision;
   for (const [i, { t, label }] of blocks.entries()) {
     const source = t.source === undefined ? undefined : describeProvenance(t.source);
     const sink = sinkFor(label, source);
@@ -111,7 +116,7 @@ export function readNamespace(tables: readonly AmlTableInput[], options: ReadOpt
     else bytes = t.bytes.subarray(0, declared);
     summary.length = bytes.length;
     // §19.6.28 DefinitionBlock: ComplianceRevision < 2 means 32-bit integers.
-    const intBits = summary.revision < 2 ? 32 : 64;
+    const intBits = (dsdtRevision ?? summary.revision) < 2 ? 32 : 64;
     try {
       new AmlParser(ns, { label, bytes, intBits }, sink).loadDefinitionBlock();
     } catch (e) {

@@ -12,6 +12,9 @@
  * - v6.7 (commit 8f1004679987, "ACPI/NUMA: Apply SRAT proximity domain to entire CFMWS window"):
  *   `numa_fill_memblks(start, end)`: any SRAT range overlapping the window; those ranges are
  *   stretched to fill the window (their node gets the whole window), no new node.
+ * Both look in numa_meminfo, where a window that got a node was put (`numa_add_memblk(node, start,
+ * end)`) and, from 6.7, where numa_fill_memblks stretched ranges: a window overlapping an earlier
+ * window is described by it and makes no node either.
  * Before v5.17 CFMWS are not read at boot. The nodes have no memory at boot (possible, not
  * online) until a CXL region is committed and onlined (dax/kmem).
  *
@@ -34,7 +37,7 @@ import { hex as hexOf } from "../util/hex.js";
 /** An enabled SRAT memory range as the CFMWS rule looks at it. */
 export interface SratBlock { start: bigint; end: bigint; pxm: number }
 
-export type CfmwsAction = "new-node" | "srat-covers" | "srat-extended" | "not-read" | "no-numa" | "too-many-nodes";
+export type CfmwsAction = "new-node" | "srat-covers" | "srat-extended" | "window-covers" | "not-read" | "no-numa" | "too-many-nodes";
 
 export interface CxlWindowLinux {
   action: CfmwsAction;
@@ -42,6 +45,8 @@ export interface CxlWindowLinux {
   pxm?: number;
   node?: number;
   sratPxms?: number[];
+  /** Earlier windows (indexes) whose node's memblk already describes this one (numa_add_memblk). */
+  windows?: number[];
   sentence: string;
 }
 
@@ -124,6 +129,28 @@ export interface LinuxState {
   maxPxm: number | undefined;
 }
 
+/** A numa_meminfo block: an SRAT range, or the range of a window Linux gave a node. */
+interface MemBlk extends SratBlock { window?: number; node?: number }
+
+/**
+ * numa_fill_memblks (arch/x86/mm/numa.c, 6.7+; mm/numa_memblks.c from 6.12), in place on the blocks
+ * overlapping [start, end): sorted by start, the first is stretched down to start, the last up to
+ * end, and each gap between them is filled by moving the next block's start back.
+ */
+function fillMemblks(hits: MemBlk[], range: { start: bigint; end: bigint }): void {
+  const blk = [...hits].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const first = blk[0];
+  const last = blk[blk.length - 1];
+  if (first === undefined || last === undefined) return;
+  if (range.start < first.start) first.start = range.start;
+  if (range.end > last.end) last.end = range.end;
+  let prevEnd = first.end;
+  for (const curr of blk.slice(1)) {
+    if (prevEnd >= curr.start) { if (prevEnd < curr.end) prevEnd = curr.end; }
+    else { curr.start = prevEnd; prevEnd = curr.end; }
+  }
+}
+
 /** What Linux does with each window, in table order; new nodes take fake PXMs and the next ids. */
 function linuxWindows(windows: readonly CedtWindow[], s: LinuxState): { actions: CxlWindowLinux[]; firstFakePxm?: number } {
   if (!atLeast(s.kernel, 5, 17)) {
@@ -136,22 +163,38 @@ function linuxWindows(windows: readonly CedtWindow[], s: LinuxState): { actions:
   let fake = firstFakePxm;
   let nodes = s.nodesUsed;
   const fill = atLeast(s.kernel, 6, 7);
-  const actions = windows.map((w): CxlWindowLinux => {
+  // numa_meminfo as acpi_parse_cfmws sees it: the SRAT's ranges, then each window that got a node
+  // (numa_add_memblk), ranges stretched in place by numa_fill_memblks (6.7+).
+  const meminfo: MemBlk[] = s.sratBlocks.map((b) => ({ ...b }));
+  const actions = windows.map((w, index): CxlWindowLinux => {
     const range = { start: w.windowBaseAddress, end: w.windowBaseAddress + w.windowSize };
-    const hits = s.sratBlocks.filter((b) => (fill ? overlaps(b, range) : b.start <= range.start && range.start < b.end));
+    const hits = meminfo.filter((b) => (fill ? overlaps(b, range) : b.start <= range.start && range.start < b.end));
     if (hits.length > 0) {
-      const pxms = [...new Set(hits.map((b) => b.pxm))];
       const covered = hits.reduce((n, b) => n + ((b.end < range.end ? b.end : range.end) - (b.start > range.start ? b.start : range.start)), 0n);
-      if (fill && covered < w.windowSize) {
-        return { action: "srat-extended", sratPxms: pxms, sentence: `the SRAT describes part of it (PXM ${pxms.join(", ")}); numa_fill_memblks stretches those ranges over the whole window: no new node` };
+      if (fill) fillMemblks(hits, range);
+      const fromSrat = hits.filter((b) => b.window === undefined);
+      const pxms = [...new Set(fromSrat.map((b) => b.pxm))];
+      const earlier = [...new Set(hits.flatMap((b) => (b.window === undefined ? [] : [b.window])))];
+      const byWindows = earlier.map((i) => `CFMWS ${i}'s node ${meminfo.find((b) => b.window === i)?.node ?? "?"}`).join(", ");
+      if (fromSrat.length === 0) {
+        const [described, how] = !fill ? ["its start", "phys_to_target_node(start) finds it"]
+          : covered < w.windowSize ? ["part of it", "numa_fill_memblks stretches that range over the whole window"] : ["it", "numa_fill_memblks finds it"];
+        return { action: "window-covers", windows: earlier, sentence: `an earlier window already describes ${described} (${byWindows}); ${how}: no new node` };
       }
-      return { action: "srat-covers", sratPxms: pxms, sentence: `the SRAT describes it (PXM ${pxms.join(", ")}): no new node` };
+      const also = earlier.length === 0 ? "" : ` and ${byWindows}`;
+      const out: CxlWindowLinux = fill && covered < w.windowSize
+        ? { action: "srat-extended", sratPxms: pxms, sentence: `the SRAT describes part of it (PXM ${pxms.join(", ")})${also}; numa_fill_memblks stretches those ranges over the whole window: no new node` }
+        : { action: "srat-covers", sratPxms: pxms, sentence: `the SRAT describes it (PXM ${pxms.join(", ")})${also}: no new node` };
+      if (earlier.length > 0) out.windows = earlier;
+      return out;
     }
     if (nodes >= s.maxNodes) {
       return { action: "too-many-nodes", sentence: "ACPI NUMA: Too many proximity domains while processing CFMWS: no node" };
     }
     const node = nodes++;
     const pxm = fake++;
+    // numa_add_memblk_to() keeps no empty range.
+    if (range.end > range.start) meminfo.push({ ...range, pxm, window: index, node });
     return { action: "new-node", pxm, node, sentence: `not in the SRAT: node ${node} with fake PXM ${pxm} (possible, no memory until a CXL region is onlined)` };
   });
   return { actions, firstFakePxm };

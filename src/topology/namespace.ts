@@ -50,7 +50,7 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
     if (d.hid?.static === true && d.hid.value === "ACPI0016" && !isAbsent(d.path)) {
       const hb: CxlHostBridgeDevice = { path: d.path };
       if (d.uid?.static === true) hb.uid = d.uid.value;
-      if (p?.static === true) hb.pxm = p.value; else if (p !== undefined) hb.pxmDynamic = true;
+      if (p?.static === true) hb.pxm = p.value; else if (p !== undefined && p.ownIgnored === undefined) hb.pxmDynamic = true;
       cxlHostBridges.push(hb);
     }
     if (p === undefined || isAbsent(d.path)) continue;
@@ -63,6 +63,9 @@ export function namespaceLocality(tables: readonly DecodedTable[]): NamespaceLoc
       }
       continue;
     }
+    // A constant _PXM ACPICA cannot make an Integer of, and no ancestor's: Linux's acpi_get_pxm()
+    // returns -1, no node; nothing is computed at run time.
+    if (!p.static && p.ownIgnored !== undefined) continue;
     if (!p.static) {
       dynamic.push(d.hid?.static === true ? { path: d.path, hid: d.hid.value } : { path: d.path });
       firstDynamic ??= { table: p.table, offset: p.offset, reason: p.reason };

@@ -2,6 +2,8 @@
 import { expect } from "chai";
 import { readNamespace, type NamespaceDevice, type NamespaceReport } from "../../src/aml/index.js";
 import { MAX_DEPTH } from "../../src/aml/parser.js";
+import { printNamespace } from "../../src/aml/print.js";
+import { schemaErrors } from "../helpers/schema.js";
 import { MAX_NAMESPACE_DEPTH, MAX_NAMESPACE_NODES, Namespace } from "../../src/aml/namespace.js";
 import {
   amlBuffer, amlDevice, amlElse, amlIf, amlMethod, amlName, amlReturn, amlScope, amlString, encodeInt, encodeTable, pkgOp, seg,
@@ -138,8 +140,6 @@ describe("aml: static vs dynamic values", () => {
     expect(pxmOf([amlMethod("_PXM", 0, [0xa3], amlReturn(encodeInt(4n)))])).to.equal("");
     expect(pxmOf([amlMethod("_PXM", 0, amlIf([0x01], amlReturn([0x01])))])).to.match(/branches on a condition \(If/);
     expect(pxmOf([amlMethod("MPXM", 2, amlReturn([0x68])), amlMethod("_PXM", 0, [...seg("MPXM"), 0x01, 0x0a, 0x05], amlReturn([0x00]))])).to.match(/calls MPXM/);
-    expect(pxmOf([amlName("_PXM", amlString("one"))])).to.match(/string, not an Integer/);
-    expect(pxmOf([amlName("_PXM", encodeInt(0xffffffffffffffn))])).to.match(/too large/);
   });
 
   it("treats duplicate and If/Else declarations as dynamic, but each declaration on its own as static", () => {
@@ -165,6 +165,70 @@ describe("aml: static vs dynamic values", () => {
     expect(d.uid).to.include({ value: 0xffffffff });
     expect(d.sli).to.deep.include({ static: true, value: { bytes: [10, 20, 0, 0], localities: 2, row: [10, 20], column: [0, 0] } });
     expect(codes(r)).to.deep.equal(["AML_SLI_DIAGONAL"]);
+  });
+
+  it("truncates 64-bit constants to 32 bits when the DSDT is revision 1, in every table (acpi_ut_set_integer_width)", () => {
+    // /tmp/hunt-aml t2: Name (_PXM, 0x100000002) and Method (_PXM) { Return (0x100000003) } in a
+    // revision-1 DSDT were 4294967298 and 4294967299; ACPICA (so Linux) sees 2 and 3.
+    const r = read([amlDevice("DEV0", amlName("_PXM", encodeInt(0x100000002n))), amlDevice("DEV1", amlMethod("_PXM", 0, amlReturn(encodeInt(0x100000003n))))], 1);
+    expect(dev(r, "\\DEV0").pxm).to.include({ static: true, value: 2 });
+    expect(dev(r, "\\DEV1").pxm).to.include({ static: true, value: 3 });
+    // The width is the DSDT's, for the SSDTs too, whatever their own revision.
+    const ssdt = (rev: number): Uint8Array => encodeTable(amlDevice("DEV2", amlName("_UID", encodeInt(0x100000002n)), amlName("_STA", [0xff])), "SSDT", rev);
+    const both = (dsdtRev: number, ssdtRev: number): NamespaceDevice =>
+      dev(readNamespace([{ signature: "DSDT", bytes: encodeTable([], "DSDT", dsdtRev) }, { signature: "SSDT", bytes: ssdt(ssdtRev) }]), "\\DEV2");
+    expect(both(1, 2).uid).to.include({ value: 2 });
+    expect(both(1, 2).sta).to.include({ value: 0xffffffff });
+    expect(both(2, 1).uid).to.include({ value: 0x100000002 });
+    expect(reason(both(2, 1).sta)).to.match(/too large/);
+    // No DSDT among the sources: each table's own revision.
+    expect(dev(readNamespace([{ signature: "SSDT", bytes: ssdt(1) }]), "\\DEV2").uid).to.include({ value: 2 });
+  });
+
+  it("reads _PXM as Linux does, an int (acpi_get_pxm): the low 32 bits; Ones is static, with no node", () => {
+    // /tmp/hunt-aml t1: Name (_PXM, Ones) in a revision-2 table was "dynamic: too large"; Linux reads -1.
+    const pxm = (data: number[]): unknown => dev(read([amlDevice("DEV0", amlName("_PXM", data))]), "\\DEV0").pxm;
+    expect(pxm([0xff])).to.deep.equal({ static: true, value: 0xffffffff, table: "DSDT", offset: 0x2b });
+    expect(pxm(encodeInt(0x1ffffffffn))).to.include({ static: true, value: 0xffffffff });
+    expect(pxm(encodeInt(0x100000002n))).to.include({ static: true, value: 2 });
+    expect(pxm(encodeInt(0x10000n))).to.include({ static: true, value: 0x10000 });
+    const r = read([amlDevice("DEV0", amlName("_PXM", [0xff])), amlDevice("DEV1", amlName("_PXM", encodeInt(0x7fffffffn)))]);
+    expect(printNamespace(r, false)).to.contain("_PXM  4294967295 (Linux: -1, no node) [static, DSDT 0x2B]").and.contain("_PXM  2147483647 [static,");
+  });
+
+  it("repairs a String or Buffer _PXM into an Integer as ACPICA does (acpi_ns_convert_to_integer)", () => {
+    // /tmp/hunt-aml t1: Name (_PXM, "3") and Name (_PXM, Buffer () {1, 0, 0, 0}) were "dynamic: not an Integer"; Linux gets 3 and 1.
+    const pxm = (data: number[]): unknown => dev(read([amlDevice("DEV0", amlName("_PXM", data))]), "\\DEV0").pxm;
+    expect(pxm(amlString("3"))).to.deep.equal({ static: true, value: 3, table: "DSDT", offset: 0x2b });
+    expect(pxm(amlBuffer(encodeInt(4n), [1, 0, 0, 0]))).to.include({ static: true, value: 1 });
+    expect(pxm(amlBuffer(encodeInt(2n), [1, 2]))).to.include({ static: true, value: 0x201 });
+    expect(pxm(amlBuffer(encodeInt(8n), [2, 0, 0, 0, 1]))).to.include({ static: true, value: 2 }); // 0x100000002: Linux's int keeps 2
+    expect(pxm(amlString("0x1F"))).to.include({ value: 31 });
+    expect(pxm(amlString("one"))).to.include({ value: 0 });
+    // A Method's result is repaired the same way.
+    expect(dev(read([amlDevice("DEV0", amlMethod("_PXM", 0, amlReturn(amlString("7"))))]), "\\DEV0").pxm).to.include({ static: true, value: 7 });
+  });
+
+  it("passes over a _PXM ACPICA cannot repair, as Linux's acpi_get_pxm() does: the parent's applies", () => {
+    // /tmp/hunt-aml t3: \_SB.P has _PXM 1, its child C has _PXM Package () {2}: Linux puts C on PXM 1.
+    const r = read([amlScope(SB, amlDevice("P", amlName("_PXM", encodeInt(1n)),
+      amlDevice("C", amlName("_ADR", encodeInt(0x10000n)), amlName("_PXM", pkgOp([0x12], [1], encodeInt(2n)))),
+      amlDevice("B", amlName("_PXM", amlBuffer(encodeInt(9n), [1, 0, 0, 0, 0, 0, 0, 0, 0])), amlDevice("D", amlName("_ADR", [0x00])))),
+    amlDevice("Q", amlName("_PXM", pkgOp([0x12], [1], encodeInt(2n)))))]);
+    const c = dev(r, "\\_SB.P.C").pxm;
+    expect(c).to.include({ static: true, value: 1, inheritedFrom: "\\_SB.P", table: "DSDT" });
+    expect(c?.ownIgnored).to.match(/^DSDT 0x\w+: _PXM is a package, not an Integer: acpi_evaluate_integer\(\) fails/);
+    expect(dev(r, "\\_SB.P.B").pxm?.ownIgnored).to.match(/a buffer of 9 bytes \(more than 8\)/);
+    // B's children inherit P's _PXM through B, without B's complaint.
+    expect(dev(r, "\\_SB.P.B.D").pxm).to.deep.equal({ static: true, value: 1, table: "DSDT", offset: dev(r, "\\_SB.P").pxm?.offset, inheritedFrom: "\\_SB.P" });
+    // No ancestor with a _PXM: none applies, and the reason says so.
+    expect(reason(dev(r, "\\_SB.Q").pxm)).to.match(/package, not an Integer.*no ancestor has one: no node/);
+    expect(dev(r, "\\_SB.Q").pxm?.ownIgnored).to.match(/^DSDT 0x\w+: _PXM is a package/);
+    // The listing keeps the device whose own _PXM is passed over.
+    expect(printNamespace(r, false)).to.contain("_PXM  1 [static, DSDT 0x").and.contain("inherited from \\_SB.P; own _PXM at DSDT 0x");
+    // --format json: the fields are in the schema.
+    const json = JSON.parse(JSON.stringify({ tables: r.tables.map((t) => ({ ...t, source: "dsdt.aml" })), devices: r.devices, objects: r.objects, diagnostics: [] })) as unknown;
+    expect(schemaErrors("namespace.schema.json", json)).to.deep.equal([]);
   });
 
   it("does not materialise lying buffer sizes, and reports computed sizes", () => {

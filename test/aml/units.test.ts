@@ -3,6 +3,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { AmlSyntaxError, encodePkgLength, formatNamePath, readNameString, readPkgLength, trimSeg } from "../../src/aml/encoding.js";
 import { decodeEisaId, encodeEisaId } from "../../src/aml/eisa.js";
+import { strtoul64 } from "../../src/aml/devices.js";
 import { checkSli, decodeSli } from "../../src/aml/sli.js";
 import { NotStatic } from "../../src/aml/value.js";
 
@@ -89,5 +90,19 @@ describe("aml: _SLI buffer (ACPI 6.6 §6.2.16)", () => {
     expect(checkSli(sli, 3).map((f) => f.code)).to.deep.equal(["AML_SLI_DIAGONAL"]);
     expect(checkSli(sli, 7).map((f) => f.code)).to.deep.equal(["AML_SLI_TOO_SHORT"]);
     expect(checkSli(sli, 4, 8).map((f) => f.code)).to.deep.equal(["AML_SLI_LENGTH"]);
+  });
+});
+
+describe("aml: acpi_ut_strtoul64 (the String repair of _PXM)", () => {
+  it("follows ACPICA's base rules, stops at the first non-digit, and fails past 64 bits", () => {
+    const cases: [string, bigint | undefined][] = [
+      ["3", 3n], ["", 0n], ["   ", 0n], [" \t12abc", 12n], ["\u00a012", 12n], ["0x1f", 31n], ["0X1F", 31n], ["0x", 0n],
+      ["010", 8n], ["08", 0n], ["0", 0n], ["000000000000000000000000000000007", 7n], ["12 3", 12n], ["-1", 0n], ["+1", 0n],
+      ["18446744073709551615", 0xffffffffffffffffn], ["18446744073709551616", undefined],
+      ["0xFFFFFFFFFFFFFFFF", 0xffffffffffffffffn], ["0x10000000000000000", undefined], ["01777777777777777777777", 0xffffffffffffffffn], ["02000000000000000000000", undefined],
+    ];
+    for (const [s, v] of cases) expect(strtoul64(s), JSON.stringify(s)).to.equal(v);
+    // A long run of zeros costs no BigInt work per zero.
+    expect(strtoul64(`0x${"0".repeat(1 << 20)}5`)).to.equal(5n);
   });
 });

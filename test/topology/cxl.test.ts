@@ -17,6 +17,9 @@ import { MEMTIER_ADISTANCE_DRAM, perfToAdistance, tierOf, type MemoryPerf } from
 import { numactlBlock } from "../../src/report/numactl.js";
 import { hwlocXml } from "../../src/report/hwloc-xml.js";
 import { repoRoot } from "../helpers/cli.js";
+import { schemaErrors } from "../helpers/schema.js";
+import { topologyJson } from "../../src/report/json.js";
+import { toJson } from "../../src/cli/output.js";
 import { hmatTable, hostTables, must, sratTable, type HostSpec } from "../helpers/numa-tables.js";
 import { encodeTable, amlDevice, amlName, amlString } from "../aml/encoder.js";
 
@@ -81,6 +84,32 @@ describe("topology: CXL windows (acpi_parse_cfmws)", () => {
     expect(must(t.cxl).windows.map((w) => [w.linux.action, w.linux.pxm, w.linux.node])).to.deep.equal([["new-node", 8, 2], ["new-node", 9, 3], ["srat-covers", undefined, undefined]]);
     expect(t.cxl?.firstFakePxm).to.equal(8);
     expect(t.pxmMap.entries()).to.deep.equal([[0, 0], [7, 1], [8, 2], [9, 3]]);
+  });
+
+  it("a window overlapping an earlier window's node makes no node: its memblk is in numa_meminfo (by kernel)", () => {
+    // /tmp/hunt-aml C1 (two identical windows) and C2 (the second starts inside the first) gave the
+    // second window a node of its own; Linux's acpi_parse_cfmws finds window 0's numa_add_memblk.
+    const run = (windows: SubtableModel[], v: string): [string, number | undefined, number[] | undefined][] =>
+      must(buildTopology([...hostTables(host()), cedtTable([chbs(1), chbs(2), ...windows])], { kernel: k(v) }).cxl).windows.map((w) => [w.linux.action, w.linux.node, w.linux.windows]);
+    const same = [window(64n * GiB, 16n * GiB, [1]), window(64n * GiB, 16n * GiB, [2])];
+    const inside = [window(64n * GiB, 16n * GiB, [1]), window(72n * GiB, 16n * GiB, [2])];
+    for (const v of ["5.17", "6.6", "6.7", "6.12"]) {
+      expect(run(same, v), v).to.deep.equal([["new-node", 2, undefined], ["window-covers", undefined, [0]]]);
+      expect(run(inside, v), v).to.deep.equal([["new-node", 2, undefined], ["window-covers", undefined, [0]]]);
+    }
+    // Ends inside the earlier window but starts before it: only numa_fill_memblks (6.7+) sees it.
+    const before = [window(64n * GiB, 16n * GiB, [1]), window(56n * GiB, 16n * GiB, [2])];
+    expect(run(before, "6.6")).to.deep.equal([["new-node", 2, undefined], ["new-node", 3, undefined]]);
+    expect(run(before, "6.7")).to.deep.equal([["new-node", 2, undefined], ["window-covers", undefined, [0]]]);
+    // 6.7+: numa_fill_memblks stretched window 0's block over window 1, so window 2, inside window 1
+    // only, finds it too; 6.6 has no stretching, and window 2's start is outside window 0.
+    const chain = [...inside, window(84n * GiB, 2n * GiB, [1])];
+    expect(run(chain, "6.12")).to.deep.equal([["new-node", 2, undefined], ["window-covers", undefined, [0]], ["window-covers", undefined, [0]]]);
+    expect(run(chain, "6.6")).to.deep.equal([["new-node", 2, undefined], ["window-covers", undefined, [0]], ["new-node", 3, undefined]]);
+    const a = analyse([...hostTables(host()), cedtTable([chbs(1), chbs(2), ...inside])]);
+    expect(a.topology.nodes.map((n) => n.id)).to.deep.equal([0, 1, 2]);
+    expect(a.topology.cxl?.windows[1]?.linux.sentence).to.equal("an earlier window already describes part of it (CFMWS 0's node 2); numa_fill_memblks stretches that range over the whole window: no new node");
+    expect(schemaErrors("topology.schema.json", JSON.parse(toJson(topologyJson(a.topology, a.validation))) as unknown)).to.deep.equal([]);
   });
 
   it("a window node keeps Linux's default distances: the SLIT is applied before CFMWS are parsed", () => {
