@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyseSources } from "../../src/analyse.js";
 import { MAX_DRAWN_CELLS, topologyHtml } from "../../src/report/html/report.js";
@@ -133,6 +133,21 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
     const r = await runCli(["report", sample4, "-o", out]);
     expect(r.code, r.stderr).to.equal(0);
     expect(readFileSync(out, "utf8")).to.include("numakit report: ");
+  });
+
+  it("report on a table with errors (a SLIT whose checksum is wrong) writes the file and exits 1, as topology does", async () => {
+    const dir = join(tmp(), "bad-slit");
+    cpSync(sample4, dir, { recursive: true });
+    const slit = readFileSync(join(dir, "SLIT"));
+    slit[9] = (slit[9] ?? 0) ^ 0xff; // the checksum byte
+    writeFileSync(join(dir, "SLIT"), slit);
+    const out = join(tmp(), "bad.html");
+    const [r, t] = await Promise.all([runCli(["report", dir, "-o", out]), runCli(["topology", dir])]);
+    expect(t.code).to.equal(1);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(readFileSync(out, "utf8")).to.include("TABLE_CHECKSUM");
+    const help = await runCli(["report", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).to.include("1 when it is written but a table it rests on has errors");
   });
 
   it("report into a directory that does not exist: one line naming the file, exit 2", async () => {
