@@ -183,4 +183,20 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
     expect(html.match(/<section class="flow"/g)).to.have.length(1);
     expect(html).to.include("40/40 started");
   });
+
+  it("sim --report - with --format is bad usage naming both (exit 2, nothing written); --report - alone writes the HTML instead of the text", async () => {
+    const claims = join(repoRoot, "samples", "scenarios", "claims.json");
+    const sweep = join(repoRoot, "samples", "scenarios", "sweep-4node.json");
+    for (const argv of [["sim", claims, "--report", "-", "--format", "json"], ["sim", claims, "--report", "-", "-f", "text"], ["sim", sweep, "--seeds", "1..2", "--report", "-", "--format", "json"]]) {
+      const r = await runCli(argv);
+      expect(r.code, argv.join(" ")).to.equal(2);
+      expect(r.stdout).to.equal("");
+      expect(r.stderr).to.match(/^numakit: --report - and --format (json|text) both write to standard output: give --report FILE.html, or leave out --format for the HTML report alone\n$/);
+    }
+    const html = await runCli(["sim", claims, "--report", "-"]);
+    expect(html.code).to.equal(0);
+    expect(html.stdout).to.match(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+    const json = await runCli(["sim", claims, "--format", "json", "--report", join(tmp(), "claims.html")]);
+    expect(JSON.parse(json.stdout)).to.have.property("steps");
+  });
 });
