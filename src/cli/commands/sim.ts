@@ -46,7 +46,7 @@ export const simCommand: CommandImpl = {
     .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" }),
     "sweep: worker threads (default: the number of CPUs)")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
-    .example("$0 sim samples/scenarios/claims.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
+    .example("$0 sim samples/scenarios/paging-pool.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --seeds 1..200", "legacy vs claim vs claim+node-create over 200 interleavings"),
   run: async (args, io) => {
