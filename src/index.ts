@@ -41,5 +41,7 @@ export * as libxc from "./sim/libxc/xenctrl.js";
 export { hypervisorPort } from "./sim/libxc/port.js";
 export { meminit_hvm } from "./sim/xenguest/meminit_hvm.js";
 export { hvmLayout } from "./sim/xenguest/layout.js";
-export { vmStart, FLOWS, POLICIES, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult } from "./sim/xenopsd/vm_start.js";
+export { vmStart, prepareVmStart, FLOWS, POLICIES, type Flow, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type PreparedVmStart } from "./sim/xenopsd/vm_start.js";
+// Driving prepareVmStart's builds yourself: run them to the end in a seeded order (what vmStart does).
+export { interleave, type Build, type Grant } from "./sim/libxc/scheduler.js";
 export { parseScenario, runScenario, scenarioHost, inlineHost, SIM_STEP_OPS, type Scenario, type RunReport } from "./sim/index.js";

@@ -7,6 +7,7 @@
  */
 import { defaultJobs } from "../util/jobs.js";
 import { workerThreads } from "../util/worker-module.js";
+import type { KernelVersion } from "../topology/kernel.js";
 import type { Numbering } from "../topology/numbering.js";
 import type { ScanRow } from "./row.js";
 import { unreadRow } from "./scan-host.js";
@@ -16,6 +17,8 @@ export interface PoolOptions {
   /** Worker threads (default: the number of CPUs); 1 reads the hosts in this thread. */
   jobs?: number;
   numbering?: Numbering;
+  /** Linux version for the analysis (default 6.12, src/topology/kernel.ts). */
+  kernel?: KernelVersion;
   /** Stops submitting and yielding; the pool is torn down. */
   signal?: AbortSignal;
   /** Called as each host's row is ready (in completion order): for progress displays. */
@@ -23,7 +26,11 @@ export interface PoolOptions {
 }
 
 function taskOf(source: string, opts: PoolOptions): ScanTask {
-  return opts.numbering === undefined ? { source } : { source, numbering: opts.numbering };
+  return {
+    source,
+    ...(opts.numbering === undefined ? {} : { numbering: opts.numbering }),
+    ...(opts.kernel === undefined ? {} : { kernel: opts.kernel }),
+  };
 }
 
 /** The hosts read one after another in this thread: the same rows as the pool, in the same order. */

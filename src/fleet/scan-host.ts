@@ -5,12 +5,15 @@
 import { decodeTable, loadSources, noUsableTable } from "../acpi/index.js";
 import { analyse } from "../analyse.js";
 import { formatLocation, NumakitError, type Location } from "../errors.js";
+import type { KernelVersion } from "../topology/kernel.js";
 import type { Numbering } from "../topology/numbering.js";
 import { hostRow, SCAN_SCHEMA_VERSION, type ScanRow, type UnreadRow } from "./row.js";
 
 export interface ScanOptions {
   /** Node numbering for the analysis (the row's counts do not depend on it). */
   numbering?: Numbering;
+  /** The Linux version whose rules apply (CXL window nodes, Generic Ports, memory tiers): the row's node counts depend on it. */
+  kernel?: KernelVersion;
 }
 
 /** Input that is simply not ACPI data (a README, a log): skipped, not an error. */
@@ -39,7 +42,10 @@ export async function scanHost(source: string, opts: ScanOptions = {}): Promise<
     if (loaded.tables.length === 0) {
       return unreadRow(source, noUsableTable(loaded.diagnostics, new NumakitError("E_INPUT_NO_TABLES", "no ACPI tables found", { file: source })));
     }
-    const analysis = analyse(loaded.tables.map(decodeTable), opts.numbering === undefined ? {} : { numbering: opts.numbering }, loaded.diagnostics);
+    const analysis = analyse(loaded.tables.map(decodeTable), {
+      ...(opts.numbering === undefined ? {} : { numbering: opts.numbering }),
+      ...(opts.kernel === undefined ? {} : { kernel: opts.kernel }),
+    }, loaded.diagnostics);
     return hostRow(source, loaded.tables, analysis);
   } catch (err) {
     return unreadRow(source, err);

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { runCli } from "../helpers/cli.js";
+import { repoRoot, runCli } from "../helpers/cli.js";
 import { corpusRoot, requireCorpus } from "../helpers/corpus.js";
 import { tmpDirPerSuite } from "../helpers/tmp.js";
 
@@ -69,6 +69,14 @@ describe("cli: numakit decode", function () {
     const r = await runCli(["decode", r820, "--format", "json", "--table", "slit", "-t", "APIC,SRAT"]);
     expect(r.code).to.equal(0);
     expect(tablesOf(r.stdout).map((t) => t["signature"])).to.deep.equal(["APIC", "SLIT", "SRAT"]);
+  });
+
+  it("--table selects, it does not reorder: tables keep the sources' order (README's jq example picks by signature)", async function () {
+    const src = join(repoRoot, "samples", "4node");
+    const j = await runCli(["decode", src, "--format", "json", "--table", "SRAT,SLIT"]);
+    expect(tablesOf(j.stdout).map((t) => t["signature"])).to.deep.equal(["SLIT", "SRAT"]);
+    const t = await runCli(["decode", src, "--table", "SRAT,SLIT"]);
+    expect([...t.stdout.matchAll(/^\/\* (\w+) from /gm)].map((m) => m[1])).to.deep.equal(["SLIT", "SRAT"]);
   });
 
   it("exits 1 for a table with errors: a bad checksum, an overrun", async function () {

@@ -27,6 +27,18 @@ describe("JSON Schemas (issue 12)", () => {
     }
   });
 
+  it("namespace --format json of a real dump with dynamic values validates (a dynamic value's reason is in the schema)", async function () {
+    requireCorpus(this);
+    const r = await runCli(["namespace", corpusPath("real", "dell-poweredge-r820-E5985CCBA349.txt"), "--format", "json"]);
+    const j = JSON.parse(r.stdout) as { devices: Record<string, unknown>[] };
+    const dynamic = JSON.stringify(j).match(/"static":false,"reason":/g) ?? [];
+    expect(dynamic.length, "the dump has dynamic values").to.be.greaterThan(0);
+    expect(schemaErrors("namespace.schema.json", j)).to.deep.equal([]);
+    // Each variant keeps its own key: a static value carries no reason, a dynamic one no value.
+    const bad = { ...j, devices: [{ path: "\\_SB.X", kind: "Device", table: "DSDT", offset: 0, pxm: { static: false, value: 1, table: "DSDT", offset: 0 } }] };
+    expect(schemaErrors("namespace.schema.json", bad)).to.not.deep.equal([]);
+  });
+
   it("decode --format json over the corpus validates (every table type's fields camelCase)", async function () {
     requireCorpus(this);
     const dirs = ["real", "synthetic"].map((d) => corpusPath(d));

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { analyseSources } from "../../src/analyse.js";
 import { MAX_DRAWN_CELLS, topologyHtml } from "../../src/report/html/report.js";
@@ -135,6 +135,21 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
     expect(readFileSync(out, "utf8")).to.include("numakit report: ");
   });
 
+  it("report on a table with errors (a SLIT whose checksum is wrong) writes the file and exits 1, as topology does", async () => {
+    const dir = join(tmp(), "bad-slit");
+    cpSync(sample4, dir, { recursive: true });
+    const slit = readFileSync(join(dir, "SLIT"));
+    slit[9] = (slit[9] ?? 0) ^ 0xff; // the checksum byte
+    writeFileSync(join(dir, "SLIT"), slit);
+    const out = join(tmp(), "bad.html");
+    const [r, t] = await Promise.all([runCli(["report", dir, "-o", out]), runCli(["topology", dir])]);
+    expect(t.code).to.equal(1);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(readFileSync(out, "utf8")).to.include("TABLE_CHECKSUM");
+    const help = await runCli(["report", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).to.include("1 when it is written but a table it rests on has errors");
+  });
+
   it("report into a directory that does not exist: one line naming the file, exit 2", async () => {
     const r = await runCli(["report", sample4, "-o", join(tmp(), "missing", "r.html")]);
     expect(r.code).to.equal(2);
@@ -167,5 +182,21 @@ describe("numakit report / topology --format svg|markdown / sim --report (CLI)",
     expect(html.match(/<figure class="node-timeline"/g)).to.have.length(4);
     expect(html.match(/<section class="flow"/g)).to.have.length(1);
     expect(html).to.include("40/40 started");
+  });
+
+  it("sim --report - with --format is bad usage naming both (exit 2, nothing written); --report - alone writes the HTML instead of the text", async () => {
+    const claims = join(repoRoot, "samples", "scenarios", "claims.json");
+    const sweep = join(repoRoot, "samples", "scenarios", "sweep-4node.json");
+    for (const argv of [["sim", claims, "--report", "-", "--format", "json"], ["sim", claims, "--report", "-", "-f", "text"], ["sim", sweep, "--seeds", "1..2", "--report", "-", "--format", "json"]]) {
+      const r = await runCli(argv);
+      expect(r.code, argv.join(" ")).to.equal(2);
+      expect(r.stdout).to.equal("");
+      expect(r.stderr).to.match(/^numakit: --report - and --format (json|text) both write to standard output: give --report FILE.html, or leave out --format for the HTML report alone\n$/);
+    }
+    const html = await runCli(["sim", claims, "--report", "-"]);
+    expect(html.code).to.equal(0);
+    expect(html.stdout).to.match(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/);
+    const json = await runCli(["sim", claims, "--format", "json", "--report", join(tmp(), "claims.html")]);
+    expect(JSON.parse(json.stdout)).to.have.property("steps");
   });
 });

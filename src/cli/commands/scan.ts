@@ -9,7 +9,7 @@ import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { outputError, writingTo } from "../output-error.js";
 import { progressBar } from "../progress.js";
-import { jobsArg, withJobs } from "../args.js";
+import { jobsArg, kernelOf, withJobs, withKernel } from "../args.js";
 import { defaultJobs } from "../../util/jobs.js";
 
 const FORMATS = ["text", "jsonl", "csv"] as const;
@@ -53,18 +53,19 @@ function lineOf(format: ScanFormat): (row: ScanRow) => string {
 }
 
 export const scan: CommandImpl = {
-  builder: (y) => withJobs(y
+  builder: (y) => withKernel(withJobs(y
     .positional("path", { type: "string", array: true, describe: "acpidump text files, table directories, or directory trees of them" })
     .option("format", { alias: "f", choices: [...FORMATS], default: "text", describe: "text table + summary, JSON Lines (schema/scan-row.schema.json), or CSV" }),
     `worker threads (default: the number of CPUs, ${defaultJobs()} here)`)
     .option("out", { alias: "o", type: "string", describe: "write the rows to FILE instead of standard output" })
-    .option("strict", { type: "boolean", default: false, describe: "exit 1 when a host has validation errors" })
+    .option("strict", { type: "boolean", default: false, describe: "exit 1 when a host has validation errors" }))
     .example("$0 scan dumps/ --format jsonl > fleet.jsonl", "one JSON object per host")
     .example("$0 scan dumps/ -j 2 --format csv -o fleet.csv", "CSV for a spreadsheet, two workers"),
   run: async (args, io) => {
     const format = (args["format"] ?? "text") as ScanFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, jsonl or csv, not ${JSON.stringify(format)}`);
     const jobs = jobsArg(args["jobs"]);
+    const kernel = kernelOf(args);
     const paths = pathsOf(args);
     const sources = await findHosts(paths);
     if (sources.length === 0) throw new InputError("E_INPUT_NO_TABLES", "no dumps or table directories found", { file: paths.join(", ") });
@@ -79,7 +80,7 @@ export const scan: CommandImpl = {
     let strictFailed = false;
     let buffer = format === "text" ? textHeader() : format === "csv" ? csvHeader() : "";
     try {
-      for await (const row of scanPool(sources, { jobs, signal: stop.signal, onDone: (r) => { progress.tick(r.source); } })) {
+      for await (const row of scanPool(sources, { jobs, kernel, signal: stop.signal, onDone: (r) => { progress.tick(r.source); } })) {
         summary.add(row);
         if (row.status === "ok" && row.counts.error > 0) strictFailed = true;
         buffer += line(row);

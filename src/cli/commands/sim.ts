@@ -38,17 +38,19 @@ export const simCommand: CommandImpl = {
   builder: (y: Argv) => withJobs(y
     .positional("scenario", { type: "string", describe: "scenario file (JSON, schema/scenario.schema.json), or - for stdin", demandOption: true })
     .option("host", { type: "string", requiresArg: true, describe: "host to simulate, decoded from ACPI tables (overrides the scenario's host)" })
-    .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text", requiresArg: true, describe: "output format" })
-    .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html, - for stdout)" })
+    // No yargs default: an explicit --format beside `--report -` is a conflict (reportConflict).
+    .option("format", { alias: "f", choices: ["text", "json"] as const, requiresArg: true, describe: "output format (default: text)" })
+    .option("report", { type: "string", requiresArg: true, describe: "also write the run as a self-contained HTML report (FILE.html; - for stdout, instead of the text output: not with --format)" })
     .option("seeds", { type: "string", requiresArg: true, describe: "sweep: run the vm_start step once per seed (1..200, or 1,5,9..12) and report distributions" })
     .option("flows", { type: "string", requiresArg: true, describe: "sweep: the flows to compare (comma list; default all: legacy,claim,claim+node-create)" })
     .option("cost", { choices: COST_CHOICES, requiresArg: true, describe: "sweep: the cost model (default auto: HMAT read latency when the host's tables have it, else SLIT)" }),
     "sweep: worker threads (default: the number of CPUs)")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json", "40 VMs started in parallel with per-node claims")
-    .example("$0 sim samples/scenarios/claims.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
+    .example("$0 sim samples/scenarios/paging-pool.json --host samples/2socket --format json", "the same steps on a host decoded from ACPI tables")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --report run.html", "the run as pictures")
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --seeds 1..200", "legacy vs claim vs claim+node-create over 200 interleavings"),
   run: async (args, io) => {
+    reportConflict(args);
     const arg = pathArg(args["scenario"]);
     const host = typeof args["host"] === "string" ? pathArg(args["host"]) : undefined;
     if (arg === "-" && host === "-") throw new UsageError("standard input can be read once: give the scenario or --host as -, not both");
@@ -88,6 +90,17 @@ export const simCommand: CommandImpl = {
     return source.damaged ? 1 : 0;
   },
 };
+
+/**
+ * `--report -` puts the HTML on stdout, where the text or JSON output goes: it replaces the text
+ * output when no format is asked for; asked for both, the run would silently drop one, so it is
+ * bad usage (exit 2) naming the two.
+ */
+export function reportConflict(args: Record<string, unknown>): void {
+  if (outputArg(args["report"]) === "-" && typeof args["format"] === "string") {
+    throw new UsageError(`--report - and --format ${args["format"]} both write to standard output: give --report FILE.html, or leave out --format for the HTML report alone`);
+  }
+}
 
 /** A host the simulated Xen cannot boot (init_node_heap's BUG_ON) is an input error: name the scenario file. */
 function withFile<T>(file: string, run: () => T): T {

@@ -37,7 +37,7 @@ async function hwlocXmlOf(t: Topology, sources: readonly string[]): Promise<stri
  * or a NUMA table decoded with errors (checksum, truncation, ...): the report then rests on broken
  * input. Validation findings about what the tables say stay `validate`'s business (exit 0 here).
  */
-function tableErrors(a: Analysis): boolean {
+export function tableErrors(a: Analysis): boolean {
   return hasErrors(a.sourceDiagnostics) || a.tables.some((t) => NUMA_TABLES.includes(t.signature) && hasErrors(t.diagnostics));
 }
 
