@@ -34,8 +34,8 @@ export interface HmatAccessIndex {
   keys: Record<Loc, HmatDataKey | undefined>;
   /** alloc_memory_initiator(): initiator PXMs of the locality structures that have a node, ascending (initiator_cmp). */
   initiators: number[];
-  /** Each memory PXM's attached initiator PXM. */
-  attached: Map<number, number | undefined>;
+  /** Each memory PXM's attached initiator PXM: target->processor_pxm (HmatLinuxState). */
+  attached: ReadonlyMap<number, number>;
 }
 
 export function hmatAccessIndex(h: HmatModel, hasNode: (pxm: number) => boolean): HmatAccessIndex {
@@ -43,9 +43,7 @@ export function hmatAccessIndex(h: HmatModel, hasNode: (pxm: number) => boolean)
   const keys = {} as Record<Loc, HmatDataKey | undefined>;
   for (const l of ORDER) keys[l] = SOURCES[l].find((k) => level0.some((p) => p.values[k] !== undefined));
   const initiators = [...new Set(h.pairs.map((p) => p.initiatorPxm))].filter(hasNode).sort((a, b) => a - b);
-  const attached = new Map<number, number | undefined>();
-  for (const m of h.memory) if (!attached.has(m.memoryPxm)) attached.set(m.memoryPxm, m.initiatorPxm);
-  return { rows: indexHmatPairs(level0), keys, initiators, attached };
+  return { rows: indexHmatPairs(level0), keys, initiators, attached: h.linux.processorPxm };
 }
 
 /**

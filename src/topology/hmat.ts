@@ -52,6 +52,18 @@ export interface HmatModel {
   /** Linux's verdict: it ignores the whole HMAT when one structure is invalid. */
   linuxUses: boolean;
   linuxReason?: string;
+  /** What Linux's parser keeps of the table (not in the JSON: `memory`, `pairs`, `caches` say what the firmware wrote). */
+  linux: HmatLinuxState;
+}
+
+/** drivers/acpi/numa/hmat.c's state after hmat_init() parsed the table. */
+export interface HmatLinuxState {
+  /**
+   * target->processor_pxm per memory PXM (hmat_parse_proximity_domain(), 6.1–6.12): every
+   * Memory Proximity Domain Attributes structure is parsed, all before any locality structure, and
+   * the last one with a valid attached initiator sets it.
+   */
+  processorPxm: Map<number, number>;
 }
 
 /**
@@ -193,15 +205,19 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
   const caches: HmatCacheInfo[] = [];
   let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
   if (!sratUsable) linuxReason ??= "Linux does not use the SRAT, and HMAT needs it";
+  const processorPxm = new Map<number, number>();
   for (const e of entries) {
     linuxReason ??= linuxRejects(e, revision, memoryPxms, (p) => nodeOf(p) !== undefined);
-    if (e.type === 0) memory.push(memoryInfo(e, nodeOf));
+    if (e.type === 0) {
+      memory.push(memoryInfo(e, nodeOf));
+      if (e.initiatorValid && memoryPxms.has(e.memoryProximityDomain)) processorPxm.set(e.memoryProximityDomain, e.attachedInitiatorProximityDomain);
+    }
     else if (e.type === 1) localityPairs(e, revision, pairs);
     else caches.push(withNode(cacheInfo(e), nodeOf(e.memoryProximityDomain)));
   }
   const model: HmatModel = {
     revision, memory, caches, linuxUses: linuxReason === undefined,
-    pairs: pairs.list,
+    pairs: pairs.list, linux: { processorPxm },
   };
   if (linuxReason !== undefined) model.linuxReason = linuxReason;
   if (pairs.dropped > 0) dropped?.(pairs.dropped);

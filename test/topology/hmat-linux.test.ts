@@ -47,3 +47,20 @@ describe("topology: the HMAT as Linux reads it", () => {
     }
   });
 });
+
+/** A Memory Proximity Domain Attributes structure (type 0). */
+const mpda = (flags: number, initiator: number, memory: number): Sub => ({ type: 0, values: { flags, attachedInitiatorProximityDomain: initiator, memoryProximityDomain: memory } });
+
+describe("topology: the HMAT as Linux reads it, Memory Proximity Domain Attributes", () => {
+  it("a second structure for the same memory PXM sets the attached initiator: the last one counts (hmat_parse_proximity_domain)", () => {
+    // PXM 2: the first structure names no initiator, the second initiator 1 (worse: 25 ns, 6000 MB/s, against 20 ns, 7000 MB/s).
+    const t = topo([mpda(0, 0, 2), mpda(1, 1, 2),
+      hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 20, 40, 20, 10, 25, 35] }),
+      hmatLocality({ dataType: 3, initiators: I, targets: T, entries: [20, 10, 7, 3, 10, 20, 6, 3] })]);
+    // Before: the first structure only, so no attached initiator: node 0, 20 ns, 7000 MB/s.
+    const want = { node1: "link", read_bandwidth: "6000", read_latency: "25", write_bandwidth: "6000", write_latency: "25" };
+    expect(access(t, 2, 0)).to.deep.equal(want);
+    expect(access(t, 2, 1)).to.deep.equal(want);
+    expect(must(t.hmat).linux.processorPxm).to.deep.equal(new Map([[2, 1]]));
+  });
+});
