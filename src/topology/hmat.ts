@@ -61,7 +61,8 @@ export interface HmatLinuxState {
   /**
    * target->processor_pxm per memory PXM (hmat_parse_proximity_domain(), 6.1–6.12): every
    * Memory Proximity Domain Attributes structure is parsed, all before any locality structure, and
-   * the last one with a valid attached initiator sets it.
+   * the last one with a valid attached initiator sets it; a revision-1 structure whose Memory PD
+   * Valid flag is clear looks no target up, so it sets nothing (and its initiator is not checked).
    */
   processorPxm: Map<number, number>;
 }
@@ -187,7 +188,8 @@ function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<nu
   if (e.type === 0) {
     if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
     if (e.memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
-    if (e.initiatorValid && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
+    // Revision 1 without Memory PD Valid: no target, so the initiator is not checked either.
+    if (e.memoryValid && e.initiatorValid && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
   } else if (e.type === 1) {
     const need = hmatLocalityLength(e.initiatorProximityDomainsCount, e.targetProximityDomainsCount);
     if (e.declaredLength < need) return `locality structure at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, needs ${need}`;
@@ -210,7 +212,9 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
     linuxReason ??= linuxRejects(e, revision, memoryPxms, (p) => nodeOf(p) !== undefined);
     if (e.type === 0) {
       memory.push(memoryInfo(e, nodeOf));
-      if (e.initiatorValid && memoryPxms.has(e.memoryProximityDomain)) processorPxm.set(e.memoryProximityDomain, e.attachedInitiatorProximityDomain);
+      // memoryValid is the revision-1 flag (always true from revision 2): `(hmat_revision == 1 &&
+      // p->flags & ACPI_HMAT_MEMORY_PD_VALID) || hmat_revision > 1`.
+      if (e.memoryValid && e.initiatorValid && memoryPxms.has(e.memoryProximityDomain)) processorPxm.set(e.memoryProximityDomain, e.attachedInitiatorProximityDomain);
     }
     else if (e.type === 1) localityPairs(e, revision, pairs);
     else caches.push(withNode(cacheInfo(e), nodeOf(e.memoryProximityDomain)));

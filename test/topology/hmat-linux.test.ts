@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Topology } from "../../src/topology/model.js";
 import { accessClasses, sysfsTree } from "../../src/synth/sysfs.js";
-import { hmatLocality, hmatTable, hostTables, must } from "../helpers/numa-tables.js";
+import { hmat } from "../../src/acpi/tables/hmat.js";
+import { full, hmatLocality, hmatTable, hostTables, must, table } from "../helpers/numa-tables.js";
 
 const MiB = 1n << 20n;
 const host = (): ReturnType<typeof hostTables> => hostTables({
@@ -62,5 +63,35 @@ describe("topology: the HMAT as Linux reads it, Memory Proximity Domain Attribut
     expect(access(t, 2, 0)).to.deep.equal(want);
     expect(access(t, 2, 1)).to.deep.equal(want);
     expect(must(t.hmat).linux.processorPxm).to.deep.equal(new Map([[2, 1]]));
+  });
+});
+
+/** hmatLocality with its own Entry Base Unit. */
+const locBase = (base: bigint, o: Parameters<typeof hmatLocality>[0]): Sub => { const l = hmatLocality(o); return { type: l.type, values: { ...l.values, entryBaseUnit: base } }; };
+
+/** A revision-1 Memory Subsystem Address Range structure (flags: bit 0 Processor PD Valid, bit 1 Memory PD Valid). */
+const msar = (flags: number, initiator: number, memory: number): Sub => ({ type: 0, values: { flags, processorProximityDomain: initiator, memoryProximityDomain: memory, physicalAddressRangeBase: 0n, physicalAddressRangeSize: 0n } });
+
+/** A revision-1 HMAT: each structure completed by its revision-1 layout. */
+const topo1 = (subs: Sub[]): Topology => buildTopology([...host(),
+  table(hmat, 1, {}, subs.map((s) => ({ type: s.type, values: full(must(hmat.subtables?.spec(s.type, { revision: 1 })), s.values) })))]);
+
+describe("topology: the HMAT as Linux reads it, revision 1", () => {
+  // Revision 1 entries are in tenths of the base: latencies 30/20 ns and bandwidths 5000/6000 MB/s to PXM 2.
+  const lat = locBase(100n, { dataType: 0, initiators: I, targets: T, entries: [1, 2, 3, 4, 2, 1, 2, 3] });
+  const bw = locBase(1000n, { dataType: 3, initiators: I, targets: T, entries: [200, 100, 50, 30, 100, 200, 60, 30] });
+
+  it("Processor PD Valid without Memory PD Valid attaches nothing (hmat_parse_proximity_domain looks no target up)", () => {
+    const t = topo1([msar(1, 0, 2), lat, bw]);
+    // Before: initiator 0 taken as attached: node 0, 30 ns, 5000 MB/s.
+    expect(access(t, 2, 1)).to.deep.equal({ node1: "link", read_bandwidth: "6000", read_latency: "20", write_bandwidth: "6000", write_latency: "20" });
+    expect(must(t.hmat).linux.processorPxm.size).to.equal(0);
+    // With both flags the initiator is attached.
+    expect(access(topo1([msar(3, 0, 2), lat, bw]), 2, 1)).to.deep.equal({ node0: "link", read_bandwidth: "5000", read_latency: "30", write_bandwidth: "5000", write_latency: "30" });
+  });
+
+  it("nor is its initiator checked: one with no node does not make Linux drop the table", () => {
+    expect(topo1([msar(1, 7, 2), lat, bw]).hmat?.linuxUses).to.equal(true);
+    expect(topo1([msar(3, 7, 2), lat, bw]).hmat?.linuxReason).to.equal("initiator proximity domain 7 has no node");
   });
 });
