@@ -56,7 +56,7 @@ export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClas
   const byPxm = new Map(t.nodes.map((n) => [n.pxm, n]));
   const hasNode = (pxm: number): boolean => byPxm.has(pxm);
   const hasCpu = (pxm: number): boolean => { const n = byPxm.get(pxm); return n !== undefined && presentLinuxCpus(n).length > 0; };
-  const index = hmatAccessIndex(h, hasNode);
+  const index = hmatAccessIndex(h);
   for (const node of t.nodes) {
     if (!online.has(node.id) || node.memory.length === 0) continue;
     out.set(node.id, [hmatAccessClass(index, node.pxm, 0, hasNode, hasCpu), hmatAccessClass(index, node.pxm, 1, hasNode, hasCpu)]);

@@ -65,6 +65,72 @@ export interface HmatLinuxState {
    * Valid flag is clear looks no target up, so it sets nothing (and its initiator is not checked).
    */
   processorPxm: Map<number, number>;
+  /**
+   * localities_types[] (hmat_add_locality()), indexed by enum locality_types (WRITE_LATENCY,
+   * READ_LATENCY, WRITE_BANDWIDTH, READ_BANDWIDTH): the last memory-hierarchy locality structure
+   * of each kind; an access latency/bandwidth structure fills both of its slots. The best-initiator
+   * search reads only these (hmat_initiator_perf()), not the union of every structure.
+   */
+  localityTypes: (HmatLocality | undefined)[];
+  /**
+   * target->coord[] of each memory PXM with a processor_pxm, as hmat_parse_locality() leaves it:
+   * hmat_update_target() writes every cell of every memory-hierarchy structure from that
+   * initiator, in table order, 0 ("no data") included, by the structure's data type.
+   */
+  attachedCoord: Map<number, HmatCoord>;
+  /** Whether Linux's localities list has an entry: a memory-hierarchy locality structure of any data type. */
+  hasMemoryLocalities: boolean;
+  /** alloc_memory_initiator(): the initiator PXMs of every locality structure that have a node, ascending (initiator_cmp). */
+  initiators: number[];
+}
+
+/** struct access_coordinate: 0 is "no value", as in Linux. */
+export interface HmatCoord { readLatency: number; writeLatency: number; readBandwidth: number; writeBandwidth: number }
+
+/** hmat_update_target_access(): a value of data type `dataType` into `c`. */
+export function updateCoord(c: HmatCoord, dataType: number, value: number): void {
+  switch (dataType) {
+    case 0: c.readLatency = value; c.writeLatency = value; break;
+    case 1: c.readLatency = value; break;
+    case 2: c.writeLatency = value; break;
+    case 3: c.readBandwidth = value; c.writeBandwidth = value; break;
+    case 4: c.readBandwidth = value; break;
+    case 5: c.writeBandwidth = value; break;
+    default: break;
+  }
+}
+
+/** enum locality_types slots a data type fills (hmat_add_locality()). */
+const LOCALITY_SLOTS: Record<number, number[]> = { 0: [0, 1], 1: [1], 2: [0], 3: [2, 3], 4: [3], 5: [2] };
+
+/** The memory-hierarchy locality structures' part of HmatLinuxState, once processor_pxm is known (Linux parses every type-0 structure first). */
+function linuxLocalities(localities: readonly HmatLocality[], revision: number, processorPxm: ReadonlyMap<number, number>, nodeOf: (pxm: number) => number | undefined): Omit<HmatLinuxState, "processorPxm"> {
+  const localityTypes: (HmatLocality | undefined)[] = [undefined, undefined, undefined, undefined];
+  const attachedCoord = new Map<number, HmatCoord>();
+  const initiators = new Set<number>();
+  let hasMemoryLocalities = false;
+  for (const l of localities) {
+    for (const p of l.initiatorProximityDomainList) if (nodeOf(p) !== undefined) initiators.add(p);
+    if (bitValue(l.flags, HMAT_LOCALITY_FLAGS.memoryHierarchy) !== 0) continue;
+    hasMemoryLocalities = true;
+    for (const slot of LOCALITY_SLOTS[l.dataType] ?? []) localityTypes[slot] = l;
+    const inits = l.initiatorProximityDomainList;
+    const targets = l.targetProximityDomainList;
+    for (let j = 0; j < targets.length; j++) {
+      const tpxm = targets[j] as number;
+      const p = processorPxm.get(tpxm);
+      if (p === undefined) continue;
+      for (let i = 0; i < inits.length; i++) {
+        if (inits[i] !== p) continue;
+        const raw = l.entries[i * targets.length + j];
+        if (raw === undefined) continue;
+        let c = attachedCoord.get(tpxm);
+        if (c === undefined) { c = { readLatency: 0, writeLatency: 0, readBandwidth: 0, writeBandwidth: 0 }; attachedCoord.set(tpxm, c); }
+        updateCoord(c, l.dataType, hmatNormalize(raw, l.entryBaseUnit, l.dataType, revision) ?? 0);
+      }
+    }
+  }
+  return { localityTypes, attachedCoord, hasMemoryLocalities, initiators: [...initiators].sort((a, b) => a - b) };
 }
 
 /**
@@ -208,6 +274,7 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
   let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
   if (!sratUsable) linuxReason ??= "Linux does not use the SRAT, and HMAT needs it";
   const processorPxm = new Map<number, number>();
+  const localities: HmatLocality[] = [];
   for (const e of entries) {
     linuxReason ??= linuxRejects(e, revision, memoryPxms, (p) => nodeOf(p) !== undefined);
     if (e.type === 0) {
@@ -216,12 +283,12 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
       // p->flags & ACPI_HMAT_MEMORY_PD_VALID) || hmat_revision > 1`.
       if (e.memoryValid && e.initiatorValid && memoryPxms.has(e.memoryProximityDomain)) processorPxm.set(e.memoryProximityDomain, e.attachedInitiatorProximityDomain);
     }
-    else if (e.type === 1) localityPairs(e, revision, pairs);
+    else if (e.type === 1) { localityPairs(e, revision, pairs); localities.push(e); }
     else caches.push(withNode(cacheInfo(e), nodeOf(e.memoryProximityDomain)));
   }
   const model: HmatModel = {
     revision, memory, caches, linuxUses: linuxReason === undefined,
-    pairs: pairs.list, linux: { processorPxm },
+    pairs: pairs.list, linux: { processorPxm, ...linuxLocalities(localities, revision, processorPxm, nodeOf) },
   };
   if (linuxReason !== undefined) model.linuxReason = linuxReason;
   if (pairs.dropped > 0) dropped?.(pairs.dropped);

@@ -110,7 +110,7 @@ export function memoryTiers(nodes: readonly TierNode[], hmat: HmatModel | undefi
   const hasCpu = (pxm: number): boolean => cpuPxms.has(pxm);
   const summary: TierSummary = { kernel: k, tiers: [] };
   let reference: { node: number; perf: MemoryPerf } | undefined;
-  const index = usable === undefined ? undefined : hmatAccessIndex(usable, hasNode);
+  const index = usable === undefined ? undefined : hmatAccessIndex(usable);
   if (index !== undefined) {
     for (const n of nodes) {
       if (!n.hasCpus || !n.kinds.includes("dram")) continue;

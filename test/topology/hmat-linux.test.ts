@@ -95,3 +95,46 @@ describe("topology: the HMAT as Linux reads it, revision 1", () => {
     expect(topo1([msar(3, 7, 2), lat, bw]).hmat?.linuxReason).to.equal("initiator proximity domain 7 has no node");
   });
 });
+
+describe("topology: the HMAT as Linux reads it, several locality structures", () => {
+  const bw = hmatLocality({ dataType: 3, initiators: I, targets: T, entries: [20, 10, 5, 3, 10, 20, 6, 3] });
+
+  it("the best initiator is searched in the last structure of each kind only (localities_types[], hmat_add_locality)", () => {
+    // A read latency structure (initiator 0 best for PXM 2: 5 ns), then an access latency one
+    // (initiator 1 best: 25 ns), which takes the read-latency slot too.
+    const t = topo([
+      hmatLocality({ dataType: 1, initiators: I, targets: T, entries: [10, 20, 5, 40, 20, 10, 50, 35] }),
+      hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 90, 40, 20, 10, 25, 35] }), bw]);
+    // Before: write latency from the access structure (node 1, 25), read latency from the read one (50).
+    expect(access(t, 2, 1)).to.deep.equal({ node1: "link", read_bandwidth: "6000", read_latency: "25", write_bandwidth: "6000", write_latency: "25" });
+  });
+
+  it("a last structure that does not list the target leaves its latency at 0 (hmat_initiator_perf)", () => {
+    const t = topo([
+      hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 30, 40, 20, 10, 25, 35] }),
+      hmatLocality({ dataType: 0, initiators: I, targets: [0, 1, 3], entries: [10, 20, 40, 20, 10, 35] }), bw]);
+    // Before: 25 ns, from the first structure.
+    expect(access(t, 2, 1)).to.deep.equal({ node1: "link", read_bandwidth: "6000", read_latency: "0", write_bandwidth: "6000", write_latency: "0" });
+  });
+
+  it("the attached initiator's values are every cell in table order, 0 included (hmat_update_target)", () => {
+    const t = topo([mpda(1, 1, 2),
+      hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 30, 40, 20, 10, 25, 35] }),
+      hmatLocality({ dataType: 0, initiators: [1], targets: [2], entries: [0] }), bw]);
+    // Before: 25 ns (a 0 cell read as "no data" and skipped).
+    const want = { node1: "link", read_bandwidth: "6000", read_latency: "0", write_bandwidth: "6000", write_latency: "0" };
+    expect(access(t, 2, 0)).to.deep.equal(want);
+    expect(access(t, 2, 1)).to.deep.equal(want);
+  });
+
+  it("an access structure in a later slot overwrites both directions (hmat_update_target_access by data type)", () => {
+    // Access latency first (slots read and write), then write latency (slot write): the read slot,
+    // handled after the write slot, writes the access structure's best to both directions.
+    const t = topo([
+      hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 30, 40, 20, 10, 25, 35] }),
+      hmatLocality({ dataType: 2, initiators: I, targets: T, entries: [10, 20, 70, 40, 20, 10, 80, 35] }), bw]);
+    // Write slot: node 0 best (70 ns); read slot (the access structure): node 0, 30 ns, written to
+    // read and write. Before: write latency 70.
+    expect(access(t, 2, 1)).to.deep.equal({ node0: "link", read_bandwidth: "5000", read_latency: "30", write_bandwidth: "5000", write_latency: "30" });
+  });
+});
