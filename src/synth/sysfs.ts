@@ -107,7 +107,12 @@ export function sysfsTree(t: Topology): SysfsTree {
       }
     });
     if (t.hmat?.linuxUses === true) {
+      // hmat_register_target_cache() adds the PXM's caches in table order; drivers/base/node.c
+      // node_add_cache() keeps the first of each level ("attempt to add duplicate cache level").
+      const levels = new Set<number>();
       for (const c of t.hmat.caches.filter((x) => x.memoryPxm === n.pxm)) {
+        if (levels.has(c.level)) continue;
+        levels.add(c.level);
         const base = `${dir}/memory_side_cache/index${c.level}`;
         file(`${base}/indexing`, String(INDEXING[c.associativity] ?? 2));
         file(`${base}/line_size`, String(c.lineSize));

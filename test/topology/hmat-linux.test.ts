@@ -138,3 +138,17 @@ describe("topology: the HMAT as Linux reads it, several locality structures", ()
     expect(access(t, 2, 1)).to.deep.equal({ node0: "link", read_bandwidth: "5000", read_latency: "30", write_bandwidth: "5000", write_latency: "30" });
   });
 });
+
+describe("topology: the HMAT as Linux reads it, memory-side caches", () => {
+  it("a second cache of the same level for a node is not added: the first stays (node_add_cache)", () => {
+    // PXM 2: a 64 MiB complex write-through level-1 cache with 64-byte lines, then an 8 MiB one.
+    const cache = (size: bigint, attributes: number): Sub => ({ type: 2, values: { memoryProximityDomain: 2, memorySideCacheSize: size, cacheAttributes: attributes, smbiosHandles: [] } });
+    const attrs = (assoc: number, policy: number, line: number): number => 1 | (1 << 4) | (assoc << 8) | (policy << 12) | (line << 16);
+    const t = topo([hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 30, 40, 20, 10, 25, 35] }),
+      cache(64n * MiB, attrs(2, 2, 64)), cache(8n * MiB, attrs(1, 1, 128))]);
+    const files: Record<string, string> = {};
+    for (const [path, e] of sysfsTree(t)) if (path.startsWith("node2/memory_side_cache/") && e.kind === "file") files[path.slice(24)] = e.text.trim();
+    // Before: the last one (8388608, direct-mapped 0, write-back 0, 128-byte lines).
+    expect(files).to.deep.equal({ "index1/indexing": "1", "index1/line_size": "64", "index1/size": String(64n * MiB), "index1/write_policy": "1" });
+  });
+});
