@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Topology } from "../../src/topology/model.js";
 import { accessClasses, sysfsTree } from "../../src/synth/sysfs.js";
+import { descriptionFromTopology } from "../../src/synth/from-topology.js";
 import { hmat } from "../../src/acpi/tables/hmat.js";
 import { full, hmatLocality, hmatTable, hostTables, must, table } from "../helpers/numa-tables.js";
 
@@ -150,5 +151,14 @@ describe("topology: the HMAT as Linux reads it, memory-side caches", () => {
     for (const [path, e] of sysfsTree(t)) if (path.startsWith("node2/memory_side_cache/") && e.kind === "file") files[path.slice(24)] = e.text.trim();
     // Before: the last one (8388608, direct-mapped 0, write-back 0, 128-byte lines).
     expect(files).to.deep.equal({ "index1/indexing": "1", "index1/line_size": "64", "index1/size": String(64n * MiB), "index1/write_policy": "1" });
+  });
+});
+
+describe("topology: the HMAT as Linux reads it, in a description", () => {
+  it("topology --format desc names the attached initiator Linux keeps: the last structure's", () => {
+    const t = topo([mpda(1, 0, 2), mpda(1, 1, 2), hmatLocality({ dataType: 0, initiators: I, targets: T, entries: [10, 20, 20, 40, 20, 10, 25, 35] })]);
+    const nodes = descriptionFromTopology(t).description.nodes as { pxm?: number; initiator?: number }[];
+    // Before: initiator 0, the first structure's.
+    expect(nodes.map((n) => n.initiator)).to.deep.equal([undefined, undefined, 1, undefined]);
   });
 });
