@@ -120,7 +120,9 @@ function nearOf(t: Topology, pos: number, kept: readonly number[], matrix: reado
   const node = t.nodes[kept[pos] ?? -1];
   if (node === undefined) return undefined;
   if (t.hmat?.linuxUses === true) {
-    const attached = t.hmat.memory.find((m) => m.node === node.id)?.initiator;
+    // target->processor_pxm as Linux keeps it (the last valid structure; see HmatLinuxState).
+    const pxm = t.hmat.linux.processorPxm.get(node.pxm);
+    const attached = pxm === undefined ? undefined : t.pxmMap.nodeOf(pxm);
     if (attached !== undefined && withPus.has(attached)) return attached;
   }
   const row = matrix[pos];

@@ -97,7 +97,9 @@ export function descriptionFromTopology(t: Topology, opts: FromTopologyOptions =
         ...(r.hotPluggable ? { hotplug: true } : {}), ...(r.nonVolatile ? { nonvolatile: true } : {}), ...(r.specificPurpose ? { specific_purpose: true } : {}),
       }));
     }
-    const attached = t.hmat?.memory.find((m) => m.memoryPxm === n.pxm)?.initiatorPxm;
+    // The attached initiator Linux keeps (the last valid structure; HmatLinuxState), the one a
+    // description can carry.
+    const attached = t.hmat?.linux.processorPxm.get(n.pxm);
     // synth attaches a node's own CPUs by default: name the initiator only when it is another one.
     const byDefault = n.cpus.length > 0 ? n.pxm : undefined;
     if (attached !== undefined && attached !== byDefault && t.nodes.some((x) => x.pxm === attached)) node["initiator"] = attached;

@@ -12,7 +12,7 @@
  *   kernel reserves, so the real value is lower), HMAT access classes and memory-side caches as
  *   drivers/acpi/numa/hmat.c registers them (see accessClasses()).
  */
-import type { HmatDataKey } from "../topology/hmat.js";
+import { hmatAccessClass, hmatAccessIndex, type AccessClass } from "../topology/hmat-access.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { linuxBootRam, linuxOnlineNodes, presentLinuxCpus } from "../topology/online.js";
 import { maxOf } from "../util/arrays.js";
@@ -43,28 +43,10 @@ export function cpumapOf(ids: readonly number[], nbits: number): string {
   return w.reverse().map((x, i) => x.toString(16).padStart(i === 0 ? firstDigits : 8, "0")).join(",");
 }
 
-interface Perf { readLatency: number; writeLatency: number; readBandwidth: number; writeBandwidth: number }
-export interface AccessClass { initiators: number[]; perf: Perf }
-
-
-type Loc = "readLatency" | "writeLatency" | "readBandwidth" | "writeBandwidth";
 /**
- * Linux's localities_types[]: the structure each attribute is read from (hmat_add_locality());
- * an access latency/bandwidth structure serves both directions. Read/write ones are preferred
- * here; Linux takes whichever comes last in the table.
- */
-const SOURCES: Record<Loc, [HmatDataKey, HmatDataKey]> = {
-  writeLatency: ["writeLatencyNs", "accessLatencyNs"], readLatency: ["readLatencyNs", "accessLatencyNs"],
-  writeBandwidth: ["writeBandwidthMBps", "accessBandwidthMBps"], readBandwidth: ["readBandwidthMBps", "accessBandwidthMBps"],
-};
-const ORDER: Loc[] = ["writeLatency", "readLatency", "writeBandwidth", "readBandwidth"];
-
-/**
- * Access classes 0 (any initiator) and 1 (CPU initiators) per target node, as
- * __hmat_register_target_initiators() (Linux 6.1 drivers/acpi/numa/hmat.c) computes them: the
- * attached initiator of the Memory Proximity Domain Attributes structure when there is one (for
- * class 1 only when it has CPUs), else every initiator tied for the best value of each attribute,
- * in proximity-domain order, each attribute narrowing the set.
+ * Access classes 0 (any initiator) and 1 (CPU initiators) per online target node with memory, as
+ * drivers/acpi/numa/hmat.c registers them: src/topology/hmat-access.ts computes them (the memory
+ * tiers read the same class 1).
  */
 export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClass]> {
   const out = new Map<number, [AccessClass, AccessClass]>();
@@ -72,42 +54,12 @@ export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClas
   if (h?.linuxUses !== true) return out;
   const online = linuxOnlineNodes(t);
   const byPxm = new Map(t.nodes.map((n) => [n.pxm, n]));
+  const hasNode = (pxm: number): boolean => byPxm.has(pxm);
   const hasCpu = (pxm: number): boolean => { const n = byPxm.get(pxm); return n !== undefined && presentLinuxCpus(n).length > 0; };
-  const pairs = h.pairs.filter((p) => p.hierarchy === 0);
-  const key = (l: Loc): HmatDataKey | undefined => SOURCES[l].find((k) => pairs.some((p) => p.values[k] !== undefined));
-  const initiators = [...new Set(h.pairs.map((p) => p.initiatorPxm))].filter((p) => byPxm.has(p)).sort((a, b) => a - b);
-  const value = (ini: number, tgt: number, k: HmatDataKey): number => pairs.find((p) => p.initiatorPxm === ini && p.targetPxm === tgt)?.values[k] ?? 0;
+  const index = hmatAccessIndex(h);
   for (const node of t.nodes) {
     if (!online.has(node.id) || node.memory.length === 0) continue;
-    const attached = h.memory.find((m) => m.memoryPxm === node.pxm)?.initiatorPxm;
-    const classes = [0, 1].map((access): AccessClass => {
-      const perf: Perf = { readLatency: 0, writeLatency: 0, readBandwidth: 0, writeBandwidth: 0 };
-      if (attached !== undefined && byPxm.has(attached)) {
-        // Set while parsing the localities: only the attached initiator's row (class 1 if it has CPUs).
-        if (access === 0 || hasCpu(attached)) for (const l of ORDER) { const k = key(l); if (k !== undefined) perf[l] = value(attached, node.pxm, k); }
-        if (access === 0 || hasCpu(attached)) return { initiators: [attached], perf };
-      }
-      let set = new Set(initiators);
-      for (const l of ORDER) {
-        const k = key(l);
-        if (k === undefined) continue;
-        const latency = l.endsWith("Latency");
-        let best = 0;
-        for (const ini of initiators) {
-          if (access === 1 && !hasCpu(ini)) { set.delete(ini); continue; }
-          if (!set.has(ini)) continue;
-          const v = value(ini, node.pxm, k);
-          if (v !== 0 && (best === 0 || (latency ? v < best : v > best))) {
-            best = v;
-            set = new Set([...set].filter((p) => p >= ini)); // bitmap_clear(p_nodes, 0, pxm)
-          }
-          if (v !== best) set.delete(ini);
-        }
-        if (best !== 0) perf[l] = best;
-      }
-      return { initiators: [...set], perf };
-    });
-    out.set(node.id, [classes[0] as AccessClass, classes[1] as AccessClass]);
+    out.set(node.id, [hmatAccessClass(index, node.pxm, 0, hasNode, hasCpu), hmatAccessClass(index, node.pxm, 1, hasNode, hasCpu)]);
   }
   return out;
 }
@@ -155,7 +107,12 @@ export function sysfsTree(t: Topology): SysfsTree {
       }
     });
     if (t.hmat?.linuxUses === true) {
+      // hmat_register_target_cache() adds the PXM's caches in table order; drivers/base/node.c
+      // node_add_cache() keeps the first of each level ("attempt to add duplicate cache level").
+      const levels = new Set<number>();
       for (const c of t.hmat.caches.filter((x) => x.memoryPxm === n.pxm)) {
+        if (levels.has(c.level)) continue;
+        levels.add(c.level);
         const base = `${dir}/memory_side_cache/index${c.level}`;
         file(`${base}/indexing`, String(INDEXING[c.associativity] ?? 2));
         file(`${base}/line_size`, String(c.lineSize));

@@ -7,6 +7,7 @@ import type { HmatModel } from "./hmat.js";
 import type { KernelVersion } from "./kernel.js";
 import { nodeKinds } from "./kinds.js";
 import type { OsVerdict, TopologyNode } from "./model.js";
+import { presentLinuxCpus } from "./online.js";
 import { memoryTiers, type TierSummary } from "./tiers.js";
 import { pluralWord } from "../util/plural.js";
 
@@ -15,7 +16,7 @@ export function classifyNodes(nodes: TopologyNode[], hmat: HmatModel | undefined
     n.kinds = nodeKinds(n);
     n.kind = n.kinds[0] ?? "empty";
   }
-  const tiers = memoryTiers(nodes.map((n) => ({ id: n.id, pxm: n.pxm, hasCpus: n.cpus.length > 0, kinds: n.kinds })), hmat, kernel);
+  const tiers = memoryTiers(nodes.map((n) => ({ id: n.id, pxm: n.pxm, hasCpus: n.cpus.length > 0, cpuPresent: presentLinuxCpus(n).length > 0, kinds: n.kinds })), hmat, kernel);
   if (tiers === undefined) return undefined;
   for (const n of nodes) {
     const t = tiers.byNode.get(n.id);

@@ -52,6 +52,85 @@ export interface HmatModel {
   /** Linux's verdict: it ignores the whole HMAT when one structure is invalid. */
   linuxUses: boolean;
   linuxReason?: string;
+  /** What Linux's parser keeps of the table (not in the JSON: `memory`, `pairs`, `caches` say what the firmware wrote). */
+  linux: HmatLinuxState;
+}
+
+/** drivers/acpi/numa/hmat.c's state after hmat_init() parsed the table. */
+export interface HmatLinuxState {
+  /**
+   * target->processor_pxm per memory PXM (hmat_parse_proximity_domain(), 6.1–6.12): every
+   * Memory Proximity Domain Attributes structure is parsed, all before any locality structure, and
+   * the last one with a valid attached initiator sets it; a revision-1 structure whose Memory PD
+   * Valid flag is clear looks no target up, so it sets nothing (and its initiator is not checked).
+   */
+  processorPxm: Map<number, number>;
+  /**
+   * localities_types[] (hmat_add_locality()), indexed by enum locality_types (WRITE_LATENCY,
+   * READ_LATENCY, WRITE_BANDWIDTH, READ_BANDWIDTH): the last memory-hierarchy locality structure
+   * of each kind; an access latency/bandwidth structure fills both of its slots. The best-initiator
+   * search reads only these (hmat_initiator_perf()), not the union of every structure.
+   */
+  localityTypes: (HmatLocality | undefined)[];
+  /**
+   * target->coord[] of each memory PXM with a processor_pxm, as hmat_parse_locality() leaves it:
+   * hmat_update_target() writes every cell of every memory-hierarchy structure from that
+   * initiator, in table order, 0 ("no data") included, by the structure's data type.
+   */
+  attachedCoord: Map<number, HmatCoord>;
+  /** Whether Linux's localities list has an entry: a memory-hierarchy locality structure of any data type. */
+  hasMemoryLocalities: boolean;
+  /** alloc_memory_initiator(): the initiator PXMs of every locality structure that have a node, ascending (initiator_cmp). */
+  initiators: number[];
+}
+
+/** struct access_coordinate: 0 is "no value", as in Linux. */
+export interface HmatCoord { readLatency: number; writeLatency: number; readBandwidth: number; writeBandwidth: number }
+
+/** hmat_update_target_access(): a value of data type `dataType` into `c`. */
+export function updateCoord(c: HmatCoord, dataType: number, value: number): void {
+  switch (dataType) {
+    case 0: c.readLatency = value; c.writeLatency = value; break;
+    case 1: c.readLatency = value; break;
+    case 2: c.writeLatency = value; break;
+    case 3: c.readBandwidth = value; c.writeBandwidth = value; break;
+    case 4: c.readBandwidth = value; break;
+    case 5: c.writeBandwidth = value; break;
+    default: break;
+  }
+}
+
+/** enum locality_types slots a data type fills (hmat_add_locality()). */
+const LOCALITY_SLOTS: Record<number, number[]> = { 0: [0, 1], 1: [1], 2: [0], 3: [2, 3], 4: [3], 5: [2] };
+
+/** The memory-hierarchy locality structures' part of HmatLinuxState, once processor_pxm is known (Linux parses every type-0 structure first). */
+function linuxLocalities(localities: readonly HmatLocality[], revision: number, processorPxm: ReadonlyMap<number, number>, nodeOf: (pxm: number) => number | undefined): Omit<HmatLinuxState, "processorPxm"> {
+  const localityTypes: (HmatLocality | undefined)[] = [undefined, undefined, undefined, undefined];
+  const attachedCoord = new Map<number, HmatCoord>();
+  const initiators = new Set<number>();
+  let hasMemoryLocalities = false;
+  for (const l of localities) {
+    for (const p of l.initiatorProximityDomainList) if (nodeOf(p) !== undefined) initiators.add(p);
+    if (bitValue(l.flags, HMAT_LOCALITY_FLAGS.memoryHierarchy) !== 0) continue;
+    hasMemoryLocalities = true;
+    for (const slot of LOCALITY_SLOTS[l.dataType] ?? []) localityTypes[slot] = l;
+    const inits = l.initiatorProximityDomainList;
+    const targets = l.targetProximityDomainList;
+    for (let j = 0; j < targets.length; j++) {
+      const tpxm = targets[j] as number;
+      const p = processorPxm.get(tpxm);
+      if (p === undefined) continue;
+      for (let i = 0; i < inits.length; i++) {
+        if (inits[i] !== p) continue;
+        const raw = l.entries[i * targets.length + j];
+        if (raw === undefined) continue;
+        let c = attachedCoord.get(tpxm);
+        if (c === undefined) { c = { readLatency: 0, writeLatency: 0, readBandwidth: 0, writeBandwidth: 0 }; attachedCoord.set(tpxm, c); }
+        updateCoord(c, l.dataType, hmatNormalize(raw, l.entryBaseUnit, l.dataType, revision) ?? 0);
+      }
+    }
+  }
+  return { localityTypes, attachedCoord, hasMemoryLocalities, initiators: [...initiators].sort((a, b) => a - b) };
 }
 
 /**
@@ -175,7 +254,8 @@ function linuxRejects(e: HmatEntry, revision: number, memoryPxms: ReadonlySet<nu
   if (e.type === 0) {
     if (e.declaredLength !== HMAT_ATTRIBUTES_LENGTH) return `Memory Proximity Domain Attributes at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, not ${HMAT_ATTRIBUTES_LENGTH}`;
     if (e.memoryValid && !memoryPxms.has(e.memoryProximityDomain)) return `memory proximity domain ${e.memoryProximityDomain} has no enabled SRAT memory range`;
-    if (e.initiatorValid && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
+    // Revision 1 without Memory PD Valid: no target, so the initiator is not checked either.
+    if (e.memoryValid && e.initiatorValid && !hasNode(e.attachedInitiatorProximityDomain)) return `initiator proximity domain ${e.attachedInitiatorProximityDomain} has no node`;
   } else if (e.type === 1) {
     const need = hmatLocalityLength(e.initiatorProximityDomainsCount, e.targetProximityDomainsCount);
     if (e.declaredLength < need) return `locality structure at ${hex(e.at.offset, 0, { lower: true })} has length ${e.declaredLength}, needs ${need}`;
@@ -193,15 +273,22 @@ export function buildHmat(entries: readonly HmatEntry[], revision: number, memor
   const caches: HmatCacheInfo[] = [];
   let linuxReason: string | undefined = revision === 1 || revision === 2 ? undefined : `unknown revision ${revision} (Linux knows 1 and 2)`;
   if (!sratUsable) linuxReason ??= "Linux does not use the SRAT, and HMAT needs it";
+  const processorPxm = new Map<number, number>();
+  const localities: HmatLocality[] = [];
   for (const e of entries) {
     linuxReason ??= linuxRejects(e, revision, memoryPxms, (p) => nodeOf(p) !== undefined);
-    if (e.type === 0) memory.push(memoryInfo(e, nodeOf));
-    else if (e.type === 1) localityPairs(e, revision, pairs);
+    if (e.type === 0) {
+      memory.push(memoryInfo(e, nodeOf));
+      // memoryValid is the revision-1 flag (always true from revision 2): `(hmat_revision == 1 &&
+      // p->flags & ACPI_HMAT_MEMORY_PD_VALID) || hmat_revision > 1`.
+      if (e.memoryValid && e.initiatorValid && memoryPxms.has(e.memoryProximityDomain)) processorPxm.set(e.memoryProximityDomain, e.attachedInitiatorProximityDomain);
+    }
+    else if (e.type === 1) { localityPairs(e, revision, pairs); localities.push(e); }
     else caches.push(withNode(cacheInfo(e), nodeOf(e.memoryProximityDomain)));
   }
   const model: HmatModel = {
     revision, memory, caches, linuxUses: linuxReason === undefined,
-    pairs: pairs.list,
+    pairs: pairs.list, linux: { processorPxm, ...linuxLocalities(localities, revision, processorPxm, nodeOf) },
   };
   if (linuxReason !== undefined) model.linuxReason = linuxReason;
   if (pairs.dropped > 0) dropped?.(pairs.dropped);

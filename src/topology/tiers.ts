@@ -17,13 +17,15 @@
  *   every boot-memory node sat in the DRAM tier.
  *
  * A node's performance is HMAT "access1" (CPU initiators), drivers/acpi/numa/hmat.c
- * hmat_update_target_attrs: the attached initiator when HMAT type 0 names one, else the best value
- * over initiator nodes with CPUs (lowest latency, highest bandwidth); "access" latency/bandwidth
- * entries count as both read and write (hmat_update_target_access). Memory that is neither present
+ * hmat_update_target_attrs: the attached initiator when HMAT type 0 names one, else the initiator
+ * nodes with CPUs narrowed attribute by attribute to those tied for the best (lowest latency,
+ * highest bandwidth), exactly what sysfs access1 shows (./hmat-access.ts); "access"
+ * latency/bandwidth entries count as both read and write (hmat_update_target_access). Memory that is neither present
  * at boot nor in the HMAT (CFMWS nodes with fake PXMs) is placed at run time from the device's CDAT,
  * which the tables do not hold: numakit says so.
  */
-import type { HmatModel, HmatPair } from "./hmat.js";
+import type { HmatModel } from "./hmat.js";
+import { hmatAccessClass, hmatAccessIndex, type HmatAccessIndex } from "./hmat-access.js";
 import { atLeast, type KernelVersion } from "./kernel.js";
 import type { NodeKind } from "./kinds.js";
 
@@ -46,7 +48,8 @@ export interface MemoryTier {
   reason: string;
 }
 
-export interface TierNode { id: number; pxm: number; hasCpus: boolean; kinds: readonly NodeKind[] }
+/** `cpuPresent`: N_CPU as the HMAT code tests it (a CPU present at boot, sysfs has_cpu); `hasCpus`: any CPU in the SRAT. */
+export interface TierNode { id: number; pxm: number; hasCpus: boolean; cpuPresent: boolean; kinds: readonly NodeKind[] }
 
 export interface TierSummary {
   kernel: string;
@@ -63,44 +66,16 @@ export function tierOf(adistance: number): number {
 }
 
 /**
- * What access1Perf reads of an HMAT, indexed once: the memory-hierarchy (level 0) pairs by target
- * PXM, and each memory PXM's attached initiator (the first structure that names the PXM, as
- * `find` took it). Filtering every pair for each node made the tiers cost nodes × pairs = n³: 4.4 s
- * for 256 nodes with a full HMAT, and 6 minutes for 1024.
+ * HMAT access1 performance of a target PXM: target->coord[ACCESS_COORDINATE_CPU] as
+ * hmat_calculate_adistance() (6.7+) reads it after hmat_update_target_attrs(...,
+ * ACCESS_COORDINATE_CPU): the same access class 1 the sysfs tree shows (./hmat-access.ts), the
+ * initiator set narrowed attribute by attribute, so every value is from the same initiators, not
+ * the best of each attribute over all CPU initiators. Missing values are 0, as in Linux (the
+ * callers reject a zero latency or bandwidth sum, as mt_perf_to_adistance does).
  */
-export interface Access1Index { byTarget: ReadonlyMap<number, readonly HmatPair[]>; attached: ReadonlyMap<number, number | undefined> }
-
-export function access1Index(hmat: HmatModel): Access1Index {
-  const byTarget = new Map<number, HmatPair[]>();
-  for (const p of hmat.pairs) {
-    if (p.hierarchy !== 0) continue;
-    const list = byTarget.get(p.targetPxm);
-    if (list === undefined) byTarget.set(p.targetPxm, [p]);
-    else list.push(p);
-  }
-  const attached = new Map<number, number | undefined>();
-  for (const m of hmat.memory) if (!attached.has(m.memoryPxm)) attached.set(m.memoryPxm, m.initiatorPxm);
-  return { byTarget, attached };
-}
-
-/** HMAT access1 performance of a target PXM (memory hierarchy level 0 only), if complete. */
-export function access1Perf(index: Access1Index, targetPxm: number, cpuPxms: ReadonlySet<number>): MemoryPerf | undefined {
-  const attached = index.attached.get(targetPxm);
-  const pairs = (index.byTarget.get(targetPxm) ?? []).filter((p) => (attached !== undefined && cpuPxms.has(attached) ? p.initiatorPxm === attached : cpuPxms.has(p.initiatorPxm)));
-  const best = (pick: (p: HmatPair) => number | undefined, lower: boolean): number | undefined => {
-    let out: number | undefined;
-    for (const p of pairs) {
-      const v = pick(p);
-      if (v !== undefined && (out === undefined || (lower ? v < out : v > out))) out = v;
-    }
-    return out;
-  };
-  const rl = best((p) => p.values.readLatencyNs ?? p.values.accessLatencyNs, true);
-  const wl = best((p) => p.values.writeLatencyNs ?? p.values.accessLatencyNs, true);
-  const rb = best((p) => p.values.readBandwidthMBps ?? p.values.accessBandwidthMBps, false);
-  const wb = best((p) => p.values.writeBandwidthMBps ?? p.values.accessBandwidthMBps, false);
-  if (rl === undefined || wl === undefined || rb === undefined || wb === undefined) return undefined;
-  return { readLatencyNs: rl, writeLatencyNs: wl, readBandwidthMBps: rb, writeBandwidthMBps: wb };
+export function access1Perf(index: HmatAccessIndex, targetPxm: number, hasNode: (pxm: number) => boolean, hasCpu: (pxm: number) => boolean): MemoryPerf {
+  const { perf } = hmatAccessClass(index, targetPxm, 1, hasNode, hasCpu);
+  return { readLatencyNs: perf.readLatency, writeLatencyNs: perf.writeLatency, readBandwidthMBps: perf.readBandwidth, writeBandwidthMBps: perf.writeBandwidth };
 }
 
 /** mm/memory-tiers.c mt_perf_to_adistance, C integer arithmetic left to right. */
@@ -129,15 +104,18 @@ export function memoryTiers(nodes: readonly TierNode[], hmat: HmatModel | undefi
   const k = `${kernel.major}.${kernel.minor}`;
   if (!atLeast(kernel, 6, 1)) return undefined;
   const usable = hmat !== undefined && hmat.linuxUses && atLeast(kernel, 6, 7) ? hmat : undefined;
-  const cpuPxms = new Set(nodes.filter((n) => n.hasCpus).map((n) => n.pxm));
+  const pxms = new Set(nodes.map((n) => n.pxm));
+  const cpuPxms = new Set(nodes.filter((n) => n.cpuPresent).map((n) => n.pxm));
+  const hasNode = (pxm: number): boolean => pxms.has(pxm);
+  const hasCpu = (pxm: number): boolean => cpuPxms.has(pxm);
   const summary: TierSummary = { kernel: k, tiers: [] };
   let reference: { node: number; perf: MemoryPerf } | undefined;
-  const index = usable === undefined ? undefined : access1Index(usable);
+  const index = usable === undefined ? undefined : hmatAccessIndex(usable);
   if (index !== undefined) {
     for (const n of nodes) {
       if (!n.hasCpus || !n.kinds.includes("dram")) continue;
-      const perf = access1Perf(index, n.pxm, cpuPxms);
-      if (perf === undefined || perf.readLatencyNs + perf.writeLatencyNs === 0 || perf.readBandwidthMBps + perf.writeBandwidthMBps === 0) continue;
+      const perf = access1Perf(index, n.pxm, hasNode, hasCpu);
+      if (perf.readLatencyNs + perf.writeLatencyNs === 0 || perf.readBandwidthMBps + perf.writeBandwidthMBps === 0) continue;
       if (reference === undefined) { reference = { node: n.id, perf }; continue; }
       if (mismatches(perf, reference.perf)) {
         summary.hmatDisabled = `the performance of DRAM node ${n.id} mismatches that of the reference DRAM node ${reference.node} (more than 10%)`;
@@ -154,9 +132,9 @@ export function memoryTiers(nodes: readonly TierNode[], hmat: HmatModel | undefi
   const ref = summary.reference;
   const fromHmat = (n: TierNode): MemoryTier | undefined => {
     if (index === undefined || ref === undefined) return undefined;
-    const perf = access1Perf(index, n.pxm, cpuPxms);
-    const adist = perf === undefined ? undefined : perfToAdistance(perf, ref.perf);
-    if (perf === undefined || adist === undefined) return undefined;
+    const perf = access1Perf(index, n.pxm, hasNode, hasCpu);
+    const adist = perfToAdistance(perf, ref.perf);
+    if (adist === undefined) return undefined;
     return { tier: tierOf(adist), adistance: adist, source: "hmat", perf, reason: `HMAT access1 performance relative to DRAM node ${ref.node} (mt_perf_to_adistance)` };
   };
   const dram: MemoryTier = { tier: tierOf(MEMTIER_ADISTANCE_DRAM), adistance: MEMTIER_ADISTANCE_DRAM, source: "default-dram", reason: "boot memory: the default DRAM tier" };
