@@ -103,7 +103,9 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   const kernel = opts.kernel ?? DEFAULT_KERNEL;
   // Generic Initiator Affinity handling (acpi_parse_gi_affinity) came with Linux 5.10.
   const linux = walkLinux(entries, revision, limits.linuxMaxNumnodes, atLeast(kernel, 5, 10));
-  const xen = walkXen(entries, revision, { maxNumnodes: limits.xenMaxNumnodes, nrCpus: limits.xenNrCpus });
+  const madtList = madtT === undefined ? [] : madtCpus(madtT);
+  const notX86 = madtList.some((c) => c.type === 0x0b || c.type === 0x11 || c.type === 0x18);
+  const xen = walkXen(entries, revision, { maxNumnodes: limits.xenMaxNumnodes, nrCpus: limits.xenNrCpus, notX86 });
   // Every PXM an enabled entry names, in table order, so no firmware fact is lost to a policy.
   const allPxms = entries.filter(isEnabled).map((e) => entryPxm(e, revision));
   const cxl = cxlModel(tables, entries, revision, linux, sratT !== undefined, ns, kernel, limits.linuxMaxNumnodes);
@@ -125,7 +127,7 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
     return id === undefined ? undefined : nodes.get(id);
   };
 
-  const madt = new MadtIndex(madtT === undefined ? [] : madtCpus(madtT));
+  const madt = new MadtIndex(madtList);
   const unplacedInitiators: Topology["unplacedInitiators"] = [];
   const apicOwners = new Map<number, ApicOwner>();
   const isRam = presumedRamRule(entries);

@@ -236,6 +236,8 @@ export interface XenWalkLimits {
   maxNumnodes: number;
   /** CONFIG_NR_CPUS (x86 default 256): MAX_LOCAL_APIC = MAX(256, 4 * NR_CPUS). */
   nrCpus: number;
+  /** The MADT's CPUs are GICC, RINTC or LoongArch cores: not an x86 host (Xen reads no SRAT there). */
+  notX86?: boolean;
 }
 
 /**
@@ -272,10 +274,10 @@ export function walkXen(entries: readonly SratEntry[], revision: number, limits:
   const memory = xenMemoryPass(w, entries, revision, limits.maxNumnodes * 2);
   const first = entries[0];
   if (w.rejected !== undefined || first === undefined) return w.result();
-  if (!entries.some((e) => e.type === 0 || e.type === 2) && entries.some((e) => e.type === 3 || e.type === 7)) {
+  if (limits.notX86 === true || (!entries.some((e) => e.type === 0 || e.type === 2) && entries.some((e) => e.type === 3 || e.type === 7))) {
     // Only x86 selects ACPI_NUMA (xen/arch/x86/Kconfig); xen/arch/arm and riscv have no SRAT reader.
     // Said by the verdict alone: a finding on every Arm dump would be noise, not a firmware fault.
-    w.rejected = "Xen reads the SRAT only on x86 (only xen/arch/x86 selects ACPI_NUMA), and these tables describe an Arm or RISC-V host";
+    w.rejected = "Xen reads the SRAT only on x86 (only xen/arch/x86 selects ACPI_NUMA), and these tables describe an Arm, RISC-V or LoongArch host";
     return w.result();
   }
   // Without any memory range Linux falls back as well, for that reason (./fallback.ts).

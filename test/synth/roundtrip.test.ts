@@ -130,7 +130,8 @@ function topologyOf(tables: readonly SynthTable[]): { t: Topology; errors: strin
 function xenErrors(json: Record<string, unknown>): string[] {
   const nodes = json["nodes"] as Record<string, unknown>[];
   const has = (key: string): boolean => nodes.some((n) => n[key] !== undefined);
-  if (json["machine"] === "virt" || (!has("mem_mib") && !has("hotplug_mib"))) return [];
+  // virt's GICC CPUs say "not x86" (Xen reads no SRAT there); without CPUs there is no MADT to say so.
+  if ((json["machine"] === "virt" && has("cpus")) || (!has("mem_mib") && !has("hotplug_mib"))) return [];
   if (!has("cpus")) return ["XEN_SRAT_NO_CPU"];
   return has("mem_mib") ? [] : ["XEN_RAM_NOT_COVERED"];
 }

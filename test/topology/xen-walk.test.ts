@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
-import { hostTables, sratTable } from "../helpers/numa-tables.js";
+import { hostTables, madtTable, sratTable } from "../helpers/numa-tables.js";
 
 const GiB = 1n << 30n;
 const codes = (t: ReturnType<typeof buildTopology>): string[] => t.diagnostics.map((d) => d.code);
@@ -75,6 +75,11 @@ describe("Xen's SRAT walk", () => {
     expect(t.verdicts.xen.sratRejected).to.match(/only on x86/);
     expect(t.diagnostics.filter((d) => d.code.startsWith("XEN_"))).to.deep.equal([]);
     expect(t.verdicts.linux.nodes).to.equal(2);
+    // A memory-only SRAT beside a MADT of GICC CPUs is an Arm host too (the MADT says so).
+    const gicMadt = madtTable([{ type: 0x0b, values: { cpuInterfaceNumber: 0, acpiProcessorUid: 0, flags: 1 } }]);
+    const armMemOnly = buildTopology([sratTable(3, [mem(0, 0n), mem(1, GiB)]), gicMadt]);
+    expect(armMemOnly.verdicts.xen.sratRejected).to.match(/only on x86/);
+    expect(armMemOnly.diagnostics.filter((d) => d.code.startsWith("XEN_"))).to.deep.equal([]);
   });
 });
 
