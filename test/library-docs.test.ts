@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from "node:path";
 import { expect } from "chai";
 import { transformSync } from "esbuild";
-import { childEnv, repoRoot } from "./helpers/cli.js";
+import { childEnv, newestMtime, repoRoot } from "./helpers/cli.js";
 import { skipped } from "./helpers/skip.js";
 import { tmpDirPerSuite } from "./helpers/tmp.js";
 
@@ -23,15 +23,6 @@ function snippets(): Snippet[] {
     const text = readFileSync(join(repoRoot, doc), "utf8");
     return [...text.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => ({ where: `${doc}:${text.slice(0, m.index).split("\n").length}`, code: m[1] ?? "" }));
   });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
 describe("library snippets in the docs, against the built package", function () {

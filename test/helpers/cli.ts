@@ -62,7 +62,8 @@ function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-function newestMtime(dir: string): number {
+/** The newest modification time of any file under `dir` (staleness of a build against its sources). */
+export function newestMtime(dir: string): number {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
