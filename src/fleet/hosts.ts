@@ -27,7 +27,7 @@ async function headOf(path: string, size = SNIFF_BYTES): Promise<Uint8Array | un
   }
 }
 
-interface Entry { path: string; name: string; dir: boolean }
+interface Entry { path: string; name: string; dir: boolean; link: boolean }
 
 async function entriesOf(dir: string): Promise<Entry[] | undefined> {
   let dirents;
@@ -41,7 +41,7 @@ async function entriesOf(dir: string): Promise<Entry[] | undefined> {
     if (d.isSymbolicLink()) {
       try { const st = await stat(path); isDir = st.isDirectory(); isFile = st.isFile(); } catch { isFile = true; }
     }
-    if (isDir || isFile) out.push({ path, name: d.name, dir: isDir });
+    if (isDir || isFile) out.push({ path, name: d.name, dir: isDir, link: d.isSymbolicLink() });
   }
   return out;
 }
@@ -57,11 +57,17 @@ async function holdsTables(entries: readonly Entry[]): Promise<boolean> {
   return false;
 }
 
-/** The acpidump text files of a table directory (not its companion dump): hosts of their own. */
+/**
+ * The acpidump text files of a table directory (not its companion dump): hosts of their own. A
+ * file whose header is a binary table (most of them) is passed over on its first bytes; only the
+ * others are read far enough for the dump detector.
+ */
 async function ownDumps(entries: readonly Entry[]): Promise<Entry[]> {
   const out: Entry[] = [];
   for (const e of entries) {
     if (e.dir || isCompanionDump(e.name)) continue;
+    const sniff = await headOf(e.path);
+    if (sniff === undefined || looksLikeTable(sniff)) continue;
     const head = await headOf(e.path, DUMP_SNIFF_BYTES);
     if (head !== undefined && holdsOwnDump(head)) out.push(e);
   }
@@ -95,7 +101,16 @@ export async function findHosts(paths: readonly string[]): Promise<string[]> {
       for (const e of await ownDumps(entries)) await walk(e.path);
       return;
     }
-    for (const e of entries) await walk(e.path);
+    // A plain file in a directory walked once has a path of its own: no stat or realpath for it
+    // (they doubled the discovery of a 10000-host fleet); links and directories go through walk().
+    const real = await realpath(path).catch(() => path);
+    for (const e of entries) {
+      if (e.dir || e.link) { await walk(e.path); continue; }
+      const id = join(real, e.name);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(e.path);
+    }
   };
   for (const p of paths) await walk(p);
   return out;
