@@ -12,6 +12,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
+import { NumakitError } from "../../src/errors.js";
 import { createHost, XenPanic, type Hypervisor, type XenConfigInput } from "../../src/sim/hypervisor/index.js";
 import { highestBlocks, memflags } from "../../src/sim/hypervisor/page-alloc.js";
 import { allocDomheapPagesBulk } from "../../src/sim/hypervisor/bulk-alloc.js";
@@ -207,8 +208,21 @@ function snapshot(hv: Hypervisor): unknown {
 }
 
 /** Replay a history; `crashed` when XS-v4's BUG_ON fired on the way (the host is gone: nothing to compare). */
+/**
+ * A host Xen cannot boot (a node's heap metadata finds no order-2 block: init_node_heap()'s
+ * BUG_ON, heap.test.ts) is outside these properties: the draw is skipped, not failed.
+ */
+function bootable(spec: HostSpec, cfg: XenConfigInput): Hypervisor {
+  try {
+    return createHost(spec, cfg);
+  } catch (e) {
+    fc.pre(!(e instanceof NumakitError && e.code === "E_SIM_HOST"));
+    throw e;
+  }
+}
+
 function replay(spec: HostSpec, cfg: XenConfigInput, steps: Step[]): { hv: Hypervisor; doms: number[]; crashed: boolean } {
-  const hv = createHost(spec, cfg);
+  const hv = bootable(spec, cfg);
   const doms: number[] = [];
   try {
     for (const s of steps) s(hv, doms);
