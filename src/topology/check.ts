@@ -11,7 +11,6 @@ import { ModelInvariantError } from "../errors.js";
 import { hex } from "../util/hex.js";
 import type { EntryLocation } from "../acpi/views.js";
 import type { DistanceSourceInfo, Topology } from "./model.js";
-import { isLinuxBootRam } from "./online.js";
 
 function square(m: readonly (readonly unknown[])[], n: number): boolean {
   return m.length === n && m.every((row) => row.length === n);
@@ -109,7 +108,7 @@ export function topologyViolations(t: Topology): string[] {
  * furthest end of two different nodes, finds any overlap in O(m log m).
  */
 function presentOverlaps(t: Topology): string[] {
-  const ranges = t.nodes.flatMap((node) => node.memory.filter((r) => isLinuxBootRam(r) && r.length > 0n).map((r) => ({ node: node.id, start: r.base, end: r.base + r.length })));
+  const ranges = t.nodes.flatMap((node) => node.memory.filter((r) => r.bootRam && r.length > 0n).map((r) => ({ node: node.id, start: r.base, end: r.base + r.length })));
   ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   let first: { node: number; end: bigint } | undefined;
   let second: { node: number; end: bigint } | undefined;

@@ -38,8 +38,8 @@ export interface MemoryRange {
   nonVolatile: boolean;
   /** ACPI 6.6 Specific-Purpose bit (EFI_MEMORY_SP). */
   specificPurpose: boolean;
-  /** Presumed RAM at boot for Linux (srat-walk.ts presumedRamRule); absent: by the flags alone. */
-  bootRam?: boolean;
+  /** Presumed RAM at boot for Linux (srat-walk.ts presumedRamRule; ./online.ts). */
+  bootRam: boolean;
   at: EntryLocation;
 }
 

@@ -15,7 +15,7 @@
  *   drivers/base/arch_numa.c) calls node_set_online() for each node of numa_nodes_parsed; found on
  *   the `test:boot` arm64 boot of samples/synth/07-hotplug-window.json.
  */
-import type { MemoryRange, Topology, TopologyNode } from "./model.js";
+import type { Topology, TopologyNode } from "./model.js";
 
 /**
  * Linux CPU numbers of the node's enabled CPUs that Linux puts there (not those whose SRAT entry
@@ -33,14 +33,9 @@ function hasPresentCpu(t: Topology, n: TopologyNode): boolean {
   return t.tables.includes("APIC") ? presentLinuxCpus(n).length > 0 : n.cpus.some((c) => c.linuxUnread !== true);
 }
 
-/** Whether Linux has a range as RAM at boot (see above; the build presumes it, srat-walk.ts presumedRamRule). */
-export function isLinuxBootRam(r: Pick<MemoryRange, "hotPluggable" | "nonVolatile" | "specificPurpose" | "bootRam">): boolean {
-  return r.bootRam ?? (!r.hotPluggable && !r.nonVolatile && !r.specificPurpose);
-}
-
-/** Bytes of the node's SRAT ranges Linux has as RAM at boot. */
+/** Bytes of the node's SRAT ranges Linux has as RAM at boot (MemoryRange.bootRam, presumed by the build). */
 export function linuxBootRam(n: TopologyNode): bigint {
-  return n.memory.filter(isLinuxBootRam).reduce((a, r) => a + r.length, 0n);
+  return n.memory.filter((r) => r.bootRam).reduce((a, r) => a + r.length, 0n);
 }
 
 /**

@@ -187,14 +187,16 @@ export function walkLinux(entries: readonly SratEntry[], revision: number, maxNu
  * somewhere: firmware that marks every range hot-pluggable (seen on real servers) has its RAM in
  * them, and Linux uses them at boot (checked by booting such an SRAT under the oracle harness).
  */
-export function presumedRamRule(entries: readonly SratEntry[]): (flags: { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean }) => boolean {
-  const byFlags = (f: { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean }): boolean => !f.hotPluggable && !f.nonVolatile && !f.specificPurpose;
+export function presumedRamRule(entries: readonly SratEntry[]): (flags: MemoryFlags) => boolean {
+  const byFlags = (f: MemoryFlags): boolean => !f.hotPluggable && !f.nonVolatile && !f.specificPurpose;
   const anyRam = entries.some((e) => e.type === 1 && isEnabled(e) && e.addressLength > 0n && byFlags(memoryFlags(e)));
   return anyRam ? byFlags : (f) => !f.nonVolatile && !f.specificPurpose;
 }
 
 /** The three flags that decide whether a range is presumed RAM. */
-export function memoryFlags(e: SratMemory): { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean } {
+export interface MemoryFlags { hotPluggable: boolean; nonVolatile: boolean; specificPurpose: boolean }
+
+export function memoryFlags(e: SratMemory): MemoryFlags {
   return { hotPluggable: isHotPluggable(e), nonVolatile: isSet(e.flags, SRAT_MEMORY_FLAGS.nonVolatile), specificPurpose: isSet(e.flags, SRAT_MEMORY_FLAGS.specificPurpose) };
 }
 
