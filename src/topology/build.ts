@@ -19,7 +19,7 @@ import { decodeStruct } from "../acpi/layout/codec.js";
 import { bitValue, isSet, staticSize } from "../acpi/layout/types.js";
 import { readView } from "../acpi/layout/view.js";
 import { deviceHandleSpec, PCI_DEVFN, SRAT_GENERIC_FLAGS } from "../acpi/tables/srat.js";
-import { onlineVerdict, verdicts } from "./verdicts.js";
+import { verdicts } from "./verdicts.js";
 import { linuxOnlineNodes } from "./online.js";
 import { cedtView } from "../acpi/views-cedt.js";
 import { buildCxl, type CxlModel } from "./cxl.js";
@@ -185,11 +185,13 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   };
 
   const diagnostics: Diagnostic[] = [...linux.findings, ...xen.findings, ...ns.diagnostics, ...hmatFindings];
+  const signatures = [...new Set(tables.map((t) => t.signature))];
+  const linuxPxms = [...linux.order, ...(cxl?.windows ?? []).flatMap((w) => (w.linux.action === "new-node" && w.linux.pxm !== undefined ? [w.linux.pxm] : []))];
+  const linuxOnline = linuxOnlineNodes({ nodes: ordered, tables: signatures, linuxPxms }).size;
   const topo: Topology = {
-    numbering, tables: [...new Set(tables.map((t) => t.signature))],
-    linuxPxms: [...linux.order, ...(cxl?.windows ?? []).flatMap((w) => (w.linux.action === "new-node" && w.linux.pxm !== undefined ? [w.linux.pxm] : []))],
+    numbering, tables: signatures, linuxPxms,
     nodes: ordered, pxmMap, unplacedCpus: unmatchedMadtCpus(madt), unplacedInitiators, unplacedDevices, dynamicPxmDevices: ns.dynamic, distances,
-    verdicts: verdicts({ fallback: fallbackWhy, linux, xen, slit, hmat }),
+    verdicts: verdicts({ fallback: fallbackWhy, linux, xen, slit, hmat, linuxOnline }),
     fallback: {},
     diagnostics, kernel: kernelText(kernel),
   };
@@ -197,7 +199,6 @@ export function buildTopology(tables: readonly DecodedTable[], opts: BuildOption
   if (fallbackWhy.linux !== undefined) topo.fallback.linux = fallbackNode("linux", fallbackWhy.linux, everyCpu);
   if (fallbackWhy.xen !== undefined) topo.fallback.xen = fallbackNode("xen", fallbackWhy.xen, everyCpu);
   if (sratT !== undefined) topo.sratRevision = revision;
-  onlineVerdict(topo.verdicts.linux, linuxOnlineNodes(topo).size);
   if (cxl !== undefined) { topo.cxl = cxl; cxlVerdict(topo.verdicts.linux, cxl); }
   const tiers = classifyNodes(ordered, hmat, kernel);
   if (tiers !== undefined) topo.memoryTiers = tiers;

@@ -17,6 +17,9 @@
  */
 import type { Topology, TopologyNode } from "./model.js";
 
+/** What the online rule reads of a topology (the build asks it before the verdicts exist). */
+type LinuxView = Pick<Topology, "nodes" | "tables" | "linuxPxms">;
+
 /**
  * Linux CPU numbers of the node's enabled CPUs that Linux puts there (not those whose SRAT entry
  * it never read: it places them itself, by CPU vendor and round-robin, which the tables cannot say).
@@ -29,7 +32,7 @@ export function presentLinuxCpus(n: TopologyNode): number[] {
  * Whether the node has a CPU present at boot. Without a MADT among the sources (an SRAT excerpt)
  * nothing says a CPU is absent: every SRAT CPU entry counts, so a CPU-only node stays in the view.
  */
-function hasPresentCpu(t: Topology, n: TopologyNode): boolean {
+function hasPresentCpu(t: LinuxView, n: TopologyNode): boolean {
   return t.tables.includes("APIC") ? presentLinuxCpus(n).length > 0 : n.cpus.some((c) => c.linuxUnread !== true);
 }
 
@@ -42,7 +45,7 @@ export function linuxBootRam(n: TopologyNode): bigint {
  * Node ids Linux brings online at boot. Only PXMs Linux makes nodes of count (`t.linuxPxms`: not a
  * PXM only Generic Ports name, nor one only entries Linux never read name, nor one it refused).
  */
-export function linuxOnlineNodes(t: Topology): Set<number> {
+export function linuxOnlineNodes(t: LinuxView): Set<number> {
   const linux = new Set(t.linuxPxms);
   const nodes = t.nodes.filter((n) => linux.has(n.pxm));
   if (nodes.some((n) => n.cpus.some((c) => c.kind === "gicc"))) return new Set(nodes.map((n) => n.id));

@@ -13,6 +13,13 @@ interface VerdictInput {
   xen: SratWalk;
   slit: SlitView | undefined;
   hmat: HmatModel | undefined;
+  /**
+   * Of Linux's nodes, how many are online at boot (./online.ts). Those that are not (only hot-plug
+   * windows, non-RAM ranges or disabled CPUs: possible, not online) are said beside the count,
+   * which counts every node the SRAT gives Linux, so that the sentence agrees with the numactl
+   * block and the sysfs tree.
+   */
+  linuxOnline: number;
 }
 
 function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): OsVerdict {
@@ -25,8 +32,9 @@ function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): Os
   const v: OsVerdict = { os, nodes, usesSrat, usesSlit: slitRejected === undefined, sentence: "" };
   if (sratRejected !== undefined) v.sratRejected = sratRejected;
   if (slitRejected !== undefined) v.slitRejected = slitRejected;
+  const offline = os === "linux" && usesSrat && input.linuxOnline < nodes;
   const nodePart = usesSrat
-    ? `${name} will use ${plural(nodes, "node")}`
+    ? `${name} will use ${plural(nodes, "node")}${offline ? ` (${input.linuxOnline} online at boot, the others when hot-plugged memory or CPUs arrive)` : ""}`
     : `${name} will fall back to one node, because ${sratRejected}`;
   const slitPart = slitRejected === undefined ? "the SLIT: yes" : `the SLIT: no, because ${slitRejected}`;
   let sentence = `${nodePart}; ${slitPart}`;
@@ -35,22 +43,12 @@ function osVerdict(os: "linux" | "xen", input: VerdictInput, walk: SratWalk): Os
     if (input.hmat.linuxReason !== undefined) v.hmatRejected = input.hmat.linuxReason;
     sentence += input.hmat.linuxUses ? "; the HMAT: yes" : `; the HMAT: no, because ${input.hmat.linuxReason ?? ""}`;
   }
+  // After the HMAT keys, where JSON has always shown it.
+  if (offline) v.onlineAtBoot = input.linuxOnline;
   v.sentence = `${sentence}.`;
   return v;
 }
 
 export function verdicts(input: VerdictInput): { linux: OsVerdict; xen: OsVerdict } {
   return { linux: osVerdict("linux", input, input.linux), xen: osVerdict("xen", input, input.xen) };
-}
-
-/**
- * Linux's nodes that are not online at boot (only hot-plug windows, non-RAM ranges or disabled
- * CPUs: possible, not online; ./online.ts) are said beside the count, which counts every node the
- * SRAT gives Linux, so that the sentence agrees with the numactl block and the sysfs tree.
- */
-export function onlineVerdict(v: OsVerdict, online: number): void {
-  if (!v.usesSrat || online >= v.nodes) return;
-  v.onlineAtBoot = online;
-  const head = `Linux will use ${plural(v.nodes, "node")}`;
-  if (v.sentence.startsWith(head)) v.sentence = `${head} (${online} online at boot, the others when hot-plugged memory or CPUs arrive)${v.sentence.slice(head.length)}`;
 }
