@@ -11,6 +11,7 @@ import { bit, bitNames, fieldOf, fieldOffset, staticSize, u8, type StructSpec } 
 import { acpiDeviceHandleSpec, pciDeviceHandleSpec, sratSubtables, SRAT_MEMORY_FLAGS } from "../../src/acpi/tables/srat.js";
 import { struct } from "../../src/acpi/tables/def.js";
 import { decodeTable } from "../../src/acpi/decode.js";
+import { printTable } from "../../src/acpi/print.js";
 import { buildTable } from "../../src/acpi/encode.js";
 import { tableDefs } from "../../src/acpi/tables/registry.js";
 import { HEADER_OFFSET, HEADER_SIZE, headerSpec } from "../../src/acpi/tables/header.js";
@@ -105,6 +106,18 @@ describe("views over tables built by the encoder", () => {
       { type: 0x0b, values: { reserved: 0, cpuInterfaceNumber: 0, processorUid: 4, flags: 0b1000, parkingProtocolVersion: 0, performanceInterrupt: 0, parkedAddress: 0n, baseAddress: 0n, virtualGicBaseAddress: 0n, hypervisorGicBaseAddress: 0n, virtualGicInterrupt: 0, redistributorBaseAddress: 0n, armMpidr: 0n, efficiencyClass: 0, reserved2: 0, speOverflowInterrupt: 0, trbeInterrupt: 0 } },
     ] }) });
     expect(madtCpus(t).map((c) => [c.type, c.enabled, c.onlineCapable, c.uid])).to.deep.equal([[0, false, true, 0], [0x0b, false, true, 4]]);
+  });
+
+  it("MADT CORE_PIC and RINTC print ACPICA's names and labels (dmtable.c AcpiDmMadtSubnames, dmtbinfo2.c Madt17/Madt24) and keep their JSON keys", () => {
+    const t = decodeTable({ signature: "APIC", source: { file: "built" }, bytes: buildTable(def("APIC"), { header, fixed: { localApicAddress: 0, flags: 0 }, subtables: [
+      { type: 0x11, values: { version: 1, processorId: 2, coreId: 3, flags: 1 } },
+      { type: 0x18, values: { version: 1, reserved: 0, flags: 1, hartId: 5n, processorUid: 6, externalInterruptControllerId: 7, imsicBase: 0x28000000n, imsicSize: 0x1000 } },
+    ] }) });
+    const labels = (text: string) => [...text.matchAll(/\] +([A-Za-z][^:]*?) : /g)].map((m) => m[1]);
+    const printed = printTable(t);
+    expect(printed).to.contain("Subtable Type : 11 [CPU Core Interrupt Controller]").and.to.contain("Subtable Type : 18 [RISC-V Interrupt Controller]");
+    expect(labels(printed)).to.include.members(["ProcessorId", "CoreId", "HartId", "Uid", "ExtIntcId", "ImsicAddr", "ImsicSize"]);
+    expect(madtCpus(t).map((c) => [c.type, c.matchId, c.uid])).to.deep.equal([[0x11, 3, 2], [0x18, 6, 6]]);
   });
 
   it("HMAT revision 1: the attached initiator is the Processor Proximity Domain, valid by flag bit 0; memory valid by bit 1", () => {

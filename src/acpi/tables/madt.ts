@@ -101,8 +101,10 @@ export const madtSubtables: Record<number, StructSpec> = {
   0x10: subtable(h, "APIC.16", "Multiprocessor Wakeup", [
     u16("Mailbox Version"), reserved("u32", "Reserved"), u64("Mailbox Address"), u64c("ResetVector"),
   ]),
-  0x11: subtable(h, "APIC.17", "LoongArch CORE PIC", [
-    u8("Version"), u32("Processor ID"), u32("Core ID"), flags("u32", "Flags", Object.values(MADT_CORE_PIC_FLAGS)),
+  // ACPICA's name and run-together labels (AcpiDmMadtSubnames, AcpiDmTableInfoMadt17); the keys
+  // were already the camel case of them. The flags are decoded, which iasl does not do.
+  0x11: subtable(h, "APIC.17", "CPU Core Interrupt Controller", [
+    u8("Version"), u32c("ProcessorId"), u32c("CoreId"), flags("u32", "Flags", Object.values(MADT_CORE_PIC_FLAGS)),
   ]),
   0x12: subtable(h, "APIC.18", "Legacy I/O Interrupt Controller", [
     u8c("Version"), u64c("Address"), u16c("Size"), u16c("Cascade"), u64c("CascadeMap"),
@@ -117,7 +119,9 @@ export const madtSubtables: Record<number, StructSpec> = {
   0x18: subtable(h, "APIC.24", "RISC-V Interrupt Controller", [
     u8("Version"), reserved("u8", "Reserved"),
     flags("u32", "Flags", Object.values(MADT_RINTC_FLAGS)),
-    u64("Hart ID"), u32("Processor UID"), u32("External Interrupt Controller ID"), u64("IMSIC Base"), u32("IMSIC Size"),
+    // ACPICA's labels (AcpiDmTableInfoMadt24) with the JSON keys numakit has always used.
+    u64c("HartId"), u32("Uid", { key: "processorUid" }), u32("ExtIntcId", { key: "externalInterruptControllerId" }),
+    u64("ImsicAddr", { key: "imsicBase" }), u32c("ImsicSize"),
   ]),
   0x19: subtable(h, "APIC.25", "RISC-V Incoming MSI Controller", [
     u8c("Version"), reserved("u8", "Reserved"), u32c("Flags"), u16c("NumIds"), u16c("NumGuestIds"),
