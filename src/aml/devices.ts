@@ -43,6 +43,17 @@ function toNumber(v: AmlValue, what: string): number | NotStatic {
   return Number(v.value);
 }
 
+/**
+ * A predefined name whose value must be an Integer (_ADR, _STA: ACPI_RTYPE_INTEGER in ACPICA's
+ * predefined.h), read as the OS reads it: ACPICA repairs a String or a short Buffer into one
+ * first (repairToInteger), so a `Name (_STA, "0")` is an absent device, not an unknown status.
+ */
+function toRepairedNumber(v: AmlValue, what: string): number | NotStatic {
+  const i = repairToInteger(v);
+  if (i === undefined) return new NotStatic(`${what} is a ${v.type} ACPICA cannot repair into an Integer`);
+  return toNumber({ type: "integer", value: i }, what);
+}
+
 /** A device ID: a string as written, or a compressed EISA ID integer decoded. */
 function toId(v: AmlValue, what: string): string | NotStatic {
   if (v.type === "string") return v.value;
@@ -181,9 +192,9 @@ export class DeviceReader {
     const uid = this.own(node, "_UID");
     if (uid !== undefined) d.uid = mapStatic(uid, toUid);
     const adr = this.own(node, "_ADR");
-    if (adr !== undefined) d.adr = mapStatic(adr, (v) => toNumber(v, "_ADR"));
+    if (adr !== undefined) d.adr = mapStatic(adr, (v) => toRepairedNumber(v, "_ADR"));
     const sta = this.own(node, "_STA");
-    if (sta !== undefined) d.sta = mapStatic(sta, (v) => toNumber(v, "_STA"));
+    if (sta !== undefined) d.sta = mapStatic(sta, (v) => toRepairedNumber(v, "_STA"));
     const pxm = this.pxm(node);
     if (pxm !== undefined) d.pxm = pxm;
     const sli = this.own(node, "_SLI");

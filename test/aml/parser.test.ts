@@ -209,6 +209,16 @@ describe("aml: static vs dynamic values", () => {
     expect(dev(read([amlDevice("DEV0", amlMethod("_PXM", 0, amlReturn(amlString("7"))))]), "\\DEV0").pxm).to.include({ static: true, value: 7 });
   });
 
+  it("repairs a String or Buffer _STA and _ADR into an Integer as it does _PXM (both ACPI_RTYPE_INTEGER in ACPICA's predefined.h)", () => {
+    // Name (_STA, "0") was "dynamic: a string, not an Integer", so the device counted as present;
+    // ACPICA hands Linux 0: not present.
+    const r = read([amlDevice("DEV0", amlName("_STA", amlString("0")), amlName("_ADR", amlBuffer(encodeInt(4n), [0, 0, 3, 0]))),
+      amlDevice("DEV1", amlName("_STA", pkgOp([0x12], [1], encodeInt(15n))))]);
+    expect(dev(r, "\\DEV0").sta).to.include({ static: true, value: 0 });
+    expect(dev(r, "\\DEV0").adr).to.include({ static: true, value: 0x30000 });
+    expect(reason(dev(r, "\\DEV1").sta)).to.match(/package ACPICA cannot repair/);
+  });
+
   it("passes over a _PXM ACPICA cannot repair, as Linux's acpi_get_pxm() does: the parent's applies", () => {
     // /tmp/hunt-aml t3: \_SB.P has _PXM 1, its child C has _PXM Package () {2}: Linux puts C on PXM 1.
     const r = read([amlScope(SB, amlDevice("P", amlName("_PXM", encodeInt(1n)),
@@ -240,7 +250,7 @@ describe("aml: static vs dynamic values", () => {
     expect(reason(dev(r, "\\DEV1").sli)).to.match(/buffer size is computed/);
     expect(reason(dev(r, "\\DEV2").cids)).to.match(/package size is computed/);
     expect(reason(dev(r, "\\DEV3").hid)).to.match(/not a valid EISA ID/);
-    expect(reason(dev(r, "\\DEV3").sta)).to.match(/not an Integer/);
+    expect(dev(r, "\\DEV3").sta).to.include({ static: true, value: 0 }); // ACPICA's repair: a string without digits is 0
     expect(reason(dev(r, "\\DEV3").sli)).to.match(/not a Buffer/);
     expect(codes(r)).to.deep.equal(["AML_SLI_WITHOUT_PXM", "AML_SLI_WITHOUT_PXM", "AML_SLI_WITHOUT_PXM"]);
   });
