@@ -17,25 +17,31 @@
  *   uses it, else its defaults 10 local / 20 remote (`numa_alloc_distance()`); Linux does not
  *   evaluate `_SLI`, so `_SLI` values are not exported. hwloc reads the matrix whenever there are
  *   two nodes or more, as "NUMALatency" with kind FROM_OS|VALUE_LATENCY.
- * - Memory attributes: the HMAT's memory-level (hierarchy 0) values, only when Linux uses the HMAT.
- *   Linux turns an access latency/bandwidth into equal read and write values
- *   (`hmat_update_target_access()`); hwloc sets ReadLatency/WriteLatency (and the bandwidths)
- *   from those, and the main attribute to their integer average (`read_node_local_memattrs()`,
- *   hwloc 2.9 topology-linux.c; it leaves it unset when one of the two is missing). Unlike
- *   sysfs, which holds only the best initiator per target, every initiator→target pair is
- *   exported: that is the point of reading the HMAT itself. An initiator is named by its cpuset, so initiators without PUs are left out.
- * - CPU-less nodes: hwloc places them by their HMAT initiators, else by distance
- *   (`read_node_initiators()`, `fixup_cpuless_node_locality_from_distances()`), else at Machine
- *   level. Here: the attached initiator of the HMAT memory structure (which Linux makes the only
- *   initiator), else the single CPU node strictly closest by distance; otherwise Machine level
- *   (hwloc would add a Group for a tie between some but not all CPU nodes; we do not).
+ * - Memory attributes: what hwloc 2.9 reads from sysfs (topology-linux.c
+ *   read_node_local_memattrs()): per node, the access class 1 (initiators with CPUs) when
+ *   `accessK/initiators` exists for it, else class 0; Read/Write Latency/Bandwidth when above
+ *   0, and the main attribute as the integer average when both are. The initiator is the node's
+ *   cpuset. So one value per node and attribute, for its best CPU initiators, as Linux
+ *   registers them (src/topology/hmat-access.ts, src/synth/sysfs.ts linuxNodeAccess()), not one
+ *   per HMAT pair: other pairs are in no sysfs file hwloc reads.
+ * - Cpusets (look_sysfsnode()): a node's own CPUs (cpumap), then, nodes with CPUs first, the
+ *   cpusets of the other nodes among its access-class initiators (read_node_initiators(): OR-ed
+ *   in, for nodes with CPUs too); a CPU-less node still without CPUs takes those of every node at
+ *   its smallest distance when that is above its own distance and not every other node ties
+ *   (fixup_cpuless_node_locality_from_distances()). Both walk nodes in os_index order and see the
+ *   cpusets fixed so far, as hwloc does. An empty cpuset puts the node in a Group with no PU.
+ * - Memory-side caches: `memory_side_cache/indexL` (read_node_mscaches()): a MemCache of depth
+ *   L, size, line size, associativity 1 when direct-mapped (indexing 0) else 0 (unknown),
+ *   unified. The write policy is not read.
+ *
+ * hwloc's core then builds the tree (./hwloc-tree.ts): memory Groups, distance Groups, MemCaches.
  */
 import { InputError } from "../errors.js";
 import { hwlocSubtype } from "../topology/kinds.js";
-import type { HmatPair } from "../topology/hmat.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE } from "../topology/distances.js";
 import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
+import { linuxNodeAccess, linuxNodeCaches } from "../synth/sysfs.js";
 
 /** hwloc's built-in attributes this export fills (include/hwloc/memattrs.h), with their flags. */
 export const MEMATTRS = [
@@ -59,13 +65,19 @@ export interface HwlocNumaNode {
   pus: number[];
   /** Bytes present at boot; absent when the tables cannot tell (dummy node). */
   localMemory?: bigint;
-  /** CPU-less nodes: the node whose locality they share; absent = Machine level. */
-  near?: number;
+  /** hwloc's cpuset of the node: its CPUs, with its initiators' or nearest nodes' (see the module comment). */
+  cpuset: number[];
+  /** Memory-side caches, ascending depth. */
+  caches: HwlocCache[];
   /** hwloc's memory-kind subtype (only when the machine has more than one kind, as hwloc does). */
   subtype?: string;
 }
 
-export interface HwlocMemattrValue { target: number; initiator: number; value: number }
+/** hwloc's MemCache attributes (hwloc_cache_attr_s). */
+export interface HwlocCache { depth: number; size: bigint; linesize: number; associativity: number }
+
+/** The initiator is a cpuset, as hwloc records it (HWLOC_LOCATION_TYPE_CPUSET). */
+export interface HwlocMemattrValue { target: number; initiator: number[]; value: number }
 
 export interface HwlocView {
   nodes: HwlocNumaNode[];
@@ -84,23 +96,6 @@ const unreadCpus = (t: Topology): number[] => linuxCpus({ cpus: t.nodes.flatMap(
 const ascending = (a: number, b: number): number => a - b;
 
 
-/** pair values → hwloc attribute values, as Linux + hwloc's Linux backend derive them. */
-function pairAttrs(p: HmatPair): Partial<Record<MemattrName, number>> {
-  const v = p.values;
-  const out: Partial<Record<MemattrName, number>> = {};
-  const both = (main: MemattrName, read: MemattrName, write: MemattrName, access?: number, r?: number, w?: number): void => {
-    const rr = r ?? access;
-    const ww = w ?? access;
-    if (rr !== undefined) out[read] = rr;
-    if (ww !== undefined) out[write] = ww;
-    const m = access ?? (rr !== undefined && ww !== undefined ? Math.floor((rr + ww) / 2) : undefined);
-    if (m !== undefined) out[main] = m;
-  };
-  both("Latency", "ReadLatency", "WriteLatency", v.accessLatencyNs, v.readLatencyNs, v.writeLatencyNs);
-  both("Bandwidth", "ReadBandwidth", "WriteBandwidth", v.accessBandwidthMBps, v.readBandwidthMBps, v.writeBandwidthMBps);
-  return out;
-}
-
 function checkIndex(what: string, n: number): void {
   if (n >= MAX_HWLOC_INDEX) throw new InputError("E_HWLOC_INDEX", `${what} ${n} is too large for an hwloc bitmap (limit ${MAX_HWLOC_INDEX - 1}); try --numbering linux`);
 }
@@ -113,53 +108,69 @@ function distancesOf(t: Topology, kept: readonly number[]): HwlocView["distances
 }
 
 /**
- * Where hwloc would put a CPU-less node (see the module comment). `pos` indexes `kept` and the
- * exported matrix; `kept` indexes `t.nodes`.
+ * look_sysfsnode()'s cpusets: `own` by node (os order), then initiators (nodes with CPUs first),
+ * then distances for CPU-less nodes still without a CPU. `access` says which nodes have an
+ * `accessK/initiators` directory and the initiator nodes in it.
  */
-function nearOf(t: Topology, pos: number, kept: readonly number[], matrix: readonly (readonly number[])[], withPus: ReadonlySet<number>): number | undefined {
-  const node = t.nodes[kept[pos] ?? -1];
-  if (node === undefined) return undefined;
-  if (t.hmat?.linuxUses === true) {
-    // target->processor_pxm as Linux keeps it (the last valid structure; see HmatLinuxState).
-    const pxm = t.hmat.linux.processorPxm.get(node.pxm);
-    const attached = pxm === undefined ? undefined : t.pxmMap.nodeOf(pxm);
-    if (attached !== undefined && withPus.has(attached)) return attached;
+function hwlocCpusets(ids: readonly number[], own: readonly number[][], initiatorsOf: (id: number) => number[] | undefined, matrix: readonly (readonly number[])[] | undefined): number[][] {
+  const cpusets = own.map((c) => [...c]);
+  const or = (i: number, j: number): void => { cpusets[i] = [...new Set([...(cpusets[i] ?? []), ...(cpusets[j] ?? [])])].sort(ascending); };
+  /** read_node_initiators(): false when the node has no access directory. */
+  const fromInitiators = (i: number): boolean => {
+    const inis = initiatorsOf(ids[i] ?? -1);
+    if (inis === undefined) return false;
+    for (const x of inis) { const j = ids.indexOf(x); if (x !== ids[i] && j >= 0) or(i, j); }
+    return true;
+  };
+  const n = ids.length;
+  for (let i = 0; i < n; i++) if ((own[i]?.length ?? 0) > 0) fromInitiators(i);
+  for (let i = 0; i < n; i++) {
+    if ((own[i]?.length ?? 0) > 0) continue;
+    if (fromInitiators(i) && (cpusets[i]?.length ?? 0) > 0) continue;
+    const row = matrix?.[i];
+    if (row === undefined) continue;
+    // fixup_cpuless_node_locality_from_distances()
+    let min = Infinity;
+    let nb = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const d = row[j] ?? 0;
+      if (d < min) { min = d; nb = 1; } else if (d === min) nb++;
+    }
+    if (min <= (row[i] ?? 0) || min === Infinity || nb === n - 1) continue;
+    for (let j = 0; j < n; j++) if (j !== i && row[j] === min) or(i, j);
   }
-  const row = matrix[pos];
-  if (row === undefined) return undefined;
-  const others = kept.map((_, j) => j).filter((j) => j !== pos);
-  const d = (j: number): number => row[j] ?? REMOTE_DISTANCE;
-  const min = Math.min(...others.map(d));
-  const closest = others.filter((j) => d(j) === min);
-  // hwloc: no locality when the closest is not farther than local, or every other node ties.
-  if (min <= d(pos) || closest.length === others.length || closest.length !== 1) return undefined;
-  const only = t.nodes[kept[closest[0] ?? -1] ?? -1];
-  return only !== undefined && withPus.has(only.id) ? only.id : undefined;
+  return cpusets;
 }
 
-function memattrsOf(t: Topology, nodes: readonly HwlocNumaNode[], notes: [string, string][]): HwlocView["memattrs"] {
+/** read_node_local_memattrs(), node by node in os order. */
+function memattrsOf(t: Topology, nodes: readonly HwlocNumaNode[], access: ReturnType<typeof linuxNodeAccess>, notes: [string, string][]): HwlocView["memattrs"] {
   const h = t.hmat;
   if (h === undefined) return [];
   if (!h.linuxUses) {
     notes.push(["NumakitMemattrs", `not exported: Linux ignores the HMAT (${h.linuxReason ?? "unknown reason"})`]);
     return [];
   }
-  const byOs = new Map(nodes.map((n) => [n.os, n]));
   const values = new Map<MemattrName, HwlocMemattrValue[]>(MEMATTRS.map((m) => [m.name, []]));
-  let skipped = 0;
-  for (const p of h.pairs) {
-    if (p.hierarchy !== 0 || p.initiator === undefined || p.target === undefined || !byOs.has(p.target)) continue;
-    const attrs = Object.entries(pairAttrs(p)) as [MemattrName, number][];
-    if (attrs.length === 0) continue;
-    if ((byOs.get(p.initiator)?.pus.length ?? 0) === 0) { skipped++; continue; }
-    for (const [name, value] of attrs) values.get(name)?.push({ target: p.target, initiator: p.initiator, value });
+  const put = (name: MemattrName, target: HwlocNumaNode, value: number): void => { values.get(name)?.push({ target: target.os, initiator: target.cpuset, value }); };
+  for (const n of nodes) {
+    const c = access.get(n.os);
+    if (c === undefined) continue;
+    // numakit's sysfs always has both classes for a node it has any for: class 1 is read.
+    const { readBandwidth: rbw, writeBandwidth: wbw, readLatency: rlat, writeLatency: wlat } = c[1].perf;
+    if (rbw > 0) put("ReadBandwidth", n, rbw);
+    if (wbw > 0) put("WriteBandwidth", n, wbw);
+    if (rbw > 0 && wbw > 0) put("Bandwidth", n, Math.floor((rbw + wbw) / 2));
+    if (rlat > 0) put("ReadLatency", n, rlat);
+    if (wlat > 0) put("WriteLatency", n, wlat);
+    if (rlat > 0 && wlat > 0) put("Latency", n, Math.floor((rlat + wlat) / 2));
   }
   const out = MEMATTRS.flatMap((m) => {
     const v = values.get(m.name) ?? [];
     return v.length === 0 ? [] : [{ name: m.name, flags: m.flags, values: v }];
   });
   const count = out.reduce((s, m) => s + m.values.length, 0);
-  notes.push(["NumakitMemattrs", `HMAT revision ${h.revision}: ${count} values, every initiator with CPUs${skipped > 0 ? `; ${skipped} pair(s) whose initiator has no CPU left out` : ""}`]);
+  notes.push(["NumakitMemattrs", `HMAT revision ${h.revision}: ${count} values, each node's best CPU initiators (Linux access class 1) as hwloc reads them from sysfs`]);
   return out;
 }
 
@@ -173,30 +184,31 @@ export function hwlocView(t: Topology): HwlocView {
   for (const c of allPus) checkIndex("CPU number", c);
   if (!t.verdicts.linux.usesSrat) {
     notes.push(["NumakitNodes", `one node, as Linux: ${t.verdicts.linux.sratRejected ?? "it does not use the SRAT"}`]);
-    return { nodes: [{ os: 0, pus: allPus }], loosePus: [], memattrs: [], notes };
+    return { nodes: [{ os: 0, pus: allPus, cpuset: allPus, caches: [] }], loosePus: [], memattrs: [], notes };
   }
   // The nodes Linux brings online, each with the RAM it has at boot (../topology/online.ts), as
-  // hwloc's Linux backend reads them from /sys/devices/system/node.
+  // hwloc's Linux backend reads them from /sys/devices/system/node: in os_index order
+  // (list_sysfsnode() reads them from the `online` bitmap).
   const online = linuxOnlineNodes(t);
-  const kept = t.nodes.flatMap((n, i) => (online.has(n.id) ? [i] : []));
+  const kept = t.nodes.flatMap((n, i) => (online.has(n.id) ? [i] : [])).sort((a, b) => (t.nodes[a]?.id ?? 0) - (t.nodes[b]?.id ?? 0));
   const left = t.nodes.filter((n) => !online.has(n.id)).map((n) => n.id);
   if (left.length > 0) notes.push(["NumakitNodesLeftOut", `${left.join(",")}: no CPU, memory or generic initiator present at boot`]);
-  const withPus = new Set(t.nodes.filter((n) => placedCpus(n).length > 0).map((n) => n.id));
   const distances = distancesOf(t, kept);
-  const nodes = kept.flatMap((i, pos): HwlocNumaNode[] => {
-    const n = t.nodes[i];
-    if (n === undefined) return [];
-    checkIndex("node id", n.id);
-    const out: HwlocNumaNode = { os: n.id, pxm: n.pxm, pus: placedCpus(n).sort(ascending), localMemory: linuxBootRam(n) };
-    const near = out.pus.length === 0 && distances !== undefined ? nearOf(t, pos, kept, distances.matrix, withPus) : undefined;
-    if (near !== undefined) out.near = near;
-    return [out];
+  const access = t.hmat?.linuxUses === true ? linuxNodeAccess(t) : new Map<number, never>();
+  const keptNodes = kept.flatMap((i) => { const n = t.nodes[i]; return n === undefined ? [] : [n]; });
+  for (const n of keptNodes) checkIndex("node id", n.id);
+  const own = keptNodes.map((n) => placedCpus(n).sort(ascending));
+  const cpusets = hwlocCpusets(keptNodes.map((n) => n.id), own, (id) => access.get(id)?.[1].initiators, distances?.matrix);
+  const nodes = keptNodes.map((n, pos): HwlocNumaNode => {
+    const caches = linuxNodeCaches(t, n).sort((a, b) => a.level - b.level)
+      .map((c) => ({ depth: c.level, size: c.size, linesize: c.lineSize, associativity: c.indexing === 0 ? 1 : 0 }));
+    return { os: n.id, pxm: n.pxm, pus: own[pos] ?? [], cpuset: cpusets[pos] ?? [], localMemory: linuxBootRam(n), caches };
   });
   markSubtypes(nodes, t);
   if (distances !== undefined) {
     notes.push(["NumakitDistances", distances.source === "SLIT" ? "the SLIT" : `Linux's defaults (10 local, 20 remote): ${t.distances.reason ?? "the SLIT is not used"}`]);
   }
-  const memattrs = memattrsOf(t, nodes, notes);
+  const memattrs = memattrsOf(t, nodes, access, notes);
   const view: HwlocView = { nodes, loosePus: [...linuxCpus({ cpus: t.unplacedCpus }), ...unreadCpus(t)].sort(ascending), memattrs, notes };
   if (distances !== undefined) view.distances = distances;
   return view;

@@ -3,21 +3,19 @@
  * runtimes built on hwloc can use what numakit derives from the tables:
  * `lstopo -i machine.xml`, `hwloc-calc -i machine.xml --nodeset pu:3`.
  *
- * Layout: Machine → one Group per node with CPUs, holding that node's NUMANode (a memory child)
- * and its PUs. Not Package: the SRAT names proximity domains, not sockets, and a node may be a
- * part of a package (Magny-Cours' two dies per socket, sub-NUMA clustering) or span several; a
- * Group is hwloc's object for "these PUs belong together" without a hardware claim, and it is
- * what hwloc itself inserts when a NUMA node's cpuset matches no existing object. A flat layout
- * (every NUMANode and PU under Machine) would lose the node→PU locality, since a memory child's
- * cpuset is its parent's. A node whose cpuset is the whole machine needs no Group. CPU-less nodes
- * go where ./hwloc-view.ts says hwloc would put them (next to their initiator, else at Machine
- * level). What was exported from where is said in Machine `info` lines (`lstopo -v` shows them).
+ * Layout: the objects hwloc 2.9's Linux backend and core build from the sysfs tree Linux shows for
+ * these tables (./hwloc-view.ts reads it as topology-linux.c does, ./hwloc-tree.ts builds the
+ * tree as topology.c and distances.c do): Machine, PUs, NUMANodes in their MemCaches, the memory
+ * Groups (kind 1001) hwloc inserts where a node's cpuset matches no object, and the distance
+ * Groups (kind 900). Not Package or Core: the SRAT names proximity domains, not sockets. What was
+ * exported from where is said in Machine `info` lines (`lstopo -v` shows them).
  *
  * Formats (checked against hwloc 2.9's own export): bitmaps as hwloc_bitmap_snprintf() prints
  * them; `distances2` with indexes and values 10 per element, each element's `length` being the
  * character length of its text; memattr initiators as cpusets.
  */
 import { hwlocView, type HwlocNumaNode, type HwlocView } from "./hwloc-view.js";
+import { hwlocTree, type HwlocMemoryTree, type HwlocObj, type HwlocTreeInput } from "./hwloc-tree.js";
 import type { Topology } from "../topology/model.js";
 import { hex } from "../util/hex.js";
 import { pushAll } from "../util/arrays.js";
@@ -40,86 +38,49 @@ export function xmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
 }
 
-type ObjType = "Machine" | "Group" | "NUMANode" | "PU";
-
-interface Obj {
-  type: ObjType;
-  os?: number;
-  gp: number;
-  cpuset: number[];
-  nodeset: number[];
-  localMemory?: bigint;
-  /** hwloc's memory kind ("DRAM", "NVM", "SPM", "CXL-DRAM"): NUMANode.subtype. */
-  subtype?: string;
-  infos: [string, string][];
-  memory: Obj[];
-  children: Obj[];
-}
-
-/** The object tree; gp_index values are unique, Machine = 1 as in hwloc's own exports. */
-function buildTree(v: HwlocView): { root: Obj; numa: Map<number, Obj>; cpusetOf: Map<number, number[]> } {
-  let gp = 0;
-  const obj = (type: ObjType, cpuset: number[], extra: Partial<Obj> = {}): Obj => ({ type, gp: ++gp, cpuset, nodeset: [], infos: [], memory: [], children: [], ...extra });
+/** hwloc's objects for the view: Linux backend (./hwloc-view.ts) into hwloc's core (./hwloc-tree.ts). */
+function buildTree(v: HwlocView): { root: HwlocObj; numa: Map<number, HwlocObj> } {
   const allPus = [...v.nodes.flatMap((n) => n.pus), ...v.loosePus].sort((a, b) => a - b);
-  const root = obj("Machine", allPus, { os: 0, infos: v.notes });
-  const numa = new Map<number, Obj>();
-  const numaObj = (n: HwlocNumaNode, cpuset: number[]): Obj => {
-    const o = obj("NUMANode", cpuset, { os: n.os, nodeset: [n.os], infos: n.pxm === undefined ? [] : [["ACPIProximityDomain", String(n.pxm)]] });
-    if (n.localMemory !== undefined) o.localMemory = n.localMemory;
-    if (n.subtype !== undefined) o.subtype = n.subtype;
-    numa.set(n.os, o);
-    return o;
+  const numa = new Map<number, HwlocObj>();
+  const memoryTree = (n: HwlocNumaNode): HwlocMemoryTree => {
+    const node: HwlocObj = { type: "NUMANode", os: n.os, cpuset: n.cpuset, nodeset: [n.os], infos: n.pxm === undefined ? [] : [["ACPIProximityDomain", String(n.pxm)]], memory: [], children: [] };
+    if (n.localMemory !== undefined) node.localMemory = n.localMemory;
+    if (n.subtype !== undefined) node.subtype = n.subtype;
+    numa.set(n.os, node);
+    const caches = [...n.caches].reverse().map((c): HwlocObj => ({ type: "MemCache", cpuset: n.cpuset, nodeset: [n.os], cache: c, infos: [], memory: [], children: [] }));
+    return { node, caches };
   };
-  // Containers: a Group per CPU node unless it is the whole machine.
-  const container = new Map<number, Obj>();
-  const cpusetOf = new Map<number, number[]>();
-  for (const n of v.nodes) {
-    if (n.pus.length === 0) continue;
-    cpusetOf.set(n.os, n.pus);
-    container.set(n.os, n.pus.length === allPus.length ? root : obj("Group", n.pus));
-  }
-  for (const n of v.nodes) {
-    const parent = (n.pus.length > 0 ? container.get(n.os) : n.near === undefined ? undefined : container.get(n.near)) ?? root;
-    parent.memory.push(numaObj(n, parent.cpuset));
-  }
-  const pu = (os: number): Obj => obj("PU", [os], { os });
-  for (const n of v.nodes) { const c = container.get(n.os); if (c !== undefined) pushAll(c.children, n.pus.map(pu)); }
-  const groups = [...container.values()].filter((g) => g !== root);
-  pushAll(root.children, v.loosePus.map(pu));
-  pushAll(root.children, groups);
-  // hwloc keeps normal children ordered by their first PU.
-  root.children.sort((a, b) => (a.cpuset[0] ?? 0) - (b.cpuset[0] ?? 0));
-  setNodesets(root, []);
-  return { root, numa, cpusetOf };
-}
-
-/** A normal object's nodeset: memory attached to it or its ancestors, and to its descendants. */
-function setNodesets(o: Obj, above: number[]): number[] {
-  const here = [...above, ...o.memory.flatMap((m) => m.nodeset)];
-  const below = o.children.flatMap((c) => setNodesets(c, here));
-  o.nodeset = [...new Set([...here, ...below])].sort((a, b) => a - b);
-  return [...o.memory.flatMap((m) => m.nodeset), ...below];
+  // look_sysfsnode(): nodes with CPUs first, then CPU-less ones, each in os_index order.
+  const trees = [...v.nodes.filter((n) => n.pus.length > 0), ...v.nodes.filter((n) => n.pus.length === 0)].map(memoryTree);
+  const input: HwlocTreeInput = { machineInfos: v.notes, pus: allPus, memoryTrees: trees };
+  if (v.distances !== undefined) input.distances = { nodes: v.nodes.flatMap((n) => { const o = numa.get(n.os); return o === undefined ? [] : [o]; }), matrix: v.distances.matrix };
+  return { root: hwlocTree(input), numa };
 }
 
 function attrs(pairs: [string, string | number | bigint | undefined][]): string {
   return pairs.flatMap(([k, val]) => (val === undefined ? [] : [` ${k}="${xmlEscape(String(val))}"`])).join("");
 }
 
-function renderObj(o: Obj, indent: string, out: string[]): void {
+function renderObj(o: HwlocObj, indent: string, out: string[], gp: Map<HwlocObj, number>): void {
+  gp.set(o, gp.size + 1);
   const cpus = hwlocBitmap(o.cpuset);
   const nodes = hwlocBitmap(o.nodeset);
   const machine = o.type === "Machine";
+  const c = o.cache;
   const a = attrs([
     ["type", o.type], ["os_index", o.os], ["cpuset", cpus], ["complete_cpuset", cpus], ["allowed_cpuset", machine ? cpus : undefined],
     ["nodeset", nodes], ["complete_nodeset", nodes], ["allowed_nodeset", machine ? nodes : undefined],
-    // hwloc's export order (topology-xml.c): gp_index, name, subtype, then the NUMANode's local_memory.
-    ["gp_index", o.gp], ["subtype", o.subtype], ["local_memory", o.localMemory],
+    // hwloc's export order (topology-xml.c hwloc__xml_export_object_contents()): gp_index, name,
+    // subtype, then the type's attributes; local_memory only when not 0.
+    ["gp_index", gp.get(o)], ["subtype", o.subtype], ["local_memory", o.localMemory === 0n ? undefined : o.localMemory],
+    ["cache_size", c?.size], ["depth", c?.depth], ["cache_linesize", c?.linesize], ["cache_associativity", c?.associativity], ["cache_type", c === undefined ? undefined : 0],
+    ["kind", o.kind], ["subkind", o.subkind],
   ]);
   const kids = [...o.memory, ...o.children];
   if (o.infos.length === 0 && kids.length === 0) { out.push(`${indent}<object${a}/>`); return; }
   out.push(`${indent}<object${a}>`);
   for (const [name, value] of o.infos) out.push(`${indent}  <info${attrs([["name", name], ["value", value]])}/>`);
-  for (const k of kids) renderObj(k, `${indent}  `, out);
+  for (const k of kids) renderObj(k, `${indent}  `, out, gp);
   out.push(`${indent}</object>`);
 }
 
@@ -134,9 +95,10 @@ function chunked(tag: string, values: readonly (number | bigint)[], indent: stri
 }
 
 export function hwlocXmlOfView(v: HwlocView): string {
-  const { root, numa, cpusetOf } = buildTree(v);
+  const { root, numa } = buildTree(v);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE topology SYSTEM "hwloc2.dtd">', '<topology version="2.0">'];
-  renderObj(root, "  ", out);
+  const gp = new Map<HwlocObj, number>();
+  renderObj(root, "  ", out, gp);
   if (v.distances !== undefined) {
     const n = v.nodes.length;
     out.push(`  <distances2${attrs([["type", "NUMANode"], ["nbobjs", n], ["kind", 5], ["name", "NUMALatency"], ["indexing", "os"]])}>`);
@@ -148,8 +110,8 @@ export function hwlocXmlOfView(v: HwlocView): string {
     out.push(`  <memattr${attrs([["name", m.name], ["flags", m.flags]])}>`);
     for (const x of m.values) {
       out.push(`    <memattr_value${attrs([
-        ["target_obj_type", "NUMANode"], ["target_obj_gp_index", numa.get(x.target)?.gp], ["value", x.value],
-        ["initiator_cpuset", hwlocBitmap(cpusetOf.get(x.initiator) ?? [])],
+        ["target_obj_type", "NUMANode"], ["target_obj_gp_index", gp.get(numa.get(x.target) ?? root)], ["value", x.value],
+        ["initiator_cpuset", hwlocBitmap(x.initiator)],
       ])}/>`);
     }
     out.push("  </memattr>");

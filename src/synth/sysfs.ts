@@ -64,8 +64,41 @@ export function accessClasses(t: Topology): Map<number, [AccessClass, AccessClas
   return out;
 }
 
+/** One access class as sysfs shows it: `accessK/initiators/` holds the online initiator nodes and the performance files. */
+export interface NodeAccess { initiators: number[]; perf: AccessClass["perf"] }
+
+/**
+ * Per online target node with memory, its access classes 0 and 1 (`nodeN/accessK/`), with the
+ * initiators as node ids (those online; each also gets `nodeI/accessK/targets/nodeN`). What both
+ * this tree and the hwloc export (report/hwloc-view.ts, which reads what hwloc reads here) show.
+ */
+export function linuxNodeAccess(t: Topology): Map<number, [NodeAccess, NodeAccess]> {
+  const online = linuxOnlineNodes(t);
+  const byPxm = new Map(t.nodes.map((n) => [n.pxm, n.id]));
+  const nodes = (c: AccessClass): number[] => c.initiators.flatMap((p) => { const ini = byPxm.get(p); return ini === undefined || !online.has(ini) ? [] : [ini]; });
+  return new Map([...accessClasses(t)].map(([id, [c0, c1]]) => [id, [{ initiators: nodes(c0), perf: c0.perf }, { initiators: nodes(c1), perf: c1.perf }]]));
+}
+
+/** `nodeN/memory_side_cache/indexL` as sysfs shows it (what hwloc reads: topology-linux.c read_node_mscaches()). */
+export interface NodeCache { level: number; size: bigint; lineSize: number; indexing: number; writePolicy: number }
+
 const INDEXING: Record<string, number> = { "direct-mapped": 0, complex: 1 };
 const WRITE_POLICY: Record<string, number> = { "write-back": 0, "write-through": 1 };
+
+/**
+ * The memory-side caches Linux registers for a node: hmat_register_target_cache() adds the PXM's
+ * caches in table order; drivers/base/node.c node_add_cache() keeps the first of each level
+ * ("attempt to add duplicate cache level"). None when Linux does not use the HMAT.
+ */
+export function linuxNodeCaches(t: Topology, n: TopologyNode): NodeCache[] {
+  if (t.hmat?.linuxUses !== true) return [];
+  const out = new Map<number, NodeCache>();
+  for (const c of t.hmat.caches) {
+    if (c.memoryPxm !== n.pxm || out.has(c.level)) continue;
+    out.set(c.level, { level: c.level, size: c.size, lineSize: c.lineSize, indexing: INDEXING[c.associativity] ?? 2, writePolicy: WRITE_POLICY[c.writePolicy] ?? 2 });
+  }
+  return [...out.values()];
+}
 
 /** The node tree for a topology in Linux's numbering. */
 export function sysfsTree(t: Topology): SysfsTree {
@@ -83,8 +116,7 @@ export function sysfsTree(t: Topology): SysfsTree {
   const allCpus = [...t.nodes.flatMap((n) => n.cpus), ...t.unplacedCpus].filter((c) => c.madt !== "absent");
   const nrCpuIds = Math.max(allCpus.length, maxOf(allCpus.map((c) => (c.linuxCpu ?? -1) + 1)));
   const onlineIdx = t.nodes.map((n, i) => [n, i] as const).filter(([n]) => online.has(n.id));
-  const access = accessClasses(t);
-  const byPxm = new Map(t.nodes.map((n) => [n.pxm, n.id]));
+  const access = linuxNodeAccess(t);
   for (const [n, i] of onlineIdx) {
     const dir = `node${n.id}`;
     const cpus = presentLinuxCpus(n);
@@ -92,33 +124,23 @@ export function sysfsTree(t: Topology): SysfsTree {
     file(`${dir}/cpumap`, cpumapOf(cpus, nrCpuIds));
     file(`${dir}/distance`, onlineIdx.map(([, j]) => t.distances.matrix[i]?.[j] ?? 0).join(" "));
     file(`${dir}/meminfo`, `Node ${n.id} MemTotal:       ${String(linuxBootRam(n) / 1024n).padStart(8)} kB`);
-    const classes = access.get(n.id);
-    classes?.forEach((c, k) => {
+    access.get(n.id)?.forEach((c, k) => {
       const base = `${dir}/access${k}/initiators`;
       file(`${base}/read_bandwidth`, String(c.perf.readBandwidth));
       file(`${base}/read_latency`, String(c.perf.readLatency));
       file(`${base}/write_bandwidth`, String(c.perf.writeBandwidth));
       file(`${base}/write_latency`, String(c.perf.writeLatency));
-      for (const p of c.initiators) {
-        const ini = byPxm.get(p);
-        if (ini === undefined || !online.has(ini)) continue;
+      for (const ini of c.initiators) {
         tree.set(`${base}/node${ini}`, { kind: "symlink", target: `../../../node${ini}` });
         tree.set(`node${ini}/access${k}/targets/node${n.id}`, { kind: "symlink", target: `../../../node${n.id}` });
       }
     });
-    if (t.hmat?.linuxUses === true) {
-      // hmat_register_target_cache() adds the PXM's caches in table order; drivers/base/node.c
-      // node_add_cache() keeps the first of each level ("attempt to add duplicate cache level").
-      const levels = new Set<number>();
-      for (const c of t.hmat.caches.filter((x) => x.memoryPxm === n.pxm)) {
-        if (levels.has(c.level)) continue;
-        levels.add(c.level);
-        const base = `${dir}/memory_side_cache/index${c.level}`;
-        file(`${base}/indexing`, String(INDEXING[c.associativity] ?? 2));
-        file(`${base}/line_size`, String(c.lineSize));
-        file(`${base}/size`, c.size.toString());
-        file(`${base}/write_policy`, String(WRITE_POLICY[c.writePolicy] ?? 2));
-      }
+    for (const c of linuxNodeCaches(t, n)) {
+      const base = `${dir}/memory_side_cache/index${c.level}`;
+      file(`${base}/indexing`, String(c.indexing));
+      file(`${base}/line_size`, String(c.lineSize));
+      file(`${base}/size`, c.size.toString());
+      file(`${base}/write_policy`, String(c.writePolicy));
     }
   }
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

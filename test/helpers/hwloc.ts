@@ -3,6 +3,8 @@
  * what they report, in a shape tests compare with the topology.
  */
 import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** Run a tool (with `input` on stdin); any exit code but 0, or anything on stderr (hwloc's warnings), is a failure. */
 export function run(cmd: string, args: string[], input?: string): string {
@@ -82,4 +84,73 @@ export function nodesetsOfPus(file: string, pus: readonly number[]): number[][] 
     .split("\n").filter((l) => l !== "" && !l.startsWith("Waiting for locations to process on stdin"));
   if (lines.length !== pus.length) throw new Error(`hwloc-calc answered ${lines.length} lines for ${pus.length} PUs: ${lines.join(" | ")}`);
   return lines.map((l) => parseBitmap(l.trim()));
+}
+
+/**
+ * Real hwloc reading a Linux sysfs: `tree` (numakit's /sys/devices/system/node, src/synth/sysfs.ts)
+ * under DIR/sys/devices/system/node, with the least /sys/devices/system/cpu hwloc's Linux backend
+ * accepts (hwloc 2.9 topology-linux.c check_sysfs_cpu_path(): cpuN/topology/{core,package}_cpus;
+ * left empty so that hwloc makes no Core or Package, as numakit's export has none), the CPUs being
+ * those of the nodes' cpulists. Returns `lstopo --of xml` of it.
+ */
+export function lstopoOnSysfs(tree: ReadonlyMap<string, { kind: "file"; text: string } | { kind: "symlink"; target: string }>, dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  const node = join(dir, "sys", "devices", "system", "node");
+  const cpus = new Set<number>();
+  for (const [path, e] of tree) {
+    const file = join(node, path);
+    mkdirSync(dirname(file), { recursive: true });
+    if (e.kind === "symlink") { symlinkSync(e.target, file); continue; }
+    writeFileSync(file, e.text);
+    if (/^node\d+\/cpulist$/.test(path)) for (const c of parseList(e.text)) cpus.add(c);
+  }
+  const cpu = join(dir, "sys", "devices", "system", "cpu");
+  mkdirSync(cpu, { recursive: true });
+  for (const c of cpus) {
+    mkdirSync(join(cpu, `cpu${c}`, "topology"), { recursive: true });
+    for (const f of ["core_cpus", "package_cpus"]) writeFileSync(join(cpu, `cpu${c}`, "topology", f), "");
+  }
+  mkdirSync(join(dir, "proc"), { recursive: true });
+  writeFileSync(join(dir, "proc", "cpuinfo"), "");
+  // hwloc's warnings ("intersection without inclusion" when two nodes' cpusets overlap) are part
+  // of what it does with such a sysfs, not a failure: it goes on, as the export must.
+  const r = spawnSync("lstopo", ["--if", "fsroot", "--input", dir, "--of", "xml", "-"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`lstopo --input ${dir}: exit ${String(r.status)}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** "0-3,8" → [0,1,2,3,8]. */
+function parseList(text: string): number[] {
+  return text.trim().split(",").filter((p) => p !== "").flatMap((p) => {
+    const [a, b] = p.split("-").map(Number);
+    return Array.from({ length: (b ?? a ?? 0) - (a ?? 0) + 1 }, (_, i) => (a ?? 0) + i);
+  });
+}
+
+/**
+ * An hwloc XML reduced to what both hwloc and numakit's export decide, one line each: the object
+ * tree (type, os_index, sets, memory size, cache and group attributes; indented by depth, children
+ * in document order), the distances elements as they are, and memattr values with the target
+ * named by its os_index instead of gp_index. Left out: gp_index numbers, info, page_type and
+ * support elements (hwloc's own: the running hwloc, the page size of the machine it runs on).
+ */
+export function canonicalHwlocXml(xml: string): string[] {
+  const out: string[] = [];
+  const numaOs = new Map<string, string>();
+  let depth = 0;
+  const keep = ["os_index", "cpuset", "nodeset", "local_memory", "cache_size", "depth", "cache_linesize", "cache_associativity", "cache_type", "kind", "subkind", "dont_merge"];
+  for (const line of xml.split("\n")) {
+    const t = line.trim();
+    const obj = /^<object type="(\w+)"([^>]*?)(\/?)>$/.exec(t);
+    if (obj !== null) {
+      const a = obj[2] ?? "";
+      if (obj[1] === "NUMANode") numaOs.set(attr(a, "gp_index") ?? "", attr(a, "os_index") ?? "");
+      out.push(`${"  ".repeat(depth)}${obj[1] ?? ""}${keep.flatMap((k) => { const v = attr(a, k); return v === undefined ? [] : [` ${k}=${v}`]; }).join("")}`);
+      if (obj[3] !== "/") depth++;
+    } else if (t === "</object>") depth--;
+    else if (/^<(distances2|indexes|u64values|\/distances2)/.test(t)) out.push(t);
+    else if (t.startsWith("<memattr ")) out.push(`memattr ${attr(t, "name") ?? ""} ${attr(t, "flags") ?? ""}`);
+    else if (t.startsWith("<memattr_value ")) out.push(`  node ${attr(t, "target_obj_gp_index") ?? ""} = ${attr(t, "value") ?? ""} from ${attr(t, "initiator_cpuset") ?? ""}`);
+  }
+  return out.map((l) => l.replace(/^ {2}node (\d+) =/, (_, gp: string) => `  NUMANode P#${numaOs.get(gp) ?? `gp${gp}`} =`));
 }

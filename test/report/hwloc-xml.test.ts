@@ -1,20 +1,22 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readTables, type DecodedTable } from "../../src/acpi/index.js";
+import { decodeTable, readTables, type DecodedTable } from "../../src/acpi/index.js";
 import type { FieldValues } from "../../src/acpi/layout/types.js";
 import { NumakitError } from "../../src/errors.js";
 import { hwlocView } from "../../src/report/hwloc-view.js";
 import { hwlocBitmap, hwlocXml, xmlEscape } from "../../src/report/hwloc-xml.js";
+import { parseDescription, synthesize, type SynthTable } from "../../src/synth/index.js";
+import { linuxNodeAccess, sysfsTree } from "../../src/synth/sysfs.js";
 import { analyse } from "../../src/analyse.js";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Cpu, Topology } from "../../src/topology/model.js";
 import { NUMBERINGS, type Numbering } from "../../src/topology/numbering.js";
 import { runCli } from "../helpers/cli.js";
 import { corpusPath, oracleConfigs, realDumps, requireCorpus } from "../helpers/corpus.js";
-import { lstopoReport, nodesetsOfPus, parseBitmap, type HwlocReport } from "../helpers/hwloc.js";
+import { canonicalHwlocXml, lstopoOnSysfs, lstopoReport, nodesetsOfPus, parseBitmap, type HwlocReport } from "../helpers/hwloc.js";
 import { repoRoot } from "../helpers/paths.js";
 import { fcRuns } from "../helpers/runs.js";
 import { requireProgram } from "../helpers/skip.js";
@@ -31,8 +33,10 @@ const linuxCpus = (cpus: readonly Cpu[]): number[] => cpus.flatMap((c) => (c.lin
 
 /**
  * What lstopo must report for a topology, from the topology itself: Linux's nodes, CPUs and
- * boot memory, Linux's distances (the SLIT, else 10/20), the HMAT pairs. Only where hwloc puts a
- * CPU-less node comes from the exporter's view (checked against Linux separately).
+ * boot memory, Linux's distances (the SLIT, else 10/20), and per node the access class 1 values
+ * Linux registers. The cpuset of a node (its own CPUs, widened by its initiators or nearest
+ * nodes) comes from the exporter's view: "against lstopo on numakit's sysfs" below checks it
+ * against hwloc's own Linux backend.
  */
 function expected(t: Topology): HwlocReport {
   const all = [...t.nodes.flatMap((n) => linuxCpus(n.cpus)), ...linuxCpus(t.unplacedCpus)].sort(ascending);
@@ -40,33 +44,24 @@ function expected(t: Topology): HwlocReport {
   const kept = t.nodes.map((n, i) => ({ n, i }))
     .filter(({ n }) => linuxCpus(n.cpus).length > 0 || n.memoryBytes > 0n || n.initiators.some((x) => x.kind === "generic-initiator"))
     .sort((a, b) => a.n.id - b.n.id);
-  const near = new Map(hwlocView(t).nodes.map((v) => [v.os, v.near]));
-  const cpusOfNode = (id: number | undefined): number[] => (id === undefined ? all : linuxCpus(t.nodes.find((n) => n.id === id)?.cpus ?? []));
-  const nodes = kept.map(({ n }) => {
-    const own = linuxCpus(n.cpus);
-    return { os: n.id, pus: own.length > 0 ? own : cpusOfNode(near.get(n.id)), localMemory: String(n.memoryBytes) };
-  });
+  const cpuset = new Map(hwlocView(t).nodes.map((v) => [v.os, v.cpuset]));
+  // Where a node lands is hwloc's core at work (it may refuse an overlapping cpuset and keep the
+  // node higher up): the NUMANode's cpuset as exported, which "against lstopo on numakit's sysfs" checks.
+  const placed = new Map([...hwlocXml(t).matchAll(/<object type="NUMANode" os_index="(\d+)" cpuset="([^"]*)"/g)].map((m) => [Number(m[1]), parseBitmap(m[2] ?? "0x0")]));
+  const nodes = kept.map(({ n }) => ({ os: n.id, pus: placed.get(n.id) ?? [], localMemory: String(n.memoryBytes) }));
   const slit = t.verdicts.linux.usesSlit && t.distances.source === "SLIT";
   const distances = kept.length < 2 ? null : {
     nodes: kept.map(({ n }) => n.id),
     matrix: kept.map((a) => kept.map((b) => (slit ? t.distances.matrix[a.i]?.[b.i] ?? -1 : a.i === b.i ? 10 : 20))),
   };
   const memattrs: string[] = [];
-  const h = t.hmat;
-  if (h?.linuxUses === true) {
-    for (const p of h.pairs) {
-      const from = linuxCpus(t.nodes.find((n) => n.id === p.initiator)?.cpus ?? []);
-      if (p.hierarchy !== 0 || p.target === undefined || from.length === 0 || !kept.some(({ n }) => n.id === p.target)) continue;
-      const v = p.values;
-      const put = (name: string, value: number | undefined): void => { if (value !== undefined) memattrs.push(`${name} P#${String(p.target)} = ${value} from ${from.join(",")}`); };
-      const rl = v.readLatencyNs ?? v.accessLatencyNs;
-      const wl = v.writeLatencyNs ?? v.accessLatencyNs;
-      const rb = v.readBandwidthMBps ?? v.accessBandwidthMBps;
-      const wb = v.writeBandwidthMBps ?? v.accessBandwidthMBps;
-      put("ReadLatency", rl); put("WriteLatency", wl); put("ReadBandwidth", rb); put("WriteBandwidth", wb);
-      put("Latency", v.accessLatencyNs ?? (rl !== undefined && wl !== undefined ? Math.floor((rl + wl) / 2) : undefined));
-      put("Bandwidth", v.accessBandwidthMBps ?? (rb !== undefined && wb !== undefined ? Math.floor((rb + wb) / 2) : undefined));
-    }
+  for (const [target, [, c1]] of t.hmat?.linuxUses === true ? linuxNodeAccess(t) : []) {
+    const from = (cpuset.get(target) ?? []).join(",");
+    const { readLatency: rl, writeLatency: wl, readBandwidth: rb, writeBandwidth: wb } = c1.perf;
+    const put = (name: string, value: number): void => { if (value > 0) memattrs.push(`${name} P#${target} = ${value} from ${from}`); };
+    put("ReadLatency", rl); put("WriteLatency", wl); put("ReadBandwidth", rb); put("WriteBandwidth", wb);
+    if (rl > 0 && wl > 0) put("Latency", Math.floor((rl + wl) / 2));
+    if (rb > 0 && wb > 0) put("Bandwidth", Math.floor((rb + wb) / 2));
   }
   return { nodes, pus: all, distances, memattrs: memattrs.sort() };
 }
@@ -102,10 +97,8 @@ function checkWithLstopo(t: Topology, name: string, puChecks = 3): HwlocReport {
   const nodesets = answer.nodesets.get(key) ?? nodesetsOfPus(answer.file, sample);
   answer.nodesets.set(key, nodesets);
   for (const [i, pu] of sample.entries()) {
-    // hwloc: the nodes local to a PU are its own node plus the CPU-less nodes whose locality holds it.
-    const own = t.verdicts.linux.usesSrat ? t.nodes.filter((n) => linuxCpus(n.cpus).includes(pu)).map((n) => n.id) : [0];
-    const cpuless = want.nodes.filter((n) => !own.includes(n.os) && n.pus.includes(pu) && !t.nodes.some((x) => x.id === n.os && linuxCpus(x.cpus).length > 0)).map((n) => n.os);
-    expect(nodesets[i], `${name} pu:${pu}`).to.deep.equal([...own, ...cpuless].sort(ascending));
+    // hwloc: the nodes local to a PU are those whose cpuset holds it (each hangs at the object of its cpuset).
+    expect(nodesets[i], `${name} pu:${pu}`).to.deep.equal(want.nodes.filter((n) => n.pus.includes(pu)).map((n) => n.os).sort(ascending));
     lstopoRuns.puChecks++;
   }
   return got;
@@ -153,7 +146,7 @@ describe("hwloc XML export", () => {
       }));
       expect(t.verdicts.linux.usesSrat).to.equal(false);
       const v = hwlocView(t);
-      expect(v.nodes).to.deep.equal([{ os: 0, pus: [0, 1] }]);
+      expect(v.nodes).to.deep.equal([{ os: 0, pus: [0, 1], cpuset: [0, 1], caches: [] }]);
       expect(v.distances).to.equal(undefined);
       expect(v.notes.map(([k]) => k)).to.include("NumakitNodes");
     });
@@ -178,7 +171,7 @@ describe("hwloc XML export", () => {
       expect(() => hwlocXml(huge)).to.throw(NumakitError, /node id 70000 is too large for an hwloc bitmap/);
     });
 
-    it("HMAT values whose initiator has no CPU are left out, and said so", () => {
+    it("memory attributes are each node's Linux access class 1 (best CPU initiators), as hwloc reads sysfs, not every HMAT pair", () => {
       const tables: DecodedTable[] = [
         ...hostTables({ cpus: [{ pxm: 0, apic: 0 }], memory: [{ pxm: 0, base: 0n, length: GiB }, { pxm: 1, base: GiB, length: GiB }] }),
         hmatTable(2, [
@@ -187,8 +180,11 @@ describe("hwloc XML export", () => {
         ]),
       ];
       const v = hwlocView(buildTopology(tables));
-      expect(v.memattrs.find((m) => m.name === "Latency")?.values).to.deep.equal([{ target: 0, initiator: 0, value: 80 }, { target: 1, initiator: 0, value: 120 }]);
-      expect(Object.fromEntries(v.notes)["NumakitMemattrs"]).to.match(/2 pair\(s\) whose initiator has no CPU left out/);
+      // Node 1 has no CPU: its best CPU initiator is node 0 (120 ns), whose PUs become its cpuset;
+      // 130 and 90 (from node 1, no CPU) are in no sysfs file hwloc reads.
+      expect(v.memattrs.find((m) => m.name === "Latency")?.values).to.deep.equal([{ target: 0, initiator: [0], value: 80 }, { target: 1, initiator: [0], value: 120 }]);
+      expect(v.memattrs.map((m) => m.values.length)).to.deep.equal([2, 2, 2]);
+      expect(Object.fromEntries(v.notes)["NumakitMemattrs"]).to.match(/6 values, each node's best CPU initiators \(Linux access class 1\)/);
       // A revision Linux does not know: it ignores the whole HMAT, and so does the export.
       const rev3 = hwlocView(buildTopology([...tables.slice(0, -1), hmatTable(3, [])]));
       expect(rev3.memattrs).to.deep.equal([]);
@@ -302,6 +298,75 @@ describe("hwloc XML export", () => {
   });
 });
 
+
+/**
+ * The export against hwloc's own Linux backend: lstopo (hwloc 2.9.0) reading numakit's sysfs tree
+ * for the same topology (`lstopo --if fsroot --input DIR`) must build the same objects (Groups of
+ * both kinds, MemCaches, NUMANodes, PUs, sets), the same distances and the same memory attributes.
+ */
+describe("hwloc XML export against lstopo on numakit's sysfs (hwloc-nox 2.9)", function () {
+  let root = "";
+  before(function () {
+    requireProgram(this, "lstopo");
+    root = mkdtempSync(join(tmpdir(), "numakit-hwloc-fsroot-"));
+  });
+  after(() => { if (root !== "") rmSync(root, { recursive: true, force: true }); });
+
+  function same(t: Topology, name: string): void {
+    const real = canonicalHwlocXml(lstopoOnSysfs(sysfsTree(t), join(root, "fs")));
+    expect(canonicalHwlocXml(hwlocXml(t)).join("\n"), name).to.equal(real.join("\n"));
+  }
+  const fromDecoded = (tables: readonly SynthTable[]): Topology =>
+    analyse(tables.map((x) => decodeTable({ signature: x.signature, bytes: x.bytes, source: { file: x.signature } }))).topology;
+
+  it("samples/ and samples/synth descriptions (04-hmat-caches: MemCaches; 05: two rounds of distance Groups)", async () => {
+    for (const dir of ["2socket", "4node", "cxl"]) {
+      const { tables, diagnostics } = await readTables([join(repoRoot, "samples", dir)]);
+      same(analyse(tables, {}, diagnostics).topology, dir);
+    }
+    const synthDir = join(repoRoot, "samples", "synth");
+    for (const f of readdirSync(synthDir).filter((x) => x.endsWith(".json")).sort()) {
+      same(fromDecoded(synthesize(parseDescription(JSON.parse(readFileSync(join(synthDir, f), "utf8")))).tables), f);
+    }
+    // What the comparison stands on: 04's caches and 05's Groups are there.
+    const caches = hwlocXml(fromDecoded(synthesize(parseDescription(JSON.parse(readFileSync(join(synthDir, "04-hmat-caches.json"), "utf8")))).tables));
+    expect(caches.match(/<object type="MemCache"/g)?.length).to.equal(2);
+    const groups = hwlocXml(fromDecoded(synthesize(parseDescription(JSON.parse(readFileSync(join(synthDir, "05-eight-nodes-two-level.json"), "utf8")))).tables));
+    expect(groups.match(/kind="900"/g)?.length).to.be.greaterThan(0);
+  });
+
+  it("QEMU's HMAT variants, the oracle configurations and the real dumps", async function () {
+    requireCorpus(this);
+    const q35 = corpusPath("qemu", "x86", "q35");
+    for (const v of ["acpihmat", "acpihmat-generic-x", "acpihmat-noinitiator"]) {
+      const { tables, diagnostics } = await readTables(["SRAT", "APIC", "HMAT"].map((sig) => join(q35, `${sig}.${v}`)));
+      same(analyse(tables, {}, diagnostics).topology, v);
+    }
+    for (const input of [...oracleConfigs().map((c) => join(oracleDir, c, "tables")), ...realDumps()]) {
+      if (noMadt.has(input.slice(input.lastIndexOf("/") + 1))) continue;
+      const { tables, diagnostics } = await readTables([input]);
+      same(analyse(tables, {}, diagnostics).topology, input);
+    }
+  });
+
+  it("property: random hosts (CPUs, memory, SLIT, HMAT with caches) → the same objects as hwloc's Linux backend", () => {
+    fc.assert(fc.property(hostWithHmatArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 3 }), fc.boolean()), { maxLength: 4 }), ({ host, hmat }, caches) => {
+      const tables = hostTables(host);
+      if (hmat !== undefined) {
+        const memPxms = [...new Set(host.memory.map((m) => m.pxm))];
+        for (const [i, level, direct] of caches) {
+          const pxm = memPxms[i % Math.max(1, memPxms.length)];
+          if (pxm === undefined) continue;
+          hmat.subtables.push(...hmatTable(2, [{ type: 2, values: { memoryProximityDomain: pxm, memorySideCacheSize: BigInt(level) << 24n, cacheAttributes: level | (level << 4) | ((direct ? 1 : 2) << 8) | (64 << 16), smbiosHandleCount: 0 } }]).subtables);
+        }
+        tables.push(hmat);
+      }
+      const t = buildTopology(tables);
+      fc.pre(t.nodes.some((n) => linuxCpus(n.cpus).length > 0) || linuxCpus(t.unplacedCpus).length > 0);
+      same(t, "prop");
+    }), { numRuns: fcRuns(0.2) });
+  });
+});
 
 /** Random hosts: a few PXMs, CPUs (some disabled in the MADT), ranges, maybe a SLIT and an HMAT. */
 const hostWithHmatArb = fc.record({
