@@ -22,7 +22,7 @@
  *   `accessK/initiators` exists for it, else class 0; Read/Write Latency/Bandwidth when above
  *   0, and the main attribute as the integer average when both are. The initiator is the node's
  *   cpuset. So one value per node and attribute, for its best CPU initiators, as Linux
- *   registers them (src/topology/hmat-access.ts, src/synth/sysfs.ts linuxNodeAccess()), not one
+ *   registers them (src/topology/hmat-access.ts, src/topology/linux-node.ts linuxNodeAccess()), not one
  *   per HMAT pair: other pairs are in no sysfs file hwloc reads.
  * - Cpusets (look_sysfsnode()): a node's own CPUs (cpumap), then, nodes with CPUs first, the
  *   cpusets of the other nodes among its access-class initiators (read_node_initiators(): OR-ed
@@ -41,7 +41,7 @@ import { hwlocSubtype } from "../topology/kinds.js";
 import type { Topology, TopologyNode } from "../topology/model.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE } from "../topology/distances.js";
 import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
-import { linuxNodeAccess, linuxNodeCaches } from "../synth/sysfs.js";
+import { linuxNodeAccess, linuxNodeCaches } from "../topology/linux-node.js";
 
 /** hwloc's built-in attributes this export fills (include/hwloc/memattrs.h), with their flags. */
 export const MEMATTRS = [

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import { buildTopology } from "../../src/topology/build.js";
 import type { Topology } from "../../src/topology/model.js";
-import { accessClasses, sysfsTree } from "../../src/synth/sysfs.js";
+import { accessClasses } from "../../src/topology/linux-node.js";
+import { sysfsTree } from "../../src/synth/sysfs.js";
 import { descriptionFromTopology } from "../../src/synth/from-topology.js";
 import { hmat } from "../../src/acpi/tables/hmat.js";
 import { full, hmatLocality, hmatTable, hostTables, must, table } from "../helpers/numa-tables.js";

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { buildTopology } from "../../src/topology/build.js";
-import { accessClasses } from "../../src/synth/sysfs.js";
+import { accessClasses } from "../../src/topology/linux-node.js";
 import { hmatLocality, hmatTable, hostTables } from "../helpers/numa-tables.js";
 import { fcRuns } from "../helpers/runs.js";
 
