@@ -136,6 +136,11 @@ interface HostView {
   cpusOfNode: number[][];
   /** Xenctrlext.get_nr_nodes: the nodes numa_meminfo / numainfo reports. */
   hostNodes: number;
+  /**
+   * The legacy flow's `numa_resources` (xen-api a810aeb2e5^ domain.ml): per node the smallest free
+   * memory (bytes) any placement of this xenopsd has read, undefined before the first.
+   */
+  numaResources?: number[];
 }
 
 /** Per node, its CPUs in ascending order. */
@@ -181,17 +186,29 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   return true;
 }
 
-/** Per-node memory xenopsd plans with: free − claimed (current code) or free only (legacy). */
-function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memoryBytes: number): number[] {
+/**
+ * xenopsd's numa_placement, its reading and planning part.
+ *  - current (xen-api e2ee48d6): per node free − claimed (XS numa_meminfo; the upstream build's stub
+ *    falls back to xc_numainfo, claimed = 0), and Best_effort asks for cores = vcpus
+ *    (cores_of_numa_affinity_policy, since 3671ba0e7e).
+ *  - legacy (a810aeb2e5^, before claims): per node `memfree` of xc_numainfo, lowered to the
+ *    smallest value any earlier placement read (`numa_resources`, NUMAResource.min_memory; removed
+ *    by 7153d5dde2, CA-411684), and a request without cores (NUMARequest had memory and vcpus).
+ */
+function xenopsdPlan(view: HostView, ctx: VmCtx, era: "current" | "legacy", memoryBytes: number): number[] {
   if (view.numa === undefined) return [];
   const info = xc_numainfo(view.xch);
   const numa = view.numa;
-  // The upstream build reads xc_numainfo (claimed = 0) instead of XS numa_meminfo.
-  const claimed = (n: { claimedPages: number }): number => (subtractClaims && view.xenopsd === "xenserver" ? n.claimedPages : 0);
-  const resources = info.nodes.map((n, i) =>
-    numa.resource(i, Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE)));
-  // Best_effort: cores_of_numa_affinity_policy = vcpus (xenops_server.ml).
-  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores: ctx.spec.vcpus });
+  const claimed = (n: { claimedPages: number }): number => (era === "current" && view.xenopsd === "xenserver" ? n.claimedPages : 0);
+  let memfree = info.nodes.map((n) => Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE));
+  if (era === "legacy") {
+    const seen = view.numaResources;
+    if (seen !== undefined) memfree = memfree.map((m, i) => Math.min(m, seen[i] ?? m));
+    view.numaResources = memfree;
+  }
+  const resources = memfree.map((m, i) => numa.resource(i, m));
+  const cores = era === "current" ? ctx.spec.vcpus : 0;
+  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores });
   return p?.nodes ?? [];
 }
 
@@ -251,7 +268,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
 function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, preplanned?: number[]): Build<void> {
   yield `${ctx.spec.name} numa_placement`;
   const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * MIB;
-  const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims, memory));
+  const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims ? "current" : "legacy", memory));
   applyPlan(view, ctx, policy, nodes, claims);
 }
 
@@ -322,7 +339,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   // claim alone lets the domain's own structures eat the room its claim needs (found by the
   // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
   const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * MIB;
-  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, true, memory);
+  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, "current", memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool))) return;
   yield* place(view, ctx, policy, true, nodes);
