@@ -14,7 +14,8 @@ import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/h
 import {
   xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
-  xc_domain_unpause, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
+  xc_domain_unpause, xc_physinfo, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts,
+  type XcInterface,
 } from "../libxc/xenctrl.js";
 import { noXenInternalMemory, vmNumaMetrics, xenInternalMemory, type VmNumaMetrics, type XenInternalMemory } from "./vm_numa.js";
 import { hvm_build, type HvmBuildResult } from "../xenguest/hvm_build.js";
@@ -164,17 +165,21 @@ function nodeCpus(view: HostView, nodes: readonly number[]): number[] {
   return out;
 }
 
-function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean): Build<boolean> {
+/**
+ * VM_create (createdomain, max_mem), then the start of build_pre: for xenopsd, wait_xen_free_mem
+ * first (libxl has none).
+ */
+function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean, policy: Policy): Build<boolean> {
   const { xch } = view;
   const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
   if (node !== undefined) req.node = node;
   const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
   if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   ctx.domid = domid;
-  const steps: [string, () => number][] = [
-    ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
-    ["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)],
-  ];
+  const rc = yield* hypercall(`${ctx.spec.name} max_mem`, () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB));
+  if (rc !== 0) { ctx.error = `max_mem failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  if (policy === "xenopsd" && !(yield* waitXenFreeMem(view, ctx))) return false;
+  const steps: [string, () => number][] = [["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)]];
   // The paging pool before any NUMA placement: xenopsd's build_pre calls shadow_allocation_set and
   // only then numa_placement (ocaml/xenopsd/xc/domain.ml, build_pre, xen-api 9fa5a04a59), so the
   // pool is allocated while the domain has no node affinity yet.
@@ -184,6 +189,22 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
     if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   }
   return true;
+}
+
+/**
+ * build_pre's first step, wait_xen_free_mem (xen-api e2ee48d6 domain.ml, CA-39743; the same before
+ * 2025): physinfo's free_pages (claimed pages included) must cover required_host_free_mib (target
+ * + overhead), else it waits only while scrub_pages is non-zero, which Xen always reports as 0
+ * (xen/common/sysctl.c), so it fails at once: build_pre raises Not_enough_memory before the pool,
+ * the placement or any claim.
+ */
+function* waitXenFreeMem(view: HostView, ctx: VmCtx): Build<boolean> {
+  const { xch } = view;
+  const freeKib = yield* hypercall(`${ctx.spec.name} physinfo (wait_xen_free_mem)`, () => xc_physinfo(xch).freePages * KIB_PER_PAGE);
+  const requiredKib = ctx.mem.required_host_free_mib * KIB;
+  if (freeKib >= requiredKib) return true;
+  ctx.error = `Not_enough_memory (wait_xen_free_mem: ${freeKib} KiB free, ${requiredKib} KiB required)`;
+  return false;
 }
 
 /**
@@ -322,14 +343,14 @@ function pagesOf(xch: XcInterface, domid: number): number[] {
 }
 
 function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
-  if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+  if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
   yield* place(view, ctx, policy, false);
   if (ctx.error === undefined) yield* build(view, ctx);
 }
 
 function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate: boolean, pagingPool: boolean): Build<void> {
   if (!nodeCreate) {
-    if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+    if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
     yield* place(view, ctx, policy, true);
     return;
   }
@@ -341,7 +362,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * MIB;
   const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, "current", memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
-  if (!(yield* createDomain(view, ctx, node, pagingPool))) return;
+  if (!(yield* createDomain(view, ctx, node, pagingPool, policy))) return;
   yield* place(view, ctx, policy, true, nodes);
 }
 

@@ -9,6 +9,7 @@ import { createHost } from "../../../src/sim/hypervisor/index.js";
 import { inlineHost, parseScenario } from "../../../src/sim/index.js";
 import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { hypervisorPort } from "../../../src/sim/libxc/port.js";
+import { hvmMemory } from "../../../src/sim/xenopsd/memory.js";
 import { prepareVmStart, vmStart } from "../../../src/sim/xenopsd/vm_start.js";
 import { simHost } from "../../helpers/sim-host.js";
 
@@ -51,5 +52,39 @@ describe("sim toolstack fidelity: xenopsd's legacy flow (xen-api a810aeb2e5^ dom
     expect(hv.destroydomain(vm1?.domid ?? -1)).to.equal(0);
     runToEnd(b3);
     expect(p.planned()).to.deep.equal([[0], [1], [1]]);
+  });
+});
+
+describe("sim toolstack fidelity: build_pre's wait_xen_free_mem (xen-api e2ee48d6 domain.ml)", () => {
+  // required_host_free_mib = footprint = target + overhead (memory.ml); physinfo.scrub_pages is
+  // always 0, so a shortfall fails at once with Not_enough_memory, before the paging pool, the
+  // placement and any claim or populate.
+  it("memory.ml: required_host_free_mib = target + 1 + 1 + shadow + ceil(38·vcpus/256)", () => {
+    // 40 GiB, 2 vCPUs: shadow = ceil((512 + 81920)/256) = 322 MiB; 38·2/256 → 1 MiB.
+    expect(hvmMemory(40 * GiB_MIB, 2).required_host_free_mib).to.equal(40960 + 2 + 322 + 1);
+  });
+
+  for (const flow of ["legacy", "claim"] as const) {
+    it(`${flow}: a VM larger than the host's free memory fails in build_pre, having populated nothing`, () => {
+      const hv = simHost([16 * GiB_MIB, 16 * GiB_MIB], 8, "v4");
+      const r = vmStart(hv, { flow, policy: "xenopsd", seed: 1, vms: [{ name: "big", mem_mib: 40 * GiB_MIB, vcpus: 2 }] });
+      const vm = r.vms[0];
+      expect(vm?.started).to.equal(false);
+      expect(vm?.error).to.match(/^Not_enough_memory \(wait_xen_free_mem: \d+ KiB free, 42275840 KiB required\)$/);
+      expect(vm?.extents).to.deep.equal({ order0: 0, order9: 0, order18: 0 });
+      expect(vm?.plannedNodes).to.deep.equal([]);
+      expect(hv.domids()).to.deep.equal([]);
+    });
+  }
+
+  it("free memory counts claimed pages: the check passes and the global claim is what fails (ENOMEM)", () => {
+    // Xen without node claims, 2 × 16 GiB. vm-a (20 GiB) fits no node: global claim of 20 GiB.
+    // vm-b (12 GiB): physinfo free (~32 GiB, claimed included) covers 12 GiB + overhead, its node
+    // claim fails (not ENOMEM: affinity anyway), and the global claim of 12 GiB finds < 12 GiB
+    // unclaimed: ENOMEM, the start fails.
+    const hv = simHost([16 * GiB_MIB, 16 * GiB_MIB], 8, "none");
+    const r = vmStart(hv, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm-a", mem_mib: 20 * GiB_MIB, vcpus: 2 }, { name: "vm-b", mem_mib: 12 * GiB_MIB, vcpus: 2 }] });
+    expect(r.vms.map((v) => v.started)).to.deep.equal([true, false]);
+    expect(r.vms[1]?.error).to.equal("Not_enough_memory (global claim failed with ENOMEM)");
   });
 });
