@@ -14,13 +14,13 @@ import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/h
 import {
   xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
-  xc_domain_unpause, xc_physinfo, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts,
+  xc_domain_unpause, xc_physinfo, xc_set_paging_mempool_size, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts,
   type XcInterface,
 } from "../libxc/xenctrl.js";
 import { noXenInternalMemory, vmNumaMetrics, xenInternalMemory, type VmNumaMetrics, type XenInternalMemory } from "./vm_numa.js";
 import { hvm_build, type HvmBuildResult } from "../xenguest/hvm_build.js";
 import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
-import { libxl__get_numa_candidate } from "./libxl_numa.js";
+import { libxl__domain_need_memory_calculate, libxl__get_numa_candidate, libxl__get_required_paging_memory } from "./libxl_numa.js";
 import { hvmMemory, type VmMemory } from "./memory.js";
 import { hypercall, interleave, runToEnd, sequence, type Build } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
@@ -166,8 +166,9 @@ function nodeCpus(view: HostView, nodes: readonly number[]): number[] {
 }
 
 /**
- * VM_create (createdomain, max_mem), then the start of build_pre: for xenopsd, wait_xen_free_mem
- * first (libxl has none).
+ * VM_create (createdomain, max_mem), then the start of build_pre. `xenopsd`: build_pre's
+ * wait_xen_free_mem comes first and the paging pool before placement; libxl sizes the pool after
+ * placement instead (libxlPagingPool), and has no wait_xen_free_mem.
  */
 function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean, policy: Policy): Build<boolean> {
   const { xch } = view;
@@ -183,7 +184,7 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   // The paging pool before any NUMA placement: xenopsd's build_pre calls shadow_allocation_set and
   // only then numa_placement (ocaml/xenopsd/xc/domain.ml, build_pre, xen-api 9fa5a04a59), so the
   // pool is allocated while the domain has no node affinity yet.
-  if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
+  if (pagingPool && policy === "xenopsd") steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
   for (const [what, fn] of steps) {
     const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
     if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
@@ -205,6 +206,19 @@ function* waitXenFreeMem(view: HostView, ctx: VmCtx): Build<boolean> {
   if (freeKib >= requiredKib) return true;
   ctx.error = `Not_enough_memory (wait_xen_free_mem: ${freeKib} KiB free, ${requiredKib} KiB required)`;
   return false;
+}
+
+/**
+ * libxl__build_pre → libxl__arch_domain_create → libxl__domain_set_paging_mempool_size (Xen
+ * c447b7308b): libxl sizes the paging pool after numa_place_domain and set_nodeaffinity, with its
+ * own default shadow_memkb (libxl__get_required_paging_memory), so the pool follows the placement.
+ */
+function* libxlPagingPool(view: HostView, ctx: VmCtx): Build<boolean> {
+  const { xch } = view;
+  const bytes = libxl__get_required_paging_memory(ctx.spec.mem_mib * KIB, ctx.spec.vcpus) * KIB;
+  const rc = yield* hypercall(`${ctx.spec.name} set_paging_mempool_size`, () => xc_set_paging_mempool_size(xch, ctx.domid, bytes));
+  if (rc !== 0) { ctx.error = `set_paging_mempool_size failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  return true;
 }
 
 /**
@@ -243,8 +257,8 @@ function libxlPlan(view: HostView, ctx: VmCtx): number[] {
     if (d.domid === ctx.domid) continue;
     for (const n of d.nodeAffinity) vcpusOnNode[n] = (vcpusOnNode[n] ?? 0) + d.maxVcpus;
   }
-  // libxl__domain_need_memory_calculate: target + shadow + LIBXL_HVM_EXTRA_MEMORY, rounded to 2 MiB.
-  const needKb = Math.ceil((ctx.spec.mem_mib * KIB + ctx.mem.shadow_mib * KIB + 2048) / 2048) * 2048;
+  // numa_place_domain: libxl__domain_need_memory_calculate with libxl's own shadow_memkb default.
+  const needKb = libxl__domain_need_memory_calculate(ctx.spec.mem_mib * KIB, libxl__get_required_paging_memory(ctx.spec.mem_mib * KIB, ctx.spec.vcpus));
   const nodes = info.nodes.map((n, i) => ({ free_memkb: n.memfreePages * KIB_PER_PAGE, cpus: nodeCpus(view, [i]) }));
   return libxl__get_numa_candidate(nodes, needKb, ctx.spec.vcpus, vcpusOnNode)?.nodes ?? [];
 }
@@ -345,6 +359,7 @@ function pagesOf(xch: XcInterface, domid: number): number[] {
 function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
   if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
   yield* place(view, ctx, policy, false);
+  if (ctx.error === undefined && policy === "libxl" && pagingPool && !(yield* libxlPagingPool(view, ctx))) return;
   if (ctx.error === undefined) yield* build(view, ctx);
 }
 
@@ -352,6 +367,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   if (!nodeCreate) {
     if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
     yield* place(view, ctx, policy, true);
+    if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
     return;
   }
   // Seed plan: read free memory, decide, then create the domain on the chosen node. The node must
@@ -364,6 +380,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool, policy))) return;
   yield* place(view, ctx, policy, true, nodes);
+  if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
 }
 
 function outcome(view: HostView, ctx: VmCtx): VmOutcome {

@@ -9,6 +9,7 @@ import { createHost } from "../../../src/sim/hypervisor/index.js";
 import { inlineHost, parseScenario } from "../../../src/sim/index.js";
 import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { hypervisorPort } from "../../../src/sim/libxc/port.js";
+import { libxl__domain_need_memory_calculate, libxl__get_required_paging_memory } from "../../../src/sim/xenopsd/libxl_numa.js";
 import { hvmMemory } from "../../../src/sim/xenopsd/memory.js";
 import { prepareVmStart, vmStart } from "../../../src/sim/xenopsd/vm_start.js";
 import { simHost } from "../../helpers/sim-host.js";
@@ -86,5 +87,28 @@ describe("sim toolstack fidelity: build_pre's wait_xen_free_mem (xen-api e2ee48d
     const r = vmStart(hv, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm-a", mem_mib: 20 * GiB_MIB, vcpus: 2 }, { name: "vm-b", mem_mib: 12 * GiB_MIB, vcpus: 2 }] });
     expect(r.vms.map((v) => v.started)).to.deep.equal([true, false]);
     expect(r.vms[1]?.error).to.equal("Not_enough_memory (global claim failed with ENOMEM)");
+  });
+});
+
+describe("sim toolstack fidelity: libxl (Xen c447b7308b)", () => {
+  it("libxl__get_required_paging_memory and libxl__domain_need_memory_calculate for HVM/HAP", () => {
+    // 4 × (256·2 + 8192) KiB = 34 816 KiB; need = 8 GiB + 34 816 + 2048 KiB = 8 425 472, a 2 MiB multiple.
+    expect(libxl__get_required_paging_memory(8 * 1024 * 1024, 2)).to.equal(34816);
+    expect(libxl__domain_need_memory_calculate(8 * 1024 * 1024, 34816)).to.equal(8425472);
+    expect(libxl__domain_need_memory_calculate(1024, 4)).to.equal(4096);
+  });
+
+  it("the paging pool is sized after placement, with libxl's shadow_memkb, so it lands on the chosen node", () => {
+    // libxl__build_pre: numa_place_domain, set_nodeaffinity (explicit {node}), ... then
+    // libxl__arch_domain_create → set_paging_mempool_size(4 × (256·2 + 8192) KiB = 8704 pages).
+    // Xen's createdomain made the first 256 pool pages under the all-node affinity; the other 8448
+    // come from the planned node.
+    const hv = simHost([64 * GiB_MIB, 64 * GiB_MIB], 8, "v4");
+    const r = vmStart(hv, { flow: "legacy", policy: "libxl", seed: 1, vms: [{ name: "vm", mem_mib: 8 * GiB_MIB, vcpus: 2 }] });
+    const vm = r.vms[0];
+    const node = String(vm?.plannedNodes[0]);
+    expect(vm?.plannedNodes).to.have.length(1);
+    expect(vm?.xenInternal.pagingPool.pages).to.equal(8704);
+    expect(vm?.xenInternal.pagingPool.byNode[node]).to.be.at.least(8704 - 256);
   });
 });
