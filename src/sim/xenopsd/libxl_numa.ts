@@ -16,10 +16,16 @@ export interface LibxlCandidate {
   nr_vcpus: number;
 }
 
-/** numa_cmpf: fewer vCPUs already running there first, then more free memory. */
+/**
+ * numa_cmpf (libxl_dom.c, Xen c447b7308b): fewer vCPUs already running there first, then more free
+ * memory. `free_memkb` is uint64_t and the function returns int: `c2->free_memkb -
+ * c1->free_memkb` is computed modulo 2^64 and converted to int, which GCC does modulo 2^32. So a
+ * difference of 2 TiB (2^31 KiB) or more compares by its low 32 bits: a candidate with 2.5 TiB
+ * more free memory can lose. `| 0` is that conversion (ToInt32 is modulo 2^32 too).
+ */
 function numa_cmpf(c1: LibxlCandidate, c2: LibxlCandidate): number {
   if (c1.nr_vcpus !== c2.nr_vcpus) return c1.nr_vcpus - c2.nr_vcpus;
-  return c2.free_memkb - c1.free_memkb;
+  return (c2.free_memkb - c1.free_memkb) | 0;
 }
 
 /** LIBXL_HVM_EXTRA_MEMORY (libxl_internal.h): KiB. */

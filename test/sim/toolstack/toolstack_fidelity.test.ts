@@ -9,7 +9,7 @@ import { createHost } from "../../../src/sim/hypervisor/index.js";
 import { inlineHost, parseScenario } from "../../../src/sim/index.js";
 import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { hypervisorPort } from "../../../src/sim/libxc/port.js";
-import { libxl__domain_need_memory_calculate, libxl__get_required_paging_memory } from "../../../src/sim/xenopsd/libxl_numa.js";
+import { libxl__domain_need_memory_calculate, libxl__get_numa_candidate, libxl__get_required_paging_memory } from "../../../src/sim/xenopsd/libxl_numa.js";
 import { hvmMemory } from "../../../src/sim/xenopsd/memory.js";
 import { prepareVmStart, vmStart } from "../../../src/sim/xenopsd/vm_start.js";
 import { simHost } from "../../helpers/sim-host.js";
@@ -96,6 +96,17 @@ describe("sim toolstack fidelity: libxl (Xen c447b7308b)", () => {
     expect(libxl__get_required_paging_memory(8 * 1024 * 1024, 2)).to.equal(34816);
     expect(libxl__domain_need_memory_calculate(8 * 1024 * 1024, 34816)).to.equal(8425472);
     expect(libxl__domain_need_memory_calculate(1024, 4)).to.equal(4096);
+  });
+
+  it("numa_cmpf returns the uint64 free-memory difference as an int: 2.5 TiB more free compares as less", () => {
+    // Two single-node candidates, no vCPUs anywhere: [0] first (best), then [1] with 2.5 TiB
+    // more free. numa_cmpf([1], [0]) = (int)(free0 − free1) = (int)(−2 684 354 560 mod 2^64)
+    // = 1 610 612 736 > 0, so [1] is not better and node 0, with less free memory, is chosen.
+    const TiB_KiB = 2 ** 30;
+    const node = (kib: number, first: number): { free_memkb: number; cpus: number[] } => ({ free_memkb: kib, cpus: [first, first + 1] });
+    expect(libxl__get_numa_candidate([node(TiB_KiB / 4, 0), node(11 * TiB_KiB / 4, 2)], 1024, 1, [0, 0])?.nodes).to.deep.equal([0]);
+    // Below 2 TiB of difference the comparison is the plain one.
+    expect(libxl__get_numa_candidate([node(TiB_KiB / 4, 0), node(2 * TiB_KiB, 2)], 1024, 1, [0, 0])?.nodes).to.deep.equal([1]);
   });
 
   it("the paging pool is sized after placement, with libxl's shadow_memkb, so it lands on the chosen node", () => {
