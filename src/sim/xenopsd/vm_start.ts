@@ -1,7 +1,8 @@
 /**
  * Starting many VMs at once, three ways (the build race of xen-api ocaml/xenopsd/xc/domain.ml: wait_xen_free_mem, then the build):
- *  - "legacy": every VM start runs on its own thread: create, build_pre with NUMA placement from
- *    the free memory Xen reports (no claims), then xenguest populates. Builds interleave.
+ *  - "legacy": every VM start runs on its own thread: create, build_pre (wait_xen_free_mem, NUMA
+ *    placement from the free memory Xen reports, as xenopsd did before claims), then xenguest
+ *    populates. Builds interleave.
  *  - "claim": the seed's flow. A serialized loop creates each domain and claims its memory on the
  *    planned node (current xenopsd `numa_placement`), then all builds run in parallel and consume
  *    their claims (xenguest gets `-mem_pnode N` → exact-node populate).
@@ -69,7 +70,10 @@ export interface VmStartOptions {
   policy: Policy;
   seed: number;
   vms: VmSpec[];
-  /** Resize the paging pool to xenopsd's shadow_mib in build_pre (default true). */
+  /**
+   * Resize the paging pool (default true): to xenopsd's shadow_mib in build_pre before placement,
+   * or, with the libxl policy, to libxl's shadow_memkb after placement.
+   */
   pagingPool?: boolean;
   /** xenopsd's build variant (default "xenserver"): see XenopsdBuild. */
   xenopsd?: XenopsdBuild;
