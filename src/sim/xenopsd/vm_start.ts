@@ -46,6 +46,18 @@ export const POLICIES: readonly Policy[] = ["xenopsd", "libxl"];
  */
 export type XenopsdBuild = "xenserver" | "upstream";
 export const XENOPSD_BUILDS: readonly XenopsdBuild[] = ["xenserver", "upstream"];
+/**
+ * xenopsd's host NUMA policy (Host.numa_affinity_policy; xen-api e2ee48d6 xenops_server.ml and
+ * domain.ml build_pre), for the xenopsd policy only:
+ *  - "best_effort" (default, xenopsd's default_numa_affinity_policy): plan with cores = vcpus,
+ *    soft affinity.
+ *  - "best_effort_hard": the same plan, hard affinity (affinity_of_numa_affinity_policy).
+ *  - "prio_mem_only": soft affinity, a plan without cores (cores_of_numa_affinity_policy = 0).
+ *  - "any": build_pre does nothing: no placement, no affinity and no claim at all (node or global).
+ * The legacy flow (before claims) knew only best_effort and any.
+ */
+export type NumaPolicy = "best_effort" | "best_effort_hard" | "prio_mem_only" | "any";
+export const NUMA_POLICIES: readonly NumaPolicy[] = ["best_effort", "best_effort_hard", "prio_mem_only", "any"];
 
 export interface VmSpec {
   name: string;
@@ -77,6 +89,8 @@ export interface VmStartOptions {
   pagingPool?: boolean;
   /** xenopsd's build variant (default "xenserver"): see XenopsdBuild. */
   xenopsd?: XenopsdBuild;
+  /** xenopsd's NUMA policy (default "best_effort"): see NumaPolicy. */
+  numaPolicy?: NumaPolicy;
 }
 
 export interface VmOutcome {
@@ -135,6 +149,7 @@ interface VmCtx {
 interface HostView {
   xch: XcInterface;
   xenopsd: XenopsdBuild;
+  numaPolicy: NumaPolicy;
   numa: NumaHierarchy | undefined;
   cpuToNode: number[];
   /** The CPUs of each node, ascending (from cpuToNode, once per vm_start). */
@@ -246,7 +261,7 @@ function xenopsdPlan(view: HostView, ctx: VmCtx, era: "current" | "legacy", memo
     view.numaResources = memfree;
   }
   const resources = memfree.map((m, i) => numa.resource(i, m));
-  const cores = era === "current" ? ctx.spec.vcpus : 0;
+  const cores = era === "current" && view.numaPolicy !== "prio_mem_only" ? ctx.spec.vcpus : 0;
   const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores });
   return p?.nodes ?? [];
 }
@@ -267,9 +282,10 @@ function libxlPlan(view: HostView, ctx: VmCtx): number[] {
   return libxl__get_numa_candidate(nodes, needKb, ctx.spec.vcpus, vcpusOnNode)?.nodes ?? [];
 }
 
-function setSoftAffinity(view: HostView, ctx: VmCtx, nodes: number[]): void {
+/** Soft affinity of every vCPU to the nodes' CPUs (hard with xenopsd's best_effort_hard). */
+function setVcpuAffinity(view: HostView, ctx: VmCtx, nodes: number[], hard: boolean): void {
   const cpus = nodeCpus(view, nodes);
-  for (let v = 0; v < ctx.spec.vcpus; v++) xc_vcpu_setaffinity(view.xch, ctx.domid, v, { soft: cpus });
+  for (let v = 0; v < ctx.spec.vcpus; v++) xc_vcpu_setaffinity(view.xch, ctx.domid, v, hard ? { hard: cpus } : { soft: cpus });
 }
 
 /** The planner's decision applied to the domain: affinity (and, with claims, the claim). */
@@ -278,7 +294,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
   ctx.planned = nodes;
   const affinity = (): void => {
     if (policy === "libxl") xc_domain_node_setaffinity(xch, ctx.domid, nodes);
-    setSoftAffinity(view, ctx, nodes);
+    setVcpuAffinity(view, ctx, nodes, policy === "xenopsd" && claims && view.numaPolicy === "best_effort_hard");
   };
   if (!claims) { if (nodes.length > 0) affinity(); return; }
   // Xenctrlext.domain_claim_pages: the upstream build's stub raises ENOSYS before any hypercall.
@@ -305,6 +321,8 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
 
 /** Placement as one atomic step: xenopsd holds numa_mutex across read, plan and claim. */
 function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, preplanned?: number[]): Build<void> {
+  // build_pre: `match !Xenops_server.numa_placement with Any -> None`, before any claim.
+  if (policy === "xenopsd" && view.numaPolicy === "any") return;
   yield `${ctx.spec.name} numa_placement`;
   const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * MIB;
   const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims ? "current" : "legacy", memory));
@@ -380,7 +398,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   // claim alone lets the domain's own structures eat the room its claim needs (found by the
   // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
   const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * MIB;
-  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, "current", memory);
+  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : view.numaPolicy === "any" ? [] : xenopsdPlan(view, ctx, "current", memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool, policy))) return;
   yield* place(view, ctx, policy, true, nodes);
@@ -452,6 +470,10 @@ export interface PreparedVmStart {
 }
 
 export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
+  const numaPolicy = opts.numaPolicy ?? "best_effort";
+  if (opts.flow === "legacy" && numaPolicy !== "best_effort" && numaPolicy !== "any") {
+    throw new RangeError(`numa_policy "${numaPolicy}" did not exist before claims: the legacy flow takes "best_effort" or "any"`);
+  }
   const xch = xc_interface_open(hv);
   const topo = xc_cputopoinfo(xch);
   const cpuToNode = topo.map((t) => t.node);
@@ -459,7 +481,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const nodeCores = NumaHierarchy.nodeCoresOf(topo, distances.length);
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
   const view: HostView = {
-    xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, cpusOfNode: cpusByNode(cpuToNode),
+    xch, xenopsd: opts.xenopsd ?? "xenserver", numaPolicy, numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, cpusOfNode: cpusByNode(cpuToNode),
     hostNodes: distances.length,
   };
   const pagingPool = opts.pagingPool ?? true;

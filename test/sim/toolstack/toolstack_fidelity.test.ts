@@ -11,7 +11,8 @@ import { runToEnd } from "../../../src/sim/libxc/scheduler.js";
 import { hypervisorPort } from "../../../src/sim/libxc/port.js";
 import { libxl__domain_need_memory_calculate, libxl__get_numa_candidate, libxl__get_required_paging_memory } from "../../../src/sim/xenopsd/libxl_numa.js";
 import { hvmMemory } from "../../../src/sim/xenopsd/memory.js";
-import { prepareVmStart, vmStart } from "../../../src/sim/xenopsd/vm_start.js";
+import { prepareVmStart, vmStart, type NumaPolicy } from "../../../src/sim/xenopsd/vm_start.js";
+import type { HypervisorPort } from "../../../src/sim/libxc/hypercalls.js";
 import { simHost } from "../../helpers/sim-host.js";
 
 const GiB_MIB = 1024;
@@ -121,5 +122,46 @@ describe("sim toolstack fidelity: libxl (Xen c447b7308b)", () => {
     expect(vm?.plannedNodes).to.have.length(1);
     expect(vm?.xenInternal.pagingPool.pages).to.equal(8704);
     expect(vm?.xenInternal.pagingPool.byNode[node]).to.be.at.least(8704 - 256);
+  });
+});
+
+describe("sim toolstack fidelity: xenopsd's NUMA policies (xen-api e2ee48d6 xenops_server.ml, domain.ml build_pre)", () => {
+  const smtPort = (): HypervisorPort => {
+    const scn = parseScenario({ host: { nodes: [0, 1].map(() => ({ mem_mib: 8192, cpus: 8, threads_per_core: 2 })) }, steps: [] });
+    return hypervisorPort(createHost(inlineHost(scn), { nodeClaims: "v4" }));
+  };
+  const vm = [{ name: "vm", mem_mib: 2048, vcpus: 6 }];
+
+  it("prio_mem_only plans without cores (cores_of_numa_affinity_policy = 0): 6 vCPUs fit one 4-core SMT node", () => {
+    // best_effort wants 6 cores → [0, 1]; prio_mem_only wants 0 cores and 6 CPUs → [0], node claim.
+    const planned = (numaPolicy: NumaPolicy): number[][] => prepareVmStart(smtPort(), { flow: "claim", policy: "xenopsd", seed: 1, vms: vm, numaPolicy }).planned();
+    expect(planned("best_effort")).to.deep.equal([[0, 1]]);
+    expect(planned("prio_mem_only")).to.deep.equal([[0]]);
+  });
+
+  it("best_effort_hard sets hard affinity (affinity_of_numa_affinity_policy), best_effort soft", () => {
+    for (const [numaPolicy, kind] of [["best_effort_hard", "hard"], ["best_effort", "soft"]] as const) {
+      const port = simHost([8192, 8192], 4, "v4");
+      const seen: string[] = [];
+      const spy: HypervisorPort = { ...port, vcpu_setaffinity: (d, v, aff) => { seen.push(Object.keys(aff).join()); return port.vcpu_setaffinity(d, v, aff); } };
+      const p = prepareVmStart(spy, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm", mem_mib: 1024, vcpus: 2 }], numaPolicy });
+      expect(p.planned()).to.deep.equal([[0]]);
+      expect(seen).to.deep.equal([kind, kind]);
+    }
+  });
+
+  it("any: build_pre places nothing and claims nothing, neither on a node nor globally", () => {
+    // `match !Xenops_server.numa_placement with Any -> None`: the global claim is in the other arm.
+    const port = simHost([64 * GiB_MIB, 64 * GiB_MIB], 8, "v4");
+    const p = prepareVmStart(port, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "vm", mem_mib: 4096, vcpus: 2 }], numaPolicy: "any" });
+    expect(p.planned()).to.deep.equal([[]]);
+    expect(port.physinfo().outstandingPages).to.equal(0);
+  });
+
+  it("the legacy flow (before claims) takes only best_effort and any", () => {
+    const scn = (numa_policy: string): unknown => parseScenario({ host: { nodes: [{ mem_mib: 1024, cpus: 2 }] }, steps: [{ op: "vm_start", flow: "legacy", numa_policy, vms: [{ mem_mib: 64 }] }] });
+    expect(() => scn("prio_mem_only")).to.throw(/numa_policy "prio_mem_only" did not exist before claims: the legacy flow takes "best_effort" or "any"/);
+    expect(() => scn("sometimes")).to.throw(/numa_policy must be one of "best_effort", "best_effort_hard", "prio_mem_only", "any"/);
+    expect(() => scn("any")).to.not.throw();
   });
 });
