@@ -3,7 +3,8 @@
  * names and the same return convention (0 / extents done on success, -1 with `errno` on failure),
  * so xenguest and the toolstacks above read like their C and OCaml originals.
  */
-import { EBUSY, ESRCH, type CpuTopo, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+import { EBUSY, EINVAL, ESRCH, type CpuTopo, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
+import { MIB, PAGE_SIZE } from "../units.js";
 
 /** Populated extents per order, per domain: instrumentation (what `xl debug-keys u` cannot tell). */
 export interface ExtentCounts {
@@ -52,6 +53,16 @@ export function xc_domain_max_vcpus(xch: XcInterface, domid: number, max: number
 /** xc_shadow_control(XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION). */
 export function xc_shadow_allocation_set(xch: XcInterface, domid: number, mb: number): number {
   return xch.rc(xch.hv.shadow_allocation(domid, mb));
+}
+
+/**
+ * xc_set_paging_mempool_size (XEN_DOMCTL_set_paging_mempool_size, libxl's call): the pool in bytes.
+ * Xen's arch_set_paging_mempool_size() rejects a size that is not whole pages (-EINVAL) and then,
+ * for HAP, runs the same hap_set_allocation() as the shadow op, so it goes through the same port.
+ */
+export function xc_set_paging_mempool_size(xch: XcInterface, domid: number, size: number): number {
+  if (size < 0 || size % PAGE_SIZE !== 0) return xch.rc(-EINVAL);
+  return xch.rc(xch.hv.shadow_allocation(domid, size / MIB));
 }
 
 export function xc_domain_setmaxmem(xch: XcInterface, domid: number, max_memkb: number): number {

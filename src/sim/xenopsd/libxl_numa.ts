@@ -16,10 +16,39 @@ export interface LibxlCandidate {
   nr_vcpus: number;
 }
 
-/** numa_cmpf: fewer vCPUs already running there first, then more free memory. */
+/**
+ * numa_cmpf (libxl_dom.c, Xen c447b7308b): fewer vCPUs already running there first, then more free
+ * memory. `free_memkb` is uint64_t and the function returns int: `c2->free_memkb -
+ * c1->free_memkb` is computed modulo 2^64 and converted to int, which GCC does modulo 2^32. So a
+ * difference of 2 TiB (2^31 KiB) or more compares by its low 32 bits: a candidate with 2.5 TiB
+ * more free memory can lose. `| 0` is that conversion (ToInt32 is modulo 2^32 too).
+ */
 function numa_cmpf(c1: LibxlCandidate, c2: LibxlCandidate): number {
   if (c1.nr_vcpus !== c2.nr_vcpus) return c1.nr_vcpus - c2.nr_vcpus;
-  return c2.free_memkb - c1.free_memkb;
+  return (c2.free_memkb - c1.free_memkb) | 0;
+}
+
+/** LIBXL_HVM_EXTRA_MEMORY (libxl_internal.h): KiB. */
+export const LIBXL_HVM_EXTRA_MEMORY = 2048;
+
+/**
+ * libxl__get_required_paging_memory (libxl_create.c, Xen c447b7308b), the default `shadow_memkb`
+ * of an HVM guest with HAP on x86 (EXTRA_DEFAULT_PAGING_MEM_MB 0): 4 × (256·vcpus + maxmem MiB)
+ * KiB, i.e. 256 pages per vCPU and one page per MiB for the p2m. Half of xenopsd's shadow_mib,
+ * which counts 2 pages per MiB.
+ */
+export function libxl__get_required_paging_memory(maxmem_kb: number, smp_cpus: number): number {
+  return 4 * (256 * smp_cpus + Math.floor(maxmem_kb / 1024));
+}
+
+/**
+ * libxl__domain_need_memory_calculate (libxl_mem.c) for an HVM guest without stub domain or
+ * IOMMU reservation: target + shadow + LIBXL_HVM_EXTRA_MEMORY, rounded up to 2 MiB. KiB.
+ */
+export function libxl__domain_need_memory_calculate(target_memkb: number, shadow_memkb: number): number {
+  let need = target_memkb + shadow_memkb + LIBXL_HVM_EXTRA_MEMORY;
+  if (need % 2048 !== 0) need += 2048 - (need % 2048);
+  return need;
 }
 
 /** k-combinations of `items` in lexicographic order (libxl's comb_init/comb_next). */

@@ -1,7 +1,8 @@
 /**
  * Starting many VMs at once, three ways (the build race of xen-api ocaml/xenopsd/xc/domain.ml: wait_xen_free_mem, then the build):
- *  - "legacy": every VM start runs on its own thread: create, build_pre with NUMA placement from
- *    the free memory Xen reports (no claims), then xenguest populates. Builds interleave.
+ *  - "legacy": every VM start runs on its own thread: create, build_pre (wait_xen_free_mem, NUMA
+ *    placement from the free memory Xen reports, as xenopsd did before claims), then xenguest
+ *    populates. Builds interleave.
  *  - "claim": the seed's flow. A serialized loop creates each domain and claims its memory on the
  *    planned node (current xenopsd `numa_placement`), then all builds run in parallel and consume
  *    their claims (xenguest gets `-mem_pnode N` → exact-node populate).
@@ -14,12 +15,13 @@ import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/h
 import {
   xc_cputopoinfo, xc_domain_claim_memory, xc_domain_claim_pages, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist,
   xc_domain_max_vcpus, xc_domain_node_setaffinity, xc_domain_setmaxmem, xc_interface_open, xc_numainfo,
-  xc_domain_unpause, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts, type XcInterface,
+  xc_domain_unpause, xc_physinfo, xc_set_paging_mempool_size, xc_shadow_allocation_set, xc_vcpu_setaffinity, type ExtentCounts,
+  type XcInterface,
 } from "../libxc/xenctrl.js";
 import { noXenInternalMemory, vmNumaMetrics, xenInternalMemory, type VmNumaMetrics, type XenInternalMemory } from "./vm_numa.js";
 import { hvm_build, type HvmBuildResult } from "../xenguest/hvm_build.js";
 import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
-import { libxl__get_numa_candidate } from "./libxl_numa.js";
+import { libxl__domain_need_memory_calculate, libxl__get_numa_candidate, libxl__get_required_paging_memory } from "./libxl_numa.js";
 import { hvmMemory, type VmMemory } from "./memory.js";
 import { hypercall, interleave, runToEnd, sequence, type Build } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
@@ -44,6 +46,18 @@ export const POLICIES: readonly Policy[] = ["xenopsd", "libxl"];
  */
 export type XenopsdBuild = "xenserver" | "upstream";
 export const XENOPSD_BUILDS: readonly XenopsdBuild[] = ["xenserver", "upstream"];
+/**
+ * xenopsd's host NUMA policy (Host.numa_affinity_policy; xen-api e2ee48d6 xenops_server.ml and
+ * domain.ml build_pre), for the xenopsd policy only:
+ *  - "best_effort" (default, xenopsd's default_numa_affinity_policy): plan with cores = vcpus,
+ *    soft affinity.
+ *  - "best_effort_hard": the same plan, hard affinity (affinity_of_numa_affinity_policy).
+ *  - "prio_mem_only": soft affinity, a plan without cores (cores_of_numa_affinity_policy = 0).
+ *  - "any": build_pre does nothing: no placement, no affinity and no claim at all (node or global).
+ * The legacy flow (before claims) knew only best_effort and any.
+ */
+export type NumaPolicy = "best_effort" | "best_effort_hard" | "prio_mem_only" | "any";
+export const NUMA_POLICIES: readonly NumaPolicy[] = ["best_effort", "best_effort_hard", "prio_mem_only", "any"];
 
 export interface VmSpec {
   name: string;
@@ -68,10 +82,15 @@ export interface VmStartOptions {
   policy: Policy;
   seed: number;
   vms: VmSpec[];
-  /** Resize the paging pool to xenopsd's shadow_mib in build_pre (default true). */
+  /**
+   * Resize the paging pool (default true): to xenopsd's shadow_mib in build_pre before placement,
+   * or, with the libxl policy, to libxl's shadow_memkb after placement.
+   */
   pagingPool?: boolean;
   /** xenopsd's build variant (default "xenserver"): see XenopsdBuild. */
   xenopsd?: XenopsdBuild;
+  /** xenopsd's NUMA policy (default "best_effort"): see NumaPolicy. */
+  numaPolicy?: NumaPolicy;
 }
 
 export interface VmOutcome {
@@ -130,12 +149,18 @@ interface VmCtx {
 interface HostView {
   xch: XcInterface;
   xenopsd: XenopsdBuild;
+  numaPolicy: NumaPolicy;
   numa: NumaHierarchy | undefined;
   cpuToNode: number[];
   /** The CPUs of each node, ascending (from cpuToNode, once per vm_start). */
   cpusOfNode: number[][];
   /** Xenctrlext.get_nr_nodes: the nodes numa_meminfo / numainfo reports. */
   hostNodes: number;
+  /**
+   * The legacy flow's `numa_resources` (xen-api a810aeb2e5^ domain.ml): per node the smallest free
+   * memory (bytes) any placement of this xenopsd has read, undefined before the first.
+   */
+  numaResources?: number[];
 }
 
 /** Per node, its CPUs in ascending order. */
@@ -159,21 +184,26 @@ function nodeCpus(view: HostView, nodes: readonly number[]): number[] {
   return out;
 }
 
-function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean): Build<boolean> {
+/**
+ * VM_create (createdomain, max_mem), then the start of build_pre. `xenopsd`: build_pre's
+ * wait_xen_free_mem comes first and the paging pool before placement; libxl sizes the pool after
+ * placement instead (libxlPagingPool), and has no wait_xen_free_mem.
+ */
+function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pagingPool: boolean, policy: Policy): Build<boolean> {
   const { xch } = view;
   const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
   if (node !== undefined) req.node = node;
   const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
   if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
   ctx.domid = domid;
-  const steps: [string, () => number][] = [
-    ["max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)],
-    ["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)],
-  ];
+  const rc = yield* hypercall(`${ctx.spec.name} max_mem`, () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB));
+  if (rc !== 0) { ctx.error = `max_mem failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  if (policy === "xenopsd" && !(yield* waitXenFreeMem(view, ctx))) return false;
+  const steps: [string, () => number][] = [["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)]];
   // The paging pool before any NUMA placement: xenopsd's build_pre calls shadow_allocation_set and
   // only then numa_placement (ocaml/xenopsd/xc/domain.ml, build_pre, xen-api 9fa5a04a59), so the
   // pool is allocated while the domain has no node affinity yet.
-  if (pagingPool) steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
+  if (pagingPool && policy === "xenopsd") steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
   for (const [what, fn] of steps) {
     const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
     if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
@@ -181,17 +211,58 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   return true;
 }
 
-/** Per-node memory xenopsd plans with: free − claimed (current code) or free only (legacy). */
-function xenopsdPlan(view: HostView, ctx: VmCtx, subtractClaims: boolean, memoryBytes: number): number[] {
+/**
+ * build_pre's first step, wait_xen_free_mem (xen-api e2ee48d6 domain.ml, CA-39743; the same before
+ * 2025): physinfo's free_pages (claimed pages included) must cover required_host_free_mib (target
+ * + overhead), else it waits only while scrub_pages is non-zero, which Xen always reports as 0
+ * (xen/common/sysctl.c), so it fails at once: build_pre raises Not_enough_memory before the pool,
+ * the placement or any claim.
+ */
+function* waitXenFreeMem(view: HostView, ctx: VmCtx): Build<boolean> {
+  const { xch } = view;
+  const freeKib = yield* hypercall(`${ctx.spec.name} physinfo (wait_xen_free_mem)`, () => xc_physinfo(xch).freePages * KIB_PER_PAGE);
+  const requiredKib = ctx.mem.required_host_free_mib * KIB;
+  if (freeKib >= requiredKib) return true;
+  ctx.error = `Not_enough_memory (wait_xen_free_mem: ${freeKib} KiB free, ${requiredKib} KiB required)`;
+  return false;
+}
+
+/**
+ * libxl__build_pre → libxl__arch_domain_create → libxl__domain_set_paging_mempool_size (Xen
+ * c447b7308b): libxl sizes the paging pool after numa_place_domain and set_nodeaffinity, with its
+ * own default shadow_memkb (libxl__get_required_paging_memory), so the pool follows the placement.
+ */
+function* libxlPagingPool(view: HostView, ctx: VmCtx): Build<boolean> {
+  const { xch } = view;
+  const bytes = libxl__get_required_paging_memory(ctx.spec.mem_mib * KIB, ctx.spec.vcpus) * KIB;
+  const rc = yield* hypercall(`${ctx.spec.name} set_paging_mempool_size`, () => xc_set_paging_mempool_size(xch, ctx.domid, bytes));
+  if (rc !== 0) { ctx.error = `set_paging_mempool_size failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  return true;
+}
+
+/**
+ * xenopsd's numa_placement, its reading and planning part.
+ *  - current (xen-api e2ee48d6): per node free − claimed (XS numa_meminfo; the upstream build's stub
+ *    falls back to xc_numainfo, claimed = 0), and Best_effort asks for cores = vcpus
+ *    (cores_of_numa_affinity_policy, since 3671ba0e7e).
+ *  - legacy (a810aeb2e5^, before claims): per node `memfree` of xc_numainfo, lowered to the
+ *    smallest value any earlier placement read (`numa_resources`, NUMAResource.min_memory; removed
+ *    by 7153d5dde2, CA-411684), and a request without cores (NUMARequest had memory and vcpus).
+ */
+function xenopsdPlan(view: HostView, ctx: VmCtx, era: "current" | "legacy", memoryBytes: number): number[] {
   if (view.numa === undefined) return [];
   const info = xc_numainfo(view.xch);
   const numa = view.numa;
-  // The upstream build reads xc_numainfo (claimed = 0) instead of XS numa_meminfo.
-  const claimed = (n: { claimedPages: number }): number => (subtractClaims && view.xenopsd === "xenserver" ? n.claimedPages : 0);
-  const resources = info.nodes.map((n, i) =>
-    numa.resource(i, Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE)));
-  // Best_effort: cores_of_numa_affinity_policy = vcpus (xenops_server.ml).
-  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores: ctx.spec.vcpus });
+  const claimed = (n: { claimedPages: number }): number => (era === "current" && view.xenopsd === "xenserver" ? n.claimedPages : 0);
+  let memfree = info.nodes.map((n) => Math.max(0, (n.memfreePages - claimed(n)) * PAGE_SIZE));
+  if (era === "legacy") {
+    const seen = view.numaResources;
+    if (seen !== undefined) memfree = memfree.map((m, i) => Math.min(m, seen[i] ?? m));
+    view.numaResources = memfree;
+  }
+  const resources = memfree.map((m, i) => numa.resource(i, m));
+  const cores = era === "current" && view.numaPolicy !== "prio_mem_only" ? ctx.spec.vcpus : 0;
+  const p = softaffinityPlan(numa, resources, { memory: memoryBytes, vcpus: ctx.spec.vcpus, cores });
   return p?.nodes ?? [];
 }
 
@@ -205,15 +276,16 @@ function libxlPlan(view: HostView, ctx: VmCtx): number[] {
     if (d.domid === ctx.domid) continue;
     for (const n of d.nodeAffinity) vcpusOnNode[n] = (vcpusOnNode[n] ?? 0) + d.maxVcpus;
   }
-  // libxl__domain_need_memory_calculate: target + shadow + LIBXL_HVM_EXTRA_MEMORY, rounded to 2 MiB.
-  const needKb = Math.ceil((ctx.spec.mem_mib * KIB + ctx.mem.shadow_mib * KIB + 2048) / 2048) * 2048;
+  // numa_place_domain: libxl__domain_need_memory_calculate with libxl's own shadow_memkb default.
+  const needKb = libxl__domain_need_memory_calculate(ctx.spec.mem_mib * KIB, libxl__get_required_paging_memory(ctx.spec.mem_mib * KIB, ctx.spec.vcpus));
   const nodes = info.nodes.map((n, i) => ({ free_memkb: n.memfreePages * KIB_PER_PAGE, cpus: nodeCpus(view, [i]) }));
   return libxl__get_numa_candidate(nodes, needKb, ctx.spec.vcpus, vcpusOnNode)?.nodes ?? [];
 }
 
-function setSoftAffinity(view: HostView, ctx: VmCtx, nodes: number[]): void {
+/** Soft affinity of every vCPU to the nodes' CPUs (hard with xenopsd's best_effort_hard). */
+function setVcpuAffinity(view: HostView, ctx: VmCtx, nodes: number[], hard: boolean): void {
   const cpus = nodeCpus(view, nodes);
-  for (let v = 0; v < ctx.spec.vcpus; v++) xc_vcpu_setaffinity(view.xch, ctx.domid, v, { soft: cpus });
+  for (let v = 0; v < ctx.spec.vcpus; v++) xc_vcpu_setaffinity(view.xch, ctx.domid, v, hard ? { hard: cpus } : { soft: cpus });
 }
 
 /** The planner's decision applied to the domain: affinity (and, with claims, the claim). */
@@ -222,7 +294,7 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
   ctx.planned = nodes;
   const affinity = (): void => {
     if (policy === "libxl") xc_domain_node_setaffinity(xch, ctx.domid, nodes);
-    setSoftAffinity(view, ctx, nodes);
+    setVcpuAffinity(view, ctx, nodes, policy === "xenopsd" && claims && view.numaPolicy === "best_effort_hard");
   };
   if (!claims) { if (nodes.length > 0) affinity(); return; }
   // Xenctrlext.domain_claim_pages: the upstream build's stub raises ENOSYS before any hypercall.
@@ -249,9 +321,11 @@ function applyPlan(view: HostView, ctx: VmCtx, policy: Policy, nodes: number[], 
 
 /** Placement as one atomic step: xenopsd holds numa_mutex across read, plan and claim. */
 function* place(view: HostView, ctx: VmCtx, policy: Policy, claims: boolean, preplanned?: number[]): Build<void> {
+  // build_pre: `match !Xenops_server.numa_placement with Any -> None`, before any claim.
+  if (policy === "xenopsd" && view.numaPolicy === "any") return;
   yield `${ctx.spec.name} numa_placement`;
   const memory = claims ? ctx.mem.build_claim_pages * PAGE_SIZE : ctx.mem.xen_max_mib * MIB;
-  const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims, memory));
+  const nodes = preplanned ?? (policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, claims ? "current" : "legacy", memory));
   applyPlan(view, ctx, policy, nodes, claims);
 }
 
@@ -305,15 +379,17 @@ function pagesOf(xch: XcInterface, domid: number): number[] {
 }
 
 function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
-  if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+  if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
   yield* place(view, ctx, policy, false);
+  if (ctx.error === undefined && policy === "libxl" && pagingPool && !(yield* libxlPagingPool(view, ctx))) return;
   if (ctx.error === undefined) yield* build(view, ctx);
 }
 
 function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate: boolean, pagingPool: boolean): Build<void> {
   if (!nodeCreate) {
-    if (!(yield* createDomain(view, ctx, undefined, pagingPool))) return;
+    if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
     yield* place(view, ctx, policy, true);
+    if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
     return;
   }
   // Seed plan: read free memory, decide, then create the domain on the chosen node. The node must
@@ -322,10 +398,11 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   // claim alone lets the domain's own structures eat the room its claim needs (found by the
   // fc.scheduler property: the node claim then fails with ENOMEM and the VM runs unplaced).
   const memory = (ctx.mem.build_claim_pages * PAGE_SIZE) + ctx.mem.overhead_mib * MIB;
-  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : xenopsdPlan(view, ctx, true, memory);
+  const nodes = policy === "libxl" ? libxlPlan(view, ctx) : view.numaPolicy === "any" ? [] : xenopsdPlan(view, ctx, "current", memory);
   const node = nodes.length === 1 ? nodes[0] : undefined;
-  if (!(yield* createDomain(view, ctx, node, pagingPool))) return;
+  if (!(yield* createDomain(view, ctx, node, pagingPool, policy))) return;
   yield* place(view, ctx, policy, true, nodes);
+  if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
 }
 
 function outcome(view: HostView, ctx: VmCtx): VmOutcome {
@@ -393,6 +470,10 @@ export interface PreparedVmStart {
 }
 
 export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
+  const numaPolicy = opts.numaPolicy ?? "best_effort";
+  if (opts.flow === "legacy" && numaPolicy !== "best_effort" && numaPolicy !== "any") {
+    throw new RangeError(`numa_policy "${numaPolicy}" did not exist before claims: the legacy flow takes "best_effort" or "any"`);
+  }
   const xch = xc_interface_open(hv);
   const topo = xc_cputopoinfo(xch);
   const cpuToNode = topo.map((t) => t.node);
@@ -400,7 +481,7 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
   const nodeCores = NumaHierarchy.nodeCoresOf(topo, distances.length);
   // The hierarchy (and its node_usage counter) lives as long as this xenopsd instance: one vm_start.
   const view: HostView = {
-    xch, xenopsd: opts.xenopsd ?? "xenserver", numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, cpusOfNode: cpusByNode(cpuToNode),
+    xch, xenopsd: opts.xenopsd ?? "xenserver", numaPolicy, numa: NumaHierarchy.make(distances, cpuToNode, nodeCores), cpuToNode, cpusOfNode: cpusByNode(cpuToNode),
     hostNodes: distances.length,
   };
   const pagingPool = opts.pagingPool ?? true;

@@ -37,7 +37,7 @@ describe("sim/xenopsd vm_start flows", () => {
     expect(r.vms[2]?.localPercent).to.be.below(100);
   });
 
-  it("a VM whose global claim fails with ENOMEM does not start, and its domain is destroyed", () => {
+  it("a VM that does not fit the host does not start (Not_enough_memory), and its domain is destroyed", () => {
     const hv = two(16);
     const r = vmStart(hv, { flow: "claim", policy: "xenopsd", seed: 1, vms: [{ name: "big", mem_mib: 40 * 1024, vcpus: 2 }] });
     expect(r.vms[0]).to.deep.include({ started: false, plannedNodes: [] });
