@@ -8,7 +8,8 @@
  * skips with one line when the harness, QEMU or the harness's kernel is absent. Boots run one at a
  * time. Exit 0 when every boot matches, 1 otherwise. BOOT_ONLY=name-substring limits the set;
  * BOOT_DESCS=DIR boots DIR's descriptions instead of samples/synth; BOOT_ALLOW_FINDINGS=1 boots tables
- * synth reports validation errors for (exit 1);
+ * synth reports validation errors for (exit 1); BOOT_APPEND adds to the kernel command line (x86), e.g.
+ * "nosoftlockup" for a 125-CPU x2APIC boot that TCG starves;
  * ORACLE_WORK (default /tmp/oracle) is where the harness keeps its kernel; results go to
  * $BOOT_OUT (default /tmp/numakit-boot).
  *
@@ -120,7 +121,7 @@ async function bootOne(descFile: string, arm64: boolean): Promise<BootResult> {
   const started = Date.now();
   const boot = arm64
     ? bootArm64(tablesDir, bootDir, printed)
-    : spawnSync(join(harness, "acpitable.sh"), [tablesDir, bootDir, ...qemuArgs(printed)], {
+    : spawnSync(join(harness, "acpitable.sh"), [tablesDir, bootDir, ...qemuArgs(printed), ...(process.env["BOOT_APPEND"] === undefined ? [] : ["-append", process.env["BOOT_APPEND"]])], {
       // x2APIC under TCG needs QEMU 8.1+: the harness's backports QEMU (10.0).
       encoding: "utf8", env: { ...process.env, ORACLE_INHERIT: "0", ...(printed.includes("+x2apic") && process.env["ORACLE_QEMU"] === undefined ? { ORACLE_QEMU: "backports" } : {}) },
     });
