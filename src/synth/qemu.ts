@@ -38,12 +38,13 @@ export const VIRT_FIRMWARE = "edk2-aarch64-code.fd";
  * mode, hence those CPUs, only with interrupt remapping in Extended Interrupt Mode
  * (try_to_enable_x2apic(), arch/x86/kernel/apic/apic.c, v6.1): intel-iommu with intremap and eim.
  * `kernel-irqchip=split` is what intel-iommu's interrupt remapping needs under KVM; TCG ignores it.
- * `l3-cache=off`: with QEMU's L3 leaf Linux 6.1 put CPU 100 (APIC id 256, node 4) in CPU 0's LLC
- * and warned "sched: CPU #100's llc-sibling CPU #0 is not on the same node! [node: 4 != 0]" from
- * topology_sane() (arch/x86/kernel/smpboot.c) on a 5-node boot; the harness's x2APIC config
- * (oracle-harness/configs/08-x2apic.json) turns it off too.
+ * Booted (QEMU 10.0 TCG, Linux 6.1, 5 sockets x 5 cores x 5 threads, one node per socket): all 125
+ * CPUs come up on their SRAT nodes, APIC ids 256..292 on node 4. Linux still gives those CPUs
+ * package 0 (qemu64's CPUID reports the 8-bit initial APIC id) and warns "sched: CPU #100's
+ * llc-sibling CPU #0 is not on the same node! [node: 4 != 0]" from topology_sane()
+ * (arch/x86/kernel/smpboot.c); `l3-cache=off` does not change that, and the NUMA view is unaffected.
  */
-const X2APIC_ARGS = ["-cpu", "qemu64,+x2apic,l3-cache=off", "-device", "intel-iommu,intremap=on,eim=on"];
+const X2APIC_ARGS = ["-cpu", "qemu64,+x2apic", "-device", "intel-iommu,intremap=on,eim=on"];
 
 function quote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
