@@ -20,6 +20,7 @@
  */
 import { UsageError, type Location } from "../errors.js";
 import type { DescHandle, DescNode, Description, Machine } from "./desc.js";
+import { maxOf } from "../util/arrays.js";
 
 export const MiB = 1n << 20n;
 export const GiB = 1n << 30n;
@@ -59,6 +60,16 @@ export function qemuRamLayout(machine: Machine, size: bigint): { base: bigint; l
   else lowmem = size >= 0xe0000000n ? 0xc0000000n : 0xe0000000n;
   if (size < lowmem) return size === 0n ? [] : [{ base: 0n, length: size }];
   return size === lowmem ? [{ base: 0n, length: lowmem }] : [{ base: 0n, length: lowmem }, { base: FOUR_GIB, length: size - lowmem }];
+}
+
+/**
+ * Whether an x86 host has an APIC id from 255 on: QEMU then needs x2APIC in the vCPU model and
+ * Linux interrupt remapping (see ./qemu.ts). 255 itself counts: it is xAPIC's broadcast id, QEMU's
+ * x86_cpus_init() (hw/i386/x86.c) tests apic_id_limit (highest id + 1) > 255, and Linux's
+ * default_apic_id_valid() takes ids below 255 only.
+ */
+export function needsX2apicMode(nodes: readonly { cpus: readonly HostCpu[] }[]): boolean {
+  return nodes.some((n) => n.cpus.some((c) => c.kind !== "gicc" && c.id >= 255));
 }
 
 function bitsFor(count: number): number {
@@ -212,6 +223,11 @@ export function layoutHost(d: Description, machineOverride?: Machine, loc: Locat
     if (n.initiator !== undefined) node.initiator = n.initiator;
     return node;
   });
+  // APIC ids from 255 on need x2APIC mode in the guest, and Linux keeps it only with interrupt
+  // remapping (try_to_enable_x2apic(), arch/x86/kernel/apic/apic.c, v6.1; without it, MADT x2APIC
+  // entries from 255 on are ignored): QEMU's intel-iommu, which the pc (i440fx) machine refuses
+  // ("expects a dynamic sysbus device type for the machine", QEMU 7.2 and 10.0).
+  if (machine === "pc" && needsX2apicMode(nodes)) problems.push(`APIC ids from 255 on (here up to ${maxOf(nodes.flatMap((n) => n.cpus.map((c) => c.id)))}) need x2APIC mode, which Linux keeps only with interrupt remapping: QEMU's intel-iommu, which pc (i440fx) does not take (use q35)`);
   const host: Host = { machine, nodes, qemuProblems: problems };
   if (smp !== undefined) host.smp = smp;
   else if (nodes.every((n) => n.cpus.length === 0)) problems.push("no node has CPUs");

@@ -16,7 +16,7 @@
  *   firmware; without it Linux boots from the device tree).
  */
 import { formatSize } from "./size.js";
-import type { Host } from "./layout.js";
+import { needsX2apicMode, type Host } from "./layout.js";
 
 export interface QemuCommand {
   args: string[];
@@ -24,23 +24,42 @@ export interface QemuCommand {
   line: string;
   /** How the tables reach the guest: `-acpitable` options, or an initrd that starts with them (virt). */
   tablesVia: "acpitable" | "initrd";
+  /** What the command needs beyond the obvious (QEMU version, ...), one sentence each. */
+  notes: string[];
 }
 
 /** UEFI firmware for `-bios`, as QEMU installs it in its data directory (pc-bios/edk2-aarch64-code.fd). */
 export const VIRT_FIRMWARE = "edk2-aarch64-code.fd";
 
+/**
+ * APIC ids from 255 on (q35): the vCPU needs the x2APIC feature (QEMU 8.1+ emulates it under TCG;
+ * apic_common_set_id(): "APIC ID 256 requires x2APIC feature in CPU"; QEMU 7.2 under TCG refuses
+ * the -smp outright: "requires kernel irqchip and X2APIC API support"), and Linux keeps x2APIC
+ * mode, hence those CPUs, only with interrupt remapping in Extended Interrupt Mode
+ * (try_to_enable_x2apic(), arch/x86/kernel/apic/apic.c, v6.1): intel-iommu with intremap and eim.
+ * `kernel-irqchip=split` is what intel-iommu's interrupt remapping needs under KVM; TCG ignores it.
+ * Booted (QEMU 10.0 TCG, Linux 6.1, 5 sockets x 5 cores x 5 threads, one node per socket): all 125
+ * CPUs come up on their SRAT nodes, APIC ids 256..292 on node 4. Linux still gives those CPUs
+ * package 0 (qemu64's CPUID reports the 8-bit initial APIC id) and warns "sched: CPU #100's
+ * llc-sibling CPU #0 is not on the same node! [node: 4 != 0]" from topology_sane()
+ * (arch/x86/kernel/smpboot.c); `l3-cache=off` does not change that, and the NUMA view is unaffected.
+ */
+const X2APIC_ARGS = ["-cpu", "qemu64,+x2apic", "-device", "intel-iommu,intremap=on,eim=on"];
+
 function quote(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
 }
 
-/** The command for `tableFiles` (paths of SRAT, SLIT, HMAT), or undefined when QEMU cannot model the host. */
+/** The command for `tableFiles` (paths of SRAT, SLIT, HMAT), or undefined when QEMU cannot model the host (host.qemuProblems says why). */
 export function qemuCommand(host: Host, tableFiles: readonly string[]): QemuCommand | undefined {
-  if (host.smp === undefined || host.ramBytes === undefined) return undefined;
+  if (host.smp === undefined || host.ramBytes === undefined || host.qemuProblems.length > 0) return undefined;
   const { sockets, cores, threads } = host.smp;
+  const x2apic = host.machine !== "virt" && needsX2apicMode(host.nodes);
   const smp = ["-smp", `${sockets * cores * threads},sockets=${sockets},cores=${cores},threads=${threads}`];
   const m = ["-m", formatSize(host.ramBytes)];
   const args = host.machine === "virt"
     ? ["qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", "cortex-a57", ...smp, ...m, "-bios", VIRT_FIRMWARE]
-    : ["qemu-system-x86_64", "-machine", host.machine, ...smp, ...m, ...tableFiles.flatMap((f) => ["-acpitable", `file=${f}`])];
-  return { args, line: args.map(quote).join(" "), tablesVia: host.machine === "virt" ? "initrd" : "acpitable" };
+    : ["qemu-system-x86_64", "-machine", host.machine + (x2apic ? ",kernel-irqchip=split" : ""), ...(x2apic ? X2APIC_ARGS : []), ...smp, ...m, ...tableFiles.flatMap((f) => ["-acpitable", `file=${f}`])];
+  const notes = x2apic ? ["APIC ids from 255 on: x2APIC vCPUs and intel-iommu interrupt remapping, so QEMU 8.1 or later under TCG (7.2 refuses these ids without KVM)"] : [];
+  return { args, line: args.map(quote).join(" "), tablesVia: host.machine === "virt" ? "initrd" : "acpitable", notes };
 }

@@ -198,6 +198,43 @@ describe("synth: CLI", () => {
     expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/no QEMU command line: no -smp sockets\/cores\/threads gives QEMU the APIC ids 0,2,7/);
   });
+
+  it("no QEMU command line when a table is over the 65535 bytes QEMU's -acpitable takes (a SLIT to PXM 255), and a SLIT to PXM 254 still boots", async () => {
+    // Found booting PXM 1000: QEMU exited with "ACPI table too big, requested: 1002045, max: 65535".
+    const slitTo = async (pxm: number): Promise<{ code: number | null; stdout: string; slit: number }> => {
+      const f = join(tmp(), `pxm${pxm}.json`);
+      writeFileSync(f, JSON.stringify({ nodes: [{ cpus: 2, mem_mib: 512 }, { pxm, cpus: 2, mem_mib: 512 }], distances: [[10, 20], [20, 10]] }));
+      const out = join(tmp(), `pxm${pxm}`);
+      const r = await runCli(["synth", f, "--out", out]);
+      return { code: r.code, stdout: r.stdout, slit: readFileSync(join(out, "SLIT")).length };
+    };
+    const big = await slitTo(255);
+    expect([big.code, big.slit]).to.deep.equal([0, 44 + 256 * 256]);
+    expect(big.stdout).to.match(/no QEMU command line: QEMU's -acpitable takes tables of at most 65535 bytes and the SLIT is 65580 \(a SLIT has one locality per proximity domain 0\.\.max, 256² bytes: PXMs up to 254 fit\)\n/);
+    expect(big.stdout).to.not.match(/^qemu-system/m);
+    const fits = await slitTo(254);
+    expect(fits.slit).to.equal(44 + 255 * 255);
+    expect(fits.stdout).to.match(/^qemu-system-x86_64 -machine q35 -smp 4,.* -acpitable file=\S+\/SLIT$/m);
+  });
+
+  it("APIC ids from 255 on: x2APIC vCPUs and intel-iommu interrupt remapping on q35, no command line on pc", async () => {
+    // 5 sockets x 5 cores x 5 threads: 3-bit fields, socket 4 from APIC id 256 (booted: Linux 6.1 brings up all 125 CPUs).
+    const desc = { smp: { sockets: 5, cores: 5, threads: 5 }, nodes: Array.from({ length: 5 }, () => ({ cpus: 25, mem_mib: 256 })) };
+    const f = join(tmp(), "x2apic.json");
+    writeFileSync(f, JSON.stringify(desc));
+    const q35 = await runCli(["synth", f, "--out", join(tmp(), "x2apic-q35")]);
+    expect(q35.code, q35.stderr).to.equal(0);
+    expect(q35.stdout).to.match(/^APIC ids from 255 on: x2APIC vCPUs and intel-iommu interrupt remapping, so QEMU 8\.1 or later under TCG/m);
+    expect(q35.stdout).to.match(/^qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu qemu64,\+x2apic -device intel-iommu,intremap=on,eim=on -smp 125,sockets=5,cores=5,threads=5 -m 1280M /m);
+    const pc = await runCli(["synth", f, "--qemu", "pc", "--out", join(tmp(), "x2apic-pc")]);
+    expect(pc.code, pc.stderr).to.equal(0);
+    expect(pc.stdout).to.match(/no QEMU command line: APIC ids from 255 on \(here up to 292\) need x2APIC mode, which Linux keeps only with interrupt remapping: QEMU's intel-iommu, which pc \(i440fx\) does not take \(use q35\)\n/);
+    // Below 255 nothing changes, x2APIC structures or not: QEMU 7.2 boots it as it is.
+    const low = join(tmp(), "x2apic-low.json");
+    writeFileSync(low, JSON.stringify({ smp: { sockets: 2, cores: 127, threads: 1 }, nodes: [{ cpus: 127, mem_mib: 256, x2apic: true }, { cpus: 127, mem_mib: 256 }] }));
+    const l = await runCli(["synth", low, "--out", join(tmp(), "x2apic-low")]);
+    expect(l.stdout).to.match(/^qemu-system-x86_64 -machine q35 -smp 254,sockets=2,cores=127,threads=1 -m 512M /m);
+  });
 });
 
 describe("synth: topology --format sysfs vs the sysfs Linux wrote on the oracle boots", () => {

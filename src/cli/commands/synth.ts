@@ -108,7 +108,7 @@ export const synth: CommandImpl = {
         "UEFI firmware: edk2 newer than 2022.11 (2025.02 works; 2022.11 reports a flash bank as memory that no SRAT range covers, and Linux drops NUMA); APIC is not passed: QEMU's own MADT has these CPUs:",
         qemu.line,
       );
-    } else lines.push("boot with (add -kernel/-initrd/-append; APIC is not passed: QEMU's own MADT has these CPUs):", qemu.line);
+    } else lines.push(...qemu.notes, "boot with (add -kernel/-initrd/-append; APIC is not passed: QEMU's own MADT has these CPUs):", qemu.line);
     await write(`${lines.join("\n")}\n`, io.stdout);
     return errors.length > 0 ? 1 : 0;
   },
