@@ -247,6 +247,10 @@ describe("sim scenarios", () => {
       const failed = await runCli(["sim", file("f.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { rc: -1 } }] })]);
       expect(failed.code).to.equal(1);
       expect(failed.stderr).to.contain("step 0 (createdomain): expected rc -1, got 0");
+      // The file's name and the expectation as written (a C1 CSI passes JSON.stringify) stay on one line, controls as \xNN.
+      const hostile = await runCli(["sim", file("f\x1b[2J\r.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { domid: "\u009b2J" } }] })]);
+      expect(hostile.code).to.equal(1);
+      expect(hostile.stderr).to.equal(`numakit: ${dir()}/f\\x1B[2J\\x0D.json: step 0 (createdomain): expected domid "\\x9B2J", got 1\n`);
       const bad = await runCli(["sim", file("b.json", { host, steps: [{ op: "populate_physmap", domid: 1 }] })]);
       expect(bad.code).to.equal(2);
       expect(bad.stderr.trim()).to.match(/^numakit: .*b\.json: step 0 \(populate_physmap\): missing "nr_extents"$/);
