@@ -121,6 +121,11 @@ describe("sim scenarios", () => {
     expect(parseErr({ host, xen: [], steps: [] })).to.contain("xen must be an object");
     expect(parseErr({ host, xen: { version: "4.17" }, steps: [] })).to.contain('xen.version must be one of "4.18", "4.19", "4.20", "4.21", "4.22", "staging"');
     expect(parseErr({ host, xen: { nodeClaims: "v2" }, steps: [] })).to.contain("xen.nodeClaims must be");
+    // Names of Object.prototype's members are no aliases (they were accepted: "node claims function Object() { [native code] }").
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(parseErr({ host, xen: { nodeClaims: name }, steps: [] }), name).to.contain("xen.nodeClaims must be");
+      expect(parseErr({ host, xen: { version: name }, steps: [] }), name).to.contain("xen.version must be one of");
+    }
     expect(parseErr({ host, xen: { populateNoScrubDuringBuild: 1 }, steps: [] })).to.contain("must be true or false");
     expect(parseErr({ host, xen: { foo: 1 }, steps: [] })).to.contain('xen: unknown field "foo"');
     expect(parseErr({ host, xen: { version: "4.18", nodeClaims: "v4" }, steps: [] })).to.contain('needs xen.version "4.22" or "staging"');

@@ -11,6 +11,7 @@ import { createHost, XenPanic, NODE_CLAIMS_ALIASES, NODE_CLAIMS_VARIANTS, parseX
 import { FieldReader, type Json } from "./fields.js";
 import { camelKey } from "../../util/json-keys.js";
 import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
+import { ownValue } from "../../util/own.js";
 
 export interface Scenario {
   /** The file's "description": what the scenario shows (reports put it first). */
@@ -62,7 +63,7 @@ function parseXen(v: unknown, fail: (m: string) => never): XenConfigInput {
       if (ver === undefined) return fail(`xen.version must be one of ${XEN_VERSIONS.map((x) => `"${x}"`).join(", ")} ("current" = "staging")`);
       out.version = ver;
     } else if (k === "nodeClaims") {
-      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val) ?? (typeof val === "string" ? NODE_CLAIMS_ALIASES[val] : undefined);
+      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val) ?? (typeof val === "string" ? ownValue(NODE_CLAIMS_ALIASES, val) : undefined);
       if (nc === undefined) return fail(`xen.nodeClaims must be one of ${NODE_CLAIMS_VARIANTS.map((x) => `"${x}"`).join(", ")} ("claim-sets" = "claim-sets-v7")`);
       out.nodeClaims = nc;
     } else if (k === "populateNoScrubDuringBuild") {
