@@ -105,6 +105,11 @@ describe("sim scenarios", () => {
     expect(parseErr({ host, steps: [{ op: "frob" }] })).to.match(/step 0 \(frob\): unknown op \(known: .*populate_physmap/);
     expect(parseErr({ host, steps: [{ op: "physinfo", expect: 3 }] })).to.contain("step 0 (physinfo): expect must be an object");
     expect(parseErr({ host, steps: [{ op: "physinfo", expect: { rc: "x" } }] })).to.contain("expect.rc must be an integer");
+    // Nesting deep enough to overflow the stack of the recursive key check was a RangeError.
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(parseErr({ host, steps: [{ op: "physinfo", expect: { nrNodes: deep } }] })).to.contain("step 0 (physinfo): expect nests deeper than 32 levels");
+    expect(parseErr({ host, steps: [{ op: "numainfo", expect: { nodes: [{ distances: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] }] } }] })).to.contain("expect nests deeper than 32 levels");
     expect(parseErr({ host, steps: [{ op: "physinfo", what: 1 }] })).to.contain('step 0 (physinfo): unknown field "what"');
     expect(parseErr({ host, steps: [{ op: "max_mem", domid: 1 }] })).to.contain('step 0 (max_mem): missing "max_memkb"');
     expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 2 ** 30, extent_order: 0 }] })).to.contain("nr_extents must be an integer in 0..16777216");

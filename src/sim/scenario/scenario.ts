@@ -12,6 +12,7 @@ import { FieldReader, type Json } from "./fields.js";
 import { camelKey } from "../../util/json-keys.js";
 import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
 import { ownValue } from "../../util/own.js";
+import { nestsDeeperThan } from "../../util/json-depth.js";
 
 export interface Scenario {
   /** The file's "description": what the scenario shows (reports put it first). */
@@ -92,6 +93,9 @@ function snakeKey(v: unknown): string | undefined {
   return undefined;
 }
 
+/** How deeply an `expect` may nest: results nest at most 4 levels; far more than any result, far less than the stack. */
+const MAX_EXPECT_DEPTH = 32;
+
 function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): BaseStep {
   if (!isObject(s)) throw new UsageError(`step ${index}: must be an object with "op"`, loc, "E_SIM_SCENARIO");
   const name = s["op"];
@@ -103,6 +107,8 @@ function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): 
   const ex = s["expect"];
   if (ex !== undefined) {
     if (!isObject(ex)) f.fail("expect must be an object");
+    // A result nests a few levels (numaInfo[].distances[]); the expectation is walked recursively.
+    if (nestsDeeperThan(ex, MAX_EXPECT_DEPTH)) f.fail(`expect nests deeper than ${MAX_EXPECT_DEPTH} levels`);
     if (ex["rc"] !== undefined && (typeof ex["rc"] !== "number" || !Number.isInteger(ex["rc"]))) f.fail("expect.rc must be an integer");
     // Results are reported in camelCase; an old snake_case name would never match and read as a failure.
     const snake = snakeKey(ex);
