@@ -94,6 +94,12 @@ describe("sim scenarios", () => {
       "step 1 (physinfo): expected nosuch 1, got nothing",
     ]);
     expect(r.text()).to.contain("expectations: 3 of 3 checks FAILED");
+    // Names of Object.prototype's members are fields no result has (they said "got undefined").
+    const proto = run([{ op: "physinfo", expect: { toString: 1, constructor: {} } }]);
+    expect(proto.failures).to.deep.equal([
+      "step 0 (physinfo): expected toString 1, got nothing",
+      "step 0 (physinfo): expected constructor {}, got nothing",
+    ]);
   });
 
   it("bad scenario files fail with one line naming the step", () => {

@@ -216,10 +216,19 @@ function checkExpect(step: BaseStep, rc: number, result: Record<string, unknown>
   const where = `step ${step.index} (${step.op})`;
   const out: string[] = [];
   for (const [k, want] of Object.entries(step.expect ?? {})) {
-    const got = k === "rc" ? rc : result?.[k];
+    const got = k === "rc" ? rc : ownField(result, k);
     if (!deepEqual(got, want)) out.push(`${where}: expected ${k} ${JSON.stringify(want)}, got ${got === undefined ? "nothing" : JSON.stringify(got)}`);
   }
   return out;
+}
+
+/**
+ * A result's field as an expectation names it: own fields only, so "toString" or "constructor" in
+ * an expect is a field the result does not have, not Object.prototype's member (which failed as
+ * "got undefined").
+ */
+function ownField(o: Record<string, unknown> | undefined, k: string): unknown {
+  return o !== undefined && Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
 /** Deep equality for JSON values; objects in `want` may omit keys of `got` (partial match). */
@@ -228,7 +237,7 @@ function deepEqual(got: unknown, want: unknown): boolean {
     return Array.isArray(got) && got.length === want.length && want.every((w, i) => deepEqual(got[i], w));
   }
   if (isObject(want)) {
-    return isObject(got) && Object.entries(want).every(([k, w]) => deepEqual(got[k], w));
+    return isObject(got) && Object.entries(want).every(([k, w]) => deepEqual(ownField(got, k), w));
   }
   return got === want;
 }
