@@ -9,7 +9,7 @@ import type { DecodedStruct } from "./layout/codec.js";
 import { bitValue, fieldOf, type FieldSpec, type FieldValue } from "./layout/types.js";
 import { otherTableNames } from "./tables/registry.js";
 import { SLIT_ENTRIES_OFFSET, SLIT_LOCALITIES_OFFSET } from "./tables/slit.js";
-import { oneLineText } from "../util/escape.js";
+import { commentText } from "../util/escape.js";
 import { hex } from "../util/hex.js";
 
 const LABEL_WIDTH = 28;
@@ -105,8 +105,9 @@ export function subtableName(s: DecodedSubtable): string {
 export function printTable(t: DecodedTable): string {
   const out: string[] = [];
   const name = t.def?.name ?? otherTableNames[t.signature] ?? "";
-  // The file name and the signature are hostile text: one line, control characters as \xNN.
-  out.push(`/* ${oneLineText(t.signature)} from ${oneLineText(describeProvenance(t.source))} */`);
+  // The file name and the signature are hostile text: one line, control characters as \xNN, and
+  // no "*/" to end the comment early.
+  out.push(`/* ${commentText(t.signature)} from ${commentText(describeProvenance(t.source))} */`);
   const hv = t.header.values;
   const checksums = t.checksumFields ?? [{ key: "checksum", valid: t.checksumValid, expected: t.checksumExpected }];
   const bad = new Map(checksums.filter((c) => !c.valid).map((c) => [c.key, c.expected]));

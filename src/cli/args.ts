@@ -44,6 +44,16 @@ export function protectStdinArg(argv: readonly string[]): string[] {
   return argv.map((a) => (a === "-" ? STDIN_PLACEHOLDER : a));
 }
 
+/**
+ * The parsed command line with every STDIN_PLACEHOLDER back as "-": an option's value too
+ * (`--out -`, `--kernel -`, `--seeds -`), which commands showed as "\x00stdin" in messages and
+ * used as a file name. main() hands commands their arguments through this.
+ */
+export function restoreStdinArgs(args: Record<string, unknown>): Record<string, unknown> {
+  const back = (v: unknown): unknown => (v === STDIN_PLACEHOLDER ? "-" : Array.isArray(v) ? v.map(back) : v);
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, back(v)]));
+}
+
 /** One path argument as the user wrote it ("-" back from STDIN_PLACEHOLDER). */
 export function pathArg(v: unknown): string {
   return v === STDIN_PLACEHOLDER ? "-" : String(v);

@@ -6,7 +6,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import { NumakitError, UsageError } from "../errors.js";
-import { protectStdinArg } from "./args.js";
+import { protectStdinArg, restoreStdinArgs } from "./args.js";
 import type { Command, CommandImpl } from "./command.js";
 import { commands } from "./commands/index.js";
 import { processIo, type CliIo } from "./io.js";
@@ -87,7 +87,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         describe: c.describe,
         // A command not loaded is only listed (top-level --help); yargs runs only the one named.
         builder: impl?.builder ?? ((y: Argv) => y),
-        handler: async (args: Record<string, unknown>) => { exitCode = await (impl ?? await c.load()).run(args, io); },
+        handler: async (args: Record<string, unknown>) => { exitCode = await (impl ?? await c.load()).run(restoreStdinArgs(args), io); },
       });
     }
     let output = "";

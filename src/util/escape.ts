@@ -16,6 +16,15 @@ export function oneLineText(s: string): string {
   return visibleControls(s).replace(/[\t\n]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
+/**
+ * Text shown inside a one-line C comment (decode's header line, as iasl -d starts its output):
+ * oneLineText, and a star followed by a slash, which would end the comment early (a file named
+ * `a*` + `/SRAT`), gets a backslash between them, `*\/`, so the line stays one comment.
+ */
+export function commentText(s: string): string {
+  return oneLineText(s).replaceAll("*/", "*\\/");
+}
+
 const HTML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Text for an HTML/SVG text node or a quoted attribute value. */

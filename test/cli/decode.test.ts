@@ -217,4 +217,16 @@ describe("cli: numakit decode", function () {
     const v = await runCli(["validate", dir]);
     expect(v.stdout).to.contain(`SOURCE_SKIPPED  source: ${skipped}`);
   });
+  it("a '*/' in the file name does not end the header comment early", async function () {
+    // A directory named "a*" puts "*/" in the path (a signature is four letters, digits, "_" or " ").
+    const dir = join(tmp(), "a*");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "SLIT"), readFileSync(join("samples", "4node", "SLIT")));
+    const r = await runCli(["decode", join(dir, "SLIT")]);
+    expect(r.code, r.stderr).to.equal(0);
+    const first = r.stdout.split("\n")[0] ?? "";
+    expect(first).to.equal(`/* SLIT from ${tmp()}/a*\\/SLIT */`);
+    // One comment: it opens at the start and its only end is the line's end.
+    expect(first.indexOf("*/")).to.equal(first.length - 2);
+  });
 });

@@ -110,4 +110,17 @@ describe("cli usage (issue 12)", () => {
       expect((await runMain(["--get-yargs-completions", "topology", "--numbering", ""])).stdout.split("\n")).to.include.members(["linux", "xen", "pxm"]);
     });
   });
+
+  it("'-' as an option's value reaches the command as '-' (it was the internal \\x00stdin placeholder), and scan - is a usage error", async () => {
+    const kernel = await runMain(["topology", join(repoRoot, "samples", "4node"), "--kernel", "-"]);
+    expect(kernel.code).to.equal(2);
+    expect(kernel.stderr).to.equal('numakit: --kernel takes a Linux version such as 6.1 or 6.12, not "-"\n');
+    const seeds = await runMain(["sim", join(repoRoot, "samples", "scenarios", "sweep-4node.json"), "--seeds", "-"]);
+    expect(seeds.code).to.equal(2);
+    expect(seeds.stderr).to.equal('numakit: --seeds: "-" is not a seed (a whole number, or A..B)\n');
+    // scan's PATH "-" was the placeholder too ("cannot read: The argument 'path' must be ... without null bytes"); scan reads no stdin.
+    const scan = await runMain(["scan", "-", "-j", "1"], { stdin: "x" });
+    expect(scan.code).to.equal(2);
+    expect(scan.stderr).to.equal("numakit: scan reads files and directories, not standard input (-): save the dump to a file, or give it to numakit validate -\n");
+  });
 });

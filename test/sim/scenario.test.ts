@@ -94,6 +94,12 @@ describe("sim scenarios", () => {
       "step 1 (physinfo): expected nosuch 1, got nothing",
     ]);
     expect(r.text()).to.contain("expectations: 3 of 3 checks FAILED");
+    // Names of Object.prototype's members are fields no result has (they said "got undefined").
+    const proto = run([{ op: "physinfo", expect: { toString: 1, constructor: {} } }]);
+    expect(proto.failures).to.deep.equal([
+      "step 0 (physinfo): expected toString 1, got nothing",
+      "step 0 (physinfo): expected constructor {}, got nothing",
+    ]);
   });
 
   it("bad scenario files fail with one line naming the step", () => {
@@ -105,6 +111,11 @@ describe("sim scenarios", () => {
     expect(parseErr({ host, steps: [{ op: "frob" }] })).to.match(/step 0 \(frob\): unknown op \(known: .*populate_physmap/);
     expect(parseErr({ host, steps: [{ op: "physinfo", expect: 3 }] })).to.contain("step 0 (physinfo): expect must be an object");
     expect(parseErr({ host, steps: [{ op: "physinfo", expect: { rc: "x" } }] })).to.contain("expect.rc must be an integer");
+    // Nesting deep enough to overflow the stack of the recursive key check was a RangeError.
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(parseErr({ host, steps: [{ op: "physinfo", expect: { nrNodes: deep } }] })).to.contain("step 0 (physinfo): expect nests deeper than 32 levels");
+    expect(parseErr({ host, steps: [{ op: "numainfo", expect: { nodes: [{ distances: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] }] } }] })).to.contain("expect nests deeper than 32 levels");
     expect(parseErr({ host, steps: [{ op: "physinfo", what: 1 }] })).to.contain('step 0 (physinfo): unknown field "what"');
     expect(parseErr({ host, steps: [{ op: "max_mem", domid: 1 }] })).to.contain('step 0 (max_mem): missing "max_memkb"');
     expect(parseErr({ host, steps: [{ op: "populate_physmap", domid: 1, nr_extents: 2 ** 30, extent_order: 0 }] })).to.contain("nr_extents must be an integer in 0..16777216");
@@ -121,6 +132,11 @@ describe("sim scenarios", () => {
     expect(parseErr({ host, xen: [], steps: [] })).to.contain("xen must be an object");
     expect(parseErr({ host, xen: { version: "4.17" }, steps: [] })).to.contain('xen.version must be one of "4.18", "4.19", "4.20", "4.21", "4.22", "staging"');
     expect(parseErr({ host, xen: { nodeClaims: "v2" }, steps: [] })).to.contain("xen.nodeClaims must be");
+    // Names of Object.prototype's members are no aliases (they were accepted: "node claims function Object() { [native code] }").
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(parseErr({ host, xen: { nodeClaims: name }, steps: [] }), name).to.contain("xen.nodeClaims must be");
+      expect(parseErr({ host, xen: { version: name }, steps: [] }), name).to.contain("xen.version must be one of");
+    }
     expect(parseErr({ host, xen: { populateNoScrubDuringBuild: 1 }, steps: [] })).to.contain("must be true or false");
     expect(parseErr({ host, xen: { foo: 1 }, steps: [] })).to.contain('xen: unknown field "foo"');
     expect(parseErr({ host, xen: { version: "4.18", nodeClaims: "v4" }, steps: [] })).to.contain('needs xen.version "4.22" or "staging"');
@@ -247,6 +263,10 @@ describe("sim scenarios", () => {
       const failed = await runCli(["sim", file("f.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { rc: -1 } }] })]);
       expect(failed.code).to.equal(1);
       expect(failed.stderr).to.contain("step 0 (createdomain): expected rc -1, got 0");
+      // The file's name and the expectation as written (a C1 CSI passes JSON.stringify) stay on one line, controls as \xNN.
+      const hostile = await runCli(["sim", file("f\x1b[2J\r.json", { host, steps: [{ op: "createdomain", max_vcpus: 1, expect: { domid: "\u009b2J" } }] })]);
+      expect(hostile.code).to.equal(1);
+      expect(hostile.stderr).to.equal(`numakit: ${dir()}/f\\x1B[2J\\x0D.json: step 0 (createdomain): expected domid "\\x9B2J", got 1\n`);
       const bad = await runCli(["sim", file("b.json", { host, steps: [{ op: "populate_physmap", domid: 1 }] })]);
       expect(bad.code).to.equal(2);
       expect(bad.stderr.trim()).to.match(/^numakit: .*b\.json: step 0 \(populate_physmap\): missing "nr_extents"$/);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDescription } from "../../src/synth/index.js";
 import { hostSpecFromCompact } from "../../src/sim/host.js";
@@ -67,6 +67,19 @@ describe("synth: CLI", () => {
     const x = await runCli(["synth", f]);
     expect(x.code).to.equal(2);
     expect(x.stderr).to.match(/nodes\[0\]\.x2apic: applies to x86 machines/);
+  });
+
+  it("--from a source whose name holds an escape, a carriage return or a C1 CSI: its notes name it on one line, controls as \\xNN", async () => {
+    // samples/2socket's APIC ids are not QEMU's: the notes say so, naming the source.
+    const dir = join(tmp(), "host\x1b[31m\rx\u009b2J");
+    mkdirSync(dir);
+    for (const t of readdirSync(join(repoRoot, "samples", "2socket"))) writeFileSync(join(dir, t), readFileSync(join(repoRoot, "samples", "2socket", t)));
+    const r = await runCli(["synth", "--from", dir, "--out", join(tmp(), "from-hostile")]);
+    const notes = r.stderr.split("\n").filter((l) => l !== "");
+    expect(notes).to.not.deep.equal([]);
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+    for (const l of notes) expect(l).to.match(/^numakit: [^\x00-\x1f\x7f-\x9f]*$/);
+    expect(r.stderr).to.contain("host\\x1B[31m\\x0Dx\\x9B2J");
   });
 
   it("a table directory reads tables.acpidump.txt only when it holds no binary table", async () => {

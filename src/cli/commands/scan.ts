@@ -21,7 +21,11 @@ const INTERRUPTED = 130;
 
 function pathsOf(args: Record<string, unknown>): string[] {
   const p = args["path"];
-  return Array.isArray(p) ? p.map(String) : [];
+  const paths = Array.isArray(p) ? p.map(String) : [];
+  // Each host is read where its row is made (a worker thread), which has no standard input of the
+  // command's: "-" would read nothing there (or the process's stdin in-thread, not the io's).
+  if (paths.includes("-")) throw new UsageError("scan reads files and directories, not standard input (-): save the dump to a file, or give it to numakit validate -");
+  return paths;
 }
 
 /** The --out FILE: a write that names FILE when it fails, and close. */

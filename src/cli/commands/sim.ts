@@ -20,6 +20,7 @@ import { readJsonInput } from "../json-input.js";
 import { pathArg, withJobs } from "../args.js";
 import { reportSourceDiagnostics } from "../sources.js";
 import type { CliIo } from "../io.js";
+import { oneLineText } from "../../util/escape.js";
 
 /** A scenario file's JSON and the name messages use ("-": standard input, "<stdin>"); read and syntax errors are one line (exit 2). */
 export async function readScenario(file: string, stdin: CliIo["stdin"] = emptyInput()): Promise<{ json: unknown; name: string }> {
@@ -84,7 +85,8 @@ export const simCommand: CommandImpl = {
       await writeReport(htmlFile, io.stdout, simHtml({ file, ...(scn.description === undefined ? {} : { description: scn.description }), host: spec, report, states }));
     }
     if (report.failures.length > 0) {
-      for (const f of report.failures) io.stderr.write(`numakit: ${file}: ${f}\n`);
+      // A failure quotes the expectation as written (any string the file holds): one line.
+      for (const f of report.failures) io.stderr.write(`numakit: ${oneLineText(`${file}: ${f}`)}\n`);
       return 1;
     }
     return source.damaged ? 1 : 0;

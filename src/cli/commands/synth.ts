@@ -18,6 +18,8 @@ import { toJson, write } from "../output.js";
 import { makeDirectory } from "./dump.js";
 import { cpioArchive } from "../../util/cpio.js";
 import type { CliIo } from "../io.js";
+import { oneLineText } from "../../util/escape.js";
+import { formatDiagnosticLine } from "../../report/diagnostic-line.js";
 
 
 function machineOf(args: Record<string, unknown>): Machine | undefined {
@@ -43,7 +45,8 @@ async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ des
     const sources = (Array.isArray(from) ? from : [from]).map(pathArg);
     const { topology } = await analyseSources(sources, {}, { stdin: io.stdin });
     const { description, notes } = descriptionFromTopology(topology, { sizes: true, ...(scale === undefined ? {} : { scaleMemory: scale }), source: sources.join(", ") });
-    for (const n of notes) io.stderr.write(`numakit: ${sources.join(", ")}: ${n}\n`);
+    // The sources' names (and a note quoting one) are shown on one line, controls as \xNN.
+    for (const n of notes) io.stderr.write(`numakit: ${oneLineText(`${sources.join(", ")}: ${n}`)}\n`);
     return { desc: parseDescription(description, { file: sources.join(", ") }), json: description, file: sources.join(", ") };
   }
   if (scale !== undefined) throw new UsageError("--scale-memory applies to --from SOURCE (a description gives its own sizes)");
@@ -70,7 +73,7 @@ export const synth: CommandImpl = {
     const decoded = raw.map(decodeTable);
     const { validation } = analyse(decoded);
     const errors = validation.diagnostics.filter((d) => d.severity === "error");
-    for (const e of errors) io.stderr.write(`numakit: ${file}: ${e.table}: ${e.code}: ${e.message}\n`);
+    for (const e of errors) io.stderr.write(`numakit: ${formatDiagnosticLine(e, "exit", file)}\n`);
     const out = typeof args["out"] === "string" ? args["out"] : undefined;
     if (out === undefined) {
       await write(formatAcpidump(raw), io.stdout);

@@ -22,6 +22,7 @@ import type {
 import { isClaimSets, NODE_CLAIMS_ALIASES } from "./types.js";
 import { parseXenVersion, VERSION_RULES } from "./versions.js";
 import { maxOf } from "../../util/arrays.js";
+import { ownValue } from "../../util/own.js";
 
 /** `DOMID_FIRST_RESERVED`. */
 export const DOMID_FIRST_RESERVED = 0x7ff0;
@@ -620,7 +621,7 @@ export function xenConfig(partial: XenConfigInput = {}): XenConfig {
   const nc = partial.nodeClaims ?? "none";
   return {
     version,
-    nodeClaims: NODE_CLAIMS_ALIASES[nc] ?? (nc as NodeClaimsVariant),
+    nodeClaims: ownValue(NODE_CLAIMS_ALIASES, nc) ?? (nc as NodeClaimsVariant),
     populateNoScrubDuringBuild: partial.populateNoScrubDuringBuild ?? VERSION_RULES[version].populateNoScrubDuringBuild,
   };
 }

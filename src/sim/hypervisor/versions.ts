@@ -18,6 +18,8 @@
  *    is first unpaused.
  * "staging" is xen-project/xen master as reviewed (c447b7308b): 4.22 behaviour.
  */
+import { ownValue } from "../../util/own.js";
+
 
 /** Release labels `xen.version` takes. */
 export const XEN_VERSIONS = ["4.18", "4.19", "4.20", "4.21", "4.22", "staging"] as const;
@@ -51,5 +53,5 @@ export const VERSION_RULES: Readonly<Record<XenVersion, VersionRules>> = {
 /** A version label or alias → the release it names; undefined for anything else. */
 export function parseXenVersion(v: unknown): XenVersion | undefined {
   if (typeof v !== "string") return undefined;
-  return XEN_VERSIONS.find((x) => x === v) ?? XEN_VERSION_ALIASES[v];
+  return XEN_VERSIONS.find((x) => x === v) ?? ownValue(XEN_VERSION_ALIASES, v);
 }

@@ -11,6 +11,8 @@ import { createHost, XenPanic, NODE_CLAIMS_ALIASES, NODE_CLAIMS_VARIANTS, parseX
 import { FieldReader, type Json } from "./fields.js";
 import { camelKey } from "../../util/json-keys.js";
 import type { BaseStep, StepContext, StepOpTable } from "./registry.js";
+import { ownValue } from "../../util/own.js";
+import { nestsDeeperThan } from "../../util/json-depth.js";
 
 export interface Scenario {
   /** The file's "description": what the scenario shows (reports put it first). */
@@ -62,7 +64,7 @@ function parseXen(v: unknown, fail: (m: string) => never): XenConfigInput {
       if (ver === undefined) return fail(`xen.version must be one of ${XEN_VERSIONS.map((x) => `"${x}"`).join(", ")} ("current" = "staging")`);
       out.version = ver;
     } else if (k === "nodeClaims") {
-      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val) ?? (typeof val === "string" ? NODE_CLAIMS_ALIASES[val] : undefined);
+      const nc = NODE_CLAIMS_VARIANTS.find((x) => x === val) ?? (typeof val === "string" ? ownValue(NODE_CLAIMS_ALIASES, val) : undefined);
       if (nc === undefined) return fail(`xen.nodeClaims must be one of ${NODE_CLAIMS_VARIANTS.map((x) => `"${x}"`).join(", ")} ("claim-sets" = "claim-sets-v7")`);
       out.nodeClaims = nc;
     } else if (k === "populateNoScrubDuringBuild") {
@@ -91,6 +93,9 @@ function snakeKey(v: unknown): string | undefined {
   return undefined;
 }
 
+/** How deeply an `expect` may nest: results nest at most 4 levels; far more than any result, far less than the stack. */
+const MAX_EXPECT_DEPTH = 32;
+
 function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): BaseStep {
   if (!isObject(s)) throw new UsageError(`step ${index}: must be an object with "op"`, loc, "E_SIM_SCENARIO");
   const name = s["op"];
@@ -102,6 +107,8 @@ function parseStep(ops: StepOpTable, s: unknown, index: number, loc: Location): 
   const ex = s["expect"];
   if (ex !== undefined) {
     if (!isObject(ex)) f.fail("expect must be an object");
+    // A result nests a few levels (numaInfo[].distances[]); the expectation is walked recursively.
+    if (nestsDeeperThan(ex, MAX_EXPECT_DEPTH)) f.fail(`expect nests deeper than ${MAX_EXPECT_DEPTH} levels`);
     if (ex["rc"] !== undefined && (typeof ex["rc"] !== "number" || !Number.isInteger(ex["rc"]))) f.fail("expect.rc must be an integer");
     // Results are reported in camelCase; an old snake_case name would never match and read as a failure.
     const snake = snakeKey(ex);
@@ -209,10 +216,19 @@ function checkExpect(step: BaseStep, rc: number, result: Record<string, unknown>
   const where = `step ${step.index} (${step.op})`;
   const out: string[] = [];
   for (const [k, want] of Object.entries(step.expect ?? {})) {
-    const got = k === "rc" ? rc : result?.[k];
+    const got = k === "rc" ? rc : ownField(result, k);
     if (!deepEqual(got, want)) out.push(`${where}: expected ${k} ${JSON.stringify(want)}, got ${got === undefined ? "nothing" : JSON.stringify(got)}`);
   }
   return out;
+}
+
+/**
+ * A result's field as an expectation names it: own fields only, so "toString" or "constructor" in
+ * an expect is a field the result does not have, not Object.prototype's member (which failed as
+ * "got undefined").
+ */
+function ownField(o: Record<string, unknown> | undefined, k: string): unknown {
+  return o !== undefined && Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
 /** Deep equality for JSON values; objects in `want` may omit keys of `got` (partial match). */
@@ -221,7 +237,7 @@ function deepEqual(got: unknown, want: unknown): boolean {
     return Array.isArray(got) && got.length === want.length && want.every((w, i) => deepEqual(got[i], w));
   }
   if (isObject(want)) {
-    return isObject(got) && Object.entries(want).every(([k, w]) => deepEqual(got[k], w));
+    return isObject(got) && Object.entries(want).every(([k, w]) => deepEqual(ownField(got, k), w));
   }
   return got === want;
 }
