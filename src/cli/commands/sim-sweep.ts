@@ -4,6 +4,8 @@
  * HTML page live in src/sim/experiments.
  */
 import type { CliIo } from "../io.js";
+import { oneLineText } from "../../util/escape.js";
+import { plural } from "../../util/plural.js";
 import { toJson, write } from "../output.js";
 import { outputArg, writeReport } from "./report.js";
 import { jobsArg } from "../args.js";
@@ -29,7 +31,7 @@ export async function runSweepCommand(file: string, json: unknown, spec: SweepSp
   }
   const crashes = result.flows.reduce((s, f) => s + f.crashes, 0);
   if (crashes > 0) {
-    io.stderr.write(`numakit: ${file}: the simulated Xen panicked in ${crashes} runs of the sweep\n`);
+    io.stderr.write(`numakit: ${oneLineText(file)}: the simulated Xen panicked in ${plural(crashes, "run")} of the sweep\n`);
     return 1;
   }
   return 0;

@@ -241,6 +241,15 @@ describe("sim/experiments: CLI", function () {
     expect(legacy.stdout).to.not.match(/worst VMs.* 1\.000\b/);
   });
 
+  it("a sweep in which the simulated Xen panics exits 1 with one line; the file's name keeps its controls escaped", async () => {
+    // XS-v4 node claims on the 2-socket sample reach BUG_ON(claims > avail_pages) (the 4-node plan over-claims).
+    const file = join(dir(), "x\x1b[2J\r.json");
+    writeFileSync(file, readFileSync(join(repoRoot, "samples", "scenarios", "vm-start-4node-claim.json")));
+    const r = await runCli(["sim", file, "--host", join(repoRoot, "samples", "2socket"), "--seeds", "1", "--flows", "claim", "--jobs", "1"]);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stderr).to.equal(`numakit: ${dir()}/x\\x1B[2J\\x0D.json: the simulated Xen panicked in 1 run of the sweep\n`);
+  });
+
   it("bad flags and files: exit 2, one line", async () => {
     const file = join(dir(), "small.json");
     writeFileSync(file, JSON.stringify(small));
