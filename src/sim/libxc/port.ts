@@ -54,7 +54,10 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
       // gpfn in the literal even when undefined: one object of one shape per call (added after,
       // it cost a second allocation and gave the hypervisor's reads two shapes to handle).
       const r = hv.populate_physmap({ domid, nr_extents: nr, extent_order, mem_flags: flags, gpfn: first });
-      return start_extent === 0 ? r : { rc: r.rc, done: start_extent + r.done };
+      // The hypervisor's result is a fresh object: counted from the call's first extent in place
+      // (a racing build makes one such part per extent).
+      if (start_extent !== 0) r.done += start_extent;
+      return r;
     },
     unpausedomain: (domid) => hv.unpausedomain({ domid }).rc,
     vcpu_setaffinity(domid, vcpu, aff) {
