@@ -12,6 +12,7 @@ import { corpusPath, requireCorpus } from "../helpers/corpus.js";
 import { schemaErrors } from "../helpers/schema.js";
 import { SIM_STEP_OPS } from "../../src/sim/index.js";
 import { FLOWS, POLICIES, XENOPSD_BUILDS } from "../../src/sim/xenopsd/vm_start.js";
+import { GRANULARITIES } from "../../src/sim/libxc/scheduler.js";
 import { NODE_CLAIMS_VARIANTS, XEN_VERSIONS } from "../../src/sim/hypervisor/index.js";
 
 const scenarios = (): string[] => readdirSync(join(repoRoot, "samples", "scenarios")).filter((f) => f.endsWith(".json")).sort().map((f) => join(repoRoot, "samples", "scenarios", f));
@@ -111,6 +112,7 @@ describe("JSON Schemas (issue 12)", () => {
     expect(vmStart?.["flow"]?.enum).to.deep.equal([...FLOWS]);
     expect(vmStart?.["policy"]?.enum).to.deep.equal([...POLICIES]);
     expect(vmStart?.["xenopsd"]?.enum).to.deep.equal([...XENOPSD_BUILDS]);
+    expect(vmStart?.["interleave"]?.enum).to.deep.equal([...GRANULARITIES]);
     expect(schemaErrors("scenario.schema.json", { steps: [{ op: "populate_physmap", domid: 1 }] })).to.not.deep.equal([]);
     expect(schemaErrors("scenario.schema.json", { steps: [{ op: "physinfo", expect: { free_pages: 1 } }] })).to.not.deep.equal([]);
   });

@@ -25,11 +25,17 @@ export class RecordingPort implements HypervisorPort {
   max_mem(): number { return 0; }
   claim_pages(domid: number, nr_pages: number): number { this.claims.push({ domid, nr_pages }); return 0; }
   claim_memory(): number { return 0; }
-  populate_physmap(domid: number, nr: number, order: number, flags: number, gpfn?: number): { rc: number; done: number } {
-    const c = { domid, nr, order, flags };
-    this.populates.push(c);
-    this.gpfns.push(gpfn);
-    return { rc: 0, done: Math.min(nr, this.grant(c)) };
+  /** Extents the call being made will do in all (its continuations stop there). */
+  private callDone = 0;
+  populate_physmap(domid: number, nr: number, order: number, flags: number, gpfn?: number, start = 0, max = nr): { rc: number; done: number } {
+    // A continuation (start > 0) is the same hypercall: recorded once, as the build made it.
+    if (start === 0) {
+      const c = { domid, nr, order, flags };
+      this.populates.push(c);
+      this.gpfns.push(gpfn);
+      this.callDone = Math.min(nr, this.grant(c));
+    }
+    return { rc: 0, done: Math.min(this.callDone, start + max) };
   }
   vcpu_setaffinity(): number { return 0; }
   setnodeaffinity(): number { return 0; }

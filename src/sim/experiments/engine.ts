@@ -75,12 +75,20 @@ export function errnoName(errno: number | undefined): string {
   return m?.[1] ?? `errno ${errno}`;
 }
 
+/**
+ * The port, counting hypercalls. A populate_physmap made in parts (its continuations: a
+ * `start_extent` above 0, HypervisorPort.populate_physmap) is one hypercall, as in Xen.
+ */
 function countingPort(port: HypervisorPort): { port: HypervisorPort; calls: () => number } {
   let n = 0;
   const counted = {} as Record<string, unknown>;
   for (const [k, f] of Object.entries(port)) {
     counted[k] = (...args: unknown[]): unknown => { n++; return (f as (...a: unknown[]) => unknown)(...args); };
   }
+  counted["populate_physmap"] = (...args: Parameters<HypervisorPort["populate_physmap"]>): ReturnType<HypervisorPort["populate_physmap"]> => {
+    if ((args[5] ?? 0) === 0) n++;
+    return port.populate_physmap(...args);
+  };
   return { port: counted as unknown as HypervisorPort, calls: () => n };
 }
 
@@ -148,10 +156,11 @@ export function runSweepTask(task: SweepTask): SeedRecord[] {
       if (task.variant.policy !== undefined) opts.policy = task.variant.policy;
       if (task.variant.xenopsd !== undefined) opts.xenopsd = task.variant.xenopsd;
       if (task.variant.pagingPool !== undefined) opts.pagingPool = task.variant.pagingPool;
+      if (task.variant.interleave !== undefined) opts.interleave = task.variant.interleave;
       const { port, calls } = countingPort(hypervisorPort(ctx.hv));
       const prepared = prepareVmStart(port, opts);
       const serialized = task.flow === "legacy" ? 0 : calls();
-      interleave(prepared.builds, seed);
+      interleave(prepared.builds, seed, opts.interleave);
       const r = prepared.collect();
       out.captured = measure(ctx, task, r, serialized, calls(), seed);
       return { rc: 0 };

@@ -14,6 +14,7 @@
 import { UsageError, type Location } from "../../errors.js";
 import { FLOWS, POLICIES, XENOPSD_BUILDS, type Flow, type Policy, type XenopsdBuild } from "../xenopsd/vm_start.js";
 import { COST_CHOICES, type CostChoice } from "./cost-model.js";
+import { GRANULARITIES, type Granularity } from "../libxc/scheduler.js";
 import { parseSeeds } from "./seeds.js";
 
 export const DEFAULT_SEEDS = "1..100";
@@ -26,6 +27,8 @@ export interface SweepVariant {
   policy?: Policy;
   xenopsd?: XenopsdBuild;
   pagingPool?: boolean;
+  /** The builds' interleaving granularity (vm_start's `interleave`). */
+  interleave?: Granularity;
 }
 
 export interface SweepSpec {
@@ -68,6 +71,7 @@ function variantName(v: Omit<SweepVariant, "name">): string {
   if (v.policy !== undefined) parts.push(`policy=${v.policy}`);
   if (v.xenopsd !== undefined) parts.push(`xenopsd=${v.xenopsd}`);
   if (v.pagingPool !== undefined) parts.push(`paging_pool=${String(v.pagingPool)}`);
+  if (v.interleave !== undefined) parts.push(`interleave=${v.interleave}`);
   return parts.length === 0 ? "scenario" : parts.join(" ");
 }
 
@@ -75,7 +79,7 @@ function parseVariant(v: unknown, i: number, loc: Location): SweepVariant {
   const what = `sweep.variants[${i}]`;
   if (!isObject(v)) throw new UsageError(`${what} must be an object`, loc, "E_SIM_SWEEP");
   for (const k of Object.keys(v)) {
-    if (!["name", "xen", "policy", "xenopsd", "paging_pool"].includes(k)) throw new UsageError(`${what}: unknown field "${k}"`, loc, "E_SIM_SWEEP");
+    if (!["name", "xen", "policy", "xenopsd", "paging_pool", "interleave"].includes(k)) throw new UsageError(`${what}: unknown field "${k}"`, loc, "E_SIM_SWEEP");
   }
   const xen = v["xen"] ?? {};
   if (!isObject(xen)) throw new UsageError(`${what}.xen must be an object`, loc, "E_SIM_SWEEP");
@@ -86,6 +90,7 @@ function parseVariant(v: unknown, i: number, loc: Location): SweepVariant {
     if (typeof v["paging_pool"] !== "boolean") throw new UsageError(`${what}.paging_pool must be true or false`, loc, "E_SIM_SWEEP");
     out.pagingPool = v["paging_pool"];
   }
+  if (v["interleave"] !== undefined) out.interleave = oneOf(v["interleave"], GRANULARITIES, `${what}.interleave`, loc);
   const name = v["name"] ?? variantName(out);
   if (typeof name !== "string" || name === "" || name.length > 80 || name.split("").some((c) => c.charCodeAt(0) < 0x20)) {
     throw new UsageError(`${what}.name must be a non-empty one-line string of at most 80 characters`, loc, "E_SIM_SWEEP");

@@ -1,11 +1,13 @@
 /**
  * The narrow hypercall surface the toolstack layer needs from the simulated hypervisor.
  *
- * Every method is one hypercall (one atomic step of the hypervisor, taken under its locks) and
- * returns Xen's convention: 0 or a negative errno (`-22` = -EINVAL). The toolstack code never
- * touches hypervisor state except through this port, so the interleaving of concurrent builds
- * (src/sim/libxc/scheduler.ts) happens exactly at hypercall granularity, as in real Xen where
- * every populate_physmap call takes and drops `heap_lock`.
+ * Every method is one hypercall and returns Xen's convention: 0 or a negative errno (`-22` =
+ * -EINVAL). The toolstack code never touches hypervisor state except through this port, so
+ * concurrent builds (src/sim/libxc/scheduler.ts) interleave only between port calls. Each call is
+ * one atomic step of the hypervisor, except populate_physmap, whose extents are: Xen allocates
+ * each with its own alloc_domheap_pages() → alloc_heap_pages(), which takes and drops `heap_lock`,
+ * so another pCPU's build can allocate between two extents of one call. Its continuation
+ * arguments let a build make the call an extent at a time.
  */
 
 export { E2BIG, EBUSY, EEXIST, EINVAL, ENOENT, ENOMEM, EOPNOTSUPP, EPERM, ERANGE, ESRCH, rcName } from "../hypervisor/errno.js";
@@ -96,8 +98,16 @@ export interface HypervisorPort {
    * XENMEM_populate_physmap: `mem_flags` is the public bit field (memflags.ts); `gpfn` the GFN of
    * the first extent (extent_start[i] = gpfn + i·2^order), absent = the hypervisor's default.
    * Returns the number of extents done (`rc` < 0 only when the memop is rejected before any extent).
+   *
+   * `start_extent` and `max_extents` are Xen's hypercall continuation: do_memory_op() passes the
+   * extents already done (`start_extent`, from the cmd's MEMOP_EXTENT_SHIFT bits) as
+   * `args.nr_done`, and populate_physmap() (xen/common/memory.c at c447b7308b13) stops after any
+   * extent when hypercall_preempt_check() says so. Here the scheduler preempts: the call does at
+   * most `max_extents` (default: all) extents from `start_extent` (default 0) and `done` counts
+   * from the call's first extent, as Xen's rc (`args.nr_done`) does. A call that did all of its
+   * `max_extents` and has extents left was preempted; fewer, and the next extent failed.
    */
-  populate_physmap(domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): { rc: number; done: number };
+  populate_physmap(domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number, start_extent?: number, max_extents?: number): { rc: number; done: number };
   /** XEN_DOMCTL_unpausedomain (the first unpause ends the domain's build: creation_finished). */
   unpausedomain(domid: number): number;
   /** XEN_DOMCTL_setvcpuaffinity. */

@@ -31,10 +31,10 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
     max_mem: (domid, max_memkb) => hv.max_mem({ domid, max_memkb }).rc,
     claim_pages: (domid, nr_pages) => hv.claim_pages({ domid, nr_pages }).rc,
     claim_memory: (domid, claims) => hv.claim_memory({ domid, claims }).rc,
-    populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn) {
+    populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn, start_extent = 0, max_extents = nr_extents) {
       // XENMEMF_vnode needs the domain's vNUMA table, which the hypervisor API does not model.
       // The flags are read bit by bit, without building a record: this runs once per hypercall.
-      if ((mem_flags & XENMEMF_vnode) !== 0) return { rc: -EINVAL, done: 0 };
+      if ((mem_flags & XENMEMF_vnode) !== 0) return { rc: -EINVAL, done: start_extent };
       const k = ((mem_flags >>> 8) & 0xff) * 2 + ((mem_flags & XENMEMF_exact_node_request) !== 0 ? 1 : 0);
       let flags = populateFlags[k];
       if (flags === undefined) {
@@ -44,9 +44,20 @@ export function hypervisorPort(hv: Hypervisor): HypervisorPort {
         if ((mem_flags & XENMEMF_exact_node_request) !== 0) flags.exact = true;
         populateFlags[k] = flags;
       }
+      // A continuation is the call on the extents not done yet (their GFNs follow the first's):
+      // Xen's loop runs extent i the same whichever entry into the hypercall reaches it, and its
+      // checks on entry (domain, XSM, propagate_node()) are made again on every entry.
+      // do_memory_op(): `start_extent >= nr_extents` returns start_extent, doing nothing.
+      const nr = Math.min(nr_extents - start_extent, max_extents);
+      if (nr <= 0) return { rc: 0, done: start_extent };
+      const first = gpfn === undefined || start_extent === 0 ? gpfn : gpfn + start_extent * 2 ** extent_order;
       // gpfn in the literal even when undefined: one object of one shape per call (added after,
       // it cost a second allocation and gave the hypervisor's reads two shapes to handle).
-      return hv.populate_physmap({ domid, nr_extents, extent_order, mem_flags: flags, gpfn });
+      const r = hv.populate_physmap({ domid, nr_extents: nr, extent_order, mem_flags: flags, gpfn: first });
+      // The hypervisor's result is a fresh object: counted from the call's first extent in place
+      // (a racing build makes one such part per extent).
+      if (start_extent !== 0) r.done += start_extent;
+      return r;
     },
     unpausedomain: (domid) => hv.unpausedomain({ domid }).rc,
     vcpu_setaffinity(domid, vcpu, aff) {

@@ -3,38 +3,67 @@
  * that rely on it.
  *
  * Contract: a build (xenguest's `meminit_hvm`, xenopsd's VM-start phases) is a generator that
- * yields a label before each hypercall it makes through libxc and does nothing else between
- * yields that touches the hypervisor; advancing it once performs exactly one hypercall, i.e. one
- * locked hypervisor operation. Builds therefore interleave at hypercall granularity, as real
- * parallel xenguest processes do (each populate_physmap takes and drops `heap_lock`). It lives at
- * the libxc level, the lowest toolstack layer, so every layer above can write builds and drive them.
+ * yields a label before each atomic step of the hypervisor it asks for through libxc, and does
+ * nothing else between yields that touches the hypervisor. An atomic step is what Xen does under
+ * `heap_lock` in one go: one hypercall, except XENMEM_populate_physmap, whose every extent is a
+ * step of its own. Xen's populate_physmap() (xen/common/memory.c at c447b7308b13) loops over the
+ * extents and allocates each with alloc_domheap_pages() → alloc_heap_pages()
+ * (xen/common/page_alloc.c), which takes `heap_lock` and drops it before returning; so the
+ * xenguest processes building other domains, on other pCPUs, take memory between two extents of
+ * one call (and a long call may also be preempted there: hypercall_preempt_check() → a
+ * continuation from `nr_done`). A build makes such a call in parts (libxc's
+ * populate_physmap_steps()): advancing it once performs exactly one extent. It lives at the libxc
+ * level, the lowest toolstack layer, so every layer above can write builds and drive them.
  *
  * The seeded scheduler picks which build advances next, so a seed names one interleaving and
  * replays it exactly.
  *
  * A driver may tell the build, in the value it advances it with, that nothing else will run for
- * the build's next g hypercalls (a Grant; undefined is one). A build may then make, in place of
- * the next few hypercalls of its loop, one call that has the same effect as all of them, as
- * meminit_hvm merges consecutive populate_physmap passes (Xen's populate_physmap does one extent
- * after another, so one call of n extents is n calls of one when nothing comes between).
- * runToEnd grants everything; interleave and runScheduled grant one: builds that race still
- * interleave at every call Xen makes.
+ * the build's next g steps (a Grant; undefined is one). A build may then make them at once: a
+ * populate_physmap call of up to g extents in one part, and, in place of the next few calls of its
+ * loop, one call that has the same effect as all of them, as meminit_hvm merges consecutive
+ * populate_physmap passes (Xen's populate_physmap does one extent after another, so one call of n
+ * extents is n calls of one when nothing comes between). runToEnd grants everything; interleave
+ * and runScheduled grant one: builds that race interleave at every extent, as in Xen.
  */
 import { mulberry32 } from "../../util/prng.js";
 
 export { mulberry32 };
 
 /**
- * How many of its next hypercalls a build may make before any other build runs, passed with the
- * advance that makes the first (undefined: one).
+ * How many of its next atomic steps (hypercalls; a populate_physmap's extents) a build may make
+ * before any other build runs, passed with the advance that makes the first (undefined: one).
  */
 export type Grant = number | undefined;
 
-/** A build step: yields a label before each hypercall, returns the step's result. */
+/** A build step: yields a label before each atomic step, returns the step's result. */
 export type Build<R> = Generator<string, R, Grant>;
 
 /** The grant of a build that runs alone: all its calls. */
 export const ALONE: Grant = Number.POSITIVE_INFINITY;
+
+/**
+ * The grant of one whole hypercall, however many extents it has, and no merged passes: the
+ * "hypercall" granularity below.
+ */
+export const WHOLE_CALL: Grant = 0;
+
+/**
+ * How finely a driver interleaves racing builds:
+ *  - "extent" (default): one atomic step of Xen per advance, a populate_physmap's extents each on
+ *    their own, as Xen allocates them (see the contract above).
+ *  - "hypercall": one whole hypercall per advance. Not what Xen does (no Xen holds `heap_lock`
+ *    across a populate_physmap call); it is the simulator's earlier model, kept to measure how much
+ *    a result depends on the granularity (the legacy flow's locality does, the claim flows' do not:
+ *    docs/sim.md) and because it is cheaper (fewer, larger steps).
+ */
+export type Granularity = "extent" | "hypercall";
+export const GRANULARITIES: readonly Granularity[] = ["extent", "hypercall"];
+
+/** The grant a driver of `granularity` advances a racing build with. */
+export function grantOf(granularity: Granularity = "extent"): Grant {
+  return granularity === "hypercall" ? WHOLE_CALL : undefined;
+}
 
 /** Run `fn` (one hypercall) after yielding `label` to the scheduler. */
 export function* hypercall<R>(label: string, fn: () => R): Build<R> {
@@ -47,7 +76,7 @@ export function* hypercall<R>(label: string, fn: () => R): Build<R> {
  * same result as `function* () { return yield* then(yield* first()); }`, and like it nothing runs
  * before the first advance. It is not a generator level of its own: each yield of `first` reaches
  * the caller through one plain method call rather than a generator resume (a level costs per
- * hypercall, and a 1000-VM start makes ~250 000 of them).
+ * step, and a 1000-VM start makes ~1.4 million of them).
  */
 export function sequence<A, R>(first: () => Build<A>, then: (a: A) => Build<R>): Build<R> {
   return new Sequence(first, then);
@@ -84,9 +113,13 @@ class Sequence<A, R> {
   [Symbol.iterator](): this { return this; }
 }
 
-/** Run every build to completion, one hypercall at a time, in an order drawn from `seed`. */
-export function interleave<R>(builds: Build<R>[], seed: number): R[] {
+/**
+ * Run every build to completion, one atomic step at a time (or one hypercall: `granularity`), in
+ * an order drawn from `seed`.
+ */
+export function interleave<R>(builds: Build<R>[], seed: number, granularity: Granularity = "extent"): R[] {
   const rand = mulberry32(seed);
+  const grant = grantOf(granularity);
   const results: (R | undefined)[] = builds.map(() => undefined);
   const live: number[] = [];
   // Prime every build up to its first hypercall label (nothing executes before the first yield).
@@ -97,7 +130,7 @@ export function interleave<R>(builds: Build<R>[], seed: number): R[] {
   while (live.length > 0) {
     const k = Math.floor(rand() * live.length);
     const i = live[k] ?? 0;
-    const r = (builds[i] as Build<R>).next();
+    const r = (builds[i] as Build<R>).next(grant);
     if (r.done) { results[i] = r.value; live.splice(k, 1); }
   }
   return results as R[];
@@ -105,7 +138,7 @@ export function interleave<R>(builds: Build<R>[], seed: number): R[] {
 
 /**
  * Run a build to completion without interleaving. `grant`: ALONE lets the build merge calls; 1
- * makes it make every call Xen's code makes, one per advance (tests that pin the call sequence).
+ * makes it make every call Xen's code makes, one step per advance (tests that pin the call sequence).
  */
 export function runToEnd<R>(build: Build<R>, grant: Grant = ALONE): R {
   for (;;) {
@@ -115,17 +148,18 @@ export function runToEnd<R>(build: Build<R>, grant: Grant = ALONE): R {
 }
 
 /**
- * The same, under fast-check's `fc.scheduler()`: each hypercall waits for its scheduled release,
- * so fast-check explores (and shrinks) the order of hypercalls across builds.
+ * The same, under fast-check's `fc.scheduler()`: each step waits for its scheduled release,
+ * so fast-check explores (and shrinks) the order of steps across builds.
  */
 export interface SchedulerLike {
   schedule<T>(task: Promise<T>, label?: string): Promise<T>;
 }
-export async function runScheduled<R>(build: Build<R>, s: SchedulerLike): Promise<R> {
+export async function runScheduled<R>(build: Build<R>, s: SchedulerLike, granularity: Granularity = "extent"): Promise<R> {
+  const grant = grantOf(granularity);
   let r = build.next();
   while (!r.done) {
     await s.schedule(Promise.resolve(), r.value);
-    r = build.next();
+    r = build.next(grant);
   }
   return r.value;
 }

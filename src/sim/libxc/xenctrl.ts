@@ -3,6 +3,7 @@
  * names and the same return convention (0 / extents done on success, -1 with `errno` on failure),
  * so xenguest and the toolstacks above read like their C and OCaml originals.
  */
+import { WHOLE_CALL, type Build, type Grant } from "./scheduler.js";
 import { EBUSY, EINVAL, ESRCH, type CpuTopo, type DomainInfo, type HypervisorPort, type MemoryClaim, type NumaInfo, type PhysInfo } from "./hypercalls.js";
 import { MIB, PAGE_SIZE } from "../units.js";
 
@@ -87,11 +88,13 @@ function count(xch: XcInterface, domid: number, order: number, done: number): vo
 /**
  * xc_domain_populate_physmap: the number of extents done (a short count is not an error);
  * -1 with errno when the memop itself fails. `gpfn`: the first of the contiguous GFNs the C
- * caller passes in `extent_start` (undefined: the hypervisor picks).
+ * caller passes in `extent_start` (undefined: the hypervisor picks). `start_extent` and
+ * `max_extents`: the hypercall's continuation (HypervisorPort.populate_physmap), which the C
+ * library never sees (Xen re-enters the hypercall itself); populate_physmap_steps() uses them.
  */
-export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): number {
-  const r = xch.hv.populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn);
-  count(xch, domid, extent_order, r.done);
+export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number, start_extent = 0, max_extents?: number): number {
+  const r = xch.hv.populate_physmap(domid, nr_extents, extent_order, mem_flags, gpfn, start_extent, max_extents);
+  if (r.done > start_extent) count(xch, domid, extent_order, r.done - start_extent);
   return r.rc < 0 ? xch.rc(r.rc) : r.done;
 }
 
@@ -100,10 +103,60 @@ export function xc_domain_populate_physmap(xch: XcInterface, domid: number, nr_e
  * extents that were done stay populated (tools/libs/ctrl/xc_domain.c).
  */
 export function xc_domain_populate_physmap_exact(xch: XcInterface, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): number {
-  const done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags, gpfn);
+  return populateExactRc(xch, nr_extents, xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags, gpfn));
+}
+
+/** xc_domain_populate_physmap_exact's result from the extents done: 0, or -1 with errno (EBUSY when short). */
+export function populateExactRc(xch: XcInterface, nr_extents: number, done: number): number {
   if (done === nr_extents) return 0;
   if (done >= 0) xch.errno = EBUSY;
   return -1;
+}
+
+/**
+ * xc_domain_populate_physmap made by a concurrent build (scheduler.ts): the same one hypercall,
+ * with the build preemptible between its extents, because Xen's populate_physmap()
+ * (xen/common/memory.c at c447b7308b13) allocates each extent with its own alloc_domheap_pages()
+ * → alloc_heap_pages(), which takes `heap_lock` and drops it before returning: on another pCPU
+ * another build's allocation can come between two extents of one call. `grant` is what the build
+ * was advanced with at the yield before this call: the extents it may do before anyone else runs
+ * (undefined: one). Each further part of the call yields `label` first and gets a new grant.
+ * Returns what xc_domain_populate_physmap returns for the whole call.
+ */
+export function* populate_physmap_steps(xch: XcInterface, label: string, grant: Grant, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): Build<number> {
+  let start = 0;
+  let budget = stepBudget(grant);
+  let done;
+  // meminit_hvm's hot calls write this loop inline (one generator level less per extent).
+  while (preempted(done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags, gpfn, start, budget), start, budget, nr_extents)) {
+    start = done;
+    budget = stepBudget(yield label);
+  }
+  return done;
+}
+
+/**
+ * The extents a build granted `grant` may make before another build runs: at least one, as Xen's
+ * loop does one before its first preemption check; WHOLE_CALL: all of the call's.
+ */
+export function stepBudget(grant: Grant): number {
+  if (grant === undefined) return 1;
+  if (grant === WHOLE_CALL) return Number.POSITIVE_INFINITY;
+  return grant < 1 ? 1 : grant;
+}
+
+/**
+ * Whether a part of a populate_physmap from `start` with `budget` that returned `done` was
+ * preempted (it did its whole budget and extents are left: continue from `done`) rather than
+ * finished, short (the next extent failed) or refused (-1).
+ */
+export function preempted(done: number, start: number, budget: number, nr_extents: number): boolean {
+  return done < nr_extents && done - start === budget;
+}
+
+/** xc_domain_populate_physmap_exact made by a concurrent build (populate_physmap_steps). */
+export function* populate_physmap_exact_steps(xch: XcInterface, label: string, grant: Grant, domid: number, nr_extents: number, extent_order: number, mem_flags: number, gpfn?: number): Build<number> {
+  return populateExactRc(xch, nr_extents, yield* populate_physmap_steps(xch, label, grant, domid, nr_extents, extent_order, mem_flags, gpfn));
 }
 
 /** xc_domain_node_setaffinity: `nodes` = "all" sets the full mask (back to auto affinity). */

@@ -1,7 +1,7 @@
 /**
  * Scenario step ops of the toolstack layer (src/sim/index.ts adds them to the runner's op table):
  *   {"op": "hvm_build", "domid", "mem_mib", "target_mib"?, "mmio_mib"?, "claim"?, "pnode"?, "vnuma"?: [{"mem_mib", "pnode"}]}
- *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus", "hvmloader_pages"?}], "paging_pool"?, "xenopsd"?, "numa_policy"?}
+ *   {"op": "vm_start", "flow", "policy", "seed", "vms": [{"name", "mem_mib", "vcpus", "hvmloader_pages"?}], "paging_pool"?, "xenopsd"?, "numa_policy"?, "interleave"?}
  *   {"op": "xl_info", "numa"?}: the host as `xl info [-n]` prints it (xl_info.ts), at that point of the scenario
  */
 import { FieldReader } from "../scenario/fields.js";
@@ -11,7 +11,7 @@ import { hypervisorPort } from "../libxc/port.js";
 import { xc_domain_getinfo_single, xc_interface_open, type XcInterface } from "../libxc/xenctrl.js";
 import { hvm_build } from "../xenguest/hvm_build.js";
 import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
-import { runToEnd } from "../libxc/scheduler.js";
+import { GRANULARITIES, runToEnd, type Granularity } from "../libxc/scheduler.js";
 import { FLOWS, NUMA_POLICIES, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type NumaPolicy, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
 import { vmStartTable } from "./report.js";
 import { formatXlInfo, xlInfo, type XlInfo } from "./xl_info.js";
@@ -97,7 +97,7 @@ export type VmStartStep = BaseStep & VmStartOptions;
 
 export const vmStartOp: StepOp<VmStartStep> = {
   parse(f, index) {
-    f.only(["flow", "policy", "seed", "vms", "paging_pool", "xenopsd", "numa_policy"]);
+    f.only(["flow", "policy", "seed", "vms", "paging_pool", "xenopsd", "numa_policy", "interleave"]);
     const flow = f.json["flow"];
     if (typeof flow !== "string" || !(FLOWS as readonly string[]).includes(flow)) f.fail(`flow must be one of ${FLOWS.map((x) => `"${x}"`).join(", ")}`);
     const policy = f.json["policy"] ?? "xenopsd";
@@ -127,6 +127,11 @@ export const vmStartOp: StepOp<VmStartStep> = {
       if (flow === "legacy" && p !== "best_effort" && p !== "any") f.fail(`numa_policy "${p}" did not exist before claims: the legacy flow takes "best_effort" or "any"`);
       step.numaPolicy = p;
     }
+    const granularity = f.json["interleave"];
+    if (granularity !== undefined) {
+      if (typeof granularity !== "string" || !(GRANULARITIES as readonly string[]).includes(granularity)) f.fail(`interleave must be one of ${GRANULARITIES.map((x) => `"${x}"`).join(", ")}`);
+      step.interleave = granularity as Granularity;
+    }
     return step;
   },
   run(ctx, step): StepOutcome {
@@ -134,7 +139,9 @@ export const vmStartOp: StepOp<VmStartStep> = {
     // The build variant is reported when the step names it (older reports stay as they were).
     const build = step.xenopsd === undefined ? {} : { xenopsd: step.xenopsd };
     const numa = step.numaPolicy === undefined ? {} : { numaPolicy: step.numaPolicy };
-    return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...build, ...numa, ...r } };
+    // Likewise the granularity, when the step names it.
+    const granularity = step.interleave === undefined ? {} : { interleave: step.interleave };
+    return { rc: 0, result: { flow: step.flow, policy: step.policy, seed: step.seed, ...build, ...numa, ...granularity, ...r } };
   },
   // The step's row shows its flow, policy and seed: below it, the per-VM table.
   text: (o) => vmStartTable(o.result as unknown as VmStartResult),

@@ -1,15 +1,18 @@
 /**
  * xenguest's HVM memory population: `meminit_hvm()` (tools/libs/guest/xg_dom_x86.c) and the special
  * pages `alloc_magic_pages_hvm()` allocates after it. Written as a build (src/sim/libxc/scheduler.ts)
- * that yields a label before every hypercall, so a scheduler can interleave concurrent builds at exactly the points
- * where real builds interleave (each populate_physmap is one locked hypervisor operation). The hot
- * loop writes `yield label; call()` inline, which is what scheduler.ts's `hypercall()` does, without
- * a nested generator and a closure per call (a 1000-VM start makes ~250 000 of them).
+ * that yields a label before every hypercall and between the extents of a populate_physmap, so a
+ * scheduler can interleave concurrent builds at exactly the points where real builds interleave
+ * (Xen takes and drops `heap_lock` once per extent: libxc's populate_physmap_steps()).
  */
 import {
+  populate_physmap_exact_steps,
+  populate_physmap_steps,
+  populateExactRc,
+  preempted,
+  stepBudget,
   xc_domain_claim_pages,
   xc_domain_populate_physmap,
-  xc_domain_populate_physmap_exact,
   type XcInterface,
 } from "../libxc/xenctrl.js";
 import { hypercall, type Build } from "../libxc/scheduler.js";
@@ -59,7 +62,8 @@ function toBoundary(cur: number, n: number): number {
  * heap, claims, p2m and statistics come out the same, and the pass that came up short goes on
  * exactly as in Xen (test/sim/bulk.test.ts compares the two on random hosts and guests). Only the
  * number of hypercalls differs, which nothing counts. This is what makes the cost of a big guest
- * grow with its extents' runs rather than with its gigabytes.
+ * grow with its extents' runs rather than with its gigabytes. A grant counts extents (the atomic
+ * steps of concurrent builds), so a finite grant merges only as many passes as it has extents.
  */
 
 /**
@@ -130,8 +134,17 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
 
     // PFNs 0x00..0x9F with the base memflags (no node, whatever the vNUMA layout says).
     if (dom.device_model) {
-      yield `d${domid} populate 160 x order 0 (below VGA hole)`;
-      const rc = xc_domain_populate_physmap_exact(xch, domid, 0xa0, 0, memflags, 0);
+      // populate_physmap_exact_steps() written inline, as the 4 KiB fallback below (hot: a
+      // 1000-VM start makes 160 000 of these steps).
+      const label = `d${domid} populate 160 x order 0 (below VGA hole)`;
+      let start = 0;
+      let budget = stepBudget(yield label);
+      let done;
+      while (preempted(done = xc_domain_populate_physmap(xch, domid, 0xa0, 0, memflags, 0, start, budget), start, budget, 0xa0)) {
+        start = done;
+        budget = stepBudget(yield label);
+      }
+      const rc = populateExactRc(xch, 0xa0, done);
       if (rc !== 0) { error = "Could not populate low memory (< 0xA0)."; break body; }
     }
 
@@ -160,9 +173,11 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
         if (cur_pfn % SUPERPAGE_1GB_NR_PFNS === 0 && count % SUPERPAGE_1GB_NR_PFNS === 0 &&
             !check_mmio_hole(cur_pfn * 2 ** PAGE_SHIFT, 2 ** 30, dom.mmio_start, dom.mmio_size)) {
           const nr = count / SUPERPAGE_1GB_NR_PFNS;
-          const grant = yield `d${domid} populate ${nr} x order 18`;
+          const label = `d${domid} populate ${nr} x order 18`;
+          const grant = yield label;
+          // One pass is one extent (nr is 1): as many passes as the grant has extents.
           const passes = grant === undefined || grant <= 1 ? 1 : gigabytePasses(cur_pfn, end_pages, dom, grant);
-          const done = xc_domain_populate_physmap(xch, domid, nr * passes, SUPERPAGE_1GB_SHIFT, new_memflags, cur_pfn);
+          const done = yield* populate_physmap_steps(xch, label, grant, domid, nr * passes, SUPERPAGE_1GB_SHIFT, new_memflags, cur_pfn);
           if (done > 0) {
             stat.superpages1G += done;
             cur_pages += done * SUPERPAGE_1GB_NR_PFNS;
@@ -186,8 +201,18 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
             // The label of the hot call (nr is 4 but at range edges) is built once per nr, not per call.
             if (nr !== label9nr) { label9 = `d${domid} populate ${nr} x order 9`; label9nr = nr; }
             const grant = yield label9;
-            const passes = grant === undefined || grant <= 1 || nr !== 4 ? 1 : fourSuperpagePasses(cur_pfn, end_pages, grant);
-            const done = xc_domain_populate_physmap(xch, domid, nr * passes, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages);
+            // A pass is four extents: as many whole passes as the grant has extents (a grant of
+            // fewer than four makes the one pass's call in parts).
+            const passes = grant === undefined || grant < 4 || nr !== 4 ? 1 : fourSuperpagePasses(cur_pfn, end_pages, Math.floor(grant / 4));
+            // populate_physmap_steps() written inline: this is the hottest call of a 1000-VM start.
+            const total = nr * passes;
+            let start = 0;
+            let budget = stepBudget(grant);
+            let done;
+            while (preempted(done = xc_domain_populate_physmap(xch, domid, total, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages, start, budget), start, budget, total)) {
+              start = done;
+              budget = stepBudget(yield label9);
+            }
             if (done > 0) {
               stat.superpages2M += done;
               cur_pages += done * SUPERPAGE_2MB_NR_PFNS;
@@ -200,8 +225,16 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
         // 4 KiB fallback, all-or-error; cur_pages advances even when it fails.
         if (count !== 0) {
           const n = count;
-          yield `d${domid} populate ${n} x order 0`;
-          rc = xc_domain_populate_physmap_exact(xch, domid, n, 0, new_memflags, cur_pages);
+          const label = `d${domid} populate ${n} x order 0`;
+          // populate_physmap_exact_steps() written inline (hot: 320 steps per guest).
+          let start = 0;
+          let budget = stepBudget(yield label);
+          let done;
+          while (preempted(done = xc_domain_populate_physmap(xch, domid, n, 0, new_memflags, cur_pages, start, budget), start, budget, n)) {
+            start = done;
+            budget = stepBudget(yield label);
+          }
+          rc = populateExactRc(xch, n, done);
           cur_pages += n;
           stat.normal += n;
         }
@@ -224,11 +257,11 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
  */
 export function* alloc_magic_pages_hvm(xch: XcInterface, dom: XcDomImage): Build<number> {
   const domid = dom.guest_domid;
-  yield `d${domid} populate ${X86_HVM_NR_SPECIAL_PAGES} x order 0 (special pages)`;
-  let rc = xc_domain_populate_physmap_exact(xch, domid, X86_HVM_NR_SPECIAL_PAGES, 0, 0, SPECIAL_PFN_0);
+  const special = `d${domid} populate ${X86_HVM_NR_SPECIAL_PAGES} x order 0 (special pages)`;
+  let rc = yield* populate_physmap_exact_steps(xch, special, yield special, domid, X86_HVM_NR_SPECIAL_PAGES, 0, 0, SPECIAL_PFN_0);
   if (rc === 0 && dom.device_model) {
-    yield `d${domid} populate ${NR_IOREQ_SERVER_PAGES} x order 0 (ioreq server pages)`;
-    rc = xc_domain_populate_physmap_exact(xch, domid, NR_IOREQ_SERVER_PAGES, 0, 0, IOREQ_SERVER_PFN_0);
+    const ioreq = `d${domid} populate ${NR_IOREQ_SERVER_PAGES} x order 0 (ioreq server pages)`;
+    rc = yield* populate_physmap_exact_steps(xch, ioreq, yield ioreq, domid, NR_IOREQ_SERVER_PAGES, 0, 0, IOREQ_SERVER_PFN_0);
   }
   return rc;
 }

@@ -8,8 +8,9 @@
  *    their claims (xenguest gets `-mem_pnode N` → exact-node populate).
  *  - "claim+node-create": the same, but the domain is created on the planned node (seed plan's
  *    node-bound createdomain), so struct domain, vCPUs and the paging pool are local too.
- * Concurrency is simulated: each build is a generator advanced one hypercall at a time by the
- * seeded scheduler (src/sim/libxc/scheduler.ts) or by fast-check's scheduler.
+ * Concurrency is simulated: each build is a generator advanced one atomic step of Xen at a time
+ * (a hypercall, or one extent of a populate_physmap) by the seeded scheduler
+ * (src/sim/libxc/scheduler.ts) or by fast-check's scheduler.
  */
 import { ENOMEM, ENOSYS, type DomainInfo, type HypervisorPort } from "../libxc/hypercalls.js";
 import {
@@ -23,7 +24,7 @@ import { hvm_build, type HvmBuildResult } from "../xenguest/hvm_build.js";
 import { KIB, KIB_PER_PAGE, MIB, PAGE_SIZE } from "../units.js";
 import { libxl__domain_need_memory_calculate, libxl__get_numa_candidate, libxl__get_required_paging_memory } from "./libxl_numa.js";
 import { hvmMemory, type VmMemory } from "./memory.js";
-import { hypercall, interleave, runToEnd, sequence, type Build } from "../libxc/scheduler.js";
+import { hypercall, interleave, runToEnd, sequence, type Build, type Granularity } from "../libxc/scheduler.js";
 import { plan as softaffinityPlan } from "./softaffinity.js";
 import { NumaHierarchy } from "./topology.js";
 import { percentOf } from "../../util/percent.js";
@@ -91,6 +92,11 @@ export interface VmStartOptions {
   xenopsd?: XenopsdBuild;
   /** xenopsd's NUMA policy (default "best_effort"): see NumaPolicy. */
   numaPolicy?: NumaPolicy;
+  /**
+   * How finely the builds interleave (default "extent", as in Xen: src/sim/libxc/scheduler.ts's
+   * Granularity); "hypercall" is the simulator's earlier, coarser model, for comparison.
+   */
+  interleave?: Granularity;
 }
 
 export interface VmOutcome {
@@ -530,6 +536,6 @@ export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): Prepar
 /** vm_start with the seeded deterministic scheduler. */
 export function vmStart(hv: HypervisorPort, opts: VmStartOptions): VmStartResult {
   const { builds, collect } = prepareVmStart(hv, opts);
-  interleave(builds, opts.seed);
+  interleave(builds, opts.seed, opts.interleave);
   return collect();
 }
