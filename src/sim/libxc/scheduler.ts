@@ -52,10 +52,12 @@ export const WHOLE_CALL: Grant = 0;
  * How finely a driver interleaves racing builds:
  *  - "extent" (default): one atomic step of Xen per advance, a populate_physmap's extents each on
  *    their own, as Xen allocates them (see the contract above).
- *  - "hypercall": one whole hypercall per advance. Not what Xen does (no Xen holds `heap_lock`
- *    across a populate_physmap call); it is the simulator's earlier model, kept to measure how much
- *    a result depends on the granularity (the legacy flow's locality does, the claim flows' do not:
- *    docs/sim.md) and because it is cheaper (fewer, larger steps).
+ *  - "hypercall": one whole hypercall per advance. No Xen holds `heap_lock` across a
+ *    populate_physmap call, but a hypercall runs on its pCPU to its end or to a
+ *    hypercall_preempt_check() point: this is a dom0 with one vCPU, whose builds' calls take turns
+ *    whole, where "extent" is a pCPU for every racing build (the two ends of a real host:
+ *    docs/toolstack.md). The simulator's earlier model; it shows how much a result depends on the
+ *    granularity (the legacy flow's locality does, the claim flows' do not) and is cheaper.
  */
 export type Granularity = "extent" | "hypercall";
 export const GRANULARITIES: readonly Granularity[] = ["extent", "hypercall"];

@@ -107,7 +107,7 @@ export function xc_domain_populate_physmap_exact(xch: XcInterface, domid: number
 }
 
 /** xc_domain_populate_physmap_exact's result from the extents done: 0, or -1 with errno (EBUSY when short). */
-export function populateExactRc(xch: XcInterface, nr_extents: number, done: number): number {
+function populateExactRc(xch: XcInterface, nr_extents: number, done: number): number {
   if (done === nr_extents) return 0;
   if (done >= 0) xch.errno = EBUSY;
   return -1;

@@ -8,7 +8,6 @@
 import {
   populate_physmap_exact_steps,
   populate_physmap_steps,
-  populateExactRc,
   preempted,
   stepBudget,
   xc_domain_claim_pages,
@@ -134,17 +133,8 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
 
     // PFNs 0x00..0x9F with the base memflags (no node, whatever the vNUMA layout says).
     if (dom.device_model) {
-      // populate_physmap_exact_steps() written inline, as the 4 KiB fallback below (hot: a
-      // 1000-VM start makes 160 000 of these steps).
       const label = `d${domid} populate 160 x order 0 (below VGA hole)`;
-      let start = 0;
-      let budget = stepBudget(yield label);
-      let done;
-      while (preempted(done = xc_domain_populate_physmap(xch, domid, 0xa0, 0, memflags, 0, start, budget), start, budget, 0xa0)) {
-        start = done;
-        budget = stepBudget(yield label);
-      }
-      const rc = populateExactRc(xch, 0xa0, done);
+      const rc = yield* populate_physmap_exact_steps(xch, label, yield label, domid, 0xa0, 0, memflags, 0);
       if (rc !== 0) { error = "Could not populate low memory (< 0xA0)."; break body; }
     }
 
@@ -204,7 +194,9 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
             // A pass is four extents: as many whole passes as the grant has extents (a grant of
             // fewer than four makes the one pass's call in parts).
             const passes = grant === undefined || grant < 4 || nr !== 4 ? 1 : fourSuperpagePasses(cur_pfn, end_pages, Math.floor(grant / 4));
-            // populate_physmap_steps() written inline: this is the hottest call of a 1000-VM start.
+            // populate_physmap_steps() written inline: the only copy of its loop, because this is
+            // the hottest call of a 1000-VM start (two thirds of its steps), where a delegating
+            // generator level would be resumed once more per extent.
             const total = nr * passes;
             let start = 0;
             let budget = stepBudget(grant);
@@ -226,15 +218,7 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
         if (count !== 0) {
           const n = count;
           const label = `d${domid} populate ${n} x order 0`;
-          // populate_physmap_exact_steps() written inline (hot: 320 steps per guest).
-          let start = 0;
-          let budget = stepBudget(yield label);
-          let done;
-          while (preempted(done = xc_domain_populate_physmap(xch, domid, n, 0, new_memflags, cur_pages, start, budget), start, budget, n)) {
-            start = done;
-            budget = stepBudget(yield label);
-          }
-          rc = populateExactRc(xch, n, done);
+          rc = yield* populate_physmap_exact_steps(xch, label, yield label, domid, n, 0, new_memflags, cur_pages);
           cur_pages += n;
           stat.normal += n;
         }
