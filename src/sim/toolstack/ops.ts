@@ -12,7 +12,7 @@ import { xc_domain_getinfo_single, xc_interface_open, type XcInterface } from ".
 import { hvm_build } from "../xenguest/hvm_build.js";
 import { hvmLayout, LayoutError, type HvmBuildConfig } from "../xenguest/layout.js";
 import { GRANULARITIES, runToEnd, type Granularity } from "../libxc/scheduler.js";
-import { FLOWS, NUMA_POLICIES, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type NumaPolicy, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
+import { FLOWS, NUMA_POLICIES, numaPolicyError, POLICIES, vmStart, XENOPSD_BUILDS, type Flow, type NumaPolicy, type Policy, type VmSpec, type VmStartOptions, type VmStartResult, type XenopsdBuild } from "../xenopsd/vm_start.js";
 import { vmStartTable } from "./report.js";
 import { formatXlInfo, xlInfo, type XlInfo } from "./xl_info.js";
 
@@ -124,7 +124,8 @@ export const vmStartOp: StepOp<VmStartStep> = {
     if (numaPolicy !== undefined) {
       if (typeof numaPolicy !== "string" || !(NUMA_POLICIES as readonly string[]).includes(numaPolicy)) f.fail(`numa_policy must be one of ${NUMA_POLICIES.map((x) => `"${x}"`).join(", ")}`);
       const p = numaPolicy as NumaPolicy;
-      if (flow === "legacy" && p !== "best_effort" && p !== "any") f.fail(`numa_policy "${p}" did not exist before claims: the legacy flow takes "best_effort" or "any"`);
+      const refused = numaPolicyError(flow as Flow, p);
+      if (refused !== undefined) f.fail(refused);
       step.numaPolicy = p;
     }
     const granularity = f.json["interleave"];

@@ -60,6 +60,13 @@ export const XENOPSD_BUILDS: readonly XenopsdBuild[] = ["xenserver", "upstream"]
 export type NumaPolicy = "best_effort" | "best_effort_hard" | "prio_mem_only" | "any";
 export const NUMA_POLICIES: readonly NumaPolicy[] = ["best_effort", "best_effort_hard", "prio_mem_only", "any"];
 
+/** Why `flow` cannot take `numaPolicy` (undefined: it can): the one rule the scenario parser and prepareVmStart share. */
+export function numaPolicyError(flow: Flow, numaPolicy: NumaPolicy): string | undefined {
+  return flow === "legacy" && numaPolicy !== "best_effort" && numaPolicy !== "any"
+    ? `numa_policy "${numaPolicy}" did not exist before claims: the legacy flow takes "best_effort" or "any"`
+    : undefined;
+}
+
 export interface VmSpec {
   name: string;
   mem_mib: number;
@@ -200,21 +207,28 @@ function* createDomain(view: HostView, ctx: VmCtx, node: number | undefined, pag
   const req: { max_vcpus: number; node?: number } = { max_vcpus: ctx.spec.vcpus };
   if (node !== undefined) req.node = node;
   const domid = yield* hypercall(`${ctx.spec.name} createdomain`, () => xc_domain_create(xch, req));
-  if (domid < 0) { ctx.error = `createdomain failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  if (domid < 0) return failed(view, ctx, "createdomain");
   ctx.domid = domid;
-  const rc = yield* hypercall(`${ctx.spec.name} max_mem`, () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB));
-  if (rc !== 0) { ctx.error = `max_mem failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
+  if (!(yield* checked(view, ctx, "max_mem", () => xc_domain_setmaxmem(xch, domid, ctx.mem.xen_max_mib * KIB)))) return false;
   if (policy === "xenopsd" && !(yield* waitXenFreeMem(view, ctx))) return false;
-  const steps: [string, () => number][] = [["max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)]];
+  if (!(yield* checked(view, ctx, "max_vcpus", () => xc_domain_max_vcpus(xch, domid, ctx.spec.vcpus)))) return false;
   // The paging pool before any NUMA placement: xenopsd's build_pre calls shadow_allocation_set and
   // only then numa_placement (ocaml/xenopsd/xc/domain.ml, build_pre, xen-api 9fa5a04a59), so the
   // pool is allocated while the domain has no node affinity yet.
-  if (pagingPool && policy === "xenopsd") steps.push(["shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib)]);
-  for (const [what, fn] of steps) {
-    const rc = yield* hypercall(`${ctx.spec.name} ${what}`, fn);
-    if (rc !== 0) { ctx.error = `${what} failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
-  }
+  if (pagingPool && policy === "xenopsd") return yield* checked(view, ctx, "shadow_allocation", () => xc_shadow_allocation_set(xch, domid, ctx.mem.shadow_mib));
   return true;
+}
+
+/** A failed libxc call ends the VM's start: the error names the call and its errno. */
+function failed(view: HostView, ctx: VmCtx, what: string): false {
+  ctx.error = `${what} failed (errno ${view.xch.errno})`;
+  ctx.errno = view.xch.errno;
+  return false;
+}
+
+/** One libxc call as a scheduler step (labelled with the VM and `what`): true when it returned 0, else failed(). */
+function* checked(view: HostView, ctx: VmCtx, what: string, fn: () => number): Build<boolean> {
+  return (yield* hypercall(`${ctx.spec.name} ${what}`, fn)) === 0 || failed(view, ctx, what);
 }
 
 /**
@@ -237,13 +251,13 @@ function* waitXenFreeMem(view: HostView, ctx: VmCtx): Build<boolean> {
  * libxl__build_pre → libxl__arch_domain_create → libxl__domain_set_paging_mempool_size (Xen
  * c447b7308b): libxl sizes the paging pool after numa_place_domain and set_nodeaffinity, with its
  * own default shadow_memkb (libxl__get_required_paging_memory), so the pool follows the placement.
+ * Nothing for the xenopsd policy (its pool came before placement: createDomain), without a pool,
+ * or after a failed placement.
  */
-function* libxlPagingPool(view: HostView, ctx: VmCtx): Build<boolean> {
-  const { xch } = view;
+function* libxlPagingPool(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
+  if (policy !== "libxl" || !pagingPool || ctx.error !== undefined) return;
   const bytes = libxl__get_required_paging_memory(ctx.spec.mem_mib * KIB, ctx.spec.vcpus) * KIB;
-  const rc = yield* hypercall(`${ctx.spec.name} set_paging_mempool_size`, () => xc_set_paging_mempool_size(xch, ctx.domid, bytes));
-  if (rc !== 0) { ctx.error = `set_paging_mempool_size failed (errno ${xch.errno})`; ctx.errno = xch.errno; return false; }
-  return true;
+  yield* checked(view, ctx, "set_paging_mempool_size", () => xc_set_paging_mempool_size(view.xch, ctx.domid, bytes));
 }
 
 /**
@@ -363,7 +377,7 @@ function* unpauseAndBoot(view: HostView, ctx: VmCtx): Build<void> {
   const { xch } = view;
   const domid = ctx.domid;
   const rc = yield* hypercall(`${ctx.spec.name} unpause`, () => xc_domain_unpause(xch, domid));
-  if (rc !== 0) { ctx.error = `unpause failed (errno ${xch.errno})`; ctx.errno = xch.errno; return; }
+  if (rc !== 0) { failed(view, ctx, "unpause"); return; }
   const before = pagesOf(xch, domid);
   const n = ctx.spec.hvmloaderPages ?? HVMLOADER_PAGES;
   const label = `${ctx.spec.name} hvmloader populate 1 x order 0`;
@@ -387,7 +401,7 @@ function pagesOf(xch: XcInterface, domid: number): number[] {
 function* legacyStart(view: HostView, ctx: VmCtx, policy: Policy, pagingPool: boolean): Build<void> {
   if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
   yield* place(view, ctx, policy, false);
-  if (ctx.error === undefined && policy === "libxl" && pagingPool && !(yield* libxlPagingPool(view, ctx))) return;
+  yield* libxlPagingPool(view, ctx, policy, pagingPool);
   if (ctx.error === undefined) yield* build(view, ctx);
 }
 
@@ -395,7 +409,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   if (!nodeCreate) {
     if (!(yield* createDomain(view, ctx, undefined, pagingPool, policy))) return;
     yield* place(view, ctx, policy, true);
-    if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
+    yield* libxlPagingPool(view, ctx, policy, pagingPool);
     return;
   }
   // Seed plan: read free memory, decide, then create the domain on the chosen node. The node must
@@ -408,7 +422,7 @@ function* serializedStart(view: HostView, ctx: VmCtx, policy: Policy, nodeCreate
   const node = nodes.length === 1 ? nodes[0] : undefined;
   if (!(yield* createDomain(view, ctx, node, pagingPool, policy))) return;
   yield* place(view, ctx, policy, true, nodes);
-  if (ctx.error === undefined && policy === "libxl" && pagingPool) yield* libxlPagingPool(view, ctx);
+  yield* libxlPagingPool(view, ctx, policy, pagingPool);
 }
 
 function outcome(view: HostView, ctx: VmCtx): VmOutcome {
@@ -477,9 +491,8 @@ export interface PreparedVmStart {
 
 export function prepareVmStart(hv: HypervisorPort, opts: VmStartOptions): PreparedVmStart {
   const numaPolicy = opts.numaPolicy ?? "best_effort";
-  if (opts.flow === "legacy" && numaPolicy !== "best_effort" && numaPolicy !== "any") {
-    throw new RangeError(`numa_policy "${numaPolicy}" did not exist before claims: the legacy flow takes "best_effort" or "any"`);
-  }
+  const refused = numaPolicyError(opts.flow, numaPolicy);
+  if (refused !== undefined) throw new RangeError(refused);
   const xch = xc_interface_open(hv);
   const topo = xc_cputopoinfo(xch);
   const cpuToNode = topo.map((t) => t.node);
