@@ -35,9 +35,10 @@ export function formatOf(args: Record<string, unknown>): Format {
 
 /**
  * yargs-parser drops a lone "-" (it reads it as an empty short-option group), so main() swaps it for
- * this placeholder before parsing and sourcesOf() swaps it back.
+ * this placeholder before parsing and, in every parsed argument, back (restoreStdinArgs): commands
+ * only ever see "-".
  */
-export const STDIN_PLACEHOLDER = "\u0000stdin";
+const STDIN_PLACEHOLDER = "\u0000stdin";
 
 /** The "-" argument survives yargs only as STDIN_PLACEHOLDER (see there). */
 export function protectStdinArg(argv: readonly string[]): string[] {
@@ -54,14 +55,9 @@ export function restoreStdinArgs(args: Record<string, unknown>): Record<string, 
   return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, back(v)]));
 }
 
-/** One path argument as the user wrote it ("-" back from STDIN_PLACEHOLDER). */
-export function pathArg(v: unknown): string {
-  return v === STDIN_PLACEHOLDER ? "-" : String(v);
-}
-
 export function sourcesOf(args: Record<string, unknown>): string[] {
   const s = args["source"];
-  return Array.isArray(s) ? s.map((x) => (x === STDIN_PLACEHOLDER ? "-" : String(x))) : [];
+  return Array.isArray(s) ? s.map(String) : [];
 }
 
 /** "--table SRAT,slit --table HMAT" -> ["SRAT", "SLIT", "HMAT"]. */

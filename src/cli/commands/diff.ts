@@ -3,7 +3,7 @@ import { diffAnalyses } from "../../diff/diff.js";
 import { diffText } from "../../report/diff.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { UsageError } from "../../errors.js";
-import { STDIN_PLACEHOLDER, formatOf, kernelOf, withFormat, withKernel } from "../args.js";
+import { formatOf, kernelOf, withFormat, withKernel } from "../args.js";
 import type { CommandImpl } from "../command.js";
 import { toJson, write } from "../output.js";
 import { numberingOf } from "./topology.js";
@@ -11,7 +11,7 @@ import { numberingOf } from "./topology.js";
 function sourceArg(args: Record<string, unknown>, key: "a" | "b"): string {
   const v = args[key];
   if (typeof v !== "string" || v === "") throw new UsageError(`diff needs two sources, A and B (see numakit diff --help)`);
-  return v === STDIN_PLACEHOLDER ? "-" : v;
+  return v;
 }
 
 export const diff: CommandImpl = {

@@ -9,17 +9,16 @@ import { analyseSources } from "../../analyse.js";
 import { outputError } from "../output-error.js";
 import { NUMBERINGS } from "../../topology/numbering.js";
 import { topologyHtml } from "../../report/html/report.js";
-import { kernelOf, sourcesOf, STDIN_PLACEHOLDER, withKernel, withSources } from "../args.js";
+import { kernelOf, sourcesOf, withKernel, withSources } from "../args.js";
 import type { CommandImpl } from "../command.js";
 import { write } from "../output.js";
 import { numberingOf, tableErrors } from "./topology.js";
 
 export const DEFAULT_REPORT_FILE = "numakit-report.html";
 
-/** An output FILE argument; "-" (stdout) reaches us as the placeholder main() swaps it for. */
+/** An output FILE argument ("-": stdout); undefined when absent. */
 export function outputArg(v: unknown): string | undefined {
-  if (typeof v !== "string" || v === "") return undefined;
-  return v === STDIN_PLACEHOLDER ? "-" : v;
+  return typeof v !== "string" || v === "" ? undefined : v;
 }
 
 /** Write a report to FILE, or to stdout for "-"; errors are one line naming the file (output-error.ts, exit 2). */

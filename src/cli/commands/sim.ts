@@ -17,7 +17,7 @@ import { sweepSpecOf } from "../../sim/experiments/sweep-spec.js";
 import { COST_CHOICES } from "../../sim/experiments/cost-model.js";
 import { runSweepCommand } from "./sim-sweep.js";
 import { readJsonInput } from "../json-input.js";
-import { pathArg, withJobs } from "../args.js";
+import { withJobs } from "../args.js";
 import { reportSourceDiagnostics } from "../sources.js";
 import type { CliIo } from "../io.js";
 import { oneLineText } from "../../util/escape.js";
@@ -52,8 +52,8 @@ export const simCommand: CommandImpl = {
     .example("$0 sim samples/scenarios/vm-start-4node-claim.json --seeds 1..200", "legacy vs claim vs claim+node-create over 200 interleavings"),
   run: async (args, io) => {
     reportConflict(args);
-    const arg = pathArg(args["scenario"]);
-    const host = typeof args["host"] === "string" ? pathArg(args["host"]) : undefined;
+    const arg = String(args["scenario"]);
+    const host = typeof args["host"] === "string" ? args["host"] : undefined;
     if (arg === "-" && host === "-") throw new UsageError("standard input can be read once: give the scenario or --host as -, not both");
     const { json, name: file } = await readScenario(arg, io.stdin);
     const str = (k: string): string | undefined => (typeof args[k] === "string" ? args[k] : undefined);

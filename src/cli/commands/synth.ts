@@ -11,7 +11,6 @@ import { decodeTable, formatAcpidump, type RawTable } from "../../acpi/index.js"
 import { UsageError } from "../../errors.js";
 import { descriptionFromTopology, MACHINES, parseDescription, qemuCommand, synthesize, type Description, type Machine } from "../../synth/index.js";
 import type { CommandImpl } from "../command.js";
-import { pathArg } from "../args.js";
 import { readJsonInput } from "../json-input.js";
 import { writingTo } from "../output-error.js";
 import { toJson, write } from "../output.js";
@@ -38,11 +37,11 @@ function scaleOf(args: Record<string, unknown>): number | undefined {
 
 async function describe(args: Record<string, unknown>, io: CliIo): Promise<{ desc: Description; json: unknown; file: string }> {
   const from = args["from"];
-  const file = typeof args["desc"] === "string" ? pathArg(args["desc"]) : undefined;
+  const file = typeof args["desc"] === "string" ? args["desc"] : undefined;
   const scale = scaleOf(args);
   if (from !== undefined) {
     if (file !== undefined) throw new UsageError("give a description file or --from SOURCE, not both");
-    const sources = (Array.isArray(from) ? from : [from]).map(pathArg);
+    const sources = (Array.isArray(from) ? from : [from]).map(String);
     const { topology } = await analyseSources(sources, {}, { stdin: io.stdin });
     const { description, notes } = descriptionFromTopology(topology, { sizes: true, ...(scale === undefined ? {} : { scaleMemory: scale }), source: sources.join(", ") });
     // The sources' names (and a note quoting one) are shown on one line, controls as \xNN.
