@@ -127,7 +127,6 @@ export function* populate_physmap_steps(xch: XcInterface, label: string, grant: 
   let start = 0;
   let budget = stepBudget(grant);
   let done;
-  // meminit_hvm's hot calls write this loop inline (one generator level less per extent).
   while (preempted(done = xc_domain_populate_physmap(xch, domid, nr_extents, extent_order, mem_flags, gpfn, start, budget), start, budget, nr_extents)) {
     start = done;
     budget = stepBudget(yield label);
@@ -139,7 +138,7 @@ export function* populate_physmap_steps(xch: XcInterface, label: string, grant: 
  * The extents a build granted `grant` may make before another build runs: at least one, as Xen's
  * loop does one before its first preemption check; WHOLE_CALL: all of the call's.
  */
-export function stepBudget(grant: Grant): number {
+function stepBudget(grant: Grant): number {
   if (grant === undefined) return 1;
   if (grant === WHOLE_CALL) return Number.POSITIVE_INFINITY;
   return grant < 1 ? 1 : grant;
@@ -150,7 +149,7 @@ export function stepBudget(grant: Grant): number {
  * preempted (it did its whole budget and extents are left: continue from `done`) rather than
  * finished, short (the next extent failed) or refused (-1).
  */
-export function preempted(done: number, start: number, budget: number, nr_extents: number): boolean {
+function preempted(done: number, start: number, budget: number, nr_extents: number): boolean {
   return done < nr_extents && done - start === budget;
 }
 

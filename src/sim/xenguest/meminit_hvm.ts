@@ -8,10 +8,7 @@
 import {
   populate_physmap_exact_steps,
   populate_physmap_steps,
-  preempted,
-  stepBudget,
   xc_domain_claim_pages,
-  xc_domain_populate_physmap,
   type XcInterface,
 } from "../libxc/xenctrl.js";
 import { hypercall, type Build } from "../libxc/scheduler.js";
@@ -194,17 +191,9 @@ export function* meminit_hvm(xch: XcInterface, dom: XcDomImage): Build<MeminitRe
             // A pass is four extents: as many whole passes as the grant has extents (a grant of
             // fewer than four makes the one pass's call in parts).
             const passes = grant === undefined || grant < 4 || nr !== 4 ? 1 : fourSuperpagePasses(cur_pfn, end_pages, Math.floor(grant / 4));
-            // populate_physmap_steps() written inline: the only copy of its loop, because this is
-            // the hottest call of a 1000-VM start (two thirds of its steps), where a delegating
-            // generator level would be resumed once more per extent.
-            const total = nr * passes;
-            let start = 0;
-            let budget = stepBudget(grant);
-            let done;
-            while (preempted(done = xc_domain_populate_physmap(xch, domid, total, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages, start, budget), start, budget, total)) {
-              start = done;
-              budget = stepBudget(yield label9);
-            }
+            // Measured (callgrind, 200 VMs of the 1000-VM start): the loop written inline here
+            // saved 0.5% of the instructions, not worth a second copy of populate_physmap_steps().
+            const done = yield* populate_physmap_steps(xch, label9, grant, domid, nr * passes, SUPERPAGE_2MB_SHIFT, new_memflags, cur_pages);
             if (done > 0) {
               stat.superpages2M += done;
               cur_pages += done * SUPERPAGE_2MB_NR_PFNS;
