@@ -6,6 +6,7 @@ import type { Location } from "../errors.js";
 import type { Description, Machine } from "./desc.js";
 import { layoutHost, type Host } from "./layout.js";
 import { synthTables, type SynthTable } from "./tables.js";
+import { SLIT_ENTRIES_OFFSET } from "../acpi/tables/slit.js";
 
 export { parseDescription, MACHINES, type Description, type Machine } from "./desc.js";
 export { layoutHost, qemuRamLayout, qemuApicIds, smpForApicIds, type Host } from "./layout.js";
@@ -28,7 +29,7 @@ function acpitableProblems(host: Host, tables: readonly SynthTable[]): string[] 
   if (host.machine === "virt") return [];
   // The MADT is not passed (QEMU's own lists the CPUs): only the NUMA tables go through -acpitable.
   return tables.filter((t) => t.signature !== "APIC" && t.bytes.length > QEMU_ACPITABLE_MAX).map((t) => {
-    const why = t.signature === "SLIT" ? ` (a SLIT has one locality per proximity domain 0..max, ${Math.round(Math.sqrt(t.bytes.length - 44))}² bytes: PXMs up to 254 fit)` : "";
+    const why = t.signature === "SLIT" ? ` (a SLIT has one locality per proximity domain 0..max, ${Math.round(Math.sqrt(t.bytes.length - SLIT_ENTRIES_OFFSET))}² bytes: PXMs up to 254 fit)` : "";
     return `QEMU's -acpitable takes tables of at most ${QEMU_ACPITABLE_MAX} bytes and the ${t.signature} is ${t.bytes.length}${why}`;
   });
 }
