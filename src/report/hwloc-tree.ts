@@ -23,6 +23,8 @@
  * 4. remove_empty(), then hwloc_filter_levels_keep_structure(): Groups are KEEP_STRUCTURE, so a
  *    level of Groups each the only child of its parent is removed.
  */
+import { sortedUnion } from "../util/arrays.js";
+
 export type HwlocObjType = "Machine" | "Group" | "NUMANode" | "MemCache" | "PU";
 
 export interface HwlocObj {
@@ -55,7 +57,6 @@ export interface HwlocMemoryTree {
 }
 
 const isEqual = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
-const union = (...sets: (readonly number[])[]): number[] => [...new Set(sets.flat())].sort((a, b) => a - b);
 
 /** How many ids two ascending, duplicate-free lists (every set here) share: one merge pass. */
 function common(a: readonly number[], b: readonly number[]): number {
@@ -248,7 +249,7 @@ function groupByDistances(root: HwlocObj, objs: readonly HwlocObj[], values: rea
   for (let g = 0; g < count; g++) {
     const members = objs.filter((_, j) => ids[j] === g + 1);
     sizes[g] = members.length;
-    const group = newObj("Group", union(...members.map((m) => m.cpuset)), { kind: GROUP_KIND_DISTANCE, subkind: round.next, nodeset: union(...members.map((m) => m.nodeset)) });
+    const group = newObj("Group", sortedUnion(...members.map((m) => m.cpuset)), { kind: GROUP_KIND_DISTANCE, subkind: round.next, nodeset: sortedUnion(...members.map((m) => m.nodeset)) });
     groups.push(insertByCpuset(root, group));
   }
   round.next++;
@@ -328,12 +329,12 @@ function keepStructure(root: HwlocObj): void {
 
 /** Memory objects take their parent's cpuset; a normal object's nodeset is the memory at it, above it and below it. */
 function fixupSets(o: HwlocObj, above: readonly number[]): number[] {
-  const here = union(above, ...o.memory.map((m) => m.nodeset));
+  const here = sortedUnion(above, ...o.memory.map((m) => m.nodeset));
   const fixMemory = (m: HwlocObj, cpuset: number[]): void => { m.cpuset = cpuset; for (const x of m.memory) fixMemory(x, cpuset); };
   for (const m of o.memory) fixMemory(m, o.cpuset);
   const below = o.children.flatMap((c) => fixupSets(c, here));
-  o.nodeset = union(here, below);
-  return union(o.memory.flatMap((m) => m.nodeset), below);
+  o.nodeset = sortedUnion(here, below);
+  return sortedUnion(o.memory.flatMap((m) => m.nodeset), below);
 }
 
 export interface HwlocTreeInput {

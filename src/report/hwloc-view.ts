@@ -42,6 +42,7 @@ import type { Topology, TopologyNode } from "../topology/model.js";
 import { LOCAL_DISTANCE, REMOTE_DISTANCE } from "../topology/distances.js";
 import { linuxBootRam, linuxOnlineNodes } from "../topology/online.js";
 import { linuxNodeAccess, linuxNodeCaches } from "../topology/linux-node.js";
+import { sortedUnion } from "../util/arrays.js";
 
 /** hwloc's built-in attributes this export fills (include/hwloc/memattrs.h), with their flags. */
 export const MEMATTRS = [
@@ -114,7 +115,7 @@ function distancesOf(t: Topology, kept: readonly number[]): HwlocView["distances
  */
 function hwlocCpusets(ids: readonly number[], own: readonly number[][], initiatorsOf: (id: number) => number[] | undefined, matrix: readonly (readonly number[])[] | undefined): number[][] {
   const cpusets = own.map((c) => [...c]);
-  const or = (i: number, j: number): void => { cpusets[i] = [...new Set([...(cpusets[i] ?? []), ...(cpusets[j] ?? [])])].sort(ascending); };
+  const or = (i: number, j: number): void => { cpusets[i] = sortedUnion(cpusets[i] ?? [], cpusets[j] ?? []); };
   /** read_node_initiators(): false when the node has no access directory. */
   const fromInitiators = (i: number): boolean => {
     const inis = initiatorsOf(ids[i] ?? -1);

@@ -23,3 +23,10 @@ export function minOf(values: Iterable<number>): number {
   for (const v of values) if (v < m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v;
   return m;
 }
+
+/** The ids of every list, each once, ascending (a set union of id lists such as cpusets). */
+export function sortedUnion(...lists: readonly (readonly number[])[]): number[] {
+  const all = new Set<number>();
+  for (const l of lists) for (const x of l) all.add(x);
+  return [...all].sort((a, b) => a - b);
+}
